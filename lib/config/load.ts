@@ -1,0 +1,257 @@
+// The only reader of environment variables in application code (through `env` passed in).
+// Kept free of "server-only" so scripts and tests can load the same configuration.
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+const integratorKeySchema = z.object({
+  key_id: z.string().min(1),
+  private_key: z.string().includes("PRIVATE KEY"),
+  project_code: z.string().min(1),
+  channel_identifier: z.string().optional(),
+  user_code: z.string().optional(),
+  type: z.string().optional(),
+});
+export type NoonIntegratorKey = z.infer<typeof integratorKeySchema>;
+
+type Env = Record<string, string | undefined>;
+
+type DevSecrets = Record<"SESSION_SECRET" | "AUTH_SECRET" | "SECRETS_LOCAL_KEY", string>;
+
+/** Dev only: secrets generated once into .data/dev-secrets.json and reused by every process. */
+function devSecrets(dataDir: string): DevSecrets {
+  const file = path.join(dataDir, "dev-secrets.json");
+  const read = (): DevSecrets | undefined => {
+    if (!existsSync(file)) return undefined;
+    const parsed = z
+      .object({ SESSION_SECRET: z.string(), AUTH_SECRET: z.string(), SECRETS_LOCAL_KEY: z.string() })
+      .safeParse(JSON.parse(readFileSync(file, "utf8")));
+    return parsed.success ? parsed.data : undefined;
+  };
+  const existing = read();
+  if (existing) return existing;
+  mkdirSync(dataDir, { recursive: true });
+  const fresh: DevSecrets = {
+    SESSION_SECRET: randomBytes(32).toString("base64url"),
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+    SECRETS_LOCAL_KEY: randomBytes(32).toString("base64"),
+  };
+  try {
+    writeFileSync(file, JSON.stringify(fresh, null, 2), { flag: "wx", mode: 0o600 });
+    return fresh;
+  } catch {
+    // Another process wrote it first: use theirs.
+    return read() ?? fresh;
+  }
+}
+
+const bool = (v: string | undefined) => v === "1" || v === "true";
+
+function isLoopbackUrl(value: string): boolean {
+  try {
+    const { hostname } = new URL(value);
+    return hostname === "localhost" || hostname === "[::1]" || /^127\./.test(hostname);
+  } catch {
+    return false;
+  }
+}
+
+function decodeLocalKey(variable: string, value: string): Buffer {
+  const key = Buffer.from(value, "base64");
+  if (key.length !== 32) throw new ConfigError(variable, "must be base64 of exactly 32 bytes (try: openssl rand -base64 32)");
+  return key;
+}
+
+export const localKeyId = (key: Buffer) => createHash("sha256").update(key).digest("hex").slice(0, 12);
+
+function readIntegratorKey(env: Env): NoonIntegratorKey | null {
+  let raw: string | undefined;
+  let variable = "NOON_INTEGRATOR_KEY";
+  if (env.NOON_INTEGRATOR_KEY) raw = env.NOON_INTEGRATOR_KEY;
+  else if (env.NOON_INTEGRATOR_KEY_FILE) {
+    variable = "NOON_INTEGRATOR_KEY_FILE";
+    try {
+      raw = readFileSync(env.NOON_INTEGRATOR_KEY_FILE, "utf8");
+    } catch {
+      throw new ConfigError(variable, `cannot read the file ${env.NOON_INTEGRATOR_KEY_FILE}`);
+    }
+  }
+  if (raw === undefined) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(variable, "is not valid JSON (expected the service-account key file Noon issued)");
+  }
+  const parsed = integratorKeySchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigError(variable, `lacks ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")} (expected key_id, private_key, project_code)`);
+  }
+  return parsed.data;
+}
+
+const httpUrl = (variable: string, value: string) => {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error();
+    return value.replace(/\/+$/, "");
+  } catch {
+    throw new ConfigError(variable, `is not an http(s) URL: ${value}`);
+  }
+};
+
+export interface AppConfig {
+  nodeEnv: "development" | "production" | "test";
+  isProduction: boolean;
+  databaseUrl: string | undefined;
+  appUrl: string;
+  sessionSecret: string;
+  authSecret: string;
+  admin: { email: string; password: string } | null;
+  noon: {
+    clientId: string;
+    clientSecret: string;
+    authorizeUrl: string;
+    apiUrl: string;
+    integratorKey: NoonIntegratorKey | null;
+  } | null;
+  secrets: {
+    backend: "aws" | "local";
+    localKey: Buffer;
+    localKeyId: string;
+    previousLocalKey: Buffer | null;
+    namePrefix: string;
+    kmsKeyId: string | undefined;
+  };
+  oidc: { issuer: string; clientId: string; clientSecret: string; roleDomains: Record<string, "ADMIN" | "OPERATIONS" | "SUPPORT"> } | null;
+  allowInsecureProviderUrls: boolean;
+  runJobsInProcess: boolean;
+  logLevel: string;
+  logFile: string | undefined;
+}
+
+/**
+ * Reads and validates every variable of CONTRACT.md. In production a missing or weak value throws a
+ * ConfigError naming the variable; in development the secrets are generated once into .data/.
+ */
+export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig {
+  const nodeEnv = env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : "development";
+  const isProduction = nodeEnv === "production";
+  const dataDir = opts.dataDir ?? path.join(process.cwd(), ".data");
+  const dev = isProduction ? undefined : devSecrets(dataDir);
+
+  const required = (name: string, devValue?: string): string => {
+    const value = env[name]?.trim();
+    if (value) return value;
+    if (!isProduction && devValue !== undefined) return devValue;
+    throw new ConfigError(name, isProduction ? "is required in production" : "is required");
+  };
+
+  const appUrl = httpUrl("APP_URL", env.APP_URL?.trim() || (isProduction ? required("APP_URL") : "http://localhost:3000"));
+  if (isProduction && !appUrl.startsWith("https://") && !isLoopbackUrl(appUrl)) {
+    throw new ConfigError("APP_URL", "must be https:// in production");
+  }
+
+  const sessionSecret = required("SESSION_SECRET", dev?.SESSION_SECRET);
+  if (sessionSecret.length < 32) throw new ConfigError("SESSION_SECRET", "must be at least 32 characters");
+  const authSecret = required("AUTH_SECRET", dev?.AUTH_SECRET);
+  if (authSecret.length < 32) throw new ConfigError("AUTH_SECRET", "must be at least 32 characters");
+
+  const localKey = decodeLocalKey("SECRETS_LOCAL_KEY", required("SECRETS_LOCAL_KEY", dev?.SECRETS_LOCAL_KEY));
+  const previousLocalKey = env.SECRETS_LOCAL_KEY_PREVIOUS
+    ? decodeLocalKey("SECRETS_LOCAL_KEY_PREVIOUS", env.SECRETS_LOCAL_KEY_PREVIOUS)
+    : null;
+  const backendRaw = env.SECRETS_BACKEND?.trim() || (isProduction ? required("SECRETS_BACKEND") : "local");
+  if (backendRaw !== "aws" && backendRaw !== "local") throw new ConfigError("SECRETS_BACKEND", "must be aws or local");
+
+  const adminEmail = env.ADMIN_EMAIL?.trim() || (isProduction ? undefined : "admin@example.com");
+  const adminPassword = env.ADMIN_PASSWORD || (isProduction ? undefined : "change-me-on-first-sign-in");
+  if (isProduction && adminPassword && adminPassword.length < 12) {
+    throw new ConfigError("ADMIN_PASSWORD", "must be at least 12 characters");
+  }
+
+  const allowInsecureProviderUrls = bool(env.ALLOW_INSECURE_PROVIDER_URLS);
+  if (isProduction && allowInsecureProviderUrls && !isLoopbackUrl(appUrl)) {
+    throw new ConfigError("ALLOW_INSECURE_PROVIDER_URLS", "must not be set in production");
+  }
+
+  let noon: AppConfig["noon"] = null;
+  const noonClientId = env.NOON_CLIENT_ID?.trim();
+  if (noonClientId || isProduction) {
+    const authorizeUrl = httpUrl("NOON_AUTHORIZE_URL", env.NOON_AUTHORIZE_URL?.trim() || "https://oauth.noon.partners/");
+    const apiUrl = httpUrl("NOON_API_URL", env.NOON_API_URL?.trim() || "https://noon-api-gateway.noon.partners");
+    for (const [name, url] of [["NOON_AUTHORIZE_URL", authorizeUrl], ["NOON_API_URL", apiUrl]] as const) {
+      if (!url.startsWith("https://") && !(allowInsecureProviderUrls && isLoopbackUrl(url))) {
+        throw new ConfigError(name, "must be https:// (http:// loopback only with ALLOW_INSECURE_PROVIDER_URLS=1)");
+      }
+    }
+    const integratorKey = readIntegratorKey(env);
+    if (isProduction && !integratorKey) {
+      throw new ConfigError("NOON_INTEGRATOR_KEY_FILE", "or NOON_INTEGRATOR_KEY is required in production");
+    }
+    noon = {
+      clientId: required("NOON_CLIENT_ID"),
+      clientSecret: required("NOON_CLIENT_SECRET"),
+      authorizeUrl,
+      apiUrl,
+      integratorKey,
+    };
+  }
+
+  let oidc: AppConfig["oidc"] = null;
+  if (env.OIDC_ISSUER) {
+    const roleDomains: Record<string, "ADMIN" | "OPERATIONS" | "SUPPORT"> = {};
+    for (const pair of (env.OIDC_ROLE_DOMAINS ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+      const [domain, role] = pair.split("=").map((s) => s.trim());
+      const upper = role?.toUpperCase();
+      if (!domain || (upper !== "ADMIN" && upper !== "OPERATIONS" && upper !== "SUPPORT")) {
+        throw new ConfigError("OIDC_ROLE_DOMAINS", `"${pair}" is not domain=admin|operations|support`);
+      }
+      roleDomains[domain.toLowerCase()] = upper;
+    }
+    oidc = {
+      issuer: httpUrl("OIDC_ISSUER", env.OIDC_ISSUER),
+      clientId: required("OIDC_CLIENT_ID"),
+      clientSecret: required("OIDC_CLIENT_SECRET"),
+      roleDomains,
+    };
+  }
+
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (isProduction && !databaseUrl) required("DATABASE_URL");
+
+  return {
+    nodeEnv,
+    isProduction,
+    databaseUrl,
+    appUrl,
+    sessionSecret,
+    authSecret,
+    admin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : null,
+    noon,
+    secrets: {
+      backend: backendRaw,
+      localKey,
+      localKeyId: localKeyId(localKey),
+      previousLocalKey,
+      namePrefix: env.SECRETS_NAME_PREFIX?.trim() || "seller-onboarding/",
+      kmsKeyId: env.SECRETS_KMS_KEY_ID?.trim() || undefined,
+    },
+    oidc,
+    allowInsecureProviderUrls,
+    runJobsInProcess: env.JOBS_IN_PROCESS !== "0",
+    logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === "test" ? "warn" : "info"),
+    logFile: env.LOG_FILE?.trim() || undefined,
+  };
+}

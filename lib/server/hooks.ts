@@ -1,0 +1,2 @@
+// Every module with start-up work is imported here, so it registers through onServerStart.
+export {};

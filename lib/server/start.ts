@@ -1,0 +1,34 @@
+import "server-only";
+import { config } from "@/lib/config/env";
+import { ConfigError } from "@/lib/config/load";
+import { log } from "@/lib/log";
+
+type StartHook = { name: string; run: () => Promise<void> };
+const hooks: StartHook[] = [];
+
+/** Modules that need work at server start (admin bootstrap, job workers) register here. */
+export function onServerStart(name: string, run: () => Promise<void>) {
+  hooks.push({ name, run });
+}
+
+export async function startServer() {
+  try {
+    config();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      // One clear line naming the variable, then stop: nothing falls back to a dev default in production.
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  await import("@/lib/server/hooks");
+  for (const hook of hooks) {
+    try {
+      await hook.run();
+    } catch (error) {
+      log().error({ hook: hook.name, err: error instanceof Error ? error.message : String(error) }, "start hook failed");
+    }
+  }
+  log().info({ env: config().nodeEnv, appUrl: config().appUrl }, "server started");
+}

@@ -1,0 +1,71 @@
+// `npm run e2e`: a production build served by `next start` on its own embedded PostgreSQL and simulators
+// (the `aws` secret backend against the Secrets Manager simulator), driven by Playwright in Chromium.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { startLocalStack } from "./lib/stack";
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+const appUrl = `http://localhost:${port}`;
+const runDir = path.join(process.cwd(), ".data", "e2e-run");
+
+async function main(): Promise<number> {
+  if (process.env.E2E_SKIP_BUILD !== "1" || !existsSync(".next/BUILD_ID")) {
+    console.log("Building the app (set E2E_SKIP_BUILD=1 to reuse the last build)…");
+    const build = spawnSync("node_modules/.bin/next", ["build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+    if (build.status !== 0) return build.status ?? 1;
+  }
+  rmSync(runDir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+
+  const stack = await startLocalStack({ mode: "test", appUrl, env: {}, awsSimulator: true, log: (l) => console.log(l) });
+  try {
+    const adminPassword = randomBytes(18).toString("base64url");
+    const env: Record<string, string> = {
+      ...stack.env,
+      NODE_ENV: "production",
+      APP_URL: appUrl,
+      AUTH_URL: appUrl,
+      AUTH_TRUST_HOST: "true",
+      SESSION_SECRET: randomBytes(32).toString("base64url"),
+      AUTH_SECRET: randomBytes(32).toString("base64url"),
+      SECRETS_LOCAL_KEY: randomBytes(32).toString("base64"),
+      ADMIN_EMAIL: "admin@e2e.test",
+      ADMIN_PASSWORD: adminPassword,
+      LOG_FILE: path.join(runDir, "app.log"),
+      E2E_PORT: String(port),
+      E2E_RUN_DIR: runDir,
+      E2E_NOON_SIM_URL: stack.noon?.url ?? "",
+      E2E_AWS_SIM_URL: stack.aws?.url ?? "",
+      E2E_NOYO_SIM_URL: stack.providers?.noyo.url ?? "",
+      E2E_INYO_SIM_URL: stack.providers?.inyo.url ?? "",
+      E2E_NUVY_SIM_URL: stack.providers?.nuvy.url ?? "",
+      E2E_OAUTH2_SIM_URL: stack.providers?.oauth2.url ?? "",
+    };
+    writeFileSync(path.join(runDir, "env.json"), JSON.stringify({ databaseUrl: stack.databaseUrl, appUrl }, null, 2));
+    const child = spawn("node_modules/.bin/playwright", ["test", ...process.argv.slice(2)], {
+      stdio: "inherit",
+      env: { ...process.env, ...env },
+    });
+    const code: number = await new Promise((resolve) => child.on("exit", (c) => resolve(c ?? 1)));
+    const { scanE2eRun } = await import("../e2e/support/scan");
+    const findings = scanE2eRun(runDir, stack, [env.SESSION_SECRET, env.AUTH_SECRET, env.SECRETS_LOCAL_KEY, adminPassword]);
+    if (findings.length) {
+      console.error(`Secret scan FAILED:\n${findings.join("\n")}`);
+      return 1;
+    }
+    console.log("Secret scan: server log, pages and responses of the e2e run are clean");
+    return code;
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.stack : String(error));
+    process.exit(1);
+  },
+);
