@@ -1,0 +1,15 @@
+export {
+  createNoonSimulator,
+  startNoonSimulator,
+  noonEndpoints,
+  noonFaultCounters,
+  type NoonEndpoint,
+  type NoonFaultCounter,
+  type NoonKeyFile,
+  type NoonPrivateKeyFormat,
+  type NoonSimulator,
+  type NoonSimulatorOptions,
+  type NoonSimulatorState,
+  type IssuedSellerKey,
+  type StartedNoonSimulator,
+} from "./simulator";
