@@ -1,0 +1,430 @@
+// Standard OAuth2 client-credentials simulator (RFC 6749 §4.4) after
+// /work/shared/providers/generic-client-credentials.txt: `POST /oauth/v2/token` and one protected
+// call, `GET /api/ping`. Strict on purpose: client_secret_basic and client_secret_post (allowed per
+// client), form body (or JSON in "json" mode), scopes, §5.2 error bodies, `Cache-Control: no-store`.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { isRecord, readBody, readJson, sendJson, type SimHandler } from "../http";
+import {
+  BODY_LIMIT_BYTES,
+  CcCounterSet,
+  CcFaults,
+  ClientRegistry,
+  TokenSigner,
+  clientFromJson,
+  handleCcControl,
+  header,
+  listen,
+  mediaType,
+  parseBasicAuth,
+  parseBearer,
+  parseForm,
+  positiveSeconds,
+  sendMalformedJson,
+  systemClock,
+  type CcCounters,
+  type CcFaultPatch,
+  type CcFaultSnapshot,
+  type Clock,
+  type ListenOptions,
+  type SimClient,
+} from "./kit";
+
+export const OAUTH2_TOKEN_PATH = "/oauth/v2/token";
+export const OAUTH2_PING_PATH = "/api/ping";
+
+export type OAuth2AuthMethod = "client_secret_basic" | "client_secret_post";
+export type OAuth2BodyEncoding = "form" | "json";
+
+export type OAuth2Client = SimClient & {
+  /** How this client may authenticate; default both. */
+  authMethods?: OAuth2AuthMethod[];
+  /** Scopes this client may obtain; default every known scope. */
+  scopes?: string[];
+  /** false: the client authenticates but may not use the client-credentials grant (403). */
+  grantAllowed?: boolean;
+};
+
+/** The client a fresh OAuth2 simulator knows (dev prints it; not a real credential). */
+export const OAUTH2_DEFAULT_CLIENT: SimClient = {
+  clientId: "oauth2-sim-client",
+  clientSecret: "oauth2-sim-secret-not-for-production",
+};
+
+export const OAUTH2_DEFAULT_SCOPES = ["read", "write"] as const;
+
+export type OAuth2Endpoint = "token" | "ping";
+const ENDPOINTS: readonly OAuth2Endpoint[] = ["token", "ping"];
+const AUTH_METHODS: readonly OAuth2AuthMethod[] = ["client_secret_basic", "client_secret_post"];
+
+export type OAuth2SimulatorOptions = {
+  /** Registered clients; default `[OAUTH2_DEFAULT_CLIENT]` with both auth methods and every scope. */
+  clients?: OAuth2Client[];
+  /** Scopes the server knows; default `["read", "write"]`. Anything else is `invalid_scope`. */
+  scopes?: string[];
+  /** Scope `GET /api/ping` requires (403 `insufficient_scope` without it); default none. */
+  pingScope?: string;
+  /** Token request body encoding the server accepts; default "form" (RFC 6749). */
+  bodyEncoding?: OAuth2BodyEncoding;
+  /** Token lifetime and `expires_in` (seconds); default 3600. */
+  tokenLifetimeSeconds?: number;
+  clock?: Clock;
+};
+
+export type OAuth2Simulator = {
+  handler: SimHandler;
+  defaultClient: SimClient;
+  tokenPath: string;
+  counters(): CcCounters<OAuth2Endpoint>;
+  faults(): CcFaultSnapshot<OAuth2Endpoint>;
+  setFaults(patch: CcFaultPatch, endpoint?: OAuth2Endpoint): void;
+  /** Clears counters and faults (clients, body encoding and issued tokens stay). */
+  reset(): void;
+  addClient(clientId: string, clientSecret: string, options?: Omit<OAuth2Client, "clientId" | "clientSecret">): void;
+  removeClient(clientId: string): boolean;
+  bodyEncoding(): OAuth2BodyEncoding;
+  setBodyEncoding(mode: OAuth2BodyEncoding): void;
+};
+
+export type StartedOAuth2Simulator = OAuth2Simulator & {
+  url: string;
+  port: number;
+  /** `${url}/oauth/v2/token` */
+  tokenUrl: string;
+  apiBaseUrl: string;
+  close(): Promise<void>;
+};
+
+const REALM = "oauth2-simulator";
+const BASIC_CHALLENGE = { "www-authenticate": `Basic realm="${REALM}"` };
+const TOKEN_HEADERS = { "cache-control": "no-store", pragma: "no-cache" };
+
+function oauthError(error: string, description?: string): unknown {
+  return description === undefined ? { error } : { error, error_description: description };
+}
+
+function tokenFaultBody(status: number): unknown {
+  if (status === 503) return oauthError("temporarily_unavailable");
+  if (status >= 500) return oauthError("server_error");
+  return oauthError(status === 429 ? "slow_down" : "invalid_request");
+}
+
+function pingFaultBody(status: number): unknown {
+  return oauthError(status === 503 ? "temporarily_unavailable" : status >= 500 ? "server_error" : "request_failed");
+}
+
+type TokenParams = { params: Map<string, string> } | { error: string };
+
+function parseJsonParams(value: unknown): TokenParams {
+  if (!isRecord(value)) return { error: "body must be a JSON object" };
+  const params = new Map<string, string>();
+  for (const [name, v] of Object.entries(value)) {
+    if (typeof v !== "string") return { error: `parameter ${name} must be a string` };
+    params.set(name, v);
+  }
+  return { params };
+}
+
+function parseScopes(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  return [...new Set(raw.split(" ").filter((s) => s !== ""))];
+}
+
+function validAuthMethods(value: unknown): value is OAuth2AuthMethod[] {
+  return Array.isArray(value) && value.every((m) => (AUTH_METHODS as readonly unknown[]).includes(m));
+}
+
+export function createOAuth2Simulator(opts: OAuth2SimulatorOptions = {}): OAuth2Simulator {
+  const clock = opts.clock ?? systemClock;
+  const lifetime = positiveSeconds(opts.tokenLifetimeSeconds, 3600, "tokenLifetimeSeconds");
+  const knownScopes = new Set<string>(opts.scopes ?? OAUTH2_DEFAULT_SCOPES);
+  const clients = new ClientRegistry<OAuth2Client>(opts.clients ?? [OAUTH2_DEFAULT_CLIENT]);
+  const signer = new TokenSigner("oauth2", clock);
+  const counters = new CcCounterSet<OAuth2Endpoint>();
+  const faults = new CcFaults<OAuth2Endpoint>(ENDPOINTS);
+  const book = counters.book;
+  let encoding: OAuth2BodyEncoding = opts.bodyEncoding ?? "form";
+
+  function reject(res: ServerResponse, reason: string, status: number, body: unknown, headers = {}): void {
+    book.rejected("token", reason);
+    sendJson(res, status, body, { ...TOKEN_HEADERS, ...headers });
+  }
+
+  async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    book.received("token");
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, BODY_LIMIT_BYTES);
+    } catch {
+      reject(res, "body_too_large", 413, oauthError("invalid_request", "request body too large"));
+      return;
+    }
+    const basic = parseBasicAuth(header(req, "authorization"), { formDecode: true });
+    const type = mediaType(req);
+    const text = raw.toString("utf8");
+    let parsed: TokenParams | undefined;
+    let duplicates: string[] = [];
+    if (type === "application/x-www-form-urlencoded") {
+      const form = parseForm(text);
+      parsed = { params: form.params };
+      duplicates = form.duplicates;
+    } else if (type === "application/json") {
+      try {
+        parsed = parseJsonParams(JSON.parse(text));
+      } catch {
+        parsed = { error: "body is not valid JSON" };
+      }
+    }
+    const params = parsed && "params" in parsed ? parsed.params : undefined;
+    const namedClient = basic.kind === "ok" ? basic.clientId : params?.get("client_id");
+    if (namedClient) counters.tokenRequests.add(namedClient);
+    if (await faults.intercept(req, res, "token", book, tokenFaultBody)) return;
+
+    if (req.method !== "POST") {
+      reject(res, "method_not_allowed", 405, oauthError("invalid_request", "use POST"), { allow: "POST" });
+      return;
+    }
+    const expectedType = encoding === "json" ? "application/json" : "application/x-www-form-urlencoded";
+    if (type !== expectedType) {
+      reject(res, "unsupported_content_type", 400, oauthError("invalid_request", `Content-Type must be ${expectedType}`));
+      return;
+    }
+    if (!parsed || !params) {
+      reject(res, "invalid_body", 400, oauthError("invalid_request", parsed && "error" in parsed ? parsed.error : "unreadable body"));
+      return;
+    }
+    if (duplicates.length > 0) {
+      reject(res, "duplicate_parameter", 400, oauthError("invalid_request", `parameter sent more than once: ${duplicates.join(", ")}`));
+      return;
+    }
+
+    const grantType = params.get("grant_type");
+    if (grantType === undefined || grantType === "") {
+      reject(res, "missing_grant_type", 400, oauthError("invalid_request", "grant_type is required"));
+      return;
+    }
+    if (grantType !== "client_credentials") {
+      reject(res, "unsupported_grant_type", 400, oauthError("unsupported_grant_type"));
+      return;
+    }
+
+    // Client authentication (RFC 6749 §2.3.1): exactly one method per request.
+    const postId = params.get("client_id");
+    const postSecret = params.get("client_secret");
+    let method: OAuth2AuthMethod;
+    let clientId: string;
+    let clientSecret: string;
+    if (basic.kind !== "none") {
+      if (postSecret !== undefined) {
+        reject(res, "multiple_auth_methods", 400, oauthError("invalid_request", "use one client authentication method"));
+        return;
+      }
+      if (basic.kind !== "ok") {
+        reject(res, "invalid_client", 401, oauthError("invalid_client"), BASIC_CHALLENGE);
+        return;
+      }
+      if (postId !== undefined && postId !== basic.clientId) {
+        reject(res, "client_id_mismatch", 400, oauthError("invalid_request", "client_id does not match the Authorization header"));
+        return;
+      }
+      method = "client_secret_basic";
+      clientId = basic.clientId;
+      clientSecret = basic.clientSecret;
+    } else if (postId !== undefined && postId !== "" && postSecret !== undefined) {
+      method = "client_secret_post";
+      clientId = postId;
+      clientSecret = postSecret;
+    } else {
+      reject(res, "invalid_client", 401, oauthError("invalid_client"), BASIC_CHALLENGE);
+      return;
+    }
+    const challenge = method === "client_secret_basic" ? BASIC_CHALLENGE : {};
+    const client = clients.authenticate(clientId, clientSecret);
+    if (!client) {
+      reject(res, "invalid_client", 401, oauthError("invalid_client"), challenge);
+      return;
+    }
+    if (!(client.authMethods ?? AUTH_METHODS).includes(method)) {
+      reject(res, "auth_method_not_allowed", 401, oauthError("invalid_client", `${method} is not allowed for this client`), challenge);
+      return;
+    }
+    if (client.grantAllowed === false) {
+      reject(res, "grant_not_allowed", 403, oauthError("unauthorized_client", "client may not use client_credentials"));
+      return;
+    }
+
+    const clientScopes = new Set(client.scopes ?? knownScopes);
+    const requested = parseScopes(params.get("scope"));
+    const unknown = requested?.filter((s) => !knownScopes.has(s)) ?? [];
+    if (unknown.length > 0) {
+      reject(res, "invalid_scope", 400, oauthError("invalid_scope", `unknown scope: ${unknown.join(" ")}`));
+      return;
+    }
+    const denied = requested?.filter((s) => !clientScopes.has(s)) ?? [];
+    if (denied.length > 0) {
+      reject(res, "scope_not_permitted", 403, oauthError("unauthorized_client", `client may not obtain scope: ${denied.join(" ")}`));
+      return;
+    }
+    const granted = requested ?? [...clientScopes].filter((s) => knownScopes.has(s));
+    const scope = granted.join(" ");
+
+    const issued = await signer.issue(client.clientId, lifetime, scope ? { scope } : {});
+    const answer = {
+      access_token: issued.token,
+      token_type: "Bearer",
+      expires_in: lifetime,
+      ...(scope ? { scope } : {}),
+    };
+    counters.tokensIssued.add(client.clientId);
+    book.succeeded("token");
+    if (faults.takeMalformed("token")) sendMalformedJson(res, answer, TOKEN_HEADERS);
+    else sendJson(res, 200, answer, TOKEN_HEADERS);
+  }
+
+  async function ping(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    book.received("ping");
+    await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
+    if (await faults.intercept(req, res, "ping", book, pingFaultBody)) return;
+    const bearerChallenge = (error?: string, extra = ""): Record<string, string> => ({
+      "www-authenticate": `Bearer realm="${REALM}"${error ? `, error="${error}"` : ""}${extra}`,
+    });
+    if (req.method !== "GET") {
+      book.rejected("ping", "method_not_allowed");
+      sendJson(res, 405, oauthError("invalid_request", "use GET"), { allow: "GET" });
+      return;
+    }
+    const forced = faults.takeApiFault("ping");
+    if (forced === "unauthorized") {
+      book.rejected("ping", "fault_401");
+      sendJson(res, 401, oauthError("invalid_token"), bearerChallenge("invalid_token"));
+      return;
+    }
+    if (forced === "forbidden") {
+      book.rejected("ping", "fault_403");
+      sendJson(res, 403, oauthError("insufficient_scope"), bearerChallenge("insufficient_scope"));
+      return;
+    }
+    const bearer = parseBearer(header(req, "authorization"));
+    if (bearer === undefined) {
+      // RFC 6750 §3.1: no error code when the request carried no credentials at all.
+      book.rejected("ping", "missing_token");
+      sendJson(res, 401, oauthError("invalid_request", "bearer token required"), bearerChallenge());
+      return;
+    }
+    const check = await signer.check(bearer);
+    if (!check.ok || !clients.get(check.clientId)) {
+      const expired = !check.ok && check.reason === "expired";
+      book.rejected("ping", expired ? "expired_token" : "invalid_token");
+      const description = expired ? "the access token expired" : "the access token is invalid";
+      sendJson(res, 401, oauthError("invalid_token", description), bearerChallenge("invalid_token"));
+      return;
+    }
+    const tokenScopes = typeof check.claims.scope === "string" ? check.claims.scope.split(" ") : [];
+    if (opts.pingScope !== undefined && !tokenScopes.includes(opts.pingScope)) {
+      book.rejected("ping", "insufficient_scope");
+      sendJson(res, 403, oauthError("insufficient_scope"), bearerChallenge("insufficient_scope", `, scope="${opts.pingScope}"`));
+      return;
+    }
+    counters.apiCalls.add(check.clientId);
+    book.succeeded("ping");
+    const answer = { pong: true, clientId: check.clientId, scope: tokenScopes.join(" ") };
+    if (faults.takeMalformed("ping")) sendMalformedJson(res, answer);
+    else sendJson(res, 200, answer);
+  }
+
+  function addClient(client: OAuth2Client): void {
+    clients.add(client);
+  }
+
+  function clientFromControl(body: Record<string, unknown>): OAuth2Client | string {
+    const base = clientFromJson(body);
+    if (typeof base === "string") return base;
+    const client: OAuth2Client = { ...base };
+    if (body.authMethods !== undefined) {
+      if (!validAuthMethods(body.authMethods)) return `authMethods must list ${AUTH_METHODS.join(" / ")}`;
+      client.authMethods = body.authMethods;
+    }
+    if (body.scopes !== undefined) {
+      if (!Array.isArray(body.scopes) || !body.scopes.every((s) => typeof s === "string")) return "scopes must be strings";
+      client.scopes = body.scopes as string[];
+    }
+    if (body.grantAllowed !== undefined) {
+      if (typeof body.grantAllowed !== "boolean") return "grantAllowed must be a boolean";
+      client.grantAllowed = body.grantAllowed;
+    }
+    return client;
+  }
+
+  function reset(): void {
+    counters.reset();
+    faults.reset();
+  }
+
+  // `POST /__sim/config` `{ "bodyEncoding": "form" | "json" }`; `GET` shows it.
+  async function config(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === "GET") {
+      sendJson(res, 200, { bodyEncoding: encoding });
+      return;
+    }
+    if (req.method !== "POST") {
+      sendJson(res, 405, { message: "method not allowed" }, { allow: "GET, POST" });
+      return;
+    }
+    const body = await readJson(req);
+    const mode = body.ok && isRecord(body.value) ? body.value.bodyEncoding : undefined;
+    if (mode !== "form" && mode !== "json") {
+      sendJson(res, 400, { message: 'bodyEncoding must be "form" or "json"' });
+      return;
+    }
+    encoding = mode;
+    sendJson(res, 200, { bodyEncoding: encoding });
+  }
+
+  const handler: SimHandler = async (req, res) => {
+    const { pathname } = new URL(req.url ?? "/", "http://simulator");
+    if (pathname === "/__sim/config") return config(req, res);
+    const control = await handleCcControl(req, res, pathname, {
+      counters,
+      faults,
+      reset,
+      clients: {
+        addFromJson(body) {
+          const client = clientFromControl(body);
+          if (typeof client === "string") return client;
+          addClient(client);
+          return null;
+        },
+        remove: (id) => clients.remove(id),
+        ids: () => clients.ids(),
+      },
+    });
+    if (control) return;
+    if (pathname === OAUTH2_TOKEN_PATH) return token(req, res);
+    if (pathname === OAUTH2_PING_PATH) return ping(req, res);
+    book.received("other");
+    book.rejected("other", "not_found");
+    sendJson(res, 404, oauthError("not_found"));
+  };
+
+  return {
+    handler,
+    defaultClient: opts.clients?.[0] ?? OAUTH2_DEFAULT_CLIENT,
+    tokenPath: OAUTH2_TOKEN_PATH,
+    counters: () => counters.snapshot(),
+    faults: () => faults.snapshot(),
+    setFaults: (patch, endpoint) => faults.set(patch, endpoint),
+    reset,
+    addClient: (clientId, clientSecret, options = {}) => addClient({ ...options, clientId, clientSecret }),
+    removeClient: (clientId) => clients.remove(clientId),
+    bodyEncoding: () => encoding,
+    setBodyEncoding: (mode) => {
+      encoding = mode;
+    },
+  };
+}
+
+export async function startOAuth2Simulator(
+  opts: OAuth2SimulatorOptions & ListenOptions = {},
+): Promise<StartedOAuth2Simulator> {
+  const started = await listen(createOAuth2Simulator(opts), opts);
+  return Object.assign(started, { tokenUrl: `${started.url}${OAUTH2_TOKEN_PATH}`, apiBaseUrl: started.url });
+}
