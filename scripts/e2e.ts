@@ -19,18 +19,21 @@ async function main(): Promise<number> {
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
 
-  const stack = await startLocalStack({ mode: "test", appUrl, env: {}, awsSimulator: true, log: (l) => console.log(l) });
+  const stack = await startLocalStack({ mode: "test", appUrl, env: { NODE_ENV: "test" }, awsSimulator: true, log: (l) => console.log(l) });
   try {
     const adminPassword = randomBytes(18).toString("base64url");
+    const sessionSecret = randomBytes(32).toString("base64url");
+    const authSecret = randomBytes(32).toString("base64url");
+    const localKey = randomBytes(32).toString("base64");
     const env: Record<string, string> = {
       ...stack.env,
       NODE_ENV: "production",
       APP_URL: appUrl,
       AUTH_URL: appUrl,
       AUTH_TRUST_HOST: "true",
-      SESSION_SECRET: randomBytes(32).toString("base64url"),
-      AUTH_SECRET: randomBytes(32).toString("base64url"),
-      SECRETS_LOCAL_KEY: randomBytes(32).toString("base64"),
+      SESSION_SECRET: sessionSecret,
+      AUTH_SECRET: authSecret,
+      SECRETS_LOCAL_KEY: localKey,
       ADMIN_EMAIL: "admin@e2e.test",
       ADMIN_PASSWORD: adminPassword,
       LOG_FILE: path.join(runDir, "app.log"),
@@ -50,7 +53,7 @@ async function main(): Promise<number> {
     });
     const code: number = await new Promise((resolve) => child.on("exit", (c) => resolve(c ?? 1)));
     const { scanE2eRun } = await import("../e2e/support/scan");
-    const findings = scanE2eRun(runDir, stack, [env.SESSION_SECRET, env.AUTH_SECRET, env.SECRETS_LOCAL_KEY, adminPassword]);
+    const findings = scanE2eRun(runDir, stack, [sessionSecret, authSecret, localKey, adminPassword]);
     if (findings.length) {
       console.error(`Secret scan FAILED:\n${findings.join("\n")}`);
       return 1;
