@@ -1,10 +1,8 @@
 // Starts what the app needs on one machine: PostgreSQL (embedded unless DATABASE_URL is set), migrations,
 // and the provider simulators when no real provider is configured. Shared by `npm run dev`, e2e and bench.
-import { mkdirSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { startEmbeddedPostgres, createDatabase } from "./embedded-pg";
+import { startEmbeddedPostgres, createDatabase, tempDataDir } from "./embedded-pg";
 import { applyMigrations } from "./schema-engine";
 import { startNoonSimulator } from "../../simulators/noon/index";
 import { startSecretsManagerSimulator } from "../../simulators/aws-secrets/index";
@@ -62,11 +60,12 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
       // A fresh database per run: on DATABASE_URL's server when given, otherwise on a throwaway embedded one.
       const name = `test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
       if (databaseUrl) {
-        databaseUrl = await createDatabase(databaseUrl, name);
+        await createDatabase(databaseUrl, name);
+        const url = new URL(databaseUrl);
+        url.pathname = `/${name}`;
+        databaseUrl = url.toString();
       } else {
-        const dataDir = path.join(os.tmpdir(), `seller-onboarding-pg-${process.pid}-${randomBytes(4).toString("hex")}`);
-        mkdirSync(dataDir, { recursive: true, mode: 0o755 });
-        const pg = await startEmbeddedPostgres({ dataDir, port: 0, persistent: false, database: name });
+        const pg = await startEmbeddedPostgres({ dataDir: await tempDataDir(), port: 0, persistent: false, database: name });
         stops.push(() => pg.stop());
         databaseUrl = pg.connectionString;
       }
