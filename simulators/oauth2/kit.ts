@@ -239,6 +239,11 @@ export type CcFaultSnapshot<K extends string> = {
 
 const DEFAULT_RETRY_AFTER_SECONDS = 1;
 
+type CcPreflight =
+  | { kind: "none" }
+  | { kind: "timeout"; hangMs: number }
+  | { kind: "fail"; status: number; retryAfterSeconds: number };
+
 export class CcFaults<K extends string> {
   readonly board: FaultBoard<K, CcFaultExtra>;
 
@@ -260,12 +265,6 @@ export class CcFaults<K extends string> {
     return this.board.snapshot();
   }
 
-  retryAfterSeconds(key: K): number {
-    const snap = this.board.snapshot();
-    const own = snap.endpoints[key]?.retryAfterSeconds ?? 0;
-    return own > 0 ? own : snap.global.retryAfterSeconds;
-  }
-
   /**
    * Applies delay, hang and forced-status faults to one call. Returns true when the call has been
    * answered (or dropped) by a fault and the simulator must not answer it.
@@ -278,7 +277,7 @@ export class CcFaults<K extends string> {
     failureBody: (status: number) => unknown,
   ): Promise<boolean> {
     await delay(this.board.delayMs(key), req);
-    const fault = this.board.preflight(key);
+    const fault = this.preflight(key);
     if (fault.kind === "timeout") {
       counters.rejected(key, "fault_timeout");
       await hang(req, res, fault.hangMs);
@@ -288,12 +287,30 @@ export class CcFaults<K extends string> {
       counters.rejected(key, `fault_${fault.status}`);
       const headers: Record<string, string> = {};
       if (fault.status === 429 || fault.status === 503) {
-        headers["retry-after"] = String(this.retryAfterSeconds(key));
+        headers["retry-after"] = String(fault.retryAfterSeconds);
       }
       sendJson(res, fault.status, failureBody(fault.status), headers);
       return true;
     }
     return false;
+  }
+
+  /**
+   * Like FaultBoard.preflight, but the status, hang time and Retry-After come from the same fault
+   * set (endpoint or global) whose counter was consumed, so a global `{failNext, status: 429}` is
+   * not answered with an endpoint's older `status`.
+   */
+  private preflight(key: K): CcPreflight {
+    const snap = this.board.snapshot();
+    const own = snap.endpoints[key];
+    for (const field of ["timeoutNext", "failNext"] as const) {
+      const source = own && own[field] > 0 ? own : snap.global[field] > 0 ? snap.global : undefined;
+      if (!source || !this.board.take(key, field)) continue;
+      if (field === "timeoutNext") return { kind: "timeout", hangMs: source.hangMs };
+      const retryAfter = source.retryAfterSeconds > 0 ? source.retryAfterSeconds : snap.global.retryAfterSeconds;
+      return { kind: "fail", status: source.status, retryAfterSeconds: retryAfter };
+    }
+    return { kind: "none" };
   }
 
   /** Consumes one `unauthorizedNext` / `forbiddenNext` for an API call. */
@@ -467,4 +484,15 @@ export type ListenOptions = { port?: number; host?: string };
 export async function listen<S extends { handler: SimHandler }>(sim: S, opts: ListenOptions = {}): Promise<S & StartedHttpServer> {
   const server = await startHttpServer(sim.handler, { port: opts.port, host: opts.host });
   return Object.assign(sim, server);
+}
+
+/** A clock tests move by hand (`advance`) to expire tokens or slide rate windows without sleeping. */
+export function createManualClock(startMs = Date.parse("2030-01-01T00:00:00Z")): { now: Clock; advance(ms: number): void } {
+  let current = startMs;
+  return {
+    now: () => current,
+    advance(ms: number) {
+      current += ms;
+    },
+  };
 }
