@@ -1,0 +1,16 @@
+export {
+  createSecretsManagerSimulator,
+  startSecretsManagerSimulator,
+  secretsOperations,
+  secretsFaultCounters,
+  type SecretRecord,
+  type SecretTag,
+  type SecretVersion,
+  type SecretsEndpoint,
+  type SecretsFaultCounter,
+  type SecretsManagerSimulator,
+  type SecretsManagerSimulatorOptions,
+  type SecretsManagerSimulatorState,
+  type SecretsOperation,
+  type StartedSecretsManagerSimulator,
+} from "./simulator";
