@@ -1,0 +1,281 @@
+import "server-only";
+// Every call to a provider goes through here: https only, never to a private/loopback/link-local address
+// (checked at connect time, on the address actually used, so DNS rebinding cannot slip past), no redirects
+// followed, and a hard timeout. `ALLOW_INSECURE_PROVIDER_URLS=1` (tests, simulators) lets http:// loopback through.
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import http from "node:http";
+import https from "node:https";
+import { isIP, type LookupFunction } from "node:net";
+import { config } from "@/lib/config/env";
+
+export type OutboundErrorKind = "unsafe-url" | "timeout" | "network" | "redirect" | "too-large";
+
+/** A call that did not produce an answer we can use. `message` is safe to show (no secrets, no bodies). */
+export class OutboundError extends Error {
+  readonly status: number | undefined;
+  constructor(
+    readonly kind: OutboundErrorKind,
+    message: string,
+    opts: { cause?: unknown; status?: number } = {},
+  ) {
+    super(message, { cause: opts.cause });
+    this.name = "OutboundError";
+    this.status = opts.status;
+  }
+}
+
+export interface OutboundRequest {
+  method: "GET" | "POST";
+  headers?: Record<string, string>;
+  body?: string;
+  /** Whole-call deadline (connect + answer); default 10 s. */
+  timeoutMs?: number;
+  /** Answers larger than this are refused; default 256 KiB (token answers are tiny). */
+  maxBytes?: number;
+}
+
+export interface OutboundResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  /** Milliseconds from the start of the call to the end of the answer. */
+  latencyMs: number;
+}
+
+export interface OutboundPolicy {
+  allowInsecure: boolean;
+}
+
+const defaultPolicy = (): OutboundPolicy => ({ allowInsecure: config().allowInsecureProviderUrls });
+
+// ───────────────────────── address checks ─────────────────────────
+
+function ipv4ToInt(ip: string): number {
+  return ip.split(".").reduce((acc, part) => (acc << 8) + Number(part), 0) >>> 0;
+}
+
+const V4_BLOCKED: ReadonlyArray<[string, number]> = [
+  ["0.0.0.0", 8], // "this network"
+  ["10.0.0.0", 8], // private
+  ["100.64.0.0", 10], // carrier-grade NAT
+  ["127.0.0.0", 8], // loopback
+  ["169.254.0.0", 16], // link-local (cloud metadata lives here)
+  ["172.16.0.0", 12], // private
+  ["192.0.0.0", 24], // IETF protocol assignments
+  ["192.168.0.0", 16], // private
+  ["198.18.0.0", 15], // benchmarking
+  ["224.0.0.0", 4], // multicast
+  ["240.0.0.0", 4], // reserved + broadcast
+];
+
+function isBlockedV4(ip: string): boolean {
+  const value = ipv4ToInt(ip);
+  return V4_BLOCKED.some(([base, bits]) => {
+    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+    return (value & mask) === (ipv4ToInt(base) & mask);
+  });
+}
+
+function expandV6(ip: string): number[] | null {
+  let addr = ip.toLowerCase().replace(/^\[|\]$/g, "");
+  const zone = addr.indexOf("%");
+  if (zone >= 0) addr = addr.slice(0, zone);
+  // An embedded IPv4 tail (::ffff:1.2.3.4) becomes two hextets.
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(addr);
+  if (v4?.[1]) {
+    const n = ipv4ToInt(v4[1]);
+    addr = addr.slice(0, -v4[1].length) + `${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+  }
+  const halves = addr.split("::");
+  if (halves.length > 2) return null;
+  const head = halves[0] ? halves[0].split(":") : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
+  const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
+  const parts = [...head, ...Array<string>(Math.max(0, fill)).fill("0"), ...tail].map((h) => parseInt(h, 16));
+  return parts.length === 8 && parts.every((p) => Number.isInteger(p) && p >= 0 && p <= 0xffff) ? parts : null;
+}
+
+function isBlockedV6(ip: string): boolean {
+  const h = expandV6(ip);
+  if (!h) return true;
+  const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, last = 0] = h;
+  const allZeroHead = a === 0 && b === 0 && c === 0 && d === 0 && e === 0;
+  if (allZeroHead && f === 0 && g === 0 && (last === 0 || last === 1)) return true; // :: and ::1
+  if (allZeroHead && f === 0xffff) return isBlockedV4(`${g >> 8}.${g & 255}.${last >> 8}.${last & 255}`); // v4-mapped
+  if (a === 0x64 && b === 0xff9b) return isBlockedV4(`${g >> 8}.${g & 255}.${last >> 8}.${last & 255}`); // NAT64
+  if ((a & 0xfe00) === 0xfc00) return true; // unique local fc00::/7
+  if ((a & 0xffc0) === 0xfe80) return true; // link-local fe80::/10
+  if ((a & 0xffc0) === 0xfec0) return true; // site-local (deprecated)
+  if ((a & 0xff00) === 0xff00) return true; // multicast
+  if (a === 0x2001 && b === 0x0db8) return true; // documentation
+  return false;
+}
+
+/** True for addresses a provider must never resolve to: private, loopback, link-local, multicast, reserved. */
+export function isPrivateAddress(ip: string): boolean {
+  const family = isIP(ip.replace(/^\[|\]$/g, ""));
+  if (family === 4) return isBlockedV4(ip);
+  if (family === 6) return isBlockedV6(ip);
+  return true;
+}
+
+const isLoopback = (ip: string) => {
+  const bare = ip.replace(/^\[|\]$/g, "");
+  return (isIP(bare) === 4 && bare.startsWith("127.")) || bare === "::1" || bare === "::ffff:127.0.0.1";
+};
+
+/**
+ * Checks a provider URL's form (not its addresses, which are checked at connect time).
+ * Returns a message for people, or null when the URL is acceptable.
+ */
+export function providerUrlProblem(value: string, policy: OutboundPolicy = defaultPolicy()): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "is not a valid URL";
+  }
+  if (url.username || url.password) return "must not contain a user name or password";
+  if (url.hash) return "must not contain a #fragment";
+  if (url.protocol === "https:") {
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    if (isIP(host) && isPrivateAddress(host) && !(policy.allowInsecure && isLoopback(host))) {
+      return "must not point to a private, loopback or link-local address";
+    }
+    if (!isIP(host) && (host === "localhost" || host.endsWith(".localhost")) && !policy.allowInsecure) {
+      return "must not point to a private, loopback or link-local address";
+    }
+    return null;
+  }
+  if (url.protocol === "http:" && policy.allowInsecure) {
+    const host = url.hostname;
+    if (host === "localhost" || isLoopback(host)) return null;
+    return "may use http:// only for loopback addresses (ALLOW_INSECURE_PROVIDER_URLS=1)";
+  }
+  return "must start with https://";
+}
+
+/** A DNS lookup that refuses private addresses (every one the name resolves to is checked). */
+export function guardedLookup(policy: OutboundPolicy): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, "", 4);
+      const list = Array.isArray(addresses) ? addresses : [];
+      const refused = list.find((a) => isPrivateAddress(a.address) && !(policy.allowInsecure && isLoopback(a.address)));
+      if (refused || list.length === 0) {
+        const e = new OutboundError("unsafe-url", `${hostname} resolves to a private, loopback or link-local address`);
+        return callback(e as NodeJS.ErrnoException, "", 4);
+      }
+      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+      const first = list[0] as LookupAddress;
+      callback(null, first.address, first.family);
+    });
+  };
+}
+
+/**
+ * One outbound HTTP call under the safety rules. Resolves with any status except 3xx (redirects are
+ * refused, not followed); rejects with OutboundError when no usable answer came.
+ */
+export function outboundRequest(
+  target: string,
+  req: OutboundRequest,
+  policy: OutboundPolicy = defaultPolicy(),
+): Promise<OutboundResponse> {
+  const problem = providerUrlProblem(target, policy);
+  if (problem) return Promise.reject(new OutboundError("unsafe-url", `The provider URL ${problem}.`));
+  const url = new URL(target);
+  const timeoutMs = req.timeoutMs ?? 10_000;
+  const maxBytes = req.maxBytes ?? 256 * 1024;
+  const started = performance.now();
+  const transport = url.protocol === "https:" ? https : http;
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (isIP(host) && isPrivateAddress(host) && !(policy.allowInsecure && isLoopback(host))) {
+    return Promise.reject(new OutboundError("unsafe-url", "The provider URL must not point to a private address."));
+  }
+
+  return new Promise<OutboundResponse>((resolve, reject) => {
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const request = transport.request(
+      url,
+      {
+        method: req.method,
+        headers: {
+          accept: "application/json",
+          "user-agent": "SellerOnboarding/1.0.0",
+          ...(req.body !== undefined ? { "content-length": String(Buffer.byteLength(req.body)) } : {}),
+          ...req.headers,
+        },
+        lookup: guardedLookup(policy),
+        // A fresh connection per call: no pooled socket reaches an address that was never checked.
+        agent: false,
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+        }
+        if (status >= 300 && status < 400) {
+          res.resume();
+          request.destroy();
+          finish(() =>
+            reject(new OutboundError("redirect", `The provider answered with a redirect (${status}), which is not followed.`, { status })),
+          );
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            request.destroy();
+            finish(() => reject(new OutboundError("too-large", `The provider's answer exceeded ${maxBytes} bytes.`, { status })));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on("end", () =>
+          finish(() =>
+            resolve({ status, headers, text: Buffer.concat(chunks).toString("utf8"), latencyMs: Math.round(performance.now() - started) }),
+          ),
+        );
+        res.on("error", (error) =>
+          finish(() => reject(new OutboundError("network", "The connection to the provider broke off.", { cause: error }))),
+        );
+      },
+    );
+    const timer = setTimeout(() => {
+      request.destroy();
+      finish(() => reject(new OutboundError("timeout", `The provider did not answer within ${Math.round(timeoutMs / 1000)} s.`)));
+    }, timeoutMs);
+    request.on("error", (error) => {
+      if (error instanceof OutboundError) return finish(() => reject(error));
+      const code = (error as NodeJS.ErrnoException).code;
+      const what =
+        code === "ENOTFOUND" || code === "EAI_AGAIN"
+          ? `the host ${url.hostname} could not be found`
+          : code === "ECONNREFUSED"
+            ? "the connection was refused"
+            : "the connection failed";
+      finish(() => reject(new OutboundError("network", `Could not reach the provider: ${what}${code ? ` (${code})` : ""}.`, { cause: error })));
+    });
+    if (req.body !== undefined) request.write(req.body);
+    request.end();
+  });
+}
+
+/** Seconds or an HTTP date in `Retry-After`, as milliseconds (undefined when absent or unreadable). */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
