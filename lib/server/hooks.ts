@@ -1,2 +1,3 @@
 // Every module with start-up work is imported here, so it registers through onServerStart.
+import "@/lib/auth/bootstrap";
 export {};
