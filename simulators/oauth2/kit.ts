@@ -81,14 +81,21 @@ export type TokenCheck =
 
 type KeyPair = { privateKey: KeyObject; publicKey: KeyObject };
 const generateKeyPairAsync = promisify(generateKeyPair);
+let processKeys: Promise<KeyPair> | undefined;
+
+// One RSA key pair per process, made on first use: generating 2048-bit keys takes a few hundred
+// milliseconds, too slow to repeat for every simulator a test starts.
+function signingKeys(): Promise<KeyPair> {
+  processKeys ??= generateKeyPairAsync("rsa", { modulusLength: 2048 });
+  return processKeys;
+}
 
 /**
- * Issues and checks RS256 JWT access tokens with a key pair of its own (made on first use, so
- * creating a simulator stays cheap). Tokens of another simulator instance never verify here.
+ * Issues and checks RS256 JWT access tokens. Each instance has its own issuer, checked on
+ * verification, so tokens of another simulator (or another instance) never verify here.
  */
 export class TokenSigner {
   readonly issuer: string;
-  private keys: Promise<KeyPair> | undefined;
 
   constructor(
     name: string,
@@ -98,8 +105,7 @@ export class TokenSigner {
   }
 
   private keyPair(): Promise<KeyPair> {
-    this.keys ??= generateKeyPairAsync("rsa", { modulusLength: 2048 });
-    return this.keys;
+    return signingKeys();
   }
 
   /** A token for `clientId` valid for `lifetimeSeconds` from now (whole seconds, like `exp`). */
