@@ -269,30 +269,29 @@ export class FaultBoard<K extends string, X extends string = never> {
 
   /** Consumes one unit of counter `field` for `key` (endpoint first, then global). */
   take(key: K, field: "failNext" | "malformedNext" | "timeoutNext" | X): boolean {
+    return this.takeFrom(key, field) !== undefined;
+  }
+
+  /** Like `take`, returning the fault set the unit came from (its `status`/`hangMs` apply). */
+  private takeFrom(key: K, field: string): FaultSet<X> | undefined {
     for (const set of [this.perKey.get(key), this.global]) {
       if (!set) continue;
       const counts = set as Record<string, number>;
       const n = counts[field] ?? 0;
       if (n > 0) {
         counts[field] = n - 1;
-        return true;
+        return set;
       }
     }
-    return false;
-  }
-
-  private statusFor(key: K): number {
-    return this.perKey.get(key)?.status ?? this.global.status;
-  }
-
-  private hangFor(key: K): number {
-    return this.perKey.get(key)?.hangMs ?? this.global.hangMs;
+    return undefined;
   }
 
   /** The infrastructure-level fault for this call (timeout before failure), consuming it. */
   preflight(key: K): PreflightFault {
-    if (this.take(key, "timeoutNext")) return { kind: "timeout", hangMs: this.hangFor(key) };
-    if (this.take(key, "failNext")) return { kind: "fail", status: this.statusFor(key) };
+    const timeout = this.takeFrom(key, "timeoutNext");
+    if (timeout) return { kind: "timeout", hangMs: timeout.hangMs };
+    const fail = this.takeFrom(key, "failNext");
+    if (fail) return { kind: "fail", status: fail.status };
     return { kind: "none" };
   }
 
