@@ -5,6 +5,26 @@ const nextConfig = {
   // Server-side packages with native parts, workers or dynamic requires stay outside the bundle.
   serverExternalPackages: ["pino", "pg", "pg-boss", "@prisma/adapter-pg", "@aws-sdk/client-secrets-manager"],
   typedRoutes: false,
+  experimental: {
+    // forbidden() / unauthorized() from next/navigation: the 403 page for staff without the permission.
+    authInterrupts: true,
+  },
+  // proxy.ts sets these with the per-request CSP on every page and route; this repeats the static ones
+  // for anything the proxy does not see (static files).
+  async headers() {
+    const production = process.env.NODE_ENV === "production";
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "X-Frame-Options", value: "DENY" },
+          ...(production ? [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }] : []),
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

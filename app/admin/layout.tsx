@@ -1,0 +1,52 @@
+import Link from "next/link";
+import { currentStaff } from "@/lib/auth/guard";
+import { signOutAction } from "@/app/admin/sign-in/actions";
+import { AdminNav } from "@/components/admin/nav";
+import { SubmitButton } from "@/components/ui/button";
+
+const ROLE_LABEL = { ADMIN: "Admin", OPERATIONS: "Operations", SUPPORT: "Support" } as const;
+
+// The frame of the dashboard. It does not authorize anything itself: every page checks its own
+// permission (lib/auth/guard.ts); anonymous visitors (the sign-in page) see no navigation.
+export default async function AdminLayout({ children }: { children: React.ReactNode }) {
+  const staff = await currentStaff();
+  return (
+    <div className="min-h-screen">
+      {staff && (
+        <header className="border-b border-slate-200 bg-white">
+          <div className="mx-auto flex max-w-6xl flex-col gap-2 px-4 py-3 md:flex-row md:items-center md:justify-between">
+            <div className="flex items-center justify-between gap-4">
+              <Link href="/admin" className="font-semibold text-slate-900">
+                Seller onboarding
+              </Link>
+              <form action={signOutAction} className="md:hidden">
+                <SubmitButton variant="secondary" pendingLabel="Signing out…">
+                  Sign out
+                </SubmitButton>
+              </form>
+            </div>
+            <AdminNav role={staff.role} />
+            <div className="hidden items-center gap-3 md:flex">
+              <p className="text-sm text-slate-700">
+                <span className="sr-only">Signed in as </span>
+                {staff.email} · {ROLE_LABEL[staff.role]}
+              </p>
+              <form action={signOutAction}>
+                <SubmitButton variant="secondary" pendingLabel="Signing out…">
+                  Sign out
+                </SubmitButton>
+              </form>
+            </div>
+          </div>
+        </header>
+      )}
+      {staff ? (
+        <main id="main" className="mx-auto max-w-6xl px-4 py-6">
+          {children}
+        </main>
+      ) : (
+        children
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+"use server";
+import { AuthError, CredentialsSignin } from "next-auth";
+import { signIn, signOut } from "@/lib/auth/next-auth";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
+
+export type SignInState = { error: string | null; email: string };
+
+/** Signs a staff member in with e-mail and password; on success next-auth redirects to the callback URL. */
+export async function signInAction(_previous: SignInState, formData: FormData): Promise<SignInState> {
+  const email = String(formData.get("email") ?? "").slice(0, 254);
+  try {
+    await signIn("credentials", {
+      email,
+      password: String(formData.get("password") ?? ""),
+      redirectTo: safeCallbackUrl(formData.get("callbackUrl")),
+    });
+  } catch (error) {
+    if (error instanceof CredentialsSignin && error.code === "locked") {
+      return { email, error: "Too many failed attempts: sign-in is locked for 15 minutes. Ask an admin if you need access sooner." };
+    }
+    if (error instanceof AuthError) return { email, error: "That e-mail and password do not match an active staff account." };
+    throw error; // Next's redirect after a successful sign-in
+  }
+  return { email, error: null };
+}
+
+/** Ends the session (the sign-out is audited by next-auth's signOut event). */
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirectTo: "/admin/sign-in" });
+}

@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { currentStaff } from "@/lib/auth/guard";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { SignInForm } from "@/components/admin/sign-in-form";
+
+export const metadata: Metadata = { title: "Staff sign-in" };
+
+const ERRORS: Record<string, string> = {
+  CredentialsSignin: "That e-mail and password do not match an active staff account.",
+  locked: "Too many failed attempts: sign-in is locked for 15 minutes.",
+  AccessDenied: "This account may not sign in.",
+};
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const callbackUrl = safeCallbackUrl(params.callbackUrl);
+  if (await currentStaff()) redirect(callbackUrl);
+  const code = typeof params.code === "string" ? params.code : typeof params.error === "string" ? params.error : null;
+  const initialError = code ? (ERRORS[code] ?? "Sign-in failed. Try again.") : null;
+  return (
+    <main id="main" className="mx-auto flex min-h-[80vh] max-w-sm flex-col justify-center px-4 py-12">
+      <h1 className="text-2xl font-semibold tracking-tight">Staff sign-in</h1>
+      <p className="mt-2 mb-6 text-slate-700">Sign in with your staff e-mail and password.</p>
+      <SignInForm callbackUrl={callbackUrl} initialError={initialError} />
+    </main>
+  );
+}
