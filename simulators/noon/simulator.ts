@@ -251,6 +251,14 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     return code;
   };
 
+  // form-action also governs the 303 after the form post, so the redirect URI's origin is listed.
+  const pageHeaders: Record<string, string> = {
+    "content-security-policy": `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${redirect.origin}; frame-ancestors 'none'; base-uri 'none'`,
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "x-content-type-options": "nosniff",
+  };
+
   const reject = (res: ServerResponse, ep: NoonEndpoint, status: number, reason: string, message: string): void => {
     counters.rejected(ep, reason);
     apiError(res, status, message);
@@ -750,12 +758,6 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
   };
 }
 
-const pageHeaders: Record<string, string> = {
-  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action *; frame-ancestors 'none'; base-uri 'none'",
-  "x-frame-options": "DENY",
-  "referrer-policy": "no-referrer",
-  "x-content-type-options": "nosniff",
-};
 
 export async function startNoonSimulator(opts: NoonSimulatorOptions): Promise<StartedNoonSimulator> {
   const sim = createNoonSimulator(opts);
