@@ -1,0 +1,170 @@
+import "server-only";
+// Background jobs on PostgreSQL (pg-boss 10, its own schema "pgboss" in the app's database).
+// Modules define their jobs at import time; lib/jobs/registry.ts imports every such module so a worker
+// process (`npm run worker`) or the app process (JOBS_IN_PROCESS, the default) knows them all.
+import PgBoss from "pg-boss";
+import { config } from "@/lib/config/env";
+import { log } from "@/lib/log";
+
+export type JobOptions = {
+  /** pg-boss queue policy; "short" keeps at most one queued job per singletonKey. Default "standard". */
+  policy?: "standard" | "short" | "singleton" | "stately";
+  /** pg-boss's own retries when the handler throws (default 3, delay 5 s with backoff). */
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  /** A job running longer is considered failed (default 15 min). */
+  expireInSeconds?: number;
+};
+
+export type SendOptions = {
+  /** Seconds from now, or a date. */
+  startAfter?: number | Date;
+  /** With policy "short": at most one queued job per key. */
+  singletonKey?: string;
+};
+
+export type JobDefinition<T extends object> = {
+  readonly name: string;
+  readonly handler: (data: T) => Promise<void>;
+  send(data: T, opts?: SendOptions): Promise<string | null>;
+};
+
+type AnyDefinition = { name: string; options: JobOptions; run: (data: unknown) => Promise<void> };
+type ScheduleDefinition = { name: string; cron: string; run: () => Promise<void> };
+
+const jobs = new Map<string, AnyDefinition>();
+const schedules = new Map<string, ScheduleDefinition>();
+
+const SCHEMA = "pgboss";
+
+type BossState = { boss: PgBoss; started: Promise<PgBoss>; queues: Map<string, Promise<void>> };
+
+// Kept on globalThis: Next's dev server reloads modules, and one process needs one pool of each kind.
+const globalJobs = globalThis as unknown as { __sellerOnboardingJobs?: { sender?: BossState; worker?: BossState } };
+const state = (globalJobs.__sellerOnboardingJobs ??= {});
+
+function newBoss(forWorkers: boolean): BossState {
+  const { databaseUrl } = config();
+  if (!databaseUrl) throw new Error("DATABASE_URL is not set: the job queue lives in the app's database");
+  const boss = new PgBoss({
+    connectionString: databaseUrl,
+    schema: SCHEMA,
+    application_name: forWorkers ? "seller-onboarding-worker" : "seller-onboarding-jobs",
+    max: forWorkers ? 4 : 2,
+    // Only worker instances maintain the queue and fire schedules.
+    supervise: forWorkers,
+    schedule: forWorkers,
+  });
+  boss.on("error", (error) => log().error({ err: error.message }, "job queue error"));
+  return { boss, started: boss.start(), queues: new Map() };
+}
+
+async function ensureQueue(s: BossState, name: string, options: JobOptions): Promise<PgBoss> {
+  const boss = await s.started;
+  let created = s.queues.get(name);
+  if (!created) {
+    created = boss.createQueue(name, {
+      name,
+      policy: options.policy ?? "standard",
+      retryLimit: options.retryLimit ?? 3,
+      retryDelay: options.retryDelaySeconds ?? 5,
+      retryBackoff: true,
+      expireInSeconds: options.expireInSeconds ?? 15 * 60,
+    });
+    s.queues.set(name, created);
+    created.catch(() => s.queues.delete(name));
+  }
+  await created;
+  return boss;
+}
+
+/** The instance that sends: the worker instance when this process runs workers, else a light one. */
+function sender(): BossState {
+  if (state.worker) return state.worker;
+  state.sender ??= newBoss(false);
+  return state.sender;
+}
+
+/** Defines a job: `handler` runs in a worker for each job sent with `send`. Call at module top level. */
+export function defineJob<T extends object>(name: string, handler: (data: T) => Promise<void>, options: JobOptions = {}): JobDefinition<T> {
+  jobs.set(name, { name, options, run: (data) => handler(data as T) });
+  return {
+    name,
+    handler,
+    async send(data, opts = {}) {
+      const boss = await ensureQueue(sender(), name, options);
+      const startAfter = opts.startAfter instanceof Date ? opts.startAfter : opts.startAfter ? Math.ceil(opts.startAfter) : undefined;
+      return boss.send(name, data, {
+        ...(startAfter !== undefined ? { startAfter } : {}),
+        ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
+      });
+    },
+  };
+}
+
+/** Defines a recurring job (cron in UTC, e.g. "* * * * *"); it fires in one worker per tick. */
+export function defineSchedule(name: string, cron: string, handler: () => Promise<void>) {
+  schedules.set(name, { name, cron, run: handler });
+}
+
+let starting: Promise<void> | undefined;
+
+/** Starts workers for every defined job and schedule (imports the registry first). Idempotent. */
+export function startJobWorkers(): Promise<void> {
+  starting ??= (async () => {
+    await import("./registry");
+    const s = (state.worker ??= newBoss(true));
+    for (const job of jobs.values()) {
+      const boss = await ensureQueue(s, job.name, job.options);
+      await boss.work<object>(job.name, { pollingIntervalSeconds: 2 }, async ([item]) => {
+        if (!item) return;
+        try {
+          await job.run(item.data);
+        } catch (error) {
+          log().error({ job: job.name, jobId: item.id, err: error instanceof Error ? error.message : String(error) }, "job failed");
+          throw error;
+        }
+      });
+    }
+    for (const schedule of schedules.values()) {
+      const boss = await ensureQueue(s, schedule.name, { policy: "short", retryLimit: 0 });
+      await boss.schedule(schedule.name, schedule.cron, {}, { tz: "UTC", singletonKey: schedule.name });
+      await boss.work(schedule.name, { pollingIntervalSeconds: 5 }, async () => {
+        try {
+          await schedule.run();
+        } catch (error) {
+          log().error({ schedule: schedule.name, err: error instanceof Error ? error.message : String(error) }, "scheduled job failed");
+          throw error;
+        }
+      });
+    }
+    log().info({ jobs: [...jobs.keys()], schedules: [...schedules.keys()] }, "job workers started");
+  })();
+  starting.catch(() => {
+    starting = undefined;
+  });
+  return starting;
+}
+
+/** Stops workers (letting running jobs finish, up to `timeoutMs`) and closes the queue's connections. */
+export async function stopJobWorkers(opts: { timeoutMs?: number } = {}): Promise<void> {
+  const instances = [state.worker, state.sender].filter((s): s is BossState => s !== undefined);
+  state.worker = undefined;
+  state.sender = undefined;
+  starting = undefined;
+  await Promise.all(
+    instances.map(async (s) => {
+      try {
+        await s.started;
+      } catch {
+        return;
+      }
+      await s.boss.stop({ graceful: true, wait: true, close: true, timeout: opts.timeoutMs ?? 20_000 });
+    }),
+  );
+}
+
+/** The names of every defined job and schedule (for the worker's start line and tests). */
+export function definedJobs(): { jobs: string[]; schedules: string[] } {
+  return { jobs: [...jobs.keys()], schedules: [...schedules.keys()] };
+}

@@ -1,0 +1,53 @@
+import "server-only";
+// The secret store of this app: `secretStore()` picks the backend from SECRETS_BACKEND.
+// Everything that keeps a secret goes through it; the database keeps only references (name, ARN, version).
+import { config } from "@/lib/config/env";
+import { createAwsSecretStore, type AwsSecretStoreOptions } from "./aws";
+import { createLocalSecretStore, type LocalSecretStoreOptions } from "./local";
+import type { SecretStore } from "./types";
+
+export * from "./types";
+export { sellerKeySecretName, connectionSecretName, secretNameSegment, secretNames } from "./names";
+export { seal, unseal, connectionTokenAad } from "./seal";
+export {
+  storeSecretDurably,
+  storeOrSealSecret,
+  retryPendingSecret,
+  onPendingSecretStored,
+  requeuePendingSecrets,
+  pendingRetryDelayMs,
+  type DurableStoreResult,
+  type PendingStoredInfo,
+  type RetryPendingResult,
+  type Tx,
+} from "./pending";
+export { createAwsSecretStore, type AwsSecretStoreOptions } from "./aws";
+export { createLocalSecretStore, type LocalSecretStoreOptions } from "./local";
+
+export type SecretStoreFactoryOptions =
+  | ({ backend: "aws" } & AwsSecretStoreOptions)
+  | ({ backend: "local" } & LocalSecretStoreOptions);
+
+/** Builds a store with explicit options (tests, scripts); the app uses `secretStore()`. */
+export function createSecretStore(opts: SecretStoreFactoryOptions): SecretStore {
+  if (opts.backend === "aws") {
+    const { backend: _backend, ...aws } = opts;
+    return createAwsSecretStore(aws);
+  }
+  const { backend: _backend, ...local } = opts;
+  return createLocalSecretStore(local);
+}
+
+const globalStore = globalThis as unknown as { __sellerOnboardingSecretStore?: SecretStore };
+
+/** The configured secret store (SECRETS_BACKEND=aws|local), one per process. */
+export function secretStore(): SecretStore {
+  if (!globalStore.__sellerOnboardingSecretStore) {
+    const { backend, kmsKeyId, namePrefix } = config().secrets;
+    globalStore.__sellerOnboardingSecretStore =
+      backend === "aws"
+        ? createAwsSecretStore({ ...(kmsKeyId ? { kmsKeyId } : {}), probeName: `${namePrefix}health-probe` })
+        : createLocalSecretStore();
+  }
+  return globalStore.__sellerOnboardingSecretStore;
+}

@@ -1,0 +1,159 @@
+import "server-only";
+// The `local` backend: secrets in PostgreSQL (local_secrets / local_secret_versions), each version sealed
+// with SECRETS_LOCAL_KEY and bound to the secret's name. It mirrors what the app uses of Secrets Manager:
+// versions staged AWSCURRENT / AWSPREVIOUS, idempotent puts, and deletion after a recovery window.
+import { randomBytes } from "node:crypto";
+import { db as defaultDb, type Db } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
+import { requestToken, storeTags } from "./shared";
+import { configKeyring, sealWith, unsealWith, UnsealError, type Keyring } from "./seal";
+import { SecretStoreError, type PutSecretInput, type SecretMetadata, type SecretRef, type SecretStore } from "./types";
+
+export type LocalSecretStoreOptions = {
+  /** Defaults to the app's client. */
+  db?: Db;
+  /** Defaults to SECRETS_LOCAL_KEY (+ SECRETS_LOCAL_KEY_PREVIOUS). */
+  keyring?: Keyring;
+};
+
+const CURRENT = "AWSCURRENT";
+const PREVIOUS = "AWSPREVIOUS";
+
+function tagsOf(json: Prisma.JsonValue | null): Record<string, string> {
+  if (!json || typeof json !== "object" || Array.isArray(json)) return {};
+  return Object.fromEntries(Object.entries(json).filter((e): e is [string, string] => typeof e[1] === "string"));
+}
+
+function notFound(name: string): SecretStoreError {
+  return new SecretStoreError("not-found", `the local secret store has no secret ${name}`);
+}
+
+function wrap(action: string, name: string, error: unknown): SecretStoreError {
+  if (error instanceof SecretStoreError) return error;
+  if (error instanceof UnsealError) return new SecretStoreError("invalid", `${action} ${name}: ${error.message}`, { cause: error });
+  // Database errors: the store is unreachable for this call (the message may carry query details: cause only).
+  return new SecretStoreError("unreachable", `${action} ${name}: the local secret store (PostgreSQL) failed`, { cause: error });
+}
+
+export function createLocalSecretStore(opts: LocalSecretStoreOptions = {}): SecretStore {
+  const client = () => opts.db ?? defaultDb();
+  const keyring = () => opts.keyring ?? configKeyring();
+
+  async function put(input: PutSecretInput): Promise<SecretRef> {
+    const versionId = requestToken(input.idempotencyKey);
+    const tags = storeTags(input.kind, input.tags);
+    try {
+      return await client().$transaction(async (tx) => {
+        await tx.localSecret.createMany({
+          data: [{
+            name: input.name,
+            arn: `arn:local:secretsmanager:local:000000000000:secret:${input.name}-${randomBytes(3).toString("hex")}`,
+            description: input.description ?? null,
+            tags,
+          }],
+          skipDuplicates: true,
+        });
+        // One writer per secret at a time: stages move consistently.
+        await tx.$queryRaw`SELECT name FROM local_secrets WHERE name = ${input.name} FOR UPDATE`;
+        const secret = await tx.localSecret.findUniqueOrThrow({ where: { name: input.name } });
+        if (secret.deletionScheduledFor) {
+          throw new SecretStoreError("invalid", `the secret ${input.name} is scheduled for deletion: restore it or use another name`);
+        }
+        const existing = await tx.localSecretVersion.findUnique({ where: { versionId }, omit: { sealed: false } });
+        if (existing) {
+          if (existing.secretName !== input.name) {
+            throw new SecretStoreError("invalid", `the idempotency key of this write was already used for another secret than ${input.name}`);
+          }
+          if (unsealWith(keyring(), existing.sealed, existing.localKeyId, input.name) !== input.value) {
+            throw new SecretStoreError("invalid", `the idempotency key of this write was already used with another value for ${input.name}`);
+          }
+          // The same write again (a retry): nothing changes.
+          return { name: secret.name, arn: secret.arn, versionId };
+        }
+        const staged = await tx.localSecretVersion.findMany({
+          where: { secretName: input.name, OR: [{ stages: { has: CURRENT } }, { stages: { has: PREVIOUS } }] },
+        });
+        for (const v of staged) {
+          const kept = v.stages.filter((s) => s !== CURRENT && s !== PREVIOUS);
+          if (v.stages.includes(CURRENT)) kept.push(PREVIOUS);
+          await tx.localSecretVersion.update({ where: { versionId: v.versionId }, data: { stages: kept } });
+        }
+        const { sealed, keyId } = sealWith(keyring(), input.value, input.name);
+        await tx.localSecretVersion.create({
+          data: { versionId, secretName: input.name, sealed: new Uint8Array(sealed), localKeyId: keyId, stages: [CURRENT] },
+        });
+        await tx.localSecret.update({
+          where: { name: input.name },
+          data: { tags: { ...tagsOf(secret.tags), ...tags }, ...(input.description ? { description: input.description } : {}) },
+        });
+        return { name: secret.name, arn: secret.arn, versionId };
+      });
+    } catch (error) {
+      throw wrap("storing", input.name, error);
+    }
+  }
+
+  async function get(name: string, getOpts: { versionId?: string } = {}) {
+    try {
+      const secret = await client().localSecret.findUnique({ where: { name } });
+      if (!secret) throw notFound(name);
+      if (secret.deletionScheduledFor) throw new SecretStoreError("not-found", `the secret ${name} is scheduled for deletion`);
+      const version = await client().localSecretVersion.findFirst({
+        where: getOpts.versionId ? { secretName: name, versionId: getOpts.versionId } : { secretName: name, stages: { has: CURRENT } },
+        omit: { sealed: false },
+      });
+      if (!version) throw new SecretStoreError("not-found", `the secret ${name} has no version ${getOpts.versionId ?? CURRENT}`);
+      return { value: unsealWith(keyring(), version.sealed, version.localKeyId, name), versionId: version.versionId };
+    } catch (error) {
+      throw wrap("reading", name, error);
+    }
+  }
+
+  async function describe(name: string): Promise<SecretMetadata> {
+    try {
+      const secret = await client().localSecret.findUnique({
+        where: { name },
+        include: { versions: { select: { versionId: true, stages: true }, orderBy: { createdAt: "asc" } } },
+      });
+      if (!secret) throw notFound(name);
+      return {
+        name: secret.name,
+        arn: secret.arn,
+        createdAt: secret.createdAt,
+        lastChangedAt: secret.updatedAt,
+        deletionScheduledFor: secret.deletionScheduledFor,
+        tags: tagsOf(secret.tags),
+        versions: Object.fromEntries(secret.versions.filter((v) => v.stages.length > 0).map((v) => [v.versionId, v.stages])),
+      };
+    } catch (error) {
+      throw wrap("describing", name, error);
+    }
+  }
+
+  async function scheduleDeletion(name: string, delOpts: { recoveryWindowDays?: number } = {}) {
+    const days = delOpts.recoveryWindowDays ?? 30;
+    if (!Number.isInteger(days) || days < 7 || days > 30) {
+      throw new SecretStoreError("invalid", "the recovery window must be 7 to 30 days");
+    }
+    try {
+      const secret = await client().localSecret.findUnique({ where: { name } });
+      if (!secret) throw notFound(name);
+      if (secret.deletionScheduledFor) return { deletionDate: secret.deletionScheduledFor };
+      const deletionDate = new Date(Date.now() + days * 24 * 60 * 60 * 1000);
+      await client().localSecret.update({ where: { name }, data: { deletionScheduledFor: deletionDate } });
+      return { deletionDate };
+    } catch (error) {
+      throw wrap("scheduling the deletion of", name, error);
+    }
+  }
+
+  async function probe() {
+    try {
+      await client().localSecret.findFirst({ select: { name: true } });
+    } catch (error) {
+      throw wrap("probing", "local_secrets", error);
+    }
+  }
+
+  return { backend: "local", put, get, describe, scheduleDeletion, probe };
+}
