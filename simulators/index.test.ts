@@ -28,6 +28,20 @@ describe("startAllSimulators", () => {
     await expect(fetch(`${sims.noyo.url}/__sim/counters`)).rejects.toThrow();
   });
 
+  it("also starts Noon and Secrets Manager when asked", async () => {
+    const sims = await startAllSimulators({ noon: { redirectUri: "http://127.0.0.1:1/api/noon/callback" }, aws: {} });
+    try {
+      expect(sims.noon?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(sims.aws?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    } finally {
+      await sims.close();
+    }
+    const plain = await startAllSimulators();
+    await plain.close();
+    expect(plain.noon).toBeUndefined();
+    expect(plain.aws).toBeUndefined();
+  });
+
   it("fails when a fixed port is taken and leaves nothing listening", async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
