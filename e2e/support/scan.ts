@@ -6,8 +6,14 @@ import type { LocalStack } from "../../scripts/lib/stack";
 
 function simulatorSecrets(stack: LocalStack): string[] {
   const out: string[] = [];
-  for (const sim of [stack.noon, stack.aws, stack.providers?.noyo, stack.providers?.inyo, stack.providers?.nuvy, stack.providers?.oauth2]) {
-    if (sim && "secretsIssued" in sim && typeof sim.secretsIssued === "function") out.push(...(sim.secretsIssued() as string[]));
+  const noon = stack.noon;
+  if (noon) {
+    out.push(noon.clientSecret, noon.integratorKey.private_key);
+    for (const key of noon.state.issuedKeys.values()) out.push(key.privateKeyPem);
+    out.push(...noon.state.accessTokens.keys(), ...noon.state.codes.keys());
+  }
+  for (const secret of stack.aws?.state.secrets.values() ?? []) {
+    for (const version of secret.versions) if (version.secretString) out.push(version.secretString);
   }
   return out;
 }
