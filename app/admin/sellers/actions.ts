@@ -1,0 +1,66 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { runStaffAction, type ActionState } from "@/lib/auth/action";
+import { recordAudit } from "@/lib/audit/record";
+import { createOnboardingLink, createSeller, revokeOnboardingLink } from "@/lib/sellers";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+
+export type IssuedLink = { sellerId: string; linkId: string; url: string; expiresAt: string };
+
+const createSellerSchema = z.object({
+  name: z.string().trim().min(1, "Enter the seller's name.").max(200),
+  email: z.union([z.literal(""), z.string().trim().email("Enter a valid e-mail address or leave it empty.").max(254)]).optional(),
+  externalId: z.string().trim().max(200).optional(),
+});
+const idSchema = z.string().uuid("Unknown id.");
+
+/** Creates a seller (or finds it by external id) and issues an onboarding link, shown once. */
+export async function createSellerAction(_previous: ActionState<IssuedLink>, formData: FormData): Promise<ActionState<IssuedLink>> {
+  return runStaffAction("manageSellers", async (staff) => {
+    const input = createSellerSchema.parse({ name: formData.get("name") ?? "", email: formData.get("email") ?? "", externalId: formData.get("externalId") ?? "" });
+    const seller = await createSeller({ name: input.name, email: input.email || null, externalId: input.externalId || null });
+    if (seller.created) {
+      await recordAudit({ actor: { type: "staff", id: staff.id, label: staff.email }, action: "seller.created", target: { type: "seller", id: seller.id }, ip: staff.ip, details: { name: seller.name, externalId: seller.externalId } });
+    }
+    const link = await createOnboardingLink({ sellerId: seller.id, createdBy: `staff:${staff.id}` });
+    await recordAudit({ actor: { type: "staff", id: staff.id, label: staff.email }, action: "link.issued", target: { type: "seller", id: seller.id }, ip: staff.ip, details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString() } });
+    revalidatePath("/admin/sellers");
+    return {
+      status: "ok",
+      message: seller.created ? `Seller ${seller.name} created.` : `Seller ${seller.name} already existed (same external id): a new link was issued.`,
+      data: { sellerId: seller.id, linkId: link.linkId, url: link.url, expiresAt: link.expiresAt.toISOString() },
+    };
+  });
+}
+
+/** Issues a fresh onboarding link for an existing seller (form field `sellerId`); the URL is returned once. */
+export async function issueLinkAction(formData: FormData): Promise<ActionState<IssuedLink>> {
+  return runStaffAction("manageSellers", async (staff) => {
+    const sellerId = idSchema.parse(formData.get("sellerId"));
+    const seller = await db().seller.findUnique({ where: { id: sellerId }, select: { id: true } });
+    if (!seller) throw new AppError("NOT_FOUND", "That seller does not exist.");
+    const link = await createOnboardingLink({ sellerId, createdBy: `staff:${staff.id}` });
+    await recordAudit({ actor: { type: "staff", id: staff.id, label: staff.email }, action: "link.issued", target: { type: "seller", id: sellerId }, ip: staff.ip, details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString() } });
+    revalidatePath("/admin/sellers");
+    revalidatePath(`/admin/sellers/${sellerId}`);
+    return { status: "ok", message: "New onboarding link issued.", data: { sellerId, linkId: link.linkId, url: link.url, expiresAt: link.expiresAt.toISOString() } };
+  });
+}
+
+/** Revokes an onboarding link (form field `linkId`): a seller holding it is refused from now on. */
+export async function revokeLinkAction(formData: FormData): Promise<ActionState> {
+  return runStaffAction("manageSellers", async (staff) => {
+    const linkId = idSchema.parse(formData.get("linkId"));
+    const link = await db().onboardingLink.findUnique({ where: { id: linkId }, select: { sellerId: true } });
+    if (!link) throw new AppError("NOT_FOUND", "That link does not exist.");
+    const revoked = await revokeOnboardingLink({ linkId, revokedBy: `staff:${staff.id}` });
+    if (revoked) {
+      await recordAudit({ actor: { type: "staff", id: staff.id, label: staff.email }, action: "link.revoked", target: { type: "seller", id: link.sellerId }, ip: staff.ip, details: { linkId } });
+    }
+    revalidatePath("/admin/sellers");
+    revalidatePath(`/admin/sellers/${link.sellerId}`);
+    return { status: "ok", message: revoked ? "Link revoked." : "The link was already revoked." };
+  });
+}

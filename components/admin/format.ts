@@ -1,0 +1,6 @@
+/** Dates in the dashboard: UTC, minutes, the same everywhere (server and client render alike). */
+export function formatUtc(date: Date | string | null | undefined): string {
+  if (!date) return "—";
+  const d = typeof date === "string" ? new Date(date) : date;
+  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
