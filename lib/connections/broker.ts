@@ -1,0 +1,325 @@
+import "server-only";
+// TokenBroker: the only way anything in the app gets a provider access token.
+//
+//   memory (per process, re-checked against PostgreSQL every few seconds)
+//   → connection_tokens (sealed with SECRETS_LOCAL_KEY, shared by every instance)
+//   → one leader per connection across all processes (pg_advisory_xact_lock, then a re-read),
+//     which asks the provider: under its rate limit (counted in connection_token_requests),
+//     with exponential backoff + jitter on 429/503 honouring Retry-After, a cooldown after a failure,
+//     and the connection's health updated either way.
+// So any number of instances and concurrent callers cause one token request per token lifetime.
+import { AppError, err, ok, type Result } from "@/lib/errors";
+import { db, type Db } from "@/lib/db/client";
+import { log } from "@/lib/log";
+import { connectionTokenAad, seal, unseal } from "@/lib/secrets/seal";
+import type { OutboundPolicy } from "@/lib/http/outbound";
+import { providerAdapter, tokenRateLimit, type ProviderAdapter, type ProviderError, type ProviderId, type ProviderToken } from "./providers/index";
+import { readClientSecret, toRequestConfig, type ConnectionRecord } from "./records";
+import { recordTokenRequest, waitForTokenBudget } from "./rate-limit";
+
+export interface BrokerToken {
+  accessToken: string;
+  tokenType: string;
+  expiresAt: Date;
+}
+
+/** The client inside `db().$transaction(async (tx) => …)` (same omit configuration as db()). */
+export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$extends" | "$transaction">;
+
+export interface TokenBrokerOptions {
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  adapter?: (provider: ProviderId) => ProviderAdapter;
+  readSecret?: (connection: ConnectionRecord) => Promise<string>;
+  /** Per provider; default the documented limits (Inyo 60 a minute). */
+  rateLimit?: (provider: ProviderId) => { limit: number; windowMs: number } | null;
+  /** Attempts per token acquisition on 429/503/network errors (default 4). */
+  maxAttempts?: number;
+  /** Longest a caller waits for backoff and rate-limit slots together (default 30 s). */
+  maxWaitMs?: number;
+  /** How long the in-process copy is trusted before PostgreSQL is asked again (default 5 s). */
+  memoryRecheckMs?: number;
+  policy?: OutboundPolicy;
+}
+
+interface MemoryEntry {
+  token: BrokerToken;
+  refreshAt: number;
+  checkedAt: number;
+}
+
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 8_000;
+
+/** Renew this long before expiry: a fifth of the lifetime, at most a minute. */
+export function refreshLeadMs(lifetimeMs: number): number {
+  return Math.min(60_000, Math.max(0, lifetimeMs) / 5);
+}
+
+/** Pause after `failures` consecutive failures: 5 s, 10 s, 20 s, … at most 60 s. */
+export function cooldownMs(failures: number): number {
+  return Math.min(60_000, 5_000 * 2 ** Math.max(0, failures - 1));
+}
+
+/** Full-jitter exponential backoff, never shorter than what Retry-After asked for. */
+export function backoffMs(attempt: number, retryAfterMs: number | undefined, random: () => number): number {
+  const exp = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  const jittered = Math.round(random() * exp);
+  return retryAfterMs !== undefined ? retryAfterMs + Math.round(random() * BACKOFF_BASE_MS) : Math.max(50, jittered);
+}
+
+const lockKey = (connectionId: string) => `connection-token:${connectionId}`;
+
+function providerFailureToAppError(error: ProviderError): AppError {
+  if (error.kind === "rate-limited") return new AppError("RATE_LIMITED", error.message, { cause: error });
+  if (error.kind === "unavailable" || error.kind === "network" || error.kind === "timeout") return new AppError("UNAVAILABLE", error.message, { cause: error });
+  return new AppError("UPSTREAM", error.message, { cause: error });
+}
+
+export class TokenBroker {
+  private readonly memory = new Map<string, MemoryEntry>();
+  private readonly flights = new Map<string, Promise<Result<BrokerToken, AppError>>>();
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly adapter: (provider: ProviderId) => ProviderAdapter;
+  private readonly readSecret: (connection: ConnectionRecord) => Promise<string>;
+  private readonly rateLimit: (provider: ProviderId) => { limit: number; windowMs: number } | null;
+  private readonly maxAttempts: number;
+  private readonly maxWaitMs: number;
+  private readonly memoryRecheckMs: number;
+  private readonly policy: OutboundPolicy | undefined;
+
+  constructor(opts: TokenBrokerOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.random = opts.random ?? Math.random;
+    this.adapter = opts.adapter ?? providerAdapter;
+    this.readSecret = opts.readSecret ?? readClientSecret;
+    this.rateLimit = opts.rateLimit ?? tokenRateLimit;
+    this.maxAttempts = opts.maxAttempts ?? 4;
+    this.maxWaitMs = opts.maxWaitMs ?? 30_000;
+    this.memoryRecheckMs = opts.memoryRecheckMs ?? 5_000;
+    this.policy = opts.policy;
+  }
+
+  /**
+   * A valid access token for the connection. `rejectedToken`: the API refused this token (401/403), so
+   * a different one is needed (concurrent callers that saw the same refusal share one new token).
+   */
+  async getToken(connectionId: string, opts: { rejectedToken?: string } = {}): Promise<Result<BrokerToken, AppError>> {
+    const rejected = opts.rejectedToken;
+    const mem = this.memory.get(connectionId);
+    const now = this.now();
+    if (mem && mem.token.accessToken !== rejected && now < mem.refreshAt && now - mem.checkedAt < this.memoryRecheckMs) {
+      return ok(mem.token);
+    }
+    for (;;) {
+      const flight = this.flights.get(connectionId);
+      if (!flight) break;
+      const shared = await flight;
+      if (!shared.ok || shared.data.accessToken !== rejected) return shared;
+    }
+    const flight = this.acquire(connectionId, rejected).finally(() => this.flights.delete(connectionId));
+    this.flights.set(connectionId, flight);
+    return flight;
+  }
+
+  /**
+   * Runs one API call with the connection's token. On 401/403 the token is dropped and the call is tried
+   * once more with a new one (the provider documents both as "token no longer good").
+   */
+  async callApi<T extends { status: number }>(connectionId: string, call: (token: BrokerToken) => Promise<T>): Promise<Result<T, AppError>> {
+    const first = await this.getToken(connectionId);
+    if (!first.ok) return first;
+    const answer = await call(first.data);
+    if (answer.status !== 401 && answer.status !== 403) return ok(answer);
+    const second = await this.getToken(connectionId, { rejectedToken: first.data.accessToken });
+    if (!second.ok) return second;
+    return ok(await call(second.data));
+  }
+
+  /** Forgets the token of a connection everywhere (disable, rotate, edit, delete). */
+  async invalidate(connectionId: string, tx: Pick<Tx, "connectionToken"> = db()): Promise<void> {
+    this.memory.delete(connectionId);
+    await tx.connectionToken.deleteMany({ where: { connectionId } });
+  }
+
+  /** Drops only this process's copy (the stored token stays). */
+  forgetInProcess(connectionId: string): void {
+    this.memory.delete(connectionId);
+  }
+
+  /** Stores a token obtained elsewhere (e.g. the verification fetch of a rotation) as the current one. */
+  async storeToken(connectionId: string, token: ProviderToken, tx: Pick<Tx, "connectionToken"> = db()): Promise<void> {
+    const sealed = seal(token.accessToken, connectionTokenAad(connectionId));
+    const data = {
+      sealed: new Uint8Array(sealed.sealed),
+      localKeyId: sealed.keyId,
+      tokenType: token.tokenType,
+      obtainedAt: token.obtainedAt,
+      expiresAt: token.expiresAt,
+    };
+    await tx.connectionToken.upsert({ where: { connectionId }, create: { connectionId, ...data }, update: data });
+    this.memory.delete(connectionId);
+  }
+
+  // ───────────────────────── internals ─────────────────────────
+
+  private remember(connectionId: string, token: BrokerToken, obtainedAt: Date): BrokerToken {
+    const lifetime = token.expiresAt.getTime() - obtainedAt.getTime();
+    this.memory.set(connectionId, { token, refreshAt: token.expiresAt.getTime() - refreshLeadMs(lifetime), checkedAt: this.now() });
+    return token;
+  }
+
+  /** The stored token when it is still good for callers (before its refresh time) and not the rejected one. */
+  private async readStored(
+    client: Pick<Tx, "connectionToken">,
+    connectionId: string,
+    rejected: string | undefined,
+    { acceptUntilExpiry = false } = {},
+  ): Promise<{ token: BrokerToken; obtainedAt: Date } | null> {
+    const row = await client.connectionToken.findUnique({ where: { connectionId }, omit: { sealed: false } });
+    if (!row) return null;
+    const lifetime = row.expiresAt.getTime() - row.obtainedAt.getTime();
+    const limit = acceptUntilExpiry ? row.expiresAt.getTime() - 5_000 : row.expiresAt.getTime() - refreshLeadMs(lifetime);
+    if (this.now() >= limit) return null;
+    let accessToken: string;
+    try {
+      accessToken = unseal(row.sealed, row.localKeyId, connectionTokenAad(connectionId));
+    } catch (error) {
+      // A token sealed under a key we no longer hold is simply fetched again.
+      log().warn({ connectionId, err: error instanceof Error ? error.message : String(error) }, "stored connection token does not open");
+      return null;
+    }
+    if (accessToken === rejected) return null;
+    return { token: { accessToken, tokenType: row.tokenType, expiresAt: row.expiresAt }, obtainedAt: row.obtainedAt };
+  }
+
+  private async acquire(connectionId: string, rejected: string | undefined): Promise<Result<BrokerToken, AppError>> {
+    // Fast path: another process (or an earlier flight) already stored a good token.
+    const stored = await this.readStored(db(), connectionId, rejected);
+    if (stored) return ok(this.remember(connectionId, stored.token, stored.obtainedAt));
+
+    const pre = await db().connection.findUnique({ where: { id: connectionId } });
+    const blocked = this.blockedReason(pre);
+    if (blocked) return err(blocked);
+
+    try {
+      return await db().$transaction(
+        async (tx) => {
+          // Single flight across processes: whoever holds this lock asks the provider; the others wait
+          // here and then find the new token with the re-read below.
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey(connectionId)}, 0))`;
+          const fresh = await this.readStored(tx, connectionId, rejected);
+          if (fresh) return ok(this.remember(connectionId, fresh.token, fresh.obtainedAt));
+          const connection = await tx.connection.findUnique({ where: { id: connectionId } });
+          const stillBlocked = this.blockedReason(connection);
+          if (stillBlocked || !connection) return err(stillBlocked ?? new AppError("NOT_FOUND", "This connection does not exist."));
+          return this.fetchAndStore(tx, connection, rejected);
+        },
+        { maxWait: 60_000, timeout: this.maxWaitMs + 60_000 },
+      );
+    } catch (error) {
+      if (error instanceof AppError) return err(error);
+      throw error;
+    }
+  }
+
+  private blockedReason(connection: ConnectionRecord | null): AppError | null {
+    if (!connection) return new AppError("NOT_FOUND", "This connection does not exist.");
+    if (connection.disabledAt) return new AppError("CONFLICT", "This connection is disabled: enable it in the dashboard to get tokens.");
+    if (!connection.secretName) return new AppError("CONFLICT", "This connection has no client secret yet: set one in the dashboard.");
+    const until = connection.cooldownUntil?.getTime() ?? 0;
+    if (until > this.now()) {
+      const seconds = Math.ceil((until - this.now()) / 1000);
+      const reason = connection.lastFailureMessage ?? "the last token request failed";
+      return new AppError("UNAVAILABLE", `The last token request failed (${reason}); the next attempt is allowed in ${seconds} s.`);
+    }
+    return null;
+  }
+
+  private async fetchAndStore(tx: Tx, connection: ConnectionRecord, rejected: string | undefined): Promise<Result<BrokerToken, AppError>> {
+    let secret: string;
+    try {
+      secret = await this.readSecret(connection);
+    } catch (error) {
+      const message = error instanceof AppError ? error.userMessage : "The client secret could not be read from the secret store.";
+      await this.recordFailure(tx, connection.id, message, null, null);
+      return err(error instanceof AppError ? error : new AppError("UNAVAILABLE", message, { cause: error }));
+    }
+    const outcome = await this.requestWithBackoff(connection, secret);
+    if (outcome.ok) {
+      const token = outcome.data;
+      await this.storeToken(connection.id, token, tx);
+      await tx.connection.update({
+        where: { id: connection.id },
+        data: { lastSuccessAt: new Date(this.now()), consecutiveFailures: 0, cooldownUntil: null },
+      });
+      await tx.connectionEvent.create({
+        data: { connectionId: connection.id, type: "token_fetched", ok: true, latencyMs: token.latencyMs, httpStatus: token.httpStatus },
+      });
+      const result = { accessToken: token.accessToken, tokenType: token.tokenType, expiresAt: token.expiresAt };
+      return ok(this.remember(connection.id, result, token.obtainedAt));
+    }
+    const failure = outcome.error;
+    await this.recordFailure(tx, connection.id, failure.message, failure instanceof AppError ? null : (failure.httpStatus ?? null), outcome.latencyMs);
+    // The refresh failed but the current token has not expired yet: callers keep working meanwhile.
+    const still = await this.readStored(tx, connection.id, rejected, { acceptUntilExpiry: true });
+    if (still) return ok(still.token);
+    return err(failure instanceof AppError ? failure : providerFailureToAppError(failure));
+  }
+
+  private async recordFailure(tx: Tx, connectionId: string, message: string, httpStatus: number | null, latencyMs: number | null) {
+    const updated = await tx.connection.update({
+      where: { id: connectionId },
+      data: { lastFailureAt: new Date(this.now()), lastFailureMessage: message.slice(0, 500), consecutiveFailures: { increment: 1 } },
+      select: { consecutiveFailures: true },
+    });
+    await tx.connection.update({
+      where: { id: connectionId },
+      data: { cooldownUntil: new Date(this.now() + cooldownMs(updated.consecutiveFailures)) },
+    });
+    await tx.connectionEvent.create({
+      data: { connectionId, type: "token_failed", ok: false, httpStatus, latencyMs, message: message.slice(0, 500) },
+    });
+    log().warn({ connectionId, httpStatus, failure: message }, "connection token request failed");
+  }
+
+  /** Asks the provider, pacing under its rate limit and backing off on 429/503/network failures. */
+  private async requestWithBackoff(
+    connection: ConnectionRecord,
+    secret: string,
+  ): Promise<{ ok: true; data: ProviderToken } | { ok: false; error: ProviderError | AppError; latencyMs: number | null }> {
+    const adapter = this.adapter(connection.provider);
+    const limit = this.rateLimit(connection.provider);
+    const started = this.now();
+    const deadline = started + this.maxWaitMs;
+    let lastError: ProviderError | undefined;
+    for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
+      if (limit) {
+        const slot = await waitForTokenBudget(connection.id, limit, { deadline, now: this.now, sleep: this.sleep, providerLabel: adapter.label });
+        if (!slot.ok) return { ok: false, error: lastError ?? slot.error, latencyMs: null };
+      }
+      await recordTokenRequest(connection.id);
+      const result = await adapter.fetchToken(toRequestConfig(connection), secret, { now: this.now, policy: this.policy });
+      if (result.ok) return result;
+      lastError = result.error;
+      if (!result.error.transient || attempt === this.maxAttempts - 1) break;
+      const wait = backoffMs(attempt, result.error.retryAfterMs, this.random);
+      if (this.now() + wait > deadline) break;
+      log().info({ connectionId: connection.id, attempt: attempt + 1, waitMs: wait, status: result.error.httpStatus }, "token request backing off");
+      await this.sleep(wait);
+    }
+    return { ok: false, error: lastError ?? new AppError("UNAVAILABLE", "No token request could be made."), latencyMs: this.now() - started };
+  }
+}
+
+const globalBroker = globalThis as unknown as { __sellerOnboardingTokenBroker?: TokenBroker };
+
+/** The process's broker (one in-process cache and single-flight table per process). */
+export function tokenBroker(): TokenBroker {
+  globalBroker.__sellerOnboardingTokenBroker ??= new TokenBroker();
+  return globalBroker.__sellerOnboardingTokenBroker;
+}

@@ -1,0 +1,35 @@
+import "server-only";
+// The connection row as the domain sees it, and reading its client secret from the secret store.
+import type { Connection } from "@/lib/db/generated/client";
+import { AppError } from "@/lib/errors";
+import { secretStore } from "@/lib/secrets/index";
+import { SecretStoreError } from "@/lib/secrets/types";
+import type { BodyEncoding, CredentialsIn, TokenRequestConfig } from "./providers/types";
+
+export type ConnectionRecord = Connection;
+
+export function toRequestConfig(connection: ConnectionRecord): TokenRequestConfig {
+  return {
+    provider: connection.provider,
+    tokenUrl: connection.tokenUrl,
+    apiBaseUrl: connection.apiBaseUrl,
+    clientId: connection.clientId,
+    scope: connection.scope,
+    credentialsIn: (connection.credentialsIn === "body" ? "body" : "basic") satisfies CredentialsIn,
+    bodyEncoding: (connection.bodyEncoding === "json" ? "json" : "form") satisfies BodyEncoding,
+  };
+}
+
+/** The connection's current client secret (the version the connection points at, not whatever is newest). */
+export async function readClientSecret(connection: ConnectionRecord): Promise<string> {
+  if (!connection.secretName) throw new AppError("CONFLICT", "This connection has no client secret yet: set one in the dashboard.");
+  try {
+    const { value } = await secretStore().get(connection.secretName, connection.secretVersionId ? { versionId: connection.secretVersionId } : undefined);
+    return value;
+  } catch (error) {
+    if (error instanceof SecretStoreError) {
+      throw new AppError("UNAVAILABLE", `The client secret could not be read from the secret store (${error.kind}).`, { internal: error.message, cause: error });
+    }
+    throw error;
+  }
+}
