@@ -1,0 +1,23 @@
+// GET /api/v1/connections/{id}/token – a valid access token of one client-credentials connection (api key, connection-tokens scope)
+import { requireApiKey } from "@/lib/auth/guard";
+import { issueConnectionToken } from "@/lib/connections/api";
+import { handleApiError } from "@/lib/http/api-error";
+
+export const dynamic = "force-dynamic";
+
+// A token must never sit in a shared cache or the browser's.
+const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
+
+export async function GET(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
+  try {
+    // The guard counts every call per key per hour (api_key_usage); the token itself is never recorded.
+    await requireApiKey(request, "connection-tokens");
+    const { id } = await context.params;
+    const token = await issueConnectionToken(id);
+    return Response.json(token, { headers: NO_STORE });
+  } catch (error) {
+    const response = handleApiError(error);
+    for (const [name, value] of Object.entries(NO_STORE)) response.headers.set(name, value);
+    return response;
+  }
+}
