@@ -45,10 +45,18 @@ async function resealTable(
 }
 
 /** Re-seals every value not yet under the current local key. Safe to run again (only old rows change). */
-export async function rotateLocalKey(opts: { db?: Db; keyring?: Keyring } = {}): Promise<RotationReport> {
+export async function rotateLocalKey(
+  opts: {
+    db?: Db;
+    keyring?: Keyring;
+    /** Only rows sealed under these key ids (default: every row not under the current key). */
+    fromKeyIds?: string[];
+  } = {},
+): Promise<RotationReport> {
   const client = opts.db ?? defaultDb();
   const keyring = opts.keyring ?? configKeyring();
   const current = keyring.current.id;
+  const keyFilter = opts.fromKeyIds ? { in: opts.fromKeyIds.filter((id) => id !== current) } : { not: current };
   const failed: RotationReport["failed"] = [];
 
   const localSecretVersions = await resealTable(
@@ -56,7 +64,7 @@ export async function rotateLocalKey(opts: { db?: Db; keyring?: Keyring } = {}):
     keyring,
     async (after) =>
       (await client.localSecretVersion.findMany({
-        where: { localKeyId: { not: current }, ...(after ? { versionId: { gt: after } } : {}) },
+        where: { localKeyId: keyFilter, ...(after ? { versionId: { gt: after } } : {}) },
         orderBy: { versionId: "asc" },
         take: BATCH,
         select: { versionId: true, secretName: true, sealed: true, localKeyId: true },
@@ -74,7 +82,7 @@ export async function rotateLocalKey(opts: { db?: Db; keyring?: Keyring } = {}):
     keyring,
     async (after) =>
       (await client.pendingSecret.findMany({
-        where: { localKeyId: { not: current }, ...(after ? { id: { gt: after } } : {}) },
+        where: { localKeyId: keyFilter, ...(after ? { id: { gt: after } } : {}) },
         orderBy: { id: "asc" },
         take: BATCH,
         select: { id: true, secretName: true, sealed: true, localKeyId: true },
@@ -92,7 +100,7 @@ export async function rotateLocalKey(opts: { db?: Db; keyring?: Keyring } = {}):
     keyring,
     async (after) =>
       (await client.connectionToken.findMany({
-        where: { localKeyId: { not: current }, ...(after ? { connectionId: { gt: after } } : {}) },
+        where: { localKeyId: keyFilter, ...(after ? { connectionId: { gt: after } } : {}) },
         orderBy: { connectionId: "asc" },
         take: BATCH,
         select: { connectionId: true, sealed: true, localKeyId: true },
