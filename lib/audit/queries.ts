@@ -56,7 +56,7 @@ function decodeCursor(cursor: string): { at: Date; id: bigint } | null {
 }
 
 /** One page of events matching the filter; `nextCursor` continues after the last row. */
-export async function listAuditEvents(filter: AuditFilter, limit = 50): Promise<{ rows: AuditRow[]; nextCursor: string | null }> {
+export async function listAuditEvents(filter: Partial<AuditFilter>, limit = 50): Promise<{ rows: AuditRow[]; nextCursor: string | null }> {
   const and: Prisma.AuditEventWhereInput[] = [];
   if (filter.actor) {
     and.push({ OR: [{ actorId: filter.actor }, { actorLabel: { contains: filter.actor, mode: "insensitive" } }, { actorType: filter.actor }] });

@@ -33,7 +33,7 @@ export async function listStaff(): Promise<StaffSummary[]> {
 
 export const inviteSchema = z.object({
   email: z.string().trim().toLowerCase().email("Enter a valid e-mail address.").max(254),
-  name: z.string().trim().max(120).optional().transform((v) => v || null),
+  name: z.string().trim().max(120).nullish().transform((v) => v || null),
   role: roleSchema,
 });
 

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { currentStaff } from "@/lib/auth/guard";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { SignInForm } from "@/components/admin/sign-in-form";
+import { Alert } from "@/components/ui/alert";
 
 export const metadata: Metadata = { title: "Staff sign-in" };
 
@@ -22,6 +23,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <main id="main" className="mx-auto flex min-h-[80vh] max-w-sm flex-col justify-center px-4 py-12">
       <h1 className="text-2xl font-semibold tracking-tight">Staff sign-in</h1>
       <p className="mt-2 mb-6 text-slate-700">Sign in with your staff e-mail and password.</p>
+      {params.passwordSet === "1" && (
+        <div className="mb-4">
+          <Alert tone="success">Your password is set: sign in with it now.</Alert>
+        </div>
+      )}
       <SignInForm callbackUrl={callbackUrl} initialError={initialError} />
     </main>
   );

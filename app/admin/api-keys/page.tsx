@@ -1,0 +1,47 @@
+import type { Metadata } from "next";
+import { requirePagePermission } from "@/lib/auth/guard";
+import { listApiKeys } from "@/lib/api-keys";
+import { PageHeader } from "@/components/ui/page-header";
+import { Table, Td, EmptyRow } from "@/components/ui/table";
+import { Badge } from "@/components/ui/badge";
+import { CreateApiKeyForm, RevokeApiKeyForm } from "@/components/admin/api-key-forms";
+import { formatUtc } from "@/components/admin/format";
+
+export const metadata: Metadata = { title: "API keys" };
+
+export default async function ApiKeysPage() {
+  await requirePagePermission("manageApiKeys");
+  const keys = await listApiKeys();
+  return (
+    <>
+      <PageHeader title="API keys" description="Keys for internal services calling /api/v1. Each key is shown once when created; only its hash is stored." />
+      <div className="mb-6">
+        <CreateApiKeyForm />
+      </div>
+      <Table caption="API keys" head={["Key", "Scopes", "Last used", "Calls (24 h)", "Created", "Status"]}>
+        {keys.length === 0 && <EmptyRow colSpan={6}>No API keys yet.</EmptyRow>}
+        {keys.map((k) => (
+          <tr key={k.id}>
+            <Td>
+              <div className="font-medium">{k.name}</div>
+              <code className="text-xs text-slate-700">{k.prefix}…</code>
+            </Td>
+            <Td>
+              <div className="flex flex-wrap gap-1">
+                {k.scopes.map((s) => (
+                  <Badge key={s} tone="info">
+                    {s}
+                  </Badge>
+                ))}
+              </div>
+            </Td>
+            <Td className="whitespace-nowrap">{formatUtc(k.lastUsedAt)}</Td>
+            <Td>{k.usesLast24h}</Td>
+            <Td className="whitespace-nowrap">{formatUtc(k.createdAt)}</Td>
+            <Td>{k.revokedAt ? <Badge tone="danger">Revoked {formatUtc(k.revokedAt)}</Badge> : <RevokeApiKeyForm apiKeyId={k.id} prefix={k.prefix} />}</Td>
+          </tr>
+        ))}
+      </Table>
+    </>
+  );
+}

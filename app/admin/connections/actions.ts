@@ -1,0 +1,132 @@
+"use server";
+// Server actions of the connections pages: each checks manageConnections through runStaffAction, then
+// calls lib/connections. No action ever returns a submitted secret.
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { runStaffAction, type ActionState } from "@/lib/auth/action";
+import type { StaffPrincipal } from "@/lib/auth/guard";
+import {
+  confirmRotation,
+  createConnection,
+  deleteConnection,
+  rotateSecret,
+  setConnectionDisabled,
+  testConnection,
+  updateConnection,
+  type Actor,
+  type TestOutcome,
+} from "@/lib/connections/service";
+
+const idSchema = z.uuid("Unknown connection.");
+const actor = (staff: StaffPrincipal): Actor => ({ id: staff.id, email: staff.email, ip: staff.ip });
+const text = (form: FormData, name: string) => {
+  const v = form.get(name);
+  return typeof v === "string" ? v : undefined;
+};
+
+export async function createConnectionAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  let id: string | undefined;
+  const state = await runStaffAction<undefined>("manageConnections", async (staff) => {
+    const created = await createConnection(
+      {
+        provider: z.enum(["NOYO", "INYO", "NUVY", "OAUTH2"]).parse(text(form, "provider")),
+        environment: z.enum(["SANDBOX", "PRODUCTION"]).parse(text(form, "environment")),
+        name: text(form, "name") ?? "",
+        clientId: text(form, "clientId") ?? "",
+        clientSecret: text(form, "clientSecret") ?? "",
+        scope: text(form, "scope"),
+        tokenUrl: text(form, "tokenUrl"),
+        apiBaseUrl: text(form, "apiBaseUrl"),
+        credentialsIn: text(form, "credentialsIn") === "body" ? "body" : "basic",
+        bodyEncoding: text(form, "bodyEncoding") === "json" ? "json" : "form",
+      },
+      actor(staff),
+    );
+    id = created.id;
+    return { status: "ok", message: "Connection created." };
+  });
+  if (state.status === "ok" && id) {
+    revalidatePath("/admin/connections");
+    redirect(`/admin/connections/${id}?created=1`);
+  }
+  return state;
+}
+
+export async function updateConnectionAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  return runStaffAction("manageConnections", async (staff) => {
+    const id = idSchema.parse(text(form, "connectionId"));
+    await updateConnection(
+      id,
+      {
+        name: text(form, "name") ?? "",
+        clientId: text(form, "clientId") ?? "",
+        scope: text(form, "scope"),
+        tokenUrl: text(form, "tokenUrl"),
+        apiBaseUrl: text(form, "apiBaseUrl"),
+        credentialsIn: text(form, "credentialsIn") === "body" ? "body" : "basic",
+        bodyEncoding: text(form, "bodyEncoding") === "json" ? "json" : "form",
+      },
+      actor(staff),
+    );
+    revalidatePath(`/admin/connections/${id}`);
+    return { status: "ok", message: "Saved." };
+  });
+}
+
+export async function testConnectionAction(_previous: ActionState<TestOutcome>, form: FormData): Promise<ActionState<TestOutcome>> {
+  return runStaffAction("manageConnections", async (staff) => {
+    const id = idSchema.parse(text(form, "connectionId"));
+    const outcome = await testConnection(id, actor(staff));
+    revalidatePath(`/admin/connections/${id}`);
+    return outcome.ok
+      ? { status: "ok", message: outcome.message, data: outcome }
+      : { status: "error", code: "UPSTREAM", message: outcome.message };
+  });
+}
+
+export async function rotateSecretAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  return runStaffAction("manageConnections", async (staff) => {
+    const id = idSchema.parse(text(form, "connectionId"));
+    const result = await rotateSecret(id, { clientSecret: text(form, "clientSecret") ?? "" }, actor(staff));
+    revalidatePath(`/admin/connections/${id}`);
+    if (!result.ok) return { status: "error", code: result.error.code, message: result.error.userMessage };
+    return { status: "ok", message: "The new secret works: a token was fetched with it, and it is now the current version. Confirm the rotation once the old secret is revoked at the provider." };
+  });
+}
+
+export async function confirmRotationAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  return runStaffAction("manageConnections", async (staff) => {
+    const id = idSchema.parse(text(form, "connectionId"));
+    await confirmRotation(id, actor(staff));
+    revalidatePath(`/admin/connections/${id}`);
+    return { status: "ok", message: "Rotation confirmed." };
+  });
+}
+
+export async function setDisabledAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  return runStaffAction("manageConnections", async (staff) => {
+    const id = idSchema.parse(text(form, "connectionId"));
+    const disable = text(form, "disable") === "1";
+    await setConnectionDisabled(id, disable, actor(staff));
+    revalidatePath(`/admin/connections/${id}`);
+    revalidatePath("/admin/connections");
+    return { status: "ok", message: disable ? "Disabled: no tokens are handed out until it is enabled again." : "Enabled." };
+  });
+}
+
+export async function deleteConnectionAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  let deleted = false;
+  const state = await runStaffAction<undefined>("manageConnections", async (staff) => {
+    const id = idSchema.parse(text(form, "connectionId"));
+    if (text(form, "confirm") !== "delete") return { status: "error", code: "BAD_REQUEST", message: 'Type "delete" to confirm.' };
+    await deleteConnection(id, actor(staff));
+    deleted = true;
+    return { status: "ok", message: "Deleted." };
+  });
+  if (deleted) {
+    revalidatePath("/admin/connections");
+    redirect("/admin/connections?deleted=1");
+  }
+  return state;
+}
