@@ -19,3 +19,21 @@ export async function freshPrivateKeyPem(): Promise<string> {
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   return privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 }
+
+/** A Prisma client like the app's, on another database (a private one, or an unreachable one). */
+export async function clientFor(connectionString: string) {
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const { PrismaClient } = await import("@/lib/db/generated/client");
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString, connectionTimeoutMillis: 2_000 }),
+    omit: {
+      staffUser: { passwordHash: true },
+      apiKey: { keyHash: true },
+      onboardingLink: { tokenHash: true },
+      noonAuthorization: { stateHash: true },
+      pendingSecret: { sealed: true },
+      localSecretVersion: { sealed: true },
+      connectionToken: { sealed: true },
+    },
+  });
+}
