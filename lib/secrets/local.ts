@@ -4,7 +4,7 @@ import "server-only";
 // versions staged AWSCURRENT / AWSPREVIOUS, idempotent puts, and deletion after a recovery window.
 import { randomBytes } from "node:crypto";
 import { db as defaultDb, type Db } from "@/lib/db/client";
-import { Prisma } from "@/lib/db/generated/client";
+import type { Prisma } from "@/lib/db/generated/client";
 import { requestToken, storeTags } from "./shared";
 import { configKeyring, sealWith, unsealWith, UnsealError, type Keyring } from "./seal";
 import { SecretStoreError, type PutSecretInput, type SecretMetadata, type SecretRef, type SecretStore } from "./types";
