@@ -1,0 +1,176 @@
+import "server-only";
+import { createHash, randomBytes, randomInt } from "node:crypto";
+import type { Prisma } from "@/lib/db/generated/client";
+import { db } from "@/lib/db/client";
+import type { Tx } from "@/lib/secrets";
+
+// Noon authorization requests and their timeline: what support reads. Every step writes one event;
+// events carry stages, HTTP statuses and provider messages, never a code, token or key.
+
+export type { Tx };
+
+export type AuthorizationEventType =
+  | "started"
+  | "callback_received"
+  | "rejected"
+  | "declined"
+  | "token_created"
+  | "exchanged"
+  | "key_stored"
+  | "key_pending_storage"
+  | "completed"
+  | "failed"
+  | "expired"
+  | "superseded";
+
+/** How long a state is accepted after the seller clicked Connect (RFC 9700: short-lived). */
+export const STATE_TTL_MS = 10 * 60 * 1000;
+/** Requests with no callback after this become EXPIRED (the schedule in lib/noon/jobs.ts). */
+export const CALLBACK_DEADLINE_MS = 30 * 60 * 1000;
+
+const REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32: no I, L, O, U
+
+/** A short reference people can read out to support, e.g. "NA-7K3Q9XWD". */
+export function newAuthorizationReference(): string {
+  let out = "NA-";
+  for (let i = 0; i < 8; i++) out += REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)];
+  return out;
+}
+
+export const REFERENCE_PATTERN = /^NA-[0-9A-HJKMNP-TV-Z]{8}$/;
+
+/** SHA-256 (hex) of a state value: what the request row stores. */
+export function hashState(state: string): string {
+  return createHash("sha256").update(state, "utf8").digest("hex");
+}
+
+/** Anything that can write an event: the client, or a transaction. */
+type EventWriter = {
+  noonAuthorizationEvent: { create(args: { data: Prisma.NoonAuthorizationEventUncheckedCreateInput }): PromiseLike<unknown> };
+};
+
+export async function recordEvent(
+  client: EventWriter,
+  authorizationId: string,
+  type: AuthorizationEventType,
+  fields: { stage?: string | null; httpStatus?: number | null; message?: string | null; details?: Prisma.InputJsonValue; at?: Date } = {},
+): Promise<void> {
+  await client.noonAuthorizationEvent.create({
+    data: {
+      authorizationId,
+      type,
+      stage: fields.stage ?? null,
+      httpStatus: fields.httpStatus ?? null,
+      message: fields.message ?? null,
+      ...(fields.details === undefined ? {} : { details: fields.details }),
+      ...(fields.at ? { at: fields.at } : {}),
+    },
+  });
+}
+
+/**
+ * Records a new authorization request for a seller with a fresh state (32 CSPRNG bytes, base64url)
+ * and its "started" event. The state is returned for the seller's sealed session; only its hash is kept.
+ */
+export async function startAuthorization(input: { sellerId: string; now?: Date }): Promise<{
+  authorizationId: string;
+  reference: string;
+  state: string;
+  stateExpiresAt: Date;
+}> {
+  const now = input.now ?? new Date();
+  const state = randomBytes(32).toString("base64url");
+  const stateExpiresAt = new Date(now.getTime() + STATE_TTL_MS);
+  for (let attempt = 1; ; attempt++) {
+    const reference = newAuthorizationReference();
+    try {
+      const row = await db().$transaction(async (tx) => {
+        const created = await tx.noonAuthorization.create({
+          data: { reference, sellerId: input.sellerId, stateHash: hashState(state), stateExpiresAt, createdAt: now },
+          select: { id: true },
+        });
+        await recordEvent(tx, created.id, "started", { at: now, details: { stateExpiresAt: stateExpiresAt.toISOString() } });
+        return created;
+      });
+      return { authorizationId: row.id, reference, state, stateExpiresAt };
+    } catch (error) {
+      // A reference collision (32^8 values) is retried with a new one.
+      if ((error as { code?: unknown }).code === "P2002" && attempt < 5) continue;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Marks requests that never got a callback within 30 minutes as EXPIRED, with an "expired" event,
+ * in one statement (idempotent: a second run changes nothing). Returns how many expired.
+ */
+export async function expireStaleAuthorizations(now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - CALLBACK_DEADLINE_MS);
+  const rows = await db().$queryRaw<{ authorization_id: string }[]>`
+    WITH expired AS (
+      UPDATE noon_authorizations
+         SET status = 'EXPIRED', updated_at = ${now}
+       WHERE status = 'STARTED' AND callback_at IS NULL AND created_at < ${cutoff}
+      RETURNING id
+    )
+    INSERT INTO noon_authorization_events (authorization_id, type, at, message)
+    SELECT id, 'expired', ${now}, 'No callback from Noon within 30 minutes' FROM expired
+    RETURNING authorization_id`;
+  return rows.length;
+}
+
+/**
+ * Makes a stored key the seller's ACTIVE credential: the credential row (created now, or moved from
+ * PENDING_STORAGE), earlier ACTIVE credentials SUPERSEDED with their requests, the request COMPLETED.
+ * Used both right after the exchange and by the retry job once a pending key reached the store.
+ */
+export async function completeWithStoredKey(
+  tx: Tx,
+  input: {
+    authorizationId: string;
+    ref: { name: string; arn: string; versionId: string };
+    /** Given on the first store; absent when a PENDING_STORAGE credential already exists. */
+    credential?: { sellerId: string; projectCode: string; keyId: string; channelIdentifier: string | null; issuedAt: Date | null };
+    attempts?: number;
+    now?: Date;
+  },
+): Promise<void> {
+  const now = input.now ?? new Date();
+  const auth = await tx.noonAuthorization.findUniqueOrThrow({
+    where: { id: input.authorizationId },
+    select: { id: true, sellerId: true },
+  });
+  // One completion at a time per seller, so two connections finishing together leave one ACTIVE key.
+  await tx.$queryRaw`SELECT id FROM sellers WHERE id = ${auth.sellerId}::uuid FOR UPDATE`;
+  const stored = { secretName: input.ref.name, secretArn: input.ref.arn, secretVersionId: input.ref.versionId, storedAt: now };
+  const existing = await tx.sellerCredential.findUnique({ where: { authorizationId: auth.id }, select: { id: true } });
+  let credentialId: string;
+  if (existing) {
+    await tx.sellerCredential.update({ where: { id: existing.id }, data: { ...stored, status: "ACTIVE" } });
+    credentialId = existing.id;
+  } else {
+    if (!input.credential) throw new Error(`no credential recorded for authorization ${auth.id}`);
+    const created = await tx.sellerCredential.create({
+      data: { ...input.credential, ...stored, authorizationId: auth.id, status: "ACTIVE" },
+      select: { id: true },
+    });
+    credentialId = created.id;
+  }
+  const previous = await tx.sellerCredential.findMany({
+    where: { sellerId: auth.sellerId, status: "ACTIVE", id: { not: credentialId } },
+    select: { id: true, authorizationId: true },
+  });
+  for (const p of previous) {
+    await tx.sellerCredential.update({ where: { id: p.id }, data: { status: "SUPERSEDED", supersededAt: now } });
+    await tx.noonAuthorization.update({ where: { id: p.authorizationId }, data: { status: "SUPERSEDED" } });
+    await recordEvent(tx, p.authorizationId, "superseded", { at: now, message: "A newer connection replaced this credential", details: { by: auth.id } });
+  }
+  await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "COMPLETED", completedAt: now } });
+  await recordEvent(tx, auth.id, "key_stored", {
+    at: now,
+    message: input.attempts ? `Key stored after ${input.attempts} attempt${input.attempts === 1 ? "" : "s"}` : "Key stored",
+    details: { secretName: input.ref.name, secretVersionId: input.ref.versionId },
+  });
+  await recordEvent(tx, auth.id, "completed", { at: now });
+}

@@ -1,0 +1,425 @@
+// Integration: the seller's Connect → Noon → callback journey against the Noon simulator (in process)
+// and the run's PostgreSQL, through the route handlers' own functions with real Request objects.
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { secretStore, SecretStoreError, retryPendingSecret, type SecretStore } from "@/lib/secrets";
+import { rememberSecret } from "@/tests/support/secret-scan";
+import { expireStaleAuthorizations, STATE_TTL_MS } from "./authorizations";
+import { sellerSessionCookie } from "./session";
+import { authorizationResult } from "./status";
+import {
+  APP,
+  callback,
+  clickConnect,
+  connectAndApprove,
+  rememberIssued,
+  sellerWithLink,
+  startHarness,
+  upstreamCalls,
+  type Harness,
+} from "./test-harness";
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ timeoutMs: 3_000 });
+});
+afterAll(async () => {
+  await h.close();
+});
+beforeEach(() => {
+  rememberIssued(h.sim);
+  h.sim.faults.reset();
+});
+
+async function authByReference(reference: string) {
+  return db().noonAuthorization.findUniqueOrThrow({ where: { reference }, include: { events: { orderBy: { id: "asc" } }, credential: true } });
+}
+
+const referenceOf = (location: string) => location.split("/").pop() ?? "";
+
+async function rejectionsFor(sellerId: string | null, reason: string) {
+  return db().noonCallbackRejection.count({ where: { reason, ...(sellerId ? { sellerId } : {}) } });
+}
+
+describe("a seller connects their Noon account", () => {
+  it("stores exactly the key Noon issued and records the request", async () => {
+    const { seller, link } = await sellerWithLink();
+    const start = await clickConnect(h, link.token);
+    expect(start.response.status).toBe(303);
+    const target = new URL(start.location);
+    expect(`${target.origin}${target.pathname}`).toBe(h.sim.authorizeUrl);
+    expect(target.searchParams.get("client_id")).toBe(h.sim.clientId);
+    expect(start.state).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const setCookie = start.response.headers.getSetCookie().join("\n");
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Lax/);
+    // The state lives only sealed in the cookie and hashed in the row.
+    expect(setCookie).not.toContain(start.state ?? "missing");
+
+    const code = h.sim.issueAuthorizationCode({ projectCode: "PRJ424242" });
+    rememberSecret(code);
+    const before = upstreamCalls(h.sim);
+    const cb = await callback(h, [["code", code], ["state", start.state ?? ""]], start.cookie);
+    expect(cb.response.status).toBe(303);
+    expect(cb.location).toMatch(/^\/onboard\/result\/NA-[0-9A-Z]{8}$/);
+    expect(cb.response.headers.get("cache-control")).toBe("no-store");
+    expect(cb.response.headers.get("referrer-policy")).toBe("no-referrer");
+    const after = upstreamCalls(h.sim);
+    expect(after.create - before.create).toBe(1);
+    expect(after.exchange - before.exchange).toBe(1);
+
+    const auth = await authByReference(referenceOf(cb.location));
+    const issued = h.sim.state.issuedKeys.get(auth.credential?.keyId ?? "");
+    expect(issued).toBeDefined();
+    if (!issued || !auth.credential) throw new Error("unreachable");
+    rememberSecret(issued.privateKeyPem);
+    expect(auth.status).toBe("COMPLETED");
+    expect(auth.sellerId).toBe(seller.id);
+    expect(auth.projectCode).toBe("PRJ424242");
+    expect(auth.oauthRequestId).toBe(issued.oauthRequestId);
+    expect(auth.credential).toMatchObject({
+      status: "ACTIVE",
+      projectCode: "PRJ424242",
+      keyId: issued.keyId,
+      channelIdentifier: issued.channelIdentifier,
+    });
+    expect(auth.credential.secretArn).toBeTruthy();
+    expect(auth.events.map((e) => e.type)).toEqual(["started", "callback_received", "token_created", "exchanged", "key_stored", "completed"]);
+    for (const e of auth.events) expect(JSON.stringify(e.details ?? {})).not.toContain(code);
+
+    const stored = await secretStore().get(auth.credential.secretName);
+    expect(Buffer.from(stored.value).equals(Buffer.from(issued.privateKeyPem))).toBe(true);
+
+    // The result page's data, for this browser's seller only.
+    const view = await authorizationResult(auth.reference, seller.id);
+    expect(view).toMatchObject({ outcome: "connected", projectCode: "PRJ424242" });
+    expect(await authorizationResult(auth.reference, (await sellerWithLink()).seller.id)).toBeNull();
+  });
+
+  it("keeps the previous credential as superseded when the seller connects again", async () => {
+    const { seller, link } = await sellerWithLink();
+    const first = await connectAndApprove(h, link.token);
+    const r1 = await callback(h, [["code", first.code], ["state", first.state]], first.cookie);
+    const second = await connectAndApprove(h, link.token);
+    const r2 = await callback(h, [["code", second.code], ["state", second.state]], second.cookie);
+    const a1 = await authByReference(referenceOf(r1.location));
+    const a2 = await authByReference(referenceOf(r2.location));
+    expect(a1.status).toBe("SUPERSEDED");
+    expect(a1.credential?.status).toBe("SUPERSEDED");
+    expect(a1.credential?.supersededAt).toBeInstanceOf(Date);
+    expect(a1.events.at(-1)?.type).toBe("superseded");
+    expect(a2.status).toBe("COMPLETED");
+    expect(a2.credential?.status).toBe("ACTIVE");
+    expect(await db().sellerCredential.count({ where: { sellerId: seller.id, status: "ACTIVE" } })).toBe(1);
+  });
+
+  it("marks the request declined when Noon sends no code, calling nothing upstream", async () => {
+    const { link } = await sellerWithLink();
+    const start = await clickConnect(h, link.token);
+    const before = upstreamCalls(h.sim);
+    const cb = await callback(
+      h,
+      [["error", "access_denied"], ["error_description", "The seller declined the authorization request."], ["state", start.state ?? ""]],
+      start.cookie,
+    );
+    expect(cb.response.status).toBe(303);
+    expect(upstreamCalls(h.sim)).toEqual(before);
+    const auth = await authByReference(referenceOf(cb.location));
+    expect(auth.status).toBe("DECLINED");
+    expect(auth.events.map((e) => e.type)).toEqual(["started", "callback_received", "declined"]);
+    expect((await authorizationResult(auth.reference, auth.sellerId))?.outcome).toBe("declined");
+  });
+});
+
+describe("the callback refuses a state it cannot trust, calling nothing upstream", () => {
+  it("no state", async () => {
+    const { seller, link } = await sellerWithLink();
+    const start = await connectAndApprove(h, link.token);
+    const before = upstreamCalls(h.sim);
+    const cb = await callback(h, [["code", start.code]], start.cookie);
+    expect(cb.response.status).toBe(400);
+    expect(cb.body).toContain("We could not complete the connection");
+    expect(cb.response.headers.get("cache-control")).toBe("no-store");
+    expect(upstreamCalls(h.sim)).toEqual(before);
+    expect(await rejectionsFor(seller.id, "state_missing")).toBe(1);
+  });
+
+  it("state twice in the query", async () => {
+    const { seller, link } = await sellerWithLink();
+    const start = await connectAndApprove(h, link.token);
+    const before = upstreamCalls(h.sim);
+    const cb = await callback(h, [["code", start.code], ["state", start.state], ["state", start.state]], start.cookie);
+    expect(cb.response.status).toBe(400);
+    expect(upstreamCalls(h.sim)).toEqual(before);
+    expect(await rejectionsFor(seller.id, "state_repeated")).toBe(1);
+    // The genuine request is untouched and still completes.
+    const ok = await callback(h, [["code", start.code], ["state", start.state]], start.cookie);
+    expect(ok.response.status).toBe(303);
+  });
+
+  it("code twice in the query", async () => {
+    const { seller, link } = await sellerWithLink();
+    const start = await connectAndApprove(h, link.token);
+    const before = upstreamCalls(h.sim);
+    const cb = await callback(h, [["code", start.code], ["code", "other"], ["state", start.state]], start.cookie);
+    expect(cb.response.status).toBe(400);
+    expect(upstreamCalls(h.sim)).toEqual(before);
+    expect(await rejectionsFor(seller.id, "code_repeated")).toBe(1);
+  });
+
+  it("a wrong state", async () => {
+    const { seller, link } = await sellerWithLink();
+    const start = await connectAndApprove(h, link.token);
+    const before = upstreamCalls(h.sim);
+    const cb = await callback(h, [["code", start.code], ["state", randomBytes(32).toString("base64url")]], start.cookie);
+    expect(cb.response.status).toBe(400);
+    expect(upstreamCalls(h.sim)).toEqual(before);
+    expect(await rejectionsFor(seller.id, "state_mismatch")).toBe(1);
+  });
+
+  it("another browser's state (and a browser with no session)", async () => {
+    const victim = await sellerWithLink();
+    const attacker = await sellerWithLink();
+    const a = await connectAndApprove(h, victim.link.token);
+    const b = await clickConnect(h, attacker.link.token);
+    const before = upstreamCalls(h.sim);
+    const cross = await callback(h, [["code", a.code], ["state", a.state]], b.cookie);
+    expect(cross.response.status).toBe(400);
+    const none = await callback(h, [["code", a.code], ["state", a.state]], null);
+    expect(none.response.status).toBe(400);
+    expect(upstreamCalls(h.sim)).toEqual(before);
+    expect(await rejectionsFor(attacker.seller.id, "state_mismatch")).toBe(1);
+    expect(await db().noonCallbackRejection.count({ where: { reason: "no_session", sellerId: null } })).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a session forged for another seller", async () => {
+    const victim = await sellerWithLink();
+    const other = await sellerWithLink();
+    const a = await connectAndApprove(h, victim.link.token);
+    const authId = (await db().noonAuthorization.findFirstOrThrow({ where: { sellerId: victim.seller.id } })).id;
+    const forged = (await sellerSessionCookie({ sellerId: other.seller.id, linkId: other.link.linkId, pending: { authorizationId: authId, state: a.state } })).split(";")[0] ?? "";
+    const before = upstreamCalls(h.sim);
+    const cb = await callback(h, [["code", a.code], ["state", a.state]], forged);
+    expect(cb.response.status).toBe(400);
+    expect(upstreamCalls(h.sim)).toEqual(before);
+    expect(await rejectionsFor(other.seller.id, "seller_mismatch")).toBe(1);
+    const events = await db().noonAuthorizationEvent.findMany({ where: { authorizationId: authId }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.type)).toEqual(["started", "rejected"]);
+  });
+
+  it("an expired state", async () => {
+    const { seller, link } = await sellerWithLink();
+    const start = await clickConnect(h, link.token);
+    const code = h.sim.issueAuthorizationCode();
+    rememberSecret(code);
+    const before = upstreamCalls(h.sim);
+    const later = new Date(Date.now() + STATE_TTL_MS + 1000);
+    const cb = await callback(h, [["code", code], ["state", start.state ?? ""]], start.cookie, { now: () => later });
+    expect(cb.response.status).toBe(400);
+    expect(cb.body).toContain("expired");
+    expect(upstreamCalls(h.sim)).toEqual(before);
+    expect(await rejectionsFor(seller.id, "state_expired")).toBe(1);
+  });
+
+  it("a replayed callback", async () => {
+    const { seller, link } = await sellerWithLink();
+    const start = await connectAndApprove(h, link.token);
+    const first = await callback(h, [["code", start.code], ["state", start.state]], start.cookie);
+    expect(first.response.status).toBe(303);
+    const before = upstreamCalls(h.sim);
+    const replay = await callback(h, [["code", start.code], ["state", start.state]], start.cookie);
+    expect(replay.response.status).toBe(400);
+    expect(upstreamCalls(h.sim)).toEqual(before);
+    expect(await rejectionsFor(seller.id, "already_used")).toBe(1);
+    expect((await authByReference(referenceOf(first.location))).status).toBe("COMPLETED");
+  });
+
+  it("two concurrent callbacks with one state: exactly one create and one exchange", async () => {
+    const { seller, link } = await sellerWithLink();
+    const start = await connectAndApprove(h, link.token);
+    const before = upstreamCalls(h.sim);
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => callback(h, [["code", start.code], ["state", start.state]], start.cookie)),
+    );
+    const statuses = results.map((r) => r.response.status).sort();
+    expect(statuses).toEqual([303, 400, 400, 400]);
+    const after = upstreamCalls(h.sim);
+    expect(after.create - before.create).toBe(1);
+    expect(after.exchange - before.exchange).toBe(1);
+    expect(await db().sellerCredential.count({ where: { sellerId: seller.id } })).toBe(1);
+  });
+});
+
+describe("a fault at each stage is a recorded failure with its stage, a clear page, no crash", () => {
+  type Case = {
+    name: string;
+    arm: () => void;
+    stage: string;
+    httpStatus: number | null;
+    calls: { create: number; exchange: number };
+    message?: RegExp;
+  };
+  const cases: Case[] = [
+    { name: "token/create 503", arm: () => h.sim.setFaults({ failNext: 1, status: 503 }, "create"), stage: "token_create", httpStatus: 503, calls: { create: 1, exchange: 0 } },
+    { name: "token/create timeout", arm: () => h.sim.setFaults({ timeoutNext: 1, hangMs: 8_000 }, "create"), stage: "token_create", httpStatus: null, calls: { create: 1, exchange: 0 }, message: /did not answer/ },
+    { name: "token/create malformed body", arm: () => h.sim.setFaults({ malformedNext: 1 }, "create"), stage: "token_create", httpStatus: 200, calls: { create: 1, exchange: 0 }, message: /not JSON|expected shape/ },
+    { name: "token/create incomplete body", arm: () => h.sim.setFaults({ incompleteNext: 1 }, "create"), stage: "token_create", httpStatus: 200, calls: { create: 1, exchange: 0 }, message: /access_token/ },
+    { name: "token/exchange 500", arm: () => h.sim.setFaults({ failNext: 1, status: 500 }, "exchange"), stage: "token_exchange", httpStatus: 500, calls: { create: 1, exchange: 1 } },
+    { name: "token/exchange timeout", arm: () => h.sim.setFaults({ timeoutNext: 1, hangMs: 8_000 }, "exchange"), stage: "token_exchange", httpStatus: null, calls: { create: 1, exchange: 1 } },
+    { name: "token/exchange status.code != 0", arm: () => h.sim.setFaults({ statusErrorNext: 1 }, "exchange"), stage: "token_exchange", httpStatus: 200, calls: { create: 1, exchange: 1 }, message: /status code 13/ },
+    { name: "token/exchange malformed body", arm: () => h.sim.setFaults({ malformedNext: 1 }, "exchange"), stage: "token_exchange", httpStatus: 200, calls: { create: 1, exchange: 1 } },
+    { name: "token/exchange incomplete body", arm: () => h.sim.setFaults({ incompleteNext: 1 }, "exchange"), stage: "token_exchange", httpStatus: 200, calls: { create: 1, exchange: 1 }, message: /result/ },
+  ];
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      const { link } = await sellerWithLink();
+      const start = await connectAndApprove(h, link.token);
+      c.arm();
+      const before = upstreamCalls(h.sim);
+      const cb = await callback(h, [["code", start.code], ["state", start.state]], start.cookie);
+      expect(cb.response.status).toBe(303);
+      const after = upstreamCalls(h.sim);
+      // Never repeated once the request may have reached Noon.
+      expect({ create: after.create - before.create, exchange: after.exchange - before.exchange }).toEqual(c.calls);
+      const auth = await authByReference(referenceOf(cb.location));
+      expect(auth.status).toBe("FAILED");
+      expect(auth.failureStage).toBe(c.stage);
+      expect(auth.failureHttpStatus).toBe(c.httpStatus);
+      if (c.message) expect(auth.failureMessage ?? "").toMatch(c.message);
+      const failed = auth.events.find((e) => e.type === "failed");
+      expect(failed).toMatchObject({ stage: c.stage, httpStatus: c.httpStatus });
+      expect(auth.credential).toBeNull();
+      const view = await authorizationResult(auth.reference, auth.sellerId);
+      expect(view?.outcome).toBe("failed");
+      expect(view?.reason).toBeTruthy();
+    });
+  }
+
+  it("an expired integrator session: one re-login, then the flow completes", async () => {
+    const { link } = await sellerWithLink();
+    // Make sure a session exists first, so the fault hits a call made with it.
+    expect((await h.client.ensureSession()).ok).toBe(true);
+    const start = await connectAndApprove(h, link.token);
+    h.sim.setFaults({ expireSessionNext: 1 }, "create");
+    const before = upstreamCalls(h.sim);
+    const cb = await callback(h, [["code", start.code], ["state", start.state]], start.cookie);
+    const after = upstreamCalls(h.sim);
+    expect(after.login - before.login).toBe(1);
+    expect(after.create - before.create).toBe(2);
+    expect(after.exchange - before.exchange).toBe(1);
+    expect((await authByReference(referenceOf(cb.location))).status).toBe("COMPLETED");
+  });
+
+  it("a login refused by Noon fails at the login stage without calling token/create", async () => {
+    const { link } = await sellerWithLink();
+    const start = await connectAndApprove(h, link.token);
+    h.client.dropSession();
+    h.sim.setFaults({ failNext: 1, status: 503 }, "login");
+    const before = upstreamCalls(h.sim);
+    const cb = await callback(h, [["code", start.code], ["state", start.state]], start.cookie);
+    expect(upstreamCalls(h.sim).create).toBe(before.create);
+    const auth = await authByReference(referenceOf(cb.location));
+    expect(auth).toMatchObject({ status: "FAILED", failureStage: "login", failureHttpStatus: 503 });
+  });
+});
+
+describe("a secret store outage loses nothing", () => {
+  it("keeps the key sealed, then completes the request when the retry stores it", async () => {
+    await import("./jobs"); // registers the completion hook, as the worker's registry does
+    const down: SecretStore = {
+      backend: "local",
+      put: () => Promise.reject(new SecretStoreError("unreachable", "the secret store is unreachable")),
+      get: () => Promise.reject(new SecretStoreError("unreachable", "down")),
+      describe: () => Promise.reject(new SecretStoreError("unreachable", "down")),
+      scheduleDeletion: () => Promise.reject(new SecretStoreError("unreachable", "down")),
+      probe: () => Promise.reject(new SecretStoreError("unreachable", "down")),
+    };
+    const { seller, link } = await sellerWithLink();
+    const start = await connectAndApprove(h, link.token);
+    const cb = await callback(h, [["code", start.code], ["state", start.state]], start.cookie, { store: down });
+    expect(cb.response.status).toBe(303);
+    let auth = await authByReference(referenceOf(cb.location));
+    expect(auth.status).toBe("PENDING_KEY_STORAGE");
+    expect(auth.credential?.status).toBe("PENDING_STORAGE");
+    expect(auth.events.map((e) => e.type)).toContain("key_pending_storage");
+    expect((await authorizationResult(auth.reference, seller.id))?.outcome).toBe("connected");
+
+    const pending = await db().pendingSecret.findFirstOrThrow({ where: { authorizationId: auth.id } });
+    const retried = await retryPendingSecret(pending.id, { store: secretStore() });
+    expect(retried.status).toBe("stored");
+    auth = await authByReference(auth.reference);
+    expect(auth.status).toBe("COMPLETED");
+    expect(auth.credential?.status).toBe("ACTIVE");
+    const stored = auth.events.find((e) => e.type === "key_stored");
+    expect(stored?.message).toBe("Key stored after 2 attempts");
+    const issued = h.sim.state.issuedKeys.get(auth.credential?.keyId ?? "");
+    expect((await secretStore().get(auth.credential?.secretName ?? "")).value).toBe(issued?.privateKeyPem);
+  });
+});
+
+describe("POST /api/noon/connect", () => {
+  it("refuses a form from another site and creates nothing", async () => {
+    const { seller, link } = await sellerWithLink();
+    const r = await clickConnect(h, link.token, { origin: "https://evil.example" });
+    expect(r.response.status).toBe(403);
+    expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(0);
+    const none = await clickConnect(h, link.token, { origin: null });
+    expect(none.response.status).toBe(403);
+  });
+
+  it("sends an unusable link back to its page, which explains", async () => {
+    const r = await clickConnect(h, randomBytes(32).toString("base64url"));
+    expect(r.response.status).toBe(303);
+    expect(r.location).toMatch(/^\/onboard\//);
+  });
+
+  it("says so when Noon is not configured", async () => {
+    const { link } = await sellerWithLink();
+    const { startSellerConnect } = await import("./connect");
+    const response = await startSellerConnect(
+      new Request(`${APP}/api/noon/connect`, {
+        method: "POST",
+        headers: { origin: APP, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ link: link.token }),
+      }),
+      { noon: null },
+    );
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain("not configured");
+  });
+
+  it("starts again from the session for a \"Try again\" without the link", async () => {
+    const { seller, link } = await sellerWithLink();
+    const first = await clickConnect(h, link.token);
+    const { startSellerConnect } = await import("./connect");
+    const again = await startSellerConnect(
+      new Request(`${APP}/api/noon/connect`, {
+        method: "POST",
+        headers: { origin: APP, "content-type": "application/x-www-form-urlencoded", cookie: first.cookie },
+        body: "",
+      }),
+      h.deps(),
+    );
+    expect(again.status).toBe(303);
+    expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(2);
+  });
+});
+
+describe("requests with no callback expire", () => {
+  it("after 30 minutes, once, with an event", async () => {
+    const { seller, link } = await sellerWithLink();
+    await clickConnect(h, link.token);
+    const row = await db().noonAuthorization.findFirstOrThrow({ where: { sellerId: seller.id } });
+    expect(await expireStaleAuthorizations(new Date(Date.now() + 29 * 60_000))).toBeGreaterThanOrEqual(0);
+    expect((await db().noonAuthorization.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("STARTED");
+    const later = new Date(Date.now() + 31 * 60_000);
+    expect(await expireStaleAuthorizations(later)).toBeGreaterThanOrEqual(1);
+    expect(await expireStaleAuthorizations(later)).toBe(0);
+    const after = await db().noonAuthorization.findUniqueOrThrow({ where: { id: row.id }, include: { events: true } });
+    expect(after.status).toBe("EXPIRED");
+    expect(after.events.filter((e) => e.type === "expired")).toHaveLength(1);
+  });
+});

@@ -1,0 +1,272 @@
+import "server-only";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { db } from "@/lib/db/client";
+import { log } from "@/lib/log";
+import { sellerKeySecretName, storeSecretDurably } from "@/lib/secrets";
+import { completeWithStoredKey, hashState, recordEvent } from "./authorizations";
+import type { NoonCallFailure } from "./client";
+import { resolveDeps, type NoonDeps } from "./deps";
+import { htmlPage, seeOther } from "./pages";
+import { readSellerSession, sellerSessionCookie, type SellerSession } from "./session";
+
+// GET /api/noon/callback, step by step (RFC 9700 §2.1, §4.2.4):
+// 1. the state is accepted only when it appears exactly once, equals (constant time) the one sealed in
+//    this browser's session, and names an existing, unexpired, still-pending request of the same seller;
+// 2. the request is consumed by ONE conditional update before anything is sent to Noon, so a replayed
+//    or concurrent callback makes no second call;
+// 3. no code → declined; otherwise token/create, token/exchange, and the key into the secret store
+//    at once (the no-loss path), each step on the request's timeline.
+
+export type CallbackRejection =
+  | "state_missing"
+  | "state_repeated"
+  | "code_repeated"
+  | "no_session"
+  | "state_mismatch"
+  | "state_unknown"
+  | "seller_mismatch"
+  | "state_expired"
+  | "already_used";
+
+const rejectionText: Record<CallbackRejection, string> = {
+  state_missing: "The answer from Noon did not say which connection request it belongs to.",
+  state_repeated: "The answer from Noon was not in the expected form.",
+  code_repeated: "The answer from Noon was not in the expected form.",
+  no_session: "This browser did not start a connection request, or the session has ended.",
+  state_mismatch: "The answer from Noon does not belong to the connection request started in this browser.",
+  state_unknown: "The answer from Noon does not belong to any connection request we know.",
+  seller_mismatch: "The answer from Noon does not belong to the connection request started in this browser.",
+  state_expired: "The connection request took too long and has expired.",
+  already_used: "This connection request has already been completed.",
+};
+
+export function resultPath(reference: string): string {
+  return `/onboard/result/${reference}`;
+}
+
+function sha256(value: string): Buffer {
+  return createHash("sha256").update(value, "utf8").digest();
+}
+
+/** Constant-time equality of two strings (compared as digests, so lengths leak nothing either). */
+function sameState(a: string, b: string): boolean {
+  return timingSafeEqual(sha256(a), sha256(b));
+}
+
+function clientIp(request: Request): string | null {
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || request.headers.get("x-real-ip") || null;
+}
+
+const shortText = (s: string | null, max = 200) => (s ? (s.length > max ? `${s.slice(0, max)}…` : s) : null);
+
+async function reject(
+  request: Request,
+  reason: CallbackRejection,
+  ids: { sellerId?: string | null; authorizationId?: string | null },
+): Promise<Response> {
+  await db().noonCallbackRejection.create({
+    data: { reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null, ip: clientIp(request) },
+  });
+  if (ids.authorizationId) await recordEvent(db(), ids.authorizationId, "rejected", { stage: "callback", message: reason });
+  log().warn({ reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null }, "noon callback rejected");
+  return htmlPage(400, {
+    title: "We could not complete the connection",
+    paragraphs: [
+      rejectionText[reason],
+      "Nothing was connected. Open the onboarding link you were sent and click Connect Noon account to start again.",
+    ],
+  });
+}
+
+type Claimed = { id: string; reference: string; sellerId: string };
+
+/** The seller's session without the finished request (kept: who they are, for the result page). */
+async function sessionAfter(session: SellerSession): Promise<string> {
+  return sellerSessionCookie({ sellerId: session.sellerId, linkId: session.linkId });
+}
+
+type Failure = Pick<NoonCallFailure, "httpStatus" | "providerMessage" | "message"> & {
+  stage: NoonCallFailure["stage"] | "key_storage" | "internal";
+  oauthRequestId?: string;
+};
+
+async function recordFailure(auth: Claimed, failure: Failure, now: Date) {
+  await db().$transaction(async (tx) => {
+    await tx.noonAuthorization.update({
+      where: { id: auth.id },
+      data: {
+        status: "FAILED",
+        completedAt: now,
+        failureStage: failure.stage,
+        failureHttpStatus: failure.httpStatus,
+        failureMessage: failure.message,
+        ...(failure.oauthRequestId ? { oauthRequestId: failure.oauthRequestId } : {}),
+      },
+    });
+    await recordEvent(tx, auth.id, "failed", {
+      at: now,
+      stage: failure.stage,
+      httpStatus: failure.httpStatus,
+      message: failure.providerMessage ?? failure.message,
+      details: { summary: failure.message, ...(failure.oauthRequestId ? { oauthRequestId: failure.oauthRequestId } : {}) },
+    });
+  });
+  log().warn({ authorizationId: auth.id, reference: auth.reference, stage: failure.stage, httpStatus: failure.httpStatus }, "noon authorization failed");
+}
+
+/** GET /api/noon/callback – checks the state, then create, exchange, store; 303 to the result page. */
+export async function handleNoonCallback(request: Request, deps: NoonDeps = {}): Promise<Response> {
+  const resolved = resolveDeps(deps);
+  const url = new URL(request.url);
+  const states = url.searchParams.getAll("state");
+  const session = await readSellerSession(request.headers.get("cookie"));
+  const sellerId = session?.sellerId ?? null;
+
+  if (states.length === 0 || states[0] === "") return reject(request, "state_missing", { sellerId });
+  if (states.length > 1) return reject(request, "state_repeated", { sellerId });
+  if (url.searchParams.getAll("code").length > 1) return reject(request, "code_repeated", { sellerId });
+  const state = states[0] ?? "";
+  if (!session?.pending) return reject(request, "no_session", { sellerId });
+  if (!sameState(state, session.pending.state)) return reject(request, "state_mismatch", { sellerId });
+
+  const row = await db().noonAuthorization.findUnique({
+    where: { stateHash: hashState(state) },
+    select: { id: true, reference: true, sellerId: true, status: true, stateExpiresAt: true, callbackAt: true },
+  });
+  if (!row) return reject(request, "state_unknown", { sellerId });
+  if (row.sellerId !== session.sellerId || row.id !== session.pending.authorizationId) {
+    return reject(request, "seller_mismatch", { sellerId, authorizationId: row.id });
+  }
+  const now = resolved.now();
+  if (row.stateExpiresAt <= now) return reject(request, "state_expired", { sellerId, authorizationId: row.id });
+  if (row.status !== "STARTED" || row.callbackAt) return reject(request, "already_used", { sellerId, authorizationId: row.id });
+
+  // The one conditional update that consumes the state: only one callback can win it.
+  const claimed = await db().noonAuthorization.updateMany({
+    where: { id: row.id, status: "STARTED", callbackAt: null, stateExpiresAt: { gt: now } },
+    data: { callbackAt: now },
+  });
+  if (claimed.count !== 1) return reject(request, "already_used", { sellerId, authorizationId: row.id });
+  const auth: Claimed = { id: row.id, reference: row.reference, sellerId: row.sellerId };
+
+  const cookie = await sessionAfter(session);
+  try {
+    return await finishAuthorization(auth, url, cookie, resolved, now);
+  } catch (error) {
+    // A bug or a database outage after the state was consumed: the request is failed, never left hanging.
+    log().error({ authorizationId: auth.id, err: error instanceof Error ? error.message : String(error) }, "noon callback crashed");
+    try {
+      await recordFailure(auth, { stage: "internal", httpStatus: null, providerMessage: null, message: "An unexpected error stopped the connection" }, resolved.now());
+    } catch {
+      // The database is gone too: the page still answers; the request stays STARTED with callback_at set.
+    }
+    return seeOther(resultPath(auth.reference), cookie);
+  }
+}
+
+async function finishAuthorization(
+  auth: Claimed,
+  url: URL,
+  cookie: string,
+  resolved: ReturnType<typeof resolveDeps>,
+  now: Date,
+): Promise<Response> {
+  const code = url.searchParams.get("code");
+  const error = url.searchParams.get("error");
+  await recordEvent(db(), auth.id, "callback_received", {
+    at: now,
+    details: { code: code ? "present" : "absent", ...(error ? { error: shortText(error, 100) } : {}) },
+  });
+
+  if (!code || error) {
+    const description = shortText(url.searchParams.get("error_description"));
+    await db().$transaction(async (tx) => {
+      await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "DECLINED", completedAt: now } });
+      await recordEvent(tx, auth.id, "declined", {
+        at: now,
+        stage: "authorize",
+        message: description ?? (error ? `Noon answered error=${shortText(error, 100)}` : "Noon sent no authorization code"),
+        ...(error ? { details: { error: shortText(error, 100) } } : {}),
+      });
+    });
+    log().info({ authorizationId: auth.id, reference: auth.reference }, "noon authorization declined");
+    return seeOther(resultPath(auth.reference), cookie);
+  }
+
+  const { noon } = resolved;
+  if (!noon) {
+    await recordFailure(auth, { stage: "token_create", httpStatus: null, providerMessage: null, message: "Noon is not configured on this server" }, now);
+    return seeOther(resultPath(auth.reference), cookie);
+  }
+  const client = resolved.client();
+
+  const created = await client.createToken(code);
+  if (!created.ok) {
+    await recordFailure(auth, created.error, resolved.now());
+    return seeOther(resultPath(auth.reference), cookie);
+  }
+  await db().noonAuthorization.update({ where: { id: auth.id }, data: { projectCode: created.data.projectCode } });
+  await recordEvent(db(), auth.id, "token_created", {
+    stage: "token_create",
+    httpStatus: 200,
+    details: { projectCode: created.data.projectCode, ...(created.data.expiresIn ? { expiresIn: created.data.expiresIn } : {}) },
+  });
+
+  // At once: the access token is single-use and short-lived; it is never stored.
+  const exchanged = await client.exchangeToken(created.data.accessToken);
+  if (!exchanged.ok) {
+    await recordFailure(auth, exchanged.error, resolved.now());
+    return seeOther(resultPath(auth.reference), cookie);
+  }
+  const key = exchanged.data;
+  await db().noonAuthorization.update({
+    where: { id: auth.id },
+    data: { projectCode: key.projectCode, oauthRequestId: key.oauthRequestId },
+  });
+  await recordEvent(db(), auth.id, "exchanged", {
+    stage: "token_exchange",
+    httpStatus: 200,
+    details: { oauthRequestId: key.oauthRequestId, keyId: key.keyId, projectCode: key.projectCode, channelIdentifier: key.channelIdentifier },
+  });
+
+  const credential = {
+    sellerId: auth.sellerId,
+    projectCode: key.projectCode,
+    keyId: key.keyId,
+    channelIdentifier: key.channelIdentifier,
+    issuedAt: key.issuedAt,
+  };
+  const secretName = sellerKeySecretName(key.projectCode, key.keyId);
+  const outcome = await storeSecretDurably({
+    input: {
+      name: secretName,
+      value: key.privateKey,
+      kind: "seller-key",
+      tags: { seller: auth.sellerId, authorization: auth.id, project: key.projectCode },
+      idempotencyKey: `noon-authorization-${auth.id}`,
+      description: `Noon service-account key ${key.keyId} of project ${key.projectCode} (request ${auth.reference})`,
+    },
+    authorizationId: auth.id,
+    onStored: async (tx, ref) => {
+      await completeWithStoredKey(tx, { authorizationId: auth.id, ref, credential, now: resolved.now() });
+    },
+    onPending: async (tx, pendingId, storeError) => {
+      await tx.sellerCredential.create({
+        data: { ...credential, authorizationId: auth.id, status: "PENDING_STORAGE", secretName },
+      });
+      await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "PENDING_KEY_STORAGE" } });
+      await recordEvent(tx, auth.id, "key_pending_storage", {
+        stage: "key_storage",
+        message: `The secret store did not take the key (${storeError.kind}: ${storeError.message}); it is sealed and the retry job will store it`,
+        details: { pendingSecretId: pendingId, secretName },
+      });
+    },
+  }, resolved.store ? { store: resolved.store } : {});
+  if (outcome.outcome === "lost") {
+    await recordFailure(auth, { stage: "key_storage", httpStatus: null, providerMessage: null, message: "The key could not be stored or kept for a retry" }, resolved.now());
+  } else {
+    log().info({ authorizationId: auth.id, reference: auth.reference, outcome: outcome.outcome, oauthRequestId: key.oauthRequestId }, "noon authorization finished");
+  }
+  return seeOther(resultPath(auth.reference), cookie);
+}

@@ -1,0 +1,335 @@
+import "server-only";
+import { createPrivateKey, randomUUID, type KeyObject } from "node:crypto";
+import { SignJWT } from "jose";
+import { z } from "zod";
+import type { NoonIntegratorKey } from "@/lib/config/load";
+
+// Noon's identity API as FACTS.md describes it: an integrator session (RS256 JWT login, session in
+// cookies), then token/create and token/exchange. Neither call is ever repeated once it may have
+// reached Noon (the code and the access token are single-use); the only retries are a re-login on
+// 401 (the session expired before Noon looked at the body) and a failure to connect at all.
+
+export const NOON_USER_AGENT = "SellerOnboarding/1.0.0";
+const DEFAULT_TIMEOUT_MS = 15_000;
+const MESSAGE_LIMIT = 300;
+
+export type NoonStage = "login" | "token_create" | "token_exchange";
+export type NoonFailureKind = "http" | "timeout" | "network" | "malformed" | "status" | "config";
+
+/** An expected failure of one call, safe to record and show (never carries a secret). */
+export type NoonCallFailure = {
+  stage: NoonStage;
+  kind: NoonFailureKind;
+  httpStatus: number | null;
+  /** What Noon said (its error message or `status.message`), trimmed; null when nothing usable. */
+  providerMessage: string | null;
+  /** One line for people: what went wrong at which step. */
+  message: string;
+  /** Noon's tracking id when the failed answer carried one (token/exchange with status.code != 0). */
+  oauthRequestId?: string;
+};
+
+export type NoonResult<T> = { ok: true; data: T } | { ok: false; error: NoonCallFailure };
+
+export type NoonClientSettings = {
+  apiUrl: string;
+  clientId: string;
+  clientSecret: string;
+  integratorKey: NoonIntegratorKey | null;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+};
+
+const createTokenSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().optional(),
+  expires_in: z.union([z.string(), z.number()]).optional(),
+  scopes: z.array(z.string()).optional(),
+  project_code: z.string().min(1),
+});
+export type CreatedToken = { accessToken: string; projectCode: string; expiresIn: string | null };
+
+const exchangeStatusSchema = z.object({
+  status: z.object({ code: z.number().int(), message: z.string().optional() }),
+  oauth_request_id: z.string().optional(),
+});
+const exchangeSuccessSchema = z.object({
+  status: z.object({ code: z.literal(0) }),
+  project_code: z.string().min(1).optional(),
+  oauth_request_id: z.string().min(1),
+  result: z.object({
+    key_id: z.string().min(1),
+    private_key: z.string().includes("PRIVATE KEY"),
+    channel_identifier: z.string().optional(),
+    project_code: z.string().min(1),
+    type: z.string().optional(),
+    issued_at: z.string().optional(),
+  }),
+});
+export type ExchangedCredential = {
+  oauthRequestId: string;
+  projectCode: string;
+  keyId: string;
+  /** The seller's new private key (PEM). Store it at once; Noon never returns it again. */
+  privateKey: string;
+  channelIdentifier: string | null;
+  type: string | null;
+  issuedAt: Date | null;
+};
+
+const errorBodySchema = z.object({ message: z.string().optional(), error: z.string().optional(), error_description: z.string().optional() });
+
+const stageLabel: Record<NoonStage, string> = {
+  login: "signing in to Noon",
+  token_create: "redeeming the authorization code (token/create)",
+  token_exchange: "creating the seller's credential (token/exchange)",
+};
+
+/** True when fetch failed before the request could have reached the server (nothing was sent). */
+function isConnectFailure(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  const code = typeof cause?.code === "string" ? cause.code : "";
+  return ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"].includes(code);
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+}
+
+/** Keeps a provider message short and free of any value we sent (codes, tokens, secrets). */
+function cleanMessage(text: string | undefined | null, secrets: readonly string[]): string | null {
+  if (!text) return null;
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 6) out = out.split(s).join("[redacted]");
+  out = out.replace(/\s+/g, " ").trim();
+  if (!out) return null;
+  return out.length > MESSAGE_LIMIT ? `${out.slice(0, MESSAGE_LIMIT)}…` : out;
+}
+
+export class NoonClient {
+  private cookies = new Map<string, string>();
+  private loggingIn: Promise<NoonResult<void>> | undefined;
+  private signingKey: KeyObject | undefined;
+  private readonly fetchImpl: typeof fetch;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly settings: NoonClientSettings) {
+    this.fetchImpl = settings.fetch ?? fetch;
+    this.timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** True while this process holds session cookies from a login. */
+  get hasSession(): boolean {
+    return this.cookies.size > 0;
+  }
+
+  /** Forgets the session (the next call logs in again). */
+  dropSession(): void {
+    this.cookies.clear();
+  }
+
+  /** Redeems an authorization code: POST /identity/oauth/v1/token/create. */
+  async createToken(code: string): Promise<NoonResult<CreatedToken>> {
+    const { clientId, clientSecret } = this.settings;
+    const body = { grant_type: "authorization_code", code, client_id: clientId, client_secret: clientSecret };
+    const res = await this.callWithSession("token_create", "/identity/oauth/v1/token/create", body, [code, clientSecret]);
+    if (!res.ok) return res;
+    const parsed = createTokenSchema.safeParse(res.data.json);
+    if (!parsed.success) return this.malformed("token_create", res.data.status, parsed.error);
+    return {
+      ok: true,
+      data: {
+        accessToken: parsed.data.access_token,
+        projectCode: parsed.data.project_code,
+        expiresIn: parsed.data.expires_in === undefined ? null : String(parsed.data.expires_in),
+      },
+    };
+  }
+
+  /** Turns the access token into the seller's service-account key: POST /identity/oauth/v1/token/exchange. */
+  async exchangeToken(accessToken: string): Promise<NoonResult<ExchangedCredential>> {
+    const res = await this.callWithSession("token_exchange", "/identity/oauth/v1/token/exchange", { access_token: accessToken }, [accessToken]);
+    if (!res.ok) return res;
+    const status = exchangeStatusSchema.safeParse(res.data.json);
+    if (!status.success) return this.malformed("token_exchange", res.data.status, status.error);
+    if (status.data.status.code !== 0) {
+      const providerMessage = cleanMessage(status.data.status.message, [accessToken]);
+      return {
+        ok: false,
+        error: {
+          stage: "token_exchange",
+          kind: "status",
+          httpStatus: res.data.status,
+          providerMessage,
+          message: `Noon refused ${stageLabel.token_exchange}: status code ${status.data.status.code}${providerMessage ? ` (${providerMessage})` : ""}`,
+          ...(status.data.oauth_request_id ? { oauthRequestId: status.data.oauth_request_id } : {}),
+        },
+      };
+    }
+    const parsed = exchangeSuccessSchema.safeParse(res.data.json);
+    if (!parsed.success) return this.malformed("token_exchange", res.data.status, parsed.error);
+    const r = parsed.data.result;
+    const issuedAt = r.issued_at ? new Date(r.issued_at) : null;
+    return {
+      ok: true,
+      data: {
+        oauthRequestId: parsed.data.oauth_request_id,
+        projectCode: r.project_code,
+        keyId: r.key_id,
+        privateKey: r.private_key,
+        channelIdentifier: r.channel_identifier ?? null,
+        type: r.type ?? null,
+        issuedAt: issuedAt && !Number.isNaN(issuedAt.getTime()) ? issuedAt : null,
+      },
+    };
+  }
+
+  /** Logs in when there is no session (one login at a time per process). */
+  async ensureSession(): Promise<NoonResult<void>> {
+    if (this.cookies.size > 0) return { ok: true, data: undefined };
+    return this.login();
+  }
+
+  private login(): Promise<NoonResult<void>> {
+    this.loggingIn ??= this.doLogin().finally(() => {
+      this.loggingIn = undefined;
+    });
+    return this.loggingIn;
+  }
+
+  private async doLogin(): Promise<NoonResult<void>> {
+    const key = this.settings.integratorKey;
+    if (!key) {
+      return this.failure("login", "config", null, null, "Noon is not fully configured: NOON_INTEGRATOR_KEY_FILE or NOON_INTEGRATOR_KEY is missing");
+    }
+    let jwt: string;
+    try {
+      this.signingKey ??= createPrivateKey(key.private_key);
+      // Exactly sub, iat, jti: Noon is reported to refuse extra claims.
+      jwt = await new SignJWT({})
+        .setProtectedHeader({ alg: "RS256", typ: "JWT" })
+        .setSubject(key.key_id)
+        .setIssuedAt()
+        .setJti(randomUUID())
+        .sign(this.signingKey);
+    } catch {
+      return this.failure("login", "config", null, null, "The Noon integrator key could not be used to sign the login (check NOON_INTEGRATOR_KEY)");
+    }
+    const res = await this.send("login", "/identity/public/v1/api/login", { token: jwt, default_project_code: key.project_code }, false);
+    if (!res.ok) return res;
+    if (res.data.status !== 200) return this.httpFailure("login", res.data.status, res.data.json, [jwt]);
+    const fresh = new Map<string, string>();
+    for (const line of res.data.setCookies) {
+      const pair = line.split(";", 1)[0] ?? "";
+      const eq = pair.indexOf("=");
+      if (eq <= 0) continue;
+      fresh.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+    if (fresh.size === 0) {
+      return this.failure("login", "malformed", 200, null, "Noon accepted the login but set no session cookie");
+    }
+    this.cookies = fresh;
+    return { ok: true, data: undefined };
+  }
+
+  /** One authenticated call; on 401 (session gone) logs in once more and repeats it once. */
+  private async callWithSession(
+    stage: NoonStage,
+    path: string,
+    body: unknown,
+    secrets: string[],
+  ): Promise<NoonResult<{ status: number; json: unknown }>> {
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const session = await this.ensureSession();
+      if (!session.ok) return { ok: false, error: { ...session.error, message: `${session.error.message} (before ${stageLabel[stage]})` } };
+      const res = await this.send(stage, path, body, true);
+      if (!res.ok) return res;
+      if (res.data.status === 401 && attempt === 1) {
+        // The session expired: Noon refused the call before reading the body, so it is safe to repeat.
+        this.dropSession();
+        continue;
+      }
+      if (res.data.status !== 200) return this.httpFailure(stage, res.data.status, res.data.json, secrets);
+      if (res.data.json === undefined) return this.failure(stage, "malformed", res.data.status, null, `Noon's answer to ${stageLabel[stage]} is not JSON`);
+      return { ok: true, data: { status: res.data.status, json: res.data.json } };
+    }
+    return this.failure(stage, "http", 401, null, `Noon refused the session twice while ${stageLabel[stage]}`);
+  }
+
+  /** Sends one POST; retries only when the connection could not be made (nothing reached Noon). */
+  private async send(
+    stage: NoonStage,
+    path: string,
+    body: unknown,
+    withSession: boolean,
+  ): Promise<NoonResult<{ status: number; json: unknown; setCookies: string[] }>> {
+    const url = `${this.settings.apiUrl.replace(/\/+$/, "")}${path}`;
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      accept: "application/json",
+      "user-agent": NOON_USER_AGENT,
+    };
+    if (withSession) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    for (let attempt = 1; ; attempt++) {
+      let response: Response;
+      try {
+        response = await this.fetchImpl(url, {
+          method: "POST",
+          headers,
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(this.timeoutMs),
+          redirect: "manual",
+        });
+      } catch (error) {
+        if (isConnectFailure(error) && attempt < 3) {
+          await new Promise((r) => setTimeout(r, 200 * attempt));
+          continue;
+        }
+        if (isTimeout(error)) {
+          return this.failure(stage, "timeout", null, null, `Noon did not answer within ${Math.round(this.timeoutMs / 1000)} s while ${stageLabel[stage]}`);
+        }
+        const kind = isConnectFailure(error) ? "could not connect" : "the connection failed";
+        return this.failure(stage, "network", null, null, `Noon could not be reached while ${stageLabel[stage]} (${kind})`);
+      }
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        if (isTimeout(error)) {
+          return this.failure(stage, "timeout", response.status, null, `Noon did not finish answering within ${Math.round(this.timeoutMs / 1000)} s while ${stageLabel[stage]}`);
+        }
+        return this.failure(stage, "network", response.status, null, `The connection to Noon broke while ${stageLabel[stage]}`);
+      }
+      let json: unknown;
+      try {
+        json = text ? (JSON.parse(text) as unknown) : undefined;
+      } catch {
+        json = undefined;
+      }
+      return { ok: true, data: { status: response.status, json, setCookies: response.headers.getSetCookie() } };
+    }
+  }
+
+  private httpFailure(stage: NoonStage, status: number, json: unknown, secrets: string[]): NoonResult<never> {
+    const body = errorBodySchema.safeParse(json);
+    const raw = body.success ? (body.data.message ?? body.data.error_description ?? body.data.error) : undefined;
+    const providerMessage = cleanMessage(raw, [...secrets, this.settings.clientSecret]);
+    return this.failure(
+      stage,
+      "http",
+      status,
+      providerMessage,
+      `Noon answered HTTP ${status} while ${stageLabel[stage]}${providerMessage ? `: ${providerMessage}` : ""}`,
+    );
+  }
+
+  private malformed(stage: NoonStage, status: number, error: z.ZodError): NoonResult<never> {
+    // Only field paths, never values: the body may hold the key or the token.
+    const fields = [...new Set(error.issues.map((i) => i.path.join(".") || "(body)"))].slice(0, 5).join(", ");
+    return this.failure(stage, "malformed", status, null, `Noon's answer to ${stageLabel[stage]} did not have the expected shape (${fields})`);
+  }
+
+  private failure(stage: NoonStage, kind: NoonFailureKind, httpStatus: number | null, providerMessage: string | null, message: string): NoonResult<never> {
+    return { ok: false, error: { stage, kind, httpStatus, providerMessage, message } };
+  }
+}

@@ -1,0 +1,73 @@
+import "server-only";
+import { z } from "zod";
+import { isSameOrigin } from "@/lib/http/same-origin";
+import { log } from "@/lib/log";
+import { isOnboardingLinkActive, resolveOnboardingLink } from "@/lib/sellers";
+import { startAuthorization } from "./authorizations";
+import { resolveDeps, type NoonDeps } from "./deps";
+import { htmlPage, seeOther } from "./pages";
+import { readSellerSession, sellerSessionCookie, type SellerSession } from "./session";
+
+const formSchema = z.object({ link: z.string().max(100).optional() });
+
+/** The authorization URL: NOON_AUTHORIZE_URL?client_id=…&state=… (the redirect URI is registered with Noon). */
+export function authorizationUrl(authorizeUrl: string, clientId: string, state: string): string {
+  const url = new URL(authorizeUrl);
+  url.searchParams.set("client_id", clientId);
+  url.searchParams.set("state", state);
+  return url.toString();
+}
+
+/**
+ * POST /api/noon/connect: the seller clicked Connect Noon account. Checks that the form came from our
+ * own page, finds the seller (the link token in the form, or the seller of this browser's session),
+ * records a new authorization with a fresh state, seals the state into the session cookie, and
+ * answers 303 to Noon's authorization page.
+ */
+export async function startSellerConnect(request: Request, deps: NoonDeps = {}): Promise<Response> {
+  const { noon, now } = resolveDeps(deps);
+  if (!isSameOrigin(request)) {
+    log().warn({ origin: request.headers.get("origin") }, "noon connect: cross-origin form refused");
+    return htmlPage(403, {
+      title: "This form must be sent from this site",
+      paragraphs: ["Open your onboarding link again and click Connect Noon account there."],
+    });
+  }
+  if (!noon) {
+    return htmlPage(503, {
+      title: "Noon connections are not available yet",
+      paragraphs: ["This service is not configured to connect Noon accounts. Please contact the team that sent you the link."],
+    });
+  }
+  let form: z.infer<typeof formSchema>;
+  try {
+    const data = await request.formData();
+    const link = data.getAll("link");
+    if (link.length > 1) throw new Error("link repeated");
+    form = formSchema.parse({ link: typeof link[0] === "string" ? link[0] : undefined });
+  } catch {
+    return htmlPage(400, { title: "Something is wrong with this request", paragraphs: ["Open your onboarding link again and click Connect Noon account."] });
+  }
+
+  const session = await readSellerSession(request.headers.get("cookie"));
+  let who: Pick<SellerSession, "sellerId" | "linkId"> | null = null;
+  if (form.link) {
+    const resolved = await resolveOnboardingLink(form.link, { now: now() });
+    if (!resolved.ok) return seeOther(`/onboard/${encodeURIComponent(form.link)}`);
+    who = { sellerId: resolved.seller.id, linkId: resolved.linkId };
+  } else if (session && (await isOnboardingLinkActive(session.linkId, now()))) {
+    // "Try again" from a result page: the browser's session names the seller and its (still valid) link.
+    who = { sellerId: session.sellerId, linkId: session.linkId };
+  }
+  if (!who) {
+    return htmlPage(400, {
+      title: "We could not tell who you are",
+      paragraphs: ["Your session has ended or your onboarding link is no longer valid. Open the onboarding link you were sent and try again, or ask for a new one."],
+    });
+  }
+
+  const started = await startAuthorization({ sellerId: who.sellerId, now: now() });
+  log().info({ authorizationId: started.authorizationId, reference: started.reference, sellerId: who.sellerId }, "noon authorization started");
+  const cookie = await sellerSessionCookie({ ...who, pending: { authorizationId: started.authorizationId, state: started.state } });
+  return seeOther(authorizationUrl(noon.authorizeUrl, noon.clientId, started.state), cookie);
+}

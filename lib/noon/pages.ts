@@ -1,0 +1,41 @@
+import "server-only";
+
+// Small self-contained HTML answers of the Noon route handlers (rejected callbacks, refused forms).
+// Nothing is loaded from anywhere: inline styles only, and a CSP that forbids everything else.
+
+const escape = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+
+/** Headers for every seller-facing answer: never cached, never leaks the URL as a Referer. */
+export const SELLER_PAGE_HEADERS: Record<string, string> = {
+  "cache-control": "no-store",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+};
+
+export function htmlPage(status: number, page: { title: string; paragraphs: string[]; reference?: string }, extraHeaders: Record<string, string> = {}): Response {
+  const body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer"><title>${escape(page.title)} · Seller onboarding</title>
+<style>body{font-family:system-ui,sans-serif;background:#f8fafc;color:#0f172a;margin:0}main{max-width:36rem;margin:0 auto;padding:3rem 1rem}h1{font-size:1.5rem;margin:0 0 1rem}p{line-height:1.5;color:#334155}code{background:#e2e8f0;padding:.1rem .3rem;border-radius:.2rem;color:#0f172a}</style>
+</head><body><main id="main"><h1>${escape(page.title)}</h1>
+${page.paragraphs.map((p) => `<p>${escape(p)}</p>`).join("\n")}
+${page.reference ? `<p>Reference for support: <code>${escape(page.reference)}</code></p>` : ""}
+</main></body></html>`;
+  return new Response(body, {
+    status,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+      ...SELLER_PAGE_HEADERS,
+      ...extraHeaders,
+    },
+  });
+}
+
+/** 303 See Other with the seller-page headers (and optional Set-Cookie). */
+export function seeOther(location: string, setCookie?: string): Response {
+  const headers = new Headers({ location, ...SELLER_PAGE_HEADERS });
+  if (setCookie) headers.append("set-cookie", setCookie);
+  return new Response(null, { status: 303, headers });
+}

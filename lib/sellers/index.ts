@@ -1,0 +1,16 @@
+// Sellers and onboarding links: the functions the CLI, the dashboard and the API call.
+export {
+  createSeller,
+  createOnboardingLink,
+  resolveOnboardingLink,
+  revokeOnboardingLink,
+  listSellerLinks,
+  isOnboardingLinkActive,
+  hashLinkToken,
+  onboardingUrl,
+  DEFAULT_LINK_TTL_DAYS,
+  type SellerSummary,
+  type OnboardingLinkSummary,
+  type LinkRejection,
+  type ResolvedLink,
+} from "./links";

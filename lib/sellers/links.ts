@@ -1,0 +1,151 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { config } from "@/lib/config/env";
+import { db } from "@/lib/db/client";
+
+// Sellers and their onboarding links. The link token is 32 CSPRNG bytes (base64url) handed out once;
+// only its SHA-256 is stored, so a database leak does not reveal working links.
+
+export const DEFAULT_LINK_TTL_DAYS = 14;
+const MAX_LINK_TTL_DAYS = 90;
+
+export type SellerSummary = { id: string; name: string; email: string | null; externalId: string | null };
+
+export type OnboardingLinkSummary = {
+  id: string;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  createdBy: string;
+  revokedBy: string | null;
+  lastUsedAt: Date | null;
+  /** Derived: "active" | "expired" | "revoked" at the time of the call. */
+  state: "active" | "expired" | "revoked";
+};
+
+export type LinkRejection = "unknown" | "expired" | "revoked";
+
+/** SHA-256 (hex) of a link token: what the database stores and is searched by. */
+export function hashLinkToken(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/** The public URL of an onboarding link token. */
+export function onboardingUrl(token: string): string {
+  return `${config().appUrl}/onboard/${token}`;
+}
+
+/**
+ * Creates a seller, or finds the existing one when `externalId` is given and already known
+ * (the caller's own id for the seller, so repeated calls from other systems are idempotent).
+ * An existing seller keeps its name and e-mail.
+ */
+export async function createSeller(input: {
+  name: string;
+  email?: string | null;
+  externalId?: string | null;
+}): Promise<SellerSummary & { created: boolean }> {
+  const name = input.name.trim();
+  if (!name) throw new Error("createSeller: name is required");
+  const email = input.email?.trim() || null;
+  const externalId = input.externalId?.trim() || null;
+  const select = { id: true, name: true, email: true, externalId: true } as const;
+  if (externalId) {
+    const existing = await db().seller.findUnique({ where: { externalId }, select });
+    if (existing) return { ...existing, created: false };
+    try {
+      const seller = await db().seller.create({ data: { name, email, externalId }, select });
+      return { ...seller, created: true };
+    } catch (error) {
+      // Two concurrent calls with one externalId: the loser finds the winner's seller.
+      if ((error as { code?: unknown }).code !== "P2002") throw error;
+      const winner = await db().seller.findUnique({ where: { externalId }, select });
+      if (!winner) throw error;
+      return { ...winner, created: false };
+    }
+  }
+  const seller = await db().seller.create({ data: { name, email }, select });
+  return { ...seller, created: true };
+}
+
+/**
+ * Issues a fresh onboarding link for a seller. The token is returned here only: keep the URL, it
+ * cannot be shown again. `createdBy` is "staff:<id>", "api-key:<id>" or "cli".
+ */
+export async function createOnboardingLink(input: {
+  sellerId: string;
+  createdBy: string;
+  ttlDays?: number;
+}): Promise<{ url: string; token: string; expiresAt: Date; linkId: string }> {
+  const ttlDays = input.ttlDays ?? DEFAULT_LINK_TTL_DAYS;
+  if (!Number.isFinite(ttlDays) || ttlDays <= 0 || ttlDays > MAX_LINK_TTL_DAYS) {
+    throw new Error(`createOnboardingLink: ttlDays must be between 0 and ${MAX_LINK_TTL_DAYS}`);
+  }
+  const token = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(Date.now() + ttlDays * 24 * 60 * 60 * 1000);
+  const link = await db().onboardingLink.create({
+    data: { sellerId: input.sellerId, tokenHash: hashLinkToken(token), expiresAt, createdBy: input.createdBy },
+    select: { id: true },
+  });
+  return { url: onboardingUrl(token), token, expiresAt, linkId: link.id };
+}
+
+export type ResolvedLink =
+  | { ok: true; seller: SellerSummary; linkId: string; expiresAt: Date }
+  | { ok: false; reason: LinkRejection };
+
+/**
+ * The seller behind a link token, or why the link does not work. `touch` records the visit
+ * (lastUsedAt), for the dashboard. Malformed tokens are "unknown" without a query.
+ */
+export async function resolveOnboardingLink(token: string, opts: { touch?: boolean; now?: Date } = {}): Promise<ResolvedLink> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return { ok: false, reason: "unknown" };
+  const now = opts.now ?? new Date();
+  const link = await db().onboardingLink.findUnique({
+    where: { tokenHash: hashLinkToken(token) },
+    select: {
+      id: true,
+      expiresAt: true,
+      revokedAt: true,
+      seller: { select: { id: true, name: true, email: true, externalId: true } },
+    },
+  });
+  if (!link) return { ok: false, reason: "unknown" };
+  if (link.revokedAt) return { ok: false, reason: "revoked" };
+  if (link.expiresAt <= now) return { ok: false, reason: "expired" };
+  if (opts.touch) {
+    await db().onboardingLink.update({ where: { id: link.id }, data: { lastUsedAt: now }, select: { id: true } });
+  }
+  return { ok: true, seller: link.seller, linkId: link.id, expiresAt: link.expiresAt };
+}
+
+/** Whether a link id (kept in a seller's session) still works: not revoked, not expired. */
+export async function isOnboardingLinkActive(linkId: string, now = new Date()): Promise<boolean> {
+  const link = await db().onboardingLink.findUnique({ where: { id: linkId }, select: { expiresAt: true, revokedAt: true } });
+  return !!link && !link.revokedAt && link.expiresAt > now;
+}
+
+/**
+ * Revokes a link at once (a seller holding it sees "revoked"). Returns false when the link is
+ * unknown or was already revoked (the first revocation's author is kept).
+ */
+export async function revokeOnboardingLink(input: { linkId: string; revokedBy: string }): Promise<boolean> {
+  const { count } = await db().onboardingLink.updateMany({
+    where: { id: input.linkId, revokedAt: null },
+    data: { revokedAt: new Date(), revokedBy: input.revokedBy },
+  });
+  return count === 1;
+}
+
+/** A seller's links, newest first (never the token or its hash). */
+export async function listSellerLinks(sellerId: string, now = new Date()): Promise<OnboardingLinkSummary[]> {
+  const links = await db().onboardingLink.findMany({
+    where: { sellerId },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, createdAt: true, expiresAt: true, revokedAt: true, createdBy: true, revokedBy: true, lastUsedAt: true },
+  });
+  return links.map((l) => ({
+    ...l,
+    state: l.revokedAt ? "revoked" : l.expiresAt <= now ? "expired" : "active",
+  }));
+}
