@@ -2,3 +2,4 @@
 // for pending secrets (onPendingSecretStored), is imported here so every worker process knows them.
 // Add one line per module.
 import "@/lib/secrets/pending";
+import "@/lib/noon/jobs";
