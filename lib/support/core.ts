@@ -23,7 +23,9 @@ import {
   type ListFilters,
   type ListOptions,
   type ListRow,
+  type Cursor,
   type SearchPlan,
+  type SortOrder,
   type SqlQuery,
 } from "@/lib/support/sql";
 
@@ -168,3 +170,25 @@ export function newestMarker(item: AuthorizationListItem | undefined): string | 
   return item ? encodeCursor({ direction: "after", createdAt: item.createdAt, id: item.id }) : null;
 }
 
+
+/** Rows per round trip of the export; each batch continues from the last row's (created_at, id). */
+export const EXPORT_BATCH = 1000;
+
+/**
+ * Every request matching the filters, in list order, batch by batch (keyset, like the pages): memory
+ * stays flat and a consumer that stops reading stops the queries.
+ */
+export async function* exportRowsWith(run: Exec, filters: ListFilters, sort: SortOrder, maxRows: number): AsyncGenerator<ListRow[]> {
+  const search = await resolveSearchWith(run, filters.q);
+  let cursor: Cursor | undefined;
+  let sent = 0;
+  while (sent < maxRows) {
+    const rows = await run<ListRow>(listQuery(filters, search, sort, cursor, Math.min(EXPORT_BATCH, maxRows - sent)));
+    if (!rows.length) return;
+    yield rows;
+    sent += rows.length;
+    const last = rows[rows.length - 1];
+    if (!last || rows.length < EXPORT_BATCH) return;
+    cursor = { direction: "after", createdAt: new Date(last.created_at), id: last.id };
+  }
+}

@@ -3,9 +3,11 @@ import "server-only";
 // story, and one seller's requests, credentials and links. Never a secret value: credentials are shown
 // by their secret-store reference (name, ARN, version), hashes are omitted by the client.
 import { db } from "@/lib/db/client";
-import { IN_PROGRESS_STATUSES, type AuthorizationStatus, type ListFilters, type ListOptions, type SearchPlan, type SqlQuery } from "@/lib/support/sql";
+import { IN_PROGRESS_STATUSES, type AuthorizationStatus, type ListFilters, type ListOptions, type SearchPlan, type SortOrder, type SqlQuery } from "@/lib/support/sql";
+import { csvHeader, csvRow } from "@/lib/support/csv";
 import {
   countAuthorizationsByStatusWith,
+  exportRowsWith,
   countNewerAuthorizationsWith,
   listAuthorizationsWith,
   resolveSearchWith,
@@ -46,6 +48,37 @@ export function countAuthorizationsByStatus(filters: Omit<ListFilters, "status">
 /** How many requests matching the filters arrived after the given list cursor (capped): the live banner. */
 export function countNewerAuthorizations(filters: ListFilters, sinceCursor: string, cap = 100): Promise<number> {
   return countNewerAuthorizationsWith(exec, filters, sinceCursor, cap);
+}
+
+/** The most rows one export returns (a million: the whole table at the scale we measure). */
+export const EXPORT_MAX_ROWS = 1_000_000;
+
+/**
+ * The filtered list as CSV, streamed: rows are read in keyset batches only as fast as the client
+ * takes them (a pull stream), and the query stops when the client goes away.
+ */
+export function exportAuthorizationsCsv(filters: ListFilters, sort: SortOrder): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const batches = exportRowsWith(exec, filters, sort, EXPORT_MAX_ROWS);
+  let headerSent = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!headerSent) {
+        headerSent = true;
+        controller.enqueue(encoder.encode(csvHeader()));
+        return;
+      }
+      const next = await batches.next();
+      if (next.done) {
+        controller.close();
+        return;
+      }
+      controller.enqueue(encoder.encode(next.value.map(csvRow).join("")));
+    },
+    async cancel() {
+      await batches.return(undefined);
+    },
+  });
 }
 
 // ───────────────────────── one request ─────────────────────────
@@ -259,4 +292,10 @@ export async function getSellerDetail(sellerId: string): Promise<SellerDetail | 
     credentials,
     links: links.map((l) => ({ ...l, state: linkState(l, now) })),
   };
+}
+
+/** The seller's name for the "requests of seller …" filter label; null when unknown. */
+export async function getSellerLabel(sellerId: string): Promise<{ id: string; name: string; email: string | null } | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(sellerId)) return null;
+  return db().seller.findUnique({ where: { id: sellerId }, select: { id: true, name: true, email: true } });
 }

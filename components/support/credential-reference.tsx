@@ -1,0 +1,45 @@
+import type { CredentialSummary } from "@/lib/support/queries";
+import { Badge } from "@/components/ui/badge";
+import { formatUtc } from "@/components/admin/format";
+
+const STATUS = {
+  ACTIVE: { label: "Current", tone: "success" },
+  SUPERSEDED: { label: "Superseded", tone: "neutral" },
+  PENDING_STORAGE: { label: "Waiting for the secret store", tone: "warning" },
+} as const;
+
+/** A Noon service-account credential by reference: where its private key lives, never the key. */
+export function CredentialReference({ credential }: { credential: CredentialSummary }) {
+  const s = STATUS[credential.status];
+  return (
+    <dl className="mt-2 grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
+      <dt className="text-slate-700">State</dt>
+      <dd>
+        <Badge tone={s.tone}>{s.label}</Badge>
+      </dd>
+      <dt className="text-slate-700">Project code</dt>
+      <dd className="font-mono">{credential.projectCode}</dd>
+      <dt className="text-slate-700">Key id</dt>
+      <dd className="break-all font-mono">{credential.keyId}</dd>
+      {credential.channelIdentifier && (
+        <>
+          <dt className="text-slate-700">Channel</dt>
+          <dd className="break-all font-mono">{credential.channelIdentifier}</dd>
+        </>
+      )}
+      <dt className="text-slate-700">Secret reference</dt>
+      <dd className="break-all font-mono" data-testid="secret-reference">
+        {credential.secretArn ?? credential.secretName}
+        {credential.secretVersionId && <span className="block text-xs text-slate-700">version {credential.secretVersionId}</span>}
+      </dd>
+      <dt className="text-slate-700">Stored</dt>
+      <dd>{formatUtc(credential.storedAt)}</dd>
+      {credential.supersededAt && (
+        <>
+          <dt className="text-slate-700">Superseded</dt>
+          <dd>{formatUtc(credential.supersededAt)}</dd>
+        </>
+      )}
+    </dl>
+  );
+}

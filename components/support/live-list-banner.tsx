@@ -1,0 +1,49 @@
+"use client";
+import Link from "next/link";
+import { useEffect, useState } from "react";
+
+const INTERVAL_MS = 10_000;
+
+/**
+ * On the first page of the newest-first list: asks every 10 s how many matching requests arrived since
+ * the page was rendered, and offers to show them (the page itself stays put while someone reads it).
+ */
+export function LiveListBanner({ pollUrl, refreshHref }: { pollUrl: string; refreshHref: string }) {
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = async () => {
+      try {
+        const res = await fetch(pollUrl, { cache: "no-store", headers: { accept: "application/json" } });
+        if (res.ok) {
+          const body = (await res.json()) as { newCount?: unknown };
+          if (!stopped && typeof body.newCount === "number") setCount(body.newCount);
+        }
+      } catch {
+        // Offline for a moment: try again at the next tick.
+      }
+      if (!stopped && document.visibilityState !== "hidden") timer = setTimeout(tick, INTERVAL_MS);
+      else if (!stopped) timer = setTimeout(tick, INTERVAL_MS * 3);
+    };
+    timer = setTimeout(tick, INTERVAL_MS);
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
+  }, [pollUrl]);
+
+  return (
+    <div aria-live="polite" className="min-h-0">
+      {count > 0 && (
+        <p className="mb-3 flex flex-wrap items-center gap-3 rounded-md border border-brand-100 bg-brand-50 px-3 py-2 text-sm text-slate-900">
+          {count >= 100 ? "100 or more" : count} new request{count === 1 ? "" : "s"} since this page loaded.
+          {/* A full navigation: the server renders the list again from the top. */}
+          <Link href={refreshHref} className="font-medium text-brand-700 underline" prefetch={false}>
+            Show them
+          </Link>
+        </p>
+      )}
+    </div>
+  );
+}
