@@ -2,7 +2,7 @@
 // so nobody needs a database server installed. DATABASE_URL always bypasses it.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
@@ -172,9 +172,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   await fs.mkdir(path.dirname(dataDir), { recursive: true });
   if (ids) assertReachable(dataDir, ids);
 
-  const running = await inspectPidFile(dataDir, log);
-  if (running) {
+  // Another live process (e.g. `npm run dev` while `npm run db:migrate` runs) may already run this cluster.
+  const attach = async (running: PidFile): Promise<EmbeddedPostgres> => {
     log(`PostgreSQL for ${dataDir} is already running (pid ${running.pid}, port ${running.port}); using it`);
+    await waitUntilReady(dataDir, running.pid);
     const adminConnectionString = connectionStringFor(running.port, "postgres");
     if (database !== "postgres") await createDatabase(adminConnectionString, database);
     return {
@@ -184,7 +185,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       attached: true,
       stop: async () => {},
     };
-  }
+  };
+  const running = await inspectPidFile(dataDir, log);
+  if (running) return attach(running);
 
   const hasCluster = existsSync(path.join(dataDir, "PG_VERSION"));
   if (!hasCluster && existsSync(dataDir) && (await fs.readdir(dataDir)).length > 0) {
@@ -208,6 +211,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   for (let attempt = 1; ; attempt++) {
     const port = opts.port === 0 ? await freePort() : opts.port;
     if (opts.port !== 0 && !(await isPortFree(port))) {
+      const raced = await inspectPidFile(dataDir, log);
+      if (raced) return attach(raced);
       throw new Error(`port ${port} is taken: stop the other PostgreSQL or set DATABASE_URL`);
     }
     const instance = new EmbeddedPostgresClass({
@@ -235,10 +240,15 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     }
 
     try {
-      await instance.start();
+      await withTimeout(instance.start(), 60_000, () => {
+        const pid = readPostmasterPid(dataDir)?.pid;
+        if (pid && isAlive(pid)) process.kill(pid, "SIGQUIT");
+      });
     } catch (error) {
       const output = tail.join("\n");
       if (opts.port === 0 && attempt < 3 && /could not bind|already in use/i.test(output)) continue;
+      const raced = opts.persistent ? await inspectPidFile(dataDir, log) : undefined;
+      if (raced) return attach(raced);
       if (!opts.persistent) await fs.rm(dataDir, { recursive: true, force: true });
       const reason = error instanceof Error ? error.message : "the server exited during start-up";
       throw new Error(`PostgreSQL did not start from ${dataDir} on port ${port}: ${reason}\n${output}`);
@@ -249,7 +259,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
-      stopping ??= stopInstance(instance, dataDir, opts.persistent);
+      stopping ??= stopInstance(instance, postmasterPid, dataDir, opts.persistent);
       return stopping;
     };
     const adminConnectionString = connectionStringFor(port, "postgres");
@@ -263,22 +273,33 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   }
 }
 
-async function stopInstance(instance: { stop(): Promise<void> }, dataDir: string, persistent: boolean): Promise<void> {
-  const pid = readPostmasterPid(dataDir)?.pid;
-  // The library sends SIGINT (fast shutdown) and waits; make sure a hung server cannot block forever.
-  const timer = setTimeout(() => {
-    if (pid && isAlive(pid)) process.kill(pid, "SIGQUIT");
-  }, 15_000);
-  try {
-    const stopped = instance.stop();
+function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      reject(new Error(`not ready after ${ms / 1000} s`));
+    }, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function stopInstance(instance: { stop(): Promise<void> }, pid: number | undefined, dataDir: string, persistent: boolean): Promise<void> {
+  if (pid && isAlive(pid)) {
+    // The library sends SIGINT (fast shutdown) and waits for the exit event.
+    const stopped = instance.stop().then(() => true);
     // A throwaway cluster is deleted anyway: skip the shutdown checkpoint (immediate shutdown).
-    if (!persistent && pid && isAlive(pid)) process.kill(pid, "SIGQUIT");
-    await stopped;
-  } finally {
-    clearTimeout(timer);
-    if (pid) runningPostmasters.delete(pid);
+    if (!persistent) process.kill(pid, "SIGQUIT");
+    // Never hang on a server that does not stop, nor on an exit event that already went by.
+    const exited = await Promise.race([stopped, waitForExit(pid, 15_000)]);
+    if (!exited && isAlive(pid)) {
+      process.kill(pid, "SIGQUIT");
+      await waitForExit(pid, 5_000);
+    }
+    runningPostmasters.delete(pid);
   }
-  if (persistent) await fs.rm(path.join(dataDir, OWNER_FILE), { force: true });
+  if (!persistent) await fs.rm(dataDir, { recursive: true, force: true });
+  else await fs.rm(path.join(dataDir, OWNER_FILE), { force: true });
 }
 
 /**
@@ -362,6 +383,22 @@ function assertReachable(dataDir: string, ids: Ids): void {
 interface PidFile {
   pid: number;
   port: number;
+  /** "starting", "ready" or "stopping" (PostgreSQL updates it). */
+  status: string;
+}
+
+/** A server found running may still be starting (its postmaster.pid is written first). */
+async function waitUntilReady(dataDir: string, pid: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const lock = readPostmasterPid(dataDir);
+    if (!lock || lock.pid !== pid || !isAlive(pid) || lock.status === "stopping") {
+      throw new Error(`the PostgreSQL already running in ${dataDir} (pid ${pid}) is stopping; try again`);
+    }
+    if (lock.status === "ready") return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the PostgreSQL already running in ${dataDir} (pid ${pid}) did not become ready within 60 s`);
 }
 
 function readPostmasterPid(dataDir: string): PidFile | undefined {
@@ -369,7 +406,8 @@ function readPostmasterPid(dataDir: string): PidFile | undefined {
     const lines = readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n");
     const pid = Number(lines[0]);
     const port = Number(lines[3]);
-    return Number.isInteger(pid) && pid > 0 ? { pid, port } : undefined;
+    const status = (lines[7] ?? "").trim();
+    return Number.isInteger(pid) && pid > 0 ? { pid, port, status } : undefined;
   } catch {
     return undefined;
   }
@@ -400,6 +438,14 @@ function parentPid(pid: number): number | undefined {
   const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ppid = Number(rest[1]);
   return Number.isInteger(ppid) ? ppid : undefined;
+}
+
+function isNodeProcess(pid: number): boolean {
+  try {
+    return realpathSync(`/proc/${pid}/exe`) === realpathSync(process.execPath);
+  } catch {
+    return (procText(pid, "comm") ?? "").startsWith("node");
+  }
 }
 
 async function waitForExit(pid: number, ms: number): Promise<boolean> {
@@ -438,11 +484,14 @@ async function inspectPidFile(dataDir: string, log: (line: string) => void): Pro
     await fs.rm(lockPath, { force: true });
     return undefined;
   }
+  // Its starter is alive when the postmaster's parent is still the recorded owner, or is still a
+  // Node process (a concurrent start whose owner file is not written yet). An orphan has been
+  // re-parented to init or a subreaper.
   const ppid = parentPid(lock.pid);
   const ownerText = await fs.readFile(path.join(dataDir, OWNER_FILE), "utf8").catch(() => "");
   const owner = Number(ownerText.trim());
-  const ownerAlive = ppid === undefined || (Number.isInteger(owner) && owner > 0 && ppid === owner && isAlive(owner));
-  if (ownerAlive && Number.isInteger(lock.port) && lock.port > 0) return lock;
+  const owned = ppid === undefined || (ppid > 1 && ((ppid === owner && isAlive(owner)) || isNodeProcess(ppid)));
+  if (owned && Number.isInteger(lock.port) && lock.port > 0) return lock;
   await stopOrphan(lock.pid, dataDir, log);
   return undefined;
 }
