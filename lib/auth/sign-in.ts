@@ -5,7 +5,7 @@ import { db } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
 import type { Role } from "@/lib/auth/permissions";
 import { dummyVerify, verifyPassword } from "@/lib/auth/password";
-import { accountKey, addressKey, clearAccountThrottle, delayFor, recordSignInFailure, throttleState } from "@/lib/auth/throttle";
+import { clearAccountThrottle, delayFor, recordSignInFailure, throttleState } from "@/lib/auth/throttle";
 import { err, ok, type Result } from "@/lib/errors";
 
 export const credentialsSchema = z.object({
@@ -42,13 +42,12 @@ export async function authenticateStaff(input: unknown, ip: string | null): Prom
       details: { method: "password", reason },
     });
 
-  const keys = [accountKey(email), ...(ip ? [addressKey(ip)] : [])];
-  const state = await throttleState(keys);
+  const state = await throttleState(email, ip);
   if (state.lockedUntil) {
     await audit("denied", "locked");
     return err("locked");
   }
-  await sleep(delayFor(state.failures));
+  await sleep(delayFor(state));
 
   const staff = await db().staffUser.findUnique({ where: { email }, omit: { passwordHash: false } });
   if (!staff?.passwordHash) {

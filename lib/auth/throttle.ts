@@ -17,24 +17,33 @@ export const addressKey = (ip: string) => `ip:${ip}`;
 
 export interface ThrottleState {
   lockedUntil: Date | null;
-  failures: number;
+  accountFailures: number;
+  addressFailures: number;
 }
 
-/** Current state of the given keys: the latest lock and the highest failure count in the window. */
-export async function throttleState(keys: string[]): Promise<ThrottleState> {
+/** Current state of an account and an address: the latest lock and each failure count in the window. */
+export async function throttleState(email: string, ip: string | null): Promise<ThrottleState> {
+  const keys = [accountKey(email), ...(ip ? [addressKey(ip)] : [])];
   const rows = await db().signInThrottle.findMany({ where: { key: { in: keys } } });
   const now = Date.now();
   const windowStart = now - THROTTLE.windowMinutes * 60_000;
   let lockedUntil: Date | null = null;
-  let failures = 0;
+  const failures = (key: string) => {
+    const row = rows.find((r) => r.key === key);
+    return row && row.windowStart.getTime() >= windowStart ? row.failures : 0;
+  };
   for (const row of rows) {
     if (row.lockedUntil && row.lockedUntil.getTime() > now && (!lockedUntil || row.lockedUntil > lockedUntil)) lockedUntil = row.lockedUntil;
-    if (row.windowStart.getTime() >= windowStart) failures = Math.max(failures, row.failures);
   }
-  return { lockedUntil, failures };
+  return { lockedUntil, accountFailures: failures(accountKey(email)), addressFailures: ip ? failures(addressKey(ip)) : 0 };
 }
 
-export function delayFor(failures: number): number {
+/**
+ * How long to wait before checking a password. The account's own failures count from the first; an
+ * address (possibly an office shared by many people) starts slowing everyone only after 10.
+ */
+export function delayFor(state: Pick<ThrottleState, "accountFailures" | "addressFailures">): number {
+  const failures = Math.max(state.accountFailures, state.addressFailures - 10);
   if (failures <= 0) return 0;
   return Math.min(THROTTLE.baseDelayMs * 2 ** (failures - 1), THROTTLE.maxDelayMs);
 }

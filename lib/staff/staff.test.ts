@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { authenticateStaff } from "@/lib/auth/sign-in";
+import { changeStaffRole, disableStaff, enableStaff, inviteStaff, issueSetPasswordLink, setPasswordWithToken } from "@/lib/staff";
+import { createTestStaff, randomIp } from "@/tests/authz/support";
+import { rememberSecret } from "@/tests/support/secret-scan";
+
+const tokenOf = (link: string) => new URL(link).searchParams.get("token") ?? "";
+
+describe("staff management", () => {
+  it("invites with a one-time set-password link, audited, then the new member signs in", async () => {
+    const admin = await createTestStaff("ADMIN");
+    const email = `new-${Date.now()}@authz.test`;
+    const { staffId, setPasswordLink } = await inviteStaff({ email, role: "OPERATIONS", name: "New Person" }, admin.principal);
+    rememberSecret(tokenOf(setPasswordLink));
+    expect(setPasswordLink).toMatch(/^http:\/\/localhost:3999\/admin\/sign-in\/set-password\?token=/);
+    expect(await authenticateStaff({ email, password: "anything-at-all" }, randomIp())).toEqual({ ok: false, error: "invalid" });
+
+    const password = "a-long-enough-password";
+    rememberSecret(password);
+    expect(await setPasswordWithToken(tokenOf(setPasswordLink), "short", null)).toEqual({ ok: false, error: "weak-password" });
+    expect(await setPasswordWithToken(tokenOf(setPasswordLink), password, "203.0.113.9")).toEqual({ ok: true, data: { email } });
+    // The link works once.
+    expect(await setPasswordWithToken(tokenOf(setPasswordLink), "another-long-password", null)).toEqual({ ok: false, error: "invalid-link" });
+    expect((await authenticateStaff({ email, password }, randomIp())).ok).toBe(true);
+
+    const events = await db().auditEvent.findMany({ where: { targetId: staffId }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(["staff.invited", "staff.password_set", "staff.sign_in"]));
+    expect(events.find((e) => e.action === "staff.invited")).toMatchObject({ actorId: admin.row.id, ip: "203.0.113.7" });
+    await expect(inviteStaff({ email, role: "SUPPORT" }, admin.principal)).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("refuses a forged or tampered set-password token", async () => {
+    expect(await setPasswordWithToken("not-a-token", "a-long-enough-password", null)).toEqual({ ok: false, error: "invalid-link" });
+    const admin = await createTestStaff("ADMIN");
+    const other = await createTestStaff("SUPPORT");
+    const link = await issueSetPasswordLink(other.row.id, admin.principal);
+    const token = tokenOf(link);
+    const [h, p, s] = token.split(".");
+    const payload = JSON.parse(Buffer.from(p ?? "", "base64url").toString());
+    const forged = [h, Buffer.from(JSON.stringify({ ...payload, sub: admin.row.id })).toString("base64url"), s].join(".");
+    expect(await setPasswordWithToken(forged, "a-long-enough-password", null)).toEqual({ ok: false, error: "invalid-link" });
+  });
+
+  it("a role change or a disable bumps the session version (ending sessions) and is audited", async () => {
+    const admin = await createTestStaff("ADMIN");
+    const member = await createTestStaff("SUPPORT");
+    await changeStaffRole({ staffId: member.row.id, role: "OPERATIONS" }, admin.principal);
+    let row = await db().staffUser.findUniqueOrThrow({ where: { id: member.row.id } });
+    expect([row.role, row.sessionVersion]).toEqual(["OPERATIONS", 1]);
+    await disableStaff(member.row.id, admin.principal);
+    row = await db().staffUser.findUniqueOrThrow({ where: { id: member.row.id } });
+    expect(row.disabledAt).not.toBeNull();
+    expect(row.sessionVersion).toBe(2);
+    expect((await authenticateStaff({ email: member.email, password: member.password }, randomIp())).ok).toBe(false);
+    await enableStaff(member.row.id, admin.principal);
+    expect((await authenticateStaff({ email: member.email, password: member.password }, randomIp())).ok).toBe(true);
+    const actions = (await db().auditEvent.findMany({ where: { targetId: member.row.id, actorId: admin.row.id }, orderBy: { id: "asc" } })).map((e) => e.action);
+    expect(actions).toEqual(["staff.role_changed", "staff.disabled", "staff.enabled"]);
+  });
+
+  it("never leaves the team without an active admin, and nobody disables themselves", async () => {
+    const admin = await createTestStaff("ADMIN");
+    await expect(disableStaff(admin.row.id, admin.principal)).rejects.toMatchObject({ code: "CONFLICT" });
+    // Only the last active admin is protected: with other admins in the shared database, demoting works.
+    const otherAdmins = await db().staffUser.count({ where: { role: "ADMIN", disabledAt: null, id: { not: admin.row.id } } });
+    if (otherAdmins > 0) {
+      const second = await createTestStaff("ADMIN");
+      await changeStaffRole({ staffId: second.row.id, role: "SUPPORT" }, admin.principal);
+    }
+  });
+});
