@@ -1,0 +1,146 @@
+// The token broker under load. Prints figures and ratios only; never fails on a time.
+//  1. Token requests per connection per token lifetime: 3 separate processes × 200 concurrent callers,
+//     a round every 250 ms for several lifetimes of a short-lived (3 s) Noyo simulator token.
+//  2. Latency of a cached token through GET /api/v1/connections/{id}/token (p50, p99): the real
+//     production server (`next start`, autocannon) when a build exists in .next/, otherwise the broker's
+//     cached getToken measured in-process (said so in the output).
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { startLocalStack } from "../scripts/lib/stack";
+import { freePort } from "../scripts/lib/embedded-pg";
+import { startNoyoSimulator } from "../simulators/noyo/index";
+import { startBrokerChildren, type ChildRound } from "../lib/connections/testing/children";
+
+const PROCESSES = 3;
+const CALLERS = 200;
+const LIFETIME_S = 3;
+const LIFETIMES = Number(process.env.BENCH_BROKER_LIFETIMES ?? 4);
+const ROUND_EVERY_MS = 250;
+
+type Autocannon = (opts: { url: string; connections: number; duration: number; headers: Record<string, string> }) => Promise<{
+  requests: { total: number; average: number };
+  latency: { p50: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+}>;
+
+const driver = path.join(process.cwd(), "lib/connections/testing/bench-driver.ts");
+const nodeArgs = ["--conditions=react-server", "--import", "tsx", driver];
+
+function runDriver(args: string[], env: NodeJS.ProcessEnv): unknown {
+  const res = spawnSync(process.execPath, [...nodeArgs, ...args], { env, encoding: "utf8" });
+  if (res.status !== 0) throw new Error(`bench driver ${args[0]} failed: ${res.stderr.slice(-1500)}`);
+  const last = res.stdout.trim().split("\n").at(-1) ?? "{}";
+  return JSON.parse(last) as unknown;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function run(): Promise<void> {
+  const appPort = await freePort();
+  const appUrl = `http://localhost:${appPort}`;
+  const stack = await startLocalStack({ mode: "test", appUrl, env: { NODE_ENV: "test" }, simulators: true, log: () => undefined });
+  const clientId = `bench-${randomUUID().slice(0, 8)}`;
+  const clientSecret = randomBytes(24).toString("base64url");
+  const noyo = await startNoyoSimulator({ clients: [{ clientId, clientSecret }], tokenLifetimeSeconds: LIFETIME_S });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...stack.env,
+    NODE_ENV: "test",
+    APP_URL: appUrl,
+    SESSION_SECRET: randomBytes(32).toString("base64url"),
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+    SECRETS_LOCAL_KEY: randomBytes(32).toString("base64"),
+    SECRETS_BACKEND: "local",
+    ALLOW_INSECURE_PROVIDER_URLS: "1",
+    JOBS_IN_PROCESS: "0",
+    LOG_LEVEL: "warn",
+    LOG_FILE: path.join(os.tmpdir(), `bench-broker-${process.pid}.log`),
+    BENCH_CLIENT_SECRET: clientSecret,
+  };
+  try {
+    const { connectionId, apiKey } = runDriver(["setup", noyo.tokenUrl, noyo.url, clientId], env) as { connectionId: string; apiKey: string };
+
+    // ── 1. token requests per lifetime ──
+    const children = await startBrokerChildren(PROCESSES, connectionId, CALLERS, env);
+    const rounds: ChildRound[][] = [];
+    const started = Date.now();
+    try {
+      while (Date.now() - started < LIFETIMES * LIFETIME_S * 1000) {
+        rounds.push(await children.round());
+        await sleep(ROUND_EVERY_MS);
+      }
+    } finally {
+      await children.close();
+    }
+    const elapsedS = (Date.now() - started) / 1000;
+    const calls = rounds.flat().reduce((n, r) => n + r.ok + r.failed, 0);
+    const failed = rounds.flat().reduce((n, r) => n + r.failed, 0);
+    const requests = noyo.counters().tokenRequestsByClient[clientId] ?? 0;
+    const lifetimes = elapsedS / LIFETIME_S;
+    const distinct = new Set(rounds.flat().flatMap((r) => Object.keys(r.tokens))).size;
+    const maxRoundMs = Math.max(...rounds.flat().map((r) => r.ms));
+    console.log(`Broker, ${PROCESSES} processes × ${CALLERS} concurrent callers, one connection, ${LIFETIME_S} s tokens:`);
+    console.log(`  ${rounds.length} rounds, ${calls.toLocaleString("en")} getToken calls (${failed} failed) over ${elapsedS.toFixed(1)} s = ${lifetimes.toFixed(2)} token lifetimes`);
+    console.log(`  token requests at the provider: ${requests} (distinct tokens seen: ${distinct})`);
+    console.log(`  token requests per connection per lifetime: ${(requests / lifetimes).toFixed(2)}`);
+    console.log(`    (1.25 is the design value: a token is renewed when a fifth of its lifetime is left; one request per renewal)`);
+    console.log(`  getToken calls per token request: ${(calls / Math.max(1, requests)).toFixed(0)}; slowest round of ${CALLERS} callers: ${maxRoundMs} ms`);
+
+    // ── 2. cached token latency ──
+    if (existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
+      await measureThroughServer({ env, appPort, appUrl, connectionId, apiKey });
+    } else {
+      const r = runDriver(["latency", connectionId, "3000"], env) as { n: number; p50: number; p99: number; max: number };
+      console.log("Cached token latency: no production build in .next/ (run `npm run build`), so measured in-process instead:");
+      console.log(`  broker.getToken (cached), ${r.n} calls: p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, max ${r.max.toFixed(1)} ms (no HTTP, no API-key check)`);
+    }
+  } finally {
+    await noyo.close();
+    await stack.stop();
+  }
+}
+
+async function measureThroughServer(opts: { env: NodeJS.ProcessEnv; appPort: number; appUrl: string; connectionId: string; apiKey: string }) {
+  const server = spawn("node_modules/.bin/next", ["start", "--port", String(opts.appPort)], {
+    env: {
+      ...opts.env,
+      NODE_ENV: "production",
+      AUTH_TRUST_HOST: "true",
+      AUTH_URL: opts.appUrl,
+      ADMIN_EMAIL: "bench-admin@localhost.test",
+      ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  server.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  server.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  try {
+    const url = `${opts.appUrl}/api/v1/connections/${opts.connectionId}/token`;
+    const headers = { authorization: `Bearer ${opts.apiKey}` };
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const res = await fetch(url, { headers }).catch(() => null);
+      if (res?.status === 200) break;
+      if (server.exitCode !== null || Date.now() > deadline) {
+        console.log(`Cached token latency: the server did not come up (${res ? `HTTP ${res.status}` : "no answer"}): ${output.slice(-800)}`);
+        return;
+      }
+      await sleep(250);
+    }
+    const require = createRequire(import.meta.url);
+    const autocannon = require("autocannon") as Autocannon;
+    const result = await autocannon({ url, connections: 10, duration: 10, headers });
+    console.log("Cached token through GET /api/v1/connections/{id}/token (next start, loopback, 10 connections, 10 s, autocannon):");
+    console.log(`  ${result.requests.total.toLocaleString("en")} requests (${Math.round(result.requests.average)}/s), non-2xx ${result.non2xx}, errors ${result.errors}`);
+    console.log(`  latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms (includes the API-key check and its usage count)`);
+  } finally {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+  }
+}
