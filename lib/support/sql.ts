@@ -111,10 +111,9 @@ export function sellerSearch(value: string): SearchPlan {
 
 /** The sellers matching a name/e-mail search, at most `limit` (ask for MAX_SELLER_MATCHES + 1 to detect broad). */
 export function sellerMatchesQuery(pattern: string, limit: number): SqlQuery {
-  return {
-    text: "SELECT id FROM sellers WHERE name ILIKE $1 OR email ILIKE $1 LIMIT $2",
-    values: [pattern, limit],
-  };
+  // An input with "@" is an e-mail address (names have none): skip the name index.
+  const where = pattern.includes("@") ? "email ILIKE $1" : "name ILIKE $1 OR email ILIKE $1";
+  return { text: `SELECT id FROM sellers WHERE ${where} LIMIT $2`, values: [pattern, limit] };
 }
 
 export function projectCodeProbe(candidates: string[]): SqlQuery {
@@ -162,7 +161,7 @@ class Params {
  * The seller search is a semi-join on the trigram-indexed sellers table, so the planner can start
  * from the few matching sellers (seller_id index) or from the time index when many match.
  */
-function whereConditions(p: Params, filters: ListFilters, search: SearchPlan, opts: { status: boolean }): string[] {
+function whereConditions(p: Params, filters: ListFilters, search: SearchPlan, opts: { status: boolean; sellerIdsOutside?: boolean }): string[] {
   const conds: string[] = [];
   if (opts.status && filters.status) conds.push(`a.status = ${p.add(filters.status)}::noon_authorization_status`);
   if (filters.from) conds.push(`a.created_at >= ${p.add(filters.from)}::timestamptz`);
@@ -184,7 +183,9 @@ function whereConditions(p: Params, filters: ListFilters, search: SearchPlan, op
       break;
     case "seller": {
       if (search.sellerIds) {
-        // Few sellers: their requests through the seller_id index, then a small sort.
+        // Few sellers: their requests through the seller_id index, then a small sort. (The list and the
+        // counts join the ids laterally instead — sellerIdsOutside — so the planner cannot pick a time scan.)
+        if (opts.sellerIdsOutside && search.sellerIds.length > 0) break;
         conds.push(search.sellerIds.length ? `a.seller_id = ANY(${p.add(search.sellerIds)}::uuid[])` : "FALSE");
       } else {
         // Many sellers (a common name): matches are dense, so walking the time index and checking
@@ -226,7 +227,7 @@ export interface ListRow {
  */
 export function listQuery(filters: ListFilters, search: SearchPlan, sort: SortOrder, cursor: Cursor | undefined, fetch: number): SqlQuery {
   const p = new Params();
-  const conds = whereConditions(p, filters, search, { status: true });
+  const conds = whereConditions(p, filters, search, { status: true, sellerIdsOutside: true });
   // Scan direction: display order, or its reverse when paging back.
   const descending = (sort === "newest") !== (cursor?.direction === "before");
   if (cursor) {
@@ -234,12 +235,35 @@ export function listQuery(filters: ListFilters, search: SearchPlan, sort: SortOr
     conds.push(`(a.created_at, a.id) ${op} (${p.add(cursor.createdAt)}::timestamptz, ${p.add(cursor.id)}::uuid)`);
   }
   const dir = descending ? "DESC" : "ASC";
+  const limit = p.add(fetch);
+  const ids = narrowSellerIds(search);
+  if (ids) {
+    // Per matching seller, its first `fetch` rows from the (seller_id, created_at) index; then the
+    // top `fetch` of those. Cost ∝ number of sellers (≤ MAX_SELLER_MATCHES), whatever the table size.
+    const text = `SELECT ${LIST_COLUMNS}
+FROM unnest(${p.add(ids)}::uuid[]) AS m(seller_id)
+CROSS JOIN LATERAL (
+  SELECT * FROM noon_authorizations a
+  WHERE a.seller_id = m.seller_id${conds.length ? ` AND ${conds.join(" AND ")}` : ""}
+  ORDER BY a.created_at ${dir}, a.id ${dir}
+  LIMIT ${limit}
+) a
+JOIN sellers s ON s.id = a.seller_id
+ORDER BY a.created_at ${dir}, a.id ${dir}
+LIMIT ${limit}`;
+    return { text, values: p.values };
+  }
   const text = `SELECT ${LIST_COLUMNS}
 FROM noon_authorizations a JOIN sellers s ON s.id = a.seller_id
 ${conds.length ? `WHERE ${conds.join(" AND ")}` : ""}
 ORDER BY a.created_at ${dir}, a.id ${dir}
-LIMIT ${p.add(fetch)}`;
+LIMIT ${limit}`;
   return { text, values: p.values };
+}
+
+/** The resolved sellers of a narrow name search (non-empty), else undefined. */
+function narrowSellerIds(search: SearchPlan): string[] | undefined {
+  return search.mode === "seller" && search.sellerIds && search.sellerIds.length > 0 ? search.sellerIds : undefined;
 }
 
 /** How many rows (up to `cap`) are newer than the given row: the list's "N new requests" banner. */
@@ -279,7 +303,18 @@ FROM unnest(enum_range(NULL::noon_authorization_status)) AS st(status)`;
  */
 export function groupedStatusCountsQuery(filters: ListFilters, search: SearchPlan, cap: number): SqlQuery {
   const p = new Params();
-  const conds = whereConditions(p, filters, search, { status: false });
+  const conds = whereConditions(p, filters, search, { status: false, sellerIdsOutside: true });
+  const ids = narrowSellerIds(search);
+  if (ids) {
+    const text = `SELECT x.status::text AS status, count(*)::int AS n
+FROM (
+  SELECT a.status FROM unnest(${p.add(ids)}::uuid[]) AS m(seller_id)
+  CROSS JOIN LATERAL (SELECT a.status FROM noon_authorizations a WHERE a.seller_id = m.seller_id${conds.length ? ` AND ${conds.join(" AND ")}` : ""}) a
+  LIMIT ${p.add(cap)}
+) x
+GROUP BY x.status`;
+    return { text, values: p.values };
+  }
   const text = `SELECT x.status::text AS status, count(*)::int AS n
 FROM (SELECT a.status FROM noon_authorizations a${conds.length ? ` WHERE ${conds.join(" AND ")}` : ""} LIMIT ${p.add(cap)}) x
 GROUP BY x.status`;
