@@ -149,9 +149,13 @@ export function createLocalSecretStore(opts: LocalSecretStoreOptions = {}): Secr
 
   async function probe() {
     try {
-      await client().localSecret.findFirst({ select: { name: true } });
+      // The key opens what it seals, and the database answers (the tables themselves come with the migrations).
+      const ring = keyring();
+      const { sealed, keyId } = sealWith(ring, "probe", "health-probe");
+      if (unsealWith(ring, sealed, keyId, "health-probe") !== "probe") throw new Error("the local key does not round-trip");
+      await client().$queryRaw`SELECT 1`;
     } catch (error) {
-      throw wrap("probing", "local_secrets", error);
+      throw wrap("probing", "the local store", error);
     }
   }
 
