@@ -139,26 +139,15 @@ export async function createMigration(name: string, opts: CreateMigrationOptions
   const migrationsDir = opts.migrationsDir ?? DEFAULT_MIGRATIONS_DIR;
   const slug = migrationSlug(name);
   const schema = await readSchema(opts.schemaPath ?? DEFAULT_SCHEMA_PATH);
-  const list = await readMigrations(migrationsDir);
 
   const script = await withScratchServer(opts.serverConnectionString, async (server) => {
     const database = `migration_${randomBytes(6).toString("hex")}`;
     await createDatabase(server, database);
-    const { engine, close } = await openEngine(withDatabase(server, database), schema);
     try {
-      // The engine replays the migrations into a shadow database and diffs it with the schema.
-      const diff = await engine.diff({
-        from: { tag: "migrations", ...list },
-        to: { tag: "schemaDatamodel", files: [schema] },
-        script: true,
-        exitCode: true,
-        filters: NO_FILTERS,
-      });
-      return diff.exitCode === 2 ? (diff.stdout ?? "") : null;
-    } catch (error) {
-      throw new Error(`could not compute the migration: ${engineErrorMessage(error)}`);
+      const url = withDatabase(server, database);
+      await applyMigrations(url, { migrationsDir });
+      return await missingMigration(url, schema);
     } finally {
-      await close();
       await dropDatabase(server, database).catch(() => {});
     }
   });
@@ -175,6 +164,29 @@ export async function createMigration(name: string, opts: CreateMigrationOptions
   log(`wrote ${path.relative(process.cwd(), path.join(folder, "migration.sql"))}`);
   for (const warning of reviewWarnings(script)) log(`review: ${warning}`);
   return folder;
+}
+
+/**
+ * The SQL from a database that has every migration applied to the schema, or null when they
+ * match. Diffing from the live database (not from `{tag:"migrations"}`, whose shadow-database
+ * introspection ignores the schema's preview features and so re-adds extensions every time).
+ */
+async function missingMigration(migratedUrl: string, schema: { path: string; content: string }): Promise<string | null> {
+  const { engine, close } = await openEngine(migratedUrl, schema);
+  try {
+    const diff = await engine.diff({
+      from: { tag: "schemaDatasource", files: [schema], configDir: PROJECT_ROOT },
+      to: { tag: "schemaDatamodel", files: [schema] },
+      script: true,
+      exitCode: true,
+      filters: NO_FILTERS,
+    });
+    return diff.exitCode === 2 ? (diff.stdout ?? "") : null;
+  } catch (error) {
+    throw new Error(`could not compute the migration: ${engineErrorMessage(error)}`);
+  } finally {
+    await close();
+  }
 }
 
 export function migrationSlug(name: string): string {
@@ -248,32 +260,23 @@ export async function checkDrift(opts: DriftOptions = {}): Promise<DriftReport> 
       const migrationsUrl = withDatabase(server, fromMigrations);
       const schemaUrl = withDatabase(server, fromSchema);
       const { engine, close } = await openEngine(schemaUrl, schema);
+      let target: string;
       try {
-        const target = await engine
-          .diff({ from: { tag: "empty" }, to: { tag: "schemaDatamodel", files: [schema] }, script: true, exitCode: null, filters: NO_FILTERS })
-          .catch((error: unknown) => {
-            throw new Error(`prisma/schema.prisma: ${engineErrorMessage(error)}`);
-          });
-        await Promise.all([applyMigrations(migrationsUrl, { migrationsDir }), runScript(schemaUrl, target.stdout ?? "")]);
-        const [a, b] = await Promise.all([readCatalog(migrationsUrl), readCatalog(schemaUrl)]);
-        const differences = compareCatalogs(a, b, { left: "migrations", right: "schema.prisma" });
-        if (differences.length === 0) return { drift: false, differences, ms: Date.now() - started };
-
-        // Show what is missing, as the SQL a new migration would hold.
-        const missing = await engine
-          .diff({
-            from: { tag: "migrations", ...(await readMigrations(migrationsDir)) },
-            to: { tag: "schemaDatamodel", files: [schema] },
-            script: true,
-            exitCode: null,
-            filters: NO_FILTERS,
-          })
-          .then((d) => d.stdout ?? undefined)
-          .catch(() => undefined);
-        return { drift: true, differences, missingMigration: missing, ms: Date.now() - started };
+        const diff = await engine.diff({ from: { tag: "empty" }, to: { tag: "schemaDatamodel", files: [schema] }, script: true, exitCode: null, filters: NO_FILTERS });
+        target = diff.stdout ?? "";
+      } catch (error) {
+        throw new Error(`${schema.path}: ${engineErrorMessage(error)}`);
       } finally {
         await close();
       }
+      await Promise.all([applyMigrations(migrationsUrl, { migrationsDir }), runScript(schemaUrl, target)]);
+      const [a, b] = await Promise.all([readCatalog(migrationsUrl), readCatalog(schemaUrl)]);
+      const differences = compareCatalogs(a, b, { left: "migrations", right: "schema.prisma" });
+      if (differences.length === 0) return { drift: false, differences, ms: Date.now() - started };
+
+      // Show what is missing, as the SQL a new migration would hold.
+      const missing = await missingMigration(migrationsUrl, schema).catch(() => null);
+      return { drift: true, differences, missingMigration: missing ?? undefined, ms: Date.now() - started };
     } finally {
       await Promise.all([dropDatabase(server, fromMigrations), dropDatabase(server, fromSchema)]).catch(() => {});
     }
