@@ -1,36 +1,15 @@
 // Support finds a seller's failed Noon authorization by the reference from the failure page and by its
 // oauth_request_id, sees the stage and Noon's message, filters by status, exports the list as CSV, and
 // watches an in-progress request finish without reloading. Rows are seeded straight into the database.
-import { createHash, randomBytes, randomUUID, scrypt } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import type { Browser, Page } from "@playwright/test";
 import { expect, keepPage, test } from "./support/fixtures";
+import { createStaff, dbQuery, signIn as signInAs, type StaffCredentials } from "./support/auth";
 
-const databaseUrl = process.env.DATABASE_URL ?? "";
 const runDir = process.env.E2E_RUN_DIR ?? path.join(process.cwd(), ".data", "e2e-run");
-
-// Same stored form as lib/auth/password.ts (`scrypt$N$r$p$salt$hash`); that module is server-only.
-function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const [N, r, p] = [2 ** 15, 8, 1];
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize("NFKC"), salt, 32, { N, r, p, maxmem: 128 * N * r * p + 32 * 1024 * 1024 }, (error, key) =>
-      error ? reject(error) : resolve(["scrypt", N, r, p, salt.toString("base64url"), key.toString("base64url")].join("$")),
-    ),
-  );
-}
-
-async function query<T extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = dbQuery;
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const newReference = () => `NA-${Array.from(randomBytes(8), (b) => CROCKFORD[b % 32]).join("")}`;
@@ -41,7 +20,7 @@ const completed = { id: randomUUID(), reference: newReference(), oauthRequestId:
 const inProgress = { id: randomUUID(), reference: newReference() };
 const failureMessage = `Noon refused exchanging the access token: status code 4003 (project not eligible ${tag})`;
 let sellerId = "";
-let support = { email: "", password: "" };
+let support: StaffCredentials | undefined;
 
 async function insertRequest(
   r: { id: string; reference: string; oauthRequestId?: string },
@@ -66,13 +45,7 @@ async function insertEvent(authorizationId: string, type: string, at: Date, fail
 }
 
 test.beforeAll(async () => {
-  const password = randomBytes(18).toString("base64url");
-  support = { email: `support-${tag}@e2e.test`, password };
-  await query(`INSERT INTO staff_users (id, email, name, role, password_hash, updated_at) VALUES ($1, $2, 'E2E support', 'SUPPORT'::staff_role, $3, now())`, [
-    randomUUID(),
-    support.email,
-    await hashPassword(password),
-  ]);
+  support = await createStaff("SUPPORT", "support-view");
   sellerId = randomUUID();
   await query(`INSERT INTO sellers (id, name, email, updated_at) VALUES ($1, $2, $3, now())`, [sellerId, sellerName, `owner.${tag}@oryx.example`]);
 
@@ -97,11 +70,8 @@ test.beforeAll(async () => {
 async function signIn(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
-  await page.goto("/admin/sign-in");
-  await page.getByLabel("E-mail").fill(support.email);
-  await page.getByLabel("Password").fill(support.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).not.toHaveURL(/\/admin\/sign-in/);
+  if (!support) throw new Error("no support user");
+  await signInAs(page, support);
   return page;
 }
 

@@ -21,11 +21,6 @@ export function AutoRefresh({ progressUrl, initial }: { progressUrl: string; ini
   const [live, setLive] = useState(initial.inProgress);
 
   useEffect(() => {
-    last.current = initial;
-    setLive(initial.inProgress);
-  }, [initial]);
-
-  useEffect(() => {
     if (!live) return;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
