@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/api-keys";
-import { requireApiKey } from "@/lib/auth/guard";
+import { authenticateApiKey as requireApiKey } from "@/lib/api-keys/authenticate";
 import { createTestStaff } from "@/tests/authz/support";
 import { rememberSecret } from "@/tests/support/secret-scan";
 

@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
-import { hashApiKey, type StaffPrincipal } from "@/lib/auth/guard";
+import type { StaffPrincipal } from "@/lib/auth/guard";
+import { hashApiKey } from "@/lib/api-keys/authenticate";
 import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 

@@ -1,15 +1,15 @@
 import "server-only";
 import { cache } from "react";
-import { createHash } from "node:crypto";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { z } from "zod";
 import { allows, ROLES, type Permission, type Role, type ApiKeyScope } from "@/lib/auth/permissions";
-import { auth } from "@/lib/auth/next-auth";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { recordAudit } from "@/lib/audit/record";
-import { db } from "@/lib/db/client";
+import { authenticateApiKey } from "@/lib/api-keys/authenticate";
 import { AppError } from "@/lib/errors";
+
+export { hashApiKey } from "@/lib/api-keys/authenticate";
 
 export interface StaffPrincipal {
   id: string;
@@ -40,6 +40,8 @@ const sessionUserSchema = z.object({
  * staff row (active, same session version, within the absolute limit); cached per request.
  */
 export const currentStaff = cache(async (): Promise<StaffPrincipal | null> => {
+  // Loaded on first use: route handlers that only take API keys (and their tests) never load next-auth.
+  const { auth } = await import("@/lib/auth/next-auth");
   const session = await auth();
   const user = sessionUserSchema.safeParse(session?.user);
   if (!user.success) return null;
@@ -76,37 +78,10 @@ export async function requireActionPermission(permission: Permission): Promise<S
   return staff;
 }
 
-export const hashApiKey = (key: string) => createHash("sha256").update(key, "utf8").digest("hex");
-
 /**
  * For `/api/v1/*` route handlers: the API key in `Authorization: Bearer …` with `scope`, its use recorded
  * (count per key per scope per hour). Throws AppError UNAUTHENTICATED (401) / FORBIDDEN (403).
  */
 export async function requireApiKey(request: Request, scope: ApiKeyScope): Promise<ApiKeyPrincipal> {
-  const ip = clientIpFrom(request.headers);
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
-  const presented = match?.[1];
-  if (!presented) throw new AppError("UNAUTHENTICATED", "An API key is required: send Authorization: Bearer <key>.");
-  // Keys are 256-bit random values, so a plain SHA-256 looked up by its unique index is enough.
-  const key = await db().apiKey.findUnique({ where: { keyHash: hashApiKey(presented) } });
-  if (!key || key.revokedAt) {
-    await recordAudit({ actor: { type: "anonymous", label: key ? key.prefix : "unknown api key" }, action: "api_key.rejected", ip, outcome: "denied", details: { scope, reason: key ? "revoked" : "unknown" } });
-    throw new AppError("UNAUTHENTICATED", "The API key is not valid or has been revoked.");
-  }
-  const scopes = key.scopes.filter((s): s is ApiKeyScope => s === "onboarding-links" || s === "connection-tokens");
-  if (!scopes.includes(scope)) {
-    await recordAudit({ actor: { type: "api-key", id: key.id, label: key.prefix }, action: "api_key.denied", ip, outcome: "denied", details: { scope } });
-    throw new AppError("FORBIDDEN", `This API key lacks the ${scope} scope.`);
-  }
-  const now = new Date();
-  const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
-  await db().$transaction([
-    db().apiKeyUsage.upsert({
-      where: { apiKeyId_hour_scope: { apiKeyId: key.id, hour, scope } },
-      create: { apiKeyId: key.id, hour, scope, count: 1 },
-      update: { count: { increment: 1 } },
-    }),
-    db().apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } }),
-  ]);
-  return { id: key.id, name: key.name, prefix: key.prefix, scopes, ip };
+  return authenticateApiKey(request, scope);
 }
