@@ -1,0 +1,113 @@
+// The authorization matrix: every admin page, every server action, every staff route handler and every
+// /api/v1 route, with the outcome expected for each kind of caller. matrix.test.ts fails when a file
+// on disk is missing here; e2e/staff-authz-matrix.spec.ts calls every cell against `next start`.
+//
+// Outcomes:  allow            the call got through the authorization check (any answer other than below)
+//            signin           redirected to /admin/sign-in (pages)
+//            unauthenticated  401, or an action answering code UNAUTHENTICATED
+//            forbidden        403 (the 403 page), or an action answering code FORBIDDEN
+
+export type Outcome = "allow" | "signin" | "unauthenticated" | "forbidden";
+export const STAFF_CALLERS = ["anonymous", "support", "operations", "admin"] as const;
+export const KEY_CALLERS = ["key:onboarding-links", "key:connection-tokens"] as const;
+export type StaffCaller = (typeof STAFF_CALLERS)[number];
+export type Caller = StaffCaller | (typeof KEY_CALLERS)[number];
+
+/** Placeholders in paths and form fields, filled by the spec with rows it seeds. */
+export type Placeholder = "{sellerId}" | "{connectionId}" | "{requestId}" | "{staffId}" | "{linkId}" | "{apiKeyId}" | "{random}";
+
+export interface PageEntry {
+  file: string;
+  path: string;
+  expect: Record<StaffCaller, Outcome>;
+}
+
+export interface ActionEntry {
+  file: string;
+  name: string;
+  /** How the action is called: (previousState, formData), (formData) or (). */
+  args: "state+form" | "form" | "none";
+  /** The previous state sent with "state+form" (what the form's useActionState starts with). */
+  initialState?: unknown;
+  fields?: Record<string, string>;
+  expect: Record<StaffCaller, Outcome>;
+}
+
+export interface RouteEntry {
+  file: string;
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  json?: unknown;
+  expect: Record<Caller, Outcome>;
+}
+
+const read: Record<StaffCaller, Outcome> = { anonymous: "signin", support: "allow", operations: "allow", admin: "allow" };
+const manage: Record<StaffCaller, Outcome> = { anonymous: "signin", support: "forbidden", operations: "allow", admin: "allow" };
+const adminOnly: Record<StaffCaller, Outcome> = { anonymous: "signin", support: "forbidden", operations: "forbidden", admin: "allow" };
+const open: Record<StaffCaller, Outcome> = { anonymous: "allow", support: "allow", operations: "allow", admin: "allow" };
+
+export const PAGES: PageEntry[] = [
+  { file: "app/admin/page.tsx", path: "/admin", expect: read },
+  { file: "app/admin/sign-in/page.tsx", path: "/admin/sign-in", expect: open },
+  { file: "app/admin/sign-in/set-password/page.tsx", path: "/admin/sign-in/set-password", expect: open },
+  { file: "app/admin/sellers/page.tsx", path: "/admin/sellers", expect: read },
+  { file: "app/admin/sellers/[id]/page.tsx", path: "/admin/sellers/{sellerId}", expect: read },
+  { file: "app/admin/requests/page.tsx", path: "/admin/requests", expect: read },
+  { file: "app/admin/requests/[id]/page.tsx", path: "/admin/requests/{requestId}", expect: read },
+  { file: "app/admin/connections/page.tsx", path: "/admin/connections", expect: read },
+  { file: "app/admin/connections/new/page.tsx", path: "/admin/connections/new", expect: manage },
+  { file: "app/admin/connections/[id]/page.tsx", path: "/admin/connections/{connectionId}", expect: read },
+  { file: "app/admin/staff/page.tsx", path: "/admin/staff", expect: adminOnly },
+  { file: "app/admin/api-keys/page.tsx", path: "/admin/api-keys", expect: adminOnly },
+  { file: "app/admin/audit/page.tsx", path: "/admin/audit", expect: adminOnly },
+];
+
+const act = (o: Record<StaffCaller, Outcome>): Record<StaffCaller, Outcome> => ({ ...o, anonymous: o.anonymous === "signin" ? "unauthenticated" : o.anonymous });
+const IDLE = { status: "idle" };
+
+export const ACTIONS: ActionEntry[] = [
+  { file: "app/admin/sign-in/actions.ts", name: "signInAction", args: "state+form", initialState: { error: null, email: "" }, fields: { email: "nobody@e2e.test", password: "not-the-password", callbackUrl: "/admin" }, expect: open },
+  { file: "app/admin/sign-in/set-password/actions.ts", name: "setPasswordAction", args: "state+form", initialState: { error: null }, fields: { token: "invalid", password: "a-long-enough-password", confirm: "a-long-enough-password" }, expect: open },
+  { file: "app/admin/sellers/actions.ts", name: "createSellerAction", args: "state+form", initialState: IDLE, fields: { name: "Matrix Seller {random}" }, expect: act(manage) },
+  { file: "app/admin/sellers/actions.ts", name: "issueLinkAction", args: "form", fields: { sellerId: "{sellerId}" }, expect: act(manage) },
+  { file: "app/admin/sellers/actions.ts", name: "revokeLinkAction", args: "form", fields: { linkId: "{linkId}" }, expect: act(manage) },
+  { file: "app/admin/staff/actions.ts", name: "inviteStaffAction", args: "state+form", initialState: IDLE, fields: { email: "matrix-{random}@e2e.test", role: "SUPPORT", name: "" }, expect: act(adminOnly) },
+  { file: "app/admin/staff/actions.ts", name: "changeRoleAction", args: "state+form", initialState: IDLE, fields: { staffId: "{staffId}", role: "SUPPORT" }, expect: act(adminOnly) },
+  { file: "app/admin/staff/actions.ts", name: "disableStaffAction", args: "state+form", initialState: IDLE, fields: { staffId: "{staffId}" }, expect: act(adminOnly) },
+  { file: "app/admin/staff/actions.ts", name: "enableStaffAction", args: "state+form", initialState: IDLE, fields: { staffId: "{staffId}" }, expect: act(adminOnly) },
+  { file: "app/admin/staff/actions.ts", name: "passwordLinkAction", args: "state+form", initialState: IDLE, fields: { staffId: "{staffId}", email: "x" }, expect: act(adminOnly) },
+  { file: "app/admin/api-keys/actions.ts", name: "createApiKeyAction", args: "state+form", initialState: IDLE, fields: { name: "matrix {random}", scopes: "onboarding-links" }, expect: act(adminOnly) },
+  { file: "app/admin/api-keys/actions.ts", name: "revokeApiKeyAction", args: "state+form", initialState: IDLE, fields: { apiKeyId: "{apiKeyId}" }, expect: act(adminOnly) },
+  // Connections: invalid input on purpose; the permission check comes first, then validation answers.
+  { file: "app/admin/connections/actions.ts", name: "createConnectionAction", args: "state+form", initialState: IDLE, fields: { provider: "NONE" }, expect: act(manage) },
+  { file: "app/admin/connections/actions.ts", name: "updateConnectionAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
+  { file: "app/admin/connections/actions.ts", name: "testConnectionAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
+  { file: "app/admin/connections/actions.ts", name: "rotateSecretAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
+  { file: "app/admin/connections/actions.ts", name: "confirmRotationAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
+  { file: "app/admin/connections/actions.ts", name: "setDisabledAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
+  { file: "app/admin/connections/actions.ts", name: "deleteConnectionAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
+  // Last: it ends the caller's session.
+  { file: "app/admin/sign-in/actions.ts", name: "signOutAction", args: "none", expect: open },
+];
+
+const staffRoute: Record<Caller, Outcome> = { anonymous: "unauthenticated", support: "allow", operations: "allow", admin: "allow", "key:onboarding-links": "unauthenticated", "key:connection-tokens": "unauthenticated" };
+
+export const ROUTES: RouteEntry[] = [
+  {
+    file: "app/api/v1/onboarding-links/route.ts",
+    method: "POST",
+    path: "/api/v1/onboarding-links",
+    json: { name: "Matrix API Seller {random}" },
+    // A staff session is not an API key.
+    expect: { anonymous: "unauthenticated", support: "unauthenticated", operations: "unauthenticated", admin: "unauthenticated", "key:onboarding-links": "allow", "key:connection-tokens": "forbidden" },
+  },
+  {
+    file: "app/api/v1/connections/[id]/token/route.ts",
+    method: "GET",
+    path: "/api/v1/connections/{connectionId}/token",
+    expect: { anonymous: "unauthenticated", support: "unauthenticated", operations: "unauthenticated", admin: "unauthenticated", "key:onboarding-links": "forbidden", "key:connection-tokens": "allow" },
+  },
+  { file: "app/api/admin/requests/[id]/progress/route.ts", method: "GET", path: "/api/admin/requests/{requestId}/progress", expect: staffRoute },
+  { file: "app/api/admin/requests/export/route.ts", method: "GET", path: "/api/admin/requests/export", expect: staffRoute },
+  { file: "app/api/admin/requests/updates/route.ts", method: "GET", path: "/api/admin/requests/updates", expect: staffRoute },
+];
