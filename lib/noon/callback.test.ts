@@ -368,6 +368,24 @@ describe("POST /api/noon/connect", () => {
     expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(0);
     const none = await clickConnect(h, link.token, { origin: null });
     expect(none.response.status).toBe(403);
+    const opaque = await clickConnect(h, link.token, { origin: "null" });
+    expect(opaque.response.status).toBe(403);
+    expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(0);
+  });
+
+  it("accepts Origin: null from a no-referrer page of ours when the browser says same-origin", async () => {
+    const { seller, link } = await sellerWithLink();
+    const { startSellerConnect } = await import("./connect");
+    const response = await startSellerConnect(
+      new Request(`${APP}/api/noon/connect`, {
+        method: "POST",
+        headers: { origin: "null", "sec-fetch-site": "same-origin", "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ link: link.token }),
+      }),
+      h.deps(),
+    );
+    expect(response.status).toBe(303);
+    expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(1);
   });
 
   it("sends an unusable link back to its page, which explains", async () => {

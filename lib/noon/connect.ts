@@ -10,6 +10,16 @@ import { readSellerSession, sellerSessionCookie, type SellerSession } from "./se
 
 const formSchema = z.object({ link: z.string().max(100).optional() });
 
+/**
+ * The form must come from our own pages. Our seller pages use `Referrer-Policy: no-referrer` (the link
+ * token is in their URL), so browsers send `Origin: null` for their form posts; then the browser's own
+ * `Sec-Fetch-Site` (which pages cannot forge) must say same-origin.
+ */
+export function isOwnSellerForm(request: Request): boolean {
+  if (request.headers.get("origin") === "null") return request.headers.get("sec-fetch-site") === "same-origin";
+  return isSameOrigin(request);
+}
+
 /** The authorization URL: NOON_AUTHORIZE_URL?client_id=…&state=… (the redirect URI is registered with Noon). */
 export function authorizationUrl(authorizeUrl: string, clientId: string, state: string): string {
   const url = new URL(authorizeUrl);
@@ -26,7 +36,7 @@ export function authorizationUrl(authorizeUrl: string, clientId: string, state: 
  */
 export async function startSellerConnect(request: Request, deps: NoonDeps = {}): Promise<Response> {
   const { noon, now } = resolveDeps(deps);
-  if (!isSameOrigin(request)) {
+  if (!isOwnSellerForm(request)) {
     log().warn({ origin: request.headers.get("origin") }, "noon connect: cross-origin form refused");
     return htmlPage(403, {
       title: "This form must be sent from this site",
