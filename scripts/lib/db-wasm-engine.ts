@@ -46,8 +46,8 @@ export interface EngineHandle {
 }
 
 /**
- * An engine connected to `connectionString`. `schemaPath`/`schemaText` become its datamodel.
- * Shadow databases (for diffs from the migrations folder) are created on the same server.
+ * An engine connected to `connectionString`, with `datamodel` (a schema file's path and text) as
+ * its datamodel. Shadow databases, should a command need one, are created on the same server.
  */
 export async function openEngine(connectionString: string, datamodel?: { path: string; content: string }): Promise<EngineHandle> {
   const glue = await loadEngineModule();
@@ -142,6 +142,7 @@ function fixTransaction(tx: Transaction): Transaction {
 }
 
 function fixAdapter(adapter: SqlDriverAdapter, pool: pg.Pool, onDispose: () => Promise<void>): SqlDriverAdapter {
+  let disposed = false;
   return new Proxy(adapter, {
     get(target, prop, receiver) {
       switch (prop) {
@@ -160,8 +161,13 @@ function fixAdapter(adapter: SqlDriverAdapter, pool: pg.Pool, onDispose: () => P
             fixTransaction(await target.startTransaction(...args));
         case "dispose":
           return async () => {
-            await target.dispose();
-            await onDispose();
+            if (disposed) return;
+            disposed = true;
+            try {
+              await target.dispose();
+            } finally {
+              await onDispose();
+            }
           };
       }
       const value: unknown = Reflect.get(target, prop, receiver);
@@ -221,10 +227,7 @@ class EngineAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   private async connectTo(connectionString: string, afterClose: () => Promise<void>): Promise<SqlDriverAdapter> {
     const pool = enginePool(connectionString);
     const inner = await new PrismaPg(pool, { disposeExternalPool: true }).connect();
-    let disposed = false;
     const adapter = fixAdapter(inner, pool, async () => {
-      if (disposed) return;
-      disposed = true;
       this.open.delete(adapter);
       await afterClose();
     });

@@ -57,6 +57,8 @@ export async function applyMigrations(connectionString: string, opts: MigrationP
       throw error;
     }
     try {
+      // Whoever held the lock before may have applied everything already.
+      if (await allApplied(client, list)) return { applied: [] };
       const { engine, close } = await openEngine(connectionString);
       try {
         const result = await engine.applyMigrations({ migrationsList: list, filters: NO_FILTERS });
