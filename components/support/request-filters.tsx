@@ -1,3 +1,4 @@
+import Form from "next/form";
 import Link from "next/link";
 import { AUTHORIZATION_STATUSES } from "@/lib/support/sql";
 import { STATUS_LABELS, type ListParams } from "@/lib/support/filters";
@@ -6,12 +7,13 @@ import { buttonClass } from "@/components/ui/button";
 const input = "min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm text-slate-900";
 
 /**
- * A plain GET form: the filters become the URL, so a view can be shared by link and works without
- * JavaScript. Submitting always starts from the first page (no cursor).
+ * A GET form (next/form: a client-side navigation with the loading state, a plain GET without
+ * JavaScript): the filters become the URL, so a view can be shared by link. Submitting starts from the
+ * first page (no cursor).
  */
 export function RequestFilters({ params }: { params: ListParams }) {
   return (
-    <form role="search" method="get" action="/admin/requests" className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-6">
+    <Form role="search" action="/admin/requests" className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-6">
       <div className="flex flex-col gap-1 sm:col-span-2">
         <label htmlFor="requests-q" className="text-sm font-medium">
           Search
@@ -73,6 +75,6 @@ export function RequestFilters({ params }: { params: ListParams }) {
           Clear
         </Link>
       </div>
-    </form>
+    </Form>
   );
 }

@@ -1,0 +1,5 @@
+import { LoadingPanel } from "@/components/support/loading-panel";
+
+export default function Loading() {
+  return <LoadingPanel label="Loading the request…" />;
+}
