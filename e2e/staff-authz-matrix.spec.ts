@@ -1,0 +1,150 @@
+// The authorization matrix (tests/authz/matrix.ts) against the real server: every admin page, every
+// server action (called the way the browser calls it, by its id from Next's build manifest) and every
+// staff and /api/v1 route, as anonymous, support, operations, admin and with an API key of each scope.
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { request as playwrightRequest, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { test, expect } from "./support/fixtures";
+import { createStaff, dbQuery, e2eAdmin, signInWith } from "./support/auth";
+import { ACTIONS, KEY_CALLERS, PAGES, ROUTES, STAFF_CALLERS, type Caller, type Outcome, type StaffCaller } from "../tests/authz/matrix";
+
+const baseURL = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
+const contexts = new Map<Caller, APIRequestContext>();
+const apiKeys = new Map<Caller, string>();
+const seeds: Record<string, string> = {};
+
+interface ManifestEntry {
+  workers: Record<string, unknown>;
+  filename?: string;
+  exportedName?: string;
+}
+
+function actionIds(): Map<string, { id: string; page: string }> {
+  const manifest = JSON.parse(readFileSync(path.join(process.cwd(), ".next/server/server-reference-manifest.json"), "utf8")) as { node: Record<string, ManifestEntry> };
+  const ids = new Map<string, { id: string; page: string }>();
+  for (const [id, entry] of Object.entries(manifest.node)) {
+    if (!entry.filename || !entry.exportedName) continue;
+    const workers = Object.keys(entry.workers).map((w) => w.replace(/^app/, "").replace(/\/page$/, "") || "/");
+    const page = workers.find((w) => !w.includes("[") && w !== "/admin") ?? workers[0] ?? "/admin";
+    ids.set(`${entry.filename}#${entry.exportedName}`, { id, page: page.replace(/\[[^\]]+\]/g, randomUUID()) });
+  }
+  return ids;
+}
+
+const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => (name === "random" ? randomBytes(4).toString("hex") : (seeds[name] ?? `missing-${name}`)));
+
+function classify(response: APIResponse, body: string): Outcome | `error ${number}` {
+  const status = response.status();
+  const location = response.headers()["location"] ?? response.headers()["x-action-redirect"] ?? "";
+  if (status >= 300 && status < 400 && location.includes("/admin/sign-in")) return "signin";
+  if (status === 401 || /"code":"UNAUTHENTICATED"/.test(body)) return "unauthenticated";
+  if (status === 403 || /"code":"FORBIDDEN"/.test(body)) return "forbidden";
+  if (status >= 500) return `error ${status}`;
+  return "allow";
+}
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  const [seller] = await dbQuery<{ id: string }>(`INSERT INTO sellers (id, name, created_at, updated_at) VALUES (gen_random_uuid(), $1, now(), now()) RETURNING id`, [`Matrix ${randomBytes(3).toString("hex")}`]);
+  seeds.sellerId = seller?.id ?? "";
+  const [link] = await dbQuery<{ id: string }>(
+    `INSERT INTO onboarding_links (id, seller_id, token_hash, expires_at, created_by, created_at) VALUES (gen_random_uuid(), $1, $2, now() + interval '1 day', 'cli', now()) RETURNING id`,
+    [seeds.sellerId, createHash("sha256").update(randomBytes(32)).digest("hex")],
+  );
+  seeds.linkId = link?.id ?? "";
+  seeds.staffId = (await createStaff("SUPPORT", "matrix-victim")).id;
+  seeds.connectionId = randomUUID();
+  seeds.requestId = randomUUID();
+  seeds.apiKeyId = randomUUID();
+
+  for (const scope of ["onboarding-links", "connection-tokens"] as const) {
+    const key = `sok_${randomBytes(32).toString("base64url")}`;
+    await dbQuery(`INSERT INTO api_keys (id, name, prefix, key_hash, scopes, created_by, created_at) VALUES (gen_random_uuid(), $1, $2, $3, $4, 'e2e', now())`, [
+      `matrix ${scope}`, key.slice(0, 12), createHash("sha256").update(key).digest("hex"), [scope],
+    ]);
+    apiKeys.set(`key:${scope}`, key);
+  }
+  const people: Record<Exclude<StaffCaller, "anonymous">, { email: string; password: string }> = {
+    admin: e2eAdmin(),
+    operations: await createStaff("OPERATIONS", "matrix-ops"),
+    support: await createStaff("SUPPORT", "matrix-support"),
+  };
+  for (const caller of [...STAFF_CALLERS, ...KEY_CALLERS]) {
+    const context = await playwrightRequest.newContext({ baseURL });
+    if (caller !== "anonymous" && !caller.startsWith("key:")) await signInWith(context, people[caller as Exclude<StaffCaller, "anonymous">]);
+    contexts.set(caller, context);
+  }
+});
+
+test.afterAll(async () => {
+  for (const context of contexts.values()) await context.dispose();
+});
+
+test("every admin page answers each role as the matrix says", async () => {
+  const failures: string[] = [];
+  for (const page of PAGES) {
+    for (const caller of STAFF_CALLERS) {
+      const context = contexts.get(caller);
+      if (!context) throw new Error(`no context for ${caller}`);
+      const response = await context.get(fill(page.path), { maxRedirects: 0 });
+      const got = classify(response, await response.text());
+      if (got !== page.expect[caller]) failures.push(`${page.path} as ${caller}: expected ${page.expect[caller]}, got ${got} (${response.status()})`);
+    }
+  }
+  expect(failures).toEqual([]);
+});
+
+test("every staff and /api/v1 route answers each caller as the matrix says", async () => {
+  const failures: string[] = [];
+  for (const route of ROUTES) {
+    for (const caller of [...STAFF_CALLERS, ...KEY_CALLERS]) {
+      const context = contexts.get(caller);
+      if (!context) throw new Error(`no context for ${caller}`);
+      const key = apiKeys.get(caller);
+      const response = await context.fetch(fill(route.path), {
+        method: route.method,
+        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), origin: baseURL },
+        ...(route.json ? { data: JSON.parse(fill(JSON.stringify(route.json))) as unknown } : {}),
+        maxRedirects: 0,
+      });
+      const got = classify(response, await response.text());
+      if (got !== route.expect[caller]) failures.push(`${route.method} ${route.path} as ${caller}: expected ${route.expect[caller]}, got ${got} (${response.status()})`);
+    }
+  }
+  expect(failures).toEqual([]);
+});
+
+test("every server action answers each role as the matrix says", async () => {
+  const ids = actionIds();
+  const failures: string[] = [];
+  for (const action of ACTIONS) {
+    const target = ids.get(`${action.file}#${action.name}`);
+    if (!target) {
+      failures.push(`${action.file}#${action.name} is not in the build's action manifest`);
+      continue;
+    }
+    for (const caller of STAFF_CALLERS) {
+      const context = contexts.get(caller);
+      if (!context) throw new Error(`no context for ${caller}`);
+      const headers = { "next-action": target.id, accept: "text/x-component", origin: baseURL };
+      const form: Record<string, string> = {};
+      for (const [name, value] of Object.entries(action.fields ?? {})) form[`1_${name}`] = fill(value);
+      let response: APIResponse;
+      if (action.args === "none") {
+        response = await context.post(target.page, { headers: { ...headers, "content-type": "text/plain;charset=UTF-8" }, data: "[]", maxRedirects: 0 });
+      } else {
+        // React's reply encoding: part "0" holds the arguments, "$K1" refers to the FormData in parts "1_*".
+        form["0"] = JSON.stringify(action.args === "form" ? ["$K1"] : [action.initialState ?? null, "$K1"]);
+        response = await context.post(target.page, { headers, multipart: form, maxRedirects: 0 });
+      }
+      const got = classify(response, await response.text());
+      if (got !== action.expect[caller]) failures.push(`${action.name} as ${caller}: expected ${action.expect[caller]}, got ${got} (${response.status()})`);
+    }
+  }
+  expect(failures).toEqual([]);
+  // "allow" really means the action ran: the sellers created by operations and admin exist.
+  const created = await dbQuery<{ n: string }>(`SELECT count(*)::text AS n FROM audit_events WHERE action = 'seller.created' AND actor_type = 'staff' AND details->>'name' LIKE 'Matrix Seller %'`);
+  expect(Number(created[0]?.n)).toBe(2);
+});
