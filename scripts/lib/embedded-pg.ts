@@ -416,10 +416,16 @@ function readPostmasterPid(dataDir: string): PidFile | undefined {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as { code?: unknown }).code === "EPERM";
   }
+  // An exited orphan stays a zombie until init reaps it, which some container inits never do.
+  return processState(pid) !== "Z";
+}
+
+function processState(pid: number): string | undefined {
+  const stat = procText(pid, "stat");
+  return stat ? stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0] : undefined;
 }
 
 function procText(pid: number, file: string): string | undefined {
@@ -458,9 +464,9 @@ async function waitForExit(pid: number, ms: number): Promise<boolean> {
 }
 
 /** Stops a postmaster whose starter is gone (it would hold the port and the folder). */
-async function stopOrphan(pid: number, dataDir: string, log: (line: string) => void): Promise<void> {
+async function stopOrphan(pid: number, dataDir: string, log: (line: string) => void, immediate = false): Promise<void> {
   log(`stopping PostgreSQL pid ${pid} left running in ${dataDir} by a process that no longer exists`);
-  process.kill(pid, "SIGINT");
+  process.kill(pid, immediate ? "SIGQUIT" : "SIGINT");
   if (await waitForExit(pid, 15_000)) return;
   process.kill(pid, "SIGQUIT");
   if (!(await waitForExit(pid, 5_000))) throw new Error(`PostgreSQL pid ${pid} (${dataDir}) does not stop; kill it and retry`);
@@ -507,7 +513,7 @@ async function sweepAbandonedTempClusters(): Promise<void> {
     try {
       const lock = readPostmasterPid(dir);
       const cmdline = lock ? procText(lock.pid, "cmdline") : undefined;
-      if (lock && cmdline?.includes(dir)) await stopOrphan(lock.pid, dir, () => {});
+      if (lock && cmdline?.includes(dir)) await stopOrphan(lock.pid, dir, () => {}, true);
       await fs.rm(dir, { recursive: true, force: true });
     } catch {
       // Another process may be sweeping the same folder; leave it.
