@@ -170,7 +170,6 @@ model Note {
       expect(firstFolder && path.basename(firstFolder)).toBe("20250101000000_init_notes");
       expect(await readFile(path.join(migrationsDir, "migration_lock.toml"), "utf8")).toContain('provider = "postgresql"');
       expect(await createMigration("nothing", opts)).toBeNull();
-      expect((await checkDrift(opts)).drift).toBe(false);
 
       // A field added to the schema without a migration is drift, named in the report.
       await writeFile(schemaPath, schemaV2);
