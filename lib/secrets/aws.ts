@@ -106,6 +106,14 @@ function safeMessage(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 300);
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+const WINDOW_TAG = "deletion-recovery-days";
+
+function windowDays(tags: { Key?: string; Value?: string }[] | undefined): number {
+  const days = Number(tags?.find((t) => t.Key === WINDOW_TAG)?.Value);
+  return Number.isInteger(days) && days >= 7 && days <= 30 ? days : 30; // 30: AWS's default window
+}
+
 export function createAwsSecretStore(opts: AwsSecretStoreOptions = {}): SecretStore {
   let client: SecretsManagerClient | undefined;
   const sm = () => {
@@ -176,7 +184,8 @@ export function createAwsSecretStore(opts: AwsSecretStoreOptions = {}): SecretSt
       arn: out.ARN ?? "",
       createdAt: out.CreatedDate ?? null,
       lastChangedAt: out.LastChangedDate ?? null,
-      deletionScheduledFor: out.DeletedDate ?? null,
+      // AWS gives when deletion was requested; the purge follows after the recovery window we tagged.
+      deletionScheduledFor: out.DeletedDate ? new Date(out.DeletedDate.getTime() + windowDays(out.Tags) * DAY_MS) : null,
       tags: Object.fromEntries((out.Tags ?? []).flatMap((t) => (t.Key !== undefined ? [[t.Key, t.Value ?? ""]] : []))),
       versions: Object.fromEntries(Object.entries(out.VersionIdsToStages ?? {}).map(([v, stages]) => [v, [...stages]])),
     };
@@ -187,10 +196,20 @@ export function createAwsSecretStore(opts: AwsSecretStoreOptions = {}): SecretSt
     if (!Number.isInteger(days) || days < 7 || days > 30) {
       throw new SecretStoreError("invalid", "the recovery window must be 7 to 30 days");
     }
-    const out = await call("DeleteSecret", name, () =>
-      sm().send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: days })),
-    );
-    return { deletionDate: out.DeletionDate ?? new Date(Date.now() + days * 24 * 60 * 60 * 1000) };
+    try {
+      // Remembered on the secret: DescribeSecret reports only when deletion was requested.
+      await sm().send(new TagResourceCommand({ SecretId: name, Tags: [{ Key: WINDOW_TAG, Value: String(days) }] })).catch(() => undefined);
+      const out = await sm().send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: days }));
+      return { deletionDate: out.DeletionDate ?? new Date(Date.now() + days * DAY_MS) };
+    } catch (error) {
+      const mapped = mapAwsError("DeleteSecret", name, error);
+      // Already scheduled: the date it was given then (like the local backend).
+      if (mapped.kind === "invalid" && /marked for deletion/i.test(mapped.message)) {
+        const meta = await describe(name);
+        if (meta.deletionScheduledFor) return { deletionDate: meta.deletionScheduledFor };
+      }
+      throw mapped;
+    }
   }
 
   async function probe() {

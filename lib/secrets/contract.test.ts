@@ -94,6 +94,9 @@ describe.each(backends)("secret store contract: %s", (backend, make) => {
     expect(days).toBeGreaterThan(6.9);
     expect(days).toBeLessThan(7.1);
     expect((await store.describe(name)).deletionScheduledFor).toBeInstanceOf(Date);
+    // Scheduling again keeps the first date.
+    const again = await store.scheduleDeletion(name, { recoveryWindowDays: 30 });
+    expect(Math.abs(again.deletionDate.getTime() - deletionDate.getTime())).toBeLessThan(1000);
     await expect(store.get(name)).rejects.toBeInstanceOf(SecretStoreError);
     await expect(store.scheduleDeletion(name, { recoveryWindowDays: 3 })).rejects.toMatchObject({ kind: "invalid" });
   });
