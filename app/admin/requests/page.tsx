@@ -4,7 +4,7 @@ import { requirePagePermission } from "@/lib/auth/guard";
 import { listQueryString, parseListParams, toListOptions } from "@/lib/support/filters";
 import { countAuthorizationsByStatus, getSellerLabel, listAuthorizations, newestMarker, resolveSearch } from "@/lib/support/queries";
 import { PageHeader } from "@/components/ui/page-header";
-import { buttonClass } from "@/components/ui/button";
+import { supportButtonClass as buttonClass } from "@/components/support/button-class";
 import { RequestFilters } from "@/components/support/request-filters";
 import { StatusCounts } from "@/components/support/status-counts";
 import { RequestsTable } from "@/components/support/requests-table";
