@@ -1,4 +1,4 @@
-export { SubmitButton, Spinner, buttonClass } from "@/components/ui/button";
+export { SubmitButton, Spinner, buttonClass, type ButtonVariant } from "@/components/ui/button";
 export { Field, SelectField } from "@/components/ui/field";
 export { Table, Td, EmptyRow } from "@/components/ui/table";
 export { Badge } from "@/components/ui/badge";

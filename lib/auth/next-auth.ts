@@ -2,6 +2,7 @@ import "server-only";
 import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { db } from "@/lib/db/client";
+import { log } from "@/lib/log";
 import { recordAudit } from "@/lib/audit/record";
 import type { Role } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
@@ -45,6 +46,18 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         },
       }),
     ],
+    // next-auth's own console logging replaced: expected sign-in failures are already audited, and
+    // nothing it reports reaches the log with more than its name and message.
+    logger: {
+      error(error) {
+        if (error.name === "CredentialsSignin") return;
+        log().error({ err: { name: error.name, message: error.message } }, "next-auth error");
+      },
+      warn(code) {
+        log().warn({ code }, "next-auth warning");
+      },
+      debug() {},
+    },
     callbacks: {
       // Runs on every session read: the staff row is checked each time, so disabling someone or changing
       // their role (both bump session_version) ends their sessions at the next request.

@@ -6,7 +6,7 @@ import { listSellersForDashboard, sellerListParamsSchema } from "@/lib/staff/sel
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, EmptyRow } from "@/components/ui/table";
 import { Badge } from "@/components/ui/badge";
-import { buttonClass } from "@/components/ui/button";
+import { buttonClass } from "@/components/ui/button-class";
 import { CreateSellerForm, IssueLinkButton } from "@/components/admin/seller-links";
 import { formatUtc } from "@/components/admin/format";
 
