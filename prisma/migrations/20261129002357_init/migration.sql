@@ -320,6 +320,9 @@ CREATE INDEX "noon_authorizations_status_created_at_id_idx" ON "noon_authorizati
 CREATE INDEX "noon_authorizations_seller_id_created_at_idx" ON "noon_authorizations"("seller_id", "created_at" DESC);
 
 -- CreateIndex
+CREATE INDEX "noon_authorizations_seller_keyset_status_idx" ON "noon_authorizations"("seller_id", "created_at" DESC, "id" DESC, "status");
+
+-- CreateIndex
 CREATE INDEX "noon_authorizations_oauth_request_id_idx" ON "noon_authorizations"("oauth_request_id");
 
 -- CreateIndex
