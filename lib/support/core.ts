@@ -81,6 +81,9 @@ export async function resolveSearchWith(run: Exec, q: string | undefined): Promi
     plan = sellerSearch(plan.value);
   }
   if (plan.mode !== "seller") return plan;
+  // One or two characters match a large share of sellers (and pg_trgm reads long posting lists for them):
+  // answered as a broad search straight away.
+  if (plan.prefix) return plan;
   // A name search matching few sellers is answered through their ids; a broad one by the time index.
   const matches = await run<{ id: string }>(sellerMatchesQuery(plan.pattern, MAX_SELLER_MATCHES + 1));
   return matches.length <= MAX_SELLER_MATCHES ? { ...plan, sellerIds: matches.map((m) => m.id) } : plan;

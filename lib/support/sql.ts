@@ -238,19 +238,24 @@ export function listQuery(filters: ListFilters, search: SearchPlan, sort: SortOr
   const limit = p.add(fetch);
   const ids = narrowSellerIds(search);
   if (ids) {
-    // Per matching seller, its first `fetch` rows from the (seller_id, created_at) index; then the
-    // top `fetch` of those. Cost ∝ number of sellers (≤ MAX_SELLER_MATCHES), whatever the table size.
+    // Per matching seller, its first `fetch` (created_at, id) from the (seller_id, created_at, id, status)
+    // index — index-only, no table access — then the top `fetch` of those, and only those rows are read.
+    // Cost ∝ number of sellers (≤ MAX_SELLER_MATCHES) and page size, whatever the table size.
     const text = `SELECT ${LIST_COLUMNS}
-FROM unnest(${p.add(ids)}::uuid[]) AS m(seller_id)
-CROSS JOIN LATERAL (
-  SELECT * FROM noon_authorizations a
-  WHERE a.seller_id = m.seller_id${conds.length ? ` AND ${conds.join(" AND ")}` : ""}
-  ORDER BY a.created_at ${dir}, a.id ${dir}
+FROM (
+  SELECT k.id FROM unnest(${p.add(ids)}::uuid[]) AS m(seller_id)
+  CROSS JOIN LATERAL (
+    SELECT a.created_at, a.id FROM noon_authorizations a
+    WHERE a.seller_id = m.seller_id${conds.length ? ` AND ${conds.join(" AND ")}` : ""}
+    ORDER BY a.created_at ${dir}, a.id ${dir}
+    LIMIT ${limit}
+  ) k
+  ORDER BY k.created_at ${dir}, k.id ${dir}
   LIMIT ${limit}
-) a
+) top
+JOIN noon_authorizations a ON a.id = top.id
 JOIN sellers s ON s.id = a.seller_id
-ORDER BY a.created_at ${dir}, a.id ${dir}
-LIMIT ${limit}`;
+ORDER BY a.created_at ${dir}, a.id ${dir}`;
     return { text, values: p.values };
   }
   const text = `SELECT ${LIST_COLUMNS}
