@@ -179,6 +179,33 @@ describe("search", () => {
     expect(page.items).toEqual([]);
   });
 
+  it("answers a broad name search (over 1,000 sellers) by the time index, without counts", async () => {
+    const word = `Wombat${tag}`;
+    await db().seller.createMany({
+      data: Array.from({ length: 1005 }, (_, i) => ({ name: `${word} Shop ${i}`, externalId: `support-broad-${tag}-${i}` })),
+    });
+    const some = await db().seller.findMany({ where: { name: { startsWith: word } }, take: 3, select: { id: true } });
+    const made = [];
+    for (const [i, s] of some.entries()) made.push(await makeRequest(s.id, { status: i === 0 ? "FAILED" : "COMPLETED" }));
+    const plan = await resolveSearch(word);
+    expect(plan).toMatchObject({ mode: "seller" });
+    expect(plan.mode === "seller" && plan.sellerIds).toBe(undefined);
+    const page = await listAuthorizations({ ...base, limit: 10, q: word });
+    expect(new Set(page.items.map((i) => i.id))).toEqual(new Set(made.map((m) => m.id)));
+    const failedOnly = await listAuthorizations({ ...base, q: word, status: "FAILED" });
+    expect(failedOnly.items.map((i) => i.id)).toEqual([made[0]?.id]);
+    const counts = await countAuthorizationsByStatus({ q: word });
+    expect(counts.every((c) => c.count === null)).toBe(true);
+  });
+
+  it("answers one or two characters as a name or e-mail prefix", async () => {
+    const page = await listAuthorizations({ ...base, limit: 20, q: "qu" });
+    expect(page.search.mode).toBe("seller");
+    for (const item of page.items) {
+      expect(item.seller.name.toLowerCase().startsWith("qu") || (item.seller.email ?? "").toLowerCase().startsWith("qu")).toBe(true);
+    }
+  });
+
   it("routes input by its shape", () => {
     expect(planSearch("NA-7K3Q9XWD")).toEqual({ mode: "reference", value: "NA-7K3Q9XWD" });
     expect(planSearch("f47ac10b-58cc-4372-a567-0e02b2c3d479").mode).toBe("uuid");
