@@ -56,7 +56,7 @@ test("operations create, test, rotate and disable a Noyo connection; support rea
   await ops.getByLabel("Token URL").fill(`${noyoSim}/auth/public/token`);
   await ops.getByLabel("API base URL").fill(noyoSim);
   await ops.getByRole("button", { name: "Create connection" }).click();
-  await expect(ops.getByText("Connection created.")).toBeVisible();
+  await expect(ops.getByRole("status").filter({ hasText: "Connection created." })).toBeVisible();
   await expect(ops.getByRole("heading", { level: 1, name })).toBeVisible();
   await expect(ops.getByText(/Set \d{4}-\d\d-\d\d .* by /)).toBeVisible();
   await keep(ops, "created");
@@ -71,7 +71,7 @@ test("operations create, test, rotate and disable a Noyo connection; support rea
 
   // Test
   await ops.getByRole("button", { name: "Test connection" }).click();
-  await expect(ops.getByText(/Connection works \(\d+ ms\)/)).toBeVisible();
+  await expect(ops.getByRole("status").filter({ hasText: /Connection works \(\d+ ms\)/ })).toBeVisible();
   await expect(ops.getByRole("list", { name: "Test steps" })).toContainText("GET /api/v1/groups: OK (HTTP 200)");
   await keep(ops, "tested");
 
@@ -79,14 +79,14 @@ test("operations create, test, rotate and disable a Noyo connection; support rea
   await simClient(clientId, secondSecret);
   await ops.getByLabel("New client secret").fill(`wrong-${randomBytes(8).toString("hex")}`);
   await ops.getByRole("button", { name: "Rotate secret" }).click();
-  await expect(ops.getByText(/The new secret was not accepted, so nothing was changed: Noyo rejected the credentials \(401, code 16/)).toBeVisible();
+  await expect(ops.getByRole("alert").filter({ hasText: /The new secret was not accepted, so nothing was changed: Noyo rejected the credentials \(401, code 16/ })).toBeVisible();
   await keep(ops, "rotation-refused");
   const [unchanged] = await query<{ previous_secret_version_id: string | null }>("SELECT previous_secret_version_id FROM connections WHERE id = $1", [connectionId]);
   expect(unchanged?.previous_secret_version_id).toBeNull();
 
   await ops.getByLabel("New client secret").fill(secondSecret);
   await ops.getByRole("button", { name: "Rotate secret" }).click();
-  await expect(ops.getByText(/The new secret works/)).toBeVisible();
+  await expect(ops.getByRole("status").filter({ hasText: /The new secret works/ })).toBeVisible();
   await keep(ops, "rotated");
   const [rotated] = await query<{ secret_version_id: string; previous_secret_version_id: string | null }>(
     "SELECT secret_version_id, previous_secret_version_id FROM connections WHERE id = $1",
@@ -100,11 +100,11 @@ test("operations create, test, rotate and disable a Noyo connection; support rea
   // The rotated secret works for a fresh test too.
   await ops.reload();
   await ops.getByRole("button", { name: "Test connection" }).click();
-  await expect(ops.getByText(/Connection works/)).toBeVisible();
+  await expect(ops.getByRole("status").filter({ hasText: /Connection works/ })).toBeVisible();
 
   // Disable
   await ops.getByRole("button", { name: "Disable connection" }).click();
-  await expect(ops.getByText("Disabled: no tokens are handed out until it is enabled again.")).toBeVisible();
+  await expect(ops.getByRole("status").filter({ hasText: "Disabled: no tokens are handed out until it is enabled again." })).toBeVisible();
   await ops.reload();
   await expect(ops.getByRole("button", { name: "Enable connection" })).toBeVisible();
   await keep(ops, "disabled");
