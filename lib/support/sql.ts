@@ -8,7 +8,10 @@
 // - Search is routed by the shape of what was typed: a reference ("NA-…") → the unique index;
 //   a UUID → oauth_request_id (or the request's own id); a project code → its index (probed first);
 //   anything else → seller name/e-mail through pg_trgm GIN indexes (contains for ≥3 characters,
-//   prefix for shorter input, which pg_trgm also serves from its word-start trigrams).
+//   prefix for shorter input). When at most MAX_SELLER_MATCHES sellers match, their ids are joined
+//   laterally to the (seller_id, created_at, id, status) index and the page is chosen index-only;
+//   a broad search (more sellers, or 1–2 characters) walks the time index and checks each row's
+//   seller, which finds a page quickly precisely because matches are dense.
 // - Counts per status never count the whole table: each status is counted up to COUNT_CAP rows
 //   (an index-only range scan that stops at the cap); past the cap the unfiltered view shows the
 //   planner's estimate (reltuples × the status's frequency in pg_stats) and filtered views "10,000+".
