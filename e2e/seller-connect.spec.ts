@@ -141,3 +141,12 @@ test("unknown links and forged callbacks get clear pages, not stack traces", asy
   await expect(page.getByRole("heading", { level: 1, name: "We could not complete the connection" })).toBeVisible();
   await keep("seller-callback-rejected");
 });
+
+test("seller pages and the callback are served with Referrer-Policy: no-referrer and Cache-Control: no-store", async ({ request }) => {
+  // The onboarding page carries the link token in its URL; the callback carries the code and state.
+  for (const path of [`/onboard/${"x".repeat(43)}`, "/onboard/result/NA-00000000", "/api/noon/callback?state=forged"]) {
+    const response = await request.get(path, { maxRedirects: 0 });
+    expect(response.headers()["referrer-policy"], path).toBe("no-referrer");
+    expect(response.headers()["cache-control"], path).toContain("no-store");
+  }
+});
