@@ -180,3 +180,18 @@ test("an in-progress request updates on its page without a reload", async ({ bro
   expect(await page.evaluate(() => (window as unknown as { __supportMarker?: number }).__supportMarker)).toBe(1);
   await keepPage(page, "support-request-live");
 });
+
+test("the list offers requests that arrive while it is open", async ({ browser }) => {
+  const page = await signIn(browser);
+  await page.goto(`/admin/requests?q=${encodeURIComponent(sellerName)}`);
+  const rows = page.getByTestId("request-row");
+  await expect(rows).toHaveCount(3);
+  const late = { id: randomUUID(), reference: newReference() };
+  await insertRequest(late, "STARTED", new Date());
+  await insertEvent(late.id, "started", new Date());
+  await expect(page.getByText("1 new request since this page loaded.")).toBeVisible({ timeout: 25_000 });
+  await page.getByRole("button", { name: "Show them" }).click();
+  await expect(rows).toHaveCount(4);
+  await expect(rows.first()).toContainText(late.reference);
+  await keepPage(page, "support-list-live");
+});

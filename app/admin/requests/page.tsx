@@ -58,7 +58,7 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
       )}
       <SearchSummary search={page.search} />
       <StatusCounts counts={counts} params={params} />
-      {live && <LiveListBanner pollUrl={`/api/admin/requests/updates?${pollQuery}`} refreshHref={`/admin/requests${filtersOnly}`} />}
+      {live && <LiveListBanner pollUrl={`/api/admin/requests/updates?${pollQuery}`} />}
       <RequestsTable items={page.items} filtered={Boolean(params.q || params.status || params.from || params.to || params.seller)} />
       <nav aria-label="Pages" className="mt-4 flex flex-wrap gap-2">
         {page.prevCursor ? (
