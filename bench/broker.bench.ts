@@ -92,13 +92,15 @@ export async function run(): Promise<void> {
     console.log(`  getToken calls per token request: ${(calls / Math.max(1, requests)).toFixed(0)}; slowest round of ${CALLERS} callers: ${maxRoundMs} ms`);
 
     // ── 2. cached token latency ──
+    const r = runDriver(["latency", connectionId, "3000"], env) as { n: number; p50: number; p99: number; max: number };
+    console.log(`Cached token in-process, broker.getToken, ${r.n} sequential calls (no HTTP, no API-key check):`);
+    console.log(`  p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, max ${r.max.toFixed(1)} ms`);
     if (existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
       await measureThroughServer({ env, appPort, appUrl, connectionId, apiKey });
     } else {
-      const r = runDriver(["latency", connectionId, "3000"], env) as { n: number; p50: number; p99: number; max: number };
-      console.log("Cached token latency: no production build in .next/ (run `npm run build`), so measured in-process instead:");
-      console.log(`  broker.getToken (cached), ${r.n} calls: p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, max ${r.max.toFixed(1)} ms (no HTTP, no API-key check)`);
+      console.log("Cached token through the route: no production build in .next/ (run `npm run build` first), so only the in-process figure above.");
     }
+    console.log(`Machine load while measuring (1-min load average / cores): ${os.loadavg()[0]?.toFixed(1)} / ${os.cpus().length}`);
   } finally {
     await noyo.close();
     await stack.stop();

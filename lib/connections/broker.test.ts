@@ -22,8 +22,8 @@ describe("TokenBroker across processes", () => {
   const clientId = `noyo-${crypto.randomUUID()}`;
   const clientSecret = testSecret("noyo-broker");
   beforeAll(async () => {
-    // Tokens live 4 s so the test can also cross an expiry.
-    sim = await startNoyoSimulator({ clients: [{ clientId, clientSecret }], tokenLifetimeSeconds: 4 });
+    // Tokens live 6 s so the test can also cross an expiry (and a slow machine still finishes a round well within it).
+    sim = await startNoyoSimulator({ clients: [{ clientId, clientSecret }], tokenLifetimeSeconds: 6 });
   });
   afterAll(() => sim.close());
 

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { createInterface } from "node:readline";
 import { TokenBroker } from "@/lib/connections/broker";
+import { db } from "@/lib/db/client";
 
 const [connectionId, concurrencyRaw] = process.argv.slice(2);
 const concurrency = Number(concurrencyRaw ?? "100");
@@ -29,6 +30,8 @@ async function round() {
 }
 
 const lines = createInterface({ input: process.stdin });
+// Connect before saying ready, so a round measures the broker, not the process's first connection.
+await db().$queryRaw`SELECT 1`;
 console.log("ready");
 for await (const line of lines) {
   if (line.trim() === "go") console.log(JSON.stringify(await round()));
