@@ -30,14 +30,15 @@ export async function proxy(request: NextRequest): Promise<Response> {
 
   let response: Response;
   if (pathname === "/admin" || pathname.startsWith("/admin/")) {
-    const handler = rollSession((req) => {
-      if (!req.auth && pathname !== "/admin/sign-in" && request.method === "GET") {
+    // With a lazily built configuration next-auth hands the wrapped handler back in a promise.
+    const handler = await Promise.resolve(rollSession((req) => {
+      if (!req.auth && !pathname.startsWith("/admin/sign-in") && request.method === "GET") {
         const signIn = new URL("/admin/sign-in", request.url);
         signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
         return NextResponse.redirect(signIn);
       }
       return next();
-    });
+    }));
     // The wrapper passes its second argument through to the callback above, which does not use it.
     response = (await handler(request, { params: Promise.resolve({}) })) ?? next();
   } else {

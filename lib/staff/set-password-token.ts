@@ -31,6 +31,7 @@ export async function verifySetPasswordToken(token: string): Promise<{ staffId: 
   }
 }
 
+/** The token rides in the fragment: browsers never send it to a server, a log or a Referer header. */
 export function setPasswordUrl(token: string): string {
-  return `${config().appUrl}/admin/sign-in/set-password?token=${encodeURIComponent(token)}`;
+  return `${config().appUrl}/admin/sign-in/set-password#token=${encodeURIComponent(token)}`;
 }
