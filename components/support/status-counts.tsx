@@ -42,7 +42,7 @@ export function StatusCounts({ counts, params }: { counts: StatusCount[]; params
       {(anyUncounted || anyEstimate || anyBound) && (
         <p className="mt-2 text-xs text-slate-700">
           {anyEstimate && "≈: estimated from table statistics. "}
-          {anyBound && "10,000+: counting stops there to keep the page fast. "}
+          {anyBound && "+: counting stops there to keep the page fast. "}
           {anyUncounted && "—: this search matches too many sellers to count; narrow it to see counts."}
         </p>
       )}

@@ -4,6 +4,7 @@
 import {
   AUTHORIZATION_STATUSES,
   COUNT_CAP,
+  EXACT_UNFILTERED_UP_TO,
   MAX_LIMIT,
   MAX_SELLER_MATCHES,
   STATUS_ESTIMATES_SQL,
@@ -141,17 +142,20 @@ export async function countAuthorizationsByStatusWith(run: Exec, filters: Omit<L
     return AUTHORIZATION_STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0, exact, estimated: false }));
   }
 
-  const rows = await run<{ status: AuthorizationStatus; n: number }>(statusCountsQuery(filters, search, COUNT_CAP));
+  // Unfiltered, large statuses are shown as estimates anyway: exact counting stops early there.
+  const unfiltered = !hasFilters(filters, search);
+  const cap = unfiltered ? EXACT_UNFILTERED_UP_TO : COUNT_CAP;
+  const rows = await run<{ status: AuthorizationStatus; n: number }>(statusCountsQuery(filters, search, cap));
   const bounded = new Map(rows.map((r) => [r.status, Number(r.n)]));
-  const capped = [...bounded.values()].some((n) => n >= COUNT_CAP);
+  const capped = [...bounded.values()].some((n) => n >= cap);
   let estimates = new Map<string, number>();
-  if (capped && !hasFilters(filters, search)) {
+  if (capped && unfiltered) {
     const est = await run<{ status: string; n: string }>({ text: STATUS_ESTIMATES_SQL, values: [] });
     estimates = new Map(est.map((r) => [r.status, Number(r.n)]));
   }
   return AUTHORIZATION_STATUSES.map((status) => {
     const n = bounded.get(status) ?? 0;
-    if (n < COUNT_CAP) return { status, count: n, exact: true, estimated: false };
+    if (n < cap) return { status, count: n, exact: true, estimated: false };
     const estimate = estimates.get(status);
     return estimate !== undefined && estimate > n
       ? { status, count: estimate, exact: false, estimated: true }

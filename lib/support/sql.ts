@@ -13,8 +13,8 @@
 //   a broad search (more sellers, or 1–2 characters) walks the time index and checks each row's
 //   seller, which finds a page quickly precisely because matches are dense.
 // - Counts per status never count the whole table: each status is counted up to COUNT_CAP rows
-//   (an index-only range scan that stops at the cap); past the cap the unfiltered view shows the
-//   planner's estimate (reltuples × the status's frequency in pg_stats) and filtered views "10,000+".
+//   (an index-only range scan that stops at the cap); unfiltered, a status past 2,000 rows shows the
+//   planner's estimate (reltuples × the status's frequency in pg_stats); filtered views "10,000+".
 //   Narrow sets (a seller, a reference, the few sellers a search matched) are counted in one grouped
 //   pass; a broad name search (over MAX_SELLER_MATCHES sellers) shows no counts rather than scan.
 //   A trigger-maintained counter table was rejected: it adds a hot row written in every Noon
@@ -55,6 +55,8 @@ export interface ListOptions extends ListFilters {
 
 export const MAX_LIMIT = 200;
 export const COUNT_CAP = 10_000;
+/** Unfiltered, a status above this many rows is shown as the planner's estimate (exact below). */
+export const EXACT_UNFILTERED_UP_TO = 2_000;
 export const MAX_SEARCH_LENGTH = 200;
 
 export interface SqlQuery {
