@@ -46,6 +46,11 @@ export async function proxy(request: NextRequest): Promise<Response> {
   }
   response.headers.set("Content-Security-Policy", csp);
   for (const [name, value] of Object.entries(securityHeaders(settings.isProduction))) response.headers.set(name, value);
+  // Seller pages and the OAuth routes carry one-time links and codes: never sent on as a Referer, never cached.
+  if (pathname.startsWith("/onboard/") || pathname.startsWith("/api/noon/")) {
+    response.headers.set("Referrer-Policy", "no-referrer");
+    response.headers.set("Cache-Control", "no-store");
+  }
   return response;
 }
 
