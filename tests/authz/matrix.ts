@@ -14,7 +14,7 @@ export type StaffCaller = (typeof STAFF_CALLERS)[number];
 export type Caller = StaffCaller | (typeof KEY_CALLERS)[number];
 
 /** Placeholders in paths and form fields, filled by the spec with rows it seeds. */
-export type Placeholder = "{sellerId}" | "{connectionId}" | "{requestId}" | "{staffId}" | "{linkId}" | "{apiKeyId}" | "{random}";
+export type Placeholder = "{run}" | "{sellerId}" | "{connectionId}" | "{requestId}" | "{staffId}" | "{linkId}" | "{apiKeyId}" | "{random}";
 
 export interface PageEntry {
   file: string;
@@ -68,7 +68,7 @@ const IDLE = { status: "idle" };
 export const ACTIONS: ActionEntry[] = [
   { file: "app/admin/sign-in/actions.ts", name: "signInAction", args: "state+form", initialState: { error: null, email: "" }, fields: { email: "not-an-email", password: "not-the-password", callbackUrl: "/admin" }, expect: open },
   { file: "app/admin/sign-in/set-password/actions.ts", name: "setPasswordAction", args: "state+form", initialState: { error: null }, fields: { token: "invalid", password: "a-long-enough-password", confirm: "a-long-enough-password" }, expect: open },
-  { file: "app/admin/sellers/actions.ts", name: "createSellerAction", args: "state+form", initialState: IDLE, fields: { name: "Matrix Seller {random}" }, expect: act(manage) },
+  { file: "app/admin/sellers/actions.ts", name: "createSellerAction", args: "state+form", initialState: IDLE, fields: { name: "Matrix Seller {run} {random}" }, expect: act(manage) },
   { file: "app/admin/sellers/actions.ts", name: "issueLinkAction", args: "form", fields: { sellerId: "{sellerId}" }, expect: act(manage) },
   { file: "app/admin/sellers/actions.ts", name: "revokeLinkAction", args: "form", fields: { linkId: "{linkId}" }, expect: act(manage) },
   { file: "app/admin/staff/actions.ts", name: "inviteStaffAction", args: "state+form", initialState: IDLE, fields: { email: "matrix-{random}@e2e.test", role: "SUPPORT", name: "" }, expect: act(adminOnly) },
