@@ -13,7 +13,7 @@ const ITEMS: readonly { href: string; label: string; permission: Permission }[] 
 /** The dashboard's navigation: only the sections the role may open. */
 export function AdminNav({ role }: { role: Role }) {
   return (
-    <nav aria-label="Dashboard" className="overflow-x-auto">
+    <nav aria-label="Dashboard" className="relative overflow-x-auto">
       <ul className="flex gap-1 text-sm">
         {ITEMS.filter((i) => allows(role, i.permission)).map((item) => (
           <li key={item.href}>

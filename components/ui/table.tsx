@@ -1,7 +1,8 @@
-/** A responsive table: scrolls sideways on a phone instead of squeezing columns. */
+/** A responsive table: scrolls sideways on a phone instead of squeezing columns ("relative" keeps visually
+ * hidden, absolutely positioned labels inside the scroller instead of widening the page). */
 export function Table({ caption, head, children }: { caption: string; head: readonly string[]; children: React.ReactNode }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="min-w-full divide-y divide-slate-200 text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-100">
