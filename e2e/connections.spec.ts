@@ -1,6 +1,7 @@
 // Connections end to end: operations create a Noyo connection against the simulator, test it, rotate
 // its secret and disable it; support sees health only and can change nothing; no page shows the secret.
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "@playwright/test";
 import { createStaff, dbQuery as query, signIn as signInContext, type StaffCredentials } from "./support/auth";
 import { expect, keepPage, test } from "./support/fixtures";
@@ -17,6 +18,21 @@ async function signIn(browser: Browser, who: StaffCredentials): Promise<Page> {
   return page;
 }
 
+async function expectAccessible(page: Page) {
+  const axe = await new AxeBuilder({ page }).include("main").withTags(["wcag2a", "wcag2aa"]).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+/** An internal service's API key with the connection-tokens scope (stored hashed, like the app does). */
+async function connectionTokensKey(): Promise<string> {
+  const key = `sok_${randomBytes(32).toString("base64url")}`;
+  await query(
+    "INSERT INTO api_keys (id, name, prefix, key_hash, scopes, created_by) VALUES (gen_random_uuid(), $1, $2, $3, $4, 'e2e')",
+    [`e2e ${randomUUID().slice(0, 6)}`, key.slice(0, 14), createHash("sha256").update(key, "utf8").digest("hex"), ["connection-tokens"]],
+  );
+  return key;
+}
+
 async function simClient(clientId: string, clientSecret: string) {
   const res = await fetch(`${noyoSim}/__sim/clients`, {
     method: "POST",
@@ -30,6 +46,8 @@ test.describe.configure({ mode: "serial" });
 
 test("operations create, test, rotate and disable a Noyo connection; support reads health only", async ({ browser }) => {
   test.skip(!noyoSim || !databaseUrl, "needs E2E_NOYO_SIM_URL and DATABASE_URL (npm run e2e)");
+  // One long story (two staff members, a dozen server round trips, three accessibility scans).
+  test.setTimeout(180_000);
   const operations = await createStaff("OPERATIONS");
   const support = await createStaff("SUPPORT");
   const clientId = `e2e-noyo-${randomUUID().slice(0, 8)}`;
@@ -48,6 +66,7 @@ test("operations create, test, rotate and disable a Noyo connection; support rea
 
   // Create
   await ops.goto("/admin/connections/new");
+  await expectAccessible(ops);
   await ops.getByLabel("Provider").selectOption("NOYO");
   await ops.getByLabel("Environment").selectOption("SANDBOX");
   await ops.getByLabel("Name").fill(name);
@@ -74,6 +93,19 @@ test("operations create, test, rotate and disable a Noyo connection; support rea
   await expect(ops.getByRole("status").filter({ hasText: /Connection works \(\d+ ms\)/ })).toBeVisible();
   await expect(ops.getByRole("list", { name: "Test steps" })).toContainText("GET /api/v1/groups: OK (HTTP 200)");
   await keep(ops, "tested");
+
+  await expectAccessible(ops);
+
+  // Internal services get the token through the API, never cached by anyone on the way.
+  const apiKey = await connectionTokensKey();
+  const tokenUrl = `/api/v1/connections/${connectionId}/token`;
+  const issued = await ops.request.get(tokenUrl, { headers: { authorization: `Bearer ${apiKey}` } });
+  expect(issued.status()).toBe(200);
+  expect(issued.headers()["cache-control"]).toBe("no-store");
+  const body = (await issued.json()) as { accessToken: string; tokenType: string; expiresAt: string };
+  expect(body.tokenType).toBe("Bearer");
+  expect(Date.parse(body.expiresAt)).toBeGreaterThan(Date.now());
+  expect((await ops.request.get(tokenUrl)).status()).toBe(401);
 
   // Rotate: the provider issues a new secret (the old one stops working there).
   await simClient(clientId, secondSecret);
@@ -110,6 +142,12 @@ test("operations create, test, rotate and disable a Noyo connection; support rea
   await keep(ops, "disabled");
   const [disabled] = await query<{ disabled_at: Date | null }>("SELECT disabled_at FROM connections WHERE id = $1", [connectionId]);
   expect(disabled?.disabled_at).not.toBeNull();
+  expect((await ops.request.get(tokenUrl, { headers: { authorization: `Bearer ${apiKey}` } })).status()).toBe(409);
+  const [usage] = await query<{ calls: number }>(
+    "SELECT sum(count)::int AS calls FROM api_key_usage u JOIN api_keys k ON k.id = u.api_key_id WHERE k.prefix = $1",
+    [apiKey.slice(0, 14)],
+  );
+  expect(usage?.calls).toBe(2);
 
   // Support: health and history, nothing to change.
   const sup = await signIn(browser, support);
@@ -124,6 +162,7 @@ test("operations create, test, rotate and disable a Noyo connection; support rea
     await expect(sup.getByRole("button", { name: button })).toHaveCount(0);
   }
   await keep(sup, "support-detail");
+  await expectAccessible(sup);
   const forbidden = await sup.goto("/admin/connections/new");
   expect(forbidden?.status()).toBe(403);
 
