@@ -8,6 +8,7 @@ import type { Role } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { authenticateStaff } from "@/lib/auth/sign-in";
 import { baseAuthConfig, sessionClaimsSchema, withinAbsoluteLimit } from "@/lib/auth/session-policy";
+import { admitSsoIdentity, SSO_PROVIDER_ID, ssoProvider } from "@/lib/auth/sso";
 
 declare module "next-auth" {
   interface Session {
@@ -29,6 +30,7 @@ async function activeStaff(id: string, sessionVersion: number) {
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   const base = baseAuthConfig();
+  const sso = ssoProvider();
   return {
     ...base,
     providers: [
@@ -45,6 +47,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           return { id: result.data.id, email: result.data.email, name: result.data.name };
         },
       }),
+      ...(sso ? [sso] : []),
     ],
     // next-auth's own console logging replaced: expected sign-in failures are already audited, and
     // nothing it reports reaches the log with more than its name and message.
@@ -59,11 +62,19 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       debug() {},
     },
     callbacks: {
+      // Single sign-on identities become (or must already be) active staff members; see lib/auth/sso.ts.
+      async signIn({ account, profile }) {
+        if (account?.provider !== SSO_PROVIDER_ID) return true;
+        return (await admitSsoIdentity(profile)) !== null;
+      },
       // Runs on every session read: the staff row is checked each time, so disabling someone or changing
       // their role (both bump session_version) ends their sessions at the next request.
-      async jwt({ token, user }) {
-        if (user?.id) {
-          const staff = await db().staffUser.findUnique({ where: { id: user.id } });
+      async jwt({ token, user, account }) {
+        if (user) {
+          const staff =
+            account?.provider === SSO_PROVIDER_ID
+              ? user.email ? await db().staffUser.findUnique({ where: { email: user.email.toLowerCase() } }) : null
+              : user.id ? await db().staffUser.findUnique({ where: { id: user.id } }) : null;
           if (!staff || staff.disabledAt) return null;
           return {
             sub: staff.id,

@@ -67,6 +67,7 @@ const IDLE = { status: "idle" };
 
 export const ACTIONS: ActionEntry[] = [
   { file: "app/admin/sign-in/actions.ts", name: "signInAction", args: "state+form", initialState: { error: null, email: "" }, fields: { email: "not-an-email", password: "not-the-password", callbackUrl: "/admin" }, expect: open },
+  { file: "app/admin/sign-in/actions.ts", name: "signInWithSsoAction", args: "form", fields: { callbackUrl: "/admin" }, expect: open },
   { file: "app/admin/sign-in/set-password/actions.ts", name: "setPasswordAction", args: "state+form", initialState: { error: null }, fields: { token: "invalid", password: "a-long-enough-password", confirm: "a-long-enough-password" }, expect: open },
   { file: "app/admin/sellers/actions.ts", name: "createSellerAction", args: "state+form", initialState: IDLE, fields: { name: "Matrix Seller {run} {random}" }, expect: act(manage) },
   { file: "app/admin/sellers/actions.ts", name: "issueLinkAction", args: "form", fields: { sellerId: "{sellerId}" }, expect: act(manage) },

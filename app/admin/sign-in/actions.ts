@@ -2,6 +2,7 @@
 import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn, signOut } from "@/lib/auth/next-auth";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { SSO_PROVIDER_ID, ssoEnabled } from "@/lib/auth/sso";
 
 export type SignInState = { error: string | null; email: string };
 
@@ -22,6 +23,12 @@ export async function signInAction(_previous: SignInState, formData: FormData): 
     throw error; // Next's redirect after a successful sign-in
   }
   return { email, error: null };
+}
+
+/** Starts single sign-on (when OIDC_ISSUER is configured): next-auth redirects to the provider. */
+export async function signInWithSsoAction(formData: FormData): Promise<void> {
+  if (!ssoEnabled()) return;
+  await signIn(SSO_PROVIDER_ID, { redirectTo: safeCallbackUrl(formData.get("callbackUrl")) });
 }
 
 /** Ends the session (the sign-out is audited by next-auth's signOut event). */

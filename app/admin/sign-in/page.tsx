@@ -4,6 +4,9 @@ import { currentStaff } from "@/lib/auth/guard";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { SignInForm } from "@/components/admin/sign-in-form";
 import { Alert } from "@/components/ui/alert";
+import { SubmitButton } from "@/components/ui/button";
+import { ssoEnabled } from "@/lib/auth/sso";
+import { signInWithSsoAction } from "@/app/admin/sign-in/actions";
 
 export const metadata: Metadata = { title: "Staff sign-in" };
 
@@ -29,6 +32,14 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </div>
       )}
       <SignInForm callbackUrl={callbackUrl} initialError={initialError} />
+      {ssoEnabled() && (
+        <form action={signInWithSsoAction} className="mt-6 border-t border-slate-200 pt-6">
+          <input type="hidden" name="callbackUrl" value={callbackUrl} />
+          <SubmitButton variant="secondary" pendingLabel="Redirecting…" className="w-full">
+            Sign in with single sign-on
+          </SubmitButton>
+        </form>
+      )}
     </main>
   );
 }
