@@ -2,7 +2,7 @@
 // Connect Noon account, Approve (or Decline) on the Noon simulator's consent page, the result page; then
 // the database and the Secrets Manager simulator are checked for what the connection must have left.
 import { spawn } from "node:child_process";
-import { createPrivateKey, randomUUID } from "node:crypto";
+import { createHash, createPrivateKey, randomUUID } from "node:crypto";
 import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import AxeBuilder from "@axe-core/playwright";
 import pg from "pg";
@@ -102,6 +102,10 @@ test("a seller connects their Noon account and the key lands in the secret store
   const pem = secret.SecretString ?? "";
   expect(pem.startsWith("-----BEGIN RSA PRIVATE KEY-----\n")).toBe(true);
   expect(createPrivateKey(pem).asymmetricKeyType).toBe("rsa");
+  // …and it is exactly the key the Noon simulator issued for this key id (compared by SHA-256).
+  const issued = (await (await fetch(`${noonSim}/__sim/issued-keys`)).json()) as { keys: { keyId: string; sha256: string }[] };
+  const issuedKey = issued.keys.find((k) => k.keyId === credential?.key_id);
+  expect(issuedKey?.sha256).toBe(createHash("sha256").update(pem).digest("hex"));
   const described = await sm.send(new DescribeSecretCommand({ SecretId: credential?.secret_name ?? "" }));
   expect(Object.keys(described.VersionIdsToStages ?? {})).toHaveLength(1);
 

@@ -2,6 +2,7 @@
 // (noon-api-gateway.noon.partners) on one loopback server. Strict on purpose: it refuses what the
 // real service documents or is reported to refuse, counts every call and can inject faults.
 import {
+  createHash,
   generateKeyPair,
   generateKeyPairSync,
   randomBytes,
@@ -721,6 +722,16 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
 
   const handler: SimHandler = async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (req.method === "GET" && url.pathname === "/__sim/issued-keys") {
+      // Fingerprints only: a test compares what the app stored without the key crossing the control API.
+      const keys = [...state.issuedKeys.values()].map((k) => ({
+        keyId: k.keyId,
+        projectCode: k.projectCode,
+        sha256: createHash("sha256").update(k.privateKeyPem).digest("hex"),
+      }));
+      sendJson(res, 200, { keys });
+      return;
+    }
     const controlled = await handleSimControl(req, res, url.pathname, {
       counters: () => counters.snapshot(),
       faults: () => faults.snapshot(),
