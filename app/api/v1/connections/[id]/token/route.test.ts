@@ -1,6 +1,6 @@
 // GET /api/v1/connections/{id}/token: api key and scope, the token through the broker, no-store, usage counted.
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashApiKey } from "@/lib/auth/guard";
 import { db } from "@/lib/db/client";
 import { createTestConnection, testSecret } from "@/lib/connections/testing/fixtures";
@@ -8,8 +8,6 @@ import { startNoyoSimulator, type StartedNoyoSimulator } from "@/simulators/noyo
 import { keepOutput, rememberSecret } from "@/tests/support/secret-scan";
 import { GET } from "./route";
 
-// The route uses API keys only; next-auth (staff sessions) cannot load outside Next's runtime.
-vi.mock("@/lib/auth/next-auth", () => ({ auth: async () => null }));
 
 async function apiKey(scopes: string[]): Promise<string> {
   const key = `sok_${randomBytes(32).toString("base64url")}`;
