@@ -8,7 +8,6 @@ import { startNoyoSimulator, type StartedNoyoSimulator } from "@/simulators/noyo
 import { keepOutput, rememberSecret } from "@/tests/support/secret-scan";
 import { GET } from "./route";
 
-
 async function apiKey(scopes: string[]): Promise<string> {
   const key = `sok_${randomBytes(32).toString("base64url")}`;
   rememberSecret(key);
