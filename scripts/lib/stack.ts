@@ -115,6 +115,10 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     });
     stops.push(() => providers.close());
     stack.providers = providers;
+    say(
+      `Provider simulators (token URLs): Noyo ${providers.noyo.tokenUrl} · Inyo ${providers.inyo.tokenUrl} · ` +
+        `Nuvy ${providers.nuvy.tokenUrl} · OAuth2 ${providers.oauth2.tokenUrl}`,
+    );
     env.ALLOW_INSECURE_PROVIDER_URLS = "1";
     return stack;
   } catch (error) {
