@@ -3,28 +3,27 @@
 // including the per-client rate limits (token endpoint 60/min, FX rates 200/min, rolling window).
 // Only the 401 body is documented; the other error bodies reuse its shape with `SE_<status>` codes.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isRecord, readBody, sendJson, type SimHandler } from "../http";
+import { isRecord, readBody, sendJson } from "../http";
 import {
   BODY_LIMIT_BYTES,
   CcCounterSet,
   CcFaults,
   ClientRegistry,
   TokenSigner,
+  assembleCcSimulator,
   clientFromJson,
-  handleCcControl,
   header,
-  listen,
+  listenCc,
   mediaType,
   parseBearer,
   positiveSeconds,
   sendMalformedJson,
   systemClock,
-  type CcCounters,
-  type CcFaultPatch,
-  type CcFaultSnapshot,
+  type CcSimulator,
   type Clock,
   type ListenOptions,
   type SimClient,
+  type StartedCcSimulator,
 } from "../oauth2/kit";
 import { RollingWindowLimiter } from "./rate-limit";
 
@@ -52,27 +51,11 @@ export type InyoSimulatorOptions = {
   clock?: Clock;
 };
 
-export type InyoSimulator = {
-  handler: SimHandler;
-  defaultClient: SimClient;
-  tokenPath: string;
-  counters(): CcCounters<InyoEndpoint>;
-  faults(): CcFaultSnapshot<InyoEndpoint>;
-  setFaults(patch: CcFaultPatch, endpoint?: InyoEndpoint): void;
-  /** Clears counters, faults and rate-limit windows (clients and issued tokens stay valid). */
-  reset(): void;
-  addClient(clientId: string, clientSecret: string): void;
-  removeClient(clientId: string): boolean;
-};
+/** `reset()` also clears the rate-limit windows. */
+export type InyoSimulator = CcSimulator<InyoEndpoint>;
 
-export type StartedInyoSimulator = InyoSimulator & {
-  url: string;
-  port: number;
-  /** `${url}/oauth/token` (stands for https://{sandbox-gw|gw}.simpleps.com/oauth/token). */
-  tokenUrl: string;
-  apiBaseUrl: string;
-  close(): Promise<void>;
-};
+/** `tokenUrl` is `${url}/oauth/token` (stands for https://{sandbox-gw|gw}.simpleps.com/oauth/token). */
+export type StartedInyoSimulator = StartedCcSimulator<InyoSimulator>;
 
 export const INYO_UNAUTHORIZED = { status: 401, message: "Unauthorized request", responseCode: "SE_001" } as const;
 
@@ -211,54 +194,25 @@ export function createInyoSimulator(opts: InyoSimulatorOptions = {}): InyoSimula
     else sendJson(res, 200, answer);
   }
 
-  function reset(): void {
-    counters.reset();
-    faults.reset();
-    tokenLimiter.reset();
-    fxLimiter.reset();
-  }
-
-  const handler: SimHandler = async (req, res) => {
-    const { pathname } = new URL(req.url ?? "/", "http://simulator");
-    const control = await handleCcControl(req, res, pathname, {
-      counters,
-      faults,
-      reset,
-      clients: {
-        addFromJson(body) {
-          const client = clientFromJson(body);
-          if (typeof client === "string") return client;
-          clients.add(client);
-          return null;
-        },
-        remove: (id) => clients.remove(id),
-        ids: () => clients.ids(),
-      },
-    });
-    if (control) return;
-    if (pathname === INYO_TOKEN_PATH) return token(req, res);
-    if (pathname === INYO_FX_RATES_PATH) return fxRates(req, res);
-    book.received("other");
-    book.rejected("other", "not_found");
-    sendJson(res, 404, inyoError(404));
-  };
-
-  return {
-    handler,
+  return assembleCcSimulator({
+    clients,
+    counters,
+    faults,
     defaultClient: opts.clients?.[0] ?? INYO_DEFAULT_CLIENT,
     tokenPath: INYO_TOKEN_PATH,
-    counters: () => counters.snapshot(),
-    faults: () => faults.snapshot(),
-    setFaults: (patch, endpoint) => faults.set(patch, endpoint),
-    reset,
-    addClient: (clientId, clientSecret) => clients.add({ clientId, clientSecret }),
-    removeClient: (clientId) => clients.remove(clientId),
-  };
+    routes: { [INYO_TOKEN_PATH]: token, [INYO_FX_RATES_PATH]: fxRates },
+    notFoundBody: inyoError(404),
+    clientFromControl: clientFromJson,
+    // Rate-limit windows are cleared with the counters and faults.
+    extraReset: () => {
+      tokenLimiter.reset();
+      fxLimiter.reset();
+    },
+  });
 }
 
 export async function startInyoSimulator(
   opts: InyoSimulatorOptions & ListenOptions = {},
 ): Promise<StartedInyoSimulator> {
-  const started = await listen(createInyoSimulator(opts), opts);
-  return Object.assign(started, { tokenUrl: `${started.url}${INYO_TOKEN_PATH}`, apiBaseUrl: started.url });
+  return listenCc(createInyoSimulator(opts), opts);
 }

@@ -3,29 +3,28 @@
 // /work/shared/providers/noyo-authentication.txt. Errors are gRPC-gateway bodies
 // (`{code, message, details}`); the auth ones are the documented code-16 bodies verbatim.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readBody, sendJson, type SimHandler } from "../http";
+import { readBody, sendJson } from "../http";
 import {
   BODY_LIMIT_BYTES,
   CcCounterSet,
   CcFaults,
   ClientRegistry,
   TokenSigner,
+  assembleCcSimulator,
   clientFromJson,
-  handleCcControl,
   header,
-  listen,
+  listenCc,
   mediaType,
   parseBasicAuth,
   parseBearer,
   positiveSeconds,
   sendMalformedJson,
   systemClock,
-  type CcCounters,
-  type CcFaultPatch,
-  type CcFaultSnapshot,
+  type CcSimulator,
   type Clock,
   type ListenOptions,
   type SimClient,
+  type StartedCcSimulator,
 } from "../oauth2/kit";
 
 export const NOYO_TOKEN_PATH = "/auth/public/token";
@@ -57,30 +56,13 @@ export type NoyoSimulatorOptions = {
   clock?: Clock;
 };
 
-export type NoyoSimulator = {
-  handler: SimHandler;
-  defaultClient: SimClient;
-  tokenPath: string;
-  counters(): CcCounters<NoyoEndpoint>;
-  faults(): CcFaultSnapshot<NoyoEndpoint>;
-  /** Merges fault switches globally, or for one endpoint. */
-  setFaults(patch: CcFaultPatch, endpoint?: NoyoEndpoint): void;
-  /** Clears counters and faults (clients and issued tokens stay valid). */
-  reset(): void;
-  addClient(clientId: string, clientSecret: string): void;
-  /** Removes a client; its tokens stop working too. */
-  removeClient(clientId: string): boolean;
-};
+export type NoyoSimulator = CcSimulator<NoyoEndpoint>;
 
-export type StartedNoyoSimulator = NoyoSimulator & {
-  url: string;
-  port: number;
-  /** `${url}/auth/public/token` (stands for https://accounts.noyo.com/auth/public/token). */
-  tokenUrl: string;
-  /** Base of the API (stands for https://fulfillment(-sandbox).noyo.com). */
-  apiBaseUrl: string;
-  close(): Promise<void>;
-};
+/**
+ * `tokenUrl` is `${url}/auth/public/token` (stands for https://accounts.noyo.com/auth/public/token);
+ * `apiBaseUrl` stands for https://fulfillment(-sandbox).noyo.com.
+ */
+export type StartedNoyoSimulator = StartedCcSimulator<NoyoSimulator>;
 
 const DEBUG_INFO_AUTH = { "@type": "type.googleapis.com/google.rpc.DebugInfo", stackEntries: [], detail: "auth" };
 
@@ -255,52 +237,20 @@ export function createNoyoSimulator(opts: NoyoSimulatorOptions = {}): NoyoSimula
     else sendJson(res, 200, SANDBOX_GROUPS);
   }
 
-  function reset(): void {
-    counters.reset();
-    faults.reset();
-  }
-
-  const handler: SimHandler = async (req, res) => {
-    const { pathname } = new URL(req.url ?? "/", "http://simulator");
-    const control = await handleCcControl(req, res, pathname, {
-      counters,
-      faults,
-      reset,
-      clients: {
-        addFromJson(body) {
-          const client = clientFromJson(body);
-          if (typeof client === "string") return client;
-          clients.add(client);
-          return null;
-        },
-        remove: (id) => clients.remove(id),
-        ids: () => clients.ids(),
-      },
-    });
-    if (control) return;
-    if (pathname === NOYO_TOKEN_PATH) return token(req, res);
-    if (pathname === NOYO_GROUPS_PATH) return groups(req, res);
-    book.received("other");
-    book.rejected("other", "not_found");
-    sendJson(res, 404, statusError(404, "Not Found"));
-  };
-
-  return {
-    handler,
+  return assembleCcSimulator({
+    clients,
+    counters,
+    faults,
     defaultClient: opts.clients?.[0] ?? NOYO_DEFAULT_CLIENT,
     tokenPath: NOYO_TOKEN_PATH,
-    counters: () => counters.snapshot(),
-    faults: () => faults.snapshot(),
-    setFaults: (patch, endpoint) => faults.set(patch, endpoint),
-    reset,
-    addClient: (clientId, clientSecret) => clients.add({ clientId, clientSecret }),
-    removeClient: (clientId) => clients.remove(clientId),
-  };
+    routes: { [NOYO_TOKEN_PATH]: token, [NOYO_GROUPS_PATH]: groups },
+    notFoundBody: statusError(404, "Not Found"),
+    clientFromControl: clientFromJson,
+  });
 }
 
 export async function startNoyoSimulator(
   opts: NoyoSimulatorOptions & ListenOptions = {},
 ): Promise<StartedNoyoSimulator> {
-  const started = await listen(createNoyoSimulator(opts), opts);
-  return Object.assign(started, { tokenUrl: `${started.url}${NOYO_TOKEN_PATH}`, apiBaseUrl: started.url });
+  return listenCc(createNoyoSimulator(opts), opts);
 }

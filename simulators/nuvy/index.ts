@@ -3,17 +3,17 @@
 // QA (qa.api.nuvy.ai) and production (prd.api.nuvy.ai) are the same server here. The page gives
 // statuses only (400 bad/missing grant_type, 401 bad credentials); bodies follow RFC 6749 §5.2.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readBody, sendJson, type SimHandler } from "../http";
+import { readBody, sendJson } from "../http";
 import {
   BODY_LIMIT_BYTES,
   CcCounterSet,
   CcFaults,
   ClientRegistry,
   TokenSigner,
+  assembleCcSimulator,
   clientFromJson,
-  handleCcControl,
   header,
-  listen,
+  listenCc,
   mediaType,
   parseBasicAuth,
   parseBearer,
@@ -21,12 +21,11 @@ import {
   positiveSeconds,
   sendMalformedJson,
   systemClock,
-  type CcCounters,
-  type CcFaultPatch,
-  type CcFaultSnapshot,
+  type CcSimulator,
   type Clock,
   type ListenOptions,
   type SimClient,
+  type StartedCcSimulator,
 } from "../oauth2/kit";
 
 export const NUVY_TOKEN_PATH = "/oauth2/token";
@@ -49,27 +48,10 @@ export type NuvySimulatorOptions = {
   clock?: Clock;
 };
 
-export type NuvySimulator = {
-  handler: SimHandler;
-  defaultClient: SimClient;
-  tokenPath: string;
-  counters(): CcCounters<NuvyEndpoint>;
-  faults(): CcFaultSnapshot<NuvyEndpoint>;
-  setFaults(patch: CcFaultPatch, endpoint?: NuvyEndpoint): void;
-  /** Clears counters and faults (clients and issued tokens stay valid). */
-  reset(): void;
-  addClient(clientId: string, clientSecret: string): void;
-  removeClient(clientId: string): boolean;
-};
+export type NuvySimulator = CcSimulator<NuvyEndpoint>;
 
-export type StartedNuvySimulator = NuvySimulator & {
-  url: string;
-  port: number;
-  /** `${url}/oauth2/token`: stands for both the QA and the production token endpoint. */
-  tokenUrl: string;
-  apiBaseUrl: string;
-  close(): Promise<void>;
-};
+/** `tokenUrl` is `${url}/oauth2/token`: it stands for both the QA and the production token endpoint. */
+export type StartedNuvySimulator = StartedCcSimulator<NuvySimulator>;
 
 function oauthError(error: string, description?: string): unknown {
   return description === undefined ? { error } : { error, error_description: description };
@@ -198,52 +180,20 @@ export function createNuvySimulator(opts: NuvySimulatorOptions = {}): NuvySimula
     else sendJson(res, 200, answer);
   }
 
-  function reset(): void {
-    counters.reset();
-    faults.reset();
-  }
-
-  const handler: SimHandler = async (req, res) => {
-    const { pathname } = new URL(req.url ?? "/", "http://simulator");
-    const control = await handleCcControl(req, res, pathname, {
-      counters,
-      faults,
-      reset,
-      clients: {
-        addFromJson(body) {
-          const client = clientFromJson(body);
-          if (typeof client === "string") return client;
-          clients.add(client);
-          return null;
-        },
-        remove: (id) => clients.remove(id),
-        ids: () => clients.ids(),
-      },
-    });
-    if (control) return;
-    if (pathname === NUVY_TOKEN_PATH) return token(req, res);
-    if (pathname === NUVY_PING_PATH) return ping(req, res);
-    book.received("other");
-    book.rejected("other", "not_found");
-    sendJson(res, 404, apiMessage(404));
-  };
-
-  return {
-    handler,
+  return assembleCcSimulator({
+    clients,
+    counters,
+    faults,
     defaultClient: opts.clients?.[0] ?? NUVY_DEFAULT_CLIENT,
     tokenPath: NUVY_TOKEN_PATH,
-    counters: () => counters.snapshot(),
-    faults: () => faults.snapshot(),
-    setFaults: (patch, endpoint) => faults.set(patch, endpoint),
-    reset,
-    addClient: (clientId, clientSecret) => clients.add({ clientId, clientSecret }),
-    removeClient: (clientId) => clients.remove(clientId),
-  };
+    routes: { [NUVY_TOKEN_PATH]: token, [NUVY_PING_PATH]: ping },
+    notFoundBody: apiMessage(404),
+    clientFromControl: clientFromJson,
+  });
 }
 
 export async function startNuvySimulator(
   opts: NuvySimulatorOptions & ListenOptions = {},
 ): Promise<StartedNuvySimulator> {
-  const started = await listen(createNuvySimulator(opts), opts);
-  return Object.assign(started, { tokenUrl: `${started.url}${NUVY_TOKEN_PATH}`, apiBaseUrl: started.url });
+  return listenCc(createNuvySimulator(opts), opts);
 }

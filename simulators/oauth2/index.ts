@@ -3,17 +3,17 @@
 // call, `GET /api/ping`. Strict on purpose: client_secret_basic and client_secret_post (allowed per
 // client), form body (or JSON in "json" mode), scopes, §5.2 error bodies, `Cache-Control: no-store`.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isRecord, readBody, readJson, sendJson, type SimHandler } from "../http";
+import { isRecord, readBody, readJson, sendJson } from "../http";
 import {
   BODY_LIMIT_BYTES,
   CcCounterSet,
   CcFaults,
   ClientRegistry,
   TokenSigner,
+  assembleCcSimulator,
   clientFromJson,
-  handleCcControl,
   header,
-  listen,
+  listenCc,
   mediaType,
   parseBasicAuth,
   parseBearer,
@@ -21,12 +21,11 @@ import {
   positiveSeconds,
   sendMalformedJson,
   systemClock,
-  type CcCounters,
-  type CcFaultPatch,
-  type CcFaultSnapshot,
+  type CcSimulator,
   type Clock,
   type ListenOptions,
   type SimClient,
+  type StartedCcSimulator,
 } from "./kit";
 
 export const OAUTH2_TOKEN_PATH = "/oauth/v2/token";
@@ -70,29 +69,15 @@ export type OAuth2SimulatorOptions = {
   clock?: Clock;
 };
 
-export type OAuth2Simulator = {
-  handler: SimHandler;
-  defaultClient: SimClient;
-  tokenPath: string;
-  counters(): CcCounters<OAuth2Endpoint>;
-  faults(): CcFaultSnapshot<OAuth2Endpoint>;
-  setFaults(patch: CcFaultPatch, endpoint?: OAuth2Endpoint): void;
-  /** Clears counters and faults (clients, body encoding and issued tokens stay). */
-  reset(): void;
+/** `reset()` keeps the body encoding too. */
+export type OAuth2Simulator = Omit<CcSimulator<OAuth2Endpoint>, "addClient"> & {
   addClient(clientId: string, clientSecret: string, options?: Omit<OAuth2Client, "clientId" | "clientSecret">): void;
-  removeClient(clientId: string): boolean;
   bodyEncoding(): OAuth2BodyEncoding;
   setBodyEncoding(mode: OAuth2BodyEncoding): void;
 };
 
-export type StartedOAuth2Simulator = OAuth2Simulator & {
-  url: string;
-  port: number;
-  /** `${url}/oauth/v2/token` */
-  tokenUrl: string;
-  apiBaseUrl: string;
-  close(): Promise<void>;
-};
+/** `tokenUrl` is `${url}/oauth/v2/token`. */
+export type StartedOAuth2Simulator = StartedCcSimulator<OAuth2Simulator>;
 
 const REALM = "oauth2-simulator";
 const BASIC_CHALLENGE = { "www-authenticate": `Basic realm="${REALM}"` };
@@ -354,11 +339,6 @@ export function createOAuth2Simulator(opts: OAuth2SimulatorOptions = {}): OAuth2
     return client;
   }
 
-  function reset(): void {
-    counters.reset();
-    faults.reset();
-  }
-
   // `POST /__sim/config` `{ "bodyEncoding": "form" | "json" }`; `GET` shows it.
   async function config(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === "GET") {
@@ -379,42 +359,19 @@ export function createOAuth2Simulator(opts: OAuth2SimulatorOptions = {}): OAuth2
     sendJson(res, 200, { bodyEncoding: encoding });
   }
 
-  const handler: SimHandler = async (req, res) => {
-    const { pathname } = new URL(req.url ?? "/", "http://simulator");
-    if (pathname === "/__sim/config") return config(req, res);
-    const control = await handleCcControl(req, res, pathname, {
-      counters,
-      faults,
-      reset,
-      clients: {
-        addFromJson(body) {
-          const client = clientFromControl(body);
-          if (typeof client === "string") return client;
-          addClient(client);
-          return null;
-        },
-        remove: (id) => clients.remove(id),
-        ids: () => clients.ids(),
-      },
-    });
-    if (control) return;
-    if (pathname === OAUTH2_TOKEN_PATH) return token(req, res);
-    if (pathname === OAUTH2_PING_PATH) return ping(req, res);
-    book.received("other");
-    book.rejected("other", "not_found");
-    sendJson(res, 404, oauthError("not_found"));
-  };
-
-  return {
-    handler,
+  const base = assembleCcSimulator({
+    clients,
+    counters,
+    faults,
     defaultClient: opts.clients?.[0] ?? OAUTH2_DEFAULT_CLIENT,
     tokenPath: OAUTH2_TOKEN_PATH,
-    counters: () => counters.snapshot(),
-    faults: () => faults.snapshot(),
-    setFaults: (patch, endpoint) => faults.set(patch, endpoint),
-    reset,
+    routes: { "/__sim/config": config, [OAUTH2_TOKEN_PATH]: token, [OAUTH2_PING_PATH]: ping },
+    notFoundBody: oauthError("not_found"),
+    clientFromControl,
+  });
+  return {
+    ...base,
     addClient: (clientId, clientSecret, options = {}) => addClient({ ...options, clientId, clientSecret }),
-    removeClient: (clientId) => clients.remove(clientId),
     bodyEncoding: () => encoding,
     setBodyEncoding: (mode) => {
       encoding = mode;
@@ -425,6 +382,5 @@ export function createOAuth2Simulator(opts: OAuth2SimulatorOptions = {}): OAuth2
 export async function startOAuth2Simulator(
   opts: OAuth2SimulatorOptions & ListenOptions = {},
 ): Promise<StartedOAuth2Simulator> {
-  const started = await listen(createOAuth2Simulator(opts), opts);
-  return Object.assign(started, { tokenUrl: `${started.url}${OAUTH2_TOKEN_PATH}`, apiBaseUrl: started.url });
+  return listenCc(createOAuth2Simulator(opts), opts);
 }

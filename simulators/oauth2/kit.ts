@@ -502,3 +502,105 @@ export function createManualClock(startMs = Date.parse("2030-01-01T00:00:00Z")):
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Assembly: the handler, control API, returned object and start-up every simulator shares
+
+/** What every client-credentials simulator offers its tests. */
+export type CcSimulator<K extends string> = {
+  handler: SimHandler;
+  defaultClient: SimClient;
+  tokenPath: string;
+  counters(): CcCounters<K>;
+  faults(): CcFaultSnapshot<K>;
+  /** Merges fault switches globally, or for one endpoint. */
+  setFaults(patch: CcFaultPatch, endpoint?: K): void;
+  /** Clears counters and faults (and whatever `extraReset` clears); clients and issued tokens stay valid. */
+  reset(): void;
+  addClient(clientId: string, clientSecret: string): void;
+  /** Removes a client; its tokens stop working too. */
+  removeClient(clientId: string): boolean;
+};
+
+/** A simulator served on loopback. */
+export type StartedCcSimulator<S> = S & {
+  url: string;
+  port: number;
+  /** `${url}${tokenPath}`: stands for the provider's real token endpoint. */
+  tokenUrl: string;
+  /** Base of the protected API (the same server here). */
+  apiBaseUrl: string;
+  close(): Promise<void>;
+};
+
+/**
+ * Builds the parts of a simulator that do not depend on its dialect: the request router
+ * (`routes` first, then `/__sim/*`, then a counted 404 with `notFoundBody`), `reset`, and the
+ * returned object. `clientFromControl` reads `POST /__sim/clients` bodies (default: id and secret).
+ */
+export function assembleCcSimulator<K extends string, C extends SimClient>(parts: {
+  clients: ClientRegistry<C>;
+  counters: CcCounterSet<K>;
+  faults: CcFaults<K>;
+  defaultClient: SimClient;
+  tokenPath: string;
+  routes: Readonly<Record<string, SimHandler>>;
+  notFoundBody: unknown;
+  clientFromControl: (body: Record<string, unknown>) => C | string;
+  extraReset?: () => void;
+}): CcSimulator<K> {
+  const { clients, counters, faults } = parts;
+
+  function reset(): void {
+    counters.reset();
+    faults.reset();
+    parts.extraReset?.();
+  }
+
+  const handler: SimHandler = async (req, res) => {
+    const { pathname } = new URL(req.url ?? "/", "http://simulator");
+    const route = Object.hasOwn(parts.routes, pathname) ? parts.routes[pathname] : undefined;
+    if (route) return route(req, res);
+    const control = await handleCcControl(req, res, pathname, {
+      counters,
+      faults,
+      reset,
+      clients: {
+        addFromJson(body) {
+          const client = parts.clientFromControl(body);
+          if (typeof client === "string") return client;
+          clients.add(client);
+          return null;
+        },
+        remove: (id) => clients.remove(id),
+        ids: () => clients.ids(),
+      },
+    });
+    if (control) return;
+    counters.book.received("other");
+    counters.book.rejected("other", "not_found");
+    sendJson(res, 404, parts.notFoundBody);
+  };
+
+  return {
+    handler,
+    defaultClient: parts.defaultClient,
+    tokenPath: parts.tokenPath,
+    counters: () => counters.snapshot(),
+    faults: () => faults.snapshot(),
+    setFaults: (patch, endpoint) => faults.set(patch, endpoint),
+    reset,
+    // C only adds optional fields to SimClient, so an id and secret make a valid client.
+    addClient: (clientId, clientSecret) => clients.add({ clientId, clientSecret } as C),
+    removeClient: (clientId) => clients.remove(clientId),
+  };
+}
+
+/** Serves a created simulator on loopback and adds its `tokenUrl` and `apiBaseUrl`. */
+export async function listenCc<S extends { handler: SimHandler; tokenPath: string }>(
+  sim: S,
+  opts: ListenOptions = {},
+): Promise<StartedCcSimulator<S>> {
+  const started = await listen(sim, opts);
+  return Object.assign(started, { tokenUrl: `${started.url}${sim.tokenPath}`, apiBaseUrl: started.url });
+}
