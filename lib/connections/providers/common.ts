@@ -5,7 +5,7 @@ import { decodeJwt } from "jose";
 import type { z } from "zod";
 import { err, ok, type Result } from "@/lib/errors";
 import { OutboundError, outboundRequest, retryAfterMs, type OutboundResponse } from "@/lib/http/outbound";
-import { ProviderError, type FetchTokenOptions, type ProviderToken } from "./types";
+import { ProviderError, type FetchTokenOptions, type ProviderFailureKind, type ProviderToken } from "./types";
 
 export const TOKEN_TIMEOUT_MS = 10_000;
 
@@ -124,4 +124,62 @@ export function buildToken(
     httpStatus: answer.status,
     latencyMs: answer.latencyMs,
   };
+}
+
+/** A token endpoint's own rules, handed to `requestToken`. */
+export interface TokenExchange<T> {
+  /** Names the provider in messages ("Noyo", "The OAuth2 server"). */
+  provider: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** The documented 2xx answer. */
+  answer: z.ZodType<T>;
+  /** Every lifetime (ms) the parsed answer states; the shortest of these and the JWT's `exp` wins. */
+  lifetimesMs(data: T): Array<number | undefined>;
+  /** Turns the parsed answer into the token and its type. */
+  token(data: T): { accessToken: string; tokenType: string };
+  /** The detail shown with a 429 or 5xx. */
+  throttledDetail(answer: RawAnswer): string;
+  /** Statuses, besides 401 and 403, that mean the request itself was refused ("bad-request"). */
+  badRequestStatuses: readonly number[];
+  /** The message for any other failed status. */
+  describe(status: number, json: unknown): string;
+}
+
+/**
+ * POSTs a token request and reads the answer the way every adapter does: a 2xx must be the
+ * documented answer; 429/5xx are throttling or unavailability (Retry-After honoured); 401 means the
+ * credentials, 403 a refusal, `badRequestStatuses` a refused request, anything else is unexpected.
+ */
+export async function requestToken<T>(
+  exchange: TokenExchange<T>,
+  opts: FetchTokenOptions = {},
+): Promise<Result<ProviderToken, ProviderError>> {
+  const now = opts.now ?? Date.now;
+  const sent = await send(
+    exchange.provider,
+    exchange.url,
+    { method: "POST", headers: exchange.headers, body: exchange.body },
+    opts,
+  );
+  if (!sent.ok) return sent;
+  const answer = sent.data;
+  if (answer.status >= 200 && answer.status < 300) {
+    const parsed = exchange.answer.safeParse(answer.json);
+    if (!parsed.success) return err(badAnswer(exchange.provider, answer, parsed.error));
+    const { accessToken, tokenType } = exchange.token(parsed.data);
+    return ok(buildToken(accessToken, tokenType, exchange.lifetimesMs(parsed.data), answer, now()));
+  }
+  const throttled = throttledOrUnavailable(exchange.provider, answer, exchange.throttledDetail(answer));
+  if (throttled) return err(throttled);
+  const kind: ProviderFailureKind =
+    answer.status === 401
+      ? "credentials"
+      : answer.status === 403
+        ? "forbidden"
+        : exchange.badRequestStatuses.includes(answer.status)
+          ? "bad-request"
+          : "unexpected";
+  return err(new ProviderError(kind, exchange.describe(answer.status, answer.json), { httpStatus: answer.status }));
 }

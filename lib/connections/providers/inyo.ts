@@ -3,9 +3,8 @@ import "server-only";
 // {accessToken, tokenType, expiresIn (s)}; 401 {status, message, responseCode: "SE_001"};
 // the token endpoint allows 60 requests a minute (429 past it: back off with jitter).
 import { z } from "zod";
-import { err, ok } from "@/lib/errors";
-import { badAnswer, buildToken, clip, send, throttledOrUnavailable } from "./common";
-import { ProviderError, type ProviderAdapter } from "./types";
+import { clip, parseJson, requestToken } from "./common";
+import type { ProviderAdapter } from "./types";
 
 const NAME = "Inyo";
 /** Documented: the authentication endpoint allows 60 requests a minute. */
@@ -43,39 +42,29 @@ export const inyoAdapter: ProviderAdapter = {
   label: NAME,
 
   async fetchToken(cfg, clientSecret, opts = {}) {
-    const now = opts.now ?? Date.now;
-    const sent = await send(
-      NAME,
-      cfg.tokenUrl,
+    return requestToken(
       {
-        method: "POST",
+        provider: NAME,
+        url: cfg.tokenUrl,
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ clientId: cfg.clientId, secretId: clientSecret }),
+        answer: tokenAnswer,
+        lifetimesMs: ({ expiresIn }) => [expiresIn * 1000],
+        token: ({ accessToken, tokenType }) => ({ accessToken, tokenType }),
+        throttledDetail(answer) {
+          const d = detail(answer.json);
+          return answer.status === 429 ? `${d}${d ? "; " : ""}60 token requests a minute allowed` : d;
+        },
+        // 415: the body was not JSON.
+        badRequestStatuses: [400, 415],
+        describe,
       },
       opts,
     );
-    if (!sent.ok) return sent;
-    const answer = sent.data;
-    if (answer.status >= 200 && answer.status < 300) {
-      const parsed = tokenAnswer.safeParse(answer.json);
-      if (!parsed.success) return err(badAnswer(NAME, answer, parsed.error));
-      const { accessToken, tokenType, expiresIn } = parsed.data;
-      return ok(buildToken(accessToken, tokenType, [expiresIn * 1000], answer, now()));
-    }
-    const d = detail(answer.json);
-    const throttled = throttledOrUnavailable(NAME, answer, answer.status === 429 ? `${d}${d ? "; " : ""}60 token requests a minute allowed` : d);
-    if (throttled) return err(throttled);
-    const kind = answer.status === 401 ? "credentials" : answer.status === 403 ? "forbidden" : answer.status === 400 || answer.status === 415 ? "bad-request" : "unexpected";
-    return err(new ProviderError(kind, describe(answer.status, answer.json), { httpStatus: answer.status }));
   },
 
   describeApiError(status, bodyText) {
-    let json: unknown;
-    try {
-      json = JSON.parse(bodyText);
-    } catch {
-      json = undefined;
-    }
+    const json = parseJson(bodyText);
     return status === 401 ? `Inyo refused the token (401${detail(json) ? `, ${detail(json)}` : ""})` : describe(status, json);
   },
 };

@@ -4,9 +4,8 @@ import "server-only";
 // 864000; "milliseconds"), so the token lives for the shortest of: its JWT `exp`, 10 minutes, expires_in as ms.
 // Errors are gRPC-gateway bodies {code, message, details}; auth failures are 401 code 16.
 import { z } from "zod";
-import { err, ok } from "@/lib/errors";
-import { badAnswer, basicAuthorization, buildToken, clip, send, throttledOrUnavailable } from "./common";
-import { ProviderError, type ProviderAdapter } from "./types";
+import { basicAuthorization, clip, parseJson, requestToken } from "./common";
+import type { ProviderAdapter } from "./types";
 
 const NAME = "Noyo";
 export const NOYO_MAX_LIFETIME_MS = 10 * 60_000;
@@ -45,39 +44,26 @@ export const noyoAdapter: ProviderAdapter = {
   check: { label: "GET /api/v1/groups", method: "GET", path: "/api/v1/groups" },
 
   async fetchToken(cfg, clientSecret, opts = {}) {
-    const now = opts.now ?? Date.now;
-    const sent = await send(
-      NAME,
-      cfg.tokenUrl,
+    return requestToken(
       {
-        method: "POST",
+        provider: NAME,
+        url: cfg.tokenUrl,
         headers: { "content-type": "application/json", authorization: basicAuthorization(cfg.clientId, clientSecret) },
         body: JSON.stringify({ grant_type: "client_credentials" }),
+        answer: tokenAnswer,
+        // expires_in is documented as milliseconds: the shortest reading wins.
+        lifetimesMs: ({ expires_in }) => [NOYO_MAX_LIFETIME_MS, expires_in],
+        token: ({ access_token, token_type }) => ({ accessToken: access_token, tokenType: token_type }),
+        throttledDetail: (answer) => detail(answer.json),
+        badRequestStatuses: [400],
+        describe,
       },
       opts,
     );
-    if (!sent.ok) return sent;
-    const answer = sent.data;
-    if (answer.status >= 200 && answer.status < 300) {
-      const parsed = tokenAnswer.safeParse(answer.json);
-      if (!parsed.success) return err(badAnswer(NAME, answer, parsed.error));
-      const { access_token, expires_in, token_type } = parsed.data;
-      // expires_in is documented as milliseconds: the shortest reading wins.
-      return ok(buildToken(access_token, token_type, [NOYO_MAX_LIFETIME_MS, expires_in], answer, now()));
-    }
-    const throttled = throttledOrUnavailable(NAME, answer, detail(answer.json));
-    if (throttled) return err(throttled);
-    const kind = answer.status === 401 ? "credentials" : answer.status === 403 ? "forbidden" : answer.status === 400 ? "bad-request" : "unexpected";
-    return err(new ProviderError(kind, describe(answer.status, answer.json), { httpStatus: answer.status }));
   },
 
   describeApiError(status, bodyText) {
-    let json: unknown;
-    try {
-      json = JSON.parse(bodyText);
-    } catch {
-      json = undefined;
-    }
+    const json = parseJson(bodyText);
     if (status === 401) {
       const d = detail(json);
       return `Noyo refused the token (401${d ? `, ${d}` : ""})`;

@@ -1,7 +1,7 @@
 import "server-only";
 // RFC 6749 §5.2 error bodies ({error, error_description}), shared by Nuvy and the standard adapter.
 import { z } from "zod";
-import { clip } from "./common";
+import { clip, type TokenExchange } from "./common";
 
 const oauthError = z.object({ error: z.string().optional(), error_description: z.string().optional(), message: z.string().optional() }).passthrough();
 
@@ -20,3 +20,12 @@ export const oauthTokenAnswer = z.object({
   expires_in: z.coerce.number().positive().optional(),
   scope: z.string().optional(),
 });
+
+type OAuthTokenAnswer = z.infer<typeof oauthTokenAnswer>;
+
+/** How Nuvy and the standard adapter read a §5.1 answer: `expires_in` in seconds, when given. */
+export const oauthTokenReading: Pick<TokenExchange<OAuthTokenAnswer>, "answer" | "lifetimesMs" | "token"> = {
+  answer: oauthTokenAnswer,
+  lifetimesMs: ({ expires_in }) => [expires_in === undefined ? undefined : expires_in * 1000],
+  token: ({ access_token, token_type }) => ({ accessToken: access_token, tokenType: token_type }),
+};

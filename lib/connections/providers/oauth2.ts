@@ -2,10 +2,9 @@ import "server-only";
 // Standard client credentials (RFC 6749 §4.4, generic-client-credentials.txt): the operator chooses the
 // token URL, where the credentials go (Basic header per §2.3.1, or client_id/client_secret in the body)
 // and the body encoding (form, as the RFC says, or JSON for servers that want it).
-import { err, ok } from "@/lib/errors";
-import { badAnswer, basicAuthorization, buildToken, send, throttledOrUnavailable } from "./common";
-import { oauthErrorDetail, oauthTokenAnswer } from "./oauth2-errors";
-import { ProviderError, type ProviderAdapter } from "./types";
+import { basicAuthorization, parseJson, requestToken } from "./common";
+import { oauthErrorDetail, oauthTokenReading } from "./oauth2-errors";
+import type { ProviderAdapter } from "./types";
 
 const NAME = "The OAuth2 server";
 
@@ -26,7 +25,6 @@ export const oauth2Adapter: ProviderAdapter = {
   label: "Standard OAuth2",
 
   async fetchToken(cfg, clientSecret, opts = {}) {
-    const now = opts.now ?? Date.now;
     const params: Record<string, string> = { grant_type: "client_credentials" };
     if (cfg.scope) params.scope = cfg.scope;
     const headers: Record<string, string> = {};
@@ -40,28 +38,23 @@ export const oauth2Adapter: ProviderAdapter = {
       headers["content-type"] = "application/x-www-form-urlencoded";
       body = new URLSearchParams(params).toString();
     }
-    const sent = await send(NAME, cfg.tokenUrl, { method: "POST", headers, body }, opts);
-    if (!sent.ok) return sent;
-    const answer = sent.data;
-    if (answer.status >= 200 && answer.status < 300) {
-      const parsed = oauthTokenAnswer.safeParse(answer.json);
-      if (!parsed.success) return err(badAnswer(NAME, answer, parsed.error));
-      const { access_token, token_type, expires_in } = parsed.data;
-      return ok(buildToken(access_token, token_type, [expires_in === undefined ? undefined : expires_in * 1000], answer, now()));
-    }
-    const throttled = throttledOrUnavailable(NAME, answer, oauthErrorDetail(answer.json));
-    if (throttled) return err(throttled);
-    const kind = answer.status === 401 ? "credentials" : answer.status === 403 ? "forbidden" : answer.status === 400 ? "bad-request" : "unexpected";
-    return err(new ProviderError(kind, describe(answer.status, answer.json), { httpStatus: answer.status }));
+    return requestToken(
+      {
+        provider: NAME,
+        url: cfg.tokenUrl,
+        headers,
+        body,
+        ...oauthTokenReading,
+        throttledDetail: (answer) => oauthErrorDetail(answer.json),
+        badRequestStatuses: [400],
+        describe,
+      },
+      opts,
+    );
   },
 
   describeApiError(status, bodyText) {
-    let json: unknown;
-    try {
-      json = JSON.parse(bodyText);
-    } catch {
-      json = undefined;
-    }
+    const json = parseJson(bodyText);
     const d = oauthErrorDetail(json);
     if (status === 401) return `The API refused the token (401${d ? `: ${d}` : ""})`;
     if (status === 403) return `The API refused access (403${d ? `: ${d}` : ""}): check the client's permissions`;
