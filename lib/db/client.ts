@@ -2,6 +2,7 @@ import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/db/generated/client";
 import { config } from "@/lib/config/env";
+import { OMIT_SECRET_COLUMNS } from "@/lib/db/omit";
 
 export type { Prisma } from "@/lib/db/generated/client";
 
@@ -14,15 +15,7 @@ function createClient() {
   return new PrismaClient({
     adapter,
     // Columns that hold hashes or sealed values never leave a query unless asked for by name.
-    omit: {
-      staffUser: { passwordHash: true },
-      apiKey: { keyHash: true },
-      onboardingLink: { tokenHash: true },
-      noonAuthorization: { stateHash: true },
-      pendingSecret: { sealed: true },
-      localSecretVersion: { sealed: true },
-      connectionToken: { sealed: true },
-    },
+    omit: OMIT_SECRET_COLUMNS,
   });
 }
 

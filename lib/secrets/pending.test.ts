@@ -3,11 +3,9 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rememberSecret, keepOutput, RUN_DIR } from "@/tests/support/secret-scan";
 import { db, type Db } from "@/lib/db/client";
-import { PrismaClient } from "@/lib/db/generated/client";
 import { stopJobWorkers } from "@/lib/jobs";
 import {
   createSecretStore,
@@ -19,7 +17,7 @@ import {
   type PendingStoredInfo,
 } from "@/lib/secrets";
 import { runRetryPendingSecretJob } from "@/lib/secrets/pending";
-import { startAwsForTests, freshPrivateKeyPem } from "./testing/aws-sim";
+import { clientFor, startAwsForTests, freshPrivateKeyPem } from "./testing/aws-sim";
 import type { StartedSecretsManagerSimulator } from "@/simulators/aws-secrets/index";
 
 let sim: StartedSecretsManagerSimulator;
@@ -158,18 +156,7 @@ describe("storeSecretDurably", () => {
     const value = await freshPrivateKeyPem();
     rememberSecret(value);
     const name = sellerKeySecretName("PRJLOST", randomUUID());
-    const deadDb = new PrismaClient({
-      adapter: new PrismaPg({ connectionString: "postgresql://nobody:nothing@127.0.0.1:1/none", connectionTimeoutMillis: 500 }),
-      omit: {
-        staffUser: { passwordHash: true },
-        apiKey: { keyHash: true },
-        onboardingLink: { tokenHash: true },
-        noonAuthorization: { stateHash: true },
-        pendingSecret: { sealed: true },
-        localSecretVersion: { sealed: true },
-        connectionToken: { sealed: true },
-      },
-    }) satisfies Db;
+    const deadDb = (await clientFor("postgresql://nobody:nothing@127.0.0.1:1/none", { connectionTimeoutMillis: 500 })) satisfies Db;
     const deadStore = createSecretStore({ backend: "aws", maxAttempts: 1, clientConfig: { endpoint: "http://127.0.0.1:1" } });
     const authorizationId = randomUUID();
     const result = await storeSecretDurably(

@@ -1,5 +1,6 @@
 // Test helper: the Secrets Manager simulator in-process on a random loopback port, with the SDK's own
 // variables pointing at it (set before any client is created).
+import { OMIT_SECRET_COLUMNS } from "@/lib/db/omit";
 import { startSecretsManagerSimulator, type StartedSecretsManagerSimulator } from "@/simulators/aws-secrets/index";
 
 export async function startAwsForTests(): Promise<StartedSecretsManagerSimulator> {
@@ -20,20 +21,12 @@ export async function freshPrivateKeyPem(): Promise<string> {
   return privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 }
 
-/** A Prisma client like the app's, on another database (a private one, or an unreachable one). */
-export async function clientFor(connectionString: string) {
+/** A Prisma client like the app's (same omitted columns), on another database (a private one, or an unreachable one). */
+export async function clientFor(connectionString: string, opts: { connectionTimeoutMillis?: number } = {}) {
   const { PrismaPg } = await import("@prisma/adapter-pg");
   const { PrismaClient } = await import("@/lib/db/generated/client");
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString, connectionTimeoutMillis: 2_000 }),
-    omit: {
-      staffUser: { passwordHash: true },
-      apiKey: { keyHash: true },
-      onboardingLink: { tokenHash: true },
-      noonAuthorization: { stateHash: true },
-      pendingSecret: { sealed: true },
-      localSecretVersion: { sealed: true },
-      connectionToken: { sealed: true },
-    },
+    adapter: new PrismaPg({ connectionString, connectionTimeoutMillis: opts.connectionTimeoutMillis ?? 2_000 }),
+    omit: OMIT_SECRET_COLUMNS,
   });
 }
