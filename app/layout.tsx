@@ -1,5 +1,4 @@
 import type { Metadata, Viewport } from "next";
-import { connection } from "next/server";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -9,10 +8,11 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
-export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  // Every page is rendered per request, so Next can put this request's CSP nonce on its scripts
-  // (a prerendered page would carry scripts without a nonce, which the policy blocks).
-  await connection();
+// Every page is rendered per request, so Next can put this request's CSP nonce on its scripts
+// (a prerendered page would carry scripts without a nonce, which the policy blocks).
+export const dynamic = "force-dynamic";
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
