@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { allows } from "@/lib/auth/permissions";
-import { listSellersForDashboard, sellerListParamsSchema } from "@/lib/staff/seller-list";
+import { listSellersForDashboard, sellerListParamsSchema } from "@/lib/sellers/list";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, EmptyRow } from "@/components/ui/table";
 import { Badge } from "@/components/ui/badge";
