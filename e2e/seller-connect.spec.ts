@@ -109,10 +109,20 @@ test("a seller connects their Noon account and the key lands in the secret store
   const described = await sm.send(new DescribeSecretCommand({ SecretId: credential?.secret_name ?? "" }));
   expect(Object.keys(described.VersionIdsToStages ?? {})).toHaveLength(1);
 
-  // Back on the onboarding page the seller sees the connection.
+  // The link has done its job: it says so, and this browser (the seller's session) still sees the connection.
   await page.goto(link.url);
+  await expect(page.getByRole("heading", { level: 1, name: "This link has already been used" })).toBeVisible();
+  await expect(page.getByRole("button", { name: /Connect/ })).toHaveCount(0);
   await expect(page.getByRole("listitem").filter({ hasText: "PRJ77001" })).toContainText("Connected");
   await keep("seller-onboard-after");
+  // Another browser holding the link learns only that it was used.
+  const other = await page.context().browser()?.newPage();
+  if (other) {
+    await other.goto(link.url);
+    await expect(other.getByRole("heading", { level: 1, name: "This link has already been used" })).toBeVisible();
+    await expect(other.getByText("PRJ77001")).toHaveCount(0);
+    await other.close();
+  }
 });
 
 test("a seller who declines on Noon sees that nothing was connected and can try again", async ({ page, keep }) => {

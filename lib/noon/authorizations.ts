@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomInt } from "node:crypto";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/client";
 import type { Tx } from "@/lib/secrets";
+import { markSellerLinksUsed } from "@/lib/sellers";
 
 // Noon authorization requests and their timeline: what support reads. Every step writes one event;
 // events carry stages, HTTP statuses and provider messages, never a code, token or key.
@@ -122,7 +123,8 @@ export async function expireStaleAuthorizations(now = new Date()): Promise<numbe
 
 /**
  * Makes a stored key the seller's ACTIVE credential: the credential row (created now, or moved from
- * PENDING_STORAGE), earlier ACTIVE credentials SUPERSEDED with their requests, the request COMPLETED.
+ * PENDING_STORAGE), earlier ACTIVE credentials SUPERSEDED with their requests, the request COMPLETED,
+ * and the seller's links issued before the request started used up.
  * Used both right after the exchange and by the retry job once a pending key reached the store.
  */
 export async function completeWithStoredKey(
@@ -139,7 +141,7 @@ export async function completeWithStoredKey(
   const now = input.now ?? new Date();
   const auth = await tx.noonAuthorization.findUniqueOrThrow({
     where: { id: input.authorizationId },
-    select: { id: true, sellerId: true },
+    select: { id: true, sellerId: true, createdAt: true },
   });
   // One completion at a time per seller, so two connections finishing together leave one ACTIVE key.
   await tx.$queryRaw`SELECT id FROM sellers WHERE id = ${auth.sellerId}::uuid FOR UPDATE`;
@@ -167,6 +169,7 @@ export async function completeWithStoredKey(
     await recordEvent(tx, p.authorizationId, "superseded", { at: now, message: "A newer connection replaced this credential", details: { by: auth.id } });
   }
   await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "COMPLETED", completedAt: now } });
+  await markSellerLinksUsed(tx, { sellerId: auth.sellerId, startedAt: auth.createdAt, now });
   await recordEvent(tx, auth.id, "key_stored", {
     at: now,
     message: input.attempts ? `Key stored after ${input.attempts} attempt${input.attempts === 1 ? "" : "s"}` : "Key stored",

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { secretStore, SecretStoreError, retryPendingSecret, type SecretStore } from "@/lib/secrets";
+import { createOnboardingLink, isOnboardingLinkActive, listSellerLinks, resolveOnboardingLink } from "@/lib/sellers";
 import { rememberSecret } from "@/tests/support/secret-scan";
 import { expireStaleAuthorizations, STATE_TTL_MS } from "./authorizations";
 import { sellerSessionCookie } from "./session";
@@ -38,6 +39,19 @@ async function authByReference(reference: string) {
 }
 
 const referenceOf = (location: string) => location.split("/").pop() ?? "";
+
+/** "Try again" from a result page: the form carries no link, the browser's session names the seller. */
+async function clickConnectWithoutLink(cookie: string) {
+  const { startSellerConnect } = await import("./connect");
+  return startSellerConnect(
+    new Request(`${APP}/api/noon/connect`, {
+      method: "POST",
+      headers: { origin: APP, "content-type": "application/x-www-form-urlencoded", cookie },
+      body: "",
+    }),
+    h.deps(),
+  );
+}
 
 async function rejectionsFor(sellerId: string | null, reason: string) {
   return db().noonCallbackRejection.count({ where: { reason, ...(sellerId ? { sellerId } : {}) } });
@@ -102,7 +116,8 @@ describe("a seller connects their Noon account", () => {
     const { seller, link } = await sellerWithLink();
     const first = await connectAndApprove(h, link.token);
     const r1 = await callback(h, [["code", first.code], ["state", first.state]], first.cookie);
-    const second = await connectAndApprove(h, link.token);
+    const again = await createOnboardingLink({ sellerId: seller.id, createdBy: "test" });
+    const second = await connectAndApprove(h, again.token);
     const r2 = await callback(h, [["code", second.code], ["state", second.state]], second.cookie);
     const a1 = await authByReference(referenceOf(r1.location));
     const a2 = await authByReference(referenceOf(r2.location));
@@ -113,6 +128,38 @@ describe("a seller connects their Noon account", () => {
     expect(a2.status).toBe("COMPLETED");
     expect(a2.credential?.status).toBe("ACTIVE");
     expect(await db().sellerCredential.count({ where: { sellerId: seller.id, status: "ACTIVE" } })).toBe(1);
+  });
+
+  it("uses up the seller's links once the seller has connected; a link issued for a reconnection works", async () => {
+    const { seller, link } = await sellerWithLink();
+    const older = await createOnboardingLink({ sellerId: seller.id, createdBy: "test" });
+    const approved = await connectAndApprove(h, link.token);
+    // Issued while the seller is on Noon's consent page: for a later reconnection, it must survive.
+    const later = await createOnboardingLink({ sellerId: seller.id, createdBy: "test" });
+    const done = await callback(h, [["code", approved.code], ["state", approved.state]], approved.cookie);
+    expect((await authByReference(referenceOf(done.location))).status).toBe("COMPLETED");
+
+    expect(await resolveOnboardingLink(link.token)).toEqual({ ok: false, reason: "used", sellerId: seller.id });
+    expect(await resolveOnboardingLink(older.token)).toEqual({ ok: false, reason: "used", sellerId: seller.id });
+    expect(await isOnboardingLinkActive(link.linkId)).toBe(false);
+    expect(await resolveOnboardingLink(later.token)).toMatchObject({ ok: true });
+    const states = Object.fromEntries((await listSellerLinks(seller.id)).map((l) => [l.id, l.state]));
+    expect(states).toEqual({ [link.linkId]: "used", [older.linkId]: "used", [later.linkId]: "active" });
+
+    // Connect with the used link: back to its page (which says it was used); nothing is started.
+    const before = await db().noonAuthorization.count({ where: { sellerId: seller.id } });
+    const reuse = await clickConnect(h, link.token);
+    expect(reuse.response.status).toBe(303);
+    expect(reuse.location).toBe(`/onboard/${link.token}`);
+    // "Connect again" from this browser's session (its link is used up) is refused as well.
+    const fromSession = await clickConnectWithoutLink(approved.cookie);
+    expect(fromSession.status).toBe(400);
+    expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(before);
+
+    const reconnect = await connectAndApprove(h, later.token);
+    const r2 = await callback(h, [["code", reconnect.code], ["state", reconnect.state]], reconnect.cookie);
+    expect((await authByReference(referenceOf(r2.location))).status).toBe("COMPLETED");
+    expect(await resolveOnboardingLink(later.token)).toMatchObject({ ok: false, reason: "used" });
   });
 
   it("marks the request declined when Noon sends no code, calling nothing upstream", async () => {

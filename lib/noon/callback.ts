@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { sellerKeySecretName, storeSecretDurably } from "@/lib/secrets";
+import { markSellerLinksUsed } from "@/lib/sellers";
 import { completeWithStoredKey, hashState, recordEvent } from "./authorizations";
 import type { NoonCallFailure } from "./client";
 import { resolveDeps, type NoonDeps } from "./deps";
@@ -79,7 +80,7 @@ async function reject(
   });
 }
 
-type Claimed = { id: string; reference: string; sellerId: string };
+type Claimed = { id: string; reference: string; sellerId: string; startedAt: Date };
 
 /** The seller's session without the finished request (kept: who they are, for the result page). */
 async function sessionAfter(session: SellerSession): Promise<string> {
@@ -132,7 +133,7 @@ export async function handleNoonCallback(request: Request, deps: NoonDeps = {}):
 
   const row = await db().noonAuthorization.findUnique({
     where: { stateHash: hashState(state) },
-    select: { id: true, reference: true, sellerId: true, status: true, stateExpiresAt: true, callbackAt: true },
+    select: { id: true, reference: true, sellerId: true, status: true, stateExpiresAt: true, callbackAt: true, createdAt: true },
   });
   if (!row) return reject(request, "state_unknown", { sellerId });
   if (row.sellerId !== session.sellerId || row.id !== session.pending.authorizationId) {
@@ -148,7 +149,7 @@ export async function handleNoonCallback(request: Request, deps: NoonDeps = {}):
     data: { callbackAt: now },
   });
   if (claimed.count !== 1) return reject(request, "already_used", { sellerId, authorizationId: row.id });
-  const auth: Claimed = { id: row.id, reference: row.reference, sellerId: row.sellerId };
+  const auth: Claimed = { id: row.id, reference: row.reference, sellerId: row.sellerId, startedAt: row.createdAt };
 
   const cookie = await sessionAfter(session);
   try {
@@ -256,6 +257,8 @@ async function finishAuthorization(
         data: { ...credential, authorizationId: auth.id, status: "PENDING_STORAGE", secretName },
       });
       await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "PENDING_KEY_STORAGE" } });
+      // The seller has connected: the key is sealed and will be stored, so the link has done its job.
+      await markSellerLinksUsed(tx, { sellerId: auth.sellerId, startedAt: auth.startedAt, now: resolved.now() });
       await recordEvent(tx, auth.id, "key_pending_storage", {
         stage: "key_storage",
         message: `The secret store did not take the key (${storeError.kind}: ${storeError.message}); it is sealed and the retry job will store it`,

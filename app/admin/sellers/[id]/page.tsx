@@ -18,6 +18,7 @@ const LINK_STATE = {
   active: { label: "Active", tone: "success" },
   expired: { label: "Expired", tone: "neutral" },
   revoked: { label: "Revoked", tone: "danger" },
+  used: { label: "Used: seller connected", tone: "neutral" },
 } as const;
 
 export default async function SellerDetailPage({ params }: { params: Promise<{ id: string }> }) {
@@ -106,6 +107,7 @@ export default async function SellerDetailPage({ params }: { params: Promise<{ i
                 <Td>
                   <Badge tone={s.tone}>{s.label}</Badge>
                   {l.revokedAt && <div className="text-xs text-slate-700">{formatUtc(l.revokedAt)}</div>}
+                  {!l.revokedAt && l.usedAt && <div className="text-xs text-slate-700">{formatUtc(l.usedAt)}</div>}
                 </Td>
                 <Td className="whitespace-nowrap">{formatUtc(l.createdAt)}</Td>
                 <Td className="whitespace-nowrap">{formatUtc(l.expiresAt)}</Td>
