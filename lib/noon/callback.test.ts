@@ -345,7 +345,7 @@ describe("a fault at each stage is a recorded failure with its stage, a clear pa
     });
   }
 
-  it("an expired integrator session: one re-login, then the flow completes", async () => {
+  it("an expired integrator session: the code is not sent twice; the request fails at token/create and a new one completes", async () => {
     const { link } = await sellerWithLink();
     // Make sure a session exists first, so the fault hits a call made with it.
     expect((await h.client.ensureSession()).ok).toBe(true);
@@ -355,9 +355,17 @@ describe("a fault at each stage is a recorded failure with its stage, a clear pa
     const cb = await callback(h, [["code", start.code], ["state", start.state]], start.cookie);
     const after = upstreamCalls(h.sim);
     expect(after.login - before.login).toBe(1);
-    expect(after.create - before.create).toBe(2);
-    expect(after.exchange - before.exchange).toBe(1);
-    expect((await authByReference(referenceOf(cb.location))).status).toBe("COMPLETED");
+    expect(after.create - before.create).toBe(1);
+    expect(after.exchange - before.exchange).toBe(0);
+    const failed = await authByReference(referenceOf(cb.location));
+    expect(failed).toMatchObject({ status: "FAILED", failureStage: "token_create", failureHttpStatus: 401 });
+    expect(failed.failureMessage).toMatch(/not sent a second time/);
+
+    // "Try again": the session was renewed at once, so the new request needs no login.
+    const retry = await connectAndApprove(h, link.token);
+    const cb2 = await callback(h, [["code", retry.code], ["state", retry.state]], retry.cookie);
+    expect(upstreamCalls(h.sim).login - after.login).toBe(0);
+    expect((await authByReference(referenceOf(cb2.location))).status).toBe("COMPLETED");
   });
 
   it("a login refused by Noon fails at the login stage without calling token/create", async () => {
