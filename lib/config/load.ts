@@ -4,6 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { isLoopbackUrl } from "@/lib/http/addresses";
 
 export class ConfigError extends Error {
   constructor(
@@ -58,15 +59,6 @@ function devSecrets(dataDir: string): DevSecrets {
 
 const bool = (v: string | undefined) => v === "1" || v === "true";
 
-function isLoopbackUrl(value: string): boolean {
-  try {
-    const { hostname } = new URL(value);
-    return hostname === "localhost" || hostname === "[::1]" || /^127\./.test(hostname);
-  } catch {
-    return false;
-  }
-}
-
 function decodeLocalKey(variable: string, value: string): Buffer {
   const key = Buffer.from(value, "base64");
   if (key.length !== 32) throw new ConfigError(variable, "must be base64 of exactly 32 bytes (try: openssl rand -base64 32)");
@@ -111,6 +103,50 @@ const httpUrl = (variable: string, value: string) => {
   }
 };
 
+/** The port of `npm run dev`'s embedded PostgreSQL (scripts/lib/stack.ts), on 127.0.0.1. */
+export const EMBEDDED_DEV_PG_PORT = 5433;
+
+/** True when a database URL names the embedded development PostgreSQL: loopback, port 5433. */
+export function isEmbeddedDevDatabase(databaseUrl: string): boolean {
+  try {
+    const url = new URL(databaseUrl);
+    return isLoopbackUrl(databaseUrl) && url.port === String(EMBEDDED_DEV_PG_PORT);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `next dev`/`next start` set NODE_ENV themselves; a worker or CLI started without it would otherwise run
+ * with development defaults (generated secrets, the documented admin) against whatever DATABASE_URL names.
+ */
+function refuseUnsetNodeEnvOnRealDatabase(env: Env): void {
+  if (env.NODE_ENV?.trim()) return;
+  const databaseUrl = env.DATABASE_URL?.trim();
+  if (!databaseUrl || isEmbeddedDevDatabase(databaseUrl)) return;
+  let where = "another database";
+  try {
+    const url = new URL(databaseUrl);
+    where = `${url.hostname}${url.port ? `:${url.port}` : ""}`;
+  } catch {
+    // An unparsable URL: still not the embedded one.
+  }
+  throw new ConfigError(
+    "NODE_ENV",
+    `is not set while DATABASE_URL points at ${where}, not the embedded development database: set NODE_ENV=production (or NODE_ENV=development for a development database)`,
+  );
+}
+
+function readPorts(variable: string, value: string | undefined): number[] {
+  const ports: number[] = [];
+  for (const item of (value ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+    const port = Number(item);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(variable, `"${item}" is not a port number (1-65535)`);
+    ports.push(port);
+  }
+  return ports;
+}
+
 export interface AppConfig {
   nodeEnv: "development" | "production" | "test";
   isProduction: boolean;
@@ -136,6 +172,8 @@ export interface AppConfig {
   };
   oidc: { issuer: string; clientId: string; clientSecret: string; roleDomains: Record<string, "ADMIN" | "OPERATIONS" | "SUPPORT"> } | null;
   allowInsecureProviderUrls: boolean;
+  /** Non-default ports provider URLs may use (PROVIDER_ALLOWED_PORTS); any port with ALLOW_INSECURE_PROVIDER_URLS. */
+  providerAllowedPorts: number[];
   runJobsInProcess: boolean;
   logLevel: string;
   logFile: string | undefined;
@@ -146,6 +184,7 @@ export interface AppConfig {
  * ConfigError naming the variable; in development the secrets are generated once into .data/.
  */
 export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig {
+  refuseUnsetNodeEnvOnRealDatabase(env);
   const nodeEnv = env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : "development";
   const isProduction = nodeEnv === "production";
   const dataDir = opts.dataDir ?? path.join(process.cwd(), ".data");
@@ -250,6 +289,7 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
     },
     oidc,
     allowInsecureProviderUrls,
+    providerAllowedPorts: readPorts("PROVIDER_ALLOWED_PORTS", env.PROVIDER_ALLOWED_PORTS),
     runJobsInProcess: env.JOBS_IN_PROCESS !== "0",
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === "test" ? "warn" : "info"),
     logFile: env.LOG_FILE?.trim() || undefined,
