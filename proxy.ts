@@ -1,11 +1,13 @@
 // Runs before every request: security headers with a per-request CSP nonce on every response, the
-// rolling inactivity expiry of staff sessions, and an early redirect of anonymous visitors of /admin.
+// rolling inactivity expiry of staff sessions, an early redirect of anonymous visitors of /admin, and the
+// rate limit of onboarding links (a page cannot answer 429 itself).
 // Authorization itself happens again in every page, action and route handler (lib/auth/guard.ts).
 import NextAuth from "next-auth";
 import { NextResponse, type NextRequest } from "next/server";
 import { config as appConfig } from "@/lib/config/env";
 import { baseAuthConfig } from "@/lib/auth/session-policy";
 import { contentSecurityPolicy, securityHeaders } from "@/lib/auth/security-headers";
+import { limitOnboardingLinkVisit, ONBOARDING_LINK_PATH } from "@/lib/sellers/link-visits";
 
 // A light next-auth instance without providers or database: it only re-issues a valid session cookie
 // with a fresh inactivity expiry (the full checks run in the page through lib/auth/next-auth.ts).
@@ -29,7 +31,11 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const next = () => NextResponse.next({ request: { headers: requestHeaders } });
 
   let response: Response;
-  if (pathname === "/admin" || pathname.startsWith("/admin/")) {
+  const linkToken = request.method === "GET" ? ONBOARDING_LINK_PATH.exec(pathname)?.[1] : undefined;
+  const limited = linkToken ? await limitOnboardingLinkVisit(request.headers, linkToken) : null;
+  if (limited) {
+    response = limited;
+  } else if (pathname === "/admin" || pathname.startsWith("/admin/")) {
     // With a lazily built configuration next-auth hands the wrapped handler back in a promise.
     const handler = await Promise.resolve(rollSession((req) => {
       if (!req.auth && !pathname.startsWith("/admin/sign-in") && request.method === "GET") {

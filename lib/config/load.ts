@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { isLoopbackUrl } from "@/lib/http/addresses";
+import { parseRateLimitOverrides, type RateLimitPolicy, type RateLimitPolicyName } from "@/lib/rate-limit/policies";
 
 export class ConfigError extends Error {
   constructor(
@@ -174,6 +175,8 @@ export interface AppConfig {
   allowInsecureProviderUrls: boolean;
   /** Non-default ports provider URLs may use (PROVIDER_ALLOWED_PORTS); any port with ALLOW_INSECURE_PROVIDER_URLS. */
   providerAllowedPorts: number[];
+  /** RATE_LIMITS: policies whose defaults (lib/rate-limit/policies.ts) this installation changes. */
+  rateLimitOverrides: Partial<Record<RateLimitPolicyName, RateLimitPolicy>>;
   runJobsInProcess: boolean;
   logLevel: string;
   logFile: string | undefined;
@@ -270,6 +273,9 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (isProduction && !databaseUrl) required("DATABASE_URL");
 
+  const rateLimits = parseRateLimitOverrides(env.RATE_LIMITS);
+  if (!rateLimits.ok) throw new ConfigError("RATE_LIMITS", rateLimits.problem);
+
   return {
     nodeEnv,
     isProduction,
@@ -290,6 +296,7 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
     oidc,
     allowInsecureProviderUrls,
     providerAllowedPorts: readPorts("PROVIDER_ALLOWED_PORTS", env.PROVIDER_ALLOWED_PORTS),
+    rateLimitOverrides: rateLimits.overrides,
     runJobsInProcess: env.JOBS_IN_PROCESS !== "0",
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === "test" ? "warn" : "info"),
     logFile: env.LOG_FILE?.trim() || undefined,

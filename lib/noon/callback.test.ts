@@ -17,6 +17,7 @@ import {
   rememberIssued,
   sellerWithLink,
   startHarness,
+  testAddress,
   upstreamCalls,
   type Harness,
 } from "./test-harness";
@@ -46,7 +47,7 @@ async function clickConnectWithoutLink(cookie: string) {
   return startSellerConnect(
     new Request(`${APP}/api/noon/connect`, {
       method: "POST",
-      headers: { origin: APP, "content-type": "application/x-www-form-urlencoded", cookie },
+      headers: { origin: APP, "content-type": "application/x-www-form-urlencoded", cookie, "x-forwarded-for": testAddress() },
       body: "",
     }),
     h.deps(),
@@ -434,7 +435,7 @@ describe("POST /api/noon/connect", () => {
     const response = await startSellerConnect(
       new Request(`${APP}/api/noon/connect`, {
         method: "POST",
-        headers: { origin: "null", "sec-fetch-site": "same-origin", "content-type": "application/x-www-form-urlencoded" },
+        headers: { origin: "null", "sec-fetch-site": "same-origin", "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": testAddress() },
         body: new URLSearchParams({ link: link.token }),
       }),
       h.deps(),
@@ -455,7 +456,7 @@ describe("POST /api/noon/connect", () => {
     const response = await startSellerConnect(
       new Request(`${APP}/api/noon/connect`, {
         method: "POST",
-        headers: { origin: APP, "content-type": "application/x-www-form-urlencoded" },
+        headers: { origin: APP, "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": testAddress() },
         body: new URLSearchParams({ link: link.token }),
       }),
       { noon: null },
@@ -471,7 +472,7 @@ describe("POST /api/noon/connect", () => {
     const again = await startSellerConnect(
       new Request(`${APP}/api/noon/connect`, {
         method: "POST",
-        headers: { origin: APP, "content-type": "application/x-www-form-urlencoded", cookie: first.cookie },
+        headers: { origin: APP, "content-type": "application/x-www-form-urlencoded", cookie: first.cookie, "x-forwarded-for": testAddress() },
         body: "",
       }),
       h.deps(),

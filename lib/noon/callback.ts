@@ -1,13 +1,15 @@
 import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
+import { clientIpFrom } from "@/lib/auth/client-ip";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
+import { addressKey, consumeRateLimit, tallyKey, waitText } from "@/lib/rate-limit";
 import { sellerKeySecretName, storeSecretDurably } from "@/lib/secrets";
 import { markSellerLinksUsed } from "@/lib/sellers";
 import { completeWithStoredKey, hashState, recordEvent } from "./authorizations";
 import type { NoonCallFailure } from "./client";
 import { resolveDeps, type NoonDeps } from "./deps";
-import { htmlPage, seeOther } from "./pages";
+import { htmlPage, seeOther, tooManyAttemptsPage } from "./pages";
 import { readSellerSession, sellerSessionCookie, type SellerSession } from "./session";
 
 // GET /api/noon/callback, step by step (RFC 9700 §2.1, §4.2.4):
@@ -54,21 +56,27 @@ function sameState(a: string, b: string): boolean {
   return timingSafeEqual(sha256(a), sha256(b));
 }
 
-function clientIp(request: Request): string | null {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip") || null;
-}
-
 const shortText = (s: string | null, max = 200) => (s ? (s.length > max ? `${s.slice(0, max)}…` : s) : null);
 
+/**
+ * A refused callback: counted on one row per reason, address, seller and hour. Past the per-address limit
+ * only that count grows (no timeline event, no log line) and the answer is 429 with Retry-After.
+ */
 async function reject(
   request: Request,
   reason: CallbackRejection,
   ids: { sellerId?: string | null; authorizationId?: string | null },
 ): Promise<Response> {
-  await db().noonCallbackRejection.create({
-    data: { reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null, ip: clientIp(request) },
+  const ip = clientIpFrom(request.headers);
+  const now = new Date();
+  const key = tallyKey([reason, addressKey(ip), ids.sellerId ?? null], now);
+  await db().noonCallbackRejection.upsert({
+    where: { tallyKey: key },
+    create: { reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null, ip, at: now, lastAt: now, tallyKey: key },
+    update: { count: { increment: 1 }, lastAt: now },
   });
+  const limit = await consumeRateLimit("noon-callback-rejections-per-address", addressKey(ip));
+  if (!limit.allowed) return tooManyAttemptsPage(limit.retryAfterSeconds, waitText(limit.retryAfterSeconds));
   if (ids.authorizationId) await recordEvent(db(), ids.authorizationId, "rejected", { stage: "callback", message: reason });
   log().warn({ reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null }, "noon callback rejected");
   return htmlPage(400, {
