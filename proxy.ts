@@ -57,6 +57,8 @@ export async function proxy(request: NextRequest): Promise<Response> {
     response.headers.set("Referrer-Policy", "no-referrer");
     response.headers.set("Cache-Control", "no-store");
   }
+  // Staff pages and every API answer (tokens, sessions, redirects included) are never stored by a cache.
+  if (/^\/(admin|api)(\/|$)/.test(pathname)) response.headers.set("Cache-Control", "no-store");
   return response;
 }
 

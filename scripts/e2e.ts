@@ -36,6 +36,8 @@ async function main(): Promise<number> {
       SECRETS_LOCAL_KEY: localKey,
       ADMIN_EMAIL: "admin@e2e.test",
       ADMIN_PASSWORD: adminPassword,
+      // Low enough for e2e/rate-limits.spec.ts to reach with a few requests; the other limits keep their defaults.
+      RATE_LIMITS: "onboarding-link-per-link=3/600",
       LOG_FILE: path.join(runDir, "app.log"),
       E2E_PORT: String(port),
       E2E_RUN_DIR: runDir,
