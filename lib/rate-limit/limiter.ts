@@ -5,16 +5,15 @@ import "server-only";
 // insurance limiter) rather than refusing everyone or letting everything through.
 import { createHash } from "node:crypto";
 import pg from "pg";
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRes, type RateLimiterPostgres } from "rate-limiter-flexible";
 import { config } from "@/lib/config/env";
 import { log } from "@/lib/log";
 import { RATE_LIMIT_POLICIES, type RateLimitPolicy, type RateLimitPolicyName } from "./policies";
+import { createPostgresLimiter } from "./store";
 
 export type RateLimitVerdict =
   | { allowed: true }
   | { allowed: false; policy: RateLimitPolicyName; retryAfterSeconds: number; /** True for the first refusal of the window. */ firstRefusal: boolean };
-
-const TABLE = "rate_limits";
 
 type Limiters = { pool: pg.Pool; byPolicy: Map<string, RateLimiterPostgres> };
 const globalForLimits = globalThis as unknown as { __sellerOnboardingRateLimits?: Limiters };
@@ -41,17 +40,7 @@ function limiterFor(name: RateLimitPolicyName, policy: RateLimitPolicy): RateLim
   const id = `${name}|${policy.points}|${policy.durationSeconds}`;
   let limiter = state.byPolicy.get(id);
   if (!limiter) {
-    const options = { keyPrefix: name, points: policy.points, duration: policy.durationSeconds };
-    limiter = new RateLimiterPostgres({
-      ...options,
-      storeClient: state.pool,
-      storeType: "pool",
-      tableName: TABLE,
-      tableCreated: true,
-      // One limiter per process deletes rows expired an hour ago, every 5 minutes.
-      clearExpiredByTimeout: state.byPolicy.size === 0,
-      insuranceLimiter: new RateLimiterMemory(options),
-    });
+    limiter = createPostgresLimiter(state.pool, name, policy, { clearExpired: state.byPolicy.size === 0 });
     state.byPolicy.set(id, limiter);
   }
   return limiter;
