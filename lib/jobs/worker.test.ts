@@ -94,6 +94,15 @@ describe("npm run worker", () => {
   }, 60_000);
 });
 
+describe("a worker without NODE_ENV", () => {
+  it("refuses a database other than the embedded development one, in one line naming NODE_ENV", async () => {
+    const worker = run("scripts/worker.ts", { NODE_ENV: "", DATABASE_URL: "postgresql://app@db.internal.example:5432/onboarding" });
+    expect(await worker.exited).toBe(1);
+    const lines = worker.output().trim().split("\n").filter((l) => !l.includes("ExperimentalWarning") && !l.includes("--trace-warnings"));
+    expect(lines.at(-1)).toMatch(/^worker failed to start: NODE_ENV: is not set while DATABASE_URL points at db\.internal\.example:5432, not the embedded development database: set NODE_ENV=production/);
+  }, 60_000);
+});
+
 describe("npm run secrets:rotate-key", () => {
   it("re-seals the values under the new key while the old one is given; without it, reports and fails", async () => {
     const oldKey = randomBytes(32);
