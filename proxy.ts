@@ -31,7 +31,7 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const next = () => NextResponse.next({ request: { headers: requestHeaders } });
 
   let response: Response;
-  const linkToken = request.method === "GET" ? ONBOARDING_LINK_PATH.exec(pathname)?.[1] : undefined;
+  const linkToken = request.method === "GET" || request.method === "HEAD" ? ONBOARDING_LINK_PATH.exec(pathname)?.[1] : undefined;
   const limited = linkToken ? await limitOnboardingLinkVisit(request.headers, linkToken) : null;
   if (limited) {
     response = limited;

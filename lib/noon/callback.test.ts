@@ -402,6 +402,8 @@ describe("a secret store outage loses nothing", () => {
     expect(auth.credential?.status).toBe("PENDING_STORAGE");
     expect(auth.events.map((e) => e.type)).toContain("key_pending_storage");
     expect((await authorizationResult(auth.reference, seller.id))?.outcome).toBe("connected");
+    // The key is safe (sealed) and will be stored: the seller has connected, so the link is used up.
+    expect(await resolveOnboardingLink(link.token)).toMatchObject({ ok: false, reason: "used" });
 
     const pending = await db().pendingSecret.findFirstOrThrow({ where: { authorizationId: auth.id } });
     const retried = await retryPendingSecret(pending.id, { store: secretStore() });
