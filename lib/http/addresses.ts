@@ -69,6 +69,15 @@ export function isLoopbackAddress(ip: string): boolean {
   return v6.range() === "loopback";
 }
 
+/** "2001:db8:1:2::/64" for an IPv6 address (not IPv4-mapped); null for anything else. */
+export function ipv6Prefix64(ip: string): string | null {
+  const addr = parse(ip);
+  if (!addr || addr.kind() !== "ipv6") return null;
+  const v6 = addr as ipaddr.IPv6;
+  if (v6.range() === "ipv4Mapped") return null;
+  return `${new ipaddr.IPv6([...v6.parts.slice(0, 4), 0, 0, 0, 0]).toString()}/64`;
+}
+
 /** True when a URL's host is this machine: `localhost` or a loopback address (parsed, not matched as text). */
 export function isLoopbackUrl(value: string): boolean {
   let hostname: string;

@@ -9,6 +9,7 @@ import { RateLimiterRes, type RateLimiterPostgres } from "rate-limiter-flexible"
 import { config } from "@/lib/config/env";
 import { log } from "@/lib/log";
 import { RATE_LIMIT_POLICIES, type RateLimitPolicy, type RateLimitPolicyName } from "./policies";
+import { ipv6Prefix64 } from "@/lib/http/addresses";
 import { createPostgresLimiter } from "./store";
 
 export type RateLimitVerdict =
@@ -85,9 +86,14 @@ export async function consumeRateLimits(checks: [RateLimitPolicyName, string][])
   return { allowed: true };
 }
 
-/** The key for a client address (null: the address is unknown, and such requests share one key). */
+/**
+ * The key for a client address (null: the address is unknown, and such requests share one key). An IPv6
+ * client usually holds a whole /64, so IPv6 addresses are counted by their /64.
+ */
 export function addressKey(ip: string | null): string {
-  return ip ? `ip:${ip}` : "ip:unknown";
+  if (!ip) return "ip:unknown";
+  const v6 = ipv6Prefix64(ip);
+  return v6 ? `ip:${v6}` : `ip:${ip}`;
 }
 
 /** The key for a value that must not be stored as it is (a link token): a SHA-256 prefix of it. */

@@ -17,6 +17,7 @@ import { GET as getConnectionToken } from "@/app/api/v1/connections/[id]/token/r
 import { POST as postOnboardingLink } from "@/app/api/v1/onboarding-links/route";
 import { createApiKey } from "@/lib/api-keys";
 import { db } from "@/lib/db/client";
+import { addressKey } from "@/lib/rate-limit";
 import { limitOnboardingLinkVisit } from "@/lib/sellers/link-visits";
 import { createTestStaff } from "@/tests/authz/support";
 import { rememberSecret } from "@/tests/support/secret-scan";
@@ -41,6 +42,16 @@ function expectRetryAfter(response: Response, max: number) {
   expect(value).toBeGreaterThanOrEqual(1);
   expect(value).toBeLessThanOrEqual(max);
 }
+
+describe("addressKey", () => {
+  it("counts an IPv6 client by its /64 (one client usually holds all of it), IPv4 by its address", () => {
+    expect(addressKey("2001:db8:1:2::1")).toBe(addressKey("2001:db8:1:2:ffff:ffff:ffff:ffff"));
+    expect(addressKey("2001:db8:1:2::1")).toBe("ip:2001:db8:1:2::/64");
+    expect(addressKey("2001:db8:1:3::1")).not.toBe(addressKey("2001:db8:1:2::1"));
+    expect(addressKey("192.0.2.7")).toBe("ip:192.0.2.7");
+    expect(addressKey(null)).toBe("ip:unknown");
+  });
+});
 
 describe("POST /api/noon/connect", () => {
   it("answers 429 with Retry-After and a page once an address used its attempts, counted across instances", async () => {
