@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import type { ApiKeyScope } from "@/lib/auth/permissions";
+import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db/client";
@@ -12,14 +12,25 @@ export interface AuthenticatedApiKey {
   prefix: string;
   scopes: ApiKeyScope[];
   ip: string | null;
+  /** Null: never expires. */
+  expiresAt: Date | null;
+  /** Empty: every connection; otherwise the only connections whose tokens the key may fetch. */
+  connectionIds: string[];
 }
 
 /** Keys are 256-bit random values, so a plain SHA-256 looked up by its unique index is enough. */
 export const hashApiKey = (key: string) => createHash("sha256").update(key, "utf8").digest("hex");
 
+/** Why a stored key may not be used at `now`, or null. Evaluated per request, so it holds for a cached key record too. */
+export function apiKeyRefusal(key: { revokedAt: Date | null; expiresAt: Date | null }, now: Date): "revoked" | "expired" | null {
+  if (key.revokedAt) return "revoked";
+  if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return "expired";
+  return null;
+}
+
 /**
  * The API key of `Authorization: Bearer …` holding `scope` (guard.ts's requireApiKey). Unknown and revoked
- * keys are 401, a missing scope 403 (both audited); each accepted call is counted per key, scope and hour.
+ * keys are 401, as are expired ones, a missing scope 403 (both audited); each accepted call is counted per key, scope and hour.
  */
 export async function authenticateApiKey(request: Request, scope: ApiKeyScope): Promise<AuthenticatedApiKey> {
   const ip = clientIpFrom(request.headers);
@@ -27,16 +38,20 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
   const presented = match?.[1];
   if (!presented) throw new AppError("UNAUTHENTICATED", "An API key is required: send Authorization: Bearer <key>.");
   const key = await db().apiKey.findUnique({ where: { keyHash: hashApiKey(presented) } });
-  if (!key || key.revokedAt) {
-    await recordAudit({ actor: { type: "anonymous", label: key ? key.prefix : "unknown api key" }, action: "api_key.rejected", ip, outcome: "denied", details: { scope, reason: key ? "revoked" : "unknown" } });
+  const now = new Date();
+  const refusal = key ? apiKeyRefusal(key, now) : "unknown";
+  if (!key || refusal) {
+    await recordAudit({ actor: { type: "anonymous", label: key ? key.prefix : "unknown api key" }, action: "api_key.rejected", ip, outcome: "denied", details: { scope, reason: refusal } });
+    if (refusal === "expired" && key?.expiresAt) {
+      throw new AppError("UNAUTHENTICATED", `This API key expired at ${key.expiresAt.toISOString()}: ask an admin for a new key.`);
+    }
     throw new AppError("UNAUTHENTICATED", "The API key is not valid or has been revoked.");
   }
-  const scopes = key.scopes.filter((s): s is ApiKeyScope => s === "onboarding-links" || s === "connection-tokens");
+  const scopes = key.scopes.filter((s): s is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s));
   if (!scopes.includes(scope)) {
     await recordAudit({ actor: { type: "api-key", id: key.id, label: key.prefix }, action: "api_key.denied", ip, outcome: "denied", details: { scope } });
     throw new AppError("FORBIDDEN", `This API key lacks the ${scope} scope.`);
   }
-  const now = new Date();
   const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
   await db().$transaction([
     db().apiKeyUsage.upsert({
@@ -46,5 +61,12 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
     }),
     db().apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } }),
   ]);
-  return { id: key.id, name: key.name, prefix: key.prefix, scopes, ip };
+  return { id: key.id, name: key.name, prefix: key.prefix, scopes, ip, expiresAt: key.expiresAt, connectionIds: key.connectionIds };
+}
+
+/** A key limited to named connections may fetch tokens of those only: 403 (audited) for any other. */
+export async function refuseUnlistedConnection(key: Pick<AuthenticatedApiKey, "id" | "prefix" | "ip" | "connectionIds">, connectionId: string): Promise<void> {
+  if (key.connectionIds.length === 0 || key.connectionIds.includes(connectionId.toLowerCase())) return;
+  await recordAudit({ actor: { type: "api-key", id: key.id, label: key.prefix }, action: "api_key.denied", ip: key.ip, outcome: "denied", details: { scope: "connection-tokens", connectionId: connectionId.slice(0, 100) } });
+  throw new AppError("FORBIDDEN", "This API key is limited to named connections and this connection is not one of them: ask an admin for a key that includes it.");
 }
