@@ -59,7 +59,7 @@ const authorizationFields = {
   createdAt: instant("When the seller clicked Connect."),
   updatedAt: instant("Last change of the request."),
   callbackAt: nullableInstant("When Noon sent the seller back."),
-  completedAt: nullableInstant("When the key was stored."),
+  completedAt: nullableInstant("When the request ended: key stored, declined or failed."),
   projectCode: z.string().nullable(),
   oauthRequestId: z.string().nullable().meta({ description: "Noon's oauth_request_id of the exchange." }),
   failure: failureSchema.nullable().meta({ description: "Set when status is failed." }),
