@@ -126,7 +126,7 @@ describe("GET /api/v1/sellers", () => {
   it("misses no change while syncing through pages as other transactions change sellers, one of them committing late", async () => {
     const since = new Date(Date.now() - 1000).toISOString();
     const base = { updatedSince: since };
-    const mine = [];
+    const mine: { id: string }[] = [];
     for (let i = 0; i < 20; i++) mine.push(await createSeller({ name: `Feed ${run} ${i}`, externalId: `feed-${run}-${i}` }));
     const ids = new Set(mine.map((s) => s.id));
     const seen = new Map<string, SellerView>();
