@@ -44,7 +44,8 @@ export const createApiKeySchema = z
     connectionIds: z.array(z.uuid("Choose connections from the list.")).max(100).default([]),
   })
   .superRefine((data, ctx) => {
-    if (data.expiresOn) {
+    // Only a well-formed day is compared (a malformed one already has its issue).
+    if (data.expiresOn && /^\d{4}-\d{2}-\d{2}$/.test(data.expiresOn)) {
       const today = new Date().toISOString().slice(0, 10);
       const latest = new Date();
       latest.setUTCFullYear(latest.getUTCFullYear() + MAX_VALIDITY_YEARS);
