@@ -35,7 +35,7 @@ const noyoClient = { clientId: `noyo-${crypto.randomUUID()}`, clientSecret: test
 const checked = new Set<string>();
 
 beforeAll(async () => {
-  const res = openApiRoute();
+  const res = await openApiRoute();
   expect(res.status).toBe(200);
   doc = (await res.json()) as Doc;
   // OpenAPI 3.1 schemas are JSON Schema 2020-12 plus the OpenAPI vocabulary (example, discriminator, …).
@@ -159,7 +159,7 @@ describe("the OpenAPI document of /api/v1", () => {
   });
 
   it("matches its own route (public), and every documented status of the read API was checked above", async () => {
-    expect(await conforms("GET", "/api/v1/openapi.json", openApiRoute())).toBe(200);
+    expect(await conforms("GET", "/api/v1/openapi.json", await openApiRoute())).toBe(200);
     for (const p of ["/api/v1/sellers", "/api/v1/sellers/{id}", "/api/v1/authorizations/{reference}"]) {
       for (const status of Object.keys(doc.paths[p]?.get?.responses ?? {})) expect(checked).toContain(`GET ${p} ${status}`);
     }

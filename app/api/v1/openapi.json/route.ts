@@ -4,6 +4,6 @@ import { openApiDocument } from "@/lib/api-v1/openapi";
 
 export const dynamic = "force-dynamic";
 
-export function GET(): Response {
+export async function GET(): Promise<Response> {
   return Response.json(openApiDocument(config().appUrl), { headers: { "cache-control": "public, max-age=300" } });
 }
