@@ -2,7 +2,8 @@ import "server-only";
 // What GET /api/v1/sellers and /api/v1/sellers/{id} answer: sellers with their Noon credentials (by
 // reference) and latest authorization, and the change feed a backend syncs from (README: "The sync order").
 import { z } from "zod";
-import { db, type Prisma } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
 import type { SellerListQuery, SellerPage, SellerView } from "@/lib/api-v1/schemas";
 import { authorizationSelect, authorizationSummaryView, credentialSelect, credentialView } from "@/lib/api-v1/views";
@@ -99,13 +100,20 @@ export async function listSellersForApi(query: SellerListQuery): Promise<SellerP
   const filters = { s: incoming ? incoming.s : since, e: incoming ? incoming.e : externalId };
   const from = incoming ?? { ...START, ...filters };
 
+  // Each filter adds its condition only when given (one plan per shape). updatedSince also bounds the
+  // scan from below: no row changed since then has an older change_xid than the oldest such row.
+  const sinceFilter = filters.s
+    ? Prisma.sql`AND updated_at >= ${filters.s}::timestamptz
+       AND change_xid >= (SELECT coalesce(min(change_xid), 0) FROM sellers WHERE updated_at >= ${filters.s}::timestamptz)`
+    : Prisma.empty;
+  const externalIdFilter = filters.e ? Prisma.sql`AND external_id = ${filters.e}` : Prisma.empty;
   const rows = await db().$queryRaw<{ id: string; x: string }[]>`
     SELECT id::text AS id, change_xid::text AS x
       FROM sellers
      WHERE (change_xid, id) > (${from.x}::bigint, ${from.i}::uuid)
        AND change_xid < (pg_snapshot_xmin(pg_current_snapshot()))::text::bigint
-       AND (${filters.s}::timestamptz IS NULL OR updated_at >= ${filters.s}::timestamptz)
-       AND (${filters.e}::text IS NULL OR external_id = ${filters.e}::text)
+       ${sinceFilter}
+       ${externalIdFilter}
      ORDER BY change_xid, id
      LIMIT ${query.limit + 1}`;
   const page = rows.slice(0, query.limit);

@@ -35,3 +35,6 @@ CREATE TRIGGER noon_authorizations_touch_seller AFTER INSERT OR UPDATE ON "noon_
 
 CREATE TRIGGER seller_credentials_touch_seller AFTER INSERT OR UPDATE ON "seller_credentials"
   FOR EACH ROW EXECUTE FUNCTION sellers_touch_from_child();
+
+-- updatedSince: the oldest change_xid among sellers changed since an instant, read from the index alone.
+CREATE INDEX "sellers_updated_at_change_xid_idx" ON "sellers"("updated_at", "change_xid");
