@@ -106,7 +106,7 @@ export const sellerListQuerySchema = z
       .datetime({ offset: true, error: "updatedSince must be an ISO 8601 date-time with a time zone, e.g. 2026-11-30T12:00:00Z." })
       .optional()
       .meta({ description: "Only sellers changed at or after this instant (starts a sync; follow nextCursor from there)." }),
-    cursor: z.string().max(500, "cursor is too long: pass nextCursor exactly as it was given.").optional().meta({ description: "nextCursor of the previous page." }),
+    cursor: z.string().min(1, "cursor must not be empty: leave it out to start from the beginning.").max(500, "cursor is too long: pass nextCursor exactly as it was given.").optional().meta({ description: "nextCursor of the previous page." }),
     limit: z.coerce
       .number({ error: "limit must be a whole number from 1 to 200." })
       .int("limit must be a whole number from 1 to 200.")

@@ -77,6 +77,7 @@ describe("GET /api/v1/sellers", () => {
       ["cursor=not-a-cursor", /cursor is not one this API gave out/],
       [`cursor=${Buffer.from('{"v":1,"x":"1","i":"x"}').toString("base64url")}`, /cursor is not one this API gave out/],
       ["externalId=", /externalId must not be empty/],
+      ["cursor=", /cursor must not be empty/],
       ["limit=5&limit=6", /limit is given more than once/],
       ["externalID=acme", /Unknown query parameter externalID: this route takes externalId, updatedSince, cursor, limit/],
     ];
