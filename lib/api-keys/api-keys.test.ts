@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/api-keys";
-import { authenticateApiKey as requireApiKey, refuseUnlistedConnection } from "@/lib/api-keys/authenticate";
+import { authenticateApiKey as requireApiKey } from "@/lib/api-keys/authenticate";
+import { refuseUnlistedConnection } from "@/lib/api-keys/limits";
 import { createTestConnection, testSecret } from "@/lib/connections/testing/fixtures";
 import { createTestStaff } from "@/tests/authz/support";
 import { rememberSecret } from "@/tests/support/secret-scan";

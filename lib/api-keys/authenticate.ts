@@ -5,6 +5,7 @@ import { clientIpFrom } from "@/lib/auth/client-ip";
 import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { apiKeyRefusal } from "@/lib/api-keys/limits";
 
 export interface AuthenticatedApiKey {
   id: string;
@@ -20,13 +21,6 @@ export interface AuthenticatedApiKey {
 
 /** Keys are 256-bit random values, so a plain SHA-256 looked up by its unique index is enough. */
 export const hashApiKey = (key: string) => createHash("sha256").update(key, "utf8").digest("hex");
-
-/** Why a stored key may not be used at `now`, or null. Evaluated per request, so it holds for a cached key record too. */
-export function apiKeyRefusal(key: { revokedAt: Date | null; expiresAt: Date | null }, now: Date): "revoked" | "expired" | null {
-  if (key.revokedAt) return "revoked";
-  if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return "expired";
-  return null;
-}
 
 /**
  * The API key of `Authorization: Bearer …` holding `scope` (guard.ts's requireApiKey). Unknown and revoked
@@ -62,11 +56,4 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
     db().apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } }),
   ]);
   return { id: key.id, name: key.name, prefix: key.prefix, scopes, ip, expiresAt: key.expiresAt, connectionIds: key.connectionIds };
-}
-
-/** A key limited to named connections may fetch tokens of those only: 403 (audited) for any other. */
-export async function refuseUnlistedConnection(key: Pick<AuthenticatedApiKey, "id" | "prefix" | "ip" | "connectionIds">, connectionId: string): Promise<void> {
-  if (key.connectionIds.length === 0 || key.connectionIds.includes(connectionId.toLowerCase())) return;
-  await recordAudit({ actor: { type: "api-key", id: key.id, label: key.prefix }, action: "api_key.denied", ip: key.ip, outcome: "denied", details: { scope: "connection-tokens", connectionId: connectionId.slice(0, 100) } });
-  throw new AppError("FORBIDDEN", "This API key is limited to named connections and this connection is not one of them: ask an admin for a key that includes it.");
 }

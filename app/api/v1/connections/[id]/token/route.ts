@@ -2,7 +2,7 @@
 import { requireApiKey } from "@/lib/auth/guard";
 import { issueConnectionToken } from "@/lib/connections/api";
 import { handleApiError } from "@/lib/http/api-error";
-import { refuseUnlistedConnection } from "@/lib/api-keys/authenticate";
+import { refuseUnlistedConnection } from "@/lib/api-keys/limits";
 import { connectionTokenSchema } from "@/lib/api-v1/schemas";
 
 export const dynamic = "force-dynamic";
