@@ -108,6 +108,8 @@ describe("the OpenAPI document of /api/v1", () => {
     expect(await conforms("GET", L, await sellersList(req(`${L}?limit=2`, key)))).toBe(200);
     expect(await conforms("GET", L, await sellersList(req(`${L}?externalId=${externalId}`, key)))).toBe(200);
     expect(await conforms("GET", L, await sellersList(req(`${L}?limit=0`, key)))).toBe(400);
+    const ahead = Buffer.from(JSON.stringify({ v: 1, x: "999999999999", i: seller.id, s: null, e: null })).toString("base64url");
+    expect(await conforms("GET", L, await sellersList(req(`${L}?cursor=${ahead}`, key)))).toBe(409);
     expect(await conforms("GET", L, await sellersList(req(L)))).toBe(401);
     expect(await conforms("GET", L, await sellersList(req(L, wrong)))).toBe(403);
 

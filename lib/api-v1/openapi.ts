@@ -23,7 +23,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: "No API key, or one that is unknown, revoked or expired.",
   403: "The API key lacks the scope, or may not use this connection.",
   404: "Not found.",
-  409: "The connection is disabled or has no client secret yet.",
+  409: "Token route: the connection is disabled or has no client secret yet. Sellers list: the cursor is ahead of the database (restored or moved): start a new sync.",
   429: "Too many requests: wait and retry.",
   502: "The provider refused; the message gives its explanation.",
   503: "The provider is unreachable or cooling down after failures: retry later.",
@@ -76,7 +76,7 @@ export function openApiDocument(appUrl: string) {
           description:
             "Keyset pages in change order. To sync: start without a cursor (or with updatedSince), follow nextCursor while hasMore is true, keep the last nextCursor and call again with it later: you get every seller changed since, each at least once (a seller changed again appears again; its last appearance is its current state). A change by a transaction still running is held back until it ends, so none is skipped.",
           requestParams: { query: sellerListQuerySchema },
-          responses: { "200": { description: "One page.", ...json(sellerPageSchema) }, ...errors(400, 401, 403) },
+          responses: { "200": { description: "One page.", ...json(sellerPageSchema) }, ...errors(400, 401, 403, 409) },
         }),
       },
       "/api/v1/sellers/{id}": {

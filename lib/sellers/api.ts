@@ -84,6 +84,16 @@ function decodeCursor(text: string): Cursor {
 }
 
 /**
+ * True when a cursor points past every transaction this database has started: only possible after a
+ * restore from a logical dump into another cluster, where transaction ids start again lower.
+ */
+async function cursorIsAheadOfDatabase(xid: string): Promise<boolean> {
+  const [row] = await db().$queryRaw<{ ahead: boolean }[]>`
+    SELECT ${xid}::bigint >= (pg_snapshot_xmax(pg_current_snapshot()))::text::bigint AS ahead`;
+  return row?.ahead === true;
+}
+
+/**
  * One page of the change feed: sellers in the order of their last change (the changing transaction's
  * id, then the seller id), after the cursor. Only rows whose transaction ended before every
  * still-running writer began are returned, so a change committed late (by a transaction that began
@@ -98,6 +108,12 @@ export async function listSellersForApi(query: SellerListQuery): Promise<SellerP
     throw new AppError("BAD_REQUEST", "This cursor was given for other filters: repeat the same updatedSince and externalId as the first page (or leave them out).");
   }
   const filters = { s: incoming ? incoming.s : since, e: incoming ? incoming.e : externalId };
+  if (incoming && (await cursorIsAheadOfDatabase(incoming.x))) {
+    throw new AppError(
+      "CONFLICT",
+      "This cursor is ahead of the database's transaction counter: the database was restored or moved since it was given. Start a new sync (leave cursor out, or set updatedSince a little before your last sync).",
+    );
+  }
   const from = incoming ?? { ...START, ...filters };
 
   // Each filter adds its condition only when given (one plan per shape). updatedSince also bounds the

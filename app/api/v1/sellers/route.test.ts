@@ -94,6 +94,13 @@ describe("GET /api/v1/sellers", () => {
     expect((await list(key, { updatedSince: "2026-01-01T01:00:00+01:00", cursor: first.nextCursor })).status).toBe(200);
   });
 
+  it("answers 409 for a cursor ahead of the database (a restore into another cluster), saying to start again", async () => {
+    const ahead = Buffer.from(JSON.stringify({ v: 1, x: "999999999999", i: "00000000-0000-0000-0000-000000000000", s: null, e: null })).toString("base64url");
+    const res = await answer<{ error: { code: string; message: string } }>("v1-sellers-list-409.json", await list(key, { cursor: ahead }));
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toMatch(/restored or moved .*Start a new sync/);
+  });
+
   it("refuses a missing or unknown key (401), an expired key (401, saying so) and a key without sellers:read (403)", async () => {
     expect((await list(null)).status).toBe(401);
     expect((await list("sok_unknown")).status).toBe(401);
