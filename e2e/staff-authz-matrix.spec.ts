@@ -58,6 +58,8 @@ test.beforeAll(async () => {
   seeds.connectionId = randomUUID();
   seeds.requestId = randomUUID();
   seeds.apiKeyId = randomUUID();
+  seeds.webhookId = randomUUID();
+  seeds.deliveryId = randomUUID();
 
   for (const scope of ["onboarding-links", "connection-tokens"] as const) {
     const key = `sok_${randomBytes(32).toString("base64url")}`;

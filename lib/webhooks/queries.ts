@@ -25,6 +25,8 @@ export interface EndpointDetail extends EndpointSummary {
   createdBy: string;
   secretRotatedAt: Date | null;
   previousSecretUntil: Date | null;
+  /** The previous secret still signs (a rotation's overlap). */
+  previousSecretActive: boolean;
 }
 
 export interface DeliveryRow {
@@ -96,7 +98,7 @@ export async function getEndpoint(id: string): Promise<EndpointDetail | null> {
   const row = await db().webhookEndpoint.findUnique({ where: { id: parsed.data }, select: endpointSelect });
   if (!row) return null;
   const c = (await counts([row.id])).get(row.id);
-  return { ...row, pending: c?.pending ?? 0, failedLast24h: c?.failed ?? 0 };
+  return { ...row, pending: c?.pending ?? 0, failedLast24h: c?.failed ?? 0, previousSecretActive: (row.previousSecretUntil?.getTime() ?? 0) > Date.now() };
 }
 
 const deliverySelect = {
@@ -199,4 +201,9 @@ export async function getDelivery(endpointId: string, deliveryId: string): Promi
     payload: JSON.stringify(d.event.payload, null, 2),
     attemptLog: d.attemptLog.map((a) => ({ ...a, id: a.id.toString() })),
   };
+}
+
+/** A time `hours` ago as a datetime-local value in UTC ("2026-11-30T17:05"). */
+export function hoursAgoForInput(hours: number): string {
+  return new Date(Date.now() - hours * 3_600_000).toISOString().slice(0, 16);
 }

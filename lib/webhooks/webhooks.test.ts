@@ -11,17 +11,24 @@ import { createPrivateDatabase, type PrivateDatabase } from "@/tests/support/pri
 import { startWebhookReceiver, type StartedWebhookReceiver } from "@/simulators/webhook-receiver/index";
 import type { StartedNoyoSimulator } from "@/simulators/noyo/index";
 import type { Harness } from "@/lib/noon/test-harness";
+import type * as JobsModule from "@/lib/jobs";
+import type * as HarnessModule from "@/lib/noon/test-harness";
+import type * as SecretsModule from "@/lib/secrets";
 import { EVENT_TYPES } from "./catalogue";
+import type * as DeliverModule from "./deliver";
+import type * as EmitModule from "./emit";
+import type * as EndpointsModule from "./endpoints";
+import type * as OperationsModule from "./operations";
 
 // Loaded after DATABASE_URL points at the private database.
 let db: () => Db;
-let jobs: typeof import("@/lib/jobs");
-let endpoints: typeof import("./endpoints");
-let deliver: typeof import("./deliver");
-let emit: typeof import("./emit");
-let operations: typeof import("./operations");
-let harness: typeof import("@/lib/noon/test-harness");
-let secrets: typeof import("@/lib/secrets");
+let jobs: typeof JobsModule;
+let endpoints: typeof EndpointsModule;
+let deliver: typeof DeliverModule;
+let emit: typeof EmitModule;
+let operations: typeof OperationsModule;
+let harness: typeof HarnessModule;
+let secrets: typeof SecretsModule;
 
 let database: PrivateDatabase;
 let h: Harness;
