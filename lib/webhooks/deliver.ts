@@ -34,6 +34,9 @@ export function configureDeliveries(options: DeliveryOptions): void {
   configured = options;
 }
 
+/** A delivery still pending this long after its job was queued is queued again (the job was lost). */
+const REQUEUE_AFTER_MS = 2 * 60_000;
+
 /** A claim outlives the request's deadline, so it only lapses when its worker died. */
 const LEASE_MS = DELIVERY_TIMEOUT_MS + 45_000;
 
@@ -183,6 +186,8 @@ export async function attemptDelivery(deliveryId: string, options: DeliveryOptio
         lastHttpStatus: answer.httpStatus,
         lastError: answer.error?.slice(0, 500) ?? null,
         lastLatencyMs: answer.latencyMs,
+        // The job queues the next attempt right after this transaction.
+        queuedAt: nextAttemptAt ? new Date() : null,
         ...(answer.ok ? { deliveredAt: new Date() } : {}),
       },
     });
@@ -242,11 +247,18 @@ export const deliverWebhookJob = defineJob<{ deliveryId: string }>(
 export async function dispatchDueDeliveries(opts: { horizonMs?: number; db?: Db } = {}): Promise<number> {
   const client = opts.db ?? defaultDb();
   const horizon = opts.horizonMs ?? 100 * 365 * 86_400_000;
+  // Marked as queued in the same statement: a burst of wake-ups queues each delivery once. One queued
+  // long ago and still pending (its job lost) is queued again.
   const rows = await client.$queryRaw<{ id: string; next_attempt_at: Date }[]>`
-    SELECT id::text, next_attempt_at FROM webhook_deliveries
-     WHERE status = 'PENDING' AND next_attempt_at <= clock_timestamp() + ${horizon} * interval '1 millisecond'
-       AND (lease_until IS NULL OR lease_until < clock_timestamp())
-     ORDER BY next_attempt_at LIMIT 5000`;
+    UPDATE webhook_deliveries SET queued_at = clock_timestamp()
+     WHERE id IN (
+       SELECT id FROM webhook_deliveries
+        WHERE status = 'PENDING' AND next_attempt_at <= clock_timestamp() + ${horizon} * interval '1 millisecond'
+          AND (lease_until IS NULL OR lease_until < clock_timestamp())
+          AND (queued_at IS NULL OR queued_at < clock_timestamp() - ${REQUEUE_AFTER_MS} * interval '1 millisecond')
+        ORDER BY next_attempt_at LIMIT 2000
+        FOR UPDATE SKIP LOCKED)
+    RETURNING id::text, next_attempt_at`;
   await enqueue(rows.map((r) => ({ id: r.id, at: r.next_attempt_at })));
   return rows.length;
 }

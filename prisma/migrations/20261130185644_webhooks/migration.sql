@@ -54,6 +54,7 @@ CREATE TABLE "webhook_deliveries" (
     "next_attempt_at" TIMESTAMPTZ(3) DEFAULT CURRENT_TIMESTAMP,
     "lease_until" TIMESTAMPTZ(3),
     "lease_token" TEXT,
+    "queued_at" TIMESTAMPTZ(3),
     "last_attempt_at" TIMESTAMPTZ(3),
     "last_http_status" INTEGER,
     "last_error" TEXT,
