@@ -114,9 +114,7 @@ type AuthorizationEventType =
   | "authorization.key_stored";
 
 // The timeline entry whose message the event repeats.
-const TIMELINE_TYPE: Record<AuthorizationEventType, string> = {
-  "seller.connected": "completed",
-  "authorization.failed": "failed",
+const TIMELINE_TYPE: Record<Exclude<AuthorizationEventType, "seller.connected" | "authorization.failed">, string> = {
   "authorization.declined": "declined",
   "authorization.key_storage_delayed": "key_pending_storage",
   "authorization.key_stored": "key_stored",
@@ -148,11 +146,10 @@ export async function emitAuthorizationEvent(
       credential: { select: credentialSelect },
     },
   });
-  const timeline = await tx.noonAuthorizationEvent.findFirst({
-    where: { authorizationId, type: TIMELINE_TYPE[type] },
-    orderBy: { id: "desc" },
-    select: { message: true },
-  });
+  const timeline =
+    type === "seller.connected" || type === "authorization.failed"
+      ? null
+      : await tx.noonAuthorizationEvent.findFirst({ where: { authorizationId, type: TIMELINE_TYPE[type] }, orderBy: { id: "desc" }, select: { message: true } });
   const data: Prisma.InputJsonObject = {
     seller: { id: auth.seller.id, externalId: auth.seller.externalId, name: auth.seller.name },
     authorization: {
@@ -164,7 +161,9 @@ export async function emitAuthorizationEvent(
     },
     ...(type === "authorization.failed"
       ? { stage: auth.failureStage, httpStatus: auth.failureHttpStatus, message: auth.failureMessage }
-      : { message: timeline?.message ?? null }),
+      : type === "seller.connected"
+        ? {}
+        : { message: timeline?.message ?? null }),
     ...(type === "authorization.failed" || type === "authorization.declined" || !auth.credential
       ? {}
       : { credential: credentialReference(auth.credential) }),

@@ -4,12 +4,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/lib/db/client";
 import type * as HarnessModule from "@/lib/noon/test-harness";
 import { createPrivateDatabase, type PrivateDatabase } from "@/tests/support/private-database";
 import { keepOutput, rememberSecret, RUN_DIR } from "@/tests/support/secret-scan";
 import { startWebhookReceiver, type StartedWebhookReceiver } from "@/simulators/webhook-receiver/index";
+
+// Real processes, queues and receivers: generous limits for a loaded machine (nothing asserts on time).
+vi.setConfig({ testTimeout: 180_000 });
 
 let database: PrivateDatabase;
 let db: () => Db;

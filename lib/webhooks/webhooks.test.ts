@@ -3,7 +3,7 @@
 // and a real receiver that verifies signatures with the `standardwebhooks` package. On a private database
 // so that this file's workers see only its own jobs and deliveries.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/lib/db/client";
 import type { SecretStore } from "@/lib/secrets";
 import { keepOutput, rememberSecret } from "@/tests/support/secret-scan";
@@ -19,6 +19,9 @@ import type * as DeliverModule from "./deliver";
 import type * as EmitModule from "./emit";
 import type * as EndpointsModule from "./endpoints";
 import type * as OperationsModule from "./operations";
+
+// Real processes, queues and receivers: generous limits for a loaded machine (nothing asserts on time).
+vi.setConfig({ testTimeout: 180_000 });
 
 // Loaded after DATABASE_URL points at the private database.
 let db: () => Db;
@@ -71,7 +74,7 @@ beforeEach(() => {
   h.sim.faults.reset();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -228,6 +231,14 @@ describe("delivery", () => {
       // All four requests carried the same webhook-id; each a fresh timestamp and signature.
       expect(new Set(receiver.requests.map((r) => r.webhookId))).toEqual(new Set([`msg_${delivery.eventId}`]));
       expect(receiver.requests).toHaveLength(4);
+      // What the dashboard shows of it.
+      const { getDelivery, listDeliveries, listEndpoints } = await import("./queries");
+      const shown = await getDelivery(endpointId, delivery.id);
+      expect(shown).toMatchObject({ status: "SUCCEEDED", attempts: 4, lastHttpStatus: 200, webhookId: `msg_${delivery.eventId}`, eventType: "seller.connected" });
+      expect(shown?.attemptLog.map((a) => a.httpStatus)).toEqual([500, 500, 500, 200]);
+      expect(JSON.parse(shown?.payload ?? "{}")).toMatchObject({ type: "seller.connected", data: { seller: { id: seller.id } } });
+      expect((await listDeliveries(endpointId, {})).rows.map((r) => r.id)).toEqual([delivery.id]);
+      expect((await listEndpoints()).find((e) => e.id === endpointId)).toMatchObject({ pending: 0, failingSince: null });
     } finally {
       await receiver.close();
       await db().webhookEndpoint.deleteMany({});
@@ -310,6 +321,31 @@ describe("delivery", () => {
       expect(receiver.requests).toHaveLength(1);
     } finally {
       await jobs.startJobWorkers();
+      await receiver.close();
+      await db().webhookEndpoint.deleteMany({});
+    }
+  });
+});
+
+describe("endpoint management", () => {
+  it("edits, disables, enables and deletes an endpoint, each audited; a disabled endpoint gets no deliveries", async () => {
+    const { receiver, endpointId } = await receiverWithEndpoint(["seller.connected"]);
+    try {
+      await endpoints.updateEndpoint(endpointId, { url: receiver.endpointUrl, description: "Backend", eventTypes: ["seller.connected", "authorization.failed"] }, admin);
+      await endpoints.setEndpointEnabled(endpointId, false, admin);
+      await connectSeller();
+      expect(await db().webhookDelivery.count({ where: { endpointId } })).toBe(0);
+      await endpoints.setEndpointEnabled(endpointId, true, admin);
+      const row = await db().webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId } });
+      expect(row).toMatchObject({ description: "Backend", eventTypes: ["seller.connected", "authorization.failed"], disabledAt: null });
+      await endpoints.deleteEndpoint(endpointId, admin);
+      expect(await db().webhookEndpoint.count({ where: { id: endpointId } })).toBe(0);
+      expect((await secrets.secretStore().describe(row.secretName)).deletionScheduledFor).not.toBeNull();
+      const actions = await db().auditEvent.findMany({ where: { targetId: endpointId }, orderBy: { id: "asc" }, select: { action: true, actorId: true } });
+      expect(actions.map((a) => a.action)).toEqual(["webhook.created", "webhook.updated", "webhook.disabled", "webhook.enabled", "webhook.deleted"]);
+      expect(new Set(actions.map((a) => a.actorId))).toEqual(new Set([admin.id]));
+      await expect(endpoints.updateEndpoint(endpointId, { url: receiver.endpointUrl, eventTypes: ["seller.connected"] }, admin)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    } finally {
       await receiver.close();
       await db().webhookEndpoint.deleteMany({});
     }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePagePermission } from "@/lib/auth/guard";
+import { EVENT_TYPES } from "@/lib/webhooks/catalogue";
 import { listEndpoints } from "@/lib/webhooks/queries";
 import { CreateEndpointForm } from "@/components/webhooks/forms";
 import { EndpointStatus } from "@/components/webhooks/status";
@@ -32,7 +33,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
                 </Link>
                 {e.description && <span className="block text-xs text-slate-700">{e.description}</span>}
               </Td>
-              <Td>{e.eventTypes.length === 8 ? "All events" : e.eventTypes.join(", ")}</Td>
+              <Td>{e.eventTypes.length === EVENT_TYPES.length ? "All events" : e.eventTypes.join(", ")}</Td>
               <Td>
                 <EndpointStatus disabledAt={e.disabledAt} disabledReason={e.disabledReason} failingSince={e.failingSince} />
               </Td>
