@@ -182,7 +182,14 @@ export function startJobWorkers(): Promise<void> {
         }
       });
     }
-    for (const service of services.values()) runningServices.push({ name: service.name, stop: await service.start() });
+    for (const service of services.values()) {
+      try {
+        runningServices.push({ name: service.name, stop: await service.start() });
+      } catch (error) {
+        // One service that cannot start (e.g. its tables not migrated yet) must not stop the job workers.
+        log().error({ service: service.name, err: error instanceof Error ? error.message : String(error) }, "worker service did not start");
+      }
+    }
     log().info({ jobs: [...jobs.keys()], schedules: [...schedules.keys()], services: [...services.keys()] }, "job workers started");
   })();
   starting.catch(() => {

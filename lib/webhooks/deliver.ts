@@ -84,6 +84,24 @@ export function signDelivery(secrets: string[], msgId: string, at: Date, body: s
   };
 }
 
+type ClaimedRow = {
+  id: string;
+  attempts: number;
+  reason: string;
+  event_id: string;
+  event_type: string;
+  payload: unknown;
+  endpoint_id: string;
+  url: string;
+  disabled_at: Date | null;
+  secret_name: string;
+  secret_version_id: string;
+  previous_secret_version_id: string | null;
+  previous_secret_until: Date | null;
+  failing_since: Date | null;
+  last_success_at: Date | null;
+};
+
 type Answer = { ok: boolean; httpStatus: number | null; error: string | null; latencyMs: number; retryAfterMs?: number | undefined };
 
 async function send(url: string, headers: Record<string, string>, body: string, opts: DeliveryOptions): Promise<Answer> {
@@ -125,23 +143,34 @@ export async function attemptDelivery(deliveryId: string, options: DeliveryOptio
   const opts = { ...configured, ...options };
   const client = opts.db ?? defaultDb();
   const token = randomUUID();
-  const claimed = await client.$queryRaw<{ id: string; attempts: number; event_id: string; endpoint_id: string; reason: string }[]>`
-    UPDATE webhook_deliveries
-       SET lease_until = clock_timestamp() + ${LEASE_MS} * interval '1 millisecond', lease_token = ${token}
-     WHERE id = ${deliveryId}::uuid AND status = 'PENDING'
-       AND next_attempt_at <= clock_timestamp() + interval '1 second'
-       AND (lease_until IS NULL OR lease_until < clock_timestamp())
-    RETURNING id::text, attempts, event_id::text, endpoint_id::text, reason`;
-  const delivery = claimed[0];
-  if (!delivery) return { status: "skipped" };
-
-  const [event, endpoint] = await Promise.all([
-    client.webhookEvent.findUniqueOrThrow({ where: { id: delivery.event_id }, select: { id: true, type: true, payload: true } }),
-    client.webhookEndpoint.findUniqueOrThrow({
-      where: { id: delivery.endpoint_id },
-      select: { id: true, url: true, disabledAt: true, secretName: true, secretVersionId: true, previousSecretVersionId: true, previousSecretUntil: true },
-    }),
-  ]);
+  // The claim, the event and the endpoint in one round trip.
+  const claimed = await client.$queryRaw<ClaimedRow[]>`
+    WITH claimed AS (
+      UPDATE webhook_deliveries
+         SET lease_until = clock_timestamp() + ${LEASE_MS} * interval '1 millisecond', lease_token = ${token}
+       WHERE id = ${deliveryId}::uuid AND status = 'PENDING'
+         AND next_attempt_at <= clock_timestamp() + interval '1 second'
+         AND (lease_until IS NULL OR lease_until < clock_timestamp())
+      RETURNING id, attempts, event_id, endpoint_id, reason)
+    SELECT c.id::text, c.attempts, c.reason, e.id::text AS event_id, e.type AS event_type, e.payload,
+           p.id::text AS endpoint_id, p.url, p.disabled_at, p.secret_name, p.secret_version_id,
+           p.previous_secret_version_id, p.previous_secret_until, p.failing_since, p.last_success_at
+      FROM claimed c JOIN webhook_events e ON e.id = c.event_id JOIN webhook_endpoints p ON p.id = c.endpoint_id`;
+  const row = claimed[0];
+  if (!row) return { status: "skipped" };
+  const delivery = { id: row.id, attempts: row.attempts, reason: row.reason };
+  const event = { id: row.event_id, type: row.event_type, payload: row.payload };
+  const endpoint: EndpointRow & { failingSince: Date | null; lastSuccessAt: Date | null } = {
+    id: row.endpoint_id,
+    url: row.url,
+    disabledAt: row.disabled_at,
+    secretName: row.secret_name,
+    secretVersionId: row.secret_version_id,
+    previousSecretVersionId: row.previous_secret_version_id,
+    previousSecretUntil: row.previous_secret_until,
+    failingSince: row.failing_since,
+    lastSuccessAt: row.last_success_at,
+  };
 
   if (endpoint.disabledAt && delivery.reason !== "test") {
     const error = "Not sent: the endpoint is disabled.";
@@ -193,7 +222,10 @@ export async function attemptDelivery(deliveryId: string, options: DeliveryOptio
     });
     if (count !== 1) return;
     if (answer.ok) {
-      await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { failingSince: null, lastSuccessAt: new Date() } });
+      // A healthy endpoint's "last delivered" is kept to the minute: one write fewer per delivery.
+      if (endpoint.failingSince || !endpoint.lastSuccessAt || Date.now() - endpoint.lastSuccessAt.getTime() > 60_000) {
+        await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { failingSince: null, lastSuccessAt: new Date() } });
+      }
       return;
     }
     if (gone) {

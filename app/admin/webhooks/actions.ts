@@ -89,7 +89,8 @@ export async function redeliverAction(_previous: ActionState, form: FormData): P
   return runStaffAction("manageWebhooks", async (staff) => {
     const deliveryId = z.uuid("Unknown delivery.").parse(text(form, "deliveryId"));
     await redeliver(deliveryId, actor(staff));
-    refresh(text(form, "endpointId"));
+    const endpointId = idSchema.safeParse(text(form, "endpointId"));
+    refresh(endpointId.success ? endpointId.data : undefined);
     return { status: "ok", message: "Redelivery queued (same webhook-id)." };
   });
 }
