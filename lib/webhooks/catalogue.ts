@@ -23,7 +23,7 @@ export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
   "authorization.key_storage_delayed": "The secret store refused the key; it is kept sealed and retried.",
   "authorization.key_stored": "A delayed key reached the secret store (after N attempts).",
   "credential.superseded": "A newer connection replaced a seller's credential.",
-  "connection.unhealthy": "A client-credentials connection's token request or test failed after working.",
+  "connection.unhealthy": "A client-credentials connection's token request or test failed (the first failure in a row).",
   "connection.recovered": "A failing client-credentials connection works again.",
 };
 

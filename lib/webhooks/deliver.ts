@@ -9,6 +9,7 @@ import { defineJob } from "@/lib/jobs";
 import { outboundRequest, OutboundError, retryAfterMs, type OutboundPolicy } from "@/lib/http/outbound";
 import { log } from "@/lib/log";
 import { secretStore, type SecretStore } from "@/lib/secrets";
+import { deliveryBody } from "./emit";
 import { disableEndpointBySystem } from "./endpoints";
 import { DELIVERY_TIMEOUT_MS, FAILING_DISABLE_AFTER_MS, nextAttemptDelayMs, RETRY_SCHEDULE_MS } from "./schedule";
 
@@ -182,7 +183,7 @@ export async function attemptDelivery(deliveryId: string, options: DeliveryOptio
   }
 
   const now = new Date();
-  const body = JSON.stringify(event.payload);
+  const body = deliveryBody(event.payload);
   let answer: Answer;
   try {
     const secrets = await signingSecrets(opts.store ?? secretStore(), endpoint, now);

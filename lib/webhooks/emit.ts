@@ -17,6 +17,15 @@ export type EventBody = {
   data: Prisma.InputJsonObject;
 };
 
+/**
+ * The bytes that are signed and sent: the stored body with its top-level keys in a fixed order
+ * (PostgreSQL's jsonb keeps its own key order), the same on every attempt.
+ */
+export function deliveryBody(payload: unknown, space?: number): string {
+  const p = (payload ?? {}) as Record<string, unknown>;
+  return JSON.stringify({ type: p.type, timestamp: p.timestamp, sequence: p.sequence, data: p.data }, null, space);
+}
+
 export type EmitInput = {
   type: EventType | "webhook.test";
   /** "seller:<id>", "connection:<id>" or "endpoint:<id>". */

@@ -3,6 +3,7 @@ import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { webhookId } from "./deliver";
+import { deliveryBody } from "./emit";
 
 export type DeliveryStatus = "PENDING" | "SUCCEEDED" | "FAILED";
 
@@ -198,7 +199,7 @@ export async function getDelivery(endpointId: string, deliveryId: string): Promi
     endpointId: d.endpoint.id,
     endpointUrl: d.endpoint.url,
     requestedBy: d.requestedBy,
-    payload: JSON.stringify(d.event.payload, null, 2),
+    payload: deliveryBody(d.event.payload, 2),
     attemptLog: d.attemptLog.map((a) => ({ ...a, id: a.id.toString() })),
   };
 }

@@ -261,6 +261,29 @@ describe("delivery", () => {
     }
   });
 
+  it("a redirect and a timeout are failed attempts (the redirect is not followed)", async () => {
+    const { receiver, endpointId } = await receiverWithEndpoint(["seller.connected"]);
+    try {
+      deliver.configureDeliveries({ schedule: FAST, timeoutMs: 1_000 });
+      Object.assign(receiver.faults, { failNext: 1, status: 302 });
+      await connectSeller();
+      const delivery = await until("the delivery", async () => (await db().webhookDelivery.findFirst({ where: { endpointId, status: "SUCCEEDED" }, include: { attemptLog: { orderBy: { id: "asc" } } } })) ?? undefined);
+      expect(delivery.attemptLog.map((a) => [a.ok, a.httpStatus])).toEqual([
+        [false, 302],
+        [true, 200],
+      ]);
+      expect(delivery.attemptLog[0]?.error).toMatch(/redirect/);
+      receiver.faults.delayMs = 2_500;
+      await connectSeller();
+      const slow = await until("a timed-out attempt", async () => (await db().webhookAttempt.findFirst({ where: { delivery: { endpointId }, ok: false, httpStatus: null } })) ?? undefined);
+      expect(slow.error).toMatch(/did not answer within 1 s/);
+    } finally {
+      deliver.configureDeliveries({ schedule: FAST });
+      await receiver.close();
+      await db().webhookEndpoint.deleteMany({});
+    }
+  });
+
   it("410 Gone disables the endpoint, audited; later events make no deliveries for it", async () => {
     const { receiver, endpointId } = await receiverWithEndpoint(["seller.connected"]);
     try {
