@@ -59,6 +59,8 @@ test.beforeAll(async () => {
   seeds.requestId = randomUUID();
   seeds.reference = "NA-00000000";
   seeds.apiKeyId = randomUUID();
+  seeds.webhookId = randomUUID();
+  seeds.deliveryId = randomUUID();
 
   for (const caller of KEY_CALLERS) {
     const scope = caller.slice("key:".length);

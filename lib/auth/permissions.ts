@@ -13,6 +13,8 @@ export const PERMISSIONS = {
   /** Staff users and API keys. */
   manageStaff: ["ADMIN"],
   manageApiKeys: ["ADMIN"],
+  /** Webhook endpoints, their secrets and deliveries. */
+  manageWebhooks: ["ADMIN"],
   readAudit: ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 

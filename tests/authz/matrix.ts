@@ -14,7 +14,7 @@ export type StaffCaller = (typeof STAFF_CALLERS)[number];
 export type Caller = StaffCaller | (typeof KEY_CALLERS)[number];
 
 /** Placeholders in paths and form fields, filled by the spec with rows it seeds. */
-export type Placeholder = "{run}" | "{sellerId}" | "{connectionId}" | "{requestId}" | "{reference}" | "{staffId}" | "{linkId}" | "{apiKeyId}" | "{random}";
+export type Placeholder = "{run}" | "{sellerId}" | "{connectionId}" | "{requestId}" | "{reference}" | "{staffId}" | "{linkId}" | "{apiKeyId}" | "{webhookId}" | "{deliveryId}" | "{random}";
 
 export interface PageEntry {
   file: string;
@@ -60,6 +60,9 @@ export const PAGES: PageEntry[] = [
   { file: "app/admin/staff/page.tsx", path: "/admin/staff", expect: adminOnly },
   { file: "app/admin/api-keys/page.tsx", path: "/admin/api-keys", expect: adminOnly },
   { file: "app/admin/audit/page.tsx", path: "/admin/audit", expect: adminOnly },
+  { file: "app/admin/webhooks/page.tsx", path: "/admin/webhooks", expect: adminOnly },
+  { file: "app/admin/webhooks/[id]/page.tsx", path: "/admin/webhooks/{webhookId}", expect: adminOnly },
+  { file: "app/admin/webhooks/[id]/deliveries/[deliveryId]/page.tsx", path: "/admin/webhooks/{webhookId}/deliveries/{deliveryId}", expect: adminOnly },
 ];
 
 const act = (o: Record<StaffCaller, Outcome>): Record<StaffCaller, Outcome> => ({ ...o, anonymous: o.anonymous === "signin" ? "unauthenticated" : o.anonymous });
@@ -87,6 +90,15 @@ export const ACTIONS: ActionEntry[] = [
   { file: "app/admin/connections/actions.ts", name: "confirmRotationAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
   { file: "app/admin/connections/actions.ts", name: "setDisabledAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
   { file: "app/admin/connections/actions.ts", name: "deleteConnectionAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
+  // Webhooks (admins only): unknown ids or invalid input on purpose; the permission check comes first.
+  { file: "app/admin/webhooks/actions.ts", name: "createEndpointAction", args: "state+form", initialState: IDLE, fields: { url: "not a url" }, expect: act(adminOnly) },
+  { file: "app/admin/webhooks/actions.ts", name: "updateEndpointAction", args: "state+form", initialState: IDLE, fields: { endpointId: "{webhookId}", url: "not a url" }, expect: act(adminOnly) },
+  { file: "app/admin/webhooks/actions.ts", name: "setEndpointEnabledAction", args: "state+form", initialState: IDLE, fields: { endpointId: "{webhookId}", enabled: "0" }, expect: act(adminOnly) },
+  { file: "app/admin/webhooks/actions.ts", name: "rotateSecretAction", args: "state+form", initialState: IDLE, fields: { endpointId: "{webhookId}", overlapHours: "24" }, expect: act(adminOnly) },
+  { file: "app/admin/webhooks/actions.ts", name: "deleteEndpointAction", args: "state+form", initialState: IDLE, fields: { endpointId: "{webhookId}", confirm: "delete" }, expect: act(adminOnly) },
+  { file: "app/admin/webhooks/actions.ts", name: "sendTestEventAction", args: "state+form", initialState: IDLE, fields: { endpointId: "{webhookId}" }, expect: act(adminOnly) },
+  { file: "app/admin/webhooks/actions.ts", name: "redeliverAction", args: "state+form", initialState: IDLE, fields: { deliveryId: "{deliveryId}" }, expect: act(adminOnly) },
+  { file: "app/admin/webhooks/actions.ts", name: "redeliverSinceAction", args: "state+form", initialState: IDLE, fields: { endpointId: "{webhookId}", since: "2026-01-01T00:00" }, expect: act(adminOnly) },
   // Last: it ends the caller's session.
   { file: "app/admin/sign-in/actions.ts", name: "signOutAction", args: "none", expect: open },
 ];
