@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { Page } from "@playwright/test";
 import { test, expect } from "./support/fixtures";
-import { createStaff, dbQuery, signIn } from "./support/auth";
+import { createStaff, dbQuery, signIn, signInWith } from "./support/auth";
 import { OIDC_ACCOUNTS_PATH } from "./support/oidc-provider";
 
 const issuer = () => {
@@ -49,6 +49,18 @@ test("signing out ends the session on the server: a copy of the cookie no longer
   await expect(page).toHaveURL(/\/admin\/sign-in/);
 });
 
+test("the audit trail records the connecting address, not an X-Forwarded-For the client wrote", async ({ playwright }) => {
+  const member = await createStaff("SUPPORT", "forwarded");
+  const context = await playwright.request.newContext({ baseURL: `http://localhost:${process.env.E2E_PORT ?? 3100}`, extraHTTPHeaders: { "x-forwarded-for": "6.6.6.6" } });
+  try {
+    await signInWith(context, member);
+  } finally {
+    await context.dispose();
+  }
+  const rows = await dbQuery<{ ip: string }>(`SELECT ip FROM audit_events WHERE action = 'staff.sign_in' AND actor_label = $1`, [member.email]);
+  expect(rows.map((r) => r.ip)).toEqual([expect.stringMatching(/^(127\.0\.0\.1|::1)$/)]);
+});
+
 test.describe("single sign-on against a real OpenID provider", () => {
   test.describe.configure({ mode: "serial" });
   const sub = `e2e-${randomBytes(6).toString("hex")}`;
@@ -57,7 +69,7 @@ test.describe("single sign-on against a real OpenID provider", () => {
   test("a verified e-mail signs in and binds the member to (issuer, subject)", async ({ page, keep }) => {
     await setAccount({ sub, email: firstEmail, email_verified: true });
     await signInWithSso(page, sub);
-    await expect(page).toHaveURL(/\/admin$/);
+    await expect(page).toHaveURL(/\/admin(\/sellers)?$/);
     await expect(page.getByText(firstEmail).first()).toBeVisible();
     await keep("sso-verified");
     const rows = await dbQuery<{ id: string; role: string; sso_subject: string; sso_issuer: string }>(
@@ -86,7 +98,7 @@ test.describe("single sign-on against a real OpenID provider", () => {
     const renamed = `renamed-${randomBytes(4).toString("hex")}@sso.e2e.test`;
     await setAccount({ sub, email: renamed, email_verified: true });
     await signInWithSso(page, sub);
-    await expect(page).toHaveURL(/\/admin$/);
+    await expect(page).toHaveURL(/\/admin(\/sellers)?$/);
     await expect(page.getByText(renamed).first()).toBeVisible();
     const after = await dbQuery<{ id: string; email: string }>(`SELECT id, email FROM staff_users WHERE sso_subject = $1`, [sub]);
     expect(after).toEqual([{ id: before?.id, email: renamed }]);

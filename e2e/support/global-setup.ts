@@ -1,7 +1,10 @@
 // Before any spec: the bootstrap admin (ADMIN_EMAIL/ADMIN_PASSWORD) signs in through the pages, is sent to
 // the change-password page (the configured password must be replaced at first sign-in), chooses
 // E2E_ADMIN_NEW_PASSWORD and signs in with it. Specs then sign in as the admin with that password.
-import { chromium, expect, type FullConfig } from "@playwright/test";
+import { chromium, expect as baseExpect, type FullConfig } from "@playwright/test";
+
+// The first pages of a cold server take a while to render.
+const expect = baseExpect.configure({ timeout: 30_000 });
 
 export default async function globalSetup(config: FullConfig): Promise<void> {
   const email = "admin@e2e.test";
@@ -25,7 +28,7 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
     await page.goto("/admin/sellers");
     await expect(page).toHaveURL(/\/admin\/account\/password$/);
     await page.getByLabel("Current password").fill(initial);
-    await page.getByLabel("New password").fill(chosen);
+    await page.getByLabel("New password", { exact: true }).fill(chosen);
     await page.getByLabel("Repeat the new password").fill(chosen);
     await page.getByRole("button", { name: "Change password" }).click();
     await expect(page).toHaveURL(/\/admin\/sign-in\?passwordChanged=1/);
