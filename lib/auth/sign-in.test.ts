@@ -52,7 +52,7 @@ describe("staff sign-in", () => {
     expect(burst.filter((r) => !r.ok && r.error.reason === "invalid")).toHaveLength(THROTTLE.pair.free);
     const refused = burst.filter((r) => !r.ok && r.error.reason === "locked");
     expect(refused).toHaveLength(25 - THROTTLE.pair.free);
-    expect(refused[0]).toEqual({ ok: false, error: { reason: "locked", retryAfterSeconds: 1 } });
+    expect(refused[0]).toEqual({ ok: false, error: { reason: "locked", retryAfterSeconds: THROTTLE.baseDelayMs / 1000 } });
     expect((await audits(email)).filter((e) => e.outcome === "denied")).toHaveLength(25 - THROTTLE.pair.free);
     expect(row.id).toBeTruthy();
   }, 60_000);
@@ -70,8 +70,8 @@ describe("staff sign-in", () => {
         clock += result.error.retryAfterSeconds * 1000;
       }
     }
-    // 1 s, 2 s, 4 s … doubling, then capped at 15 minutes: the attacker keeps getting a guess per cap.
-    expect(waits.slice(0, 4)).toEqual([1, 2, 4, 8]);
+    // 15 s, 30 s, 1 min … doubling, then capped at 15 minutes: the attacker keeps getting a guess per cap.
+    expect(waits.slice(0, 4)).toEqual([15, 30, 60, 120]);
     expect(Math.max(...waits)).toBe(THROTTLE.pair.capMs / 1000);
     // The owner from another address waits at most the account-wide cap, then signs in.
     let owner = await authenticateStaff({ email, password }, randomIp(), { now: at });
@@ -91,7 +91,7 @@ describe("staff sign-in", () => {
       expect(result).toEqual({ ok: false, error: { reason: "invalid" } });
     }
     const { email, password } = await createTestStaff("SUPPORT");
-    expect(await authenticateStaff({ email, password }, ip, { now: () => now })).toEqual({ ok: false, error: { reason: "locked", retryAfterSeconds: 1 } });
+    expect(await authenticateStaff({ email, password }, ip, { now: () => now })).toEqual({ ok: false, error: { reason: "locked", retryAfterSeconds: THROTTLE.baseDelayMs / 1000 } });
     // The same account from elsewhere is fine: the wait was the address's.
     expect((await authenticateStaff({ email, password }, randomIp(), { now: () => now })).ok).toBe(true);
   }, 120_000);

@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Staff sign-in" };
 
 const ERRORS: Record<string, string> = {
   CredentialsSignin: "That e-mail and password do not match an active staff account.",
-  locked: "Too many attempts: wait a few minutes, then try again. Each further failure makes the wait longer.",
+  locked: "Too many attempts: sign-in is locked for a while. Each further failure doubles the wait (at most 15 minutes).",
   AccessDenied: "This account may not sign in.",
   ...Object.fromEntries(Object.entries(SSO_REFUSAL_MESSAGES).map(([reason, message]) => [ssoRefusalCode(reason as SsoRefusal), message])),
 };
