@@ -42,10 +42,12 @@ async function requestIp(): Promise<string | null> {
   }
 }
 
-/** The issuer an SSO identity is bound under: the ID token's `iss`, else the configured issuer. */
-function ssoIssuerOf(profile: unknown): string {
-  const iss = (profile as { iss?: unknown } | undefined)?.iss;
-  return typeof iss === "string" && iss ? iss : (config().oidc?.issuer ?? "");
+/**
+ * The issuer an SSO identity is bound under: the configured OIDC_ISSUER, which next-auth checked the ID
+ * token's `iss` against (the claims themselves come from userinfo, which need not repeat it).
+ */
+function ssoIssuer(): string {
+  return config().oidc?.issuer ?? "";
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
@@ -86,17 +88,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       // A refusal goes back to the sign-in page with its reason, which says what to do.
       async signIn({ account, profile }) {
         if (account?.provider !== SSO_PROVIDER_ID) return true;
-        const admission = await admitSsoIdentity({ ...profile, iss: ssoIssuerOf(profile), sub: account.providerAccountId }, await requestIp());
+        const admission = await admitSsoIdentity({ ...profile, iss: ssoIssuer(), sub: account.providerAccountId }, await requestIp());
         return admission.ok ? true : `/admin/sign-in?error=${ssoRefusalCode(admission.reason)}`;
       },
       // Runs on every session read: the staff row is checked each time, so disabling someone or changing
       // their role (both bump session_version) ends their sessions at the next request.
       // Signing out (events.signOut) revokes the session id, so a copy of the cookie is refused too.
-      async jwt({ token, user, account, profile }) {
+      async jwt({ token, user, account }) {
         if (user) {
           const staff =
             account?.provider === SSO_PROVIDER_ID
-              ? await staffForSsoIdentity(ssoIssuerOf(profile), account.providerAccountId)
+              ? await staffForSsoIdentity(ssoIssuer(), account.providerAccountId)
               : user.id ? await db().staffUser.findUnique({ where: { id: user.id } }) : null;
           if (!staff || staff.disabledAt) return null;
           return {
