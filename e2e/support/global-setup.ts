@@ -33,7 +33,7 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
     await page.getByRole("button", { name: "Change password" }).click();
     await expect(page).toHaveURL(/\/admin\/sign-in\?passwordChanged=1/);
     await signIn(chosen);
-    await expect(page).toHaveURL(/\/admin$/);
+    await expect(page).toHaveURL(/\/admin(\/sellers)?$/);
   } finally {
     await browser.close();
   }
