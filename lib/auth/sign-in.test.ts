@@ -70,8 +70,8 @@ describe("staff sign-in", () => {
         clock += result.error.retryAfterSeconds * 1000;
       }
     }
-    // 15 s, 30 s, 1 min … doubling, then capped at 15 minutes: the attacker keeps getting a guess per cap.
-    expect(waits.slice(0, 4)).toEqual([15, 30, 60, 120]);
+    // 1, 2, 4, 8 minutes … doubling, then capped at 15 minutes: the attacker keeps getting a guess per cap.
+    expect(waits.slice(0, 4)).toEqual([60, 120, 240, 480]);
     expect(Math.max(...waits)).toBe(THROTTLE.pair.capMs / 1000);
     // The owner from another address waits at most the account-wide cap, then signs in.
     let owner = await authenticateStaff({ email, password }, randomIp(), { now: at });

@@ -3,10 +3,10 @@ import { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/client";
 
 // Sign-in attempts are counted before any password is checked, so concurrent attempts cannot outrun the
-// count. Three keys per attempt; past its free attempts a key waits 15 s·2^k (capped) before the next:
+// count. Three keys per attempt; past its free attempts a key waits 1 min·2^k (capped) before the next:
 //   pair    – one account from one address: the attacker at that address is slowed to one guess per cap;
-//   account – one account from anywhere (guessing spread over many addresses): a short cap, so the owner
-//             signing in from elsewhere waits at most a minute, never forever;
+//   account – one account from anywhere (guessing spread over many addresses): capped at the first wait,
+//             so the owner signing in from elsewhere waits at most a minute, never forever;
 //   address – one address across accounts (password spraying).
 // A key is forgotten after an hour without attempts; a successful sign-in clears the account's keys and
 // gives the address its attempt back.
@@ -14,7 +14,7 @@ export const THROTTLE = {
   pair: { free: 5, capMs: 15 * 60_000 },
   account: { free: 20, capMs: 60_000 },
   address: { free: 20, capMs: 15 * 60_000 },
-  baseDelayMs: 15_000,
+  baseDelayMs: 60_000,
   forgetAfterMs: 60 * 60_000,
 } as const;
 
