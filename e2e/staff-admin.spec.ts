@@ -16,10 +16,10 @@ test("the admin signs in through the form and sees every section", async ({ page
   const admin = e2eAdmin();
   await page.getByLabel("E-mail").fill(admin.email);
   await page.getByLabel("Password").fill(`${admin.password}-wrong`);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("alert").filter({ hasText: "do not match" })).toBeVisible();
   await page.getByLabel("Password").fill(admin.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/admin\/staff$/);
   await expectNav(page, NAV);
   for (const path of ["/admin/sellers", "/admin/staff", "/admin/api-keys", "/admin/audit"]) {
@@ -249,7 +249,7 @@ test("five wrong passwords lock the account: then even the right one is refused,
   await page.goto("/admin/sign-in");
   await page.getByLabel("E-mail").fill(victim.email);
   await page.getByLabel("Password").fill(victim.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("alert").filter({ hasText: "locked" })).toBeVisible();
   const audit = await dbQuery<{ outcome: string }>("SELECT outcome FROM audit_events WHERE action = 'staff.sign_in' AND actor_label = $1 ORDER BY id", [victim.email]);
   expect(audit.map((a) => a.outcome)).toEqual(["failure", "failure", "failure", "failure", "failure", "denied"]);

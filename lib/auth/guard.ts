@@ -27,20 +27,34 @@ const sessionUserSchema = z.object({
   email: z.string(),
   name: z.string().nullable().optional(),
   role: z.enum(ROLES as [Role, ...Role[]]),
+  mustChangePassword: z.boolean().default(true),
 });
+
+/** Where a member who must choose a new password (the bootstrap admin at first sign-in) is sent. */
+export const CHANGE_PASSWORD_PATH = "/admin/account/password";
+
+export type SignedInStaff = StaffPrincipal & { mustChangePassword: boolean };
 
 /**
  * The signed-in staff member of this request, or null. next-auth's jwt callback has already checked the
  * staff row (active, same session version, within the absolute limit); cached per request.
  */
-export const currentStaff = cache(async (): Promise<StaffPrincipal | null> => {
+export const currentStaff = cache(async (): Promise<SignedInStaff | null> => {
   // Loaded on first use: route handlers that only take API keys (and their tests) never load next-auth.
   const { auth } = await import("@/lib/auth/next-auth");
   const session = await auth();
   const user = sessionUserSchema.safeParse(session?.user);
   if (!user.success) return null;
-  return { id: user.data.id, email: user.data.email, name: user.data.name ?? null, role: user.data.role, ip: clientIpFrom(await headers()) };
+  const { id, email, name, role, mustChangePassword } = user.data;
+  return { id, email, name: name ?? null, role, mustChangePassword, ip: clientIpFrom(await headers()) };
 });
+
+/** For the change-password page: any signed-in member, even one who must change their password first. */
+export async function requireSignedIn(): Promise<SignedInStaff> {
+  const staff = await currentStaff();
+  if (!staff) redirect(`/admin/sign-in?callbackUrl=${encodeURIComponent(await currentPath())}`);
+  return staff;
+}
 
 /** The path of this request (proxy.ts passes it on), to come back to after signing in. */
 async function currentPath(): Promise<string> {
@@ -50,11 +64,13 @@ async function currentPath(): Promise<string> {
 
 /**
  * For server components (pages/layouts): the signed-in staff member holding `permission`.
- * Anonymous → redirect to /admin/sign-in; signed in without the permission → Next's forbidden() (403 page).
+ * Anonymous → redirect to /admin/sign-in; a member who must choose a new password → the change-password
+ * page; signed in without the permission → Next's forbidden() (403 page).
  */
 export async function requirePagePermission(permission: Permission): Promise<StaffPrincipal> {
   const staff = await currentStaff();
   if (!staff) redirect(`/admin/sign-in?callbackUrl=${encodeURIComponent(await currentPath())}`);
+  if (staff.mustChangePassword) redirect(CHANGE_PASSWORD_PATH);
   if (!allows(staff.role, permission)) forbidden();
   return staff;
 }
@@ -65,6 +81,7 @@ export async function requirePagePermission(permission: Permission): Promise<Sta
 export async function requireActionPermission(permission: Permission): Promise<StaffPrincipal> {
   const staff = await currentStaff();
   if (!staff) throw new AppError("UNAUTHENTICATED", "Your session has ended: sign in again.");
+  if (staff.mustChangePassword) throw new AppError("FORBIDDEN", "Choose a new password first (Account → Password).");
   if (!allows(staff.role, permission)) {
     await recordAudit({ actor: { type: "staff", id: staff.id, label: staff.email }, action: "authz.denied", ip: staff.ip, outcome: "denied", details: { permission } });
     throw new AppError("FORBIDDEN", "Your role does not allow this.");

@@ -50,6 +50,7 @@ export const PAGES: PageEntry[] = [
   { file: "app/admin/page.tsx", path: "/admin", expect: read },
   { file: "app/admin/sign-in/page.tsx", path: "/admin/sign-in", expect: open },
   { file: "app/admin/sign-in/set-password/page.tsx", path: "/admin/sign-in/set-password", expect: open },
+  { file: "app/admin/account/password/page.tsx", path: "/admin/account/password", expect: read },
   { file: "app/admin/sellers/page.tsx", path: "/admin/sellers", expect: read },
   { file: "app/admin/sellers/[id]/page.tsx", path: "/admin/sellers/{sellerId}", expect: read },
   { file: "app/admin/requests/page.tsx", path: "/admin/requests", expect: read },
@@ -71,6 +72,7 @@ const IDLE = { status: "idle" };
 export const ACTIONS: ActionEntry[] = [
   { file: "app/admin/sign-in/actions.ts", name: "signInAction", args: "state+form", initialState: { error: null, email: "" }, fields: { email: "not-an-email", password: "not-the-password", callbackUrl: "/admin" }, expect: open },
   { file: "app/admin/sign-in/actions.ts", name: "signInWithSsoAction", args: "form", fields: { callbackUrl: "/admin" }, expect: open },
+  { file: "app/admin/account/password/actions.ts", name: "changePasswordAction", args: "state+form", initialState: { error: null }, fields: { current: "not-the-password", password: "x", confirm: "y" }, expect: act(read) },
   { file: "app/admin/sign-in/set-password/actions.ts", name: "setPasswordAction", args: "state+form", initialState: { error: null }, fields: { token: "invalid", password: "a-long-enough-password", confirm: "a-long-enough-password" }, expect: open },
   { file: "app/admin/sellers/actions.ts", name: "createSellerAction", args: "state+form", initialState: IDLE, fields: { name: "Matrix Seller {run} {random}" }, expect: act(manage) },
   { file: "app/admin/sellers/actions.ts", name: "issueLinkAction", args: "form", fields: { sellerId: "{sellerId}" }, expect: act(manage) },
