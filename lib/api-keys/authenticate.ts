@@ -1,11 +1,12 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import type { ApiKeyScope } from "@/lib/auth/permissions";
+import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { recordAudit, recordAuditTally } from "@/lib/audit/record";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { addressKey, consumeRateLimit, rateLimitExhausted, waitText, type RateLimitVerdict } from "@/lib/rate-limit";
+import { apiKeyRefusal } from "@/lib/api-keys/limits";
 
 export interface AuthenticatedApiKey {
   id: string;
@@ -13,6 +14,10 @@ export interface AuthenticatedApiKey {
   prefix: string;
   scopes: ApiKeyScope[];
   ip: string | null;
+  /** Null: never expires. */
+  expiresAt: Date | null;
+  /** Empty: every connection; otherwise the only connections whose tokens the key may fetch. */
+  connectionIds: string[];
 }
 
 /** Keys are 256-bit random values, so a plain SHA-256 looked up by its unique index is enough. */
@@ -27,9 +32,9 @@ function rateLimited(verdict: Exclude<RateLimitVerdict, { allowed: true }>, what
 
 /**
  * The API key of `Authorization: Bearer …` holding `scope` (guard.ts's requireApiKey). Rate-limited per
- * address, per key, and per address on unknown keys (429 with Retry-After). Unknown and revoked keys are 401,
- * tallied in the audit trail (one row per address, reason and hour, with a count); a missing scope is 403,
- * audited; each accepted call is counted per key, scope and hour.
+ * address, per key, and per address on unknown keys (429 with Retry-After). Unknown, revoked and expired
+ * keys are 401, tallied in the audit trail (one row per reason, address and hour, with a count); a missing
+ * scope is 403, audited; each accepted call is counted per key, scope and hour.
  */
 export async function authenticateApiKey(request: Request, scope: ApiKeyScope): Promise<AuthenticatedApiKey> {
   const ip = clientIpFrom(request.headers);
@@ -44,23 +49,28 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
   const presented = match?.[1];
   if (!presented) throw new AppError("UNAUTHENTICATED", "An API key is required: send Authorization: Bearer <key>.");
   const key = await db().apiKey.findUnique({ where: { keyHash: hashApiKey(presented) } });
-  if (!key || key.revokedAt) {
-    const reason = key ? "revoked" : "unknown";
-    await consumeRateLimit("api-key-failures-per-address", address);
+  const now = new Date();
+  const refusal = key ? apiKeyRefusal(key, now) : "unknown";
+  if (!key || refusal) {
+    const reason = refusal ?? "unknown";
+    // Guessing is what the failure limit stops; an expired key was real (its owner gets a clear 401).
+    if (reason !== "expired") await consumeRateLimit("api-key-failures-per-address", address);
     await recordAuditTally(
       { actor: { type: "anonymous", label: key ? key.prefix : "unknown api key" }, action: "api_key.rejected", ip, outcome: "denied", details: { reason, firstScope: scope } },
       ["api_key.rejected", reason, address],
     );
+    if (refusal === "expired" && key?.expiresAt) {
+      throw new AppError("UNAUTHENTICATED", `This API key expired at ${key.expiresAt.toISOString()}: ask an admin for a new key.`);
+    }
     throw new AppError("UNAUTHENTICATED", "The API key is not valid or has been revoked.");
   }
   const perKey = await consumeRateLimit("api-per-key", `key:${key.id}`);
   if (!perKey.allowed) throw rateLimited(perKey, "This API key has made too many requests.");
-  const scopes = key.scopes.filter((s): s is ApiKeyScope => s === "onboarding-links" || s === "connection-tokens");
+  const scopes = key.scopes.filter((s): s is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s));
   if (!scopes.includes(scope)) {
     await recordAudit({ actor: { type: "api-key", id: key.id, label: key.prefix }, action: "api_key.denied", ip, outcome: "denied", details: { scope } });
     throw new AppError("FORBIDDEN", `This API key lacks the ${scope} scope.`);
   }
-  const now = new Date();
   const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
   await db().$transaction([
     db().apiKeyUsage.upsert({
@@ -70,5 +80,5 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
     }),
     db().apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } }),
   ]);
-  return { id: key.id, name: key.name, prefix: key.prefix, scopes, ip };
+  return { id: key.id, name: key.name, prefix: key.prefix, scopes, ip, expiresAt: key.expiresAt, connectionIds: key.connectionIds };
 }

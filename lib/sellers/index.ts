@@ -16,3 +16,4 @@ export {
   type LinkRejection,
   type ResolvedLink,
 } from "./links";
+export { getSellerForApi, listSellersForApi } from "./api";
