@@ -38,17 +38,21 @@ function rateLimited(verdict: Exclude<RateLimitVerdict, { allowed: true }>, what
  */
 export async function authenticateApiKey(request: Request, scope: ApiKeyScope): Promise<AuthenticatedApiKey> {
   const ip = clientIpFrom(request.headers);
-  const address = addressKey(ip);
-  // An address that has sent too many unknown keys is paused before any key is looked at: guessing stops.
-  const guessing = await rateLimitExhausted("api-key-failures-per-address", address);
-  if (!guessing.allowed) throw rateLimited(guessing, "Too many requests with an unknown or revoked API key came from your address.");
-  const perAddress = await consumeRateLimit("api-per-address", address);
-  if (!perAddress.allowed) throw rateLimited(perAddress, "Too many requests came from your address.");
-
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
   const presented = match?.[1];
   if (!presented) throw new AppError("UNAUTHENTICATED", "An API key is required: send Authorization: Bearer <key>.");
-  const key = await db().apiKey.findUnique({ where: { keyHash: hashApiKey(presented) } });
+  const address = addressKey(ip);
+  const keyHash = hashApiKey(presented);
+  // The limits and the lookup at once (one round trip of latency): per key by its hash, so before it is known.
+  const [guessing, perAddress, perKey, key] = await Promise.all([
+    rateLimitExhausted("api-key-failures-per-address", address),
+    consumeRateLimit("api-per-address", address),
+    consumeRateLimit("api-per-key", `key:${keyHash.slice(0, 32)}`),
+    db().apiKey.findUnique({ where: { keyHash } }),
+  ]);
+  // An address that has sent too many unknown keys is paused, whichever key it sends: guessing stops.
+  if (!guessing.allowed) throw rateLimited(guessing, "Too many requests with an unknown or revoked API key came from your address.");
+  if (!perAddress.allowed) throw rateLimited(perAddress, "Too many requests came from your address.");
   const now = new Date();
   const refusal = key ? apiKeyRefusal(key, now) : "unknown";
   if (!key || refusal) {
@@ -64,7 +68,6 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
     }
     throw new AppError("UNAUTHENTICATED", "The API key is not valid or has been revoked.");
   }
-  const perKey = await consumeRateLimit("api-per-key", `key:${key.id}`);
   if (!perKey.allowed) throw rateLimited(perKey, "This API key has made too many requests.");
   const scopes = key.scopes.filter((s): s is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s));
   if (!scopes.includes(scope)) {

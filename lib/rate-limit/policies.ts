@@ -16,7 +16,7 @@ export const RATE_LIMIT_POLICIES = {
   "noon-callback-rejections-per-address": { points: 20, durationSeconds: 600 },
   /** /api/v1, every request, per client address (before the key is looked at). */
   "api-per-address": { points: 1200, durationSeconds: 60 },
-  /** /api/v1, per API key (after it is recognised). */
+  /** /api/v1, per presented API key (keyed by its hash). */
   "api-per-key": { points: 1200, durationSeconds: 60 },
   /** /api/v1, unknown or revoked API keys, per client address: guessing stops here. */
   "api-key-failures-per-address": { points: 10, durationSeconds: 600 },
