@@ -14,7 +14,7 @@ import { log } from "@/lib/log";
 import { connectionTokenAad, seal, unseal } from "@/lib/secrets/seal";
 import type { OutboundPolicy } from "@/lib/http/outbound";
 import { providerAdapter, tokenRateLimit, type ProviderAdapter, type ProviderError, type ProviderId, type ProviderToken } from "./providers/index";
-import { readClientSecret, toRequestConfig, type ConnectionRecord } from "./records";
+import { assertSecretBoundHere, readClientSecret, toRequestConfig, type ConnectionRecord } from "./records";
 import { recordTokenRequest, waitForTokenBudget } from "./rate-limit";
 import { noteConnectionHealth } from "@/lib/webhooks/emit";
 
@@ -244,6 +244,8 @@ export class TokenBroker {
   private async fetchAndStore(tx: Tx, connection: ConnectionRecord, rejected: string | undefined): Promise<Result<BrokerToken, AppError>> {
     let secret: string;
     try {
+      // The secret only ever goes to the token URL origin it was entered for (records.ts).
+      assertSecretBoundHere(connection);
       secret = await this.readSecret(connection);
     } catch (error) {
       const message = error instanceof AppError ? error.userMessage : "The client secret could not be read from the secret store.";

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
+import { clientIpFrom } from "@/lib/auth/client-ip";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { sellerKeySecretName, storeSecretDurably } from "@/lib/secrets";
@@ -54,11 +55,6 @@ function sameState(a: string, b: string): boolean {
   return timingSafeEqual(sha256(a), sha256(b));
 }
 
-function clientIp(request: Request): string | null {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip") || null;
-}
-
 const shortText = (s: string | null, max = 200) => (s ? (s.length > max ? `${s.slice(0, max)}…` : s) : null);
 
 async function reject(
@@ -67,7 +63,7 @@ async function reject(
   ids: { sellerId?: string | null; authorizationId?: string | null },
 ): Promise<Response> {
   await db().noonCallbackRejection.create({
-    data: { reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null, ip: clientIp(request) },
+    data: { reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null, ip: clientIpFrom(request.headers) },
   });
   if (ids.authorizationId) await recordEvent(db(), ids.authorizationId, "rejected", { stage: "callback", message: reason });
   log().warn({ reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null }, "noon callback rejected");
