@@ -6,7 +6,7 @@ import { z } from "zod";
 import { allows, ROLES, type Permission, type Role, type ApiKeyScope } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { recordAudit } from "@/lib/audit/record";
-import { authenticateApiKey } from "@/lib/api-keys/authenticate";
+import { authenticateApiKey, type AuthenticatedApiKey } from "@/lib/api-keys/authenticate";
 import { AppError } from "@/lib/errors";
 
 export { hashApiKey } from "@/lib/api-keys/authenticate";
@@ -20,13 +20,7 @@ export interface StaffPrincipal {
   ip: string | null;
 }
 
-export interface ApiKeyPrincipal {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: ApiKeyScope[];
-  ip: string | null;
-}
+export type { AuthenticatedApiKey as ApiKeyPrincipal } from "@/lib/api-keys/authenticate";
 
 const sessionUserSchema = z.object({
   id: z.string().uuid(),
@@ -99,6 +93,6 @@ export async function requireActionPermission(permission: Permission): Promise<S
  * For `/api/v1/*` route handlers: the API key in `Authorization: Bearer …` with `scope`, its use recorded
  * (count per key per scope per hour). Throws AppError UNAUTHENTICATED (401) / FORBIDDEN (403).
  */
-export async function requireApiKey(request: Request, scope: ApiKeyScope): Promise<ApiKeyPrincipal> {
+export async function requireApiKey(request: Request, scope: ApiKeyScope): Promise<AuthenticatedApiKey> {
   return authenticateApiKey(request, scope);
 }

@@ -15,6 +15,7 @@ import { PROVIDER_HOSTS, PROVIDER_LABELS } from "./providers/hosts";
 import { providerAdapter, tokenRateLimit, type ProviderToken } from "./providers/index";
 import { recordTokenRequest, tokenBudgetWaitMs } from "./rate-limit";
 import { originOf, readClientSecret, toRequestConfig, type ConnectionRecord } from "./records";
+import { noteConnectionHealth } from "@/lib/webhooks/emit";
 
 export interface Actor {
   id: string;
@@ -402,11 +403,14 @@ async function finishTest(connection: ConnectionRecord, actor: Actor, steps: Tes
   };
   const last = steps.at(-1);
   await event(connection.id, { type: "tested", ok: outcome.ok, latencyMs, httpStatus: (failed ?? last)?.httpStatus ?? null, message: outcome.message.slice(0, 500), actor: actor.email });
-  await db().connection.update({
-    where: { id: connection.id },
-    data: outcome.ok
-      ? { lastSuccessAt: new Date(), consecutiveFailures: 0, cooldownUntil: null }
-      : { lastFailureAt: new Date(), lastFailureMessage: outcome.message.slice(0, 500), consecutiveFailures: { increment: 1 } },
+  await db().$transaction(async (tx) => {
+    await noteConnectionHealth(tx, connection.id, outcome.ok ? { ok: true } : { ok: false, message: outcome.message, httpStatus: (failed ?? last)?.httpStatus ?? null });
+    await tx.connection.update({
+      where: { id: connection.id },
+      data: outcome.ok
+        ? { lastSuccessAt: new Date(), consecutiveFailures: 0, cooldownUntil: null }
+        : { lastFailureAt: new Date(), lastFailureMessage: outcome.message.slice(0, 500), consecutiveFailures: { increment: 1 } },
+    });
   });
   await recordAudit({
     actor: auditActor(actor),
@@ -462,6 +466,7 @@ export async function rotateSecret(id: string, raw: { clientSecret: string }, ac
     return err(failure);
   }
   await db().$transaction(async (tx) => {
+    await noteConnectionHealth(tx, id, { ok: true });
     await tx.connection.update({
       where: { id },
       data: {

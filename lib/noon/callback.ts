@@ -4,6 +4,7 @@ import { clientIpFrom } from "@/lib/auth/client-ip";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { sellerKeySecretName, storeSecretDurably } from "@/lib/secrets";
+import { emitAuthorizationEvent } from "@/lib/webhooks/emit";
 import { completeWithStoredKey, hashState, recordEvent } from "./authorizations";
 import type { NoonCallFailure } from "./client";
 import { resolveDeps, type NoonDeps } from "./deps";
@@ -107,6 +108,7 @@ async function recordFailure(auth: Claimed, failure: Failure, now: Date) {
       message: failure.providerMessage ?? failure.message,
       details: { summary: failure.message, ...(failure.oauthRequestId ? { oauthRequestId: failure.oauthRequestId } : {}) },
     });
+    await emitAuthorizationEvent(tx, auth.id, "authorization.failed");
   });
   log().warn({ authorizationId: auth.id, reference: auth.reference, stage: failure.stage, httpStatus: failure.httpStatus }, "noon authorization failed");
 }
@@ -185,6 +187,7 @@ async function finishAuthorization(
         message: description ?? (error ? `Noon answered error=${shortText(error, 100)}` : "Noon sent no authorization code"),
         ...(error ? { details: { error: shortText(error, 100) } } : {}),
       });
+      await emitAuthorizationEvent(tx, auth.id, "authorization.declined");
     });
     log().info({ authorizationId: auth.id, reference: auth.reference }, "noon authorization declined");
     return seeOther(resultPath(auth.reference), cookie);
@@ -257,6 +260,7 @@ async function finishAuthorization(
         message: `The secret store did not take the key (${storeError.kind}: ${storeError.message}); it is sealed and the retry job will store it`,
         details: { pendingSecretId: pendingId, secretName },
       });
+      await emitAuthorizationEvent(tx, auth.id, "authorization.key_storage_delayed");
     },
   }, resolved.store ? { store: resolved.store } : {});
   if (outcome.outcome === "lost") {
