@@ -3,6 +3,7 @@
 // `standardwebhooks` package. The signing secret is in the Secrets Manager simulator, so the run's
 // secret scan proves it never reached a log line or a kept page.
 import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
 import { startWebhookReceiver, type StartedWebhookReceiver } from "../simulators/webhook-receiver/index";
 import { dbQuery, e2eAdmin, signIn } from "./support/auth";
 import { expect, test } from "./support/fixtures";
@@ -17,7 +18,7 @@ test.afterAll(async () => {
   await dbQuery(`DELETE FROM webhook_endpoints WHERE url = $1`, [receiver.endpointUrl]);
 });
 
-async function axe(page: import("@playwright/test").Page) {
+async function axe(page: Page) {
   const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
   expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
