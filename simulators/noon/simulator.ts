@@ -478,7 +478,7 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     res.end();
   };
 
-  type LoginAccount = { keyId: string; publicKey: KeyObject | string; projectCode: string; userCode: string; revoked: boolean };
+  type LoginAccount = { keyId: string; publicKey: KeyObject; projectCode: string; userCode: string; revoked: boolean };
 
   /** The service account a login JWT names in its `sub` (read before the signature is checked). */
   const loginAccount = (token: string): LoginAccount | null => {
