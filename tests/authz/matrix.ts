@@ -87,6 +87,7 @@ export const ACTIONS: ActionEntry[] = [
   { file: "app/admin/connections/actions.ts", name: "confirmRotationAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
   { file: "app/admin/connections/actions.ts", name: "setDisabledAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
   { file: "app/admin/connections/actions.ts", name: "deleteConnectionAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
+  { file: "app/admin/credentials/actions.ts", name: "verifyCredentialAction", args: "state+form", initialState: IDLE, fields: { credentialId: "{random}" }, expect: act(read) },
   // Last: it ends the caller's session.
   { file: "app/admin/sign-in/actions.ts", name: "signOutAction", args: "none", expect: open },
 ];
