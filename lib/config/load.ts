@@ -264,7 +264,8 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
   const perMinute = numberVar(env, "NOON_VERIFY_PER_MINUTE", 30, { min: 1, max: 10_000, integer: true });
 
   let providerSimulators: AppConfig["providerSimulators"] = null;
-  if (env.PROVIDER_SIMULATORS?.trim() && !isProduction && allowInsecureProviderUrls) {
+  // Only with ALLOW_INSECURE_PROVIDER_URLS, which production refuses except on a loopback APP_URL (e2e).
+  if (env.PROVIDER_SIMULATORS?.trim() && allowInsecureProviderUrls) {
     const parsed = providerSimulatorsSchema.safeParse(safeJson(env.PROVIDER_SIMULATORS));
     if (!parsed.success) throw new ConfigError("PROVIDER_SIMULATORS", 'must be JSON like {"NOYO":{"tokenUrl":"http://127.0.0.1:4011/auth/public/token","apiBaseUrl":"http://127.0.0.1:4011"}}');
     providerSimulators = parsed.data;
