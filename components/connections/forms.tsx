@@ -105,8 +105,8 @@ export function CreateConnectionForm({ simulators = null }: { simulators?: Simul
       </div>
       {simulator && (
         <Alert tone="info">
-          The simulator that <code>npm run dev</code> started on this machine. Its built-in client is{" "}
-          <code>{provider.toLowerCase()}-sim-client</code> with the secret <code>{provider.toLowerCase()}-sim-secret-not-for-production</code>.
+          The simulator that <code>npm run dev</code> started on this machine. Its built-in client id is{" "}
+          <code>{provider.toLowerCase()}-sim-client</code>; the README&apos;s “What to try in development” gives its secret.
         </Alert>
       )}
       <Field label="Name" name="name" required maxLength={120} error={fieldError(state, "name")} hint="How people recognise it, e.g. “Noyo sandbox – benefits sync”." />
