@@ -6,6 +6,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { config as appConfig } from "@/lib/config/env";
 import { baseAuthConfig } from "@/lib/auth/session-policy";
 import { contentSecurityPolicy, securityHeaders } from "@/lib/auth/security-headers";
+import { actionRequestProblem, actionRequestRefusal } from "@/lib/http/action-request";
 
 // A light next-auth instance without providers or database: it only re-issues a valid session cookie
 // with a fresh inactivity expiry (the full checks run in the page through lib/auth/next-auth.ts).
@@ -29,7 +30,10 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const next = () => NextResponse.next({ request: { headers: requestHeaders } });
 
   let response: Response;
-  if (pathname === "/admin" || pathname.startsWith("/admin/")) {
+  const actionProblem = request.method === "POST" && request.headers.has("next-action") ? await actionRequestProblem(request) : null;
+  if (actionProblem) {
+    response = actionRequestRefusal(actionProblem);
+  } else if (pathname === "/admin" || pathname.startsWith("/admin/")) {
     // With a lazily built configuration next-auth hands the wrapped handler back in a promise.
     const handler = await Promise.resolve(rollSession((req) => {
       if (!req.auth && !pathname.startsWith("/admin/sign-in") && request.method === "GET") {

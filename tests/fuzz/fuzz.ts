@@ -213,6 +213,12 @@ function buildRequest(baseUrl: string, target: FuzzTarget, c: Case, actionIds: A
   return { url, init: { method: target.method, headers, body, redirect: "manual", signal: AbortSignal.timeout(30_000) }, summary };
 }
 
+const NODE_MAX_HEAD = 16 * 1024;
+
+function headSize(built: Built): number {
+  return built.url.length + Object.entries((built.init.headers ?? {}) as Record<string, string>).reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
+}
+
 // ── Writes ──
 
 /** Tables a refused request may still write: what is meant to be recorded, and what jobs write meanwhile. */
@@ -279,12 +285,18 @@ export async function runFuzz(opts: {
               location = res.headers.get("location") ?? res.headers.get("x-action-redirect") ?? "";
               text = await res.text();
             } catch (error) {
+              // Past Node's 16 KB limit for the request head the connection is refused before the app runs.
+              if (headSize(built) > NODE_MAX_HEAD) {
+                report.cases[target.id] = (report.cases[target.id] ?? 0) + 1;
+                return true;
+              }
               report.problems.push({ target: target.id, caller, problem: `no answer (${error instanceof Error ? error.message : String(error)})`, request: built.summary });
               return true;
             }
             report.cases[target.id] = (report.cases[target.id] ?? 0) + 1;
             if (status >= 500) report.problems.push({ target: target.id, caller, problem: `HTTP ${status}: ${text.slice(0, 200)}`, request: built.summary });
-            if (status >= 400 && status !== 405 && text.trim() === "") report.problems.push({ target: target.id, caller, problem: `HTTP ${status} with an empty body`, request: built.summary });
+            // 431: Node's HTTP parser refuses an oversized head before the app runs, with no body.
+            if (status >= 400 && status !== 405 && status !== 431 && text.trim() === "") report.problems.push({ target: target.id, caller, problem: `HTTP ${status} with an empty body`, request: built.summary });
             if (contentType.includes("text/html") && /<fz\d+ /.test(text)) {
               report.problems.push({ target: target.id, caller, problem: "an input came back unescaped in HTML", request: built.summary });
             }
