@@ -21,6 +21,7 @@ describe("server action requests", () => {
     expect(await actionRequestProblem(post(form([["0", "null"]])))).toBe("the form does not carry its arguments");
     expect(await actionRequestProblem(post(form([["_1_name", "x"]])))).toBe("the form does not carry its arguments");
     expect(await actionRequestProblem(post(form([["a\u0000b", "x"], ["0", "[]"]])))).toBe("a form field has a control character in its name");
+    expect(await actionRequestProblem(post(form([["n".repeat(9000), "x"], ["0", "[]"]])))).toBe("a form field name is too long");
     expect(await actionRequestProblem(post("--x\r\nnot a part", "multipart/form-data; boundary=x"))).toBe("the form data could not be read");
     expect(await actionRequestProblem(post('{"a":1}', "text/plain"))).toBe("the arguments are not in the expected form");
     const request = post("[1]", "text/plain");

@@ -4,6 +4,7 @@
 // Kept free of "server-only": proxy.ts imports it.
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
+const MAX_NAME_BYTES = 8 * 1024;
 
 function isJsonArray(text: string): boolean {
   try {
@@ -23,7 +24,11 @@ export async function actionRequestProblem(request: Request): Promise<string | n
     } catch {
       return "the form data could not be read";
     }
-    for (const name of form.keys()) if (CONTROL.test(name)) return "a form field has a control character in its name";
+    for (const name of form.keys()) {
+      if (CONTROL.test(name)) return "a form field has a control character in its name";
+      // Next's multipart parser refuses a part header over 16 KB.
+      if (new TextEncoder().encode(name).length > MAX_NAME_BYTES) return "a form field name is too long";
+    }
     const root = form.get("0");
     if (typeof root !== "string" || !isJsonArray(root)) return "the form does not carry its arguments";
     return null;

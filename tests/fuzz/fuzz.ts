@@ -153,7 +153,13 @@ type Built = { url: string; init: RequestInit; summary: string };
 
 function segment(raw: string): string {
   // Mostly encoded; sometimes raw dots and slashes to probe path handling.
-  return raw === ".." || raw.startsWith("../") ? raw : encodeURIComponent(raw);
+  if (raw === ".." || raw.startsWith("../")) return raw;
+  try {
+    return encodeURIComponent(raw);
+  } catch {
+    // A lone surrogate: sent as the invalid UTF-8 bytes it would be.
+    return `${encodeURIComponent(raw.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, ""))}%ED%A0%80`;
+  }
 }
 
 function buildRequest(baseUrl: string, target: FuzzTarget, c: Case, actionIds: ActionIds): Built | null {
