@@ -1,6 +1,6 @@
 // Any input, no 5xx: the property-based fuzz run of tests/fuzz/fuzz.ts against the production server,
 // over every page, route handler and server action (anonymous, and as admin so every input check is
-// reached). Bounded (FUZZ_RUNS cases per target and caller, default 8); `npm run bench -- fuzz` runs longer.
+// reached). Bounded (FUZZ_RUNS cases per target and caller, default 16); `npm run bench -- fuzz` runs longer.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { request as playwrightRequest } from "@playwright/test";
@@ -22,7 +22,7 @@ test("every route, page and action answers hostile input without a 5xx, an unesc
       databaseUrl: process.env.DATABASE_URL ?? "",
       actionIds: actionIdsFromManifest(manifest),
       cookies: { admin: cookie },
-      runs: Number(process.env.FUZZ_RUNS ?? 8),
+      runs: Number(process.env.FUZZ_RUNS ?? 16),
       ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
     });
     const total = Object.values(report.cases).reduce((a, b) => a + b, 0);
