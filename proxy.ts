@@ -31,14 +31,22 @@ export async function proxy(request: NextRequest): Promise<Response> {
 
   let response: Response;
   const actionProblem = request.method === "POST" && request.headers.has("next-action") ? await actionRequestProblem(request) : null;
-  if (actionProblem) {
+  if (!decodablePath(pathname)) {
+    // Next answers 500 when it cannot decode a dynamic segment (found by tests/fuzz/fuzz.ts).
+    response = new Response("This address is not valid: it contains a malformed %-escape. Check the link and try again.\n", {
+      status: 400,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
+  } else if (actionProblem) {
     response = actionRequestRefusal(actionProblem);
   } else if (pathname === "/admin" || pathname.startsWith("/admin/")) {
     // With a lazily built configuration next-auth hands the wrapped handler back in a promise.
     const handler = await Promise.resolve(rollSession((req) => {
       if (!req.auth && !pathname.startsWith("/admin/sign-in") && request.method === "GET") {
         const signIn = new URL("/admin/sign-in", request.url);
-        signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
+        // Back to the same page after signing in; an absurdly long query is not carried along.
+        const back = `${pathname}${search}`;
+        signIn.searchParams.set("callbackUrl", back.length <= 2000 ? back : pathname.length <= 2000 ? pathname : "/admin");
         return NextResponse.redirect(signIn);
       }
       return next();
@@ -56,6 +64,15 @@ export async function proxy(request: NextRequest): Promise<Response> {
     response.headers.set("Cache-Control", "no-store");
   }
   return response;
+}
+
+function decodablePath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const config = {

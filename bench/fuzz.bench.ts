@@ -58,6 +58,7 @@ export async function run(): Promise<void> {
       SECRETS_LOCAL_KEY: randomBytes(32).toString("base64"),
       ADMIN_EMAIL: "bench-admin@localhost.test",
       ADMIN_PASSWORD: adminPassword,
+      SECRETS_BACKEND: "local",
       LOG_LEVEL: "warn",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -92,8 +93,11 @@ export async function run(): Promise<void> {
     for (const p of report.problems.slice(0, 50)) console.log(`  - ${p.target} as ${p.caller}: ${p.problem}\n      ${p.request}`);
     if (report.problems.length) process.exitCode = 1;
   } finally {
-    server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((r) => server.once("exit", r));
+      server.kill("SIGTERM");
+      await exited;
+    }
     await stack.stop();
   }
 }

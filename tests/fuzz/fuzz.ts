@@ -292,11 +292,14 @@ export async function runFuzz(opts: {
               text = await res.text();
             } catch (error) {
               // Past Node's 16 KB limit for the request head the connection is refused before the app runs.
-              if (headSize(built) > NODE_MAX_HEAD) {
+              // Or the answer's head is past what fetch itself reads (e.g. Next's own redirect of a very long URL).
+              const code = (error as { cause?: { code?: string } }).cause?.code;
+              if (headSize(built) > NODE_MAX_HEAD || code === "UND_ERR_HEADERS_OVERFLOW") {
                 report.cases[target.id] = (report.cases[target.id] ?? 0) + 1;
                 return true;
               }
-              report.problems.push({ target: target.id, caller, problem: `no answer (${error instanceof Error ? error.message : String(error)})`, request: built.summary });
+              const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+              report.problems.push({ target: target.id, caller, problem: `no answer (${error instanceof Error ? error.message : String(error)}: ${cause?.code ?? cause?.message ?? "no cause"})`, request: built.summary });
               return true;
             }
             report.cases[target.id] = (report.cases[target.id] ?? 0) + 1;
