@@ -219,7 +219,8 @@ function buildRequest(baseUrl: string, target: FuzzTarget, c: Case, actionIds: A
   return { url, init: { method: target.method, headers, body, redirect: "manual", signal: AbortSignal.timeout(30_000) }, summary };
 }
 
-const NODE_MAX_HEAD = 16 * 1024;
+// Node's limit for a request head, less what fetch adds itself (host, user-agent, accept, content-length…).
+const NODE_MAX_HEAD = 16 * 1024 - 512;
 
 function headSize(built: Built): number {
   return built.url.length + Object.entries((built.init.headers ?? {}) as Record<string, string>).reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
