@@ -4,6 +4,7 @@ import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/client";
 import type { Tx } from "@/lib/secrets";
 import { requestFirstVerification } from "./verify-queue";
+import { emitAuthorizationEvent, emitCredentialSuperseded } from "@/lib/webhooks/emit";
 
 // Noon authorization requests and their timeline: what support reads. Every step writes one event;
 // events carry stages, HTTP statuses and provider messages, never a code, token or key.
@@ -169,6 +170,7 @@ export async function completeWithStoredKey(
     await tx.sellerCredential.update({ where: { id: p.id }, data: { status: "SUPERSEDED", supersededAt: now } });
     await tx.noonAuthorization.update({ where: { id: p.authorizationId }, data: { status: "SUPERSEDED" } });
     await recordEvent(tx, p.authorizationId, "superseded", { at: now, message: "A newer connection replaced this credential", details: { by: auth.id } });
+    await emitCredentialSuperseded(tx, p.id, credentialId);
   }
   await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "COMPLETED", completedAt: now } });
   await recordEvent(tx, auth.id, "key_stored", {
@@ -178,4 +180,6 @@ export async function completeWithStoredKey(
   });
   await recordEvent(tx, auth.id, "completed", { at: now });
   await requestFirstVerification(tx, credentialId, now);
+  if (input.attempts) await emitAuthorizationEvent(tx, auth.id, "authorization.key_stored", { attempts: input.attempts });
+  await emitAuthorizationEvent(tx, auth.id, "seller.connected");
 }

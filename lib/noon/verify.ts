@@ -3,6 +3,7 @@ import { config } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 import type { CredentialVerificationResult } from "@/lib/db/generated/client";
 import { log } from "@/lib/log";
+import { emitCredentialVerification } from "@/lib/webhooks/emit";
 import { secretStore, SecretStoreError, type SecretStore } from "@/lib/secrets";
 import { recordEvent, type Tx } from "./authorizations";
 import { loginOnce, type NoonCallFailure } from "./client";
@@ -130,9 +131,9 @@ async function recordVerification(
   at: Date,
 ): Promise<VerificationReport> {
   // One recording at a time per credential, so the failure count is exact.
-  const [row] = await tx.$queryRaw<{ verification_failures: number; needs_reconnect_at: Date | null }[]>`
-    SELECT verification_failures, needs_reconnect_at FROM seller_credentials WHERE id = ${cred.id}::uuid FOR UPDATE`;
-  const before = row ?? { verification_failures: 0, needs_reconnect_at: null };
+  const [row] = await tx.$queryRaw<{ verification_failures: number; needs_reconnect_at: Date | null; last_verification_result: string | null }[]>`
+    SELECT verification_failures, needs_reconnect_at, last_verification_result::text FROM seller_credentials WHERE id = ${cred.id}::uuid FOR UPDATE`;
+  const before = row ?? { verification_failures: 0, needs_reconnect_at: null, last_verification_result: null };
   const failures = result.outcome === "ok" ? 0 : result.outcome === "unreachable" ? before.verification_failures : before.verification_failures + 1;
   const needsReconnect = result.outcome !== "ok" && (before.needs_reconnect_at !== null || failures >= NEEDS_RECONNECT_AFTER);
   const newlyNeedsReconnect = needsReconnect && before.needs_reconnect_at === null;
@@ -161,6 +162,10 @@ async function recordVerification(
       message: `The key failed verification ${failures} times in a row: the seller must connect their Noon account again`,
     });
   }
+  // Webhooks on changes only: the first ok (or the first after failures), and the needs-reconnect mark.
+  const outcome = { result: result.outcome, httpStatus: result.httpStatus, message: result.message, verifiedAt: at, failuresInARow: failures };
+  if (result.outcome === "ok" && before.last_verification_result !== "OK") await emitCredentialVerification(tx, cred.id, "credential.verified", outcome);
+  if (newlyNeedsReconnect) await emitCredentialVerification(tx, cred.id, "credential.invalid", outcome);
   return {
     credentialId: cred.id,
     authorizationId: cred.authorizationId,
