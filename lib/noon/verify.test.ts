@@ -42,6 +42,10 @@ async function connectedSeller() {
 const verify = (credentialId: string, extra: Parameters<typeof verifySellerCredential>[1] = {}) =>
   verifySellerCredential({ credentialId, trigger: "manual", actor: "staff:test" }, { noon: h.noon, timeoutMs: 2_000, ...extra });
 
+async function webhookTypes(sellerId: string) {
+  return (await db().webhookEvent.findMany({ where: { stream: `seller:${sellerId}` }, orderBy: { sequence: "asc" }, select: { type: true } })).map((e) => e.type);
+}
+
 async function timeline(authorizationId: string) {
   return db().noonAuthorizationEvent.findMany({ where: { authorizationId, stage: "verify" }, orderBy: { id: "asc" } });
 }
@@ -64,6 +68,9 @@ describe("verifying a stored seller key", () => {
     const events = await timeline(credential.authorizationId);
     expect(events.map((e) => [e.type, e.message])).toEqual([["key_verified", "Key verified with Noon"]]);
     expect(events[0]?.details).toEqual({ outcome: "ok", trigger: "manual", by: "staff:test" });
+    // Webhooks on changes only: the first ok emits credential.verified, the next ok nothing.
+    expect(await verify(credential.id)).toMatchObject({ ok: true, data: { outcome: "ok" } });
+    expect(await webhookTypes(credential.sellerId)).toEqual(["seller.connected", "credential.verified"]);
   });
 
   it("the first verification after storing is a queued job, and is part of the request's story", async () => {
@@ -102,6 +109,9 @@ describe("verifying a stored seller key", () => {
       ["key_verification_failed", 401],
       ["needs_reconnect", null],
     ]);
+    expect(await webhookTypes(credential.sellerId)).toEqual(["seller.connected", "credential.invalid"]);
+    const [invalid] = await db().webhookEvent.findMany({ where: { stream: `seller:${credential.sellerId}`, type: "credential.invalid" } });
+    expect(invalid?.payload).toMatchObject({ data: { credential: { id: credential.id, keyId: credential.keyId }, verification: { result: "rejected", httpStatus: 401, failuresInARow: 2 } } });
   });
 
   it("unreachable: Noon down or answering 5xx is recorded, and does not count against the key", async () => {
