@@ -7,7 +7,6 @@ import type { Page } from "@playwright/test";
 import { startWebhookReceiver, type StartedWebhookReceiver } from "../simulators/webhook-receiver/index";
 import { dbQuery, e2eAdmin, signIn } from "./support/auth";
 import { expect, test } from "./support/fixtures";
-import type { Page } from "@playwright/test";
 
 let receiver: StartedWebhookReceiver;
 
