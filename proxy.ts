@@ -8,6 +8,7 @@ import { config as appConfig } from "@/lib/config/env";
 import { baseAuthConfig } from "@/lib/auth/session-policy";
 import { contentSecurityPolicy, securityHeaders } from "@/lib/auth/security-headers";
 import { limitOnboardingLinkVisit, ONBOARDING_LINK_PATH } from "@/lib/sellers/link-visits";
+import { actionRequestProblem, actionRequestRefusal } from "@/lib/http/action-request";
 
 // A light next-auth instance without providers or database: it only re-issues a valid session cookie
 // with a fresh inactivity expiry (the full checks run in the page through lib/auth/next-auth.ts).
@@ -31,16 +32,27 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const next = () => NextResponse.next({ request: { headers: requestHeaders } });
 
   let response: Response;
+  const actionProblem = request.method === "POST" && request.headers.has("next-action") ? await actionRequestProblem(request) : null;
   const linkToken = request.method === "GET" || request.method === "HEAD" ? ONBOARDING_LINK_PATH.exec(pathname)?.[1] : undefined;
-  const limited = linkToken ? await limitOnboardingLinkVisit(request.headers, linkToken) : null;
-  if (limited) {
+  const limited = linkToken && decodablePath(pathname) ? await limitOnboardingLinkVisit(request.headers, linkToken) : null;
+  if (!decodablePath(pathname)) {
+    // Next answers 500 when it cannot decode a dynamic segment (found by tests/fuzz/fuzz.ts).
+    response = new Response("This address is not valid: it contains a malformed %-escape. Check the link and try again.\n", {
+      status: 400,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
+  } else if (actionProblem) {
+    response = actionRequestRefusal(actionProblem);
+  } else if (limited) {
     response = limited;
   } else if (pathname === "/admin" || pathname.startsWith("/admin/")) {
     // With a lazily built configuration next-auth hands the wrapped handler back in a promise.
     const handler = await Promise.resolve(rollSession((req) => {
       if (!req.auth && !pathname.startsWith("/admin/sign-in") && request.method === "GET") {
         const signIn = new URL("/admin/sign-in", request.url);
-        signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
+        // Back to the same page after signing in; an absurdly long query is not carried along.
+        const back = `${pathname}${search}`;
+        signIn.searchParams.set("callbackUrl", back.length <= 2000 ? back : pathname.length <= 2000 ? pathname : "/admin");
         return NextResponse.redirect(signIn);
       }
       return next();
@@ -60,6 +72,15 @@ export async function proxy(request: NextRequest): Promise<Response> {
   // Staff pages and every API answer (tokens, sessions, redirects included) are never stored by a cache.
   if (/^\/(admin|api)(\/|$)/.test(pathname)) response.headers.set("Cache-Control", "no-store");
   return response;
+}
+
+function decodablePath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const config = {
