@@ -112,6 +112,29 @@ const httpUrl = (variable: string, value: string) => {
   }
 };
 
+function numberVar(env: Env, name: string, fallback: number, o: { min: number; max: number; integer?: boolean }): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < o.min || value > o.max || (o.integer && !Number.isInteger(value))) {
+    throw new ConfigError(name, `must be ${o.integer ? "a whole number" : "a number"} from ${o.min} to ${o.max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const simulatorHostsSchema = z.object({ tokenUrl: z.string().url(), apiBaseUrl: z.string().url() });
+const providerSimulatorsSchema = z
+  .object({ NOYO: simulatorHostsSchema, INYO: simulatorHostsSchema, NUVY: simulatorHostsSchema, OAUTH2: simulatorHostsSchema })
+  .partial();
+
 export interface AppConfig {
   nodeEnv: "development" | "production" | "test";
   isProduction: boolean;
@@ -141,6 +164,15 @@ export interface AppConfig {
   };
   oidc: { issuer: string; clientId: string; clientSecret: string; roleDomains: Record<string, "ADMIN" | "OPERATIONS" | "SUPPORT"> } | null;
   allowInsecureProviderUrls: boolean;
+  /** Scheduled verification of every current seller key (lib/noon/verify.ts). */
+  noonVerification: {
+    /** How often each credential is verified; 0 turns the schedule off. */
+    intervalMs: number;
+    /** Noon logins the schedule may spend per minute, across every process. */
+    perMinute: number;
+  };
+  /** Development only: the bundled provider simulators' URLs, offered as an environment on the connection form. */
+  providerSimulators: Partial<Record<"NOYO" | "INYO" | "NUVY" | "OAUTH2", { tokenUrl: string; apiBaseUrl: string }>> | null;
   runJobsInProcess: boolean;
   logLevel: string;
   logFile: string | undefined;
@@ -242,6 +274,17 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
     };
   }
 
+  const intervalHours = numberVar(env, "NOON_VERIFY_INTERVAL_HOURS", 24, { min: 0, max: 24 * 30 });
+  const perMinute = numberVar(env, "NOON_VERIFY_PER_MINUTE", 30, { min: 1, max: 10_000, integer: true });
+
+  let providerSimulators: AppConfig["providerSimulators"] = null;
+  // Only with ALLOW_INSECURE_PROVIDER_URLS, which production refuses except on a loopback APP_URL (e2e).
+  if (env.PROVIDER_SIMULATORS?.trim() && allowInsecureProviderUrls) {
+    const parsed = providerSimulatorsSchema.safeParse(safeJson(env.PROVIDER_SIMULATORS));
+    if (!parsed.success) throw new ConfigError("PROVIDER_SIMULATORS", 'must be JSON like {"NOYO":{"tokenUrl":"http://127.0.0.1:4011/auth/public/token","apiBaseUrl":"http://127.0.0.1:4011"}}');
+    providerSimulators = parsed.data;
+  }
+
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (isProduction && !databaseUrl) required("DATABASE_URL");
 
@@ -266,6 +309,8 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
     },
     oidc,
     allowInsecureProviderUrls,
+    noonVerification: { intervalMs: Math.round(intervalHours * 60 * 60 * 1000), perMinute },
+    providerSimulators,
     runJobsInProcess: env.JOBS_IN_PROCESS !== "0",
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === "test" ? "warn" : "info"),
     logFile: env.LOG_FILE?.trim() || undefined,

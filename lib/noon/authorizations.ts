@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomInt } from "node:crypto";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/client";
 import type { Tx } from "@/lib/secrets";
+import { requestFirstVerification } from "./verify-queue";
 import { emitAuthorizationEvent, emitCredentialSuperseded } from "@/lib/webhooks/emit";
 
 // Noon authorization requests and their timeline: what support reads. Every step writes one event;
@@ -22,7 +23,10 @@ export type AuthorizationEventType =
   | "completed"
   | "failed"
   | "expired"
-  | "superseded";
+  | "superseded"
+  | "key_verified"
+  | "key_verification_failed"
+  | "needs_reconnect";
 
 /** How long a state is accepted after the seller clicked Connect (RFC 9700: short-lived). */
 export const STATE_TTL_MS = 10 * 60 * 1000;
@@ -175,6 +179,7 @@ export async function completeWithStoredKey(
     details: { secretName: input.ref.name, secretVersionId: input.ref.versionId },
   });
   await recordEvent(tx, auth.id, "completed", { at: now });
+  await requestFirstVerification(tx, credentialId, now);
   if (input.attempts) await emitAuthorizationEvent(tx, auth.id, "authorization.key_stored", { attempts: input.attempts });
   await emitAuthorizationEvent(tx, auth.id, "seller.connected");
 }
