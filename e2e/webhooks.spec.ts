@@ -3,10 +3,10 @@
 // `standardwebhooks` package. The signing secret is in the Secrets Manager simulator, so the run's
 // secret scan proves it never reached a log line or a kept page.
 import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
 import { startWebhookReceiver, type StartedWebhookReceiver } from "../simulators/webhook-receiver/index";
 import { dbQuery, e2eAdmin, signIn } from "./support/auth";
 import { expect, test } from "./support/fixtures";
-import type { Page } from "@playwright/test";
 
 let receiver: StartedWebhookReceiver;
 
