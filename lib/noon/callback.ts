@@ -219,17 +219,8 @@ async function finishAuthorization(
     await recordFailure(auth, exchanged.error, resolved.now());
     return seeOther(resultPath(auth.reference), cookie);
   }
+  // From here the key exists only in this process's memory until the seal below commits: no other I/O first.
   const key = exchanged.data;
-  await db().noonAuthorization.update({
-    where: { id: auth.id },
-    data: { projectCode: key.projectCode, oauthRequestId: key.oauthRequestId },
-  });
-  await recordEvent(db(), auth.id, "exchanged", {
-    stage: "token_exchange",
-    httpStatus: 200,
-    details: { oauthRequestId: key.oauthRequestId, keyId: key.keyId, projectCode: key.projectCode, channelIdentifier: key.channelIdentifier },
-  });
-
   const credential = {
     sellerId: auth.sellerId,
     projectCode: key.projectCode,
@@ -248,13 +239,28 @@ async function finishAuthorization(
       description: `Noon service-account key ${key.keyId} of project ${key.projectCode} (request ${auth.reference})`,
     },
     authorizationId: auth.id,
-    onStored: async (tx, ref) => {
-      await completeWithStoredKey(tx, { authorizationId: auth.id, ref, credential, now: resolved.now() });
-    },
-    onPending: async (tx, pendingId, storeError) => {
+    observeSealed: (ms) => resolved.observe?.keySealed?.(ms),
+    // The write-ahead transaction: the sealed key, its credential (awaiting storage) and the exchange on the
+    // timeline commit together; whichever process stores the key completes the request from these rows.
+    onSealed: async (tx, pendingId) => {
       await tx.sellerCredential.create({
         data: { ...credential, authorizationId: auth.id, status: "PENDING_STORAGE", secretName },
       });
+      await tx.noonAuthorization.update({
+        where: { id: auth.id },
+        data: { projectCode: key.projectCode, oauthRequestId: key.oauthRequestId },
+      });
+      await recordEvent(tx, auth.id, "exchanged", {
+        stage: "token_exchange",
+        httpStatus: 200,
+        details: { oauthRequestId: key.oauthRequestId, keyId: key.keyId, projectCode: key.projectCode, channelIdentifier: key.channelIdentifier, sealedAs: pendingId },
+      });
+    },
+    onStored: async (tx, ref) => {
+      // The credential is given too for the path where the database took no seal (see storeSecretDurably).
+      await completeWithStoredKey(tx, { authorizationId: auth.id, ref, credential, now: resolved.now() });
+    },
+    onPending: async (tx, pendingId, storeError) => {
       await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "PENDING_KEY_STORAGE" } });
       await recordEvent(tx, auth.id, "key_pending_storage", {
         stage: "key_storage",
@@ -264,7 +270,7 @@ async function finishAuthorization(
     },
   }, resolved.store ? { store: resolved.store } : {});
   if (outcome.outcome === "lost") {
-    await recordFailure(auth, { stage: "key_storage", httpStatus: null, providerMessage: null, message: "The key could not be stored or kept for a retry" }, resolved.now());
+    await recordFailure(auth, { stage: "key_storage", httpStatus: null, providerMessage: null, message: "The key could not be stored or kept for a retry", oauthRequestId: key.oauthRequestId }, resolved.now());
   } else {
     log().info({ authorizationId: auth.id, reference: auth.reference, outcome: outcome.outcome, oauthRequestId: key.oauthRequestId }, "noon authorization finished");
   }
