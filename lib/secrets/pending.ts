@@ -178,6 +178,8 @@ export async function storeSecretDurably(
     });
     args.observeSealed?.(performance.now() - started);
   } catch (sealError) {
+    // A secret its sender still holds is simply not taken while the database is down.
+    if (args.onStoreFailure === "erase") throw sealError;
     return storeWithoutSeal(args, deps, sealError);
   }
 
@@ -248,7 +250,6 @@ async function storeWithoutSeal(
     }
     return { outcome: "stored", ref: stored };
   }
-  if (args.onStoreFailure === "erase") throw storeError;
   const alert =
     `ALERT secret lost: ${input.kind} ${input.name} was received but neither the database (${describeError(sealError)}) ` +
     `nor the secret store (${storeError.kind}: ${storeError.message}) took it; the request is failed and must be redone` +
