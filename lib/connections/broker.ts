@@ -72,7 +72,6 @@ export function backoffMs(attempt: number, retryAfterMs: number | undefined, ran
   return retryAfterMs !== undefined ? retryAfterMs + Math.round(random() * BACKOFF_BASE_MS) : Math.max(50, jittered);
 }
 
-
 function providerFailureToAppError(error: ProviderError): AppError {
   if (error.kind === "rate-limited") return new AppError("RATE_LIMITED", error.message, { cause: error });
   if (error.kind === "unavailable" || error.kind === "network" || error.kind === "timeout") return new AppError("UNAVAILABLE", error.message, { cause: error });
