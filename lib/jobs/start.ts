@@ -3,12 +3,18 @@ import "server-only";
 // and the recovery sweeps in every process, so a crash never strands a sealed secret or a callback.
 import { config } from "@/lib/config/env";
 import { log } from "@/lib/log";
+import { onShutdown } from "@/lib/server/shutdown";
 import { onServerStart } from "@/lib/server/start";
-import { startJobWorkers } from "./index";
-import { startSweeper } from "./sweeper";
+import { startJobWorkers, stopJobWorkers } from "./index";
+import { startSweeper, stopSweeper } from "./sweeper";
 
 onServerStart("jobs", async () => {
   if (config().runJobsInProcess) await startJobWorkers();
   else log().info("job workers not started in this process (JOBS_IN_PROCESS=0): run `npm run worker`");
   startSweeper();
+});
+
+// A graceful stop lets running jobs and a running sweep finish (within SHUTDOWN_TIMEOUT_MS).
+onShutdown("jobs", async (budgetMs) => {
+  await Promise.all([stopSweeper(), stopJobWorkers({ timeoutMs: budgetMs })]);
 });

@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { sellerKeySecretName, storeSecretDurably } from "@/lib/secrets";
+import { trackInFlight } from "@/lib/server/shutdown";
 import { completeWithStoredKey, hashState, recordEvent } from "./authorizations";
 import type { NoonCallFailure } from "./client";
 import { resolveDeps, type NoonDeps } from "./deps";
@@ -117,6 +118,11 @@ async function recordFailure(auth: Claimed, failure: Failure, now: Date) {
 
 /** GET /api/noon/callback – checks the state, then create, exchange, store; 303 to the result page. */
 export async function handleNoonCallback(request: Request, deps: NoonDeps = {}): Promise<Response> {
+  // A graceful stop waits for the callback to finish (lib/server/shutdown.ts).
+  return trackInFlight(() => runNoonCallback(request, deps));
+}
+
+async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Response> {
   const resolved = resolveDeps(deps);
   const url = new URL(request.url);
   const states = url.searchParams.getAll("state");
