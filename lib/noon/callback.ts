@@ -235,6 +235,7 @@ async function finishAuthorization(
     issuedAt: key.issuedAt,
   };
   const secretName = sellerKeySecretName(key.projectCode, key.keyId);
+  let keySealedMs: number | undefined;
   const outcome = await storeSecretDurably({
     input: {
       name: secretName,
@@ -245,7 +246,10 @@ async function finishAuthorization(
       description: `Noon service-account key ${key.keyId} of project ${key.projectCode} (request ${auth.reference})`,
     },
     authorizationId: auth.id,
-    observeSealed: (ms) => resolved.observe?.keySealed?.(ms),
+    observeSealed: (ms) => {
+      keySealedMs = Math.round(ms * 100) / 100;
+      resolved.observe?.keySealed?.(ms);
+    },
     // The write-ahead transaction: the sealed key, its credential (awaiting storage) and the exchange on the
     // timeline commit together; whichever process stores the key completes the request from these rows.
     onSealed: async (tx, pendingId) => {
@@ -278,7 +282,8 @@ async function finishAuthorization(
   if (outcome.outcome === "lost") {
     await recordFailure(auth, { stage: "key_storage", httpStatus: null, providerMessage: null, message: "The key could not be stored or kept for a retry", oauthRequestId: key.oauthRequestId }, resolved.now());
   } else {
-    log().info({ authorizationId: auth.id, reference: auth.reference, outcome: outcome.outcome, oauthRequestId: key.oauthRequestId }, "noon authorization finished");
+    // keySealedMs: how long the key existed only in this process's memory (Noon's answer → the seal's commit).
+    log().info({ authorizationId: auth.id, reference: auth.reference, outcome: outcome.outcome, oauthRequestId: key.oauthRequestId, keySealedMs }, "noon authorization finished");
   }
   return seeOther(resultPath(auth.reference), cookie);
 }
