@@ -113,7 +113,8 @@ function member(name: string, port: number, command: string, args: string[], env
 }
 
 function haproxyConfig(port: number, backends: Member[]): string {
-  // Health checks every 300 ms; one 503 (draining) or refused check takes a server out, two good ones bring it back.
+  // Health checks every 500 ms (answer within 3 s: the check asks PostgreSQL and the secret store, slow under
+  // load); two failed checks (503 while draining, or refused) take a server out, two good ones bring it back.
   // A connection refused before anything was sent is retried on another server (any method: nothing happened).
   return `global
   maxconn 4096
@@ -122,6 +123,7 @@ defaults
   timeout connect 2s
   timeout client 90s
   timeout server 90s
+  timeout check 3s
   retries 3
   option redispatch
   retry-on conn-failure empty-response
@@ -133,7 +135,7 @@ backend instances
   balance roundrobin
   option httpchk GET /api/health
   http-check expect status 200
-  default-server inter 300 fall 1 rise 2
+  default-server inter 500 fall 2 rise 2
 ${backends.map((b) => `  server ${b.name} 127.0.0.1:${b.port} check`).join("\n")}
 `;
 }
@@ -146,7 +148,7 @@ async function startNodeBalancer(port: number, backends: Member[]): Promise<{ cl
   let next = 0;
   const timer = setInterval(() => {
     for (const b of backends) void healthy(b.url).then((ok) => (ok ? up.add(b) : up.delete(b)), () => up.delete(b));
-  }, 300);
+  }, 500);
   const pick = (skip: Set<Member>) => {
     const live = backends.filter((b) => up.has(b) && !skip.has(b));
     return live.length ? live[next++ % live.length] : undefined;

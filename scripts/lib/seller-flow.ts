@@ -42,7 +42,7 @@ export async function connect(base: string, appUrl: string, linkToken: string): 
   });
   const location = res.headers.get("location") ?? "";
   const state = location ? new URL(location, base).searchParams.get("state") : null;
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith("seller-session="))?.split(";", 1)[0];
+  const cookie = res.headers.getSetCookie().find((c) => /^(__Host-)?seller-session=/.test(c))?.split(";", 1)[0];
   if (res.status !== 303 || !state || !cookie) throw new Error(`connect answered ${res.status} (location ${location.slice(0, 80)})`);
   return { cookie, state };
 }
@@ -68,20 +68,20 @@ export async function sellerFlow(opts: { noon: StartedNoonSimulator; appUrl: str
   return { flow, code, status: await callback(opts.callbackBase, flow, code) };
 }
 
-export type FlowOutcome = { reference: string; status: string; failureStage: string | null; secretName: string | null };
+export type FlowOutcome = { reference: string; status: string; failureStage: string | null; secretName: string | null; calledBack: boolean };
 
 /** Every authorization of these sellers with its end state. */
 export async function outcomes(databaseUrl: string, sellerIds: string[]): Promise<FlowOutcome[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ reference: string; status: string; failure_stage: string | null; secret_name: string | null }>(
-      `SELECT a.reference, a.status, a.failure_stage, c.secret_name
+    const { rows } = await client.query<{ reference: string; status: string; failure_stage: string | null; secret_name: string | null; called_back: boolean }>(
+      `SELECT a.reference, a.status, a.failure_stage, c.secret_name, a.callback_at IS NOT NULL AS called_back
          FROM noon_authorizations a LEFT JOIN seller_credentials c ON c.authorization_id = a.id AND c.status = 'ACTIVE'
         WHERE a.seller_id = ANY($1::uuid[])`,
       [sellerIds],
     );
-    return rows.map((r) => ({ reference: r.reference, status: r.status, failureStage: r.failure_stage, secretName: r.secret_name }));
+    return rows.map((r) => ({ reference: r.reference, status: r.status, failureStage: r.failure_stage, secretName: r.secret_name, calledBack: r.called_back }));
   } finally {
     await client.end();
   }
