@@ -1,7 +1,8 @@
 // Several instances behind a real load balancer (scripts/lib/cluster.ts): 3 × `next start` + `npm run worker`
 // on one PostgreSQL, HAProxy in front (a Node proxy when HAProxy is absent). Seller flows spread over
 // instances, a double callback, the token broker across instances, and the kill tests: an instance killed
-// mid-callback while the store is slow, a graceful stop (SIGTERM) mid-callback, the worker killed mid-retry.
+// mid-callback while the store is slow, a graceful stop (SIGTERM) mid-callback, the worker killed mid-retry,
+// PostgreSQL restarted during a burst.
 // Every flow ends completed or recorded with its stage; the keys Noon issued are the keys stored, byte for byte.
 // No browser: the seller's requests are sent as the browser would (scripts/lib/seller-flow.ts).
 import { spawn } from "node:child_process";
@@ -216,6 +217,31 @@ test("the worker killed mid-retry: the retry is finished by a surviving process,
     const all = await outcomes(cluster.stack.databaseUrl, sellers.map((s) => s.sellerId));
     return all.every((o) => o.status === "COMPLETED") ? all : undefined;
   }, 60_000);
+  const keys = await compareIssuedAndStored(noon(), aws(), cluster.stack.databaseUrl);
+  expect(keys.missing).toEqual([]);
+  expect(keys.multiVersion).toBe(0);
+});
+
+test("PostgreSQL restarts during a burst: every flow that reached the callback ends completed or failed with its stage", async () => {
+  test.setTimeout(120_000);
+  const restart = cluster.stack.restartPostgres;
+  test.skip(!restart, "PostgreSQL is not the embedded one (DATABASE_URL is set)");
+  const sellers = await seed(12);
+  const issuedBefore = noon().counters.get("exchange").succeeded;
+  const burst = Promise.all(
+    sellers.map(async (seller, i) => {
+      await sleep(i * 60);
+      return sellerFlow({ noon: noon(), appUrl: cluster.url, connectBase: cluster.url, callbackBase: cluster.url, seller }).catch(() => null);
+    }),
+  );
+  await sleep(250);
+  await restart?.();
+  await burst;
+  const final = await until("every called-back flow to end", async () => {
+    const all = (await outcomes(cluster.stack.databaseUrl, sellers.map((s) => s.sellerId)).catch(() => [])).filter((o) => o.calledBack);
+    return all.length > 0 && all.every((o) => o.status === "COMPLETED" || (o.status === "FAILED" && o.failureStage)) ? all : undefined;
+  }, 60_000);
+  console.log(`PostgreSQL restart during a burst: ${final.filter((o) => o.status === "COMPLETED").length} completed, ${final.filter((o) => o.status === "FAILED").length} failed with their stage (${final.map((o) => o.failureStage).filter(Boolean).join(", ")}), ${sellers.length - final.length} never reached the callback; ${noon().counters.get("exchange").succeeded - issuedBefore} keys issued`);
   const keys = await compareIssuedAndStored(noon(), aws(), cluster.stack.databaseUrl);
   expect(keys.missing).toEqual([]);
   expect(keys.multiVersion).toBe(0);

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { db } from "@/lib/db/client";
+import { whileDatabaseRecovers } from "@/lib/db/retry";
 import { log } from "@/lib/log";
 import { sellerKeySecretName, storeSecretDurably } from "@/lib/secrets";
 import { trackInFlight } from "@/lib/server/shutdown";
@@ -87,8 +88,18 @@ async function sessionAfter(session: SellerSession): Promise<string> {
   return sellerSessionCookie({ sellerId: session.sellerId, linkId: session.linkId });
 }
 
+type Stage = NoonCallFailure["stage"] | "key_storage" | "callback";
+type Progress = { stage: Stage };
+const stageLabel: Record<Stage, string> = {
+  callback: "the callback",
+  login: "the integrator login",
+  token_create: "token/create",
+  token_exchange: "token/exchange",
+  key_storage: "key storage",
+};
+
 type Failure = Pick<NoonCallFailure, "httpStatus" | "providerMessage" | "message"> & {
-  stage: NoonCallFailure["stage"] | "key_storage" | "internal";
+  stage: Stage | "internal";
   oauthRequestId?: string;
 };
 
@@ -157,15 +168,23 @@ async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Respon
   const auth: Claimed = { id: row.id, reference: row.reference, sellerId: row.sellerId };
 
   const cookie = await sessionAfter(session);
+  const progress: Progress = { stage: "callback" };
   try {
-    return await finishAuthorization(auth, url, cookie, resolved, now);
+    return await finishAuthorization(auth, url, cookie, resolved, now, progress);
   } catch (error) {
-    // A bug or a database outage after the state was consumed: the request is failed, never left hanging.
-    log().error({ authorizationId: auth.id, err: error instanceof Error ? error.message : String(error) }, "noon callback crashed");
+    // A bug or a database outage after the state was consumed: the request is failed with the stage it was
+    // in, never left hanging (through a database restart too: the record is retried for a while).
+    log().error({ authorizationId: auth.id, stage: progress.stage, err: error instanceof Error ? error.message : String(error) }, "noon callback crashed");
     try {
-      await recordFailure(auth, { stage: "internal", httpStatus: null, providerMessage: null, message: "An unexpected error stopped the connection" }, resolved.now());
+      // Its key is sealed: recovery stores it and completes the request (lib/secrets/pending.ts).
+      if (await whileDatabaseRecovers(() => db().pendingSecret.count({ where: { authorizationId: auth.id } }))) {
+        return seeOther(resultPath(auth.reference), cookie);
+      }
+      await whileDatabaseRecovers(() =>
+        recordFailure(auth, { stage: progress.stage, httpStatus: null, providerMessage: null, message: `An unexpected error stopped the connection during ${stageLabel[progress.stage]}` }, resolved.now()),
+      );
     } catch {
-      // The database is gone too: the page still answers; the request stays STARTED with callback_at set.
+      // The database stayed away: the page still answers; the abandoned-callback sweep closes the request later.
     }
     return seeOther(resultPath(auth.reference), cookie);
   }
@@ -177,6 +196,7 @@ async function finishAuthorization(
   cookie: string,
   resolved: ReturnType<typeof resolveDeps>,
   now: Date,
+  progress: Progress,
 ): Promise<Response> {
   const code = url.searchParams.get("code");
   const error = url.searchParams.get("error");
@@ -207,6 +227,7 @@ async function finishAuthorization(
   }
   const client = resolved.client();
 
+  progress.stage = "token_create";
   const created = await client.createToken(code);
   if (!created.ok) {
     await recordFailure(auth, created.error, resolved.now());
@@ -220,6 +241,7 @@ async function finishAuthorization(
   });
 
   // At once: the access token is single-use and short-lived; it is never stored.
+  progress.stage = "token_exchange";
   const exchanged = await client.exchangeToken(created.data.accessToken);
   if (!exchanged.ok) {
     await recordFailure(auth, exchanged.error, resolved.now());
@@ -227,6 +249,7 @@ async function finishAuthorization(
   }
   // From here the key exists only in this process's memory until the seal below commits: no other I/O first.
   const key = exchanged.data;
+  progress.stage = "key_storage";
   const credential = {
     sellerId: auth.sellerId,
     projectCode: key.projectCode,

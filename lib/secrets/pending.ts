@@ -8,6 +8,7 @@ import { hostname } from "node:os";
 import { z } from "zod";
 import { config } from "@/lib/config/env";
 import { db as defaultDb, type Db } from "@/lib/db/client";
+import { whileDatabaseRecovers } from "@/lib/db/retry";
 import { defineJob } from "@/lib/jobs";
 import { defineSweep } from "@/lib/jobs/sweeper";
 import { log } from "@/lib/log";
@@ -210,11 +211,13 @@ export async function storeSecretDurably(
 
   const onStored = args.onStored;
   try {
-    await client.$transaction(async (tx) => {
-      // Zero rows: this process's lease ran out and another process finished the same write first.
-      const { count } = await tx.pendingSecret.deleteMany({ where: { id: pendingId } });
-      if (count === 1 && onStored) await onStored(tx, ref);
-    });
+    await whileDatabaseRecovers(() =>
+      client.$transaction(async (tx) => {
+        // Zero rows: this process's lease ran out and another process finished the same write first.
+        const { count } = await tx.pendingSecret.deleteMany({ where: { id: pendingId } });
+        if (count === 1 && onStored) await onStored(tx, ref);
+      }),
+    );
   } catch (error) {
     // The value is safe in the store under `ref`, and the sealed copy remains: when the lease expires, the
     // recovery sweep writes it again (the same version) and completes.
@@ -243,9 +246,12 @@ async function storeWithoutSeal(
     const stored = ref;
     const onStored = args.onStored;
     try {
-      if (onStored) await client.$transaction((tx) => onStored(tx, stored));
+      if (onStored) await whileDatabaseRecovers(() => client.$transaction((tx) => onStored(tx, stored)));
     } catch (error) {
-      log().error({ secretName: stored.name, versionId: stored.versionId, err: describeError(error) }, "secret stored, but the database recorded nothing (it is down)");
+      log().error(
+        { alert: "secret-unrecorded", secretName: stored.name, versionId: stored.versionId, authorizationId: args.authorizationId, err: describeError(error) },
+        `ALERT secret stored but not recorded: ${stored.name} (version ${stored.versionId}) is in the secret store, but the database recorded nothing`,
+      );
       throw error;
     }
     return { outcome: "stored", ref: stored };
