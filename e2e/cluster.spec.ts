@@ -230,11 +230,12 @@ test("PostgreSQL restarts during a burst: every flow that reached the callback e
   const issuedBefore = noon().counters.get("exchange").succeeded;
   const burst = Promise.all(
     sellers.map(async (seller, i) => {
-      await sleep(i * 60);
+      await sleep(i * 400);
       return sellerFlow({ noon: noon(), appUrl: cluster.url, connectBase: cluster.url, callbackBase: cluster.url, seller }).catch(() => null);
     }),
   );
-  await sleep(250);
+  // The restart falls in the middle of the burst (flows before, during and after it).
+  await sleep(1_000);
   await restart?.();
   await burst;
   const final = await until("every called-back flow to end", async () => {
