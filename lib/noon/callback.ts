@@ -269,12 +269,13 @@ async function finishAuthorization(
       description: `Noon service-account key ${key.keyId} of project ${key.projectCode} (request ${auth.reference})`,
     },
     authorizationId: auth.id,
+    // What a process that takes over needs to complete the request without this one.
+    context: { credential: { ...credential, issuedAt: credential.issuedAt?.toISOString() ?? null }, oauthRequestId: key.oauthRequestId },
     observeSealed: (ms) => {
       keySealedMs = Math.round(ms * 100) / 100;
       resolved.observe?.keySealed?.(ms);
     },
-    // The write-ahead transaction: the sealed key, its credential (awaiting storage) and the exchange on the
-    // timeline commit together; whichever process stores the key completes the request from these rows.
+    // Right after the seal: the credential (awaiting storage) and the exchange on the timeline.
     onSealed: async (tx, pendingId) => {
       await tx.sellerCredential.create({
         data: { ...credential, authorizationId: auth.id, status: "PENDING_STORAGE", secretName },

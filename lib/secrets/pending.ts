@@ -103,13 +103,14 @@ function leaseMs(): number {
 }
 
 /**
- * Seals a secret into pending_secrets, owned by this process for the lease, in the caller's transaction:
- * the write-ahead record that lets any process finish the write if this one dies. One statement; a newer
+ * Seals a secret into pending_secrets, owned by this process for the lease: the write-ahead record that
+ * lets any process finish the write if this one dies (the `context` lets it do what the caller would
+ * have). One statement, on its own or inside a caller's transaction; a newer
  * value for the same secret replaces an older pending one (a new id: a running retry of the old row must
  * not erase the new value).
  */
 export async function sealPendingSecret(
-  tx: Tx,
+  tx: Pick<Tx, "$queryRaw">,
   args: { input: PutSecretInput; authorizationId?: string; connectionId?: string; context?: Record<string, unknown> },
   deps: Pick<Deps, "keyring"> = {},
 ): Promise<string> {
@@ -141,8 +142,9 @@ export async function sealPendingSecret(
 
 /**
  * Stores a secret that must not be lost (a key returned once by its provider): write-ahead, then store.
- * 1. One short transaction seals it into pending_secrets (owned by this process for a lease) together with
- *    the caller's `onSealed` records: from here on, a crash loses nothing (lib/secrets/README.md).
+ * 1. One statement seals it into pending_secrets (owned by this process for a lease; `context` holds what a
+ *    recovering process needs): from its commit on, a crash loses nothing (lib/secrets/README.md). Then the
+ *    caller's `onSealed` records commit in their own short transaction.
  * 2. The store write (idempotent: the same ClientRequestToken on every attempt, by whichever process).
  * 3. stored: one transaction erases the sealed copy and runs `onStored`.
  *    pending (the store failed): the attempt is recorded, the lease released, `onPending` runs, and a retry is
@@ -172,16 +174,27 @@ export async function storeSecretDurably(
   const started = performance.now();
   let pendingId: string;
   try {
-    pendingId = await client.$transaction(async (tx) => {
-      const id = await sealPendingSecret(tx, args, deps);
-      if (args.onSealed) await args.onSealed(tx, id);
-      return id;
-    });
+    // One statement, committed on its own: the shortest time the secret exists only in memory.
+    pendingId = await sealPendingSecret(client, args, deps);
     args.observeSealed?.(performance.now() - started);
   } catch (sealError) {
     // A secret its sender still holds is simply not taken while the database is down.
     if (args.onStoreFailure === "erase") throw sealError;
     return storeWithoutSeal(args, deps, sealError);
+  }
+  if (args.onSealed) {
+    const onSealed = args.onSealed;
+    try {
+      await client.$transaction((tx) => onSealed(tx, pendingId));
+    } catch (error) {
+      // The secret is sealed: the store write goes on, and the completion (or recovery, from the row's
+      // context) records what this step would have.
+      if (args.onStoreFailure === "erase") {
+        await client.pendingSecret.deleteMany({ where: { id: pendingId } }).catch(() => undefined);
+        throw error;
+      }
+      log().warn({ pendingId, secretName: input.name, err: describeError(error) }, "recording a sealed secret's context failed; storing it anyway");
+    }
   }
 
   let ref: SecretRef;
