@@ -3,8 +3,8 @@
 //  - seller callbacks per second: whole flows (Connect, then Noon's redirect to the callback: state check,
 //    token/create, token/exchange, the key sealed, stored in the Secrets Manager simulator, completed);
 //  - token requests per second through GET /api/v1/connections/{id}/token (cached token, autocannon);
-//  - the key's exposure window: Noon's answer reaching us → the seal's commit (p50, p99, max), read from
-//    the instances' "noon authorization finished" log lines;
+//  - the key's exposure window: Noon's answer reaching us → the seal's commit (p50, p99, max), one seller
+//    at a time and under the concurrent load, read from the instances' "noon authorization finished" lines;
 // then the 3-instance/1-instance ratios. Figures only: never fails on a time. Needs `npm run build`.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -16,6 +16,7 @@ import { seedSellers, sellerFlow } from "../scripts/lib/seller-flow";
 
 const FLOW_SECONDS = Number(process.env.BENCH_SCALE_SECONDS ?? 15);
 const FLOW_CONCURRENCY = Number(process.env.BENCH_SCALE_CONCURRENCY ?? 12);
+const QUIET_FLOWS = Number(process.env.BENCH_SCALE_QUIET_FLOWS ?? 40);
 const TOKEN_SECONDS = 8;
 const TOKEN_CONNECTIONS = 20;
 
@@ -26,7 +27,10 @@ type Autocannon = (opts: { url: string; connections: number; duration: number; h
   errors: number;
 }>;
 
-type Figures = { instances: number; callbacksPerS: number; flows: number; failedFlows: number; tokensPerS: number; tokenP99: number; window: { n: number; p50: number; p99: number; max: number } };
+type Window = { n: number; p50: number; p99: number; max: number };
+type Figures = { instances: number; callbacksPerS: number; flows: number; failedFlows: number; tokensPerS: number; tokenP99: number; window: Window; quietWindow: Window };
+
+const windowOf = (sorted: number[]): Window => ({ n: sorted.length, p50: pct(sorted, 50), p99: pct(sorted, 99), max: sorted.at(-1) ?? NaN });
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
@@ -46,16 +50,17 @@ function setupConnection(cluster: Cluster, dir: string): Promise<{ connectionId:
   });
 }
 
-/** keySealedMs of every finished callback in the instances' logs. */
-function sealWindows(dir: string, instances: number): number[] {
+/** keySealedMs of every callback the instances' logs show finished between `from` and `to`. */
+function sealWindows(dir: string, instances: number, from: number, to: number): number[] {
   const out: number[] = [];
   for (let i = 1; i <= instances; i++) {
     const file = path.join(dir, `app${i}.log`);
     if (!existsSync(file)) continue;
     for (const line of readFileSync(file, "utf8").split("\n")) {
       if (!line.includes("noon authorization finished")) continue;
-      const ms = (JSON.parse(line) as { keySealedMs?: number }).keySealedMs;
-      if (typeof ms === "number") out.push(ms);
+      const entry = JSON.parse(line) as { keySealedMs?: number; time?: string };
+      const at = entry.time ? Date.parse(entry.time) : NaN;
+      if (typeof entry.keySealedMs === "number" && at >= from && at <= to) out.push(entry.keySealedMs);
     }
   }
   return out.sort((a, b) => a - b);
@@ -71,6 +76,12 @@ async function measure(instances: number): Promise<Figures> {
     // Warm-up: every instance serves a flow once (first-request work is not what is measured).
     const warm = await seedSellers(cluster.stack.databaseUrl, instances * 2);
     await Promise.all(warm.map((seller) => sellerFlow({ noon, appUrl: cluster.url, connectBase: cluster.url, callbackBase: cluster.url, seller })));
+
+    // One seller at a time: the window without queueing behind other requests.
+    const quiet = await seedSellers(cluster.stack.databaseUrl, QUIET_FLOWS);
+    const quietFrom = Date.now();
+    for (const seller of quiet) await sellerFlow({ noon, appUrl: cluster.url, connectBase: cluster.url, callbackBase: cluster.url, seller });
+    const quietTo = Date.now();
 
     const sellers = await seedSellers(cluster.stack.databaseUrl, 4000);
     let next = 0;
@@ -90,6 +101,7 @@ async function measure(instances: number): Promise<Figures> {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const loadedTo = Date.now();
 
     const { connectionId, apiKey } = await setupConnection(cluster, dir);
     const url = `${cluster.url}/api/v1/connections/${connectionId}/token`;
@@ -97,7 +109,8 @@ async function measure(instances: number): Promise<Figures> {
     await fetch(url, { headers });
     const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
     const tokens = await autocannon({ url, connections: TOKEN_CONNECTIONS, duration: TOKEN_SECONDS, headers });
-    const windows = sealWindows(dir, instances);
+    const windows = sealWindows(dir, instances, quietTo + 1, loadedTo + 5_000).sort((a, b) => a - b);
+    const quietWindows = sealWindows(dir, instances, quietFrom, quietTo).sort((a, b) => a - b);
     return {
       instances,
       callbacksPerS: flows / seconds,
@@ -105,7 +118,8 @@ async function measure(instances: number): Promise<Figures> {
       failedFlows: failed,
       tokensPerS: tokens.requests.average,
       tokenP99: tokens.latency.p99,
-      window: { n: windows.length, p50: pct(windows, 50), p99: pct(windows, 99), max: windows.at(-1) ?? NaN },
+      window: windowOf(windows),
+      quietWindow: windowOf(quietWindows),
     };
   } finally {
     await cluster.stop();
@@ -124,7 +138,9 @@ export async function run(): Promise<void> {
     console.log(`${n} instance(s) + worker behind the load balancer (loopback, ${FLOW_CONCURRENCY} concurrent sellers for ${FLOW_SECONDS} s):`);
     console.log(`  seller callbacks: ${f.callbacksPerS.toFixed(1)}/s (${f.flows} completed flows, ${f.failedFlows} not 303)`);
     console.log(`  token requests (cached token, ${TOKEN_CONNECTIONS} connections, ${TOKEN_SECONDS} s): ${Math.round(f.tokensPerS)}/s, p99 ${f.tokenP99} ms`);
-    console.log(`  key only in memory (Noon's answer → seal committed), ${f.window.n} callbacks: p50 ${f.window.p50.toFixed(2)} ms, p99 ${f.window.p99.toFixed(2)} ms, max ${f.window.max.toFixed(2)} ms`);
+    for (const [label, w] of [["one seller at a time", f.quietWindow], [`${FLOW_CONCURRENCY} concurrent sellers`, f.window]] as const) {
+      console.log(`  key only in memory (Noon's answer → seal committed), ${label}, ${w.n} callbacks: p50 ${w.p50.toFixed(2)} ms, p99 ${w.p99.toFixed(2)} ms, max ${w.max.toFixed(2)} ms`);
+    }
   }
   const [one, three] = results;
   if (one && three) {
