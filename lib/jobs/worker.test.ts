@@ -41,7 +41,8 @@ afterAll(async () => {
 });
 
 function run(script: string, env: Record<string, string>) {
-  const child = spawn(path.join(process.cwd(), "node_modules", ".bin", "tsx"), ["--conditions=react-server", script], {
+  // As `npm run worker` runs it: one node process (tsx's CLI would relay signals through a second one).
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script], {
     cwd: process.cwd(),
     env: { ...process.env, ...env, LOG_FILE: path.join(RUN_DIR, "app.log") },
     stdio: ["ignore", "pipe", "pipe"],

@@ -222,7 +222,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     const worker =
       opts.worker === false
         ? null
-        : member("worker", 0, "node_modules/.bin/tsx", ["--conditions=react-server", "scripts/worker.ts"],
+        : member("worker", 0, process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"],
             { ...env, LOG_FILE: path.join(opts.dir, "worker.log") }, path.join(opts.dir, "worker.out"),
             async (_url, output) => output.includes("Worker running"));
     if (worker) {
