@@ -207,17 +207,26 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       LOG_LEVEL: "info",
       ...opts.env,
     };
-    const instances: Member[] = [];
-    for (let i = 1; i <= opts.instances; i++) {
-      const port = await freePort();
-      instances.push(
-        member(`app${i}`, port, "node_modules/.bin/next", ["start", "--port", String(port), "--hostname", "127.0.0.1"],
-          { ...env, LOG_FILE: path.join(opts.dir, `app${i}.log`) }, path.join(opts.dir, `app${i}.out`), healthy),
-      );
-    }
-    stops.push(() => Promise.all(instances.map((m) => m.kill("SIGKILL"))));
-    // Started together: each compiles nothing, but loads the build and connects to PostgreSQL.
-    await Promise.all(instances.map((m) => m.start()));
+    const running: Member[] = [];
+    stops.push(() => Promise.all(running.map((m) => m.kill("SIGKILL"))));
+    // A free port may be taken by someone else before the instance binds it: then another port.
+    const startInstance = async (i: number): Promise<Member> => {
+      for (let attempt = 1; ; attempt++) {
+        const port = await freePort();
+        const m = member(`app${i}`, port, "node_modules/.bin/next", ["start", "--port", String(port), "--hostname", "127.0.0.1"],
+          { ...env, LOG_FILE: path.join(opts.dir, `app${i}.log`) }, path.join(opts.dir, `app${i}.out`), healthy);
+        running.push(m);
+        try {
+          await m.start();
+          return m;
+        } catch (error) {
+          await m.kill("SIGKILL");
+          if (attempt >= 3 || !/EADDRINUSE/.test(String(error))) throw error;
+        }
+      }
+    };
+    // Started together: each loads the build and connects to PostgreSQL.
+    const instances = await Promise.all(Array.from({ length: opts.instances }, (_, i) => startInstance(i + 1)));
     // The worker has no port: ready when it says so.
     const worker =
       opts.worker === false
