@@ -57,7 +57,11 @@ function haproxyAvailable(): boolean {
 async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, output: () => string) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await probe().catch(() => false)) return;
+    // A probe that throws "exited" ends the wait at once; a failing request is simply "not yet".
+    if (await probe().catch((error: unknown) => {
+      if (error instanceof Error && error.message.includes("exited during start-up")) throw error;
+      return false;
+    })) return;
     if (Date.now() > deadline) throw new Error(`${what} did not come up within ${timeoutMs} ms:\n${output().slice(-1500)}`);
     await sleep(200);
   }
@@ -94,8 +98,10 @@ function member(name: string, port: number, command: string, args: string[], env
           log.write(d);
         });
       }
+      let exited = false;
+      void exit.then(() => (exited = true));
       await waitFor(name, async () => {
-        if (proc.exitCode !== null) throw new Error(`${name} exited with ${proc.exitCode}`);
+        if (exited) throw new Error(`${name} exited during start-up:\n${output.slice(-1500)}`);
         return ready(url, output);
       }, 90_000, () => output);
     },
