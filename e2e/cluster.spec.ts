@@ -71,6 +71,7 @@ test.afterAll(async () => {
     const stuck = all.filter((o) => o.calledBack && (!["COMPLETED", "FAILED", "SUPERSEDED"].includes(o.status) || (o.status === "FAILED" && !o.failureStage)));
     const keys = await compareIssuedAndStored(noon(), aws(), cluster.stack.databaseUrl);
     await cluster.stop();
+    if (keys.neverReceived.length) console.log(`${keys.neverReceived.length} key(s) issued by Noon after token/exchange timed out on our side (machine overloaded), recorded as failed at token_exchange`);
     expect(stuck).toEqual([]);
     expect(keys.missing).toEqual([]);
   }

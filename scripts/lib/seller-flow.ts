@@ -89,7 +89,8 @@ export async function outcomes(databaseUrl: string, sellerIds: string[]): Promis
 
 /**
  * Keys Noon issued vs keys in the secret store, byte for byte (SHA-256 of each): the issued keys whose
- * stored copy is missing or differs, and how many secrets hold more than one version.
+ * stored copy is missing or differs (apart from `neverReceived`: exchanges that timed out before Noon's
+ * answer reached us, recorded as failed), and how many secrets hold more than one version.
  */
 export async function compareIssuedAndStored(noon: StartedNoonSimulator, aws: StartedSecretsManagerSimulator, databaseUrl: string) {
   const issued = (await (await fetch(`${noon.url}/__sim/issued-keys`)).json()) as { keys: { keyId: string; projectCode: string; sha256: string }[] };
@@ -97,16 +98,25 @@ export async function compareIssuedAndStored(noon: StartedNoonSimulator, aws: St
   await client.connect();
   try {
     const { rows } = await client.query<{ key_id: string; secret_name: string }>(`SELECT key_id, secret_name FROM seller_credentials`);
+    // token/exchange that timed out on our side (the machine overloaded): Noon may have issued the key after
+    // we stopped waiting. Recorded as FAILED at token_exchange; the one window no write-ahead can close.
+    const unanswered = await client.query<{ project_code: string }>(
+      `SELECT project_code FROM noon_authorizations WHERE status = 'FAILED' AND failure_stage = 'token_exchange' AND failure_http_status IS NULL AND project_code IS NOT NULL`,
+    );
+    const unansweredProjects = new Set(unanswered.rows.map((r) => r.project_code));
     const nameOf = new Map(rows.map((r) => [r.key_id, r.secret_name]));
     const missing: string[] = [];
+    const neverReceived: string[] = [];
     let multiVersion = 0;
     for (const key of issued.keys) {
       const name = nameOf.get(key.keyId);
       const stored = name ? aws.currentValue(name) : undefined;
-      if (!stored || createHash("sha256").update(stored).digest("hex") !== key.sha256) missing.push(key.keyId);
+      if (!stored || createHash("sha256").update(stored).digest("hex") !== key.sha256) {
+        (!name && unansweredProjects.has(key.projectCode) ? neverReceived : missing).push(key.keyId);
+      }
       if (name && (aws.state.secrets.get(name)?.versions.length ?? 0) > 1) multiVersion++;
     }
-    return { issued: issued.keys.length, missing, multiVersion };
+    return { issued: issued.keys.length, missing, neverReceived, multiVersion };
   } finally {
     await client.end();
   }
