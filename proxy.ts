@@ -6,6 +6,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { config as appConfig } from "@/lib/config/env";
 import { baseAuthConfig } from "@/lib/auth/session-policy";
 import { contentSecurityPolicy, securityHeaders } from "@/lib/auth/security-headers";
+import { actionRequestProblem, actionRequestRefusal } from "@/lib/http/action-request";
 
 // A light next-auth instance without providers or database: it only re-issues a valid session cookie
 // with a fresh inactivity expiry (the full checks run in the page through lib/auth/next-auth.ts).
@@ -29,12 +30,23 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const next = () => NextResponse.next({ request: { headers: requestHeaders } });
 
   let response: Response;
-  if (pathname === "/admin" || pathname.startsWith("/admin/")) {
+  const actionProblem = request.method === "POST" && request.headers.has("next-action") ? await actionRequestProblem(request) : null;
+  if (!decodablePath(pathname)) {
+    // Next answers 500 when it cannot decode a dynamic segment (found by tests/fuzz/fuzz.ts).
+    response = new Response("This address is not valid: it contains a malformed %-escape. Check the link and try again.\n", {
+      status: 400,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
+  } else if (actionProblem) {
+    response = actionRequestRefusal(actionProblem);
+  } else if (pathname === "/admin" || pathname.startsWith("/admin/")) {
     // With a lazily built configuration next-auth hands the wrapped handler back in a promise.
     const handler = await Promise.resolve(rollSession((req) => {
       if (!req.auth && !pathname.startsWith("/admin/sign-in") && request.method === "GET") {
         const signIn = new URL("/admin/sign-in", request.url);
-        signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
+        // Back to the same page after signing in; an absurdly long query is not carried along.
+        const back = `${pathname}${search}`;
+        signIn.searchParams.set("callbackUrl", back.length <= 2000 ? back : pathname.length <= 2000 ? pathname : "/admin");
         return NextResponse.redirect(signIn);
       }
       return next();
@@ -52,6 +64,15 @@ export async function proxy(request: NextRequest): Promise<Response> {
     response.headers.set("Cache-Control", "no-store");
   }
   return response;
+}
+
+function decodablePath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const config = {

@@ -89,11 +89,15 @@ test("a seller connects their Noon account and the key lands in the secret store
   );
   expect(credential?.status).toBe("ACTIVE");
   expect(credential?.secret_name).toContain(`noon/sellers/PRJ77001/${credential?.key_id}`);
-  const events = await query<{ type: string }>(
-    "SELECT e.type FROM noon_authorization_events e JOIN noon_authorizations a ON a.id = e.authorization_id WHERE a.reference = $1 ORDER BY e.id",
-    [reference],
-  );
-  expect(events.map((e) => e.type)).toEqual(["started", "callback_received", "token_created", "exchanged", "key_stored", "completed"]);
+  const events = async () =>
+    (
+      await query<{ type: string }>(
+        "SELECT e.type FROM noon_authorization_events e JOIN noon_authorizations a ON a.id = e.authorization_id WHERE a.reference = $1 ORDER BY e.id",
+        [reference],
+      )
+    ).map((e) => e.type);
+  // The story ends with the first verification of the key, a job that runs a few seconds after storing.
+  await expect.poll(events, { timeout: 30_000 }).toEqual(["started", "callback_received", "token_created", "exchanged", "key_stored", "completed", "key_verified"]);
 
   // The Secrets Manager simulator holds the key Noon issued: one version, the PEM exactly as Noon sends it.
   const sm = new SecretsManagerClient({ endpoint: awsSim, region: process.env.AWS_REGION ?? "us-east-1" });

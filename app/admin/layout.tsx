@@ -25,12 +25,16 @@ export default async function AdminLayout({ children }: { children: React.ReactN
                 </SubmitButton>
               </form>
             </div>
-            <AdminNav role={staff.role} />
+            {/* Until a required password change is done, nothing else opens: no navigation to offer. */}
+            {!staff.mustChangePassword && <AdminNav role={staff.role} />}
             <div className="hidden items-center gap-3 md:flex">
               <p className="text-sm text-slate-700">
                 <span className="sr-only">Signed in as </span>
                 {staff.email} · {ROLE_LABEL[staff.role]}
               </p>
+              <Link href="/admin/account/password" className="text-sm text-brand-800 underline underline-offset-2">
+                Password
+              </Link>
               <form action={signOutAction}>
                 <SubmitButton variant="secondary" pendingLabel="Signing out…">
                   Sign out

@@ -1,10 +1,11 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import type { ApiKeyScope } from "@/lib/auth/permissions";
+import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { apiKeyRefusal } from "@/lib/api-keys/limits";
 
 export interface AuthenticatedApiKey {
   id: string;
@@ -12,6 +13,10 @@ export interface AuthenticatedApiKey {
   prefix: string;
   scopes: ApiKeyScope[];
   ip: string | null;
+  /** Null: never expires. */
+  expiresAt: Date | null;
+  /** Empty: every connection; otherwise the only connections whose tokens the key may fetch. */
+  connectionIds: string[];
 }
 
 /** Keys are 256-bit random values, so a plain SHA-256 looked up by its unique index is enough. */
@@ -19,7 +24,7 @@ export const hashApiKey = (key: string) => createHash("sha256").update(key, "utf
 
 /**
  * The API key of `Authorization: Bearer …` holding `scope` (guard.ts's requireApiKey). Unknown and revoked
- * keys are 401, a missing scope 403 (both audited); each accepted call is counted per key, scope and hour.
+ * keys are 401, as are expired ones, a missing scope 403 (both audited); each accepted call is counted per key, scope and hour.
  */
 export async function authenticateApiKey(request: Request, scope: ApiKeyScope): Promise<AuthenticatedApiKey> {
   const ip = clientIpFrom(request.headers);
@@ -27,16 +32,20 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
   const presented = match?.[1];
   if (!presented) throw new AppError("UNAUTHENTICATED", "An API key is required: send Authorization: Bearer <key>.");
   const key = await db().apiKey.findUnique({ where: { keyHash: hashApiKey(presented) } });
-  if (!key || key.revokedAt) {
-    await recordAudit({ actor: { type: "anonymous", label: key ? key.prefix : "unknown api key" }, action: "api_key.rejected", ip, outcome: "denied", details: { scope, reason: key ? "revoked" : "unknown" } });
+  const now = new Date();
+  const refusal = key ? apiKeyRefusal(key, now) : "unknown";
+  if (!key || refusal) {
+    await recordAudit({ actor: { type: "anonymous", label: key ? key.prefix : "unknown api key" }, action: "api_key.rejected", ip, outcome: "denied", details: { scope, reason: refusal } });
+    if (refusal === "expired" && key?.expiresAt) {
+      throw new AppError("UNAUTHENTICATED", `This API key expired at ${key.expiresAt.toISOString()}: ask an admin for a new key.`);
+    }
     throw new AppError("UNAUTHENTICATED", "The API key is not valid or has been revoked.");
   }
-  const scopes = key.scopes.filter((s): s is ApiKeyScope => s === "onboarding-links" || s === "connection-tokens");
+  const scopes = key.scopes.filter((s): s is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s));
   if (!scopes.includes(scope)) {
     await recordAudit({ actor: { type: "api-key", id: key.id, label: key.prefix }, action: "api_key.denied", ip, outcome: "denied", details: { scope } });
     throw new AppError("FORBIDDEN", `This API key lacks the ${scope} scope.`);
   }
-  const now = new Date();
   const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
   await db().$transaction([
     db().apiKeyUsage.upsert({
@@ -46,5 +55,5 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
     }),
     db().apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } }),
   ]);
-  return { id: key.id, name: key.name, prefix: key.prefix, scopes, ip };
+  return { id: key.id, name: key.name, prefix: key.prefix, scopes, ip, expiresAt: key.expiresAt, connectionIds: key.connectionIds };
 }

@@ -6,6 +6,8 @@ export const ROLES: readonly Role[] = ["ADMIN", "OPERATIONS", "SUPPORT"];
 export const PERMISSIONS = {
   /** Read sellers, authorization requests, timelines, connection health. */
   read: ["ADMIN", "OPERATIONS", "SUPPORT"],
+  /** Check a seller's stored Noon key with Noon (reads the key inside the server only; changes no key). */
+  verifyCredentials: ["ADMIN", "OPERATIONS", "SUPPORT"],
   /** Create sellers, issue and revoke onboarding links. */
   manageSellers: ["ADMIN", "OPERATIONS"],
   /** Create, edit, test, rotate, disable, delete client-credentials connections. */
@@ -13,6 +15,8 @@ export const PERMISSIONS = {
   /** Staff users and API keys. */
   manageStaff: ["ADMIN"],
   manageApiKeys: ["ADMIN"],
+  /** Webhook endpoints, their secrets and deliveries. */
+  manageWebhooks: ["ADMIN"],
   readAudit: ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
@@ -22,5 +26,5 @@ export function allows(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
 }
 
-export const API_KEY_SCOPES = ["onboarding-links", "connection-tokens"] as const;
+export const API_KEY_SCOPES = ["onboarding-links", "connection-tokens", "sellers:read"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];

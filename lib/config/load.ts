@@ -4,6 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { passwordProblem } from "../auth/password-policy";
 
 export class ConfigError extends Error {
   constructor(
@@ -122,6 +123,29 @@ const httpUrl = (variable: string, value: string) => {
   }
 };
 
+function numberVar(env: Env, name: string, fallback: number, o: { min: number; max: number; integer?: boolean }): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < o.min || value > o.max || (o.integer && !Number.isInteger(value))) {
+    throw new ConfigError(name, `must be ${o.integer ? "a whole number" : "a number"} from ${o.min} to ${o.max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const simulatorHostsSchema = z.object({ tokenUrl: z.string().url(), apiBaseUrl: z.string().url() });
+const providerSimulatorsSchema = z
+  .object({ NOYO: simulatorHostsSchema, INYO: simulatorHostsSchema, NUVY: simulatorHostsSchema, OAUTH2: simulatorHostsSchema })
+  .partial();
+
 export interface AppConfig {
   nodeEnv: "development" | "production" | "test";
   isProduction: boolean;
@@ -130,6 +154,10 @@ export interface AppConfig {
   sessionSecret: string;
   authSecret: string;
   admin: { email: string; password: string } | null;
+  /** Proxies in front of the app that append to X-Forwarded-For (0: the socket's address is the client's). */
+  trustedProxyHops: number;
+  /** AUTH_TRUST_HOST: next-auth takes its URL from Host / X-Forwarded-Host; otherwise always APP_URL. */
+  authTrustHost: boolean;
   noon: {
     clientId: string;
     clientSecret: string;
@@ -147,6 +175,15 @@ export interface AppConfig {
   };
   oidc: { issuer: string; clientId: string; clientSecret: string; roleDomains: Record<string, "ADMIN" | "OPERATIONS" | "SUPPORT"> } | null;
   allowInsecureProviderUrls: boolean;
+  /** Scheduled verification of every current seller key (lib/noon/verify.ts). */
+  noonVerification: {
+    /** How often each credential is verified; 0 turns the schedule off. */
+    intervalMs: number;
+    /** Noon logins the schedule may spend per minute, across every process. */
+    perMinute: number;
+  };
+  /** Development only: the bundled provider simulators' URLs, offered as an environment on the connection form. */
+  providerSimulators: Partial<Record<"NOYO" | "INYO" | "NUVY" | "OAUTH2", { tokenUrl: string; apiBaseUrl: string }>> | null;
   runJobsInProcess: boolean;
   /** SIGTERM: health answers 503 for drainDelayMs, then in-flight work gets up to timeoutMs in all. */
   shutdown: { drainDelayMs: number; timeoutMs: number };
@@ -192,8 +229,17 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
 
   const adminEmail = env.ADMIN_EMAIL?.trim() || (isProduction ? undefined : "admin@example.com");
   const adminPassword = env.ADMIN_PASSWORD || (isProduction ? undefined : "change-me-on-first-sign-in");
-  if (isProduction && adminPassword && adminPassword.length < 12) {
-    throw new ConfigError("ADMIN_PASSWORD", "must be at least 12 characters");
+  // Development keeps the documented password so a newcomer can sign in; they must replace it at once.
+  const adminPasswordProblem = isProduction && adminPassword ? passwordProblem(adminPassword, [adminEmail]) : null;
+  if (adminPasswordProblem) throw new ConfigError("ADMIN_PASSWORD", `is refused: ${adminPasswordProblem}`);
+
+  const hopsRaw = env.TRUSTED_PROXY_HOPS?.trim() || "0";
+  if (!/^\d{1,2}$/.test(hopsRaw) || Number(hopsRaw) > 10) {
+    throw new ConfigError("TRUSTED_PROXY_HOPS", "must be a whole number from 0 (no proxy) to 10");
+  }
+  const trustHostRaw = env.AUTH_TRUST_HOST?.trim().toLowerCase();
+  if (trustHostRaw && !["1", "0", "true", "false"].includes(trustHostRaw)) {
+    throw new ConfigError("AUTH_TRUST_HOST", "must be true or false");
   }
 
   const allowInsecureProviderUrls = bool(env.ALLOW_INSECURE_PROVIDER_URLS);
@@ -243,6 +289,17 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
     };
   }
 
+  const intervalHours = numberVar(env, "NOON_VERIFY_INTERVAL_HOURS", 24, { min: 0, max: 24 * 30 });
+  const perMinute = numberVar(env, "NOON_VERIFY_PER_MINUTE", 30, { min: 1, max: 10_000, integer: true });
+
+  let providerSimulators: AppConfig["providerSimulators"] = null;
+  // Only with ALLOW_INSECURE_PROVIDER_URLS, which production refuses except on a loopback APP_URL (e2e).
+  if (env.PROVIDER_SIMULATORS?.trim() && allowInsecureProviderUrls) {
+    const parsed = providerSimulatorsSchema.safeParse(safeJson(env.PROVIDER_SIMULATORS));
+    if (!parsed.success) throw new ConfigError("PROVIDER_SIMULATORS", 'must be JSON like {"NOYO":{"tokenUrl":"http://127.0.0.1:4011/auth/public/token","apiBaseUrl":"http://127.0.0.1:4011"}}');
+    providerSimulators = parsed.data;
+  }
+
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (isProduction && !databaseUrl) required("DATABASE_URL");
 
@@ -254,6 +311,8 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
     sessionSecret,
     authSecret,
     admin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : null,
+    trustedProxyHops: Number(hopsRaw),
+    authTrustHost: trustHostRaw === "1" || trustHostRaw === "true",
     noon,
     secrets: {
       backend: backendRaw,
@@ -265,6 +324,8 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
     },
     oidc,
     allowInsecureProviderUrls,
+    noonVerification: { intervalMs: Math.round(intervalHours * 60 * 60 * 1000), perMinute },
+    providerSimulators,
     runJobsInProcess: env.JOBS_IN_PROCESS !== "0",
     shutdown: {
       drainDelayMs: millis(env, "SHUTDOWN_DRAIN_DELAY_MS", 5_000, 0, 120_000),

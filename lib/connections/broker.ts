@@ -14,9 +14,10 @@ import { log } from "@/lib/log";
 import { connectionTokenAad, seal, unseal } from "@/lib/secrets/seal";
 import type { OutboundPolicy } from "@/lib/http/outbound";
 import { providerAdapter, tokenRateLimit, type ProviderAdapter, type ProviderError, type ProviderId, type ProviderToken } from "./providers/index";
-import { readClientSecret, toRequestConfig, type ConnectionRecord } from "./records";
+import { assertSecretBoundHere, readClientSecret, toRequestConfig, type ConnectionRecord } from "./records";
 import { recordTokenRequest, waitForTokenBudget } from "./rate-limit";
 import { acquireTokenLease, bumpTokenFence, releaseTokenLease, writeFencedToken } from "./token-lease";
+import { noteConnectionHealth } from "@/lib/webhooks/emit";
 
 export interface BrokerToken {
   accessToken: string;
@@ -257,10 +258,12 @@ export class TokenBroker {
   private async fetchAndStore(connection: ConnectionRecord, rejected: string | undefined, fence: bigint): Promise<Result<BrokerToken, AppError>> {
     let secret: string;
     try {
+      // The secret only ever goes to the token URL origin it was entered for (records.ts).
+      assertSecretBoundHere(connection);
       secret = await this.readSecret(connection);
     } catch (error) {
       const message = error instanceof AppError ? error.userMessage : "The client secret could not be read from the secret store.";
-      await this.recordFailure(db(), connection.id, message, null, null);
+      await db().$transaction((tx) => this.recordFailure(tx, connection.id, message, null, null));
       return err(error instanceof AppError ? error : new AppError("UNAVAILABLE", message, { cause: error }));
     }
     const outcome = await this.requestWithBackoff(connection, secret);
@@ -276,6 +279,7 @@ export class TokenBroker {
           expiresAt: token.expiresAt,
         });
         if (!fenced) return false;
+        await noteConnectionHealth(tx, connection.id, { ok: true });
         await tx.connection.update({
           where: { id: connection.id },
           data: { lastSuccessAt: new Date(this.now()), consecutiveFailures: 0, cooldownUntil: null },
@@ -297,14 +301,17 @@ export class TokenBroker {
       return ok(this.remember(connection.id, result, token.obtainedAt));
     }
     const failure = outcome.error;
-    await this.recordFailure(db(), connection.id, failure.message, failure instanceof AppError ? null : (failure.httpStatus ?? null), outcome.latencyMs);
+    await db().$transaction((tx) =>
+      this.recordFailure(tx, connection.id, failure.message, failure instanceof AppError ? null : (failure.httpStatus ?? null), outcome.latencyMs),
+    );
     // The refresh failed but the current token has not expired yet: callers keep working meanwhile.
     const still = await this.readStored(db(), connection.id, rejected, { acceptUntilExpiry: true });
     if (still) return ok(still.token);
     return err(failure instanceof AppError ? failure : providerFailureToAppError(failure));
   }
 
-  private async recordFailure(tx: Pick<Tx, "connection" | "connectionEvent">, connectionId: string, message: string, httpStatus: number | null, latencyMs: number | null) {
+  private async recordFailure(tx: Tx, connectionId: string, message: string, httpStatus: number | null, latencyMs: number | null) {
+    await noteConnectionHealth(tx, connectionId, { ok: false, message, httpStatus });
     const updated = await tx.connection.update({
       where: { id: connectionId },
       data: { lastFailureAt: new Date(this.now()), lastFailureMessage: message.slice(0, 500), consecutiveFailures: { increment: 1 } },

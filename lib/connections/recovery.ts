@@ -5,6 +5,7 @@ import "server-only";
 import { z } from "zod";
 import { log } from "@/lib/log";
 import { onPendingSecretStored } from "@/lib/secrets";
+import { originOf } from "./records";
 import { bumpTokenFence } from "./token-lease";
 
 const contextSchema = z.object({ operation: z.enum(["create", "rotate"]), setBy: z.string() });
@@ -12,7 +13,7 @@ const contextSchema = z.object({ operation: z.enum(["create", "rotate"]), setBy:
 onPendingSecretStored("connection-secret", async (tx, info) => {
   const context = contextSchema.safeParse(info.context);
   if (!info.connectionId || !context.success) return;
-  const connection = await tx.connection.findUnique({ where: { id: info.connectionId }, select: { id: true, secretVersionId: true } });
+  const connection = await tx.connection.findUnique({ where: { id: info.connectionId }, select: { id: true, secretVersionId: true, tokenUrl: true, apiBaseUrl: true } });
   if (!connection || connection.secretVersionId === info.ref.versionId) return;
   const now = new Date();
   await tx.connection.update({
@@ -23,6 +24,9 @@ onPendingSecretStored("connection-secret", async (tx, info) => {
       ...(context.data.operation === "rotate" ? { previousSecretVersionId: connection.secretVersionId } : {}),
       secretSetAt: now,
       secretSetBy: context.data.setBy,
+      // The secret is bound to the URLs it was entered for (records.ts).
+      secretTokenOrigin: originOf(connection.tokenUrl),
+      secretApiOrigin: connection.apiBaseUrl ? originOf(connection.apiBaseUrl) : null,
       cooldownUntil: null,
       consecutiveFailures: 0,
     },

@@ -4,3 +4,4 @@
 import "@/lib/secrets/pending";
 import "@/lib/noon/jobs";
 import "@/lib/connections/recovery";
+import "@/lib/webhooks/jobs";

@@ -3,6 +3,8 @@ import { createHash, randomBytes, randomInt } from "node:crypto";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/client";
 import type { Tx } from "@/lib/secrets";
+import { requestFirstVerification } from "./verify-queue";
+import { emitAuthorizationEvent, emitCredentialSuperseded } from "@/lib/webhooks/emit";
 
 // Noon authorization requests and their timeline: what support reads. Every step writes one event;
 // events carry stages, HTTP statuses and provider messages, never a code, token or key.
@@ -21,7 +23,10 @@ export type AuthorizationEventType =
   | "completed"
   | "failed"
   | "expired"
-  | "superseded";
+  | "superseded"
+  | "key_verified"
+  | "key_verification_failed"
+  | "needs_reconnect";
 
 /** How long a state is accepted after the seller clicked Connect (RFC 9700: short-lived). */
 export const STATE_TTL_MS = 10 * 60 * 1000;
@@ -214,6 +219,7 @@ export async function completeWithStoredKey(
     await tx.sellerCredential.update({ where: { id: p.id }, data: { status: "SUPERSEDED", supersededAt: now } });
     await tx.noonAuthorization.update({ where: { id: p.authorizationId }, data: { status: "SUPERSEDED" } });
     await recordEvent(tx, p.authorizationId, "superseded", { at: now, message: "A newer connection replaced this credential", details: { by: auth.id } });
+    await emitCredentialSuperseded(tx, p.id, credentialId);
   }
   await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "COMPLETED", completedAt: now } });
   await recordEvent(tx, auth.id, "key_stored", {
@@ -224,4 +230,7 @@ export async function completeWithStoredKey(
     details: { secretName: input.ref.name, secretVersionId: input.ref.versionId },
   });
   await recordEvent(tx, auth.id, "completed", { at: now });
+  await requestFirstVerification(tx, credentialId, now);
+  if (input.attempts) await emitAuthorizationEvent(tx, auth.id, "authorization.key_stored", { attempts: input.attempts });
+  await emitAuthorizationEvent(tx, auth.id, "seller.connected");
 }

@@ -38,7 +38,32 @@ export type NoonClientSettings = {
   integratorKey: NoonIntegratorKey | null;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** What the login key is, for the message when it cannot sign (default: the integrator's key). */
+  keyProblem?: string;
 };
+
+/** A service-account key as Noon issues it (`apijwt`): the integrator's, or a seller's from token/exchange. */
+export type NoonServiceAccountKey = Pick<NoonIntegratorKey, "key_id" | "private_key" | "project_code">;
+
+/**
+ * Logs in once with a service-account key (the same RS256 login as the integrator's) and forgets the
+ * session at once: success proves Noon accepts the key for that project. Never stores anything.
+ */
+export async function loginOnce(
+  settings: { apiUrl: string; timeoutMs?: number; fetch?: typeof fetch },
+  key: NoonServiceAccountKey,
+): Promise<NoonResult<void>> {
+  const client = new NoonClient({
+    ...settings,
+    clientId: "",
+    clientSecret: "",
+    integratorKey: key,
+    keyProblem: "The stored key could not sign a login (it is not a usable RSA private key)",
+  });
+  const result = await client.ensureSession();
+  client.dropSession();
+  return result;
+}
 
 const createTokenSchema = z.object({
   access_token: z.string().min(1),
@@ -213,7 +238,7 @@ export class NoonClient {
         .setJti(randomUUID())
         .sign(this.signingKey);
     } catch {
-      return this.failure("login", "config", null, null, "The Noon integrator key could not be used to sign the login (check NOON_INTEGRATOR_KEY)");
+      return this.failure("login", "config", null, null, this.settings.keyProblem ?? "The Noon integrator key could not be used to sign the login (check NOON_INTEGRATOR_KEY)");
     }
     const res = await this.send("login", "/identity/public/v1/api/login", { token: jwt, default_project_code: key.project_code }, false);
     if (!res.ok) return res;

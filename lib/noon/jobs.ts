@@ -5,6 +5,8 @@ import { defineSweep } from "@/lib/jobs/sweeper";
 import { log } from "@/lib/log";
 import { onPendingSecretStored } from "@/lib/secrets";
 import { closeAbandonedCallbacks, completeWithStoredKey, expireStaleAuthorizations } from "./authorizations";
+import { runScheduledVerifications } from "./verify";
+import "./verify-queue";
 
 // Background work of the Noon flow (imported by lib/jobs/registry.ts).
 
@@ -51,4 +53,10 @@ onPendingSecretStored("seller-key", async (tx, info) => {
     ...(credential ? { credential } : {}),
     ...(info.recovered ? { note: "picked up after the server handling the callback stopped" } : {}),
   });
+});
+
+// Every minute: verify the seller keys that are due, within NOON_VERIFY_PER_MINUTE logins (all processes).
+defineSchedule("noon-verify-credentials", "* * * * *", async () => {
+  const run = await runScheduledVerifications();
+  if (run.claimed > 0) log().info({ ...run.outcomes, claimed: run.claimed }, "noon credentials verified on schedule");
 });

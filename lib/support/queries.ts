@@ -111,6 +111,12 @@ export interface CredentialSummary {
   storedAt: Date | null;
   supersededAt: Date | null;
   createdAt: Date;
+  lastVerifiedAt: Date | null;
+  lastVerificationResult: "OK" | "REJECTED" | "UNREACHABLE" | "MISSING" | null;
+  lastVerificationStatus: number | null;
+  lastVerificationMessage: string | null;
+  needsReconnectAt: Date | null;
+  nextVerificationAt: Date | null;
 }
 
 export interface AuthorizationDetail {
@@ -158,6 +164,12 @@ const credentialSelect = {
   storedAt: true,
   supersededAt: true,
   createdAt: true,
+  lastVerifiedAt: true,
+  lastVerificationResult: true,
+  lastVerificationStatus: true,
+  lastVerificationMessage: true,
+  needsReconnectAt: true,
+  nextVerificationAt: true,
 } as const;
 
 /** One request with its seller, timeline, failure and credential reference; null when there is none. */

@@ -124,6 +124,13 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
         `Nuvy ${providers.nuvy.tokenUrl} · OAuth2 ${providers.oauth2.tokenUrl}`,
     );
     env.ALLOW_INSECURE_PROVIDER_URLS = "1";
+    // The connection form offers these as the "Bundled simulator" environment.
+    env.PROVIDER_SIMULATORS = JSON.stringify({
+      NOYO: { tokenUrl: providers.noyo.tokenUrl, apiBaseUrl: providers.noyo.apiBaseUrl },
+      INYO: { tokenUrl: providers.inyo.tokenUrl, apiBaseUrl: providers.inyo.apiBaseUrl },
+      NUVY: { tokenUrl: providers.nuvy.tokenUrl, apiBaseUrl: providers.nuvy.apiBaseUrl },
+      OAUTH2: { tokenUrl: providers.oauth2.tokenUrl, apiBaseUrl: providers.oauth2.apiBaseUrl },
+    });
     return stack;
   } catch (error) {
     await stop();
