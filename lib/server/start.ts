@@ -2,6 +2,7 @@ import "server-only";
 import { config } from "@/lib/config/env";
 import { ConfigError } from "@/lib/config/load";
 import { log } from "@/lib/log";
+import { installGracefulShutdown } from "./shutdown";
 
 type StartHook = { name: string; run: () => Promise<void> };
 const hooks: StartHook[] = [];
@@ -22,6 +23,8 @@ export async function startServer() {
     }
     throw error;
   }
+  // Not under `next dev`: Ctrl-C there should stop at once.
+  if (config().nodeEnv !== "development") installGracefulShutdown();
   await import("@/lib/server/hooks");
   for (const hook of hooks) {
     try {
