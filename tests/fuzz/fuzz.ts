@@ -42,7 +42,9 @@ export function fuzzTargets(): FuzzTarget[] {
   for (const action of ACTIONS) {
     // Signing out would end the fuzzing session itself; it takes no input anyway.
     if (action.name === "signOutAction") continue;
-    targets.push({ id: `action ${action.name}`, method: "POST", path: "", kind: "action", names: Object.keys(action.fields ?? {}), action });
+    // The folder too: two modules may export actions of the same name.
+    const where = action.file.replace(/^app\/admin\//, "").replace(/\/?actions\.ts$/, "");
+    targets.push({ id: `action ${where}#${action.name}`, method: "POST", path: "", kind: "action", names: Object.keys(action.fields ?? {}), action });
   }
   return targets;
 }

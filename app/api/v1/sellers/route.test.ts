@@ -129,6 +129,9 @@ describe("GET /api/v1/sellers", () => {
     const afterCredential = await getSellerForApi(seller.id);
     expect(afterCredential.updatedAt > afterDecline.updatedAt).toBe(true);
     expect(afterCredential.pendingCredential).toMatchObject({ status: "pending_storage", keyId: `k-${run}`, secret: { arn: null, versionId: null } });
+    // Bookkeeping the answer does not show (the verification job's columns) leaves the seller where it was.
+    await db().sellerCredential.updateMany({ where: { sellerId: seller.id }, data: { lastVerifiedAt: new Date(), nextVerificationAt: new Date(Date.now() + 3_600_000), verificationFailures: 1 } });
+    expect((await getSellerForApi(seller.id)).updatedAt).toBe(afterCredential.updatedAt);
   });
 
   it("misses no change while syncing through pages as other transactions change sellers, one of them committing late", async () => {
