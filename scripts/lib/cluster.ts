@@ -211,6 +211,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
       JOBS_IN_PROCESS: "0",
       LOG_LEVEL: "info",
+      // Every simulated seller reaches the balancer from the same loopback address; the per-address limits
+      // would refuse them as one client (the limits themselves are tested in e2e/rate-limits.spec.ts).
+      RATE_LIMITS: "onboarding-link-per-address=100000/600,noon-connect-per-address=100000/600,noon-callback-rejections-per-address=100000/600,api-per-address=1000000/60",
       ...opts.env,
     };
     const running: Member[] = [];
