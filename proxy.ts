@@ -32,31 +32,42 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const next = () => NextResponse.next({ request: { headers: requestHeaders } });
 
   let response: Response;
-  const actionProblem = request.method === "POST" && request.headers.has("next-action") ? await actionRequestProblem(request) : null;
-  const linkToken = request.method === "GET" || request.method === "HEAD" ? ONBOARDING_LINK_PATH.exec(pathname)?.[1] : undefined;
-  const limited = linkToken && decodablePath(pathname) ? await limitOnboardingLinkVisit(request.headers, linkToken) : null;
+  const actionProblem =
+    request.method === "POST" && request.headers.has("next-action") ? await actionRequestProblem(request) : null;
+  const linkToken =
+    request.method === "GET" || request.method === "HEAD" ? ONBOARDING_LINK_PATH.exec(pathname)?.[1] : undefined;
+  const limited =
+    linkToken && decodablePath(pathname) ? await limitOnboardingLinkVisit(request.headers, linkToken) : null;
   if (!decodablePath(pathname)) {
     // Next answers 500 when it cannot decode a dynamic segment (found by tests/fuzz/fuzz.ts).
-    response = new Response("This address is not valid: it contains a malformed %-escape. Check the link and try again.\n", {
-      status: 400,
-      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
-    });
+    response = new Response(
+      "This address is not valid: it contains a malformed %-escape. Check the link and try again.\n",
+      {
+        status: 400,
+        headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+      },
+    );
   } else if (actionProblem) {
     response = actionRequestRefusal(actionProblem);
   } else if (limited) {
     response = limited;
   } else if (pathname === "/admin" || pathname.startsWith("/admin/")) {
     // With a lazily built configuration next-auth hands the wrapped handler back in a promise.
-    const handler = await Promise.resolve(rollSession((req) => {
-      if (!req.auth && !pathname.startsWith("/admin/sign-in") && request.method === "GET") {
-        const signIn = new URL("/admin/sign-in", request.url);
-        // Back to the same page after signing in; an absurdly long query is not carried along.
-        const back = `${pathname}${search}`;
-        signIn.searchParams.set("callbackUrl", back.length <= 2000 ? back : pathname.length <= 2000 ? pathname : "/admin");
-        return NextResponse.redirect(signIn);
-      }
-      return next();
-    }));
+    const handler = await Promise.resolve(
+      rollSession((req) => {
+        if (!req.auth && !pathname.startsWith("/admin/sign-in") && request.method === "GET") {
+          const signIn = new URL("/admin/sign-in", request.url);
+          // Back to the same page after signing in; an absurdly long query is not carried along.
+          const back = `${pathname}${search}`;
+          signIn.searchParams.set(
+            "callbackUrl",
+            back.length <= 2000 ? back : pathname.length <= 2000 ? pathname : "/admin",
+          );
+          return NextResponse.redirect(signIn);
+        }
+        return next();
+      }),
+    );
     // The wrapper passes its second argument through to the callback above, which does not use it.
     response = (await handler(request, { params: Promise.resolve({}) })) ?? next();
   } else {

@@ -13,7 +13,14 @@ import { db, type Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { connectionTokenContext, seal, unseal } from "@/lib/secrets/seal";
 import type { OutboundPolicy } from "@/lib/http/outbound";
-import { providerAdapter, tokenRateLimit, type ProviderAdapter, type ProviderError, type ProviderId, type ProviderToken } from "./providers/index";
+import {
+  providerAdapter,
+  tokenRateLimit,
+  type ProviderAdapter,
+  type ProviderError,
+  type ProviderId,
+  type ProviderToken,
+} from "./providers/index";
 import { assertSecretBoundHere, readClientSecret, toRequestConfig, type ConnectionRecord } from "./records";
 import { recordTokenRequest, waitForTokenBudget } from "./rate-limit";
 import { acquireTokenLease, bumpTokenFence, releaseTokenLease, writeFencedToken } from "./token-lease";
@@ -75,7 +82,8 @@ export function backoffMs(attempt: number, retryAfterMs: number | undefined, ran
 
 function providerFailureToAppError(error: ProviderError): AppError {
   if (error.kind === "rate-limited") return new AppError("RATE_LIMITED", error.message, { cause: error });
-  if (error.kind === "unavailable" || error.kind === "network" || error.kind === "timeout") return new AppError("UNAVAILABLE", error.message, { cause: error });
+  if (error.kind === "unavailable" || error.kind === "network" || error.kind === "timeout")
+    return new AppError("UNAVAILABLE", error.message, { cause: error });
   return new AppError("UPSTREAM", error.message, { cause: error });
 }
 
@@ -116,7 +124,12 @@ export class TokenBroker {
     const rejected = opts.rejectedToken;
     const mem = this.memory.get(connectionId);
     const now = this.now();
-    if (mem && mem.token.accessToken !== rejected && now < mem.refreshAt && now - mem.checkedAt < this.memoryRecheckMs) {
+    if (
+      mem &&
+      mem.token.accessToken !== rejected &&
+      now < mem.refreshAt &&
+      now - mem.checkedAt < this.memoryRecheckMs
+    ) {
       return ok(mem.token);
     }
     for (;;) {
@@ -134,7 +147,10 @@ export class TokenBroker {
    * Runs one API call with the connection's token. On 401/403 the token is dropped and the call is tried
    * once more with a new one (the provider documents both as "token no longer good").
    */
-  async callApi<T extends { status: number }>(connectionId: string, call: (token: BrokerToken) => Promise<T>): Promise<Result<T, AppError>> {
+  async callApi<T extends { status: number }>(
+    connectionId: string,
+    call: (token: BrokerToken) => Promise<T>,
+  ): Promise<Result<T, AppError>> {
     const first = await this.getToken(connectionId);
     if (!first.ok) return first;
     const answer = await call(first.data);
@@ -145,7 +161,10 @@ export class TokenBroker {
   }
 
   /** Forgets the token of a connection everywhere (disable, rotate, edit, delete); a request in flight writes none. */
-  async invalidate(connectionId: string, tx: Pick<Tx, "connectionToken" | "$queryRaw" | "$executeRaw"> = db()): Promise<void> {
+  async invalidate(
+    connectionId: string,
+    tx: Pick<Tx, "connectionToken" | "$queryRaw" | "$executeRaw"> = db(),
+  ): Promise<void> {
     this.memory.delete(connectionId);
     await tx.connectionToken.deleteMany({ where: { connectionId } });
     await bumpTokenFence(tx, connectionId);
@@ -160,7 +179,11 @@ export class TokenBroker {
    * Stores a token obtained elsewhere (e.g. the verification fetch of a rotation) as the current one; a
    * leader in flight (with the old secret) writes none after it.
    */
-  async storeToken(connectionId: string, token: ProviderToken, tx: Pick<Tx, "connectionToken" | "$queryRaw" | "$executeRaw"> = db()): Promise<void> {
+  async storeToken(
+    connectionId: string,
+    token: ProviderToken,
+    tx: Pick<Tx, "connectionToken" | "$queryRaw" | "$executeRaw"> = db(),
+  ): Promise<void> {
     await bumpTokenFence(tx, connectionId);
     const sealed = seal(token.accessToken, connectionTokenContext(connectionId, token.obtainedAt));
     const data = {
@@ -178,7 +201,11 @@ export class TokenBroker {
 
   private remember(connectionId: string, token: BrokerToken, obtainedAt: Date): BrokerToken {
     const lifetime = token.expiresAt.getTime() - obtainedAt.getTime();
-    this.memory.set(connectionId, { token, refreshAt: token.expiresAt.getTime() - refreshLeadMs(lifetime), checkedAt: this.now() });
+    this.memory.set(connectionId, {
+      token,
+      refreshAt: token.expiresAt.getTime() - refreshLeadMs(lifetime),
+      checkedAt: this.now(),
+    });
     return token;
   }
 
@@ -192,14 +219,19 @@ export class TokenBroker {
     const row = await client.connectionToken.findUnique({ where: { connectionId }, omit: { sealed: false } });
     if (!row) return null;
     const lifetime = row.expiresAt.getTime() - row.obtainedAt.getTime();
-    const limit = acceptUntilExpiry ? row.expiresAt.getTime() - 5_000 : row.expiresAt.getTime() - refreshLeadMs(lifetime);
+    const limit = acceptUntilExpiry
+      ? row.expiresAt.getTime() - 5_000
+      : row.expiresAt.getTime() - refreshLeadMs(lifetime);
     if (this.now() >= limit) return null;
     let accessToken: string;
     try {
       accessToken = unseal(row.sealed, row.localKeyId, connectionTokenContext(connectionId, row.obtainedAt));
     } catch (error) {
       // A token sealed under a key we no longer hold is simply fetched again.
-      log().warn({ connectionId, err: error instanceof Error ? error.message : String(error) }, "stored connection token does not open");
+      log().warn(
+        { connectionId, err: error instanceof Error ? error.message : String(error) },
+        "stored connection token does not open",
+      );
       return null;
     }
     if (accessToken === rejected) return null;
@@ -226,7 +258,8 @@ export class TokenBroker {
           if (fresh) return ok(this.remember(connectionId, fresh.token, fresh.obtainedAt));
           const connection = await db().connection.findUnique({ where: { id: connectionId } });
           const stillBlocked = this.blockedReason(connection);
-          if (stillBlocked || !connection) return err(stillBlocked ?? new AppError("NOT_FOUND", "This connection does not exist."));
+          if (stillBlocked || !connection)
+            return err(stillBlocked ?? new AppError("NOT_FOUND", "This connection does not exist."));
           return await this.fetchAndStore(connection, rejected, fence);
         } finally {
           await releaseTokenLease(db(), connectionId, fence).catch(() => undefined);
@@ -238,31 +271,47 @@ export class TokenBroker {
       const latest = await db().connection.findUnique({ where: { id: connectionId } });
       const reason = this.blockedReason(latest);
       if (reason) return err(reason);
-      if (this.now() > deadline) return err(new AppError("UNAVAILABLE", "No token could be obtained in time: another server is still asking the provider. Try again shortly."));
+      if (this.now() > deadline)
+        return err(
+          new AppError(
+            "UNAVAILABLE",
+            "No token could be obtained in time: another server is still asking the provider. Try again shortly.",
+          ),
+        );
     }
   }
 
   private blockedReason(connection: ConnectionRecord | null): AppError | null {
     if (!connection) return new AppError("NOT_FOUND", "This connection does not exist.");
-    if (connection.disabledAt) return new AppError("CONFLICT", "This connection is disabled: enable it in the dashboard to get tokens.");
-    if (!connection.secretName) return new AppError("CONFLICT", "This connection has no client secret yet: set one in the dashboard.");
+    if (connection.disabledAt)
+      return new AppError("CONFLICT", "This connection is disabled: enable it in the dashboard to get tokens.");
+    if (!connection.secretName)
+      return new AppError("CONFLICT", "This connection has no client secret yet: set one in the dashboard.");
     const until = connection.cooldownUntil?.getTime() ?? 0;
     if (until > this.now()) {
       const seconds = Math.ceil((until - this.now()) / 1000);
       const reason = connection.lastFailureMessage ?? "the last token request failed";
-      return new AppError("UNAVAILABLE", `The last token request failed (${reason}); the next attempt is allowed in ${seconds} s.`);
+      return new AppError(
+        "UNAVAILABLE",
+        `The last token request failed (${reason}); the next attempt is allowed in ${seconds} s.`,
+      );
     }
     return null;
   }
 
-  private async fetchAndStore(connection: ConnectionRecord, rejected: string | undefined, fence: bigint): Promise<Result<BrokerToken, AppError>> {
+  private async fetchAndStore(
+    connection: ConnectionRecord,
+    rejected: string | undefined,
+    fence: bigint,
+  ): Promise<Result<BrokerToken, AppError>> {
     let secret: string;
     try {
       // The secret only ever goes to the token URL origin it was entered for (records.ts).
       assertSecretBoundHere(connection);
       secret = await this.readSecret(connection);
     } catch (error) {
-      const message = error instanceof AppError ? error.userMessage : "The client secret could not be read from the secret store.";
+      const message =
+        error instanceof AppError ? error.userMessage : "The client secret could not be read from the secret store.";
       await db().$transaction((tx) => this.recordFailure(tx, connection.id, message, null, null));
       return err(error instanceof AppError ? error : new AppError("UNAVAILABLE", message, { cause: error }));
     }
@@ -285,13 +334,22 @@ export class TokenBroker {
           data: { lastSuccessAt: new Date(this.now()), consecutiveFailures: 0, cooldownUntil: null },
         });
         await tx.connectionEvent.create({
-          data: { connectionId: connection.id, type: "token_fetched", ok: true, latencyMs: token.latencyMs, httpStatus: token.httpStatus },
+          data: {
+            connectionId: connection.id,
+            type: "token_fetched",
+            ok: true,
+            latencyMs: token.latencyMs,
+            httpStatus: token.httpStatus,
+          },
         });
         return true;
       });
       if (!written) {
         // This process stalled past its lease and a newer leader took over: its token stands, not ours.
-        log().warn({ connectionId: connection.id, fence: String(fence) }, "token lease lost before the write; the newer leader's token is kept");
+        log().warn(
+          { connectionId: connection.id, fence: String(fence) },
+          "token lease lost before the write; the newer leader's token is kept",
+        );
         const newer = await this.readStored(db(), connection.id, rejected, { acceptUntilExpiry: true });
         if (newer) return ok(this.remember(connection.id, newer.token, newer.obtainedAt));
         return ok({ accessToken: token.accessToken, tokenType: token.tokenType, expiresAt: token.expiresAt });
@@ -302,7 +360,13 @@ export class TokenBroker {
     }
     const failure = outcome.error;
     await db().$transaction((tx) =>
-      this.recordFailure(tx, connection.id, failure.message, failure instanceof AppError ? null : (failure.httpStatus ?? null), outcome.latencyMs),
+      this.recordFailure(
+        tx,
+        connection.id,
+        failure.message,
+        failure instanceof AppError ? null : (failure.httpStatus ?? null),
+        outcome.latencyMs,
+      ),
     );
     // The refresh failed but the current token has not expired yet: callers keep working meanwhile.
     const still = await this.readStored(db(), connection.id, rejected, { acceptUntilExpiry: true });
@@ -310,11 +374,21 @@ export class TokenBroker {
     return err(failure instanceof AppError ? failure : providerFailureToAppError(failure));
   }
 
-  private async recordFailure(tx: Tx, connectionId: string, message: string, httpStatus: number | null, latencyMs: number | null) {
+  private async recordFailure(
+    tx: Tx,
+    connectionId: string,
+    message: string,
+    httpStatus: number | null,
+    latencyMs: number | null,
+  ) {
     await noteConnectionHealth(tx, connectionId, { ok: false, message, httpStatus });
     const updated = await tx.connection.update({
       where: { id: connectionId },
-      data: { lastFailureAt: new Date(this.now()), lastFailureMessage: message.slice(0, 500), consecutiveFailures: { increment: 1 } },
+      data: {
+        lastFailureAt: new Date(this.now()),
+        lastFailureMessage: message.slice(0, 500),
+        consecutiveFailures: { increment: 1 },
+      },
       select: { consecutiveFailures: true },
     });
     await tx.connection.update({
@@ -331,7 +405,9 @@ export class TokenBroker {
   private async requestWithBackoff(
     connection: ConnectionRecord,
     secret: string,
-  ): Promise<{ ok: true; data: ProviderToken } | { ok: false; error: ProviderError | AppError; latencyMs: number | null }> {
+  ): Promise<
+    { ok: true; data: ProviderToken } | { ok: false; error: ProviderError | AppError; latencyMs: number | null }
+  > {
     const adapter = this.adapter(connection.provider);
     const limit = this.rateLimit(connection.provider);
     const started = this.now();
@@ -339,20 +415,35 @@ export class TokenBroker {
     let lastError: ProviderError | undefined;
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
       if (limit) {
-        const slot = await waitForTokenBudget(connection.id, limit, { deadline, now: this.now, sleep: this.sleep, providerLabel: adapter.label });
+        const slot = await waitForTokenBudget(connection.id, limit, {
+          deadline,
+          now: this.now,
+          sleep: this.sleep,
+          providerLabel: adapter.label,
+        });
         if (!slot.ok) return { ok: false, error: lastError ?? slot.error, latencyMs: null };
       }
       await recordTokenRequest(connection.id);
-      const result = await adapter.fetchToken(toRequestConfig(connection), secret, { now: this.now, policy: this.policy });
+      const result = await adapter.fetchToken(toRequestConfig(connection), secret, {
+        now: this.now,
+        policy: this.policy,
+      });
       if (result.ok) return result;
       lastError = result.error;
       if (!result.error.transient || attempt === this.maxAttempts - 1) break;
       const wait = backoffMs(attempt, result.error.retryAfterMs, this.random);
       if (this.now() + wait > deadline) break;
-      log().info({ connectionId: connection.id, attempt: attempt + 1, waitMs: wait, status: result.error.httpStatus }, "token request backing off");
+      log().info(
+        { connectionId: connection.id, attempt: attempt + 1, waitMs: wait, status: result.error.httpStatus },
+        "token request backing off",
+      );
       await this.sleep(wait);
     }
-    return { ok: false, error: lastError ?? new AppError("UNAVAILABLE", "No token request could be made."), latencyMs: this.now() - started };
+    return {
+      ok: false,
+      error: lastError ?? new AppError("UNAVAILABLE", "No token request could be made."),
+      latencyMs: this.now() - started,
+    };
   }
 }
 

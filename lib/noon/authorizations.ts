@@ -57,14 +57,22 @@ export function hashState(state: string): string {
 
 /** Anything that can write an event: the client, or a transaction. */
 type EventWriter = {
-  noonAuthorizationEvent: { create(args: { data: Prisma.NoonAuthorizationEventUncheckedCreateInput }): PromiseLike<unknown> };
+  noonAuthorizationEvent: {
+    create(args: { data: Prisma.NoonAuthorizationEventUncheckedCreateInput }): PromiseLike<unknown>;
+  };
 };
 
 export async function recordEvent(
   client: EventWriter,
   authorizationId: string,
   type: AuthorizationEventType,
-  fields: { stage?: string | null; httpStatus?: number | null; message?: string | null; details?: Prisma.InputJsonValue; at?: Date } = {},
+  fields: {
+    stage?: string | null;
+    httpStatus?: number | null;
+    message?: string | null;
+    details?: Prisma.InputJsonValue;
+    at?: Date;
+  } = {},
 ): Promise<void> {
   await client.noonAuthorizationEvent.create({
     data: {
@@ -100,7 +108,10 @@ export async function startAuthorization(input: { sellerId: string; now?: Date }
           data: { reference, sellerId: input.sellerId, stateHash: hashState(state), stateExpiresAt, createdAt: now },
           select: { id: true },
         });
-        await recordEvent(tx, created.id, "started", { at: now, details: { stateExpiresAt: stateExpiresAt.toISOString() } });
+        await recordEvent(tx, created.id, "started", {
+          at: now,
+          details: { stateExpiresAt: stateExpiresAt.toISOString() },
+        });
         return created;
       });
       return { authorizationId: row.id, reference, state, stateExpiresAt };
@@ -185,7 +196,13 @@ export async function completeWithStoredKey(
     authorizationId: string;
     ref: { name: string; arn: string; versionId: string };
     /** Given on the first store; absent when a PENDING_STORAGE credential already exists. */
-    credential?: { sellerId: string; projectCode: string; keyId: string; channelIdentifier: string | null; issuedAt: Date | null };
+    credential?: {
+      sellerId: string;
+      projectCode: string;
+      keyId: string;
+      channelIdentifier: string | null;
+      issuedAt: Date | null;
+    };
     attempts?: number;
     /** Said on the timeline after "Key stored …", e.g. that recovery picked it up. */
     note?: string;
@@ -199,7 +216,12 @@ export async function completeWithStoredKey(
   });
   // One completion at a time per seller, so two connections finishing together leave one ACTIVE key.
   await tx.$queryRaw`SELECT id FROM sellers WHERE id = ${auth.sellerId}::uuid FOR UPDATE`;
-  const stored = { secretName: input.ref.name, secretArn: input.ref.arn, secretVersionId: input.ref.versionId, storedAt: now };
+  const stored = {
+    secretName: input.ref.name,
+    secretArn: input.ref.arn,
+    secretVersionId: input.ref.versionId,
+    storedAt: now,
+  };
   const existing = await tx.sellerCredential.findUnique({ where: { authorizationId: auth.id }, select: { id: true } });
   let credentialId: string;
   if (existing) {
@@ -220,7 +242,11 @@ export async function completeWithStoredKey(
   for (const p of previous) {
     await tx.sellerCredential.update({ where: { id: p.id }, data: { status: "SUPERSEDED", supersededAt: now } });
     await tx.noonAuthorization.update({ where: { id: p.authorizationId }, data: { status: "SUPERSEDED" } });
-    await recordEvent(tx, p.authorizationId, "superseded", { at: now, message: "A newer connection replaced this credential", details: { by: auth.id } });
+    await recordEvent(tx, p.authorizationId, "superseded", {
+      at: now,
+      message: "A newer connection replaced this credential",
+      details: { by: auth.id },
+    });
     await emitCredentialSuperseded(tx, p.id, credentialId);
   }
   await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "COMPLETED", completedAt: now } });
@@ -234,6 +260,7 @@ export async function completeWithStoredKey(
   });
   await recordEvent(tx, auth.id, "completed", { at: now });
   await requestFirstVerification(tx, credentialId, now);
-  if (input.attempts) await emitAuthorizationEvent(tx, auth.id, "authorization.key_stored", { attempts: input.attempts });
+  if (input.attempts)
+    await emitAuthorizationEvent(tx, auth.id, "authorization.key_stored", { attempts: input.attempts });
   await emitAuthorizationEvent(tx, auth.id, "seller.connected");
 }
