@@ -6,7 +6,7 @@ import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { recordAudit } from "@/lib/audit/record";
 import type { Role } from "@/lib/auth/permissions";
-import { clientIpFrom } from "@/lib/auth/client-ip";
+import { clientIpFrom } from "@/lib/http/client-ip";
 import { authenticateStaff } from "@/lib/auth/sign-in";
 import { baseAuthConfig, sessionClaimsSchema, withinAbsoluteLimit } from "@/lib/auth/session-policy";
 import { isSessionRevoked, newSessionId, revokeSession } from "@/lib/auth/sessions";

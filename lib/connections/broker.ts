@@ -9,7 +9,7 @@ import "server-only";
 //     and the connection's health updated either way.
 // So any number of instances and concurrent callers cause one token request per token lifetime.
 import { AppError, err, ok, type Result } from "@/lib/errors";
-import { db, type Db } from "@/lib/db/client";
+import { db, type Db, type Tx } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { connectionTokenContext, seal, unseal } from "@/lib/secrets/seal";
 import type { OutboundPolicy } from "@/lib/http/outbound";
@@ -25,15 +25,13 @@ import { assertSecretBoundHere, readClientSecret, toRequestConfig, type Connecti
 import { recordTokenRequest, waitForTokenBudget } from "./rate-limit";
 import { acquireTokenLease, bumpTokenFence, releaseTokenLease, writeFencedToken } from "./token-lease";
 import { noteConnectionHealth } from "@/lib/webhooks/emit";
+import { processSingleton } from "@/lib/server/process-singleton";
 
 export interface BrokerToken {
   accessToken: string;
   tokenType: string;
   expiresAt: Date;
 }
-
-/** The client inside `db().$transaction(async (tx) => …)` (same omit configuration as db()). */
-export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$extends" | "$transaction">;
 
 export interface TokenBrokerOptions {
   now?: () => number;
@@ -447,10 +445,7 @@ export class TokenBroker {
   }
 }
 
-const globalBroker = globalThis as unknown as { __sellerOnboardingTokenBroker?: TokenBroker };
-
 /** The process's broker (one in-process cache and single-flight table per process). */
 export function tokenBroker(): TokenBroker {
-  globalBroker.__sellerOnboardingTokenBroker ??= new TokenBroker();
-  return globalBroker.__sellerOnboardingTokenBroker;
+  return processSingleton("token-broker", () => new TokenBroker());
 }

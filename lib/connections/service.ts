@@ -16,6 +16,7 @@ import { PROVIDER_HOSTS, PROVIDER_LABELS } from "./providers/hosts";
 import { providerAdapter, tokenRateLimit, type ProviderToken } from "./providers/index";
 import { recordTokenRequest, tokenBudgetWaitMs } from "./rate-limit";
 import { originOf, readClientSecret, toRequestConfig, type ConnectionRecord } from "./records";
+import { PROVIDER_IDS } from "./providers/types";
 import { noteConnectionHealth } from "@/lib/webhooks/emit";
 
 export interface Actor {
@@ -49,7 +50,7 @@ export const connectionFields = {
 };
 
 export const createConnectionInput = z.object({
-  provider: z.enum(["NOYO", "INYO", "NUVY", "OAUTH2"]),
+  provider: z.enum(PROVIDER_IDS),
   // SIMULATOR: the bundled simulator (development and e2e only); stored as SANDBOX with its URLs.
   environment: z.enum(["SANDBOX", "PRODUCTION", "SIMULATOR"]),
   ...connectionFields,

@@ -5,6 +5,7 @@ import "server-only";
 import PgBoss from "pg-boss";
 import { config } from "@/lib/config/env";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/server/process-singleton";
 
 export type JobOptions = {
   /** pg-boss queue policy; "short" keeps at most one queued job per singletonKey. Default "standard". */
@@ -58,8 +59,7 @@ const SCHEMA = "pgboss";
 type BossState = { boss: PgBoss; started: Promise<PgBoss>; queues: Map<string, Promise<void>> };
 
 // Kept on globalThis: Next's dev server reloads modules, and one process needs one pool of each kind.
-const globalJobs = globalThis as unknown as { __sellerOnboardingJobs?: { sender?: BossState; worker?: BossState } };
-const state = (globalJobs.__sellerOnboardingJobs ??= {});
+const state = processSingleton<{ sender?: BossState; worker?: BossState }>("jobs", () => ({}));
 
 function newBoss(forWorkers: boolean): BossState {
   const { databaseUrl } = config();

@@ -1,11 +1,11 @@
 import "server-only";
-import { createHash, timingSafeEqual } from "node:crypto";
-import { clientIpFrom } from "@/lib/auth/client-ip";
+import { clientIpFrom } from "@/lib/http/client-ip";
 import { db } from "@/lib/db/client";
 import { whileDatabaseRecovers } from "@/lib/db/retry";
 import { log } from "@/lib/log";
 import { addressKey, consumeRateLimit, tallyKey, waitText } from "@/lib/rate-limit";
 import { sellerKeySecretName, storeSecretDurably } from "@/lib/secrets";
+import { sameToken } from "@/lib/secrets/token-hash";
 import { markSellerLinksUsed } from "@/lib/sellers";
 import { trackInFlight } from "@/lib/server/shutdown";
 import { emitAuthorizationEvent } from "@/lib/webhooks/emit";
@@ -48,15 +48,6 @@ const rejectionText: Record<CallbackRejection, string> = {
 
 export function resultPath(reference: string): string {
   return `/onboard/result/${reference}`;
-}
-
-function sha256(value: string): Buffer {
-  return createHash("sha256").update(value, "utf8").digest();
-}
-
-/** Constant-time equality of two strings (compared as digests, so lengths leak nothing either). */
-function sameState(a: string, b: string): boolean {
-  return timingSafeEqual(sha256(a), sha256(b));
 }
 
 const shortText = (s: string | null, max = 200) => (s ? (s.length > max ? `${s.slice(0, max)}…` : s) : null);
@@ -174,7 +165,7 @@ async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Respon
   if (url.searchParams.getAll("code").length > 1) return reject(request, "code_repeated", { sellerId });
   const state = states[0] ?? "";
   if (!session?.pending) return reject(request, "no_session", { sellerId });
-  if (!sameState(state, session.pending.state)) return reject(request, "state_mismatch", { sellerId });
+  if (!sameToken(state, session.pending.state)) return reject(request, "state_mismatch", { sellerId });
 
   const row = await db().noonAuthorization.findUnique({
     where: { stateHash: hashState(state) },

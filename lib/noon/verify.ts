@@ -5,7 +5,8 @@ import type { CredentialVerificationResult } from "@/lib/db/generated/client";
 import { log } from "@/lib/log";
 import { emitCredentialVerification } from "@/lib/webhooks/emit";
 import { secretStore, SecretStoreError, type SecretStore } from "@/lib/secrets";
-import { recordEvent, type Tx } from "./authorizations";
+import type { Tx } from "@/lib/db/client";
+import { recordEvent } from "./authorizations";
 import { loginOnce, type NoonCallFailure } from "./client";
 import { resolveDeps, type NoonSettings } from "./deps";
 

@@ -11,6 +11,7 @@ import { log } from "@/lib/log";
 import { RATE_LIMIT_POLICIES, type RateLimitPolicy, type RateLimitPolicyName } from "./policies";
 import { ipv6Prefix64 } from "@/lib/http/addresses";
 import { createPostgresLimiter } from "./store";
+import { processSingleton } from "@/lib/server/process-singleton";
 
 export type RateLimitVerdict =
   | { allowed: true }
@@ -22,18 +23,17 @@ export type RateLimitVerdict =
     };
 
 type Limiters = { pool: pg.Pool; byPolicy: Map<string, RateLimiterPostgres> };
-const globalForLimits = globalThis as unknown as { __sellerOnboardingRateLimits?: Limiters };
+export const RATE_LIMITS_SINGLETON = "rate-limits";
 
 function limiters(): Limiters {
-  if (!globalForLimits.__sellerOnboardingRateLimits) {
+  return processSingleton<Limiters>(RATE_LIMITS_SINGLETON, () => {
     const { databaseUrl } = config();
     if (!databaseUrl) throw new Error("DATABASE_URL is not set: rate limits live in the app's database");
     // A small pool of its own: one upsert per check, never held across anything else.
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, idleTimeoutMillis: 30_000 });
     pool.on("error", (error) => log().warn({ err: error.message }, "rate-limit pool: idle connection failed"));
-    globalForLimits.__sellerOnboardingRateLimits = { pool, byPolicy: new Map() };
-  }
-  return globalForLimits.__sellerOnboardingRateLimits;
+    return { pool, byPolicy: new Map() };
+  });
 }
 
 /** The policy in force: the default, or this installation's RATE_LIMITS override. */

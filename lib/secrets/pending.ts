@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { z } from "zod";
 import { config } from "@/lib/config/env";
-import { db as defaultDb, type Db } from "@/lib/db/client";
+import { db as defaultDb, type Db, type Tx } from "@/lib/db/client";
 import { whileDatabaseRecovers } from "@/lib/db/retry";
 import { defineJob } from "@/lib/jobs";
 import { defineSweep } from "@/lib/jobs/sweeper";
@@ -19,7 +19,6 @@ import { SecretStoreError, type PutSecretInput, type SecretKind, type SecretRef,
  * A client that may be inside a transaction: both `db()` and the `tx` of `db().$transaction(async (tx) => …)`
  * are assignable to it (hash/sealed columns stay omitted in its result types).
  */
-export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$use" | "$extends" | "$transaction">;
 
 export type DurableStoreResult =
   | { outcome: "stored"; ref: SecretRef }

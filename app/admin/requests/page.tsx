@@ -10,7 +10,7 @@ import {
   resolveSearch,
 } from "@/lib/support/queries";
 import { PageHeader } from "@/components/ui/page-header";
-import { supportButtonClass as buttonClass } from "@/components/support/button-class";
+import { buttonClass } from "@/components/ui/button-class";
 import { RequestFilters } from "@/components/support/request-filters";
 import { StatusCounts } from "@/components/support/status-counts";
 import { RequestsTable } from "@/components/support/requests-table";

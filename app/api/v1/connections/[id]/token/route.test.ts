@@ -1,7 +1,7 @@
 // GET /api/v1/connections/{id}/token: api key and scope, the token through the broker, no-store, usage counted.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashApiKey } from "@/lib/auth/guard";
+import { hashApiKey } from "@/lib/api-keys/authenticate";
 import { db } from "@/lib/db/client";
 import { createTestConnection, testSecret } from "@/lib/connections/testing/fixtures";
 import { startNoyoSimulator, type StartedNoyoSimulator } from "@/simulators/noyo/index";
