@@ -9,7 +9,7 @@ import "server-only";
 //     and the connection's health updated either way.
 // So any number of instances and concurrent callers cause one token request per token lifetime.
 import { AppError, err, ok, type Result } from "@/lib/errors";
-import { db, type Db, type Tx } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { connectionTokenContext, seal, unseal } from "@/lib/secrets/seal";
 import type { OutboundPolicy } from "@/lib/http/outbound";
