@@ -356,14 +356,14 @@ export class TokenBroker {
       const result = { accessToken: token.accessToken, tokenType: token.tokenType, expiresAt: token.expiresAt };
       return ok(this.remember(connection.id, result, token.obtainedAt));
     }
-    const failure = outcome.error;
+    const { failure, latencyMs } = outcome.error;
     await db().$transaction((tx) =>
       this.recordFailure(
         tx,
         connection.id,
         failure.message,
         failure instanceof AppError ? null : (failure.httpStatus ?? null),
-        outcome.latencyMs,
+        latencyMs,
       ),
     );
     // The refresh failed but the current token has not expired yet: callers keep working meanwhile.
@@ -403,9 +403,7 @@ export class TokenBroker {
   private async requestWithBackoff(
     connection: ConnectionRecord,
     secret: string,
-  ): Promise<
-    { ok: true; data: ProviderToken } | { ok: false; error: ProviderError | AppError; latencyMs: number | null }
-  > {
+  ): Promise<Result<ProviderToken, { failure: ProviderError | AppError; latencyMs: number | null }>> {
     const adapter = this.adapter(connection.provider);
     const limit = this.rateLimit(connection.provider);
     const started = this.now();
@@ -419,7 +417,7 @@ export class TokenBroker {
           sleep: this.sleep,
           providerLabel: adapter.label,
         });
-        if (!slot.ok) return { ok: false, error: lastError ?? slot.error, latencyMs: null };
+        if (!slot.ok) return err({ failure: lastError ?? slot.error, latencyMs: null });
       }
       await recordTokenRequest(connection.id);
       const result = await adapter.fetchToken(toRequestConfig(connection), secret, {
@@ -437,11 +435,10 @@ export class TokenBroker {
       );
       await this.sleep(wait);
     }
-    return {
-      ok: false,
-      error: lastError ?? new AppError("UNAVAILABLE", "No token request could be made."),
+    return err({
+      failure: lastError ?? new AppError("UNAVAILABLE", "No token request could be made."),
       latencyMs: this.now() - started,
-    };
+    });
   }
 }
 

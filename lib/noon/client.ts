@@ -3,6 +3,7 @@ import { createPrivateKey, randomUUID, type KeyObject } from "node:crypto";
 import { SignJWT } from "jose";
 import { z } from "zod";
 import type { NoonIntegratorKey } from "@/lib/config/load";
+import type { Result } from "@/lib/errors";
 
 // Noon's identity API as FACTS.md describes it: an integrator session (RS256 JWT login, session in
 // cookies), then token/create and token/exchange. Neither call is ever sent twice: the code and the
@@ -29,7 +30,7 @@ export type NoonCallFailure = {
   oauthRequestId?: string;
 };
 
-export type NoonResult<T> = { ok: true; data: T } | { ok: false; error: NoonCallFailure };
+export type NoonResult<T> = Result<T, NoonCallFailure>;
 
 export type NoonClientSettings = {
   apiUrl: string;

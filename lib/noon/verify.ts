@@ -1,6 +1,7 @@
 import "server-only";
 import { config } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
+import type { Result } from "@/lib/errors";
 import type { CredentialVerificationResult } from "@/lib/db/generated/client";
 import { log } from "@/lib/log";
 import { emitCredentialVerification } from "@/lib/webhooks/emit";
@@ -31,7 +32,7 @@ export type VerificationReport = {
 };
 
 export type VerifyRefusal = { code: "not_found" | "not_current" | "not_configured"; message: string };
-export type VerifyResult = { ok: true; data: VerificationReport } | { ok: false; error: VerifyRefusal };
+export type VerifyResult = Result<VerificationReport, VerifyRefusal>;
 
 export type VerifyDeps = {
   /** Default: config().noon. */
