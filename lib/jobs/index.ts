@@ -1,7 +1,7 @@
 import "server-only";
 // Background jobs on PostgreSQL (pg-boss 10, its own schema "pgboss" in the app's database).
-// Modules define their jobs at import time; lib/jobs/registry.ts imports every such module so a worker
-// process (`npm run worker`) or the app process (JOBS_IN_PROCESS, the default) knows them all.
+// Jobs, schedules and worker services are defined through the register functions that the one start-up
+// list (lib/server/start.ts, registerBackgroundWork) calls in every process before workers start.
 import PgBoss from "pg-boss";
 import { config } from "@/lib/config/env";
 import { log } from "@/lib/log";
@@ -160,10 +160,9 @@ export function defineSchedule(name: string, cron: string, handler: () => Promis
 
 let starting: Promise<void> | undefined;
 
-/** Starts workers for every defined job and schedule (imports the registry first). Idempotent. */
+/** Starts workers for every defined job and schedule (register them first: registerBackgroundWork). Idempotent. */
 export function startJobWorkers(): Promise<void> {
   starting ??= (async () => {
-    await import("./registry");
     const s = (state.worker ??= newBoss(true));
     for (const job of jobs.values()) {
       const boss = await ensureQueue(s, job.name, job.options);

@@ -10,7 +10,7 @@ import { processSingleton } from "@/lib/server/process-singleton";
 type Sweep = { name: string; run: () => Promise<void> };
 const sweeps = new Map<string, Sweep>();
 
-/** Registers a sweep (module top level; the module must be imported by lib/jobs/registry.ts). */
+/** Registers a sweep (from a register function called by lib/server/start.ts's start-up list). */
 export function defineSweep(name: string, run: () => Promise<void>) {
   sweeps.set(name, { name, run });
 }
@@ -22,7 +22,6 @@ const sweeper = processSingleton<{ current?: { timer: NodeJS.Timeout; running: P
 
 /** Runs every sweep once, one after the other; a failing sweep is logged and does not stop the others. */
 export async function runSweepsOnce(): Promise<void> {
-  await import("./registry");
   for (const sweep of sweeps.values()) {
     try {
       await sweep.run();

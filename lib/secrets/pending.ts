@@ -70,8 +70,8 @@ const completionHooks = new Map<SecretKind, CompletionHook[]>();
 
 /**
  * Registers what to do, in the transaction that erases the sealed copy, once a pending secret of `kind`
- * is stored (e.g. complete the authorization, record "stored after N attempts"). The registering module
- * must be imported by lib/jobs/registry.ts so worker processes know the hook.
+ * is stored (e.g. complete the authorization, record "stored after N attempts"). Called from
+ * lib/server/start.ts's list, so every process knows the hook.
  */
 export function onPendingSecretStored(kind: SecretKind, hook: CompletionHook) {
   completionHooks.set(kind, [...(completionHooks.get(kind) ?? []), hook]);
@@ -543,7 +543,10 @@ export async function requeuePendingSecrets(opts: { dueOnly?: boolean } = {}, de
   return rows.length;
 }
 
-defineSweep("secrets: recover pending secrets", async () => {
-  const { stored, waiting } = await recoverPendingSecrets();
-  if (stored + waiting > 0) log().info({ stored, waiting }, "recovery sweep handled pending secrets");
-});
+/** The recovery sweep of pending secrets (the retry job above is defined when this module loads). */
+export function registerPendingSecretRecovery(): void {
+  defineSweep("secrets: recover pending secrets", async () => {
+    const { stored, waiting } = await recoverPendingSecrets();
+    if (stored + waiting > 0) log().info({ stored, waiting }, "recovery sweep handled pending secrets");
+  });
+}
