@@ -92,7 +92,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           { ...profile, iss: ssoIssuer(), sub: account.providerAccountId },
           await requestIp(),
         );
-        return admission.ok ? true : `/admin/sign-in?error=${ssoRefusalCode(admission.reason)}`;
+        return admission.ok ? true : `/admin/sign-in?error=${ssoRefusalCode(admission.error)}`;
       },
       // Runs on every session read: the staff row is checked each time, so disabling someone or changing
       // their role (both bump session_version) ends their sessions at the next request.

@@ -389,7 +389,7 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
   if (isProduction && !databaseUrl) required("DATABASE_URL");
 
   const rateLimits = parseRateLimitOverrides(env.RATE_LIMITS);
-  if (!rateLimits.ok) throw new ConfigError("RATE_LIMITS", rateLimits.problem);
+  if (!rateLimits.ok) throw new ConfigError("RATE_LIMITS", rateLimits.error);
 
   return {
     nodeEnv,
@@ -413,7 +413,7 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
     oidc,
     allowInsecureProviderUrls,
     providerAllowedPorts: readPorts("PROVIDER_ALLOWED_PORTS", env.PROVIDER_ALLOWED_PORTS),
-    rateLimitOverrides: rateLimits.overrides,
+    rateLimitOverrides: rateLimits.data,
     noonVerification: { intervalMs: Math.round(intervalHours * 60 * 60 * 1000), perMinute },
     providerSimulators,
     runJobsInProcess: env.JOBS_IN_PROCESS !== "0",
