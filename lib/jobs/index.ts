@@ -163,6 +163,10 @@ let starting: Promise<void> | undefined;
 /** Starts workers for every defined job and schedule (register them first: registerBackgroundWork). Idempotent. */
 export function startJobWorkers(): Promise<void> {
   starting ??= (async () => {
+    if (jobs.size === 0)
+      log().warn(
+        "no jobs are defined: registerBackgroundWork() (lib/server/start.ts) must run before the workers start",
+      );
     const s = (state.worker ??= newBoss(true));
     for (const job of jobs.values()) {
       const boss = await ensureQueue(s, job.name, job.options);
