@@ -2,6 +2,9 @@ import "server-only";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/client";
 import { tallyKey } from "@/lib/rate-limit/tally";
+import type { AuditAction } from "@/lib/audit/actions";
+
+export type { AuditAction } from "@/lib/audit/actions";
 
 export type AuditActor =
   | { type: "staff"; id: string; label: string }
@@ -11,8 +14,7 @@ export type AuditActor =
 
 export interface AuditEntry {
   actor: AuditActor;
-  /** dotted verb, e.g. "seller.created", "link.revoked", "staff.sign_in", "connection.rotated" */
-  action: string;
+  action: AuditAction;
   target?: { type: string; id: string };
   ip?: string | null;
   outcome?: "success" | "failure" | "denied";

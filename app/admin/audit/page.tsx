@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { auditFilterSchema, listAuditEvents } from "@/lib/audit/queries";
+import { AUDIT_ACTION_AREAS, AUDIT_ACTIONS } from "@/lib/audit/actions";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, EmptyRow } from "@/components/ui/table";
 import { Badge } from "@/components/ui/badge";
@@ -38,7 +39,7 @@ export default async function AuditPage({
       >
         {[
           { name: "actor", label: "Actor", hint: "e-mail, id or type" },
-          { name: "action", label: "Action", hint: "e.g. staff. or link.revoked" },
+          { name: "action", label: "Action", hint: "e.g. staff. or link.revoked", list: "audit-actions" },
           { name: "target", label: "Target", hint: "id or type:id" },
         ].map((f) => (
           <div key={f.name} className="flex flex-col gap-1">
@@ -50,10 +51,17 @@ export default async function AuditPage({
               name={f.name}
               defaultValue={text(f.name) ?? ""}
               placeholder={f.hint}
+              list={f.list}
               className="min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm"
             />
           </div>
         ))}
+        {/* The action filter matches a prefix: an area ("staff.") or one action. */}
+        <datalist id="audit-actions">
+          {[...AUDIT_ACTION_AREAS, ...AUDIT_ACTIONS].map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
         <div className="flex flex-col gap-1">
           <label htmlFor="audit-from" className="text-sm font-medium">
             From (UTC)
