@@ -11,13 +11,13 @@ import {
   exportAuthorizationsCsv,
   getAuthorizationDetail,
   getAuthorizationProgress,
-  getSellerDetail,
   listAuthorizations,
   newestMarker,
   resolveSearch,
 } from "@/lib/support/queries";
 import { decodeCursor, encodeCursor, planSearch, type AuthorizationStatus } from "@/lib/support/sql";
 import { csvField } from "@/lib/support/csv";
+import { getSellerDetail } from "@/lib/sellers";
 import { listQueryString, parseListParams, toListOptions } from "@/lib/support/filters";
 
 const tag = randomBytes(4).toString("hex");

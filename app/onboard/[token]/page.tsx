@@ -61,7 +61,7 @@ export default async function OnboardPage({ params }: { params: Promise<{ token:
     );
   }
   const status = await sellerConnectionStatus(link.seller.id);
-  const connected = status.credentials.some((c) => c.status !== "SUPERSEDED");
+  const { connected } = status;
   const noonConfigured = config().noon !== null;
   return (
     <SellerPage title={`Welcome, ${link.seller.name}`}>
