@@ -45,7 +45,15 @@ export async function recordAudit(entry: AuditEntry, tx: Tx = db()): Promise<voi
  * Counts a repeated event on one row per `parts` and hour (e.g. unknown API keys per address): the first
  * one writes the row as `recordAudit` would, later ones add to its count and last time. One statement.
  */
-export async function recordAuditTally(entry: AuditEntry, parts: (string | null)[], now = new Date()): Promise<void> {
+export async function recordAuditTally({
+  entry,
+  parts,
+  now = new Date(),
+}: {
+  entry: AuditEntry;
+  parts: (string | null)[];
+  now?: Date;
+}): Promise<void> {
   const key = tallyKey(parts, now);
   await db().auditEvent.upsert({
     where: { tallyKey: key },

@@ -200,7 +200,9 @@ async function recordVerification(
   });
   const details = { outcome: result.outcome, trigger: input.trigger, ...(input.actor ? { by: input.actor } : {}) };
   if (result.outcome === "ok") {
-    await recordEvent(tx, cred.authorizationId, "key_verified", {
+    await recordEvent(tx, {
+      authorizationId: cred.authorizationId,
+      type: "key_verified",
       at,
       stage: "verify",
       httpStatus: result.httpStatus,
@@ -208,7 +210,9 @@ async function recordVerification(
       details,
     });
   } else {
-    await recordEvent(tx, cred.authorizationId, "key_verification_failed", {
+    await recordEvent(tx, {
+      authorizationId: cred.authorizationId,
+      type: "key_verification_failed",
       at,
       stage: "verify",
       httpStatus: result.httpStatus,
@@ -217,7 +221,9 @@ async function recordVerification(
     });
   }
   if (newlyNeedsReconnect) {
-    await recordEvent(tx, cred.authorizationId, "needs_reconnect", {
+    await recordEvent(tx, {
+      authorizationId: cred.authorizationId,
+      type: "needs_reconnect",
       at,
       stage: "verify",
       message: `The key failed verification ${failures} times in a row: the seller must connect their Noon account again`,
@@ -232,8 +238,9 @@ async function recordVerification(
     failuresInARow: failures,
   };
   if (result.outcome === "ok" && before.last_verification_result !== "OK")
-    await emitCredentialVerification(tx, cred.id, "credential.verified", outcome);
-  if (newlyNeedsReconnect) await emitCredentialVerification(tx, cred.id, "credential.invalid", outcome);
+    await emitCredentialVerification(tx, { credentialId: cred.id, type: "credential.verified", outcome });
+  if (newlyNeedsReconnect)
+    await emitCredentialVerification(tx, { credentialId: cred.id, type: "credential.invalid", outcome });
   return {
     credentialId: cred.id,
     authorizationId: cred.authorizationId,

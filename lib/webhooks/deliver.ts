@@ -278,20 +278,28 @@ export async function attemptDelivery(deliveryId: string, options: DeliveryOptio
       return;
     }
     if (gone) {
-      await disableEndpointBySystem(tx, endpoint.id, "gone", {
-        url: endpoint.url,
-        httpStatus: 410,
-        deliveryId: delivery.id,
+      await disableEndpointBySystem(tx, {
+        endpointId: endpoint.id,
+        reason: "gone",
+        details: {
+          url: endpoint.url,
+          httpStatus: 410,
+          deliveryId: delivery.id,
+        },
       });
       return;
     }
     const [streak] = await tx.$queryRaw<{ failing_since: Date }[]>`
       UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, ${now}) WHERE id = ${endpoint.id}::uuid RETURNING failing_since`;
     if (streak && now.getTime() - streak.failing_since.getTime() >= FAILING_DISABLE_AFTER_MS) {
-      await disableEndpointBySystem(tx, endpoint.id, "failing", {
-        url: endpoint.url,
-        failingSince: streak.failing_since.toISOString(),
-        lastError: answer.error?.slice(0, 200) ?? null,
+      await disableEndpointBySystem(tx, {
+        endpointId: endpoint.id,
+        reason: "failing",
+        details: {
+          url: endpoint.url,
+          failingSince: streak.failing_since.toISOString(),
+          lastError: answer.error?.slice(0, 200) ?? null,
+        },
       });
     }
   });
