@@ -25,11 +25,14 @@ function parseCursor(cursor: string): { createdAt: Date; id: string } | null {
   return { createdAt, id };
 }
 
-export async function listSellersForDashboard(
-  params: z.output<typeof sellerListParamsSchema>,
+export async function listSellersForDashboard({
   limit = 25,
   now = new Date(),
-): Promise<{ rows: SellerListItem[]; nextCursor: string | null }> {
+  ...params
+}: z.output<typeof sellerListParamsSchema> & { limit?: number; now?: Date }): Promise<{
+  rows: SellerListItem[];
+  nextCursor: string | null;
+}> {
   const and: Prisma.SellerWhereInput[] = [];
   if (params.q) {
     and.push({

@@ -50,21 +50,24 @@ export function resolveSearch(q: string | undefined): Promise<SearchPlan> {
  * One page of authorization requests, newest (or oldest) first, after/before the cursor.
  * Stable under new arrivals: a page is defined by the (created_at, id) it continues from, not by an offset.
  */
-export function listAuthorizations(options: ListOptions, resolved?: SearchPlan): Promise<AuthorizationPage> {
-  return listAuthorizationsWith(exec, options, resolved);
+export function listAuthorizations(options: ListOptions & { resolvedSearch?: SearchPlan }): Promise<AuthorizationPage> {
+  return listAuthorizationsWith(exec, options);
 }
 
 /** Requests per status for the current filters (the status filter aside); never a whole-table count. */
 export function countAuthorizationsByStatus(
-  filters: Omit<ListFilters, "status">,
-  resolved?: SearchPlan,
+  filters: Omit<ListFilters, "status"> & { resolvedSearch?: SearchPlan },
 ): Promise<StatusCount[]> {
-  return countAuthorizationsByStatusWith(exec, filters, resolved);
+  return countAuthorizationsByStatusWith(exec, filters);
 }
 
 /** How many requests matching the filters arrived after the given list cursor (capped): the live banner. */
-export function countNewerAuthorizations(filters: ListFilters, sinceCursor: string, cap = 100): Promise<number> {
-  return countNewerAuthorizationsWith(exec, filters, sinceCursor, cap);
+export function countNewerAuthorizations(options: {
+  filters: ListFilters;
+  sinceCursor: string;
+  cap?: number;
+}): Promise<number> {
+  return countNewerAuthorizationsWith(exec, options);
 }
 
 /** The most rows one export returns (a million: the whole table at the scale we measure). */
@@ -76,7 +79,7 @@ export const EXPORT_MAX_ROWS = 1_000_000;
  */
 export function exportAuthorizationsCsv(filters: ListFilters, sort: SortOrder): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const batches = exportRowsWith(exec, filters, sort, EXPORT_MAX_ROWS);
+  const batches = exportRowsWith(exec, { filters, sort, maxRows: EXPORT_MAX_ROWS });
   let headerSent = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -24,8 +24,8 @@ export default async function RequestsPage({
   const options = toListOptions(params);
   const search = await resolveSearch(options.q);
   const [page, counts, seller] = await Promise.all([
-    listAuthorizations(options, search),
-    countAuthorizationsByStatus(options, search),
+    listAuthorizations({ ...options, resolvedSearch: search }),
+    countAuthorizationsByStatus({ ...options, resolvedSearch: search }),
     params.seller ? getSellerSummary(params.seller) : Promise.resolve(null),
   ]);
   const filtersOnly = listQueryString(params, { cursor: undefined });
