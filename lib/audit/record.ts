@@ -26,19 +26,22 @@ type Tx = Pick<ReturnType<typeof db>, "auditEvent">;
 
 /** Appends one audit event (append-only: nothing in the app deletes them; only tallies below count up). */
 export async function recordAudit(entry: AuditEntry, tx: Tx = db()): Promise<void> {
-  await tx.auditEvent.create({
-    data: {
-      actorType: entry.actor.type,
-      actorId: "id" in entry.actor ? entry.actor.id : null,
-      actorLabel: entry.actor.label ?? null,
-      action: entry.action,
-      targetType: entry.target?.type ?? null,
-      targetId: entry.target?.id ?? null,
-      ip: entry.ip ?? null,
-      outcome: entry.outcome ?? "success",
-      details: entry.details,
-    },
-  });
+  await tx.auditEvent.create({ data: auditRow(entry) });
+}
+
+/** The row an entry is written as. */
+function auditRow(entry: AuditEntry) {
+  return {
+    actorType: entry.actor.type,
+    actorId: "id" in entry.actor ? entry.actor.id : null,
+    actorLabel: entry.actor.label ?? null,
+    action: entry.action,
+    targetType: entry.target?.type ?? null,
+    targetId: entry.target?.id ?? null,
+    ip: entry.ip ?? null,
+    outcome: entry.outcome ?? "success",
+    details: entry.details,
+  } satisfies Prisma.AuditEventUncheckedCreateInput;
 }
 
 /**
@@ -57,20 +60,7 @@ export async function recordAuditTally({
   const key = tallyKey(parts, now);
   await db().auditEvent.upsert({
     where: { tallyKey: key },
-    create: {
-      at: now,
-      actorType: entry.actor.type,
-      actorId: "id" in entry.actor ? entry.actor.id : null,
-      actorLabel: entry.actor.label ?? null,
-      action: entry.action,
-      targetType: entry.target?.type ?? null,
-      targetId: entry.target?.id ?? null,
-      ip: entry.ip ?? null,
-      outcome: entry.outcome ?? "success",
-      details: entry.details,
-      tallyKey: key,
-      lastAt: now,
-    },
+    create: { ...auditRow(entry), at: now, tallyKey: key, lastAt: now },
     update: { count: { increment: 1 }, lastAt: now },
   });
 }
