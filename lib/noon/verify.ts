@@ -72,12 +72,17 @@ function fromLoginFailure(error: NoonCallFailure): Attempt {
   return { outcome: "unreachable", httpStatus: error.httpStatus, message: error.message };
 }
 
-async function attempt(
-  cred: { secretName: string; secretVersionId: string | null; keyId: string; projectCode: string },
-  noon: NoonSettings,
-  store: SecretStore,
-  timeoutMs: number | undefined,
-): Promise<Attempt> {
+async function attempt({
+  cred,
+  noon,
+  store,
+  timeoutMs,
+}: {
+  cred: { secretName: string; secretVersionId: string | null; keyId: string; projectCode: string };
+  noon: NoonSettings;
+  store: SecretStore;
+  timeoutMs: number | undefined;
+}): Promise<Attempt> {
   let privateKey: string;
   try {
     const got = await store.get(cred.secretName, cred.secretVersionId ? { versionId: cred.secretVersionId } : {});
@@ -148,9 +153,9 @@ export async function verifySellerCredential(
   if (!noon) return { ok: false, error: { code: "not_configured", message: "Noon is not configured on this server." } };
   if (input.countAgainstBudget !== false) await spendBudget(1, now());
 
-  const result = await attempt(cred, noon, deps.store ?? secretStore(), deps.timeoutMs);
+  const result = await attempt({ cred, noon, store: deps.store ?? secretStore(), timeoutMs: deps.timeoutMs });
   const at = now();
-  const report = await db().$transaction((tx) => recordVerification(tx, cred, result, input, at));
+  const report = await db().$transaction((tx) => recordVerification(tx, { cred, result, input, at }));
   log()[result.outcome === "ok" ? "info" : "warn"](
     {
       credentialId: cred.id,
@@ -166,10 +171,17 @@ export async function verifySellerCredential(
 
 async function recordVerification(
   tx: Tx,
-  cred: { id: string; sellerId: string; authorizationId: string },
-  result: Attempt,
-  input: { trigger: VerificationTrigger; actor?: string },
-  at: Date,
+  {
+    cred,
+    result,
+    input,
+    at,
+  }: {
+    cred: { id: string; sellerId: string; authorizationId: string };
+    result: Attempt;
+    input: { trigger: VerificationTrigger; actor?: string };
+    at: Date;
+  },
 ): Promise<VerificationReport> {
   // One recording at a time per credential, so the failure count is exact.
   const [row] = await tx.$queryRaw<

@@ -77,7 +77,17 @@ async function signingSecrets(store: SecretStore, endpoint: EndpointRow, now: Da
 }
 
 /** The three Standard Webhooks headers; several signatures are separated by spaces. */
-export function signDelivery(secrets: string[], msgId: string, at: Date, body: string): Record<string, string> {
+export function signDelivery({
+  secrets,
+  msgId,
+  at,
+  body,
+}: {
+  secrets: string[];
+  msgId: string;
+  at: Date;
+  body: string;
+}): Record<string, string> {
   return {
     "webhook-id": msgId,
     "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
@@ -210,7 +220,7 @@ export async function attemptDelivery(deliveryId: string, options: DeliveryOptio
   let answer: Answer;
   try {
     const secrets = await signingSecrets(opts.store ?? secretStore(), endpoint, now);
-    answer = await send(endpoint.url, signDelivery(secrets, webhookId(event.id), now, body), body, opts);
+    answer = await send(endpoint.url, signDelivery({ secrets, msgId: webhookId(event.id), at: now, body }), body, opts);
   } catch (error) {
     // The signing secret could not be read: nothing was sent; counted as a failed attempt.
     log().error(
