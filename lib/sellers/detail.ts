@@ -1,34 +1,11 @@
 import "server-only";
 import { db } from "@/lib/db/client";
-import type { CredentialStatus, NoonAuthorizationStatus } from "@/lib/db/generated/client";
+import type { NoonAuthorizationStatus, Prisma } from "@/lib/db/generated/client";
 import { listSellerLinks, type OnboardingLinkSummary } from "./links";
 import { SELLER_ID, sellerSummarySelect, type SellerSummary } from "./sellers";
 
 // One seller as staff see it: its requests, its credentials (by secret-store reference, never a value)
 // and its onboarding links.
-
-export interface CredentialSummary {
-  id: string;
-  authorizationId: string;
-  status: CredentialStatus;
-  projectCode: string;
-  keyId: string;
-  channelIdentifier: string | null;
-  issuedAt: Date | null;
-  /** Where the private key lives in the secret store (a reference, never the value). */
-  secretName: string;
-  secretArn: string | null;
-  secretVersionId: string | null;
-  storedAt: Date | null;
-  supersededAt: Date | null;
-  createdAt: Date;
-  lastVerifiedAt: Date | null;
-  lastVerificationResult: "OK" | "REJECTED" | "UNREACHABLE" | "MISSING" | null;
-  lastVerificationStatus: number | null;
-  lastVerificationMessage: string | null;
-  needsReconnectAt: Date | null;
-  nextVerificationAt: Date | null;
-}
 
 /** The columns of a `CredentialSummary`, for a Prisma `select`. */
 export const credentialSummarySelect = {
@@ -52,6 +29,9 @@ export const credentialSummarySelect = {
   needsReconnectAt: true,
   nextVerificationAt: true,
 } as const;
+
+/** A credential by reference (where its private key lives in the secret store, never the value). */
+export type CredentialSummary = Prisma.SellerCredentialGetPayload<{ select: typeof credentialSummarySelect }>;
 
 export interface SellerDetail {
   seller: SellerSummary & { createdAt: Date };

@@ -86,19 +86,7 @@ const credentialSelect = {
   supersededAt: true,
 } as const;
 
-type CredentialRow = {
-  id: string;
-  status: string;
-  projectCode: string;
-  keyId: string;
-  channelIdentifier: string | null;
-  issuedAt: Date | null;
-  secretName: string;
-  secretArn: string | null;
-  secretVersionId: string | null;
-  storedAt: Date | null;
-  supersededAt: Date | null;
-};
+type CredentialRow = Prisma.SellerCredentialGetPayload<{ select: typeof credentialSelect }>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
