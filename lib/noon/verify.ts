@@ -291,7 +291,7 @@ async function spendBudget(count: number, now: Date): Promise<void> {
  * Claims at most what is left of this minute's budget among the due credentials, in one transaction
  * that locks the minute's window row: every process sees the same budget.
  */
-async function claimDue(now: Date, perMinute: number): Promise<{ ids: string[]; lease: Date }> {
+async function claimDue(now: Date, perMinute: number, only?: string[]): Promise<{ ids: string[]; lease: Date }> {
   const windowStart = windowOf(now);
   const lease = new Date(now.getTime() + CLAIM_LEASE_MS);
   return db().$transaction(async (tx) => {
@@ -304,6 +304,7 @@ async function claimDue(now: Date, perMinute: number): Promise<{ ids: string[]; 
     const due = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM seller_credentials
        WHERE status = 'ACTIVE' AND next_verification_at <= ${now}
+         AND (${only ?? null}::uuid[] IS NULL OR id = ANY(${only ?? null}::uuid[]))
        ORDER BY next_verification_at
        LIMIT ${available}
        FOR UPDATE SKIP LOCKED`;
@@ -331,7 +332,13 @@ export type ScheduledRunSummary = { claimed: number; outcomes: Record<Verificati
 
 /** One tick of the schedule (every minute): verifies the due credentials within the minute's budget. */
 export async function runScheduledVerifications(
-  opts: { now?: Date; perMinute?: number; concurrency?: number } = {},
+  opts: {
+    now?: Date;
+    perMinute?: number;
+    concurrency?: number;
+    /** Only these credentials (a test's own, when other tests share the database). */
+    credentialIds?: string[];
+  } = {},
   deps: VerifyDeps = {},
 ): Promise<ScheduledRunSummary> {
   const settings = config().noonVerification;
@@ -341,7 +348,7 @@ export async function runScheduledVerifications(
   if (!resolveDeps(deps.noon === undefined ? {} : { noon: deps.noon }).noon) return { claimed: 0, outcomes };
   const now = opts.now ?? new Date();
   await planUnscheduled(now, settings.intervalMs);
-  const { ids, lease } = await claimDue(now, opts.perMinute ?? settings.perMinute);
+  const { ids, lease } = await claimDue(now, opts.perMinute ?? settings.perMinute, opts.credentialIds);
   const queue = [...ids];
   const workers = Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, async () => {
     for (let id = queue.shift(); id; id = queue.shift()) {
