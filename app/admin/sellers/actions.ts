@@ -64,7 +64,7 @@ export async function createSellerAction(
 }
 
 /** Issues a fresh onboarding link for an existing seller (form field `sellerId`); the URL is returned once. */
-export async function issueLinkAction(formData: FormData): Promise<ActionState<IssuedLink>> {
+export async function issueLinkAction(_previous: unknown, formData: FormData): Promise<ActionState<IssuedLink>> {
   return runStaffAction("manageSellers", async (staff) => {
     const sellerId = idSchema.parse(formData.get("sellerId"));
     const issued = await issueSellerLink({ sellerId, by: byStaff(staff) });
@@ -76,7 +76,7 @@ export async function issueLinkAction(formData: FormData): Promise<ActionState<I
 }
 
 /** Revokes an onboarding link (form field `linkId`): a seller holding it is refused from now on. */
-export async function revokeLinkAction(formData: FormData): Promise<ActionState> {
+export async function revokeLinkAction(_previous: unknown, formData: FormData): Promise<ActionState> {
   return runStaffAction("manageSellers", async (staff) => {
     const linkId = idSchema.parse(formData.get("linkId"));
     const outcome = await revokeOnboardingLink({ linkId, by: byStaff(staff) });
