@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/api-keys";
 import { authenticateApiKey as requireApiKey } from "@/lib/api-keys/authenticate";
+import { flushApiKeyUsage } from "@/lib/api-keys/usage";
 import { createTestStaff } from "@/tests/authz/support";
 import { rememberSecret } from "@/tests/support/secret-scan";
 
@@ -22,6 +23,9 @@ describe("API keys", () => {
     const principal = await requireApiKey(call(created.key), "onboarding-links");
     expect(principal).toMatchObject({ id: created.id, prefix: created.prefix, scopes: ["onboarding-links"], ip: "192.0.2.5" });
     await requireApiKey(call(created.key), "onboarding-links");
+    // Counts are buffered in process and written in batches (usage.ts).
+    expect(await db().apiKeyUsage.findMany({ where: { apiKeyId: created.id } })).toEqual([]);
+    await flushApiKeyUsage();
     const usage = await db().apiKeyUsage.findMany({ where: { apiKeyId: created.id } });
     expect(usage).toEqual([expect.objectContaining({ scope: "onboarding-links", count: 2 })]);
     expect((await listApiKeys()).find((k) => k.id === created.id)).toMatchObject({ usesLast24h: 2, lastUsedAt: expect.any(Date) });

@@ -3,8 +3,9 @@ import { createHash } from "node:crypto";
 import type { ApiKeyScope } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { recordAudit } from "@/lib/audit/record";
-import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { findApiKeyByHash } from "./cache";
+import { countApiKeyUse } from "./usage";
 
 export interface AuthenticatedApiKey {
   id: string;
@@ -20,13 +21,15 @@ export const hashApiKey = (key: string) => createHash("sha256").update(key, "utf
 /**
  * The API key of `Authorization: Bearer …` holding `scope` (guard.ts's requireApiKey). Unknown and revoked
  * keys are 401, a missing scope 403 (both audited); each accepted call is counted per key, scope and hour.
+ * The key's record comes from the in-process cache (cache.ts: dropped on every instance when the key
+ * changes); every check below runs on it per request.
  */
 export async function authenticateApiKey(request: Request, scope: ApiKeyScope): Promise<AuthenticatedApiKey> {
   const ip = clientIpFrom(request.headers);
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
   const presented = match?.[1];
   if (!presented) throw new AppError("UNAUTHENTICATED", "An API key is required: send Authorization: Bearer <key>.");
-  const key = await db().apiKey.findUnique({ where: { keyHash: hashApiKey(presented) } });
+  const key = await findApiKeyByHash(hashApiKey(presented));
   if (!key || key.revokedAt) {
     await recordAudit({ actor: { type: "anonymous", label: key ? key.prefix : "unknown api key" }, action: "api_key.rejected", ip, outcome: "denied", details: { scope, reason: key ? "revoked" : "unknown" } });
     throw new AppError("UNAUTHENTICATED", "The API key is not valid or has been revoked.");
@@ -36,15 +39,6 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
     await recordAudit({ actor: { type: "api-key", id: key.id, label: key.prefix }, action: "api_key.denied", ip, outcome: "denied", details: { scope } });
     throw new AppError("FORBIDDEN", `This API key lacks the ${scope} scope.`);
   }
-  const now = new Date();
-  const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
-  await db().$transaction([
-    db().apiKeyUsage.upsert({
-      where: { apiKeyId_hour_scope: { apiKeyId: key.id, hour, scope } },
-      create: { apiKeyId: key.id, hour, scope, count: 1 },
-      update: { count: { increment: 1 } },
-    }),
-    db().apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } }),
-  ]);
+  countApiKeyUse(key.id, scope);
   return { id: key.id, name: key.name, prefix: key.prefix, scopes, ip };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 // TokenBroker: the only way anything in the app gets a provider access token.
 //
-//   memory (per process, re-checked against PostgreSQL every few seconds)
+//   memory (per process; dropped on every instance at once by a change notice, lib/db/changes.ts)
 //   → connection_tokens (sealed with SECRETS_LOCAL_KEY, shared by every instance)
 //   → one leader per connection across all processes (pg_advisory_xact_lock, then a re-read),
 //     which asks the provider: under its rate limit (counted in connection_token_requests),
@@ -9,6 +9,7 @@ import "server-only";
 //     and the connection's health updated either way.
 // So any number of instances and concurrent callers cause one token request per token lifetime.
 import { AppError, err, ok, type Result } from "@/lib/errors";
+import { announceChange, changeListener } from "@/lib/db/changes";
 import { db, type Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { connectionTokenAad, seal, unseal } from "@/lib/secrets/seal";
@@ -38,7 +39,10 @@ export interface TokenBrokerOptions {
   maxAttempts?: number;
   /** Longest a caller waits for backoff and rate-limit slots together (default 30 s). */
   maxWaitMs?: number;
-  /** How long the in-process copy is trusted before PostgreSQL is asked again (default 5 s). */
+  /**
+   * Safety net: how long the in-process copy is trusted without reading PostgreSQL again while change
+   * notices flow (default 30 s). Without a live listener the copy is never trusted.
+   */
   memoryRecheckMs?: number;
   policy?: OutboundPolicy;
 }
@@ -77,8 +81,14 @@ function providerFailureToAppError(error: ProviderError): AppError {
   return new AppError("UPSTREAM", error.message, { cause: error });
 }
 
+/** What a change leaves to its caller: await `delivered()` after the transaction commits. */
+export type ChangeNotice = { delivered: () => Promise<void> };
+
 export class TokenBroker {
   private readonly memory = new Map<string, MemoryEntry>();
+  /** Bumped by every change notice: a read that started before one never lands in memory. */
+  private generation = 0;
+  private subscribed = false;
   private readonly flights = new Map<string, Promise<Result<BrokerToken, AppError>>>();
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -100,7 +110,7 @@ export class TokenBroker {
     this.rateLimit = opts.rateLimit ?? tokenRateLimit;
     this.maxAttempts = opts.maxAttempts ?? 4;
     this.maxWaitMs = opts.maxWaitMs ?? 30_000;
-    this.memoryRecheckMs = opts.memoryRecheckMs ?? 5_000;
+    this.memoryRecheckMs = opts.memoryRecheckMs ?? 30_000;
     this.policy = opts.policy;
   }
 
@@ -112,7 +122,7 @@ export class TokenBroker {
     const rejected = opts.rejectedToken;
     const mem = this.memory.get(connectionId);
     const now = this.now();
-    if (mem && mem.token.accessToken !== rejected && now < mem.refreshAt && now - mem.checkedAt < this.memoryRecheckMs) {
+    if (mem && this.listening() && mem.token.accessToken !== rejected && now < mem.refreshAt && now - mem.checkedAt < this.memoryRecheckMs) {
       return ok(mem.token);
     }
     for (;;) {
@@ -140,14 +150,28 @@ export class TokenBroker {
     return ok(await call(second.data));
   }
 
-  /** Forgets the token of a connection everywhere (disable, rotate, edit, delete). */
-  async invalidate(connectionId: string, tx: Pick<Tx, "connectionToken"> = db()): Promise<void> {
-    this.memory.delete(connectionId);
+  /**
+   * Forgets the token of a connection everywhere (disable, edit): run it in the change's transaction and
+   * await `delivered()` after the commit.
+   */
+  async invalidate(connectionId: string, tx: Pick<Tx, "connectionToken" | "$executeRaw"> = db()): Promise<ChangeNotice> {
+    this.forgetInProcess(connectionId);
     await tx.connectionToken.deleteMany({ where: { connectionId } });
+    return this.announce(connectionId, tx);
+  }
+
+  /**
+   * Tells every instance to drop its in-process copy of the connection's token (rotation, delete, and
+   * invalidate above), in the change's transaction; await `delivered()` after the commit.
+   */
+  announce(connectionId: string, tx: Pick<Tx, "$executeRaw"> = db()): Promise<ChangeNotice> {
+    this.forgetInProcess(connectionId);
+    return announceChange(tx, "connection", connectionId);
   }
 
   /** Drops only this process's copy (the stored token stays). */
   forgetInProcess(connectionId: string): void {
+    this.generation++;
     this.memory.delete(connectionId);
   }
 
@@ -167,7 +191,24 @@ export class TokenBroker {
 
   // ───────────────────────── internals ─────────────────────────
 
-  private remember(connectionId: string, token: BrokerToken, obtainedAt: Date): BrokerToken {
+  /** True while change notices reach this process (subscribing on first use): only then is memory trusted. */
+  private listening(): boolean {
+    const listener = changeListener();
+    if (!this.subscribed) {
+      this.subscribed = true;
+      listener.subscribe("connection", { onChange: (id) => this.forgetInProcess(id), onReset: () => this.forgetAllInProcess() });
+    }
+    return listener.isLive;
+  }
+
+  private forgetAllInProcess(): void {
+    this.generation++;
+    this.memory.clear();
+  }
+
+  /** Keeps the token in memory unless a change notice came since `generation` was read. */
+  private remember(connectionId: string, token: BrokerToken, obtainedAt: Date, generation: number): BrokerToken {
+    if (generation !== this.generation) return token;
     const lifetime = token.expiresAt.getTime() - obtainedAt.getTime();
     this.memory.set(connectionId, { token, refreshAt: token.expiresAt.getTime() - refreshLeadMs(lifetime), checkedAt: this.now() });
     return token;
@@ -198,9 +239,10 @@ export class TokenBroker {
   }
 
   private async acquire(connectionId: string, rejected: string | undefined): Promise<Result<BrokerToken, AppError>> {
+    const generation = this.listening() ? this.generation : Number.NaN;
     // Fast path: another process (or an earlier flight) already stored a good token.
     const stored = await this.readStored(db(), connectionId, rejected);
-    if (stored) return ok(this.remember(connectionId, stored.token, stored.obtainedAt));
+    if (stored) return ok(this.remember(connectionId, stored.token, stored.obtainedAt, generation));
 
     const pre = await db().connection.findUnique({ where: { id: connectionId } });
     const blocked = this.blockedReason(pre);
@@ -213,11 +255,11 @@ export class TokenBroker {
           // here and then find the new token with the re-read below.
           await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey(connectionId)}, 0))`;
           const fresh = await this.readStored(tx, connectionId, rejected);
-          if (fresh) return ok(this.remember(connectionId, fresh.token, fresh.obtainedAt));
+          if (fresh) return ok(this.remember(connectionId, fresh.token, fresh.obtainedAt, generation));
           const connection = await tx.connection.findUnique({ where: { id: connectionId } });
           const stillBlocked = this.blockedReason(connection);
           if (stillBlocked || !connection) return err(stillBlocked ?? new AppError("NOT_FOUND", "This connection does not exist."));
-          return this.fetchAndStore(tx, connection, rejected);
+          return this.fetchAndStore(tx, connection, rejected, generation);
         },
         { maxWait: 60_000, timeout: this.maxWaitMs + 60_000 },
       );
@@ -240,7 +282,7 @@ export class TokenBroker {
     return null;
   }
 
-  private async fetchAndStore(tx: Tx, connection: ConnectionRecord, rejected: string | undefined): Promise<Result<BrokerToken, AppError>> {
+  private async fetchAndStore(tx: Tx, connection: ConnectionRecord, rejected: string | undefined, generation: number): Promise<Result<BrokerToken, AppError>> {
     let secret: string;
     try {
       secret = await this.readSecret(connection);
@@ -261,7 +303,7 @@ export class TokenBroker {
         data: { connectionId: connection.id, type: "token_fetched", ok: true, latencyMs: token.latencyMs, httpStatus: token.httpStatus },
       });
       const result = { accessToken: token.accessToken, tokenType: token.tokenType, expiresAt: token.expiresAt };
-      return ok(this.remember(connection.id, result, token.obtainedAt));
+      return ok(this.remember(connection.id, result, token.obtainedAt, generation));
     }
     const failure = outcome.error;
     await this.recordFailure(tx, connection.id, failure.message, failure instanceof AppError ? null : (failure.httpStatus ?? null), outcome.latencyMs);

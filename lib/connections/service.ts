@@ -169,10 +169,11 @@ export async function updateConnection(id: string, raw: UpdateConnectionInput, a
   const changed = (Object.keys(next) as Array<keyof typeof next>).filter((k) => next[k] !== connection[k]);
   if (changed.length === 0) return;
   const tokenRelevant = changed.some((k) => k !== "name" && k !== "apiBaseUrl");
-  await db().$transaction(async (tx) => {
+  const notice = await db().$transaction(async (tx) => {
     await tx.connection.update({ where: { id }, data: { ...next, ...(tokenRelevant ? { cooldownUntil: null, consecutiveFailures: 0 } : {}) } });
-    if (tokenRelevant) await broker.invalidate(id, tx);
+    return tokenRelevant ? broker.invalidate(id, tx) : null;
   });
+  await notice?.delivered();
   await event(id, { type: "updated", ok: true, actor: actor.email, message: `Changed: ${changed.join(", ")}` });
   await recordAudit({ actor: auditActor(actor), action: "connection.updated", target: { type: "connection", id }, ip: actor.ip, details: { changed } });
 }
@@ -180,13 +181,15 @@ export async function updateConnection(id: string, raw: UpdateConnectionInput, a
 export async function setConnectionDisabled(id: string, disabled: boolean, actor: Actor, broker: TokenBroker = tokenBroker()): Promise<void> {
   const connection = await findConnection(id);
   if (Boolean(connection.disabledAt) === disabled) return;
-  await db().$transaction(async (tx) => {
+  // Disabled means no instance hands out its token any more once this returns.
+  const notice = await db().$transaction(async (tx) => {
     await tx.connection.update({
       where: { id },
       data: disabled ? { disabledAt: new Date() } : { disabledAt: null, cooldownUntil: null, consecutiveFailures: 0 },
     });
-    if (disabled) await broker.invalidate(id, tx);
+    return disabled ? broker.invalidate(id, tx) : null;
   });
+  await notice?.delivered();
   await event(id, { type: disabled ? "disabled" : "enabled", ok: true, actor: actor.email });
   await recordAudit({ actor: auditActor(actor), action: disabled ? "connection.disabled" : "connection.enabled", target: { type: "connection", id }, ip: actor.ip });
 }
@@ -203,8 +206,11 @@ export async function deleteConnection(id: string, actor: Actor, broker: TokenBr
       if (!(error instanceof SecretStoreError && error.kind === "not-found")) throw storeFailure(error);
     }
   }
-  broker.forgetInProcess(id);
-  await db().connection.delete({ where: { id } });
+  const notice = await db().$transaction(async (tx) => {
+    await tx.connection.delete({ where: { id } });
+    return broker.announce(id, tx);
+  });
+  await notice.delivered();
   await recordAudit({
     actor: auditActor(actor),
     action: "connection.deleted",
@@ -363,7 +369,7 @@ export async function rotateSecret(id: string, raw: { clientSecret: string }, ac
     await event(id, { type: "rotation_failed", ok: false, message: failure.userMessage, actor: actor.email });
     return err(failure);
   }
-  await db().$transaction(async (tx) => {
+  const notice = await db().$transaction(async (tx) => {
     await tx.connection.update({
       where: { id },
       data: {
@@ -379,7 +385,10 @@ export async function rotateSecret(id: string, raw: { clientSecret: string }, ac
     });
     // The verification token is good: it becomes the current token (the old one belonged to the old secret).
     await broker.storeToken(id, verified.data, tx);
+    // Every instance drops the old secret's token from memory.
+    return broker.announce(id, tx);
   });
+  await notice.delivered();
   await event(id, { type: "rotated", ok: true, latencyMs: verified.data.latencyMs, httpStatus: verified.data.httpStatus, actor: actor.email, message: "New secret verified with a token request and stored as the current version." });
   await recordAudit({
     actor: auditActor(actor),

@@ -2,6 +2,7 @@ import "server-only";
 import { config } from "@/lib/config/env";
 import { ConfigError } from "@/lib/config/load";
 import { log } from "@/lib/log";
+import { installStopHandling } from "@/lib/server/stop";
 
 type StartHook = { name: string; run: () => Promise<void> };
 const hooks: StartHook[] = [];
@@ -22,6 +23,7 @@ export async function startServer() {
     }
     throw error;
   }
+  installStopHandling();
   await import("@/lib/server/hooks");
   for (const hook of hooks) {
     try {
