@@ -54,6 +54,8 @@ export async function proxy(request: NextRequest): Promise<Response> {
   return response;
 }
 
+// The internal API (/api/v1) is machine to machine: it renders no page, needs no nonce or staff session,
+// and its static headers come from next.config.mjs, so it skips this per-request work.
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/v1/).*)" }],
 };
