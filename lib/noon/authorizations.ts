@@ -137,12 +137,14 @@ export async function completeWithStoredKey(
   },
 ): Promise<void> {
   const now = input.now ?? new Date();
-  const auth = await tx.noonAuthorization.findUniqueOrThrow({
-    where: { id: input.authorizationId },
-    select: { id: true, sellerId: true },
-  });
-  // One completion at a time per seller, so two connections finishing together leave one ACTIVE key.
-  await tx.$queryRaw`SELECT id FROM sellers WHERE id = ${auth.sellerId}::uuid FOR UPDATE`;
+  // One completion at a time per seller, so two connections finishing together leave one ACTIVE key
+  // (the request's seller found and locked in one round trip).
+  const locked = await tx.$queryRaw<Array<{ sellerId: string }>>`
+    SELECT s.id AS "sellerId" FROM noon_authorizations a JOIN sellers s ON s.id = a.seller_id
+    WHERE a.id = ${input.authorizationId}::uuid FOR UPDATE OF s`;
+  const sellerId = locked[0]?.sellerId;
+  if (!sellerId) throw new Error(`authorization ${input.authorizationId} not found`);
+  const auth = { id: input.authorizationId, sellerId };
   const stored = { secretName: input.ref.name, secretArn: input.ref.arn, secretVersionId: input.ref.versionId, storedAt: now };
   const existing = await tx.sellerCredential.findUnique({ where: { authorizationId: auth.id }, select: { id: true } });
   let credentialId: string;
@@ -166,11 +168,85 @@ export async function completeWithStoredKey(
     await tx.noonAuthorization.update({ where: { id: p.authorizationId }, data: { status: "SUPERSEDED" } });
     await recordEvent(tx, p.authorizationId, "superseded", { at: now, message: "A newer connection replaced this credential", details: { by: auth.id } });
   }
-  await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "COMPLETED", completedAt: now } });
-  await recordEvent(tx, auth.id, "key_stored", {
-    at: now,
-    message: input.attempts ? `Key stored after ${input.attempts} attempt${input.attempts === 1 ? "" : "s"}` : "Key stored",
-    details: { secretName: input.ref.name, secretVersionId: input.ref.versionId },
-  });
-  await recordEvent(tx, auth.id, "completed", { at: now });
+  // COMPLETED with its "key_stored" and "completed" events, in one round trip.
+  const message = input.attempts ? `Key stored after ${input.attempts} attempt${input.attempts === 1 ? "" : "s"}` : "Key stored";
+  const details = JSON.stringify({ secretName: input.ref.name, secretVersionId: input.ref.versionId });
+  await tx.$executeRaw`
+    WITH done AS (
+      UPDATE noon_authorizations SET status = 'COMPLETED', completed_at = ${now}, updated_at = ${now}
+      WHERE id = ${auth.id}::uuid RETURNING id
+    )
+    INSERT INTO noon_authorization_events (authorization_id, type, at, message, details)
+    SELECT done.id, e.type, ${now}, e.message, e.details
+    FROM done, (VALUES (1, 'key_stored', ${message}, ${details}::jsonb), (2, 'completed', NULL, NULL)) AS e(ord, type, message, details)
+    ORDER BY e.ord`;
+}
+
+/** The request a callback's state names, as the callback checks it. */
+export type CallbackRequestRow = {
+  id: string;
+  reference: string;
+  sellerId: string;
+  status: string;
+  stateExpiresAt: Date;
+  callbackAt: Date | null;
+};
+
+/**
+ * The callback's first write, in one round trip: finds the request by its state hash and, only when it is
+ * the session's own request (same id and seller), still STARTED, unexpired and without a callback,
+ * consumes it (callback_at) and records "callback_received". A concurrent or replayed callback finds it
+ * consumed (`claimed: false`); the caller tells why from `row`.
+ */
+export async function claimCallbackState(input: {
+  stateHash: string;
+  authorizationId: string;
+  sellerId: string;
+  now: Date;
+  details: Prisma.InputJsonValue;
+}): Promise<{ row: CallbackRequestRow | null; claimed: boolean }> {
+  const { stateHash, authorizationId, sellerId, now } = input;
+  const rows = await db().$queryRaw<Array<CallbackRequestRow & { claimed: number }>>`
+    WITH found AS (
+      SELECT id, reference, seller_id, status::text AS status, state_expires_at, callback_at
+      FROM noon_authorizations WHERE state_hash = ${stateHash}
+    ), claimed AS (
+      UPDATE noon_authorizations a SET callback_at = ${now}, updated_at = ${now}
+      FROM found f
+      WHERE a.id = f.id AND a.id = ${authorizationId}::uuid AND a.seller_id = ${sellerId}::uuid
+        AND a.status = 'STARTED' AND a.callback_at IS NULL AND a.state_expires_at > ${now}
+      RETURNING a.id
+    ), received AS (
+      INSERT INTO noon_authorization_events (authorization_id, type, at, details)
+      SELECT id, 'callback_received', ${now}, ${JSON.stringify(input.details)}::jsonb FROM claimed
+      RETURNING 1
+    )
+    SELECT f.id, f.reference, f.seller_id AS "sellerId", f.status, f.state_expires_at AS "stateExpiresAt",
+           f.callback_at AS "callbackAt", (SELECT count(*) FROM received)::int AS claimed
+    FROM found f`;
+  const found = rows[0];
+  if (!found) return { row: null, claimed: false };
+  const { claimed, ...row } = found;
+  return { row, claimed: claimed === 1 };
+}
+
+/**
+ * A step of a request that moves it forward: what Noon returned (project code, oauth_request_id) onto the
+ * request and the step's timeline event, in one round trip.
+ */
+export async function recordStep(
+  authorizationId: string,
+  data: { projectCode: string; oauthRequestId?: string },
+  type: AuthorizationEventType,
+  event: { stage: string; httpStatus: number; details: Prisma.InputJsonValue },
+): Promise<void> {
+  await db().$executeRaw`
+    WITH updated AS (
+      UPDATE noon_authorizations
+      SET project_code = ${data.projectCode}, oauth_request_id = COALESCE(${data.oauthRequestId ?? null}, oauth_request_id), updated_at = now()
+      WHERE id = ${authorizationId}::uuid
+      RETURNING id
+    )
+    INSERT INTO noon_authorization_events (authorization_id, type, stage, http_status, details)
+    SELECT id, ${type}, ${event.stage}, ${event.httpStatus}, ${JSON.stringify(event.details)}::jsonb FROM updated`;
 }
