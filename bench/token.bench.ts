@@ -13,19 +13,20 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const WARMUP_S = 2;
 const BURST = 200;
+const PROVIDER_PROBES = 5;
 
 const say = (line: string) => console.log(line);
 const fig = (r: LoadResult) => `${fmt(r.rps)} req/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms${r.non2xx || r.errors ? ` (non-2xx ${r.non2xx}, errors ${r.errors})` : ""}`;
 
-async function steady(url: string, connections: number, headers: Record<string, string> = {}): Promise<LoadResult> {
-  await load({ url, connections, duration: WARMUP_S, headers });
-  return load({ url, connections, duration: DURATION, headers });
+async function steady(url: string, connections: number, headers: Record<string, string> = {}, count = (r: LoadResult) => r): Promise<LoadResult> {
+  count(await load({ url, connections, duration: WARMUP_S, headers }));
+  return count(await load({ url, connections, duration: DURATION, headers }));
 }
 
 /** One provider token request as the app makes it, timed from here (the cold burst's unavoidable part). */
 async function providerTime(tokenUrl: string, clientId: string, clientSecret: string): Promise<number> {
   const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < PROVIDER_PROBES; i++) {
     const t = performance.now();
     const res = await fetch(tokenUrl, {
       method: "POST",
@@ -60,6 +61,8 @@ export async function run(): Promise<void> {
     servers.push(appServer);
     const first = await fetch(`${appServer.url}${tokenPath(warmId)}`, { headers });
     if (first.status !== 200) throw new Error(`the token route answered ${first.status}: ${(await first.text()).slice(0, 300)}`);
+    let accepted = 1;
+    const counted = (r: LoadResult) => ((accepted += r.requests - r.non2xx - r.errors), r);
     const provider = await providerTime(app.sims.noyo.tokenUrl, app.sims.noyo.clientId, app.sims.noyo.clientSecret);
 
     for (let round = 0; round < ROUNDS; round++) {
@@ -68,7 +71,7 @@ export async function run(): Promise<void> {
       for (const c of [10, 100]) {
         const node = await steady(bareNode.url, c);
         const bare = await steady(`${bareNext.url}/api/constant`, c);
-        const token = await steady(`${appServer.url}${tokenPath(warmId)}`, c, headers);
+        const token = await steady(`${appServer.url}${tokenPath(warmId)}`, c, headers, counted);
         rows.push([
           `token route, warm cache, ${c} concurrent clients`,
           fig(token),
@@ -79,7 +82,7 @@ export async function run(): Promise<void> {
         say(`  ${c} clients measured (${machineLoad()})`);
       }
       const bareBurst = await load({ url: `${bareNext.url}/api/constant`, connections: BURST, amount: BURST });
-      const coldBurst = await load({ url: `${appServer.url}${tokenPath(coldIds[round])}`, connections: BURST, amount: BURST, headers });
+      const coldBurst = counted(await load({ url: `${appServer.url}${tokenPath(coldIds[round])}`, connections: BURST, amount: BURST, headers }));
       rows.push([
         `first burst of ${BURST} concurrent requests, cold connection`,
         `p50 ${fmt(coldBurst.p50)} ms, p99 ${fmt(coldBurst.p99)} ms${coldBurst.non2xx || coldBurst.errors ? ` (non-2xx ${coldBurst.non2xx}, errors ${coldBurst.errors})` : ""}`,
@@ -91,7 +94,14 @@ export async function run(): Promise<void> {
       say(table(["what", "token route (next start)", "bare Next.js route", "ratio", "bare node:http"], rows));
     }
     const counters = (await (await fetch(`${app.sims.noyo.url}/__sim/counters`)).json()) as { tokenRequestsByClient?: Record<string, number> };
-    say(`\nToken requests at the provider: ${counters.tokenRequestsByClient?.[app.sims.noyo.clientId] ?? "?"} for ${connectionIds.length} connections (one per connection expected).`);
+    const requests = (counters.tokenRequestsByClient?.[app.sims.noyo.clientId] ?? 0) - PROVIDER_PROBES;
+    say(`\nToken requests at the provider: ${requests} for ${connectionIds.length} connections (one per connection expected; the ${PROVIDER_PROBES} provider-time probes not counted).`);
+    // A clean stop (SIGTERM) writes the buffered usage counts: every accepted call is in api_key_usage.
+    await appServer.stop();
+    const { calls } = await appDriver<{ calls: number }>(["usage"], app.env);
+    // autocannon stops counting when a window closes, so a few answers in flight then are not in its total.
+    const verdict = calls >= accepted ? "none lost" : `${(accepted - calls).toLocaleString("en")} LOST`;
+    say(`API-key usage after a clean stop: ${calls.toLocaleString("en")} calls recorded; the load generator counted ${accepted.toLocaleString("en")} answers 200 (${verdict}).`);
     say(`Machine: ${machineLoad()}.`);
   } finally {
     for (const s of servers.reverse()) await s.stop();

@@ -3,6 +3,7 @@
 //   connections <tokenUrl> <apiBaseUrl> <clientId> <n>  n Noyo connections and one connection-tokens API key
 //   sellers <n>                                        n sellers, each with an onboarding link token
 //   outcomes                                           authorizations by status
+//   usage                                              accepted API-key calls recorded (api_key_usage)
 import { randomBytes, randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { createConnection } from "@/lib/connections/service";
@@ -41,15 +42,22 @@ async function outcomes() {
   return Object.fromEntries(rows.map((r) => [r.status, r._count._all]));
 }
 
+async function usage() {
+  const sum = await db().apiKeyUsage.aggregate({ _sum: { count: true } });
+  return { calls: sum._sum.count ?? 0 };
+}
+
 const out =
-  mode === "connections"
+  mode === "usage"
+    ? await usage()
+    : mode === "connections"
     ? await connections(args[0] ?? "", args[1] ?? "", args[2] ?? "", Number(args[3] ?? 1))
     : mode === "sellers"
       ? await sellers(Number(args[0] ?? 1))
       : mode === "outcomes"
         ? await outcomes()
         : (() => {
-            throw new Error("usage: app-driver.ts connections <tokenUrl> <apiBaseUrl> <clientId> <n> | sellers <n> | outcomes");
+            throw new Error("usage: app-driver.ts connections <tokenUrl> <apiBaseUrl> <clientId> <n> | sellers <n> | outcomes | usage");
           })();
 console.log(JSON.stringify(out));
 process.exit(0);
