@@ -71,12 +71,14 @@ export async function run(): Promise<void> {
       for (const c of [10, 100]) {
         const node = await steady(bareNode.url, c);
         const bare = await steady(`${bareNext.url}/api/constant`, c);
+        const bareDynamic = await steady(`${bareNext.url}/api/constant/${warmId ?? "x"}`, c);
         const token = await steady(`${appServer.url}${tokenPath(warmId)}`, c, headers, counted);
         rows.push([
           `token route, warm cache, ${c} concurrent clients`,
           fig(token),
           fig(bare),
           `${ratio(token.rps, bare.rps)} throughput, p99 ${ratio(token.p99, bare.p99)}`,
+          `${fig(bareDynamic)}; token route ${ratio(token.rps, bareDynamic.rps)}`,
           `${fmt(node.rps)} req/s, p99 ${fmt(node.p99)} ms (bare Next.js = ${ratio(bare.rps, node.rps)})`,
         ]);
         say(`  ${c} clients measured (${machineLoad()})`);
@@ -89,9 +91,10 @@ export async function run(): Promise<void> {
         `p99 ${fmt(bareBurst.p99)} ms; provider ${fmt(provider, 1)} ms`,
         `p99 ${ratio(coldBurst.p99, provider + bareBurst.p99)} of provider + bare p99`,
         "",
+        "",
       ]);
       say("");
-      say(table(["what", "token route (next start)", "bare Next.js route", "ratio", "bare node:http"], rows));
+      say(table(["what", "token route (next start)", "bare Next.js route", "ratio", "bare route with an [id] segment", "bare node:http"], rows));
     }
     const counters = (await (await fetch(`${app.sims.noyo.url}/__sim/counters`)).json()) as { tokenRequestsByClient?: Record<string, number> };
     const requests = (counters.tokenRequestsByClient?.[app.sims.noyo.clientId] ?? 0) - PROVIDER_PROBES;
