@@ -2,20 +2,25 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { config } from "@/lib/config/env";
+import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 
 // Change notices between app instances over PostgreSQL LISTEN/NOTIFY (see lib/db/README.md): a change that
 // in-process caches must see (API key revoked, connection disabled or rotated) is announced in the same
 // transaction, so the notice leaves on commit, and every instance's listener drops its cached copy.
-// Caches trust their entries only while this process's listener is connected: before the first LISTEN,
-// and from a lost connection until the next LISTEN, every lookup goes to PostgreSQL.
+// Caches trust their entries only while this process's listener is live: connected, LISTENing, and seen
+// to receive a notice it sent itself (at start and every 15 s), so a listener that hears nothing (a lost
+// connection, a pooler that drops LISTEN) turns caches off rather than letting them go stale.
 
 export type ChangeTopic = "api-key" | "connection";
 
 const CHANNEL = "seller_onboarding_changes";
 const RECONNECT_MS = [250, 500, 1_000, 2_000, 5_000];
 /** How long an announcer waits for its own notice to come round (see announceChange). */
-const DELIVERY_WAIT_MS = 2_000;
+const DELIVERY_WAIT_MS = 10_000;
+/** A notice the listener sends itself: how often, and how long it may take to come back. */
+const HEARTBEAT_EVERY_MS = 15_000;
+const HEARTBEAT_WAIT_MS = 5_000;
 
 type Subscriber = { onChange: (id: string) => void; onReset: () => void };
 
@@ -45,19 +50,25 @@ class ChangeListener {
     if (!this.live && !this.starting) void this.start();
   }
 
-  /** Resolves when this process has received the notice `nonce` (or after a bound; see announceChange). */
-  waitFor(nonce: string): { promise: Promise<void>; cancel: () => void } {
+  /**
+   * Resolves with true when this process has received the notice `nonce`, with false after `waitMs`. A
+   * notice that never comes back means the listener hears nothing: caches go off until it is back.
+   */
+  waitFor(nonce: string, waitMs = DELIVERY_WAIT_MS): { promise: Promise<boolean>; cancel: () => void } {
     let cancel = () => undefined as void;
-    const promise = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => done(), DELIVERY_WAIT_MS);
+    const promise = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        done(false);
+        if (this.client) this.lost(this.client, new Error("a change notice did not come back"));
+      }, waitMs);
       timer.unref();
-      const done = () => {
+      const done = (received: boolean) => {
         clearTimeout(timer);
         this.waiters.delete(nonce);
-        resolve();
+        resolve(received);
       };
-      this.waiters.set(nonce, done);
-      cancel = done;
+      this.waiters.set(nonce, () => done(true));
+      cancel = () => done(false);
     });
     return { promise, cancel };
   }
@@ -73,6 +84,7 @@ class ChangeListener {
     const { databaseUrl } = config();
     if (!databaseUrl) return;
     const client = new pg.Client({ connectionString: databaseUrl, application_name: "seller-onboarding listener" });
+    this.client = client;
     client.on("notification", (message) => this.deliver(message.payload ?? ""));
     client.on("error", (error) => this.lost(client, error));
     client.on("end", () => this.lost(client, null));
@@ -85,15 +97,35 @@ class ChangeListener {
     }
     // The listener must never keep a CLI or test process alive on its own.
     (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
-    this.client = client;
+    // Live only once a notice sent through the application's own pool has come back to this listener.
+    if (!(await this.heartbeat(client))) return;
     this.attempt = 0;
     // Anything cached before this LISTEN may have missed a notice.
     this.resetAll();
     this.live = true;
+    const timer = setInterval(() => {
+      if (this.client !== client) return clearInterval(timer);
+      void this.heartbeat(client);
+    }, HEARTBEAT_EVERY_MS);
+    timer.unref();
+  }
+
+  /** Sends a notice to itself through the pool; false (and the listener dropped) when it does not come back. */
+  private async heartbeat(client: pg.Client): Promise<boolean> {
+    const nonce = randomBytes(9).toString("base64url");
+    const waiting = this.waitFor(nonce, HEARTBEAT_WAIT_MS);
+    try {
+      await db().$executeRaw`SELECT pg_notify(${CHANNEL}, ${`heartbeat - ${nonce}`})`;
+    } catch (error) {
+      waiting.cancel();
+      this.lost(client, error);
+      return false;
+    }
+    return waiting.promise;
   }
 
   private lost(client: pg.Client, error: unknown): void {
-    if (this.client !== client && this.client !== null) return;
+    if (this.client !== client) return;
     const wasLive = this.live;
     this.live = false;
     this.client = null;
@@ -108,7 +140,7 @@ class ChangeListener {
   private deliver(payload: string): void {
     const [topic, id, nonce] = payload.split(" ");
     if (!topic || !id) return;
-    for (const s of this.subscribers.get(topic as ChangeTopic) ?? []) s.onChange(id);
+    if (topic !== "heartbeat") for (const s of this.subscribers.get(topic as ChangeTopic) ?? []) s.onChange(id);
     if (nonce) this.waiters.get(nonce)?.();
   }
 
@@ -129,7 +161,7 @@ export function changeListener(): ChangeListener {
  * Announces that `id` of `topic` changed. Run it inside the transaction that makes the change (the notice
  * leaves on commit; a rollback sends nothing), then await `delivered()` after the commit: it resolves once
  * this process's own listener has received the notice, by which time PostgreSQL has sent it to every
- * listening instance (bounded by 2 s, and at once when this process has no live listener).
+ * listening instance (bounded by 10 s, and at once when this process has no live listener; a notice that does not come back in time marks the listener broken, which turns this process's caches off).
  */
 export async function announceChange(sql: SqlRunner, topic: ChangeTopic, id: string): Promise<{ delivered: () => Promise<void> }> {
   const listener = changeListener();
@@ -141,5 +173,5 @@ export async function announceChange(sql: SqlRunner, topic: ChangeTopic, id: str
     waiting?.cancel();
     throw error;
   }
-  return { delivered: () => waiting?.promise ?? Promise.resolve() };
+  return { delivered: async () => void (await waiting?.promise) };
 }
