@@ -1,7 +1,7 @@
 // The admin: signs in through the form once (other specs use the fixture), sees every section, creates a
 // seller and link, invites staff who set their own password, changes a role and disables (their
 // session ends at once), creates and revokes API keys, reads the audit trail. Axe on every page.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { test, expect } from "./support/fixtures";
 import { createStaff, dbQuery, e2eAdmin, expectSignedOut, signIn } from "./support/auth";
 import { expectAccessible, expectNav, NAV } from "./support/staff-pages";
@@ -16,10 +16,10 @@ test("the admin signs in through the form and sees every section", async ({ page
   const admin = e2eAdmin();
   await page.getByLabel("E-mail").fill(admin.email);
   await page.getByLabel("Password").fill(`${admin.password}-wrong`);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("alert").filter({ hasText: "do not match" })).toBeVisible();
   await page.getByLabel("Password").fill(admin.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/admin\/staff$/);
   await expectNav(page, NAV);
   for (const path of ["/admin/sellers", "/admin/staff", "/admin/api-keys", "/admin/audit"]) {
@@ -157,7 +157,7 @@ test("API keys are shown once, work with their scope, and stop working when revo
   expect(await page.content()).not.toContain(key);
   const row = page.getByRole("row").filter({ hasText: name });
   await expect(row).toContainText(key.slice(0, 12));
-  await expect(row.getByRole("cell").nth(3)).toHaveText("1");
+  await expect(row.getByRole("cell").nth(5)).toHaveText("1");
   await row.getByRole("button", { name: /Revoke/ }).click();
   await expect(row.getByText(/^Revoked/)).toBeVisible();
   expect((await request.post("/api/v1/onboarding-links", { headers: { authorization: `Bearer ${key}` }, data: { name: "x" } })).status()).toBe(401);
@@ -166,6 +166,46 @@ test("API keys are shown once, work with their scope, and stop working when revo
   await expect(page.getByRole("cell", { name: "api_key.created", exact: true }).first()).toBeVisible();
   await expect(page.getByRole("cell", { name: "api_key.revoked", exact: true }).first()).toBeVisible();
   await keep("staff-admin-api-keys");
+});
+
+test("an API key with sellers:read, limited to one connection and with an expiry, is listed with both and reads sellers", async ({ page, request, keep }) => {
+  const connection = `Matrix Noyo ${tag()}`;
+  const [row0] = await dbQuery<{ id: string }>(
+    `INSERT INTO connections (id, name, provider, environment, token_url, client_id, created_by, updated_at) VALUES (gen_random_uuid(), $1, 'NOYO', 'SANDBOX', 'http://127.0.0.1:9/token', 'e2e-client', 'e2e', now()) RETURNING id`,
+    [connection],
+  );
+  await signIn(page, e2eAdmin());
+  await page.goto("/admin/api-keys");
+  const name = `backend-sync-${tag()}`;
+  const day = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("checkbox", { name: /sellers:read/ }).check();
+  await page.getByRole("checkbox", { name: /^connection-tokens/ }).check();
+  await page.getByLabel("Valid through (optional)").fill(day);
+  await page.getByRole("checkbox", { name: new RegExp(`^${connection}`) }).check();
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = (await page.locator("code").filter({ hasText: /^sok_[A-Za-z0-9_-]{43}$/ }).textContent()) ?? "";
+  expect(key).toMatch(/^sok_[A-Za-z0-9_-]{43}$/);
+
+  await page.reload();
+  const row = page.getByRole("row").filter({ hasText: name });
+  await expect(row.getByRole("cell").nth(2)).toHaveText(connection);
+  await expect(row.getByRole("cell").nth(3)).toHaveText(`${day} 23:59 UTC`);
+  await expectAccessible(page);
+  const [stored] = await dbQuery<{ expires_at: Date; connection_ids: string[] }>(`SELECT expires_at, connection_ids FROM api_keys WHERE name = $1`, [name]);
+  expect(stored?.expires_at.toISOString()).toBe(`${day}T23:59:59.999Z`);
+  expect(stored?.connection_ids).toEqual([row0?.id]);
+
+  const sellers = await request.get("/api/v1/sellers?limit=2", { headers: { authorization: `Bearer ${key}` } });
+  expect(sellers.status()).toBe(200);
+  expect(await sellers.json()).toMatchObject({ data: expect.any(Array), nextCursor: expect.any(String), hasMore: expect.any(Boolean) });
+  const other = await request.get(`/api/v1/connections/${randomUUID()}/token`, { headers: { authorization: `Bearer ${key}` } });
+  expect(other.status()).toBe(403);
+  expect(((await other.json()) as { error: { message: string } }).error.message).toMatch(/limited to named connections/);
+  const doc = await request.get("/api/v1/openapi.json");
+  expect(doc.status()).toBe(200);
+  expect(await doc.json()).toMatchObject({ openapi: "3.1.0", paths: { "/api/v1/sellers": { get: expect.anything() } } });
+  await keep("staff-admin-api-key-limits");
 });
 
 test("every response carries the security headers, and nonced scripts run under the CSP", async ({ page, request }) => {
@@ -209,7 +249,7 @@ test("five wrong passwords lock the account: then even the right one is refused,
   await page.goto("/admin/sign-in");
   await page.getByLabel("E-mail").fill(victim.email);
   await page.getByLabel("Password").fill(victim.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("alert").filter({ hasText: "locked" })).toBeVisible();
   const audit = await dbQuery<{ outcome: string }>("SELECT outcome FROM audit_events WHERE action = 'staff.sign_in' AND actor_label = $1 ORDER BY id", [victim.email]);
   expect(audit.map((a) => a.outcome)).toEqual(["failure", "failure", "failure", "failure", "failure", "denied"]);

@@ -57,14 +57,18 @@ test.beforeAll(async () => {
   seeds.staffId = (await createStaff("SUPPORT", "matrix-victim")).id;
   seeds.connectionId = randomUUID();
   seeds.requestId = randomUUID();
+  seeds.reference = "NA-00000000";
   seeds.apiKeyId = randomUUID();
+  seeds.webhookId = randomUUID();
+  seeds.deliveryId = randomUUID();
 
-  for (const scope of ["onboarding-links", "connection-tokens"] as const) {
+  for (const caller of KEY_CALLERS) {
+    const scope = caller.slice("key:".length);
     const key = `sok_${randomBytes(32).toString("base64url")}`;
     await dbQuery(`INSERT INTO api_keys (id, name, prefix, key_hash, scopes, created_by, created_at) VALUES (gen_random_uuid(), $1, $2, $3, $4, 'e2e', now())`, [
       `matrix ${scope}`, key.slice(0, 12), createHash("sha256").update(key).digest("hex"), [scope],
     ]);
-    apiKeys.set(`key:${scope}`, key);
+    apiKeys.set(caller, key);
   }
   const people: Record<Exclude<StaffCaller, "anonymous">, { email: string; password: string }> = {
     admin: e2eAdmin(),

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startLocalStack } from "./lib/stack";
+import { startOidcProvider } from "../e2e/support/oidc-provider";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const appUrl = `http://localhost:${port}`;
@@ -20,8 +21,12 @@ async function main(): Promise<number> {
   mkdirSync(runDir, { recursive: true });
 
   const stack = await startLocalStack({ mode: "test", appUrl, env: { NODE_ENV: "test" }, awsSimulator: true, log: (l) => console.log(l) });
+  const oidc = await startOidcProvider({ redirectUri: `${appUrl}/api/auth/callback/oidc` });
   try {
     const adminPassword = randomBytes(18).toString("base64url");
+    // The bootstrap admin must replace ADMIN_PASSWORD at first sign-in: Playwright's global setup does
+    // that through the pages (e2e/support/global-setup.ts) and the specs then sign in with this one.
+    const adminNewPassword = randomBytes(18).toString("base64url");
     const sessionSecret = randomBytes(32).toString("base64url");
     const authSecret = randomBytes(32).toString("base64url");
     const localKey = randomBytes(32).toString("base64");
@@ -36,6 +41,12 @@ async function main(): Promise<number> {
       SECRETS_LOCAL_KEY: localKey,
       ADMIN_EMAIL: "admin@e2e.test",
       ADMIN_PASSWORD: adminPassword,
+      E2E_ADMIN_NEW_PASSWORD: adminNewPassword,
+      OIDC_ISSUER: oidc.issuer,
+      OIDC_CLIENT_ID: oidc.clientId,
+      OIDC_CLIENT_SECRET: oidc.clientSecret,
+      OIDC_ROLE_DOMAINS: "sso.e2e.test=operations",
+      E2E_OIDC_ISSUER: oidc.issuer,
       LOG_FILE: path.join(runDir, "app.log"),
       E2E_PORT: String(port),
       E2E_RUN_DIR: runDir,
@@ -53,7 +64,7 @@ async function main(): Promise<number> {
     });
     const code: number = await new Promise((resolve) => child.on("exit", (c) => resolve(c ?? 1)));
     const { scanE2eRun } = await import("../e2e/support/scan");
-    const findings = scanE2eRun(runDir, stack, [sessionSecret, authSecret, localKey, adminPassword]);
+    const findings = scanE2eRun(runDir, stack, [sessionSecret, authSecret, localKey, adminPassword, adminNewPassword, oidc.clientSecret]);
     if (findings.length) {
       console.error(`Secret scan FAILED:\n${findings.join("\n")}`);
       return 1;
@@ -61,6 +72,7 @@ async function main(): Promise<number> {
     console.log("Secret scan: server log, pages and responses of the e2e run are clean");
     return code;
   } finally {
+    await oidc.close();
     await stack.stop();
   }
 }

@@ -31,6 +31,9 @@ export default async function AdminLayout({ children }: { children: React.ReactN
                 <span className="sr-only">Signed in as </span>
                 {staff.email} · {ROLE_LABEL[staff.role]}
               </p>
+              <Link href="/admin/account/password" className="text-sm text-brand-800 underline underline-offset-2">
+                Password
+              </Link>
               <form action={signOutAction}>
                 <SubmitButton variant="secondary" pendingLabel="Signing out…">
                   Sign out

@@ -11,12 +11,19 @@ const IDLE = { status: "idle" } as const;
 const SCOPES = [
   { value: "onboarding-links", label: "onboarding-links", hint: "POST /api/v1/onboarding-links" },
   { value: "connection-tokens", label: "connection-tokens", hint: "GET /api/v1/connections/{id}/token" },
+  { value: "sellers:read", label: "sellers:read", hint: "GET /api/v1/sellers, /api/v1/sellers/{id}, /api/v1/authorizations/{reference}" },
 ] as const;
 
-export function CreateApiKeyForm() {
+export interface ConnectionChoice {
+  id: string;
+  label: string;
+}
+
+export function CreateApiKeyForm({ connections, today }: { connections: ConnectionChoice[]; today: string }) {
   const [state, action] = useActionState<ActionState<{ key: string; prefix: string }>, FormData>(createApiKeyAction, IDLE);
   const fieldError = (name: string) => (state.status === "error" ? state.fieldErrors?.[name] : undefined);
   const scopeError = fieldError("scopes");
+  const connectionsError = fieldError("connectionIds");
   return (
     <section aria-labelledby="create-key" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="create-key" className="text-lg font-semibold">
@@ -37,6 +44,32 @@ export function CreateApiKeyForm() {
           {scopeError && (
             <p id="scope-error" className="text-sm text-red-700">
               {scopeError}
+            </p>
+          )}
+        </fieldset>
+        <Field
+          label="Valid through (optional)"
+          name="expiresOn"
+          type="date"
+          min={today}
+          className="max-w-xs"
+          hint="The key stops working at the end of this day (UTC). Leave empty for a key that does not expire."
+          error={fieldError("expiresOn")}
+        />
+        <fieldset className="flex flex-col gap-2" aria-describedby={`connections-hint${connectionsError ? " connections-error" : ""}`}>
+          <legend className="text-sm font-medium">Limit to connections (optional, connection-tokens only)</legend>
+          <p id="connections-hint" className="text-xs text-slate-600">
+            {connections.length ? "None ticked: the key may fetch tokens of every connection." : "No connections yet: the key may fetch tokens of every connection created later."}
+          </p>
+          {connections.map((c) => (
+            <label key={c.id} className="flex min-h-10 items-center gap-2 text-sm">
+              <input type="checkbox" name="connectionIds" value={c.id} className="size-4" />
+              <span>{c.label}</span>
+            </label>
+          ))}
+          {connectionsError && (
+            <p id="connections-error" className="text-sm text-red-700">
+              {connectionsError}
             </p>
           )}
         </fieldset>

@@ -7,6 +7,7 @@ const ITEMS: readonly { href: string; label: string; permission: Permission }[] 
   { href: "/admin/connections", label: "Connections", permission: "read" },
   { href: "/admin/staff", label: "Staff", permission: "manageStaff" },
   { href: "/admin/api-keys", label: "API keys", permission: "manageApiKeys" },
+  { href: "/admin/webhooks", label: "Webhooks", permission: "manageWebhooks" },
   { href: "/admin/audit", label: "Audit", permission: "readAudit" },
 ];
 

@@ -144,6 +144,15 @@ export function EditConnectionForm({ connection }: { connection: EditableConnect
         <Field label="Scope (optional)" name="scope" maxLength={1000} defaultValue={connection.scope ?? ""} error={fieldError(state, "scope")} />
         <Field label="Token URL" name="tokenUrl" type="url" required defaultValue={connection.tokenUrl} error={fieldError(state, "tokenUrl")} />
         <Field label="API base URL" name="apiBaseUrl" type="url" defaultValue={connection.apiBaseUrl ?? ""} error={fieldError(state, "apiBaseUrl")} />
+        <Field
+          label="Client secret (only when a URL moves to another host)"
+          name="clientSecret"
+          type="password"
+          autoComplete="new-password"
+          maxLength={4000}
+          error={fieldError(state, "clientSecret")}
+          hint="The stored secret is only ever sent to the host it was entered for. Moving the token URL or the API base URL to another host needs it entered again."
+        />
         {connection.provider === "OAUTH2" && <OAuth2Options credentialsIn={connection.credentialsIn} bodyEncoding={connection.bodyEncoding} />}
         <div>
           <SubmitButton variant="secondary" pendingLabel="Saving…">

@@ -34,7 +34,7 @@ export async function dbQuery<T extends pg.QueryResultRow>(sql: string, values: 
 // Same stored form as lib/auth/password.ts (`scrypt$N$r$p$salt$hash`); that module is server-only.
 export function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const [N, r, p] = [2 ** 15, 8, 1];
+  const [N, r, p] = [2 ** 17, 8, 1];
   return new Promise((resolve, reject) =>
     scrypt(password.normalize("NFKC"), salt, 32, { N, r, p, maxmem: 128 * N * r * p + 32 * 1024 * 1024 }, (error, key) =>
       error ? reject(error) : resolve(["scrypt", N, r, p, salt.toString("base64url"), key.toString("base64url")].join("$")),
@@ -42,10 +42,13 @@ export function hashPassword(password: string): Promise<string> {
   );
 }
 
-/** The admin `npm run e2e` configures (ADMIN_EMAIL/ADMIN_PASSWORD), created by the app at start. */
+/**
+ * The admin `npm run e2e` configures (ADMIN_EMAIL/ADMIN_PASSWORD), created by the app at start, with the
+ * password global-setup.ts chose at its first sign-in.
+ */
 export function e2eAdmin(): StaffCredentials {
-  const password = process.env.ADMIN_PASSWORD;
-  if (!password) throw new Error("ADMIN_PASSWORD is not set: run the specs through `npm run e2e`");
+  const password = process.env.E2E_ADMIN_NEW_PASSWORD;
+  if (!password) throw new Error("E2E_ADMIN_NEW_PASSWORD is not set: run the specs through `npm run e2e`");
   return { email: "admin@e2e.test", password, role: "ADMIN" };
 }
 

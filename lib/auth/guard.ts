@@ -6,7 +6,7 @@ import { z } from "zod";
 import { allows, ROLES, type Permission, type Role, type ApiKeyScope } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { recordAudit } from "@/lib/audit/record";
-import { authenticateApiKey } from "@/lib/api-keys/authenticate";
+import { authenticateApiKey, type AuthenticatedApiKey } from "@/lib/api-keys/authenticate";
 import { AppError } from "@/lib/errors";
 
 export { hashApiKey } from "@/lib/api-keys/authenticate";
@@ -20,33 +20,41 @@ export interface StaffPrincipal {
   ip: string | null;
 }
 
-export interface ApiKeyPrincipal {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: ApiKeyScope[];
-  ip: string | null;
-}
+export type { AuthenticatedApiKey as ApiKeyPrincipal } from "@/lib/api-keys/authenticate";
 
 const sessionUserSchema = z.object({
   id: z.string().uuid(),
   email: z.string(),
   name: z.string().nullable().optional(),
   role: z.enum(ROLES as [Role, ...Role[]]),
+  mustChangePassword: z.boolean().default(true),
 });
+
+/** Where a member who must choose a new password (the bootstrap admin at first sign-in) is sent. */
+export const CHANGE_PASSWORD_PATH = "/admin/account/password";
+
+export type SignedInStaff = StaffPrincipal & { mustChangePassword: boolean };
 
 /**
  * The signed-in staff member of this request, or null. next-auth's jwt callback has already checked the
  * staff row (active, same session version, within the absolute limit); cached per request.
  */
-export const currentStaff = cache(async (): Promise<StaffPrincipal | null> => {
+export const currentStaff = cache(async (): Promise<SignedInStaff | null> => {
   // Loaded on first use: route handlers that only take API keys (and their tests) never load next-auth.
   const { auth } = await import("@/lib/auth/next-auth");
   const session = await auth();
   const user = sessionUserSchema.safeParse(session?.user);
   if (!user.success) return null;
-  return { id: user.data.id, email: user.data.email, name: user.data.name ?? null, role: user.data.role, ip: clientIpFrom(await headers()) };
+  const { id, email, name, role, mustChangePassword } = user.data;
+  return { id, email, name: name ?? null, role, mustChangePassword, ip: clientIpFrom(await headers()) };
 });
+
+/** For the change-password page: any signed-in member, even one who must change their password first. */
+export async function requireSignedIn(): Promise<SignedInStaff> {
+  const staff = await currentStaff();
+  if (!staff) redirect(`/admin/sign-in?callbackUrl=${encodeURIComponent(await currentPath())}`);
+  return staff;
+}
 
 /** The path of this request (proxy.ts passes it on), to come back to after signing in. */
 async function currentPath(): Promise<string> {
@@ -56,11 +64,13 @@ async function currentPath(): Promise<string> {
 
 /**
  * For server components (pages/layouts): the signed-in staff member holding `permission`.
- * Anonymous → redirect to /admin/sign-in; signed in without the permission → Next's forbidden() (403 page).
+ * Anonymous → redirect to /admin/sign-in; a member who must choose a new password → the change-password
+ * page; signed in without the permission → Next's forbidden() (403 page).
  */
 export async function requirePagePermission(permission: Permission): Promise<StaffPrincipal> {
   const staff = await currentStaff();
   if (!staff) redirect(`/admin/sign-in?callbackUrl=${encodeURIComponent(await currentPath())}`);
+  if (staff.mustChangePassword) redirect(CHANGE_PASSWORD_PATH);
   if (!allows(staff.role, permission)) forbidden();
   return staff;
 }
@@ -71,6 +81,7 @@ export async function requirePagePermission(permission: Permission): Promise<Sta
 export async function requireActionPermission(permission: Permission): Promise<StaffPrincipal> {
   const staff = await currentStaff();
   if (!staff) throw new AppError("UNAUTHENTICATED", "Your session has ended: sign in again.");
+  if (staff.mustChangePassword) throw new AppError("FORBIDDEN", "Choose a new password first (Account → Password).");
   if (!allows(staff.role, permission)) {
     await recordAudit({ actor: { type: "staff", id: staff.id, label: staff.email }, action: "authz.denied", ip: staff.ip, outcome: "denied", details: { permission } });
     throw new AppError("FORBIDDEN", "Your role does not allow this.");
@@ -82,6 +93,6 @@ export async function requireActionPermission(permission: Permission): Promise<S
  * For `/api/v1/*` route handlers: the API key in `Authorization: Bearer …` with `scope`, its use recorded
  * (count per key per scope per hour). Throws AppError UNAUTHENTICATED (401) / FORBIDDEN (403).
  */
-export async function requireApiKey(request: Request, scope: ApiKeyScope): Promise<ApiKeyPrincipal> {
+export async function requireApiKey(request: Request, scope: ApiKeyScope): Promise<AuthenticatedApiKey> {
   return authenticateApiKey(request, scope);
 }

@@ -13,6 +13,8 @@ export const PERMISSIONS = {
   /** Staff users and API keys. */
   manageStaff: ["ADMIN"],
   manageApiKeys: ["ADMIN"],
+  /** Webhook endpoints, their secrets and deliveries. */
+  manageWebhooks: ["ADMIN"],
   readAudit: ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
@@ -22,5 +24,5 @@ export function allows(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
 }
 
-export const API_KEY_SCOPES = ["onboarding-links", "connection-tokens"] as const;
+export const API_KEY_SCOPES = ["onboarding-links", "connection-tokens", "sellers:read"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];

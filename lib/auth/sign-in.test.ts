@@ -1,4 +1,6 @@
+import { randomBytes, scryptSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { verifyPassword } from "@/lib/auth/password";
 import { authenticateStaff } from "@/lib/auth/sign-in";
 import { THROTTLE } from "@/lib/auth/throttle";
 import { db } from "@/lib/db/client";
@@ -15,7 +17,7 @@ describe("staff sign-in", () => {
     const good = await authenticateStaff({ email: email.toUpperCase(), password }, ip);
     expect(good).toEqual({ ok: true, data: expect.objectContaining({ id: row.id, role: "OPERATIONS", sessionVersion: 0 }) });
     const bad = await authenticateStaff({ email, password: "wrong-password" }, ip);
-    expect(bad).toEqual({ ok: false, error: "invalid" });
+    expect(bad).toEqual({ ok: false, error: { reason: "invalid" } });
     const events = await audits(email);
     expect(events.map((e) => [e.outcome, e.ip])).toEqual([["success", ip], ["failure", ip]]);
     expect(JSON.stringify(events.map((e) => e.details))).not.toContain(password);
@@ -24,40 +26,85 @@ describe("staff sign-in", () => {
 
   it("answers an unknown e-mail like a wrong password, and audits it", async () => {
     const email = `nobody-${Date.now()}@authz.test`;
-    expect(await authenticateStaff({ email, password: "whatever-it-is" }, randomIp())).toEqual({ ok: false, error: "invalid" });
+    expect(await authenticateStaff({ email, password: "whatever-it-is" }, randomIp())).toEqual({ ok: false, error: { reason: "invalid" } });
     expect((await audits(email)).map((e) => e.details)).toEqual([expect.objectContaining({ reason: "unknown_account" })]);
   });
 
   it("refuses a disabled account even with the right password", async () => {
     const { email, password, row } = await createTestStaff("SUPPORT");
     await db().staffUser.update({ where: { id: row.id }, data: { disabledAt: new Date() } });
-    expect(await authenticateStaff({ email, password }, randomIp())).toEqual({ ok: false, error: "invalid" });
+    expect(await authenticateStaff({ email, password }, randomIp())).toEqual({ ok: false, error: { reason: "invalid" } });
   });
 
-  it(`locks an account after ${THROTTLE.accountLockAfter} failures, even for the right password, then a success clears it`, async () => {
-    const { email, password } = await createTestStaff("ADMIN");
-    for (let i = 0; i < THROTTLE.accountLockAfter; i++) {
-      // A different address each time: the account lock does not depend on where attempts come from.
-      expect(await authenticateStaff({ email, password: `wrong-${i}` }, randomIp())).toEqual({ ok: false, error: "invalid" });
-    }
-    expect(await authenticateStaff({ email, password }, randomIp())).toEqual({ ok: false, error: "locked" });
-    const lock = await db().signInThrottle.findUniqueOrThrow({ where: { key: `email:${email}` } });
-    expect(lock.lockedUntil?.getTime()).toBeGreaterThan(Date.now() + (THROTTLE.lockMinutes - 1) * 60_000);
-    expect((await audits(email)).at(-1)).toMatchObject({ outcome: "denied", details: { reason: "locked" } });
-
-    // When the lock has run out, the right password works and resets the counter.
-    await db().signInThrottle.update({ where: { key: `email:${email}` }, data: { lockedUntil: new Date(Date.now() - 1000), windowStart: new Date(Date.now() - 60 * 60_000) } });
-    expect((await authenticateStaff({ email, password }, randomIp())).ok).toBe(true);
-    expect(await db().signInThrottle.findUnique({ where: { key: `email:${email}` } })).toBeNull();
+  it("a burst of parallel attempts gets no more password checks than the throttle allows", async () => {
+    const { email, row } = await createTestStaff("ADMIN");
+    const ip = randomIp();
+    const now = new Date();
+    let checks = 0;
+    const verify = async (password: string, stored: string) => {
+      checks++;
+      return verifyPassword(password, stored);
+    };
+    const burst = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => authenticateStaff({ email, password: `wrong-guess-${i}` }, ip, { now: () => now, verify })),
+    );
+    expect(checks).toBe(THROTTLE.pair.free);
+    expect(burst.filter((r) => !r.ok && r.error.reason === "invalid")).toHaveLength(THROTTLE.pair.free);
+    const refused = burst.filter((r) => !r.ok && r.error.reason === "locked");
+    expect(refused).toHaveLength(25 - THROTTLE.pair.free);
+    expect(refused[0]).toEqual({ ok: false, error: { reason: "locked", retryAfterSeconds: THROTTLE.baseDelayMs / 1000 } });
+    expect((await audits(email)).filter((e) => e.outcome === "denied")).toHaveLength(25 - THROTTLE.pair.free);
+    expect(row.id).toBeTruthy();
   }, 60_000);
 
-  it(`locks an address after ${THROTTLE.addressLockAfter} failures across accounts`, async () => {
+  it("slows an attacker exponentially, never for ever, and the owner still gets in from elsewhere", async () => {
+    const { email, password } = await createTestStaff("OPERATIONS");
+    const attacker = randomIp();
+    let clock = Date.now();
+    const at = () => new Date(clock);
+    const waits: number[] = [];
+    for (let i = 0; i < 36; i++) {
+      const result = await authenticateStaff({ email, password: `guess-${i}` }, attacker, { now: at, verify: async () => false });
+      if (!result.ok && result.error.reason === "locked") {
+        waits.push(result.error.retryAfterSeconds);
+        clock += result.error.retryAfterSeconds * 1000;
+      }
+    }
+    // 1, 2, 4, 8 minutes … doubling, then capped at 15 minutes: the attacker keeps getting a guess per cap.
+    expect(waits.slice(0, 4)).toEqual([60, 120, 240, 480]);
+    expect(Math.max(...waits)).toBe(THROTTLE.pair.capMs / 1000);
+    // The owner from another address waits at most the account-wide cap, then signs in.
+    let owner = await authenticateStaff({ email, password }, randomIp(), { now: at });
+    if (!owner.ok && owner.error.reason === "locked") {
+      expect(owner.error.retryAfterSeconds).toBeLessThanOrEqual(THROTTLE.account.capMs / 1000);
+      clock += owner.error.retryAfterSeconds * 1000;
+      owner = await authenticateStaff({ email, password }, randomIp(), { now: at });
+    }
+    expect(owner.ok).toBe(true);
+  }, 120_000);
+
+  it(`slows an address after ${THROTTLE.address.free} attempts across accounts`, async () => {
     const ip = randomIp();
-    await db().signInThrottle.create({ data: { key: `ip:${ip}`, failures: THROTTLE.addressLockAfter - 1, windowStart: new Date() } });
+    const now = new Date();
+    for (let i = 0; i < THROTTLE.address.free; i++) {
+      const result = await authenticateStaff({ email: `spray-${i}-${Date.now()}@authz.test`, password: "Spring2026!" }, ip, { now: () => now, verify: async () => false });
+      expect(result).toEqual({ ok: false, error: { reason: "invalid" } });
+    }
     const { email, password } = await createTestStaff("SUPPORT");
-    expect(await authenticateStaff({ email: `x-${Date.now()}@authz.test`, password: "nope-nope" }, ip)).toEqual({ ok: false, error: "invalid" });
-    expect(await authenticateStaff({ email, password }, ip)).toEqual({ ok: false, error: "locked" });
-    // The same account from elsewhere is fine: the lock was the address's.
+    expect(await authenticateStaff({ email, password }, ip, { now: () => now })).toEqual({ ok: false, error: { reason: "locked", retryAfterSeconds: THROTTLE.baseDelayMs / 1000 } });
+    // The same account from elsewhere is fine: the wait was the address's.
+    expect((await authenticateStaff({ email, password }, randomIp(), { now: () => now })).ok).toBe(true);
+  }, 120_000);
+
+  it("replaces an older scrypt hash at sign-in, and the password keeps working", async () => {
+    const { email, password, row } = await createTestStaff("SUPPORT");
+    const salt = randomBytes(16);
+    const key = scryptSync(password.normalize("NFKC"), salt, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+    const old = ["scrypt", 2 ** 15, 8, 1, salt.toString("base64url"), key.toString("base64url")].join("$");
+    await db().staffUser.update({ where: { id: row.id }, data: { passwordHash: old } });
+    expect((await authenticateStaff({ email, password }, randomIp())).ok).toBe(true);
+    const stored = (await db().staffUser.findUniqueOrThrow({ where: { id: row.id }, omit: { passwordHash: false } })).passwordHash ?? "";
+    expect(stored).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect((await authenticateStaff({ email, password }, randomIp())).ok).toBe(true);
   }, 60_000);
 });

@@ -1,11 +1,10 @@
 import "server-only";
-import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
 import type { Role } from "@/lib/auth/permissions";
-import { dummyVerify, verifyPassword } from "@/lib/auth/password";
-import { clearAccountThrottle, delayFor, recordSignInFailure, throttleState } from "@/lib/auth/throttle";
+import { dummyVerify, hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
+import { clearAfterSuccess, reserveSignInAttempt } from "@/lib/auth/throttle";
 import { err, ok, type Result } from "@/lib/errors";
 
 export const credentialsSchema = z.object({
@@ -21,49 +20,59 @@ export interface SignedInStaff {
   sessionVersion: number;
 }
 
-export type SignInFailure = "invalid" | "locked";
+export type SignInFailure = { reason: "invalid" } | { reason: "locked"; retryAfterSeconds: number };
+
+export interface SignInOptions {
+  /** The clock the throttle counts with (tests). */
+  now?: () => Date;
+  /** The password check (tests count how many run). */
+  verify?: (password: string, stored: string) => Promise<boolean>;
+}
 
 /**
- * Checks an e-mail and password against `staff_users`: locked-out accounts and addresses are refused
- * before any password check, every failure is counted, slowed and audited, and unknown addresses cost
- * as much time as wrong passwords.
+ * Checks an e-mail and password against `staff_users`. The attempt is counted first (lib/auth/throttle.ts):
+ * one that must wait is refused before any password is checked, so no burst gets more checks than the
+ * throttle allows. Unknown addresses cost as much time as wrong passwords; every outcome is audited; a
+ * hash made with older scrypt parameters is replaced by a current one.
  */
-export async function authenticateStaff(input: unknown, ip: string | null): Promise<Result<SignedInStaff, SignInFailure>> {
+export async function authenticateStaff(input: unknown, ip: string | null, opts: SignInOptions = {}): Promise<Result<SignedInStaff, SignInFailure>> {
   const parsed = credentialsSchema.safeParse(input);
-  if (!parsed.success) return err("invalid");
+  if (!parsed.success) return err({ reason: "invalid" });
   const { email, password } = parsed.data;
-  const audit = (outcome: "success" | "failure" | "denied", reason: string, staffId?: string) =>
+  const verify = opts.verify ?? verifyPassword;
+  const audit = (outcome: "success" | "failure" | "denied", reason: string, staffId?: string, extra: Record<string, unknown> = {}) =>
     recordAudit({
       actor: staffId ? { type: "staff", id: staffId, label: email } : { type: "anonymous", label: email },
       action: "staff.sign_in",
       target: staffId ? { type: "staff", id: staffId } : undefined,
       ip,
       outcome,
-      details: { method: "password", reason },
+      details: { method: "password", reason, ...extra },
     });
 
-  const state = await throttleState(email, ip);
-  if (state.lockedUntil) {
-    await audit("denied", "locked");
-    return err("locked");
+  const attempt = await reserveSignInAttempt(email, ip, opts.now?.());
+  if (!attempt.allowed) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(attempt.retryAfterMs / 1000));
+    await audit("denied", "throttled", undefined, { retryAfterSeconds });
+    return err({ reason: "locked", retryAfterSeconds });
   }
-  await sleep(delayFor(state));
 
   const staff = await db().staffUser.findUnique({ where: { email }, omit: { passwordHash: false } });
   if (!staff?.passwordHash) {
-    await dummyVerify(password);
-    await recordSignInFailure(email, ip);
+    await (opts.verify ? opts.verify(password, "") : dummyVerify(password));
     await audit("failure", staff ? "no_password" : "unknown_account", staff?.id);
-    return err("invalid");
+    return err({ reason: "invalid" });
   }
-  const valid = await verifyPassword(password, staff.passwordHash);
+  const valid = await verify(password, staff.passwordHash);
   if (!valid || staff.disabledAt) {
-    await recordSignInFailure(email, ip);
     await audit("failure", valid ? "disabled" : "wrong_password", staff.id);
-    return err("invalid");
+    return err({ reason: "invalid" });
   }
-  await clearAccountThrottle(email);
+  await clearAfterSuccess(email, ip);
+  // Transparent upgrade: only if nobody changed the hash meanwhile.
+  const rehash = needsRehash(staff.passwordHash) ? await hashPassword(password) : null;
+  if (rehash) await db().staffUser.updateMany({ where: { id: staff.id, passwordHash: staff.passwordHash }, data: { passwordHash: rehash } });
   await db().staffUser.update({ where: { id: staff.id }, data: { lastSignInAt: new Date() } });
-  await audit("success", "ok", staff.id);
+  await audit("success", "ok", staff.id, rehash ? { rehashed: true } : {});
   return ok({ id: staff.id, email: staff.email, name: staff.name, role: staff.role, sessionVersion: staff.sessionVersion });
 }

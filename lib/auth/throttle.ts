@@ -1,76 +1,89 @@
 import "server-only";
+import { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/client";
 
-// Failed sign-ins are slowed (a growing delay) and then locked out, per account and per client address.
+// Sign-in attempts are counted before any password is checked, so concurrent attempts cannot outrun the
+// count. Three keys per attempt; past its free attempts a key waits 1 min·2^k (capped) before the next:
+//   pair    – one account from one address: the attacker at that address is slowed to one guess per cap;
+//   account – one account from anywhere (guessing spread over many addresses): capped at the first wait,
+//             so the owner signing in from elsewhere waits at most a minute, never forever;
+//   address – one address across accounts (password spraying).
+// A key is forgotten after an hour without attempts; a successful sign-in clears the account's keys and
+// gives the address its attempt back.
 export const THROTTLE = {
-  windowMinutes: 15,
-  accountLockAfter: 5,
-  addressLockAfter: 20,
-  lockMinutes: 15,
-  /** Delay before answering, per failure already counted: 250 ms, 500 ms, 1 s … up to 4 s. */
-  baseDelayMs: 250,
-  maxDelayMs: 4000,
+  pair: { free: 5, capMs: 15 * 60_000 },
+  account: { free: 20, capMs: 60_000 },
+  address: { free: 20, capMs: 15 * 60_000 },
+  baseDelayMs: 60_000,
+  forgetAfterMs: 60 * 60_000,
 } as const;
+
+type KeyKind = "pair" | "account" | "address";
 
 export const accountKey = (email: string) => `email:${email.toLowerCase()}`;
 export const addressKey = (ip: string) => `ip:${ip}`;
+export const pairKey = (email: string, ip: string | null) => `email-ip:${email.toLowerCase()}|${ip ?? "unknown"}`;
 
-export interface ThrottleState {
-  lockedUntil: Date | null;
-  accountFailures: number;
-  addressFailures: number;
+/** The wait after `attempts` counted attempts on a key of this kind (0 while attempts are free). */
+export function delayAfter(kind: KeyKind, attempts: number): number {
+  const { free, capMs } = THROTTLE[kind];
+  if (attempts < free) return 0;
+  return Math.min(THROTTLE.baseDelayMs * 2 ** (attempts - free), capMs);
 }
 
-/** Current state of an account and an address: the latest lock and each failure count in the window. */
-export async function throttleState(email: string, ip: string | null): Promise<ThrottleState> {
-  const keys = [accountKey(email), ...(ip ? [addressKey(ip)] : [])];
-  const rows = await db().signInThrottle.findMany({ where: { key: { in: keys } } });
-  const now = Date.now();
-  const windowStart = now - THROTTLE.windowMinutes * 60_000;
-  let lockedUntil: Date | null = null;
-  const failures = (key: string) => {
-    const row = rows.find((r) => r.key === key);
-    return row && row.windowStart.getTime() >= windowStart ? row.failures : 0;
-  };
-  for (const row of rows) {
-    if (row.lockedUntil && row.lockedUntil.getTime() > now && (!lockedUntil || row.lockedUntil > lockedUntil)) lockedUntil = row.lockedUntil;
-  }
-  return { lockedUntil, accountFailures: failures(accountKey(email)), addressFailures: ip ? failures(addressKey(ip)) : 0 };
+export type AttemptDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+interface Row {
+  key: string;
+  attempts: number;
+  last_attempt_at: Date;
+  blocked_until: Date | null;
 }
 
 /**
- * How long to wait before checking a password. The account's own failures count from the first; an
- * address (possibly an office shared by many people) starts slowing everyone only after 10.
+ * Reserves one sign-in attempt for `email` from `ip`, atomically across every instance: the keys' rows are
+ * locked, and the attempt is either counted on all of them or refused (counted on none) while any key
+ * still waits. Only an allowed attempt may check a password.
  */
-export function delayFor(state: Pick<ThrottleState, "accountFailures" | "addressFailures">): number {
-  const failures = Math.max(state.accountFailures, state.addressFailures - 10);
-  if (failures <= 0) return 0;
-  return Math.min(THROTTLE.baseDelayMs * 2 ** (failures - 1), THROTTLE.maxDelayMs);
+export async function reserveSignInAttempt(email: string, ip: string | null, now: Date = new Date()): Promise<AttemptDecision> {
+  const keys: Array<[string, KeyKind]> = [
+    [pairKey(email, ip), "pair"],
+    [accountKey(email), "account"],
+    ...(ip ? [[addressKey(ip), "address"] as [string, KeyKind]] : []),
+  ];
+  const names = keys.map(([key]) => key);
+  return db().$transaction(async (tx) => {
+    await tx.$executeRaw`
+      INSERT INTO sign_in_throttles (key, attempts, last_attempt_at)
+      SELECT k, 0, ${now} FROM unnest(${names}::text[]) AS k
+      ON CONFLICT (key) DO NOTHING`;
+    // One order for every caller: concurrent attempts on overlapping keys queue instead of deadlocking.
+    const rows = await tx.$queryRaw<Row[]>`
+      SELECT key, attempts, last_attempt_at, blocked_until FROM sign_in_throttles
+      WHERE key = ANY(${names}::text[]) ORDER BY key FOR UPDATE`;
+    const waits = rows.map((row) => (row.blocked_until ? row.blocked_until.getTime() - now.getTime() : 0));
+    const longest = Math.max(0, ...waits);
+    if (longest > 0) return { allowed: false, retryAfterMs: longest } as const;
+    const updates = rows.map((row) => {
+      const kind = keys.find(([key]) => key === row.key)?.[1] ?? "pair";
+      const forgotten = now.getTime() - row.last_attempt_at.getTime() > THROTTLE.forgetAfterMs;
+      const attempts = (forgotten ? 0 : row.attempts) + 1;
+      const delay = delayAfter(kind, attempts);
+      return Prisma.sql`(${row.key}, ${attempts}::int, ${delay > 0 ? new Date(now.getTime() + delay) : null}::timestamptz(3))`;
+    });
+    await tx.$executeRaw`
+      UPDATE sign_in_throttles AS t SET attempts = v.attempts, last_attempt_at = ${now}, blocked_until = v.blocked_until
+      FROM (VALUES ${Prisma.join(updates)}) AS v(key, attempts, blocked_until)
+      WHERE t.key = v.key`;
+    return { allowed: true } as const;
+  });
 }
 
-/** Counts one failure atomically (a new window starts after the old one ends) and locks at the limit. */
-export async function recordFailure(key: string, lockAfter: number): Promise<void> {
-  const windowMs = THROTTLE.windowMinutes * 60_000;
-  const lockMs = THROTTLE.lockMinutes * 60_000;
-  await db().$executeRaw`
-    INSERT INTO sign_in_throttles (key, failures, window_start, locked_until)
-    VALUES (${key}, 1, now(), NULL)
-    ON CONFLICT (key) DO UPDATE SET
-      failures = CASE WHEN sign_in_throttles.window_start < now() - make_interval(secs => ${windowMs / 1000}) THEN 1 ELSE sign_in_throttles.failures + 1 END,
-      window_start = CASE WHEN sign_in_throttles.window_start < now() - make_interval(secs => ${windowMs / 1000}) THEN now() ELSE sign_in_throttles.window_start END,
-      locked_until = CASE
-        WHEN sign_in_throttles.window_start >= now() - make_interval(secs => ${windowMs / 1000})
-         AND sign_in_throttles.failures + 1 >= ${lockAfter}
-        THEN now() + make_interval(secs => ${lockMs / 1000})
-        ELSE sign_in_throttles.locked_until END`;
-}
-
-export async function recordSignInFailure(email: string, ip: string | null): Promise<void> {
-  await recordFailure(accountKey(email), THROTTLE.accountLockAfter);
-  if (ip) await recordFailure(addressKey(ip), THROTTLE.addressLockAfter);
-}
-
-/** A successful sign-in clears the account's counter (the address's counter runs out by itself). */
-export async function clearAccountThrottle(email: string): Promise<void> {
-  await db().signInThrottle.deleteMany({ where: { key: accountKey(email) } });
+/** After a successful sign-in: the account's keys start afresh and the address gets its attempt back. */
+export async function clearAfterSuccess(email: string, ip: string | null): Promise<void> {
+  await db().signInThrottle.deleteMany({ where: { key: { in: [accountKey(email), pairKey(email, ip)] } } });
+  if (ip) {
+    await db().$executeRaw`
+      UPDATE sign_in_throttles SET attempts = GREATEST(attempts - 1, 0) WHERE key = ${addressKey(ip)}`;
+  }
 }

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { passwordProblem } from "../auth/password-policy";
 
 export class ConfigError extends Error {
   constructor(
@@ -119,6 +120,10 @@ export interface AppConfig {
   sessionSecret: string;
   authSecret: string;
   admin: { email: string; password: string } | null;
+  /** Proxies in front of the app that append to X-Forwarded-For (0: the socket's address is the client's). */
+  trustedProxyHops: number;
+  /** AUTH_TRUST_HOST: next-auth takes its URL from Host / X-Forwarded-Host; otherwise always APP_URL. */
+  authTrustHost: boolean;
   noon: {
     clientId: string;
     clientSecret: string;
@@ -177,8 +182,17 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
 
   const adminEmail = env.ADMIN_EMAIL?.trim() || (isProduction ? undefined : "admin@example.com");
   const adminPassword = env.ADMIN_PASSWORD || (isProduction ? undefined : "change-me-on-first-sign-in");
-  if (isProduction && adminPassword && adminPassword.length < 12) {
-    throw new ConfigError("ADMIN_PASSWORD", "must be at least 12 characters");
+  // Development keeps the documented password so a newcomer can sign in; they must replace it at once.
+  const adminPasswordProblem = isProduction && adminPassword ? passwordProblem(adminPassword, [adminEmail]) : null;
+  if (adminPasswordProblem) throw new ConfigError("ADMIN_PASSWORD", `is refused: ${adminPasswordProblem}`);
+
+  const hopsRaw = env.TRUSTED_PROXY_HOPS?.trim() || "0";
+  if (!/^\d{1,2}$/.test(hopsRaw) || Number(hopsRaw) > 10) {
+    throw new ConfigError("TRUSTED_PROXY_HOPS", "must be a whole number from 0 (no proxy) to 10");
+  }
+  const trustHostRaw = env.AUTH_TRUST_HOST?.trim().toLowerCase();
+  if (trustHostRaw && !["1", "0", "true", "false"].includes(trustHostRaw)) {
+    throw new ConfigError("AUTH_TRUST_HOST", "must be true or false");
   }
 
   const allowInsecureProviderUrls = bool(env.ALLOW_INSECURE_PROVIDER_URLS);
@@ -239,6 +253,8 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
     sessionSecret,
     authSecret,
     admin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : null,
+    trustedProxyHops: Number(hopsRaw),
+    authTrustHost: trustHostRaw === "1" || trustHostRaw === "true",
     noon,
     secrets: {
       backend: backendRaw,

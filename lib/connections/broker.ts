@@ -15,8 +15,9 @@ import { log } from "@/lib/log";
 import { connectionTokenAad, seal, unseal } from "@/lib/secrets/seal";
 import type { OutboundPolicy } from "@/lib/http/outbound";
 import { providerAdapter, tokenRateLimit, type ProviderAdapter, type ProviderError, type ProviderId, type ProviderToken } from "./providers/index";
-import { readClientSecret, toRequestConfig, type ConnectionRecord } from "./records";
+import { assertSecretBoundHere, readClientSecret, toRequestConfig, type ConnectionRecord } from "./records";
 import { recordTokenRequest, waitForTokenBudget } from "./rate-limit";
+import { noteConnectionHealth } from "@/lib/webhooks/emit";
 
 export interface BrokerToken {
   accessToken: string;
@@ -285,6 +286,8 @@ export class TokenBroker {
   private async fetchAndStore(tx: Tx, connection: ConnectionRecord, rejected: string | undefined, generation: number): Promise<Result<BrokerToken, AppError>> {
     let secret: string;
     try {
+      // The secret only ever goes to the token URL origin it was entered for (records.ts).
+      assertSecretBoundHere(connection);
       secret = await this.readSecret(connection);
     } catch (error) {
       const message = error instanceof AppError ? error.userMessage : "The client secret could not be read from the secret store.";
@@ -295,6 +298,7 @@ export class TokenBroker {
     if (outcome.ok) {
       const token = outcome.data;
       await this.storeToken(connection.id, token, tx);
+      await noteConnectionHealth(tx, connection.id, { ok: true });
       await tx.connection.update({
         where: { id: connection.id },
         data: { lastSuccessAt: new Date(this.now()), consecutiveFailures: 0, cooldownUntil: null },
@@ -314,6 +318,7 @@ export class TokenBroker {
   }
 
   private async recordFailure(tx: Tx, connectionId: string, message: string, httpStatus: number | null, latencyMs: number | null) {
+    await noteConnectionHealth(tx, connectionId, { ok: false, message, httpStatus });
     const updated = await tx.connection.update({
       where: { id: connectionId },
       data: { lastFailureAt: new Date(this.now()), lastFailureMessage: message.slice(0, 500), consecutiveFailures: { increment: 1 } },

@@ -20,9 +20,33 @@ export function toRequestConfig(connection: ConnectionRecord): TokenRequestConfi
   };
 }
 
+/** A URL's origin (scheme, host, port) as the binding compares it; "invalid" for what is not a URL. */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "invalid";
+  }
+}
+
+/**
+ * Defence in depth for the binding lib/connections/service.ts keeps: the secret goes only to the token URL
+ * origin it was entered for. Throws when the row says otherwise (e.g. edited outside the dashboard).
+ */
+export function assertSecretBoundHere(connection: ConnectionRecord): void {
+  const origin = originOf(connection.tokenUrl);
+  if (connection.secretTokenOrigin !== origin) {
+    throw new AppError(
+      "CONFLICT",
+      `The client secret was entered for ${connection.secretTokenOrigin ?? "another host"}, but the token URL is on ${origin}: it is not sent there. Enter the secret again in the connection's settings.`,
+    );
+  }
+}
+
 /** The connection's current client secret (the version the connection points at, not whatever is newest). */
 export async function readClientSecret(connection: ConnectionRecord): Promise<string> {
   if (!connection.secretName) throw new AppError("CONFLICT", "This connection has no client secret yet: set one in the dashboard.");
+  assertSecretBoundHere(connection);
   try {
     const { value } = await secretStore().get(connection.secretName, connection.secretVersionId ? { versionId: connection.secretVersionId } : undefined);
     return value;

@@ -6,7 +6,7 @@ import { secretStore } from "@/lib/secrets/index";
 import { startNoyoSimulator, type StartedNoyoSimulator } from "@/simulators/noyo/index";
 import { keepOutput, rememberSecret } from "@/tests/support/secret-scan";
 import { TokenBroker } from "./broker";
-import { confirmRotation, createConnection, deleteConnection, rotateSecret, setConnectionDisabled, testConnection, updateConnection } from "./service";
+import { confirmRotation, createConnection, deleteConnection, documentedHostProblem, rotateSecret, setConnectionDisabled, testConnection, updateConnection } from "./service";
 import { createTestConnection, testActor, testSecret } from "./testing/fixtures";
 
 describe("connection management", () => {
@@ -140,6 +140,69 @@ describe("connection management", () => {
     expect(await db().connectionToken.findUnique({ where: { connectionId: id } })).not.toBeNull();
     await updateConnection(id, { name: "renamed", clientId: row.clientId, scope: "groups:read", tokenUrl: row.tokenUrl, apiBaseUrl: row.apiBaseUrl }, testActor(), broker);
     expect(await db().connectionToken.findUnique({ where: { connectionId: id } })).toBeNull();
+  });
+
+  describe("a stored secret is bound to the origin it was entered for", () => {
+    // Another server (another origin) that would gladly take the secret: it must never see it.
+    let elsewhere: StartedNoyoSimulator;
+    beforeAll(async () => {
+      elsewhere = await startNoyoSimulator({ clients: [{ clientId, clientSecret }] });
+    });
+    afterAll(() => elsewhere.close());
+    const received = () => elsewhere.counters().endpoints.token?.received ?? 0;
+
+    it("moving the token URL to another origin needs the secret again; the stored one is never sent there", async () => {
+      const id = await create();
+      const row = await db().connection.findUniqueOrThrow({ where: { id } });
+      expect(row.secretTokenOrigin).toBe(new URL(sim.tokenUrl).origin);
+      const edit = { name: row.name, clientId, tokenUrl: elsewhere.tokenUrl, apiBaseUrl: row.apiBaseUrl };
+      await expect(updateConnection(id, edit, testActor())).rejects.toMatchObject({
+        issues: [{ path: ["clientSecret"], message: expect.stringContaining("needs the client secret entered again") }],
+      });
+      expect((await db().connection.findUniqueOrThrow({ where: { id } })).tokenUrl).toBe(sim.tokenUrl);
+      expect((await testConnection(id, testActor())).ok).toBe(true);
+      expect(received()).toBe(0);
+
+      // With the secret entered again it moves, bound to the new origin, and the audit row has both URLs.
+      const actor = testActor();
+      await updateConnection(id, { ...edit, clientSecret }, actor);
+      const moved = await db().connection.findUniqueOrThrow({ where: { id } });
+      expect([moved.tokenUrl, moved.secretTokenOrigin]).toEqual([elsewhere.tokenUrl, new URL(elsewhere.tokenUrl).origin]);
+      expect(moved.secretVersionId).not.toBe(row.secretVersionId);
+      const audit = await db().auditEvent.findFirstOrThrow({ where: { action: "connection.updated", targetId: id, actorLabel: actor.email } });
+      expect(audit.details).toMatchObject({ changed: expect.arrayContaining(["tokenUrl", "clientSecret"]), tokenUrl: { from: sim.tokenUrl, to: elsewhere.tokenUrl } });
+      expect(JSON.stringify(audit.details)).not.toContain(clientSecret);
+    });
+
+    it("moving the API base URL to another origin needs the secret again too", async () => {
+      const id = await create();
+      const row = await db().connection.findUniqueOrThrow({ where: { id } });
+      await expect(updateConnection(id, { name: row.name, clientId, tokenUrl: row.tokenUrl, apiBaseUrl: elsewhere.apiBaseUrl }, testActor())).rejects.toMatchObject({
+        issues: [{ path: ["clientSecret"] }],
+      });
+      // A path change on the same origin is fine without it.
+      await updateConnection(id, { name: row.name, clientId, tokenUrl: row.tokenUrl, apiBaseUrl: `${sim.apiBaseUrl}/v2` }, testActor());
+    });
+
+    it("the broker and Test refuse to send the secret when the row points elsewhere (defence in depth)", async () => {
+      const id = await create();
+      // As if the row were changed outside the dashboard.
+      await db().connection.update({ where: { id }, data: { tokenUrl: elsewhere.tokenUrl } });
+      const tested = await testConnection(id, testActor());
+      expect(tested.ok).toBe(false);
+      expect(tested.message).toContain("it is not sent there");
+      const token = await new TokenBroker().getToken(id);
+      expect(token.ok).toBe(false);
+      expect(received()).toBe(0);
+    });
+
+    it("Noyo, Inyo and Nuvy take only their documented hosts, unless ALLOW_INSECURE_PROVIDER_URLS is set", () => {
+      expect(documentedHostProblem("NOYO", "PRODUCTION", "tokenUrl", "https://attacker.example/auth/public/token", false)).toMatch(/documented host https:\/\/accounts\.noyo\.com/);
+      expect(documentedHostProblem("INYO", "SANDBOX", "apiBaseUrl", "https://gw.simpleps.com", false)).toMatch(/https:\/\/sandbox-gw\.simpleps\.com/);
+      expect(documentedHostProblem("NUVY", "PRODUCTION", "tokenUrl", "https://prd.api.nuvy.ai/oauth2/token", false)).toBeNull();
+      expect(documentedHostProblem("OAUTH2", "PRODUCTION", "tokenUrl", "https://auth.example.com/token", false)).toBeNull();
+      expect(documentedHostProblem("NOYO", "PRODUCTION", "tokenUrl", "http://127.0.0.1:4011/auth/public/token", true)).toBeNull();
+    });
   });
 
   it("delete removes the connection and schedules its secret for deletion", async () => {

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { recordAudit, type AuditActor } from "@/lib/audit/record";
 import { db } from "@/lib/db/client";
 import { AppError, err, ok, type Result } from "@/lib/errors";
+import { config } from "@/lib/config/env";
 import { outboundRequest, OutboundError, providerUrlProblem } from "@/lib/http/outbound";
 import { log } from "@/lib/log";
 import { connectionSecretName, secretStore } from "@/lib/secrets/index";
@@ -13,7 +14,8 @@ import { tokenBroker, type TokenBroker } from "./broker";
 import { PROVIDER_HOSTS, PROVIDER_LABELS } from "./providers/hosts";
 import { providerAdapter, tokenRateLimit, type ProviderToken } from "./providers/index";
 import { recordTokenRequest, tokenBudgetWaitMs } from "./rate-limit";
-import { readClientSecret, toRequestConfig, type ConnectionRecord } from "./records";
+import { originOf, readClientSecret, toRequestConfig, type ConnectionRecord } from "./records";
+import { noteConnectionHealth } from "@/lib/webhooks/emit";
 
 export interface Actor {
   id: string;
@@ -53,12 +55,35 @@ export const createConnectionInput = z.object({
 });
 export type CreateConnectionInput = z.input<typeof createConnectionInput>;
 
-export const updateConnectionInput = z.object(connectionFields);
+export const updateConnectionInput = z.object({
+  ...connectionFields,
+  // Required only when the token URL or the API base URL moves to another origin.
+  clientSecret: z.string().max(4000).optional().transform((v) => (v ? v : undefined)),
+});
 export type UpdateConnectionInput = z.input<typeof updateConnectionInput>;
 
 /** A field-level refusal, shaped like zod's so forms show it beside the field. */
 function fieldError(field: string, message: string): z.ZodError {
   return new z.ZodError([{ code: "custom", path: [field], message, input: undefined }]);
+}
+
+/**
+ * Noyo, Inyo and Nuvy: only their documented origins for the environment (FACTS.md), so a stored secret
+ * cannot be pointed at another host. ALLOW_INSECURE_PROVIDER_URLS (tests, simulators) lifts this.
+ */
+export function documentedHostProblem(
+  provider: keyof typeof PROVIDER_HOSTS,
+  environment: "SANDBOX" | "PRODUCTION",
+  field: "tokenUrl" | "apiBaseUrl",
+  url: string,
+  anyHost: boolean = config().allowInsecureProviderUrls,
+): string | null {
+  const documented = PROVIDER_HOSTS[provider]?.[environment];
+  if (!documented || anyHost) return null;
+  const expected = originOf(documented[field]);
+  if (originOf(url) === expected) return null;
+  const what = field === "tokenUrl" ? "token URL" : "API URL";
+  return `${PROVIDER_LABELS[provider]}'s ${what} must be on its documented host ${expected}; leave it empty to use it.`;
 }
 
 /** Token URL and API base: the operator's values, else the documented hosts of the environment. */
@@ -74,9 +99,13 @@ function resolveHosts(
   const finalApi = apiBaseUrl ?? documented?.apiBaseUrl ?? null;
   const tokenProblem = providerUrlProblem(finalToken);
   if (tokenProblem) throw fieldError("tokenUrl", `The token URL ${tokenProblem}.`);
+  const tokenHost = documentedHostProblem(provider, environment, "tokenUrl", finalToken);
+  if (tokenHost) throw fieldError("tokenUrl", tokenHost);
   if (finalApi) {
     const apiProblem = providerUrlProblem(finalApi);
     if (apiProblem) throw fieldError("apiBaseUrl", `The API URL ${apiProblem}.`);
+    const apiHost = documentedHostProblem(provider, environment, "apiBaseUrl", finalApi);
+    if (apiHost) throw fieldError("apiBaseUrl", apiHost);
   }
   return { tokenUrl: finalToken, apiBaseUrl: finalApi?.replace(/\/+$/, "") ?? null };
 }
@@ -133,7 +162,14 @@ export async function createConnection(raw: CreateConnectionInput, actor: Actor)
     });
     await db().connection.update({
       where: { id: connection.id },
-      data: { secretName: ref.name, secretVersionId: ref.versionId, secretSetAt: new Date(), secretSetBy: actor.email },
+      data: {
+        secretName: ref.name,
+        secretVersionId: ref.versionId,
+        secretSetAt: new Date(),
+        secretSetBy: actor.email,
+        secretTokenOrigin: originOf(hosts.tokenUrl),
+        secretApiOrigin: hosts.apiBaseUrl ? originOf(hosts.apiBaseUrl) : null,
+      },
     });
   } catch (error) {
     // No half-made connection: without its secret the row is removed again.
@@ -151,7 +187,12 @@ export async function createConnection(raw: CreateConnectionInput, actor: Actor)
   return { id: connection.id };
 }
 
-/** Edits the non-secret settings; anything that changes how tokens are asked for drops the current token. */
+/**
+ * Edits the settings; anything that changes how tokens are asked for drops the current token. The stored
+ * secret is bound to the origins it was entered for: moving the token URL or the API base URL to another
+ * origin needs the secret entered again (stored as a new version bound to the new origins), so a stored
+ * secret can never be sent somewhere new. The audit row keeps the old and new URLs.
+ */
 export async function updateConnection(id: string, raw: UpdateConnectionInput, actor: Actor, broker: TokenBroker = tokenBroker()): Promise<void> {
   const connection = await findConnection(id);
   const input = updateConnectionInput.parse(raw);
@@ -166,16 +207,72 @@ export async function updateConnection(id: string, raw: UpdateConnectionInput, a
     credentialsIn: isOAuth2 ? input.credentialsIn : connection.credentialsIn,
     bodyEncoding: isOAuth2 ? input.bodyEncoding : connection.bodyEncoding,
   };
-  const changed = (Object.keys(next) as Array<keyof typeof next>).filter((k) => next[k] !== connection[k]);
-  if (changed.length === 0) return;
+  const changed: string[] = (Object.keys(next) as Array<keyof typeof next>).filter((k) => next[k] !== connection[k]);
+  const origins = { token: originOf(next.tokenUrl), api: next.apiBaseUrl ? originOf(next.apiBaseUrl) : null };
+  const moved: string[] = [];
+  if (origins.token !== connection.secretTokenOrigin) moved.push(`the token URL to ${origins.token}`);
+  if (origins.api !== null && origins.api !== connection.secretApiOrigin) moved.push(`the API URL to ${origins.api}`);
+  const resecret = connection.secretName !== null && (moved.length > 0 || input.clientSecret !== undefined);
+  if (moved.length > 0 && connection.secretName !== null && input.clientSecret === undefined) {
+    throw fieldError(
+      "clientSecret",
+      `Moving ${moved.join(" and ")} needs the client secret entered again: the stored one is only ever sent where it was entered for (${connection.secretTokenOrigin ?? "unknown"}).`,
+    );
+  }
+  if (changed.length === 0 && !resecret) return;
+
+  let secretVersion: { versionId: string } | null = null;
+  if (resecret && input.clientSecret !== undefined) {
+    const name = connection.secretName ?? connectionSecretName(id);
+    try {
+      const ref = await secretStore().put({
+        name,
+        value: input.clientSecret,
+        kind: "connection-secret",
+        tags: { connection: id, provider: connection.provider.toLowerCase() },
+        idempotencyKey: `connection-rebind:${id}:${connection.secretVersionId ?? "none"}:${origins.token}:${origins.api ?? ""}`,
+        description: `Client secret of the ${PROVIDER_LABELS[connection.provider]} connection "${next.name}"`,
+      });
+      secretVersion = { versionId: ref.versionId };
+    } catch (error) {
+      throw storeFailure(error);
+    }
+    changed.push("clientSecret");
+  }
   const tokenRelevant = changed.some((k) => k !== "name" && k !== "apiBaseUrl");
   const notice = await db().$transaction(async (tx) => {
-    await tx.connection.update({ where: { id }, data: { ...next, ...(tokenRelevant ? { cooldownUntil: null, consecutiveFailures: 0 } : {}) } });
+    await tx.connection.update({
+      where: { id },
+      data: {
+        ...next,
+        ...(secretVersion
+          ? {
+              secretVersionId: secretVersion.versionId,
+              previousSecretVersionId: null,
+              secretSetAt: new Date(),
+              secretSetBy: actor.email,
+              secretTokenOrigin: origins.token,
+              secretApiOrigin: origins.api,
+            }
+          : {}),
+        ...(tokenRelevant ? { cooldownUntil: null, consecutiveFailures: 0 } : {}),
+      },
+    });
     return tokenRelevant ? broker.invalidate(id, tx) : null;
   });
   await notice?.delivered();
   await event(id, { type: "updated", ok: true, actor: actor.email, message: `Changed: ${changed.join(", ")}` });
-  await recordAudit({ actor: auditActor(actor), action: "connection.updated", target: { type: "connection", id }, ip: actor.ip, details: { changed } });
+  const urlChanges = {
+    ...(next.tokenUrl !== connection.tokenUrl ? { tokenUrl: { from: connection.tokenUrl, to: next.tokenUrl } } : {}),
+    ...(next.apiBaseUrl !== connection.apiBaseUrl ? { apiBaseUrl: { from: connection.apiBaseUrl, to: next.apiBaseUrl } } : {}),
+  };
+  await recordAudit({
+    actor: auditActor(actor),
+    action: "connection.updated",
+    target: { type: "connection", id },
+    ip: actor.ip,
+    details: { changed, ...urlChanges, ...(secretVersion ? { secretVersionId: secretVersion.versionId, secretBoundTo: origins } : {}) },
+  });
 }
 
 export async function setConnectionDisabled(id: string, disabled: boolean, actor: Actor, broker: TokenBroker = tokenBroker()): Promise<void> {
@@ -270,7 +367,9 @@ export async function testConnection(id: string, actor: Actor): Promise<TestOutc
   }
   const lifetimeS = Math.round((token.data.expiresAt.getTime() - token.data.obtainedAt.getTime()) / 1000);
   steps.push({ label: "Token request", ok: true, latencyMs: token.data.latencyMs, httpStatus: token.data.httpStatus, message: `Token received, valid for ${lifetimeS} s.` });
-  if (adapter.check && connection.apiBaseUrl) {
+  if (adapter.check && connection.apiBaseUrl && originOf(connection.apiBaseUrl) !== connection.secretApiOrigin) {
+    steps.push({ label: adapter.check.label, ok: false, latencyMs: 0, httpStatus: null, message: "The API URL is not on the host the client secret was entered for, so no token is sent there: enter the secret again in Settings." });
+  } else if (adapter.check && connection.apiBaseUrl) {
     const t1 = performance.now();
     try {
       const answer = await outboundRequest(`${connection.apiBaseUrl}${adapter.check.path}`, {
@@ -310,11 +409,14 @@ async function finishTest(connection: ConnectionRecord, actor: Actor, steps: Tes
   };
   const last = steps.at(-1);
   await event(connection.id, { type: "tested", ok: outcome.ok, latencyMs, httpStatus: (failed ?? last)?.httpStatus ?? null, message: outcome.message.slice(0, 500), actor: actor.email });
-  await db().connection.update({
-    where: { id: connection.id },
-    data: outcome.ok
-      ? { lastSuccessAt: new Date(), consecutiveFailures: 0, cooldownUntil: null }
-      : { lastFailureAt: new Date(), lastFailureMessage: outcome.message.slice(0, 500), consecutiveFailures: { increment: 1 } },
+  await db().$transaction(async (tx) => {
+    await noteConnectionHealth(tx, connection.id, outcome.ok ? { ok: true } : { ok: false, message: outcome.message, httpStatus: (failed ?? last)?.httpStatus ?? null });
+    await tx.connection.update({
+      where: { id: connection.id },
+      data: outcome.ok
+        ? { lastSuccessAt: new Date(), consecutiveFailures: 0, cooldownUntil: null }
+        : { lastFailureAt: new Date(), lastFailureMessage: outcome.message.slice(0, 500), consecutiveFailures: { increment: 1 } },
+    });
   });
   await recordAudit({
     actor: auditActor(actor),
@@ -370,6 +472,7 @@ export async function rotateSecret(id: string, raw: { clientSecret: string }, ac
     return err(failure);
   }
   const notice = await db().$transaction(async (tx) => {
+    await noteConnectionHealth(tx, id, { ok: true });
     await tx.connection.update({
       where: { id },
       data: {
@@ -378,6 +481,8 @@ export async function rotateSecret(id: string, raw: { clientSecret: string }, ac
         previousSecretVersionId: connection.secretVersionId,
         secretSetAt: new Date(),
         secretSetBy: actor.email,
+        secretTokenOrigin: originOf(connection.tokenUrl),
+        secretApiOrigin: connection.apiBaseUrl ? originOf(connection.apiBaseUrl) : null,
         lastSuccessAt: new Date(),
         consecutiveFailures: 0,
         cooldownUntil: null,

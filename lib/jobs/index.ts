@@ -14,6 +14,14 @@ export type JobOptions = {
   retryDelaySeconds?: number;
   /** A job running longer is considered failed (default 15 min). */
   expireInSeconds?: number;
+  /** Jobs fetched (and run concurrently) per poll, per worker loop (default 1). */
+  batchSize?: number;
+  /** Worker loops per process, each polling on its own (default 1): a slow job holds up only its loop. */
+  concurrency?: number;
+  /** Poll again at once after a fetch that found work, instead of waiting the polling interval. */
+  drain?: boolean;
+  /** How often an idle worker looks for jobs (default 2 s, at least 0.5 s). */
+  pollingIntervalSeconds?: number;
 };
 
 export type SendOptions = {
@@ -27,13 +35,19 @@ export type JobDefinition<T extends object> = {
   readonly name: string;
   readonly handler: (data: T) => Promise<void>;
   send(data: T, opts?: SendOptions): Promise<string | null>;
+  /** Many jobs in one statement (with policy "short", a key already queued is skipped). */
+  sendMany(items: { data: T; opts?: SendOptions }[]): Promise<void>;
 };
 
 type AnyDefinition = { name: string; options: JobOptions; run: (data: unknown) => Promise<void> };
 type ScheduleDefinition = { name: string; cron: string; run: () => Promise<void> };
 
+type WorkerService = { name: string; start: () => Promise<() => Promise<void>> };
+
 const jobs = new Map<string, AnyDefinition>();
 const schedules = new Map<string, ScheduleDefinition>();
+const services = new Map<string, WorkerService>();
+const runningServices: { name: string; stop: () => Promise<void> }[] = [];
 
 const SCHEMA = "pgboss";
 
@@ -99,7 +113,27 @@ export function defineJob<T extends object>(name: string, handler: (data: T) => 
         ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
       });
     },
+    async sendMany(items) {
+      if (items.length === 0) return;
+      const boss = await ensureQueue(sender(), name, options);
+      await boss.insert(
+        items.map(({ data, opts = {} }) => ({
+          name,
+          data,
+          ...(opts.startAfter instanceof Date ? { startAfter: opts.startAfter.toISOString() } : opts.startAfter ? { startAfter: `${Math.ceil(opts.startAfter)} seconds` } : {}),
+          ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
+        })) as PgBoss.JobInsert[],
+      );
+    },
   };
+}
+
+/**
+ * Defines something that runs beside the job workers in every worker process (e.g. a LISTEN loop):
+ * `start` is called when the workers start and returns the function that stops it.
+ */
+export function defineWorkerService(name: string, start: () => Promise<() => Promise<void>>) {
+  services.set(name, { name, start });
 }
 
 /** Defines a recurring job (cron in UTC, e.g. "* * * * *"); it fires in one worker per tick. */
@@ -116,15 +150,25 @@ export function startJobWorkers(): Promise<void> {
     const s = (state.worker ??= newBoss(true));
     for (const job of jobs.values()) {
       const boss = await ensureQueue(s, job.name, job.options);
-      await boss.work<object>(job.name, { pollingIntervalSeconds: 2 }, async ([item]) => {
-        if (!item) return;
-        try {
-          await job.run(item.data);
-        } catch (error) {
-          log().error({ job: job.name, jobId: item.id, err: error instanceof Error ? error.message : String(error) }, "job failed");
-          throw error;
-        }
-      });
+      const workOptions = { pollingIntervalSeconds: job.options.pollingIntervalSeconds ?? 2, batchSize: job.options.batchSize ?? 1 };
+      for (let loop = 0; loop < (job.options.concurrency ?? 1); loop++) {
+        let workerId = "";
+        workerId = await boss.work<object>(job.name, workOptions, async (items) => {
+          if (job.options.drain && items.length > 0) boss.notifyWorker(workerId);
+          const results = await Promise.allSettled(
+            items.map(async (item) => {
+              try {
+                await job.run(item.data);
+              } catch (error) {
+                log().error({ job: job.name, jobId: item.id, err: error instanceof Error ? error.message : String(error) }, "job failed");
+                throw error;
+              }
+            }),
+          );
+          const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+          if (failed) throw failed.reason;
+        });
+      }
     }
     for (const schedule of schedules.values()) {
       const boss = await ensureQueue(s, schedule.name, { policy: "short", retryLimit: 0 });
@@ -138,7 +182,15 @@ export function startJobWorkers(): Promise<void> {
         }
       });
     }
-    log().info({ jobs: [...jobs.keys()], schedules: [...schedules.keys()] }, "job workers started");
+    for (const service of services.values()) {
+      try {
+        runningServices.push({ name: service.name, stop: await service.start() });
+      } catch (error) {
+        // One service that cannot start (e.g. its tables not migrated yet) must not stop the job workers.
+        log().error({ service: service.name, err: error instanceof Error ? error.message : String(error) }, "worker service did not start");
+      }
+    }
+    log().info({ jobs: [...jobs.keys()], schedules: [...schedules.keys()], services: [...services.keys()] }, "job workers started");
   })();
   starting.catch(() => {
     starting = undefined;
@@ -152,6 +204,9 @@ export async function stopJobWorkers(opts: { timeoutMs?: number } = {}): Promise
   state.worker = undefined;
   state.sender = undefined;
   starting = undefined;
+  for (const service of runningServices.splice(0)) {
+    await service.stop().catch((error: unknown) => log().warn({ service: service.name, err: error instanceof Error ? error.message : String(error) }, "worker service did not stop cleanly"));
+  }
   await Promise.all(
     instances.map(async (s) => {
       try {

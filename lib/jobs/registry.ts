@@ -3,3 +3,4 @@
 // Add one line per module.
 import "@/lib/secrets/pending";
 import "@/lib/noon/jobs";
+import "@/lib/webhooks/jobs";

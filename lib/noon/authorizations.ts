@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomInt } from "node:crypto";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/client";
 import type { Tx } from "@/lib/secrets";
+import { emitAuthorizationEvent, emitCredentialSuperseded } from "@/lib/webhooks/emit";
 
 // Noon authorization requests and their timeline: what support reads. Every step writes one event;
 // events carry stages, HTTP statuses and provider messages, never a code, token or key.
@@ -167,6 +168,7 @@ export async function completeWithStoredKey(
     await tx.sellerCredential.update({ where: { id: p.id }, data: { status: "SUPERSEDED", supersededAt: now } });
     await tx.noonAuthorization.update({ where: { id: p.authorizationId }, data: { status: "SUPERSEDED" } });
     await recordEvent(tx, p.authorizationId, "superseded", { at: now, message: "A newer connection replaced this credential", details: { by: auth.id } });
+    await emitCredentialSuperseded(tx, p.id, credentialId);
   }
   // COMPLETED with its "key_stored" and "completed" events, in one round trip.
   const message = input.attempts ? `Key stored after ${input.attempts} attempt${input.attempts === 1 ? "" : "s"}` : "Key stored";
@@ -180,6 +182,8 @@ export async function completeWithStoredKey(
     SELECT done.id, e.type, ${now}, e.message, e.details
     FROM done, (VALUES (1, 'key_stored', ${message}, ${details}::jsonb), (2, 'completed', NULL, NULL)) AS e(ord, type, message, details)
     ORDER BY e.ord`;
+  if (input.attempts) await emitAuthorizationEvent(tx, auth.id, "authorization.key_stored", { attempts: input.attempts });
+  await emitAuthorizationEvent(tx, auth.id, "seller.connected");
 }
 
 /** The request a callback's state names, as the callback checks it. */

@@ -7,6 +7,7 @@ import { secretStore, SecretStoreError, retryPendingSecret, type SecretStore } f
 import { rememberSecret } from "@/tests/support/secret-scan";
 import { expireStaleAuthorizations, STATE_TTL_MS } from "./authorizations";
 import { sellerSessionCookie } from "./session";
+import { handleNoonCallback } from "./callback";
 import { authorizationResult } from "./status";
 import {
   APP,
@@ -134,6 +135,20 @@ describe("a seller connects their Noon account", () => {
 });
 
 describe("the callback refuses a state it cannot trust, calling nothing upstream", () => {
+  it("records the connecting peer's address, not the first X-Forwarded-For entry a client wrote", async () => {
+    const { seller, link } = await sellerWithLink();
+    const start = await connectAndApprove(h, link.token);
+    const url = new URL(`${APP}/api/noon/callback`);
+    url.searchParams.set("code", start.code);
+    const forged = `198.18.${Math.floor(Math.random() * 250)}.1`;
+    const headers = { cookie: start.cookie ?? "", "x-forwarded-for": `${forged}, 203.0.113.77` };
+    const response = await handleNoonCallback(new Request(url, { headers }), h.deps());
+    expect(response.status).toBe(400);
+    const row = await db().noonCallbackRejection.findFirstOrThrow({ where: { reason: "state_missing", sellerId: seller.id } });
+    expect(row.ip).toBe("203.0.113.77");
+    expect(await db().noonCallbackRejection.count({ where: { ip: forged } })).toBe(0);
+  });
+
   it("no state", async () => {
     const { seller, link } = await sellerWithLink();
     const start = await connectAndApprove(h, link.token);

@@ -1,8 +1,10 @@
 import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
+import { clientIpFrom } from "@/lib/auth/client-ip";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { sellerKeySecretName, storeSecretDurably } from "@/lib/secrets";
+import { emitAuthorizationEvent } from "@/lib/webhooks/emit";
 import { claimCallbackState, completeWithStoredKey, hashState, recordEvent, recordStep } from "./authorizations";
 import type { NoonCallFailure } from "./client";
 import { resolveDeps, type NoonDeps } from "./deps";
@@ -53,11 +55,6 @@ function sameState(a: string, b: string): boolean {
   return timingSafeEqual(sha256(a), sha256(b));
 }
 
-function clientIp(request: Request): string | null {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip") || null;
-}
-
 const shortText = (s: string | null, max = 200) => (s ? (s.length > max ? `${s.slice(0, max)}…` : s) : null);
 
 async function reject(
@@ -66,7 +63,7 @@ async function reject(
   ids: { sellerId?: string | null; authorizationId?: string | null },
 ): Promise<Response> {
   await db().noonCallbackRejection.create({
-    data: { reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null, ip: clientIp(request) },
+    data: { reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null, ip: clientIpFrom(request.headers) },
   });
   if (ids.authorizationId) await recordEvent(db(), ids.authorizationId, "rejected", { stage: "callback", message: reason });
   log().warn({ reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null }, "noon callback rejected");
@@ -111,6 +108,7 @@ async function recordFailure(auth: Claimed, failure: Failure, now: Date) {
       message: failure.providerMessage ?? failure.message,
       details: { summary: failure.message, ...(failure.oauthRequestId ? { oauthRequestId: failure.oauthRequestId } : {}) },
     });
+    await emitAuthorizationEvent(tx, auth.id, "authorization.failed");
   });
   log().warn({ authorizationId: auth.id, reference: auth.reference, stage: failure.stage, httpStatus: failure.httpStatus }, "noon authorization failed");
 }
@@ -183,6 +181,7 @@ async function finishAuthorization(
         message: description ?? (error ? `Noon answered error=${shortText(error, 100)}` : "Noon sent no authorization code"),
         ...(error ? { details: { error: shortText(error, 100) } } : {}),
       });
+      await emitAuthorizationEvent(tx, auth.id, "authorization.declined");
     });
     log().info({ authorizationId: auth.id, reference: auth.reference }, "noon authorization declined");
     return seeOther(resultPath(auth.reference), cookie);
@@ -250,6 +249,7 @@ async function finishAuthorization(
         message: `The secret store did not take the key (${storeError.kind}: ${storeError.message}); it is sealed and the retry job will store it`,
         details: { pendingSecretId: pendingId, secretName },
       });
+      await emitAuthorizationEvent(tx, auth.id, "authorization.key_storage_delayed");
     },
   }, resolved.store ? { store: resolved.store } : {});
   if (outcome.outcome === "lost") {

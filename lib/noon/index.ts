@@ -14,6 +14,7 @@ export {
   CALLBACK_DEADLINE_MS,
   type AuthorizationEventType,
 } from "./authorizations";
+export { getAuthorizationForApi } from "./api";
 export { sellerConnectionStatus, authorizationResult, type SellerConnectionStatus, type AuthorizationResultView } from "./status";
 export { readSellerSession, readSellerSessionFromCookies, sellerSessionCookieName } from "./session";
 export type { NoonDeps } from "./deps";

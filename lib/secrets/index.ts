@@ -7,7 +7,7 @@ import { createLocalSecretStore, type LocalSecretStoreOptions } from "./local";
 import type { SecretStore } from "./types";
 
 export * from "./types";
-export { sellerKeySecretName, connectionSecretName, secretNameSegment, secretNames } from "./names";
+export { sellerKeySecretName, connectionSecretName, webhookSecretName, secretNameSegment, secretNames } from "./names";
 export { seal, unseal, connectionTokenAad } from "./seal";
 export {
   storeSecretDurably,

@@ -27,4 +27,9 @@ export function connectionSecretName(connectionId: string, prefix?: string): str
   return withPrefix(`connections/${secretNameSegment(connectionId)}`, prefix);
 }
 
-export const secretNames = { sellerKey: sellerKeySecretName, connection: connectionSecretName };
+/** `${SECRETS_NAME_PREFIX}webhooks/{endpointId}`: a webhook endpoint's signing secret (whsec_…). */
+export function webhookSecretName(endpointId: string, prefix?: string): string {
+  return withPrefix(`webhooks/${secretNameSegment(endpointId)}`, prefix);
+}
+
+export const secretNames = { sellerKey: sellerKeySecretName, connection: connectionSecretName, webhook: webhookSecretName };

@@ -1,6 +1,6 @@
 // The one interface for everything that keeps a secret (seller keys, connection client secrets).
 
-export type SecretKind = "seller-key" | "connection-secret";
+export type SecretKind = "seller-key" | "connection-secret" | "webhook-secret";
 
 export interface SecretRef {
   /** Full name in the store, `${SECRETS_NAME_PREFIX}noon/sellers/{projectCode}/{keyId}` etc. */

@@ -14,3 +14,4 @@ export {
   type LinkRejection,
   type ResolvedLink,
 } from "./links";
+export { getSellerForApi, listSellersForApi } from "./api";

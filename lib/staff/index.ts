@@ -4,7 +4,9 @@ import { db } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
 import type { StaffPrincipal } from "@/lib/auth/guard";
 import { ROLES, type Role } from "@/lib/auth/permissions";
-import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { passwordProblem } from "@/lib/auth/password-policy";
+import { reserveSignInAttempt } from "@/lib/auth/throttle";
 import { AppError, err, ok, type Result } from "@/lib/errors";
 import { setPasswordUrl, signSetPasswordToken, verifySetPasswordToken } from "@/lib/staff/set-password-token";
 
@@ -56,21 +58,61 @@ export async function issueSetPasswordLink(staffId: string, by: StaffPrincipal):
   return setPasswordUrl(await signSetPasswordToken(staff.id, staff.sessionVersion));
 }
 
-export type SetPasswordFailure = "invalid-link" | "weak-password";
+export type SetPasswordFailure = { kind: "invalid-link" } | { kind: "weak-password"; message: string };
 
 /** Sets a password through a set-password link; the link then stops working and older sessions end. */
 export async function setPasswordWithToken(token: string, password: string, ip: string | null): Promise<Result<{ email: string }, SetPasswordFailure>> {
   const claims = await verifySetPasswordToken(token);
-  if (!claims) return err("invalid-link");
-  if (password.length < MIN_PASSWORD_LENGTH || password.length > 1024) return err("weak-password");
+  if (!claims) return err({ kind: "invalid-link" });
+  const member = await db().staffUser.findUnique({ where: { id: claims.staffId }, select: { email: true, name: true } });
+  if (!member) return err({ kind: "invalid-link" });
+  const weak = passwordProblem(password, [member.email, member.name]);
+  if (weak) return err({ kind: "weak-password", message: weak });
   const passwordHash = await hashPassword(password);
   const { count } = await db().staffUser.updateMany({
     where: { id: claims.staffId, sessionVersion: claims.sessionVersion, disabledAt: null },
-    data: { passwordHash, sessionVersion: { increment: 1 } },
+    data: { passwordHash, passwordChangeRequired: false, sessionVersion: { increment: 1 } },
   });
-  if (count !== 1) return err("invalid-link");
+  if (count !== 1) return err({ kind: "invalid-link" });
   const staff = await db().staffUser.findUniqueOrThrow({ where: { id: claims.staffId }, select: { email: true } });
   await recordAudit({ actor: { type: "staff", id: claims.staffId, label: staff.email }, action: "staff.password_set", target: { type: "staff", id: claims.staffId }, ip });
+  return ok({ email: staff.email });
+}
+
+export type ChangePasswordFailure =
+  | { kind: "wrong-current" }
+  | { kind: "throttled"; retryAfterSeconds: number }
+  | { kind: "weak-password"; message: string }
+  | { kind: "same-password" }
+  | { kind: "no-password" };
+
+/**
+ * A signed-in member changes their own password (and must, when `password_change_required` is set, as
+ * for the bootstrap admin). The current password is checked under the sign-in throttle; the new one
+ * must pass the password policy. Every session of theirs ends: they sign in again with the new one.
+ */
+export async function changeOwnPassword(
+  by: Pick<StaffPrincipal, "id" | "email" | "ip">,
+  input: { current: string; next: string },
+): Promise<Result<{ email: string }, ChangePasswordFailure>> {
+  const staff = await db().staffUser.findUnique({ where: { id: by.id }, omit: { passwordHash: false } });
+  if (!staff?.passwordHash || staff.disabledAt) return err({ kind: "no-password" });
+  const attempt = await reserveSignInAttempt(staff.email, by.ip);
+  if (!attempt.allowed) return err({ kind: "throttled", retryAfterSeconds: Math.max(1, Math.ceil(attempt.retryAfterMs / 1000)) });
+  if (!(await verifyPassword(input.current, staff.passwordHash))) {
+    await recordAudit({ actor: actorOf({ ...by, name: null, role: staff.role }), action: "staff.password_change_failed", target: { type: "staff", id: staff.id }, ip: by.ip, outcome: "failure", details: { reason: "wrong_current_password" } });
+    return err({ kind: "wrong-current" });
+  }
+  if (input.next === input.current) return err({ kind: "same-password" });
+  const weak = passwordProblem(input.next, [staff.email, staff.name]);
+  if (weak) return err({ kind: "weak-password", message: weak });
+  const passwordHash = await hashPassword(input.next);
+  const { count } = await db().staffUser.updateMany({
+    where: { id: staff.id, passwordHash: staff.passwordHash },
+    data: { passwordHash, passwordChangeRequired: false, sessionVersion: { increment: 1 } },
+  });
+  if (count !== 1) return err({ kind: "wrong-current" });
+  await recordAudit({ actor: actorOf({ ...by, name: null, role: staff.role }), action: "staff.password_changed", target: { type: "staff", id: staff.id }, ip: by.ip, details: { wasRequired: staff.passwordChangeRequired } });
   return ok({ email: staff.email });
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { authenticateStaff } from "@/lib/auth/sign-in";
-import { changeStaffRole, disableStaff, enableStaff, inviteStaff, issueSetPasswordLink, setPasswordWithToken } from "@/lib/staff";
+import { changeOwnPassword, changeStaffRole, disableStaff, enableStaff, inviteStaff, issueSetPasswordLink, setPasswordWithToken } from "@/lib/staff";
 import { createTestStaff, randomIp } from "@/tests/authz/support";
 import { rememberSecret } from "@/tests/support/secret-scan";
 
@@ -14,14 +14,17 @@ describe("staff management", () => {
     const { staffId, setPasswordLink } = await inviteStaff({ email, role: "OPERATIONS", name: "New Person" }, admin.principal);
     rememberSecret(tokenOf(setPasswordLink));
     expect(setPasswordLink).toMatch(/^http:\/\/localhost:3999\/admin\/sign-in\/set-password#token=/);
-    expect(await authenticateStaff({ email, password: "anything-at-all" }, randomIp())).toEqual({ ok: false, error: "invalid" });
+    expect(await authenticateStaff({ email, password: "anything-at-all" }, randomIp())).toEqual({ ok: false, error: { reason: "invalid" } });
 
-    const password = "a-long-enough-password";
+    const password = "granite walrus orbit plum";
     rememberSecret(password);
-    expect(await setPasswordWithToken(tokenOf(setPasswordLink), "short", null)).toEqual({ ok: false, error: "weak-password" });
+    expect(await setPasswordWithToken(tokenOf(setPasswordLink), "short", null)).toEqual({ ok: false, error: { kind: "weak-password", message: expect.stringMatching(/at least 12/) } });
+    // The password .env.example documents, and guessable ones, are refused too.
+    expect(await setPasswordWithToken(tokenOf(setPasswordLink), "change-me-on-first-sign-in", null)).toMatchObject({ ok: false, error: { kind: "weak-password" } });
+    expect(await setPasswordWithToken(tokenOf(setPasswordLink), "Password1234!", null)).toMatchObject({ ok: false, error: { kind: "weak-password" } });
     expect(await setPasswordWithToken(tokenOf(setPasswordLink), password, "203.0.113.9")).toEqual({ ok: true, data: { email } });
     // The link works once.
-    expect(await setPasswordWithToken(tokenOf(setPasswordLink), "another-long-password", null)).toEqual({ ok: false, error: "invalid-link" });
+    expect(await setPasswordWithToken(tokenOf(setPasswordLink), "another quite long passphrase", null)).toEqual({ ok: false, error: { kind: "invalid-link" } });
     expect((await authenticateStaff({ email, password }, randomIp())).ok).toBe(true);
 
     const events = await db().auditEvent.findMany({ where: { targetId: staffId }, orderBy: { id: "asc" } });
@@ -31,7 +34,7 @@ describe("staff management", () => {
   });
 
   it("refuses a forged or tampered set-password token", async () => {
-    expect(await setPasswordWithToken("not-a-token", "a-long-enough-password", null)).toEqual({ ok: false, error: "invalid-link" });
+    expect(await setPasswordWithToken("not-a-token", "a-long-enough-password", null)).toEqual({ ok: false, error: { kind: "invalid-link" } });
     const admin = await createTestStaff("ADMIN");
     const other = await createTestStaff("SUPPORT");
     const link = await issueSetPasswordLink(other.row.id, admin.principal);
@@ -39,7 +42,7 @@ describe("staff management", () => {
     const [h, p, s] = token.split(".");
     const payload = JSON.parse(Buffer.from(p ?? "", "base64url").toString());
     const forged = [h, Buffer.from(JSON.stringify({ ...payload, sub: admin.row.id })).toString("base64url"), s].join(".");
-    expect(await setPasswordWithToken(forged, "a-long-enough-password", null)).toEqual({ ok: false, error: "invalid-link" });
+    expect(await setPasswordWithToken(forged, "a-long-enough-password", null)).toEqual({ ok: false, error: { kind: "invalid-link" } });
   });
 
   it("a role change or a disable bumps the session version (ending sessions) and is audited", async () => {
@@ -69,4 +72,20 @@ describe("staff management", () => {
       await changeStaffRole({ staffId: second.row.id, role: "SUPPORT" }, admin.principal);
     }
   });
+
+  it("a member changes their own password: current one checked, policy applied, the requirement cleared, sessions ended", async () => {
+    const member = await createTestStaff("ADMIN");
+    await db().staffUser.update({ where: { id: member.row.id }, data: { passwordChangeRequired: true } });
+    const by = { id: member.row.id, email: member.email, ip: randomIp() };
+    expect(await changeOwnPassword(by, { current: "not-my-password", next: "granite walrus orbit plum" })).toEqual({ ok: false, error: { kind: "wrong-current" } });
+    expect(await changeOwnPassword(by, { current: member.password, next: member.password })).toEqual({ ok: false, error: { kind: "same-password" } });
+    expect(await changeOwnPassword(by, { current: member.password, next: "change-me-on-first-sign-in" })).toMatchObject({ ok: false, error: { kind: "weak-password" } });
+    const next = "lantern cobalt meadow quill";
+    rememberSecret(next);
+    expect(await changeOwnPassword(by, { current: member.password, next })).toEqual({ ok: true, data: { email: member.email } });
+    const row = await db().staffUser.findUniqueOrThrow({ where: { id: member.row.id } });
+    expect(row).toMatchObject({ passwordChangeRequired: false, sessionVersion: member.row.sessionVersion + 1 });
+    expect((await authenticateStaff({ email: member.email, password: next }, randomIp())).ok).toBe(true);
+    expect((await authenticateStaff({ email: member.email, password: member.password }, randomIp())).ok).toBe(false);
+  }, 60_000);
 });

@@ -9,12 +9,12 @@
 
 export type Outcome = "allow" | "signin" | "unauthenticated" | "forbidden";
 export const STAFF_CALLERS = ["anonymous", "support", "operations", "admin"] as const;
-export const KEY_CALLERS = ["key:onboarding-links", "key:connection-tokens"] as const;
+export const KEY_CALLERS = ["key:onboarding-links", "key:connection-tokens", "key:sellers:read"] as const;
 export type StaffCaller = (typeof STAFF_CALLERS)[number];
 export type Caller = StaffCaller | (typeof KEY_CALLERS)[number];
 
 /** Placeholders in paths and form fields, filled by the spec with rows it seeds. */
-export type Placeholder = "{run}" | "{sellerId}" | "{connectionId}" | "{requestId}" | "{staffId}" | "{linkId}" | "{apiKeyId}" | "{random}";
+export type Placeholder = "{run}" | "{sellerId}" | "{connectionId}" | "{requestId}" | "{reference}" | "{staffId}" | "{linkId}" | "{apiKeyId}" | "{webhookId}" | "{deliveryId}" | "{random}";
 
 export interface PageEntry {
   file: string;
@@ -50,6 +50,7 @@ export const PAGES: PageEntry[] = [
   { file: "app/admin/page.tsx", path: "/admin", expect: read },
   { file: "app/admin/sign-in/page.tsx", path: "/admin/sign-in", expect: open },
   { file: "app/admin/sign-in/set-password/page.tsx", path: "/admin/sign-in/set-password", expect: open },
+  { file: "app/admin/account/password/page.tsx", path: "/admin/account/password", expect: read },
   { file: "app/admin/sellers/page.tsx", path: "/admin/sellers", expect: read },
   { file: "app/admin/sellers/[id]/page.tsx", path: "/admin/sellers/{sellerId}", expect: read },
   { file: "app/admin/requests/page.tsx", path: "/admin/requests", expect: read },
@@ -60,6 +61,9 @@ export const PAGES: PageEntry[] = [
   { file: "app/admin/staff/page.tsx", path: "/admin/staff", expect: adminOnly },
   { file: "app/admin/api-keys/page.tsx", path: "/admin/api-keys", expect: adminOnly },
   { file: "app/admin/audit/page.tsx", path: "/admin/audit", expect: adminOnly },
+  { file: "app/admin/webhooks/page.tsx", path: "/admin/webhooks", expect: adminOnly },
+  { file: "app/admin/webhooks/[id]/page.tsx", path: "/admin/webhooks/{webhookId}", expect: adminOnly },
+  { file: "app/admin/webhooks/[id]/deliveries/[deliveryId]/page.tsx", path: "/admin/webhooks/{webhookId}/deliveries/{deliveryId}", expect: adminOnly },
 ];
 
 const act = (o: Record<StaffCaller, Outcome>): Record<StaffCaller, Outcome> => ({ ...o, anonymous: o.anonymous === "signin" ? "unauthenticated" : o.anonymous });
@@ -68,6 +72,7 @@ const IDLE = { status: "idle" };
 export const ACTIONS: ActionEntry[] = [
   { file: "app/admin/sign-in/actions.ts", name: "signInAction", args: "state+form", initialState: { error: null, email: "" }, fields: { email: "not-an-email", password: "not-the-password", callbackUrl: "/admin" }, expect: open },
   { file: "app/admin/sign-in/actions.ts", name: "signInWithSsoAction", args: "form", fields: { callbackUrl: "/admin" }, expect: open },
+  { file: "app/admin/account/password/actions.ts", name: "changePasswordAction", args: "state+form", initialState: { error: null }, fields: { current: "not-the-password", password: "x", confirm: "y" }, expect: act(read) },
   { file: "app/admin/sign-in/set-password/actions.ts", name: "setPasswordAction", args: "state+form", initialState: { error: null }, fields: { token: "invalid", password: "a-long-enough-password", confirm: "a-long-enough-password" }, expect: open },
   { file: "app/admin/sellers/actions.ts", name: "createSellerAction", args: "state+form", initialState: IDLE, fields: { name: "Matrix Seller {run} {random}" }, expect: act(manage) },
   { file: "app/admin/sellers/actions.ts", name: "issueLinkAction", args: "form", fields: { sellerId: "{sellerId}" }, expect: act(manage) },
@@ -87,11 +92,32 @@ export const ACTIONS: ActionEntry[] = [
   { file: "app/admin/connections/actions.ts", name: "confirmRotationAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
   { file: "app/admin/connections/actions.ts", name: "setDisabledAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
   { file: "app/admin/connections/actions.ts", name: "deleteConnectionAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
+  // Webhooks (admins only): unknown ids or invalid input on purpose; the permission check comes first.
+  { file: "app/admin/webhooks/actions.ts", name: "createEndpointAction", args: "state+form", initialState: IDLE, fields: { url: "not a url" }, expect: act(adminOnly) },
+  { file: "app/admin/webhooks/actions.ts", name: "updateEndpointAction", args: "state+form", initialState: IDLE, fields: { endpointId: "{webhookId}", url: "not a url" }, expect: act(adminOnly) },
+  { file: "app/admin/webhooks/actions.ts", name: "setEndpointEnabledAction", args: "state+form", initialState: IDLE, fields: { endpointId: "{webhookId}", enabled: "0" }, expect: act(adminOnly) },
+  { file: "app/admin/webhooks/actions.ts", name: "rotateSecretAction", args: "state+form", initialState: IDLE, fields: { endpointId: "{webhookId}", overlapHours: "24" }, expect: act(adminOnly) },
+  { file: "app/admin/webhooks/actions.ts", name: "deleteEndpointAction", args: "state+form", initialState: IDLE, fields: { endpointId: "{webhookId}", confirm: "delete" }, expect: act(adminOnly) },
+  { file: "app/admin/webhooks/actions.ts", name: "sendTestEventAction", args: "state+form", initialState: IDLE, fields: { endpointId: "{webhookId}" }, expect: act(adminOnly) },
+  { file: "app/admin/webhooks/actions.ts", name: "redeliverAction", args: "state+form", initialState: IDLE, fields: { deliveryId: "{deliveryId}" }, expect: act(adminOnly) },
+  { file: "app/admin/webhooks/actions.ts", name: "redeliverSinceAction", args: "state+form", initialState: IDLE, fields: { endpointId: "{webhookId}", since: "2026-01-01T00:00" }, expect: act(adminOnly) },
   // Last: it ends the caller's session.
   { file: "app/admin/sign-in/actions.ts", name: "signOutAction", args: "none", expect: open },
 ];
 
-const staffRoute: Record<Caller, Outcome> = { anonymous: "unauthenticated", support: "allow", operations: "allow", admin: "allow", "key:onboarding-links": "unauthenticated", "key:connection-tokens": "unauthenticated" };
+const staffRoute: Record<Caller, Outcome> = { anonymous: "unauthenticated", support: "allow", operations: "allow", admin: "allow", "key:onboarding-links": "unauthenticated", "key:connection-tokens": "unauthenticated", "key:sellers:read": "unauthenticated" };
+// A staff session is not an API key: only a key holding the route's scope gets through.
+const keyRoute = (scope: (typeof KEY_CALLERS)[number]): Record<Caller, Outcome> => ({
+  anonymous: "unauthenticated",
+  support: "unauthenticated",
+  operations: "unauthenticated",
+  admin: "unauthenticated",
+  "key:onboarding-links": "forbidden",
+  "key:connection-tokens": "forbidden",
+  "key:sellers:read": "forbidden",
+  [scope]: "allow",
+});
+const publicRoute: Record<Caller, Outcome> = { anonymous: "allow", support: "allow", operations: "allow", admin: "allow", "key:onboarding-links": "allow", "key:connection-tokens": "allow", "key:sellers:read": "allow" };
 
 export const ROUTES: RouteEntry[] = [
   {
@@ -99,15 +125,13 @@ export const ROUTES: RouteEntry[] = [
     method: "POST",
     path: "/api/v1/onboarding-links",
     json: { name: "Matrix API Seller {random}" },
-    // A staff session is not an API key.
-    expect: { anonymous: "unauthenticated", support: "unauthenticated", operations: "unauthenticated", admin: "unauthenticated", "key:onboarding-links": "allow", "key:connection-tokens": "forbidden" },
+    expect: keyRoute("key:onboarding-links"),
   },
-  {
-    file: "app/api/v1/connections/[id]/token/route.ts",
-    method: "GET",
-    path: "/api/v1/connections/{connectionId}/token",
-    expect: { anonymous: "unauthenticated", support: "unauthenticated", operations: "unauthenticated", admin: "unauthenticated", "key:onboarding-links": "forbidden", "key:connection-tokens": "allow" },
-  },
+  { file: "app/api/v1/connections/[id]/token/route.ts", method: "GET", path: "/api/v1/connections/{connectionId}/token", expect: keyRoute("key:connection-tokens") },
+  { file: "app/api/v1/sellers/route.ts", method: "GET", path: "/api/v1/sellers?limit=5", expect: keyRoute("key:sellers:read") },
+  { file: "app/api/v1/sellers/[id]/route.ts", method: "GET", path: "/api/v1/sellers/{sellerId}", expect: keyRoute("key:sellers:read") },
+  { file: "app/api/v1/authorizations/[reference]/route.ts", method: "GET", path: "/api/v1/authorizations/{reference}", expect: keyRoute("key:sellers:read") },
+  { file: "app/api/v1/openapi.json/route.ts", method: "GET", path: "/api/v1/openapi.json", expect: publicRoute },
   { file: "app/api/admin/requests/[id]/progress/route.ts", method: "GET", path: "/api/admin/requests/{requestId}/progress", expect: staffRoute },
   { file: "app/api/admin/requests/export/route.ts", method: "GET", path: "/api/admin/requests/export", expect: staffRoute },
   { file: "app/api/admin/requests/updates/route.ts", method: "GET", path: "/api/admin/requests/updates", expect: staffRoute },

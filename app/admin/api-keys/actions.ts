@@ -7,7 +7,12 @@ import { createApiKey, createApiKeySchema, revokeApiKey } from "@/lib/api-keys";
 /** Creates an API key; the key itself is in the answer only this once. */
 export async function createApiKeyAction(_previous: ActionState<{ key: string; prefix: string }>, formData: FormData): Promise<ActionState<{ key: string; prefix: string }>> {
   return runStaffAction("manageApiKeys", async (staff) => {
-    const input = createApiKeySchema.parse({ name: formData.get("name") ?? "", scopes: formData.getAll("scopes") });
+    const input = createApiKeySchema.parse({
+      name: formData.get("name") ?? "",
+      scopes: formData.getAll("scopes"),
+      expiresOn: formData.get("expiresOn") ?? "",
+      connectionIds: formData.getAll("connectionIds"),
+    });
     const created = await createApiKey(input, staff);
     revalidatePath("/admin/api-keys");
     return { status: "ok", message: `Key ${created.prefix}… created.`, data: { key: created.key, prefix: created.prefix } };

@@ -66,6 +66,7 @@ export async function updateConnectionAction(_previous: ActionState, form: FormD
         apiBaseUrl: text(form, "apiBaseUrl"),
         credentialsIn: text(form, "credentialsIn") === "body" ? "body" : "basic",
         bodyEncoding: text(form, "bodyEncoding") === "json" ? "json" : "form",
+        clientSecret: text(form, "clientSecret"),
       },
       actor(staff),
     );

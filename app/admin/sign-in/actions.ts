@@ -1,6 +1,6 @@
 "use server";
 import { AuthError, CredentialsSignin } from "next-auth";
-import { signIn, signOut } from "@/lib/auth/next-auth";
+import { LockedOut, signIn, signOut } from "@/lib/auth/next-auth";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { SSO_PROVIDER_ID, ssoEnabled } from "@/lib/auth/sso";
 
@@ -17,12 +17,19 @@ export async function signInAction(_previous: SignInState, formData: FormData): 
     });
   } catch (error) {
     if (error instanceof CredentialsSignin && error.code === "locked") {
-      return { email, error: "Too many failed attempts: sign-in is locked for 15 minutes. Ask an admin if you need access sooner." };
+      const seconds = error instanceof LockedOut ? error.retryAfterSeconds : null;
+      return { email, error: `Too many attempts: sign-in is locked for ${seconds ? waitText(seconds) : "a few minutes"}. Each further failure doubles the wait (at most 15 minutes).` };
     }
     if (error instanceof AuthError) return { email, error: "That e-mail and password do not match an active staff account." };
     throw error; // Next's redirect after a successful sign-in
   }
   return { email, error: null };
+}
+
+function waitText(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
 /** Starts single sign-on (when OIDC_ISSUER is configured): next-auth redirects to the provider. */

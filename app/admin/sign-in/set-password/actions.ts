@@ -2,7 +2,6 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { clientIpFrom } from "@/lib/auth/client-ip";
-import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { setPasswordWithToken } from "@/lib/staff";
 
 export type SetPasswordState = { error: string | null };
@@ -15,7 +14,7 @@ export async function setPasswordAction(_previous: SetPasswordState, formData: F
   const result = await setPasswordWithToken(token, password, clientIpFrom(await headers()));
   if (!result.ok) {
     return {
-      error: result.error === "weak-password" ? `Use at least ${MIN_PASSWORD_LENGTH} characters.` : "This link is no longer valid (used, expired or replaced). Ask an admin for a new one.",
+      error: result.error.kind === "weak-password" ? result.error.message : "This link is no longer valid (used, expired or replaced). Ask an admin for a new one.",
     };
   }
   redirect("/admin/sign-in?passwordSet=1");

@@ -1,18 +1,11 @@
 // POST /api/v1/onboarding-links – an internal service (API key, scope onboarding-links) creates or finds a seller and gets a fresh onboarding link
-import { z } from "zod";
 import { requireApiKey } from "@/lib/auth/guard";
 import { recordAudit } from "@/lib/audit/record";
 import { createOnboardingLink, createSeller } from "@/lib/sellers";
 import { handleApiError } from "@/lib/http/api-error";
 import { AppError } from "@/lib/errors";
-
-const bodySchema = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    email: z.string().trim().email().max(254).optional(),
-    externalId: z.string().trim().min(1).max(200).optional(),
-  })
-  .strict();
+import { jsonAnswer } from "@/lib/api-v1/http";
+import { onboardingLinkBodySchema, onboardingLinkSchema } from "@/lib/api-v1/schemas";
 
 export async function POST(request: Request): Promise<Response> {
   try {
@@ -26,7 +19,7 @@ export async function POST(request: Request): Promise<Response> {
     } catch {
       throw new AppError("BAD_REQUEST", "The request body is not valid JSON.");
     }
-    const body = bodySchema.parse(json);
+    const body = onboardingLinkBodySchema.parse(json);
     const actor = { type: "api-key" as const, id: apiKey.id, label: apiKey.prefix };
     const seller = await createSeller({ name: body.name, email: body.email ?? null, externalId: body.externalId ?? null });
     if (seller.created) {
@@ -34,7 +27,7 @@ export async function POST(request: Request): Promise<Response> {
     }
     const link = await createOnboardingLink({ sellerId: seller.id, createdBy: `api-key:${apiKey.id}` });
     await recordAudit({ actor, action: "link.issued", target: { type: "seller", id: seller.id }, ip: apiKey.ip, details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString(), via: "api" } });
-    return Response.json({ url: link.url, expiresAt: link.expiresAt.toISOString() }, { status: 201, headers: { "Cache-Control": "no-store" } });
+    return jsonAnswer(onboardingLinkSchema, { url: link.url, expiresAt: link.expiresAt.toISOString() }, { status: 201 });
   } catch (error) {
     return handleApiError(error);
   }

@@ -9,11 +9,11 @@ import { startNoyoSimulator, type StartedNoyoSimulator } from "@/simulators/noyo
 import { keepOutput, rememberSecret } from "@/tests/support/secret-scan";
 import { GET } from "./route";
 
-async function apiKey(scopes: string[]): Promise<string> {
+async function apiKey(scopes: string[], extra: { expiresAt?: Date; connectionIds?: string[] } = {}): Promise<string> {
   const key = `sok_${randomBytes(32).toString("base64url")}`;
   rememberSecret(key);
   await db().apiKey.create({
-    data: { name: `test-${randomBytes(3).toString("hex")}`, prefix: key.slice(0, 14), keyHash: hashApiKey(key), scopes, createdBy: "test" },
+    data: { name: `test-${randomBytes(3).toString("hex")}`, prefix: key.slice(0, 14), keyHash: hashApiKey(key), scopes, createdBy: "test", ...extra },
   });
   return key;
 }
@@ -65,6 +65,23 @@ describe("GET /api/v1/connections/{id}/token", () => {
     const disabled = await call(id, key);
     expect(disabled.status).toBe(409);
     keepOutput("connection-token-route.txt", JSON.stringify(await disabled.json()));
+  });
+
+  it("refuses a key limited to other connections (403, saying why) and an expired key (401, saying so)", async () => {
+    const id = await createTestConnection({ provider: "NOYO", clientId, clientSecret, tokenUrl: sim.tokenUrl, apiBaseUrl: sim.apiBaseUrl });
+    const other = await createTestConnection({ provider: "NOYO", clientId, clientSecret, tokenUrl: sim.tokenUrl, apiBaseUrl: sim.apiBaseUrl });
+    const limited = await apiKey(["connection-tokens"], { connectionIds: [other] });
+    const refused = await call(id, limited);
+    expect(refused.status).toBe(403);
+    const text = await refused.text();
+    keepOutput("connection-token-route.txt", text);
+    expect(JSON.parse(text)).toEqual({ error: { code: "FORBIDDEN", message: "This API key is limited to named connections and this connection is not one of them: ask an admin for a key that includes it." } });
+    const allowed = await call(other, limited);
+    expect(allowed.status).toBe(200);
+    rememberSecret(((await allowed.json()) as { accessToken: string }).accessToken);
+    const expired = await call(other, await apiKey(["connection-tokens"], { expiresAt: new Date(Date.now() - 60_000) }));
+    expect(expired.status).toBe(401);
+    expect(((await expired.json()) as { error: { message: string } }).error.message).toMatch(/^This API key expired at /);
   });
 
   it("says why when the provider refuses (502 with the provider's explanation)", async () => {

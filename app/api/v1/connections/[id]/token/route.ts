@@ -2,6 +2,8 @@
 import { requireApiKey } from "@/lib/auth/guard";
 import { issueConnectionToken } from "@/lib/connections/api";
 import { handleApiError } from "@/lib/http/api-error";
+import { refuseUnlistedConnection } from "@/lib/api-keys/limits";
+import { connectionTokenSchema } from "@/lib/api-v1/schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -11,10 +13,11 @@ const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
 export async function GET(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
   try {
     // The guard counts every call per key per hour (api_key_usage); the token itself is never recorded.
-    await requireApiKey(request, "connection-tokens");
+    const apiKey = await requireApiKey(request, "connection-tokens");
     const { id } = await context.params;
+    await refuseUnlistedConnection(apiKey, id);
     const token = await issueConnectionToken(id);
-    return Response.json(token, { headers: NO_STORE });
+    return Response.json(connectionTokenSchema.parse(token), { headers: NO_STORE });
   } catch (error) {
     const response = handleApiError(error);
     for (const [name, value] of Object.entries(NO_STORE)) response.headers.set(name, value);

@@ -1,0 +1,236 @@
+import "server-only";
+// The outbox: events are written by the transaction of the state change that causes them, with one
+// delivery row per subscribed endpoint. NOTIFY (sent by PostgreSQL only if that transaction commits)
+// wakes the dispatcher in the worker processes (lib/webhooks/listener.ts).
+import type { Prisma } from "@/lib/db/generated/client";
+import type { Tx } from "@/lib/secrets";
+import type { EventType } from "./catalogue";
+
+export const NOTIFY_CHANNEL = "webhook_deliveries";
+
+export type EventBody = {
+  type: string;
+  /** When the state change happened (ISO 8601, UTC). */
+  timestamp: string;
+  /** Per seller (per connection for connection.* events): 1, 2, 3 … without gaps, in commit order. */
+  sequence: number;
+  data: Prisma.InputJsonObject;
+};
+
+/**
+ * The bytes that are signed and sent: the stored body with its top-level keys in a fixed order
+ * (PostgreSQL's jsonb keeps its own key order), the same on every attempt.
+ */
+export function deliveryBody(payload: unknown, space?: number): string {
+  const p = (payload ?? {}) as Record<string, unknown>;
+  return JSON.stringify({ type: p.type, timestamp: p.timestamp, sequence: p.sequence, data: p.data }, null, space);
+}
+
+export type EmitInput = {
+  type: EventType | "webhook.test";
+  /** "seller:<id>", "connection:<id>" or "endpoint:<id>". */
+  stream: string;
+  data: Prisma.InputJsonObject;
+  occurredAt?: Date;
+  /** Deliver to this endpoint only, whatever it subscribed to (the test event). */
+  onlyEndpointId?: string;
+};
+
+/**
+ * Writes one event with the next sequence number of its stream, and a pending delivery for every
+ * enabled endpoint subscribed to its type. Call it inside the state change's transaction.
+ */
+export async function emitEvent(tx: Tx, input: EmitInput): Promise<{ eventId: string; sequence: number; deliveries: number }> {
+  const occurredAt = input.occurredAt ?? new Date();
+  // The stream's row stays locked until this transaction ends: concurrent emitters of one seller queue
+  // here, and a rolled-back transaction gives its number back (no gaps).
+  const [counter] = await tx.$queryRaw<{ last: bigint }[]>`
+    INSERT INTO webhook_streams (stream, last_sequence) VALUES (${input.stream}, 1)
+    ON CONFLICT (stream) DO UPDATE SET last_sequence = webhook_streams.last_sequence + 1
+    RETURNING last_sequence AS last`;
+  const sequence = Number(counter?.last ?? 1n);
+  const body: EventBody = { type: input.type, timestamp: occurredAt.toISOString(), sequence, data: input.data };
+  const event = await tx.webhookEvent.create({
+    data: { type: input.type, stream: input.stream, sequence, occurredAt, payload: body },
+    select: { id: true },
+  });
+  const deliveries = input.onlyEndpointId
+    ? await tx.$executeRaw`
+        INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at, reason, created_at)
+        SELECT gen_random_uuid(), ${event.id}::uuid, id, 'PENDING', clock_timestamp(), 'test', clock_timestamp()
+          FROM webhook_endpoints WHERE id = ${input.onlyEndpointId}::uuid`
+    : await tx.$executeRaw`
+        INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at, reason, created_at)
+        SELECT gen_random_uuid(), ${event.id}::uuid, id, 'PENDING', clock_timestamp(), 'event', clock_timestamp()
+          FROM webhook_endpoints WHERE disabled_at IS NULL AND ${input.type} = ANY(event_types)`;
+  if (deliveries > 0) await tx.$executeRawUnsafe(`NOTIFY ${NOTIFY_CHANNEL}`);
+  return { eventId: event.id, sequence, deliveries };
+}
+
+// ───────────────────────── the domain's events ─────────────────────────
+
+const credentialSelect = {
+  id: true,
+  status: true,
+  projectCode: true,
+  keyId: true,
+  channelIdentifier: true,
+  issuedAt: true,
+  secretName: true,
+  secretArn: true,
+  secretVersionId: true,
+  storedAt: true,
+  supersededAt: true,
+} as const;
+
+type CredentialRow = {
+  id: string;
+  status: string;
+  projectCode: string;
+  keyId: string;
+  channelIdentifier: string | null;
+  issuedAt: Date | null;
+  secretName: string;
+  secretArn: string | null;
+  secretVersionId: string | null;
+  storedAt: Date | null;
+  supersededAt: Date | null;
+};
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** Where the key is (never the key): what a backend needs to read it from the secret store. */
+function credentialReference(c: CredentialRow): Prisma.InputJsonObject {
+  return {
+    id: c.id,
+    status: c.status,
+    projectCode: c.projectCode,
+    keyId: c.keyId,
+    channelIdentifier: c.channelIdentifier,
+    issuedAt: iso(c.issuedAt),
+    secretName: c.secretName,
+    secretArn: c.secretArn,
+    secretVersionId: c.secretVersionId,
+    storedAt: iso(c.storedAt),
+  };
+}
+
+type AuthorizationEventType =
+  | "seller.connected"
+  | "authorization.failed"
+  | "authorization.declined"
+  | "authorization.key_storage_delayed"
+  | "authorization.key_stored";
+
+// The timeline entry whose message the event repeats.
+const TIMELINE_TYPE: Record<Exclude<AuthorizationEventType, "seller.connected" | "authorization.failed">, string> = {
+  "authorization.declined": "declined",
+  "authorization.key_storage_delayed": "key_pending_storage",
+  "authorization.key_stored": "key_stored",
+};
+
+/**
+ * An event about one authorization request, built from the rows this transaction just wrote (the
+ * request, its seller, its credential reference and the timeline's message).
+ */
+export async function emitAuthorizationEvent(
+  tx: Tx,
+  authorizationId: string,
+  type: AuthorizationEventType,
+  extra: Prisma.InputJsonObject = {},
+): Promise<void> {
+  const auth = await tx.noonAuthorization.findUniqueOrThrow({
+    where: { id: authorizationId },
+    select: {
+      id: true,
+      reference: true,
+      status: true,
+      oauthRequestId: true,
+      projectCode: true,
+      failureStage: true,
+      failureHttpStatus: true,
+      failureMessage: true,
+      createdAt: true,
+      seller: { select: { id: true, externalId: true, name: true } },
+      credential: { select: credentialSelect },
+    },
+  });
+  const timeline =
+    type === "seller.connected" || type === "authorization.failed"
+      ? null
+      : await tx.noonAuthorizationEvent.findFirst({ where: { authorizationId, type: TIMELINE_TYPE[type] }, orderBy: { id: "desc" }, select: { message: true } });
+  const data: Prisma.InputJsonObject = {
+    seller: { id: auth.seller.id, externalId: auth.seller.externalId, name: auth.seller.name },
+    authorization: {
+      reference: auth.reference,
+      status: auth.status,
+      oauthRequestId: auth.oauthRequestId,
+      projectCode: auth.projectCode,
+      startedAt: auth.createdAt.toISOString(),
+    },
+    ...(type === "authorization.failed"
+      ? { stage: auth.failureStage, httpStatus: auth.failureHttpStatus, message: auth.failureMessage }
+      : type === "seller.connected"
+        ? {}
+        : { message: timeline?.message ?? null }),
+    ...(type === "authorization.failed" || type === "authorization.declined" || !auth.credential
+      ? {}
+      : { credential: credentialReference(auth.credential) }),
+    ...extra,
+  };
+  await emitEvent(tx, { type, stream: `seller:${auth.seller.id}`, data });
+}
+
+/** credential.superseded: the replaced credential's reference and what replaced it. */
+export async function emitCredentialSuperseded(tx: Tx, credentialId: string, replacedByCredentialId: string): Promise<void> {
+  const credential = await tx.sellerCredential.findUniqueOrThrow({
+    where: { id: credentialId },
+    select: { ...credentialSelect, sellerId: true, authorization: { select: { reference: true } }, seller: { select: { externalId: true, name: true } } },
+  });
+  const by = await tx.sellerCredential.findUnique({
+    where: { id: replacedByCredentialId },
+    select: { id: true, keyId: true, authorization: { select: { reference: true } } },
+  });
+  await emitEvent(tx, {
+    type: "credential.superseded",
+    stream: `seller:${credential.sellerId}`,
+    data: {
+      seller: { id: credential.sellerId, externalId: credential.seller.externalId, name: credential.seller.name },
+      authorization: { reference: credential.authorization.reference },
+      credential: { ...credentialReference(credential), status: "SUPERSEDED" },
+      supersededBy: by ? { credentialId: by.id, keyId: by.keyId, authorizationReference: by.authorization.reference } : null,
+    },
+  });
+}
+
+/**
+ * Call inside the transaction that records a connection's token request or test, before its own update:
+ * the first failure after a success (or ever) emits connection.unhealthy, the first success after
+ * failures emits connection.recovered. The connection row is locked so concurrent outcomes see each other.
+ */
+export async function noteConnectionHealth(
+  tx: Tx,
+  connectionId: string,
+  outcome: { ok: true } | { ok: false; message: string; httpStatus?: number | null },
+): Promise<void> {
+  const [row] = await tx.$queryRaw<
+    { id: string; name: string; provider: string; environment: string; consecutive_failures: number; last_failure_at: Date | null; last_success_at: Date | null }[]
+  >`SELECT id::text, name, provider::text, environment::text, consecutive_failures, last_failure_at, last_success_at
+      FROM connections WHERE id = ${connectionId}::uuid FOR UPDATE`;
+  if (!row) return;
+  const connection = { id: row.id, name: row.name, provider: row.provider, environment: row.environment };
+  const stream = `connection:${row.id}`;
+  if (outcome.ok && row.consecutive_failures > 0) {
+    await emitEvent(tx, {
+      type: "connection.recovered",
+      stream,
+      data: { connection, failedAttempts: row.consecutive_failures, lastFailureAt: iso(row.last_failure_at) },
+    });
+  } else if (!outcome.ok && row.consecutive_failures === 0) {
+    await emitEvent(tx, {
+      type: "connection.unhealthy",
+      stream,
+      data: { connection, message: outcome.message.slice(0, 500), httpStatus: outcome.httpStatus ?? null, lastSuccessAt: iso(row.last_success_at) },
+    });
+  }
+}
