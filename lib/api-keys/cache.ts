@@ -1,6 +1,6 @@
 import "server-only";
 import type { ApiKey } from "@/lib/db/generated/client";
-import { announceChange, changeListener, type SqlRunner } from "@/lib/db/changes";
+import { afterArrivedNotices, announceChange, changeListener, type SqlRunner } from "@/lib/db/changes";
 import { db } from "@/lib/db/client";
 
 // API-key records by key hash, kept in process so a call costs no database round trip. Every write to
@@ -30,6 +30,7 @@ class ApiKeyCache {
       this.subscribed = true;
       listener.subscribe("api-key", { onChange: (id) => this.drop(id), onReset: () => this.clear() });
     }
+    await afterArrivedNotices();
     if (listener.isLive) {
       const hit = this.byHash.get(keyHash);
       if (hit && Date.now() - hit.at < ENTRY_TTL_MS) return hit.record;

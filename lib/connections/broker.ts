@@ -9,7 +9,7 @@ import "server-only";
 //     and the connection's health updated either way.
 // So any number of instances and concurrent callers cause one token request per token lifetime.
 import { AppError, err, ok, type Result } from "@/lib/errors";
-import { announceChange, changeListener } from "@/lib/db/changes";
+import { afterArrivedNotices, announceChange, changeListener } from "@/lib/db/changes";
 import { db, type Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { connectionTokenAad, seal, unseal } from "@/lib/secrets/seal";
@@ -121,6 +121,7 @@ export class TokenBroker {
    */
   async getToken(connectionId: string, opts: { rejectedToken?: string } = {}): Promise<Result<BrokerToken, AppError>> {
     const rejected = opts.rejectedToken;
+    await afterArrivedNotices();
     const mem = this.memory.get(connectionId);
     const now = this.now();
     if (mem && this.listening() && mem.token.accessToken !== rejected && now < mem.refreshAt && now - mem.checkedAt < this.memoryRecheckMs) {

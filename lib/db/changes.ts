@@ -73,6 +73,14 @@ class ChangeListener {
     return { promise, cancel };
   }
 
+  /** Waits (at most 10 s) until this process listens, then until a fresh notice of its own comes back. */
+  async barrier(): Promise<void> {
+    const deadline = Date.now() + DELIVERY_WAIT_MS;
+    while (!this.isLive && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const client = this.client;
+    if (this.isLive && client) await this.heartbeat(client);
+  }
+
   private start(): Promise<void> {
     this.starting ??= this.connect().finally(() => {
       this.starting = null;
@@ -173,5 +181,20 @@ export async function announceChange(sql: SqlRunner, topic: ChangeTopic, id: str
     waiting?.cancel();
     throw error;
   }
-  return { delivered: async () => void (await waiting?.promise) };
+  return {
+    delivered: async () => {
+      if (waiting && (await waiting.promise)) return;
+      // This process heard nothing (no live listener then, or the notice did not come back): once it
+      // listens again, a later notice coming round shows the change's notice has gone round too.
+      await listener.barrier();
+    },
+  };
+}
+
+/**
+ * Lets I/O that has already arrived (a change notice among it) run before a cache answers from memory, so
+ * a request that reaches this process after a notice did is never answered from the old copy.
+ */
+export function afterArrivedNotices(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
