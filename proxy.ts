@@ -1,17 +1,22 @@
 // Runs before every request: security headers with a per-request CSP nonce on every response, the
-// rolling inactivity expiry of staff sessions, and an early redirect of anonymous visitors of /admin.
+// rolling inactivity expiry of staff sessions, an early redirect of anonymous visitors of /admin, and the
+// rate limit of onboarding links (a page cannot answer 429 itself). The internal API (/api/v1) only gets
+// the checks that keep malformed requests from a 500; its fixed headers come from next.config.mjs.
 // Authorization itself happens again in every page, action and route handler (lib/auth/guard.ts).
 import NextAuth from "next-auth";
 import { NextResponse, type NextRequest } from "next/server";
 import { config as appConfig } from "@/lib/config/env";
 import { baseAuthConfig } from "@/lib/auth/session-policy";
 import { contentSecurityPolicy, securityHeaders } from "@/lib/auth/security-headers";
+import { limitOnboardingLinkVisit, ONBOARDING_LINK_PATH } from "@/lib/sellers/link-visits";
+import { actionRequestProblem, actionRequestRefusal } from "@/lib/http/action-request";
 
 // A light next-auth instance without providers or database: it only re-issues a valid session cookie
 // with a fresh inactivity expiry (the full checks run in the page through lib/auth/next-auth.ts).
 const { auth: rollSession } = NextAuth(() => baseAuthConfig());
 
 export async function proxy(request: NextRequest): Promise<Response> {
+  if (request.nextUrl.pathname.startsWith("/api/v1/")) return internalApi(request, request.nextUrl.pathname);
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const settings = appConfig();
   const csp = contentSecurityPolicy({
@@ -29,12 +34,24 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const next = () => NextResponse.next({ request: { headers: requestHeaders } });
 
   let response: Response;
-  if (pathname === "/admin" || pathname.startsWith("/admin/")) {
+  const actionProblem = request.method === "POST" && request.headers.has("next-action") ? await actionRequestProblem(request) : null;
+  const linkToken = request.method === "GET" || request.method === "HEAD" ? ONBOARDING_LINK_PATH.exec(pathname)?.[1] : undefined;
+  const limited = linkToken && decodablePath(pathname) ? await limitOnboardingLinkVisit(request.headers, linkToken) : null;
+  if (!decodablePath(pathname)) {
+    // Next answers 500 when it cannot decode a dynamic segment (found by tests/fuzz/fuzz.ts).
+    response = undecodable();
+  } else if (actionProblem) {
+    response = actionRequestRefusal(actionProblem);
+  } else if (limited) {
+    response = limited;
+  } else if (pathname === "/admin" || pathname.startsWith("/admin/")) {
     // With a lazily built configuration next-auth hands the wrapped handler back in a promise.
     const handler = await Promise.resolve(rollSession((req) => {
       if (!req.auth && !pathname.startsWith("/admin/sign-in") && request.method === "GET") {
         const signIn = new URL("/admin/sign-in", request.url);
-        signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
+        // Back to the same page after signing in; an absurdly long query is not carried along.
+        const back = `${pathname}${search}`;
+        signIn.searchParams.set("callbackUrl", back.length <= 2000 ? back : pathname.length <= 2000 ? pathname : "/admin");
         return NextResponse.redirect(signIn);
       }
       return next();
@@ -51,11 +68,34 @@ export async function proxy(request: NextRequest): Promise<Response> {
     response.headers.set("Referrer-Policy", "no-referrer");
     response.headers.set("Cache-Control", "no-store");
   }
+  // Staff pages and every API answer (tokens, sessions, redirects included) are never stored by a cache.
+  if (/^\/(admin|api)(\/|$)/.test(pathname)) response.headers.set("Cache-Control", "no-store");
   return response;
 }
 
+function decodablePath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const UNDECODABLE = "This address is not valid: it contains a malformed %-escape. Check the link and try again.\n";
+
+function undecodable(): Response {
+  return new Response(UNDECODABLE, { status: 400, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+}
+
 // The internal API (/api/v1) is machine to machine: it renders no page, needs no nonce or staff session,
-// and its static headers come from next.config.mjs, so it skips this per-request work.
+// and its static headers come from next.config.mjs, so it gets only the checks that keep it from a 500.
+async function internalApi(request: NextRequest, pathname: string): Promise<Response> {
+  if (!decodablePath(pathname)) return undecodable();
+  const actionProblem = request.method === "POST" && request.headers.has("next-action") ? await actionRequestProblem(request) : null;
+  return actionProblem ? actionRequestRefusal(actionProblem) : NextResponse.next();
+}
+
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/v1/).*)" }],
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
 };

@@ -89,11 +89,15 @@ test("a seller connects their Noon account and the key lands in the secret store
   );
   expect(credential?.status).toBe("ACTIVE");
   expect(credential?.secret_name).toContain(`noon/sellers/PRJ77001/${credential?.key_id}`);
-  const events = await query<{ type: string }>(
-    "SELECT e.type FROM noon_authorization_events e JOIN noon_authorizations a ON a.id = e.authorization_id WHERE a.reference = $1 ORDER BY e.id",
-    [reference],
-  );
-  expect(events.map((e) => e.type)).toEqual(["started", "callback_received", "token_created", "exchanged", "key_stored", "completed"]);
+  const events = async () =>
+    (
+      await query<{ type: string }>(
+        "SELECT e.type FROM noon_authorization_events e JOIN noon_authorizations a ON a.id = e.authorization_id WHERE a.reference = $1 ORDER BY e.id",
+        [reference],
+      )
+    ).map((e) => e.type);
+  // The story ends with the first verification of the key, a job that runs a few seconds after storing.
+  await expect.poll(events, { timeout: 30_000 }).toEqual(["started", "callback_received", "token_created", "exchanged", "key_stored", "completed", "key_verified"]);
 
   // The Secrets Manager simulator holds the key Noon issued: one version, the PEM exactly as Noon sends it.
   const sm = new SecretsManagerClient({ endpoint: awsSim, region: process.env.AWS_REGION ?? "us-east-1" });
@@ -109,10 +113,20 @@ test("a seller connects their Noon account and the key lands in the secret store
   const described = await sm.send(new DescribeSecretCommand({ SecretId: credential?.secret_name ?? "" }));
   expect(Object.keys(described.VersionIdsToStages ?? {})).toHaveLength(1);
 
-  // Back on the onboarding page the seller sees the connection.
+  // The link has done its job: it says so, and this browser (the seller's session) still sees the connection.
   await page.goto(link.url);
+  await expect(page.getByRole("heading", { level: 1, name: "This link has already been used" })).toBeVisible();
+  await expect(page.getByRole("button", { name: /Connect/ })).toHaveCount(0);
   await expect(page.getByRole("listitem").filter({ hasText: "PRJ77001" })).toContainText("Connected");
   await keep("seller-onboard-after");
+  // Another browser holding the link learns only that it was used.
+  const other = await page.context().browser()?.newPage();
+  if (other) {
+    await other.goto(link.url);
+    await expect(other.getByRole("heading", { level: 1, name: "This link has already been used" })).toBeVisible();
+    await expect(other.getByText("PRJ77001")).toHaveCount(0);
+    await other.close();
+  }
 });
 
 test("a seller who declines on Noon sees that nothing was connected and can try again", async ({ page, keep }) => {

@@ -24,15 +24,18 @@ const STATUS: Record<AppErrorCode, number> = {
 
 export class AppError extends Error {
   readonly status: number;
+  /** RATE_LIMITED: seconds until a retry can succeed (sent as Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
   constructor(
     readonly code: AppErrorCode,
     /** Safe to show to the person who asked: says what happened and what to do. */
     readonly userMessage: string,
-    opts: { internal?: string; cause?: unknown } = {},
+    opts: { internal?: string; cause?: unknown; retryAfterSeconds?: number } = {},
   ) {
     super(opts.internal ?? userMessage, { cause: opts.cause });
     this.name = "AppError";
     this.status = STATUS[code];
+    this.retryAfterSeconds = opts.retryAfterSeconds;
   }
 }
 

@@ -47,6 +47,8 @@ async function main(): Promise<number> {
       OIDC_CLIENT_SECRET: oidc.clientSecret,
       OIDC_ROLE_DOMAINS: "sso.e2e.test=operations",
       E2E_OIDC_ISSUER: oidc.issuer,
+      // Low enough for e2e/rate-limits.spec.ts to reach with a few requests; the other limits keep their defaults.
+      RATE_LIMITS: "onboarding-link-per-link=3/600",
       LOG_FILE: path.join(runDir, "app.log"),
       E2E_PORT: String(port),
       E2E_RUN_DIR: runDir,

@@ -1,5 +1,6 @@
 // `npm run secrets:rotate-key` – re-seals every locally sealed value (local secret store, pending secrets,
-// cached connection tokens) under SECRETS_LOCAL_KEY, opening old values with SECRETS_LOCAL_KEY_PREVIOUS.
+// cached connection tokens) under SECRETS_LOCAL_KEY in the current (v2) format, opening old values with
+// SECRETS_LOCAL_KEY_PREVIOUS. Without it, values of the format before v2 under the current key are re-sealed.
 // Steps: set SECRETS_LOCAL_KEY to a new key (openssl rand -base64 32) and SECRETS_LOCAL_KEY_PREVIOUS to
 // the old one, restart the app, run this, then remove SECRETS_LOCAL_KEY_PREVIOUS once it reports no failures.
 import nextEnv from "@next/env";
@@ -18,7 +19,7 @@ async function main(): Promise<number> {
   }
   const keyring = configKeyring();
   if (!keyring.previous) {
-    console.log(`SECRETS_LOCAL_KEY_PREVIOUS is not set: re-sealing only what is still under an older key it cannot open would fail; values already under ${keyring.current.id} stay as they are.`);
+    console.log(`SECRETS_LOCAL_KEY_PREVIOUS is not set: values under ${keyring.current.id} in the format before v2 are re-sealed; values under an older key cannot be opened and are reported.`);
   }
   console.log(`Re-sealing under local key ${keyring.current.id}${keyring.previous ? ` (old key ${keyring.previous.id})` : ""} …`);
   try {

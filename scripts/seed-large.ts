@@ -151,7 +151,7 @@ export async function seedLarge(client: pg.ClientBase, opts: SeedOptions): Promi
   await q(
     `INSERT INTO onboarding_links (id, seller_id, token_hash, expires_at, revoked_at, created_by, revoked_by, last_used_at, created_at)
      SELECT gen_random_uuid(), s.id, encode(sha256(('seed-link:' || $1::int || ':' || s.n)::bytea), 'hex'),
-            s.created_at + interval '14 days',
+            s.created_at + interval '7 days',
             CASE WHEN s.n % 17 = 0 THEN s.created_at + interval '2 days' END, 'cli',
             CASE WHEN s.n % 17 = 0 THEN 'cli' END,
             CASE WHEN s.n % 3 <> 0 THEN s.created_at + interval '1 hour' END,

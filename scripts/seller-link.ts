@@ -11,7 +11,7 @@ import { DEV_PG_PORT } from "./lib/stack";
 
 nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
 
-const USAGE = 'usage: npm run seller:link -- --name "Seller name" [--email seller@example.com] [--external-id ID] [--ttl-days 14] [--json]';
+const USAGE = 'usage: npm run seller:link -- --name "Seller name" [--email seller@example.com] [--external-id ID] [--ttl-days 7] [--json]';
 
 async function main(): Promise<number> {
   let values;

@@ -25,7 +25,8 @@ export default async function AdminLayout({ children }: { children: React.ReactN
                 </SubmitButton>
               </form>
             </div>
-            <AdminNav role={staff.role} />
+            {/* Until a required password change is done, nothing else opens: no navigation to offer. */}
+            {!staff.mustChangePassword && <AdminNav role={staff.role} />}
             <div className="hidden items-center gap-3 md:flex">
               <p className="text-sm text-slate-700">
                 <span className="sr-only">Signed in as </span>

@@ -55,11 +55,32 @@ function OAuth2Options({ credentialsIn = "basic", bodyEncoding = "form" }: { cre
   );
 }
 
-export function CreateConnectionForm() {
+export type SimulatorHosts = Partial<Record<ProviderId, { tokenUrl: string; apiBaseUrl: string }>>;
+
+/** `simulators`: the bundled simulators' URLs in development (offered as an environment), else null. */
+export function CreateConnectionForm({ simulators = null }: { simulators?: SimulatorHosts | null }) {
   const [state, action] = useActionState<ActionState, FormData>(createConnectionAction, IDLE);
   const [provider, setProvider] = useState<ProviderId>("NOYO");
-  const [environment, setEnvironment] = useState<EnvironmentId>("SANDBOX");
-  const documented = PROVIDER_HOSTS[provider]?.[environment];
+  const [environment, setEnvironment] = useState<EnvironmentId | "SIMULATOR">(simulators?.NOYO ? "SIMULATOR" : "SANDBOX");
+  const simulator = environment === "SIMULATOR" ? (simulators?.[provider] ?? null) : null;
+  const [urls, setUrls] = useState(() => ({ tokenUrl: simulators?.NOYO?.tokenUrl ?? "", apiBaseUrl: simulators?.NOYO?.apiBaseUrl ?? "" }));
+  const documented = environment === "SIMULATOR" ? simulator : PROVIDER_HOSTS[provider]?.[environment];
+  // Choosing the simulator fills both URLs; leaving it clears what it filled.
+  const choose = (nextProvider: ProviderId, nextEnvironment: EnvironmentId | "SIMULATOR") => {
+    const was = simulator;
+    const next = nextEnvironment === "SIMULATOR" ? simulators?.[nextProvider] : undefined;
+    setUrls((u) =>
+      next
+        ? { tokenUrl: next.tokenUrl, apiBaseUrl: next.apiBaseUrl }
+        : { tokenUrl: u.tokenUrl === was?.tokenUrl ? "" : u.tokenUrl, apiBaseUrl: u.apiBaseUrl === was?.apiBaseUrl ? "" : u.apiBaseUrl },
+    );
+    setProvider(nextProvider);
+    setEnvironment(nextEnvironment);
+  };
+  const environments: { value: string; label: string }[] = [
+    ...(simulators?.[provider] ? [{ value: "SIMULATOR", label: "Bundled simulator (development)" }] : []),
+    ...(["SANDBOX", "PRODUCTION"] as const).map((env) => ({ value: env, label: ENVIRONMENT_LABELS[provider][env] })),
+  ];
   return (
     <form action={action} className="flex max-w-2xl flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4">
       <div className="grid gap-4 sm:grid-cols-2">
@@ -67,17 +88,27 @@ export function CreateConnectionForm() {
           label="Provider"
           name="provider"
           value={provider}
-          onChange={(e) => setProvider(e.target.value as ProviderId)}
+          onChange={(e) => {
+            const next = e.target.value as ProviderId;
+            choose(next, environment === "SIMULATOR" && !simulators?.[next] ? "SANDBOX" : environment);
+          }}
           options={PROVIDERS.map((p) => ({ value: p, label: PROVIDER_LABELS[p] }))}
         />
         <SelectField
           label="Environment"
           name="environment"
           value={environment}
-          onChange={(e) => setEnvironment(e.target.value as EnvironmentId)}
-          options={(["SANDBOX", "PRODUCTION"] as const).map((env) => ({ value: env, label: ENVIRONMENT_LABELS[provider][env] }))}
+          onChange={(e) => choose(provider, e.target.value as EnvironmentId | "SIMULATOR")}
+          options={environments}
+          error={fieldError(state, "environment")}
         />
       </div>
+      {simulator && (
+        <Alert tone="info">
+          The simulator that <code>npm run dev</code> started on this machine. Its built-in client id is{" "}
+          <code>{provider.toLowerCase()}-sim-client</code>; the README&apos;s “What to try in development” gives its secret.
+        </Alert>
+      )}
       <Field label="Name" name="name" required maxLength={120} error={fieldError(state, "name")} hint="How people recognise it, e.g. “Noyo sandbox – benefits sync”." />
       <Field label="Client id" name="clientId" required maxLength={500} autoComplete="off" spellCheck={false} error={fieldError(state, "clientId")} />
       <Field
@@ -96,6 +127,8 @@ export function CreateConnectionForm() {
         label="Token URL"
         name="tokenUrl"
         type="url"
+        value={urls.tokenUrl}
+        onChange={(e) => setUrls((u) => ({ ...u, tokenUrl: e.target.value }))}
         required={!documented}
         placeholder={documented?.tokenUrl ?? "https://auth.example.com/oauth/v2/token"}
         error={fieldError(state, "tokenUrl")}
@@ -105,6 +138,8 @@ export function CreateConnectionForm() {
         label="API base URL"
         name="apiBaseUrl"
         type="url"
+        value={urls.apiBaseUrl}
+        onChange={(e) => setUrls((u) => ({ ...u, apiBaseUrl: e.target.value }))}
         placeholder={documented?.apiBaseUrl ?? "https://api.example.com"}
         error={fieldError(state, "apiBaseUrl")}
         hint={documented ? `Leave empty for the documented ${documented.apiBaseUrl}` : "Optional."}

@@ -8,6 +8,13 @@ const STATUS = {
   PENDING_STORAGE: { label: "Waiting for the secret store", tone: "warning" },
 } as const;
 
+const VERIFICATION = {
+  OK: { label: "Works", tone: "success" },
+  REJECTED: { label: "Rejected by Noon", tone: "danger" },
+  UNREACHABLE: { label: "Noon unreachable", tone: "warning" },
+  MISSING: { label: "Missing from the secret store", tone: "danger" },
+} as const;
+
 /** A Noon service-account credential by reference: where its private key lives, never the key. */
 export function CredentialReference({ credential }: { credential: CredentialSummary }) {
   const s = STATUS[credential.status];
@@ -34,6 +41,25 @@ export function CredentialReference({ credential }: { credential: CredentialSumm
       </dd>
       <dt className="text-slate-700">Stored</dt>
       <dd>{formatUtc(credential.storedAt)}</dd>
+      {credential.status === "ACTIVE" && (
+        <>
+          <dt className="text-slate-700">Verified with Noon</dt>
+          <dd data-testid="verification">
+            {credential.lastVerificationResult ? (
+              <>
+                <Badge tone={VERIFICATION[credential.lastVerificationResult].tone}>{VERIFICATION[credential.lastVerificationResult].label}</Badge>{" "}
+                {formatUtc(credential.lastVerifiedAt)}
+                {credential.lastVerificationResult !== "OK" && credential.lastVerificationMessage && (
+                  <span className="block text-xs text-slate-700">{credential.lastVerificationMessage}</span>
+                )}
+              </>
+            ) : (
+              "Not yet"
+            )}
+            {credential.nextVerificationAt && <span className="block text-xs text-slate-700">Next check {formatUtc(credential.nextVerificationAt)}</span>}
+          </dd>
+        </>
+      )}
       {credential.supersededAt && (
         <>
           <dt className="text-slate-700">Superseded</dt>

@@ -15,6 +15,9 @@ const LABELS: Record<string, string> = {
   failed: "Failed",
   expired: "Expired (no callback in time)",
   superseded: "Superseded by a newer connection",
+  key_verified: "Key verified with Noon",
+  key_verification_failed: "Key verification failed",
+  needs_reconnect: "Needs reconnect",
 };
 
 function exactTime(date: Date): string {
@@ -27,7 +30,7 @@ export function Timeline({ events }: { events: TimelineEvent[] }) {
   return (
     <ol className="mt-3 flex flex-col" data-testid="timeline">
       {events.map((e) => {
-        const bad = e.type === "failed" || e.type === "rejected" || e.type === "declined" || e.type === "expired";
+        const bad = e.type === "failed" || e.type === "rejected" || e.type === "declined" || e.type === "expired" || e.type === "key_verification_failed" || e.type === "needs_reconnect";
         return (
           <li key={e.id} className="relative border-l-2 border-slate-300 pb-4 pl-4 last:pb-0">
             <span aria-hidden="true" className={`absolute -left-[7px] top-1.5 h-3 w-3 rounded-full ${bad ? "bg-red-700" : "bg-brand-700"}`} />

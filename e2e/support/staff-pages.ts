@@ -8,7 +8,7 @@ export async function expectAccessible(page: Page) {
   expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
-export const NAV = ["Sellers", "Requests", "Connections", "Staff", "API keys", "Audit"] as const;
+export const NAV = ["Sellers", "Requests", "Connections", "Staff", "API keys", "Webhooks", "Audit"] as const;
 
 /** The dashboard navigation shows exactly `visible`, in order. */
 export async function expectNav(page: Page, visible: readonly string[]) {

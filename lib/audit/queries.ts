@@ -42,6 +42,9 @@ export interface AuditRow {
   ip: string | null;
   outcome: string;
   details: Prisma.JsonValue;
+  /** Tallied events (e.g. unknown API keys per address and hour): how many, and the last one's time. */
+  count: number;
+  lastAt: Date | null;
 }
 
 function encodeCursor(row: { at: Date; id: bigint }): string {
@@ -75,7 +78,7 @@ export async function listAuditEvents(filter: Partial<AuditFilter>, limit = 50):
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    rows: page.map((r) => ({ ...r, id: r.id.toString() })),
+    rows: page.map(({ tallyKey: _tallyKey, ...r }) => ({ ...r, id: r.id.toString() })),
     nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
   };
 }

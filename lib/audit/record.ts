@@ -1,6 +1,7 @@
 import "server-only";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/client";
+import { tallyKey } from "@/lib/rate-limit/tally";
 
 export type AuditActor =
   | { type: "staff"; id: string; label: string }
@@ -21,7 +22,7 @@ export interface AuditEntry {
 
 type Tx = Pick<ReturnType<typeof db>, "auditEvent">;
 
-/** Appends one audit event (append-only: nothing in the app updates or deletes them). */
+/** Appends one audit event (append-only: nothing in the app deletes them; only tallies below count up). */
 export async function recordAudit(entry: AuditEntry, tx: Tx = db()): Promise<void> {
   await tx.auditEvent.create({
     data: {
@@ -35,5 +36,31 @@ export async function recordAudit(entry: AuditEntry, tx: Tx = db()): Promise<voi
       outcome: entry.outcome ?? "success",
       details: entry.details,
     },
+  });
+}
+
+/**
+ * Counts a repeated event on one row per `parts` and hour (e.g. unknown API keys per address): the first
+ * one writes the row as `recordAudit` would, later ones add to its count and last time. One statement.
+ */
+export async function recordAuditTally(entry: AuditEntry, parts: (string | null)[], now = new Date()): Promise<void> {
+  const key = tallyKey(parts, now);
+  await db().auditEvent.upsert({
+    where: { tallyKey: key },
+    create: {
+      at: now,
+      actorType: entry.actor.type,
+      actorId: "id" in entry.actor ? entry.actor.id : null,
+      actorLabel: entry.actor.label ?? null,
+      action: entry.action,
+      targetType: entry.target?.type ?? null,
+      targetId: entry.target?.id ?? null,
+      ip: entry.ip ?? null,
+      outcome: entry.outcome ?? "success",
+      details: entry.details,
+      tallyKey: key,
+      lastAt: now,
+    },
+    update: { count: { increment: 1 }, lastAt: now },
   });
 }

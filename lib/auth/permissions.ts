@@ -6,6 +6,8 @@ export const ROLES: readonly Role[] = ["ADMIN", "OPERATIONS", "SUPPORT"];
 export const PERMISSIONS = {
   /** Read sellers, authorization requests, timelines, connection health. */
   read: ["ADMIN", "OPERATIONS", "SUPPORT"],
+  /** Check a seller's stored Noon key with Noon (reads the key inside the server only; changes no key). */
+  verifyCredentials: ["ADMIN", "OPERATIONS", "SUPPORT"],
   /** Create sellers, issue and revoke onboarding links. */
   manageSellers: ["ADMIN", "OPERATIONS"],
   /** Create, edit, test, rotate, disable, delete client-credentials connections. */

@@ -83,6 +83,19 @@ describe("staff sign-in", () => {
     expect(owner.ok).toBe(true);
   }, 120_000);
 
+  it("slows guessing spread over many addresses too, for a minute at a time", async () => {
+    const { email, password } = await createTestStaff("ADMIN");
+    let clock = Date.now();
+    const at = () => new Date(clock);
+    for (let i = 0; i < THROTTLE.account.free; i++) {
+      expect(await authenticateStaff({ email, password: `wrong-${i}` }, randomIp(), { now: at, verify: async () => false })).toEqual({ ok: false, error: { reason: "invalid" } });
+    }
+    // Even the right password, from yet another address, waits: the account's own key says so.
+    expect(await authenticateStaff({ email, password }, randomIp(), { now: at })).toEqual({ ok: false, error: { reason: "locked", retryAfterSeconds: THROTTLE.account.capMs / 1000 } });
+    clock += THROTTLE.account.capMs;
+    expect((await authenticateStaff({ email, password }, randomIp(), { now: at })).ok).toBe(true);
+  }, 60_000);
+
   it(`slows an address after ${THROTTLE.address.free} attempts across accounts`, async () => {
     const ip = randomIp();
     const now = new Date();

@@ -12,7 +12,7 @@ import { db } from "@/lib/db/client";
 // gives the address its attempt back.
 export const THROTTLE = {
   pair: { free: 5, capMs: 15 * 60_000 },
-  account: { free: 20, capMs: 60_000 },
+  account: { free: 5, capMs: 60_000 },
   address: { free: 20, capMs: 15 * 60_000 },
   baseDelayMs: 60_000,
   forgetAfterMs: 60 * 60_000,

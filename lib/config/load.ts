@@ -4,6 +4,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { isLoopbackUrl } from "../http/addresses";
+import { parseRateLimitOverrides, type RateLimitPolicy, type RateLimitPolicyName } from "../rate-limit/policies";
 import { passwordProblem } from "../auth/password-policy";
 
 export class ConfigError extends Error {
@@ -59,15 +61,6 @@ function devSecrets(dataDir: string): DevSecrets {
 
 const bool = (v: string | undefined) => v === "1" || v === "true";
 
-function isLoopbackUrl(value: string): boolean {
-  try {
-    const { hostname } = new URL(value);
-    return hostname === "localhost" || hostname === "[::1]" || /^127\./.test(hostname);
-  } catch {
-    return false;
-  }
-}
-
 function decodeLocalKey(variable: string, value: string): Buffer {
   const key = Buffer.from(value, "base64");
   if (key.length !== 32) throw new ConfigError(variable, "must be base64 of exactly 32 bytes (try: openssl rand -base64 32)");
@@ -112,6 +105,73 @@ const httpUrl = (variable: string, value: string) => {
   }
 };
 
+/** The port of `npm run dev`'s embedded PostgreSQL (scripts/lib/stack.ts), on 127.0.0.1. */
+export const EMBEDDED_DEV_PG_PORT = 5433;
+
+/** True when a database URL names the embedded development PostgreSQL: loopback, port 5433. */
+export function isEmbeddedDevDatabase(databaseUrl: string): boolean {
+  try {
+    const url = new URL(databaseUrl);
+    return isLoopbackUrl(databaseUrl) && url.port === String(EMBEDDED_DEV_PG_PORT);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `next dev`/`next start` set NODE_ENV themselves; a worker or CLI started without it would otherwise run
+ * with development defaults (generated secrets, the documented admin) against whatever DATABASE_URL names.
+ */
+function refuseUnsetNodeEnvOnRealDatabase(env: Env): void {
+  if (env.NODE_ENV?.trim()) return;
+  const databaseUrl = env.DATABASE_URL?.trim();
+  if (!databaseUrl || isEmbeddedDevDatabase(databaseUrl)) return;
+  let where = "another database";
+  try {
+    const url = new URL(databaseUrl);
+    where = `${url.hostname}${url.port ? `:${url.port}` : ""}`;
+  } catch {
+    // An unparsable URL: still not the embedded one.
+  }
+  throw new ConfigError(
+    "NODE_ENV",
+    `is not set while DATABASE_URL points at ${where}, not the embedded development database: set NODE_ENV=production (or NODE_ENV=development for a development database)`,
+  );
+}
+
+function readPorts(variable: string, value: string | undefined): number[] {
+  const ports: number[] = [];
+  for (const item of (value ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+    const port = Number(item);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(variable, `"${item}" is not a port number (1-65535)`);
+    ports.push(port);
+  }
+  return ports;
+}
+
+function numberVar(env: Env, name: string, fallback: number, o: { min: number; max: number; integer?: boolean }): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < o.min || value > o.max || (o.integer && !Number.isInteger(value))) {
+    throw new ConfigError(name, `must be ${o.integer ? "a whole number" : "a number"} from ${o.min} to ${o.max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const simulatorHostsSchema = z.object({ tokenUrl: z.string().url(), apiBaseUrl: z.string().url() });
+const providerSimulatorsSchema = z
+  .object({ NOYO: simulatorHostsSchema, INYO: simulatorHostsSchema, NUVY: simulatorHostsSchema, OAUTH2: simulatorHostsSchema })
+  .partial();
+
 export interface AppConfig {
   nodeEnv: "development" | "production" | "test";
   isProduction: boolean;
@@ -141,6 +201,19 @@ export interface AppConfig {
   };
   oidc: { issuer: string; clientId: string; clientSecret: string; roleDomains: Record<string, "ADMIN" | "OPERATIONS" | "SUPPORT"> } | null;
   allowInsecureProviderUrls: boolean;
+  /** Non-default ports provider URLs may use (PROVIDER_ALLOWED_PORTS); any port with ALLOW_INSECURE_PROVIDER_URLS. */
+  providerAllowedPorts: number[];
+  /** RATE_LIMITS: policies whose defaults (lib/rate-limit/policies.ts) this installation changes. */
+  rateLimitOverrides: Partial<Record<RateLimitPolicyName, RateLimitPolicy>>;
+  /** Scheduled verification of every current seller key (lib/noon/verify.ts). */
+  noonVerification: {
+    /** How often each credential is verified; 0 turns the schedule off. */
+    intervalMs: number;
+    /** Noon logins the schedule may spend per minute, across every process. */
+    perMinute: number;
+  };
+  /** Development only: the bundled provider simulators' URLs, offered as an environment on the connection form. */
+  providerSimulators: Partial<Record<"NOYO" | "INYO" | "NUVY" | "OAUTH2", { tokenUrl: string; apiBaseUrl: string }>> | null;
   runJobsInProcess: boolean;
   logLevel: string;
   logFile: string | undefined;
@@ -151,6 +224,7 @@ export interface AppConfig {
  * ConfigError naming the variable; in development the secrets are generated once into .data/.
  */
 export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig {
+  refuseUnsetNodeEnvOnRealDatabase(env);
   const nodeEnv = env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : "development";
   const isProduction = nodeEnv === "production";
   const dataDir = opts.dataDir ?? path.join(process.cwd(), ".data");
@@ -242,8 +316,22 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
     };
   }
 
+  const intervalHours = numberVar(env, "NOON_VERIFY_INTERVAL_HOURS", 24, { min: 0, max: 24 * 30 });
+  const perMinute = numberVar(env, "NOON_VERIFY_PER_MINUTE", 30, { min: 1, max: 10_000, integer: true });
+
+  let providerSimulators: AppConfig["providerSimulators"] = null;
+  // Only with ALLOW_INSECURE_PROVIDER_URLS, which production refuses except on a loopback APP_URL (e2e).
+  if (env.PROVIDER_SIMULATORS?.trim() && allowInsecureProviderUrls) {
+    const parsed = providerSimulatorsSchema.safeParse(safeJson(env.PROVIDER_SIMULATORS));
+    if (!parsed.success) throw new ConfigError("PROVIDER_SIMULATORS", 'must be JSON like {"NOYO":{"tokenUrl":"http://127.0.0.1:4011/auth/public/token","apiBaseUrl":"http://127.0.0.1:4011"}}');
+    providerSimulators = parsed.data;
+  }
+
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (isProduction && !databaseUrl) required("DATABASE_URL");
+
+  const rateLimits = parseRateLimitOverrides(env.RATE_LIMITS);
+  if (!rateLimits.ok) throw new ConfigError("RATE_LIMITS", rateLimits.problem);
 
   return {
     nodeEnv,
@@ -266,6 +354,10 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
     },
     oidc,
     allowInsecureProviderUrls,
+    providerAllowedPorts: readPorts("PROVIDER_ALLOWED_PORTS", env.PROVIDER_ALLOWED_PORTS),
+    rateLimitOverrides: rateLimits.overrides,
+    noonVerification: { intervalMs: Math.round(intervalHours * 60 * 60 * 1000), perMinute },
+    providerSimulators,
     runJobsInProcess: env.JOBS_IN_PROCESS !== "0",
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === "test" ? "warn" : "info"),
     logFile: env.LOG_FILE?.trim() || undefined,

@@ -12,7 +12,7 @@ import { AppError, err, ok, type Result } from "@/lib/errors";
 import { afterArrivedNotices, announceChange, changeListener } from "@/lib/db/changes";
 import { db, type Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
-import { connectionTokenAad, seal, unseal } from "@/lib/secrets/seal";
+import { connectionTokenContext, seal, unseal } from "@/lib/secrets/seal";
 import type { OutboundPolicy } from "@/lib/http/outbound";
 import { providerAdapter, tokenRateLimit, type ProviderAdapter, type ProviderError, type ProviderId, type ProviderToken } from "./providers/index";
 import { assertSecretBoundHere, readClientSecret, toRequestConfig, type ConnectionRecord } from "./records";
@@ -179,7 +179,7 @@ export class TokenBroker {
 
   /** Stores a token obtained elsewhere (e.g. the verification fetch of a rotation) as the current one. */
   async storeToken(connectionId: string, token: ProviderToken, tx: Pick<Tx, "connectionToken"> = db()): Promise<void> {
-    const sealed = seal(token.accessToken, connectionTokenAad(connectionId));
+    const sealed = seal(token.accessToken, connectionTokenContext(connectionId, token.obtainedAt));
     const data = {
       sealed: new Uint8Array(sealed.sealed),
       localKeyId: sealed.keyId,
@@ -230,7 +230,7 @@ export class TokenBroker {
     if (this.now() >= limit) return null;
     let accessToken: string;
     try {
-      accessToken = unseal(row.sealed, row.localKeyId, connectionTokenAad(connectionId));
+      accessToken = unseal(row.sealed, row.localKeyId, connectionTokenContext(connectionId, row.obtainedAt));
     } catch (error) {
       // A token sealed under a key we no longer hold is simply fetched again.
       log().warn({ connectionId, err: error instanceof Error ? error.message : String(error) }, "stored connection token does not open");

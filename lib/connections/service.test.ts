@@ -45,6 +45,11 @@ describe("connection management", () => {
     });
   });
 
+  it("the bundled-simulator environment is refused where no simulator is configured", async () => {
+    const input = { provider: "NOYO" as const, environment: "SIMULATOR" as const, name: "x", clientId: "c", clientSecret: testSecret() };
+    await expect(createConnection(input, testActor())).rejects.toMatchObject({ issues: [{ path: ["environment"], message: expect.stringContaining("only in development") }] });
+  });
+
   it("test connection: a fresh token and GET /api/v1/groups, with latency, in the history", async () => {
     const id = await create();
     const outcome = await testConnection(id, testActor());

@@ -3,9 +3,9 @@ import "server-only";
 // Every change is audited; the client secret only ever goes into the secret store.
 import { z } from "zod";
 import { recordAudit, type AuditActor } from "@/lib/audit/record";
+import { config } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 import { AppError, err, ok, type Result } from "@/lib/errors";
-import { config } from "@/lib/config/env";
 import { outboundRequest, OutboundError, providerUrlProblem } from "@/lib/http/outbound";
 import { log } from "@/lib/log";
 import { connectionSecretName, secretStore } from "@/lib/secrets/index";
@@ -49,7 +49,8 @@ export const connectionFields = {
 
 export const createConnectionInput = z.object({
   provider: z.enum(["NOYO", "INYO", "NUVY", "OAUTH2"]),
-  environment: z.enum(["SANDBOX", "PRODUCTION"]),
+  // SIMULATOR: the bundled simulator (development and e2e only); stored as SANDBOX with its URLs.
+  environment: z.enum(["SANDBOX", "PRODUCTION", "SIMULATOR"]),
   ...connectionFields,
   clientSecret: z.string().min(1, "Enter the client secret.").max(4000),
 });
@@ -89,22 +90,30 @@ export function documentedHostProblem(
 /** Token URL and API base: the operator's values, else the documented hosts of the environment. */
 function resolveHosts(
   provider: keyof typeof PROVIDER_HOSTS,
-  environment: "SANDBOX" | "PRODUCTION",
+  environment: "SANDBOX" | "PRODUCTION" | "SIMULATOR",
   tokenUrl: string | null,
   apiBaseUrl: string | null,
 ): { tokenUrl: string; apiBaseUrl: string | null } {
-  const documented = PROVIDER_HOSTS[provider]?.[environment];
+  let documented: { tokenUrl: string; apiBaseUrl: string } | null | undefined;
+  if (environment === "SIMULATOR") {
+    documented = config().providerSimulators?.[provider];
+    if (!documented) throw fieldError("environment", "The bundled simulator is offered only in development (npm run dev); choose Sandbox or Production.");
+  } else {
+    documented = PROVIDER_HOSTS[provider]?.[environment];
+  }
   const finalToken = tokenUrl ?? documented?.tokenUrl;
   if (!finalToken) throw fieldError("tokenUrl", "Enter the token URL of this OAuth2 server.");
   const finalApi = apiBaseUrl ?? documented?.apiBaseUrl ?? null;
   const tokenProblem = providerUrlProblem(finalToken);
   if (tokenProblem) throw fieldError("tokenUrl", `The token URL ${tokenProblem}.`);
-  const tokenHost = documentedHostProblem(provider, environment, "tokenUrl", finalToken);
+  // The simulators exist only with ALLOW_INSECURE_PROVIDER_URLS, which lifts the documented-host rule.
+  const stored = environment === "SIMULATOR" ? "SANDBOX" : environment;
+  const tokenHost = documentedHostProblem(provider, stored, "tokenUrl", finalToken);
   if (tokenHost) throw fieldError("tokenUrl", tokenHost);
   if (finalApi) {
     const apiProblem = providerUrlProblem(finalApi);
     if (apiProblem) throw fieldError("apiBaseUrl", `The API URL ${apiProblem}.`);
-    const apiHost = documentedHostProblem(provider, environment, "apiBaseUrl", finalApi);
+    const apiHost = documentedHostProblem(provider, stored, "apiBaseUrl", finalApi);
     if (apiHost) throw fieldError("apiBaseUrl", apiHost);
   }
   return { tokenUrl: finalToken, apiBaseUrl: finalApi?.replace(/\/+$/, "") ?? null };
@@ -140,7 +149,7 @@ export async function createConnection(raw: CreateConnectionInput, actor: Actor)
     data: {
       name: input.name,
       provider: input.provider,
-      environment: input.environment,
+      environment: input.environment === "SIMULATOR" ? "SANDBOX" : input.environment,
       tokenUrl: hosts.tokenUrl,
       apiBaseUrl: hosts.apiBaseUrl,
       clientId: input.clientId,

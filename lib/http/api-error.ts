@@ -6,7 +6,8 @@ import { log } from "@/lib/log";
 /** Maps any error of a route handler to a JSON answer; internal messages never reach the client. */
 export function handleApiError(error: unknown): Response {
   if (error instanceof AppError) {
-    return Response.json({ error: { code: error.code, message: error.userMessage } }, { status: error.status });
+    const headers: Record<string, string> = error.retryAfterSeconds === undefined ? {} : { "retry-after": String(error.retryAfterSeconds) };
+    return Response.json({ error: { code: error.code, message: error.userMessage } }, { status: error.status, headers });
   }
   if (error instanceof ZodError) {
     const issues = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));

@@ -1,12 +1,14 @@
 import "server-only";
 // Every call to a provider goes through here: https only, never to a private/loopback/link-local address
-// (checked at connect time, on the address actually used, so DNS rebinding cannot slip past), no redirects
+// (checked at connect time, on the address actually used, so DNS rebinding cannot slip past; the ranges are in
+// ./addresses.ts), the scheme's default port unless PROVIDER_ALLOWED_PORTS names another, no redirects
 // followed, and a hard timeout. `ALLOW_INSECURE_PROVIDER_URLS=1` (tests, simulators) lets http:// loopback through.
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http from "node:http";
 import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import { config } from "@/lib/config/env";
+import { isLoopbackAddress as isLoopback, isPrivateAddress } from "./addresses";
 
 export type OutboundErrorKind = "unsafe-url" | "timeout" | "network" | "redirect" | "too-large";
 
@@ -44,85 +46,18 @@ export interface OutboundResponse {
 
 export interface OutboundPolicy {
   allowInsecure: boolean;
+  /** Ports other than the scheme's default that provider URLs may name (PROVIDER_ALLOWED_PORTS). */
+  allowedPorts?: readonly number[];
 }
 
-const defaultPolicy = (): OutboundPolicy => ({ allowInsecure: config().allowInsecureProviderUrls });
+const defaultPolicy = (): OutboundPolicy => ({
+  allowInsecure: config().allowInsecureProviderUrls,
+  allowedPorts: config().providerAllowedPorts,
+});
 
 // ───────────────────────── address checks ─────────────────────────
 
-function ipv4ToInt(ip: string): number {
-  return ip.split(".").reduce((acc, part) => (acc << 8) + Number(part), 0) >>> 0;
-}
-
-const V4_BLOCKED: ReadonlyArray<[string, number]> = [
-  ["0.0.0.0", 8], // "this network"
-  ["10.0.0.0", 8], // private
-  ["100.64.0.0", 10], // carrier-grade NAT
-  ["127.0.0.0", 8], // loopback
-  ["169.254.0.0", 16], // link-local (cloud metadata lives here)
-  ["172.16.0.0", 12], // private
-  ["192.0.0.0", 24], // IETF protocol assignments
-  ["192.168.0.0", 16], // private
-  ["198.18.0.0", 15], // benchmarking
-  ["224.0.0.0", 4], // multicast
-  ["240.0.0.0", 4], // reserved + broadcast
-];
-
-function isBlockedV4(ip: string): boolean {
-  const value = ipv4ToInt(ip);
-  return V4_BLOCKED.some(([base, bits]) => {
-    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-    return (value & mask) === (ipv4ToInt(base) & mask);
-  });
-}
-
-function expandV6(ip: string): number[] | null {
-  let addr = ip.toLowerCase().replace(/^\[|\]$/g, "");
-  const zone = addr.indexOf("%");
-  if (zone >= 0) addr = addr.slice(0, zone);
-  // An embedded IPv4 tail (::ffff:1.2.3.4) becomes two hextets.
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(addr);
-  if (v4?.[1]) {
-    const n = ipv4ToInt(v4[1]);
-    addr = addr.slice(0, -v4[1].length) + `${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
-  }
-  const halves = addr.split("::");
-  if (halves.length > 2) return null;
-  const head = halves[0] ? halves[0].split(":") : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
-  const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
-  const parts = [...head, ...Array<string>(Math.max(0, fill)).fill("0"), ...tail].map((h) => parseInt(h, 16));
-  return parts.length === 8 && parts.every((p) => Number.isInteger(p) && p >= 0 && p <= 0xffff) ? parts : null;
-}
-
-function isBlockedV6(ip: string): boolean {
-  const h = expandV6(ip);
-  if (!h) return true;
-  const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, last = 0] = h;
-  const allZeroHead = a === 0 && b === 0 && c === 0 && d === 0 && e === 0;
-  if (allZeroHead && f === 0 && g === 0 && (last === 0 || last === 1)) return true; // :: and ::1
-  if (allZeroHead && f === 0xffff) return isBlockedV4(`${g >> 8}.${g & 255}.${last >> 8}.${last & 255}`); // v4-mapped
-  if (a === 0x64 && b === 0xff9b) return isBlockedV4(`${g >> 8}.${g & 255}.${last >> 8}.${last & 255}`); // NAT64
-  if ((a & 0xfe00) === 0xfc00) return true; // unique local fc00::/7
-  if ((a & 0xffc0) === 0xfe80) return true; // link-local fe80::/10
-  if ((a & 0xffc0) === 0xfec0) return true; // site-local (deprecated)
-  if ((a & 0xff00) === 0xff00) return true; // multicast
-  if (a === 0x2001 && b === 0x0db8) return true; // documentation
-  return false;
-}
-
-/** True for addresses a provider must never resolve to: private, loopback, link-local, multicast, reserved. */
-export function isPrivateAddress(ip: string): boolean {
-  const family = isIP(ip.replace(/^\[|\]$/g, ""));
-  if (family === 4) return isBlockedV4(ip);
-  if (family === 6) return isBlockedV6(ip);
-  return true;
-}
-
-const isLoopback = (ip: string) => {
-  const bare = ip.replace(/^\[|\]$/g, "");
-  return (isIP(bare) === 4 && bare.startsWith("127.")) || bare === "::1" || bare === "::ffff:127.0.0.1";
-};
+export { isPrivateAddress } from "./addresses";
 
 /**
  * Checks a provider URL's form (not its addresses, which are checked at connect time).
@@ -137,6 +72,10 @@ export function providerUrlProblem(value: string, policy: OutboundPolicy = defau
   }
   if (url.username || url.password) return "must not contain a user name or password";
   if (url.hash) return "must not contain a #fragment";
+  // The URL parser drops a scheme's default port, so any port left here is a non-default one.
+  if (url.port && !policy.allowInsecure && !(policy.allowedPorts ?? []).includes(Number(url.port))) {
+    return `must use the standard port (not :${url.port}) unless PROVIDER_ALLOWED_PORTS lists it`;
+  }
   if (url.protocol === "https:") {
     const host = url.hostname.replace(/^\[|\]$/g, "");
     if (isIP(host) && isPrivateAddress(host) && !(policy.allowInsecure && isLoopback(host))) {

@@ -37,6 +37,8 @@ export type JobDefinition<T extends object> = {
   send(data: T, opts?: SendOptions): Promise<string | null>;
   /** Many jobs in one statement (with policy "short", a key already queued is skipped). */
   sendMany(items: { data: T; opts?: SendOptions }[]): Promise<void>;
+  /** Makes this process's idle workers of the job look for work now instead of at their next poll. */
+  wake(): void;
 };
 
 type AnyDefinition = { name: string; options: JobOptions; run: (data: unknown) => Promise<void> };
@@ -48,6 +50,8 @@ const jobs = new Map<string, AnyDefinition>();
 const schedules = new Map<string, ScheduleDefinition>();
 const services = new Map<string, WorkerService>();
 const runningServices: { name: string; stop: () => Promise<void> }[] = [];
+// The pg-boss worker ids of each job in this process (for wake()).
+const workerIds = new Map<string, string[]>();
 
 const SCHEMA = "pgboss";
 
@@ -113,6 +117,10 @@ export function defineJob<T extends object>(name: string, handler: (data: T) => 
         ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
       });
     },
+    wake() {
+      const boss = state.worker?.boss;
+      for (const id of workerIds.get(name) ?? []) boss?.notifyWorker(id);
+    },
     async sendMany(items) {
       if (items.length === 0) return;
       const boss = await ensureQueue(sender(), name, options);
@@ -168,6 +176,7 @@ export function startJobWorkers(): Promise<void> {
           const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
           if (failed) throw failed.reason;
         });
+        workerIds.set(job.name, [...(workerIds.get(job.name) ?? []), workerId]);
       }
     }
     for (const schedule of schedules.values()) {
@@ -204,6 +213,7 @@ export async function stopJobWorkers(opts: { timeoutMs?: number } = {}): Promise
   state.worker = undefined;
   state.sender = undefined;
   starting = undefined;
+  workerIds.clear();
   for (const service of runningServices.splice(0)) {
     await service.stop().catch((error: unknown) => log().warn({ service: service.name, err: error instanceof Error ? error.message : String(error) }, "worker service did not stop cleanly"));
   }

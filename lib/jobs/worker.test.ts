@@ -1,7 +1,7 @@
 // `npm run worker` and `npm run secrets:rotate-key` as real processes, on a private database (so the worker
 // picks up only this test's jobs and the rotation touches only this test's values).
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { createCipheriv, randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rememberSecret, RUN_DIR } from "@/tests/support/secret-scan";
@@ -94,6 +94,15 @@ describe("npm run worker", () => {
   }, 60_000);
 });
 
+describe("a worker without NODE_ENV", () => {
+  it("refuses a database other than the embedded development one, in one line naming NODE_ENV", async () => {
+    const worker = run("scripts/worker.ts", { NODE_ENV: "", DATABASE_URL: "postgresql://app@db.internal.example:5432/onboarding" });
+    expect(await worker.exited).toBe(1);
+    const lines = worker.output().trim().split("\n").filter((l) => !l.includes("ExperimentalWarning") && !l.includes("--trace-warnings"));
+    expect(lines.at(-1)).toMatch(/^worker failed to start: NODE_ENV: is not set while DATABASE_URL points at db\.internal\.example:5432, not the embedded development database: set NODE_ENV=production/);
+  }, 60_000);
+});
+
 describe("npm run secrets:rotate-key", () => {
   it("re-seals the values under the new key while the old one is given; without it, reports and fails", async () => {
     const oldKey = randomBytes(32);
@@ -120,5 +129,33 @@ describe("npm run secrets:rotate-key", () => {
 
     const after = createLocalSecretStore({ db: privateDb, keyring: { current: localKeyFrom(newKey), previous: null } });
     expect((await after.get(name)).value).toBe(value);
+  }, 60_000);
+
+  it("re-seals values stored before v2 under the same key, with no previous key needed", async () => {
+    // This file's private database: only this test's value is sealed there afterwards.
+    await privateDb.localSecret.deleteMany({});
+    await privateDb.pendingSecret.deleteMany({});
+    await privateDb.connectionToken.deleteMany({});
+    const key = randomBytes(32);
+    const name = `test/rotate-legacy/${randomUUID()}`;
+    const value = `rotate-legacy-${randomUUID()}`;
+    rememberSecret(value);
+    // A version exactly as the code before v2 wrote it: the raw key, the name as associated data.
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", key, iv);
+    cipher.setAAD(Buffer.from(name, "utf8"));
+    const sealed = Buffer.concat([iv, cipher.update(value, "utf8"), cipher.final(), cipher.getAuthTag()]);
+    const versionId = randomUUID();
+    await privateDb.localSecret.create({ data: { name, arn: `arn:local:secretsmanager:local:000000000000:secret:${name}-aaaaaa` } });
+    await privateDb.localSecretVersion.create({
+      data: { versionId, secretName: name, sealed: new Uint8Array(sealed), localKeyId: localKeyFrom(key).id, stages: ["AWSCURRENT"] },
+    });
+
+    const rotation = run("scripts/secrets-rotate-key.ts", { DATABASE_URL: privateUrl, SECRETS_LOCAL_KEY: key.toString("base64"), NODE_ENV: "test" });
+    expect(await rotation.exited).toBe(0);
+    expect(rotation.output()).toContain("Re-sealed: 1 local secret versions, 0 pending secrets, 0 connection tokens.");
+    expect((await privateDb.localSecretVersion.findUniqueOrThrow({ where: { versionId } })).localKeyId).toBe(`v2:${localKeyFrom(key).id}`);
+    const store = createLocalSecretStore({ db: privateDb, keyring: { current: localKeyFrom(key), previous: null } });
+    expect((await store.get(name)).value).toBe(value);
   }, 60_000);
 });

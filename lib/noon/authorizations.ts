@@ -3,6 +3,8 @@ import { createHash, randomBytes, randomInt } from "node:crypto";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/client";
 import type { Tx } from "@/lib/secrets";
+import { markSellerLinksUsed } from "@/lib/sellers";
+import { requestFirstVerification } from "./verify-queue";
 import { emitAuthorizationEvent, emitCredentialSuperseded } from "@/lib/webhooks/emit";
 
 // Noon authorization requests and their timeline: what support reads. Every step writes one event;
@@ -22,7 +24,10 @@ export type AuthorizationEventType =
   | "completed"
   | "failed"
   | "expired"
-  | "superseded";
+  | "superseded"
+  | "key_verified"
+  | "key_verification_failed"
+  | "needs_reconnect";
 
 /** How long a state is accepted after the seller clicked Connect (RFC 9700: short-lived). */
 export const STATE_TTL_MS = 10 * 60 * 1000;
@@ -123,7 +128,8 @@ export async function expireStaleAuthorizations(now = new Date()): Promise<numbe
 
 /**
  * Makes a stored key the seller's ACTIVE credential: the credential row (created now, or moved from
- * PENDING_STORAGE), earlier ACTIVE credentials SUPERSEDED with their requests, the request COMPLETED.
+ * PENDING_STORAGE), earlier ACTIVE credentials SUPERSEDED with their requests, the request COMPLETED,
+ * and the seller's links issued before the request started used up.
  * Used both right after the exchange and by the retry job once a pending key reached the store.
  */
 export async function completeWithStoredKey(
@@ -140,12 +146,12 @@ export async function completeWithStoredKey(
   const now = input.now ?? new Date();
   // One completion at a time per seller, so two connections finishing together leave one ACTIVE key
   // (the request's seller found and locked in one round trip).
-  const locked = await tx.$queryRaw<Array<{ sellerId: string }>>`
-    SELECT s.id AS "sellerId" FROM noon_authorizations a JOIN sellers s ON s.id = a.seller_id
+  const locked = await tx.$queryRaw<Array<{ sellerId: string; createdAt: Date }>>`
+    SELECT s.id AS "sellerId", a.created_at AS "createdAt" FROM noon_authorizations a JOIN sellers s ON s.id = a.seller_id
     WHERE a.id = ${input.authorizationId}::uuid FOR UPDATE OF s`;
-  const sellerId = locked[0]?.sellerId;
-  if (!sellerId) throw new Error(`authorization ${input.authorizationId} not found`);
-  const auth = { id: input.authorizationId, sellerId };
+  const row = locked[0];
+  if (!row) throw new Error(`authorization ${input.authorizationId} not found`);
+  const auth = { id: input.authorizationId, sellerId: row.sellerId, createdAt: row.createdAt };
   const stored = { secretName: input.ref.name, secretArn: input.ref.arn, secretVersionId: input.ref.versionId, storedAt: now };
   const existing = await tx.sellerCredential.findUnique({ where: { authorizationId: auth.id }, select: { id: true } });
   let credentialId: string;
@@ -182,6 +188,8 @@ export async function completeWithStoredKey(
     SELECT done.id, e.type, ${now}, e.message, e.details
     FROM done, (VALUES (1, 'key_stored', ${message}, ${details}::jsonb), (2, 'completed', NULL, NULL)) AS e(ord, type, message, details)
     ORDER BY e.ord`;
+  await markSellerLinksUsed(tx, { sellerId: auth.sellerId, startedAt: auth.createdAt, now });
+  await requestFirstVerification(tx, credentialId, now);
   if (input.attempts) await emitAuthorizationEvent(tx, auth.id, "authorization.key_stored", { attempts: input.attempts });
   await emitAuthorizationEvent(tx, auth.id, "seller.connected");
 }
@@ -191,6 +199,7 @@ export type CallbackRequestRow = {
   id: string;
   reference: string;
   sellerId: string;
+  createdAt: Date;
   status: string;
   stateExpiresAt: Date;
   callbackAt: Date | null;
@@ -212,7 +221,7 @@ export async function claimCallbackState(input: {
   const { stateHash, authorizationId, sellerId, now } = input;
   const rows = await db().$queryRaw<Array<CallbackRequestRow & { claimed: number }>>`
     WITH found AS (
-      SELECT id, reference, seller_id, status::text AS status, state_expires_at, callback_at
+      SELECT id, reference, seller_id, status::text AS status, state_expires_at, callback_at, created_at
       FROM noon_authorizations WHERE state_hash = ${stateHash}
     ), claimed AS (
       UPDATE noon_authorizations a SET callback_at = ${now}, updated_at = ${now}
@@ -226,7 +235,7 @@ export async function claimCallbackState(input: {
       RETURNING 1
     )
     SELECT f.id, f.reference, f.seller_id AS "sellerId", f.status, f.state_expires_at AS "stateExpiresAt",
-           f.callback_at AS "callbackAt", (SELECT count(*) FROM received)::int AS claimed
+           f.callback_at AS "callbackAt", f.created_at AS "createdAt", (SELECT count(*) FROM received)::int AS claimed
     FROM found f`;
   const found = rows[0];
   if (!found) return { row: null, claimed: false };

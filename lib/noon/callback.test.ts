@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { secretStore, SecretStoreError, retryPendingSecret, type SecretStore } from "@/lib/secrets";
+import { createOnboardingLink, isOnboardingLinkActive, listSellerLinks, resolveOnboardingLink } from "@/lib/sellers";
 import { rememberSecret } from "@/tests/support/secret-scan";
 import { expireStaleAuthorizations, STATE_TTL_MS } from "./authorizations";
 import { sellerSessionCookie } from "./session";
@@ -17,6 +18,7 @@ import {
   rememberIssued,
   sellerWithLink,
   startHarness,
+  testAddress,
   upstreamCalls,
   type Harness,
 } from "./test-harness";
@@ -39,6 +41,19 @@ async function authByReference(reference: string) {
 }
 
 const referenceOf = (location: string) => location.split("/").pop() ?? "";
+
+/** "Try again" from a result page: the form carries no link, the browser's session names the seller. */
+async function clickConnectWithoutLink(cookie: string) {
+  const { startSellerConnect } = await import("./connect");
+  return startSellerConnect(
+    new Request(`${APP}/api/noon/connect`, {
+      method: "POST",
+      headers: { origin: APP, "content-type": "application/x-www-form-urlencoded", cookie, "x-forwarded-for": testAddress() },
+      body: "",
+    }),
+    h.deps(),
+  );
+}
 
 async function rejectionsFor(sellerId: string | null, reason: string) {
   return db().noonCallbackRejection.count({ where: { reason, ...(sellerId ? { sellerId } : {}) } });
@@ -103,7 +118,8 @@ describe("a seller connects their Noon account", () => {
     const { seller, link } = await sellerWithLink();
     const first = await connectAndApprove(h, link.token);
     const r1 = await callback(h, [["code", first.code], ["state", first.state]], first.cookie);
-    const second = await connectAndApprove(h, link.token);
+    const again = await createOnboardingLink({ sellerId: seller.id, createdBy: "test" });
+    const second = await connectAndApprove(h, again.token);
     const r2 = await callback(h, [["code", second.code], ["state", second.state]], second.cookie);
     const a1 = await authByReference(referenceOf(r1.location));
     const a2 = await authByReference(referenceOf(r2.location));
@@ -114,6 +130,38 @@ describe("a seller connects their Noon account", () => {
     expect(a2.status).toBe("COMPLETED");
     expect(a2.credential?.status).toBe("ACTIVE");
     expect(await db().sellerCredential.count({ where: { sellerId: seller.id, status: "ACTIVE" } })).toBe(1);
+  });
+
+  it("uses up the seller's links once the seller has connected; a link issued for a reconnection works", async () => {
+    const { seller, link } = await sellerWithLink();
+    const older = await createOnboardingLink({ sellerId: seller.id, createdBy: "test" });
+    const approved = await connectAndApprove(h, link.token);
+    // Issued while the seller is on Noon's consent page: for a later reconnection, it must survive.
+    const later = await createOnboardingLink({ sellerId: seller.id, createdBy: "test" });
+    const done = await callback(h, [["code", approved.code], ["state", approved.state]], approved.cookie);
+    expect((await authByReference(referenceOf(done.location))).status).toBe("COMPLETED");
+
+    expect(await resolveOnboardingLink(link.token)).toEqual({ ok: false, reason: "used", sellerId: seller.id });
+    expect(await resolveOnboardingLink(older.token)).toEqual({ ok: false, reason: "used", sellerId: seller.id });
+    expect(await isOnboardingLinkActive(link.linkId)).toBe(false);
+    expect(await resolveOnboardingLink(later.token)).toMatchObject({ ok: true });
+    const states = Object.fromEntries((await listSellerLinks(seller.id)).map((l) => [l.id, l.state]));
+    expect(states).toEqual({ [link.linkId]: "used", [older.linkId]: "used", [later.linkId]: "active" });
+
+    // Connect with the used link: back to its page (which says it was used); nothing is started.
+    const before = await db().noonAuthorization.count({ where: { sellerId: seller.id } });
+    const reuse = await clickConnect(h, link.token);
+    expect(reuse.response.status).toBe(303);
+    expect(reuse.location).toBe(`/onboard/${link.token}`);
+    // "Connect again" from this browser's session (its link is used up) is refused as well.
+    const fromSession = await clickConnectWithoutLink(approved.cookie);
+    expect(fromSession.status).toBe(400);
+    expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(before);
+
+    const reconnect = await connectAndApprove(h, later.token);
+    const r2 = await callback(h, [["code", reconnect.code], ["state", reconnect.state]], reconnect.cookie);
+    expect((await authByReference(referenceOf(r2.location))).status).toBe("COMPLETED");
+    expect(await resolveOnboardingLink(later.token)).toMatchObject({ ok: false, reason: "used" });
   });
 
   it("marks the request declined when Noon sends no code, calling nothing upstream", async () => {
@@ -313,7 +361,7 @@ describe("a fault at each stage is a recorded failure with its stage, a clear pa
     });
   }
 
-  it("an expired integrator session: one re-login, then the flow completes", async () => {
+  it("an expired integrator session: the code is not sent twice; the request fails at token/create and a new one completes", async () => {
     const { link } = await sellerWithLink();
     // Make sure a session exists first, so the fault hits a call made with it.
     expect((await h.client.ensureSession()).ok).toBe(true);
@@ -323,9 +371,17 @@ describe("a fault at each stage is a recorded failure with its stage, a clear pa
     const cb = await callback(h, [["code", start.code], ["state", start.state]], start.cookie);
     const after = upstreamCalls(h.sim);
     expect(after.login - before.login).toBe(1);
-    expect(after.create - before.create).toBe(2);
-    expect(after.exchange - before.exchange).toBe(1);
-    expect((await authByReference(referenceOf(cb.location))).status).toBe("COMPLETED");
+    expect(after.create - before.create).toBe(1);
+    expect(after.exchange - before.exchange).toBe(0);
+    const failed = await authByReference(referenceOf(cb.location));
+    expect(failed).toMatchObject({ status: "FAILED", failureStage: "token_create", failureHttpStatus: 401 });
+    expect(failed.failureMessage).toMatch(/not sent a second time/);
+
+    // "Try again": the session was renewed at once, so the new request needs no login.
+    const retry = await connectAndApprove(h, link.token);
+    const cb2 = await callback(h, [["code", retry.code], ["state", retry.state]], retry.cookie);
+    expect(upstreamCalls(h.sim).login - after.login).toBe(0);
+    expect((await authByReference(referenceOf(cb2.location))).status).toBe("COMPLETED");
   });
 
   it("a login refused by Noon fails at the login stage without calling token/create", async () => {
@@ -361,6 +417,8 @@ describe("a secret store outage loses nothing", () => {
     expect(auth.credential?.status).toBe("PENDING_STORAGE");
     expect(auth.events.map((e) => e.type)).toContain("key_pending_storage");
     expect((await authorizationResult(auth.reference, seller.id))?.outcome).toBe("connected");
+    // The key is safe (sealed) and will be stored: the seller has connected, so the link is used up.
+    expect(await resolveOnboardingLink(link.token)).toMatchObject({ ok: false, reason: "used" });
 
     const pending = await db().pendingSecret.findFirstOrThrow({ where: { authorizationId: auth.id } });
     const retried = await retryPendingSecret(pending.id, { store: secretStore() });
@@ -394,7 +452,7 @@ describe("POST /api/noon/connect", () => {
     const response = await startSellerConnect(
       new Request(`${APP}/api/noon/connect`, {
         method: "POST",
-        headers: { origin: "null", "sec-fetch-site": "same-origin", "content-type": "application/x-www-form-urlencoded" },
+        headers: { origin: "null", "sec-fetch-site": "same-origin", "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": testAddress() },
         body: new URLSearchParams({ link: link.token }),
       }),
       h.deps(),
@@ -415,7 +473,7 @@ describe("POST /api/noon/connect", () => {
     const response = await startSellerConnect(
       new Request(`${APP}/api/noon/connect`, {
         method: "POST",
-        headers: { origin: APP, "content-type": "application/x-www-form-urlencoded" },
+        headers: { origin: APP, "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": testAddress() },
         body: new URLSearchParams({ link: link.token }),
       }),
       { noon: null },
@@ -431,7 +489,7 @@ describe("POST /api/noon/connect", () => {
     const again = await startSellerConnect(
       new Request(`${APP}/api/noon/connect`, {
         method: "POST",
-        headers: { origin: APP, "content-type": "application/x-www-form-urlencoded", cookie: first.cookie },
+        headers: { origin: APP, "content-type": "application/x-www-form-urlencoded", cookie: first.cookie, "x-forwarded-for": testAddress() },
         body: "",
       }),
       h.deps(),

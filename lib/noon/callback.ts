@@ -3,12 +3,14 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
+import { addressKey, consumeRateLimit, tallyKey, waitText } from "@/lib/rate-limit";
 import { sellerKeySecretName, storeSecretDurably } from "@/lib/secrets";
+import { markSellerLinksUsed } from "@/lib/sellers";
 import { emitAuthorizationEvent } from "@/lib/webhooks/emit";
 import { claimCallbackState, completeWithStoredKey, hashState, recordEvent, recordStep } from "./authorizations";
 import type { NoonCallFailure } from "./client";
 import { resolveDeps, type NoonDeps } from "./deps";
-import { htmlPage, seeOther } from "./pages";
+import { htmlPage, seeOther, tooManyAttemptsPage } from "./pages";
 import { readSellerSession, sellerSessionCookie, type SellerSession } from "./session";
 
 // GET /api/noon/callback, step by step (RFC 9700 §2.1, §4.2.4):
@@ -57,14 +59,25 @@ function sameState(a: string, b: string): boolean {
 
 const shortText = (s: string | null, max = 200) => (s ? (s.length > max ? `${s.slice(0, max)}…` : s) : null);
 
+/**
+ * A refused callback: counted on one row per reason, address, seller and hour. Past the per-address limit
+ * only that count grows (no timeline event, no log line) and the answer is 429 with Retry-After.
+ */
 async function reject(
   request: Request,
   reason: CallbackRejection,
   ids: { sellerId?: string | null; authorizationId?: string | null },
 ): Promise<Response> {
-  await db().noonCallbackRejection.create({
-    data: { reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null, ip: clientIpFrom(request.headers) },
+  const ip = clientIpFrom(request.headers);
+  const now = new Date();
+  const key = tallyKey([reason, addressKey(ip), ids.sellerId ?? null], now);
+  await db().noonCallbackRejection.upsert({
+    where: { tallyKey: key },
+    create: { reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null, ip, at: now, lastAt: now, tallyKey: key },
+    update: { count: { increment: 1 }, lastAt: now },
   });
+  const limit = await consumeRateLimit("noon-callback-rejections-per-address", addressKey(ip));
+  if (!limit.allowed) return tooManyAttemptsPage(limit.retryAfterSeconds, waitText(limit.retryAfterSeconds));
   if (ids.authorizationId) await recordEvent(db(), ids.authorizationId, "rejected", { stage: "callback", message: reason });
   log().warn({ reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null }, "noon callback rejected");
   return htmlPage(400, {
@@ -76,7 +89,7 @@ async function reject(
   });
 }
 
-type Claimed = { id: string; reference: string; sellerId: string };
+type Claimed = { id: string; reference: string; sellerId: string; startedAt: Date };
 
 /** The seller's session without the finished request (kept: who they are, for the result page). */
 async function sessionAfter(session: SellerSession): Promise<string> {
@@ -145,7 +158,7 @@ export async function handleNoonCallback(request: Request, deps: NoonDeps = {}):
   }
   if (row.stateExpiresAt <= now) return reject(request, "state_expired", { sellerId, authorizationId: row.id });
   if (!claimed) return reject(request, "already_used", { sellerId, authorizationId: row.id });
-  const auth: Claimed = { id: row.id, reference: row.reference, sellerId: row.sellerId };
+  const auth: Claimed = { id: row.id, reference: row.reference, sellerId: row.sellerId, startedAt: row.createdAt };
 
   const cookie = await sessionAfter(session);
   try {
@@ -244,6 +257,8 @@ async function finishAuthorization(
         data: { ...credential, authorizationId: auth.id, status: "PENDING_STORAGE", secretName },
       });
       await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "PENDING_KEY_STORAGE" } });
+      // The seller has connected: the key is sealed and will be stored, so the link has done its job.
+      await markSellerLinksUsed(tx, { sellerId: auth.sellerId, startedAt: auth.startedAt, now: resolved.now() });
       await recordEvent(tx, auth.id, "key_pending_storage", {
         stage: "key_storage",
         message: `The secret store did not take the key (${storeError.kind}: ${storeError.message}); it is sealed and the retry job will store it`,

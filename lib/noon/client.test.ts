@@ -1,5 +1,5 @@
 // The Noon client against the simulator: the login JWT (exactly sub/iat/jti, RS256), the User-Agent,
-// the session cookies reused, one re-login on 401, and no retry once a request may have reached Noon.
+// the session cookies reused, a re-login on 401 without resending, and no retry once a request may have reached Noon.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { decodeJwt, decodeProtectedHeader } from "jose";
@@ -44,18 +44,57 @@ describe("NoonClient", () => {
     rememberIssued(h.sim);
   });
 
-  it("re-logs in once on 401 and gives up on a second 401", async () => {
+  for (const stage of ["create", "exchange"] as const) {
+    it(`on a 401 at token/${stage} logs in again, fails this request without resending, and the next one works`, async () => {
+      const client = new NoonClient({ ...h.noon });
+      const helper = new NoonClient({ ...h.noon }); // redeems codes for the exchange case, with its own session
+      expect((await client.ensureSession()).ok).toBe(true);
+      expect((await helper.ensureSession()).ok).toBe(true);
+      h.sim.setFaults({ expireSessionNext: 1 }, stage);
+      const before = { login: h.sim.counters.get("login").received, call: h.sim.counters.get(stage).received };
+      const code = h.sim.issueAuthorizationCode();
+      rememberSecret(code);
+      const call = async (value: string) => {
+        if (stage === "create") return client.createToken(value);
+        const created = await helper.createToken(value);
+        if (!created.ok) throw new Error(created.error.message);
+        rememberSecret(created.data.accessToken);
+        return client.exchangeToken(created.data.accessToken);
+      };
+      const result = await call(code);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error).toMatchObject({ stage: stage === "create" ? "token_create" : "token_exchange", kind: "session_expired", httpStatus: 401 });
+        expect(result.error.message).toMatch(/signed in again.*not sent a second time.*start the connection again/);
+      }
+      // The value went to Noon exactly once; the re-login happened at once, so the next request needs none.
+      expect(h.sim.counters.get(stage).received - before.call).toBe(1);
+      expect(h.sim.counters.get("login").received - before.login).toBe(1);
+      expect(client.hasSession).toBe(true);
+      const next = h.sim.issueAuthorizationCode();
+      rememberSecret(next);
+      expect((await call(next)).ok).toBe(true);
+      expect(h.sim.counters.get("login").received - before.login).toBe(1);
+      h.sim.faults.reset();
+      rememberIssued(h.sim);
+    });
+  }
+
+  it("says so when the re-login after a 401 fails too, still without resending", async () => {
     const client = new NoonClient({ ...h.noon });
     expect((await client.ensureSession()).ok).toBe(true);
-    h.sim.setFaults({ expireSessionNext: 2 }, "create");
+    h.sim.setFaults({ expireSessionNext: 1 }, "create");
+    h.sim.setFaults({ failNext: 1, status: 503 }, "login");
+    const before = h.sim.counters.get("create").received;
     const code = h.sim.issueAuthorizationCode();
     rememberSecret(code);
-    const before = { login: h.sim.counters.get("login").received, create: h.sim.counters.get("create").received };
     const result = await client.createToken(code);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toMatchObject({ stage: "token_create", httpStatus: 401 });
-    expect(h.sim.counters.get("login").received - before.login).toBe(1);
-    expect(h.sim.counters.get("create").received - before.create).toBe(2);
+    if (!result.ok) {
+      expect(result.error).toMatchObject({ stage: "token_create", kind: "session_expired", httpStatus: 401 });
+      expect(result.error.message).toMatch(/signing in again failed as well/);
+    }
+    expect(h.sim.counters.get("create").received - before).toBe(1);
     h.sim.faults.reset();
   });
 

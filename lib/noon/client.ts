@@ -5,16 +5,16 @@ import { z } from "zod";
 import type { NoonIntegratorKey } from "@/lib/config/load";
 
 // Noon's identity API as FACTS.md describes it: an integrator session (RS256 JWT login, session in
-// cookies), then token/create and token/exchange. Neither call is ever repeated once it may have
-// reached Noon (the code and the access token are single-use); the only retries are a re-login on
-// 401 (the session expired before Noon looked at the body) and a failure to connect at all.
+// cookies), then token/create and token/exchange. Neither call is ever sent twice: the code and the
+// access token are single-use, and a 401 does not prove Noon ignored them. After a 401 the client logs in
+// again (so the next request works) and fails this one; the only resend is after a failure to connect.
 
 export const NOON_USER_AGENT = "SellerOnboarding/1.0.0";
 const DEFAULT_TIMEOUT_MS = 15_000;
 const MESSAGE_LIMIT = 300;
 
 export type NoonStage = "login" | "token_create" | "token_exchange";
-export type NoonFailureKind = "http" | "timeout" | "network" | "malformed" | "status" | "config";
+export type NoonFailureKind = "http" | "timeout" | "network" | "malformed" | "status" | "config" | "session_expired";
 
 /** An expected failure of one call, safe to record and show (never carries a secret). */
 export type NoonCallFailure = {
@@ -38,7 +38,32 @@ export type NoonClientSettings = {
   integratorKey: NoonIntegratorKey | null;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** What the login key is, for the message when it cannot sign (default: the integrator's key). */
+  keyProblem?: string;
 };
+
+/** A service-account key as Noon issues it (`apijwt`): the integrator's, or a seller's from token/exchange. */
+export type NoonServiceAccountKey = Pick<NoonIntegratorKey, "key_id" | "private_key" | "project_code">;
+
+/**
+ * Logs in once with a service-account key (the same RS256 login as the integrator's) and forgets the
+ * session at once: success proves Noon accepts the key for that project. Never stores anything.
+ */
+export async function loginOnce(
+  settings: { apiUrl: string; timeoutMs?: number; fetch?: typeof fetch },
+  key: NoonServiceAccountKey,
+): Promise<NoonResult<void>> {
+  const client = new NoonClient({
+    ...settings,
+    clientId: "",
+    clientSecret: "",
+    integratorKey: key,
+    keyProblem: "The stored key could not sign a login (it is not a usable RSA private key)",
+  });
+  const result = await client.ensureSession();
+  client.dropSession();
+  return result;
+}
 
 const createTokenSchema = z.object({
   access_token: z.string().min(1),
@@ -213,7 +238,7 @@ export class NoonClient {
         .setJti(randomUUID())
         .sign(this.signingKey);
     } catch {
-      return this.failure("login", "config", null, null, "The Noon integrator key could not be used to sign the login (check NOON_INTEGRATOR_KEY)");
+      return this.failure("login", "config", null, null, this.settings.keyProblem ?? "The Noon integrator key could not be used to sign the login (check NOON_INTEGRATOR_KEY)");
     }
     const res = await this.send("login", "/identity/public/v1/api/login", { token: jwt, default_project_code: key.project_code }, false);
     if (!res.ok) return res;
@@ -232,28 +257,36 @@ export class NoonClient {
     return { ok: true, data: undefined };
   }
 
-  /** One authenticated call; on 401 (session gone) logs in once more and repeats it once. */
+  /**
+   * One authenticated call, sent once. On 401 (the session is gone) it logs in again so the next call
+   * works, and fails this one: both of Noon's calls carry a value it accepts only once.
+   */
   private async callWithSession(
     stage: NoonStage,
     path: string,
     body: unknown,
     secrets: string[],
   ): Promise<NoonResult<{ status: number; json: unknown }>> {
-    for (let attempt = 1; attempt <= 2; attempt++) {
-      const session = await this.ensureSession();
-      if (!session.ok) return { ok: false, error: { ...session.error, message: `${session.error.message} (before ${stageLabel[stage]})` } };
-      const res = await this.send(stage, path, body, true);
-      if (!res.ok) return res;
-      if (res.data.status === 401 && attempt === 1) {
-        // The session expired: Noon refused the call before reading the body, so it is safe to repeat.
-        this.dropSession();
-        continue;
-      }
-      if (res.data.status !== 200) return this.httpFailure(stage, res.data.status, res.data.json, secrets);
-      if (res.data.json === undefined) return this.failure(stage, "malformed", res.data.status, null, `Noon's answer to ${stageLabel[stage]} is not JSON`);
-      return { ok: true, data: { status: res.data.status, json: res.data.json } };
+    const session = await this.ensureSession();
+    if (!session.ok) return { ok: false, error: { ...session.error, message: `${session.error.message} (before ${stageLabel[stage]})` } };
+    const res = await this.send(stage, path, body, true);
+    if (!res.ok) return res;
+    if (res.data.status === 401) {
+      this.dropSession();
+      const relogin = await this.login();
+      return this.failure(
+        stage,
+        "session_expired",
+        401,
+        null,
+        `Noon refused our integrator session while ${stageLabel[stage]}; ` +
+          (relogin.ok ? "we signed in again, but " : `signing in again failed as well (${relogin.error.message}), and `) +
+          "what Noon accepts only once was not sent a second time: the seller must start the connection again",
+      );
     }
-    return this.failure(stage, "http", 401, null, `Noon refused the session twice while ${stageLabel[stage]}`);
+    if (res.data.status !== 200) return this.httpFailure(stage, res.data.status, res.data.json, secrets);
+    if (res.data.json === undefined) return this.failure(stage, "malformed", res.data.status, null, `Noon's answer to ${stageLabel[stage]} is not JSON`);
+    return { ok: true, data: { status: res.data.status, json: res.data.json } };
   }
 
   /** Sends one POST; retries only when the connection could not be made (nothing reached Noon). */

@@ -1,11 +1,13 @@
 import "server-only";
 import { z } from "zod";
+import { clientIpFrom } from "@/lib/auth/client-ip";
 import { isSameOrigin } from "@/lib/http/same-origin";
 import { log } from "@/lib/log";
+import { addressKey, consumeRateLimit, waitText } from "@/lib/rate-limit";
 import { isOnboardingLinkActive, resolveOnboardingLink } from "@/lib/sellers";
 import { startAuthorization } from "./authorizations";
 import { resolveDeps, type NoonDeps } from "./deps";
-import { htmlPage, seeOther } from "./pages";
+import { htmlPage, seeOther, tooManyAttemptsPage } from "./pages";
 import { readSellerSession, sellerSessionCookie, type SellerSession } from "./session";
 
 const formSchema = z.object({ link: z.string().max(100).optional() });
@@ -30,7 +32,7 @@ export function authorizationUrl(authorizeUrl: string, clientId: string, state: 
 
 /**
  * POST /api/noon/connect: the seller clicked Connect Noon account. Checks that the form came from our
- * own page, finds the seller (the link token in the form, or the seller of this browser's session),
+ * own page and the rate limits (per address, per seller: 429 page with Retry-After), finds the seller (the link token in the form, or the seller of this browser's session),
  * records a new authorization with a fresh state, seals the state into the session cookie, and
  * answers 303 to Noon's authorization page.
  */
@@ -49,6 +51,8 @@ export async function startSellerConnect(request: Request, deps: NoonDeps = {}):
       paragraphs: ["This service is not configured to connect Noon accounts. Please contact the team that sent you the link."],
     });
   }
+  const perAddress = await consumeRateLimit("noon-connect-per-address", addressKey(clientIpFrom(request.headers)));
+  if (!perAddress.allowed) return tooManyAttemptsPage(perAddress.retryAfterSeconds, waitText(perAddress.retryAfterSeconds));
   let form: z.infer<typeof formSchema>;
   try {
     const data = await request.formData();
@@ -76,6 +80,9 @@ export async function startSellerConnect(request: Request, deps: NoonDeps = {}):
     });
   }
 
+  // Each click starts an authorization (a row, a timeline): bounded per seller as well.
+  const perSeller = await consumeRateLimit("noon-connect-per-seller", `seller:${who.sellerId}`);
+  if (!perSeller.allowed) return tooManyAttemptsPage(perSeller.retryAfterSeconds, waitText(perSeller.retryAfterSeconds));
   const started = await startAuthorization({ sellerId: who.sellerId, now: now() });
   log().info({ authorizationId: started.authorizationId, reference: started.reference, sellerId: who.sellerId }, "noon authorization started");
   const cookie = await sellerSessionCookie({ ...who, pending: { authorizationId: started.authorizationId, state: started.state } });

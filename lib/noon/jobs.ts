@@ -3,6 +3,8 @@ import { defineSchedule } from "@/lib/jobs";
 import { log } from "@/lib/log";
 import { onPendingSecretStored } from "@/lib/secrets";
 import { completeWithStoredKey, expireStaleAuthorizations } from "./authorizations";
+import { runScheduledVerifications } from "./verify";
+import "./verify-queue";
 
 // Background work of the Noon flow (imported by lib/jobs/registry.ts).
 
@@ -16,4 +18,10 @@ defineSchedule("noon-expire-authorizations", "*/5 * * * *", async () => {
 onPendingSecretStored("seller-key", async (tx, info) => {
   if (!info.authorizationId) return;
   await completeWithStoredKey(tx, { authorizationId: info.authorizationId, ref: info.ref, attempts: info.attempts });
+});
+
+// Every minute: verify the seller keys that are due, within NOON_VERIFY_PER_MINUTE logins (all processes).
+defineSchedule("noon-verify-credentials", "* * * * *", async () => {
+  const run = await runScheduledVerifications();
+  if (run.claimed > 0) log().info({ ...run.outcomes, claimed: run.claimed }, "noon credentials verified on schedule");
 });

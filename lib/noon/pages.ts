@@ -33,6 +33,21 @@ ${page.reference ? `<p>Reference for support: <code>${escape(page.reference)}</c
   });
 }
 
+/** 429 with Retry-After: a seller (or someone with their link) sent too many requests in a short time. */
+export function tooManyAttemptsPage(retryAfterSeconds: number, wait: string): Response {
+  return htmlPage(
+    429,
+    {
+      title: "Too many attempts",
+      paragraphs: [
+        `There have been too many attempts from your connection in a short time, so we paused them. Please wait ${wait} and try again.`,
+        "If you keep seeing this page, contact the person who sent you the onboarding link.",
+      ],
+    },
+    { "retry-after": String(retryAfterSeconds) },
+  );
+}
+
 /** 303 See Other with the seller-page headers (and optional Set-Cookie). */
 export function seeOther(location: string, setCookie?: string): Response {
   const headers = new Headers({ location, ...SELLER_PAGE_HEADERS });

@@ -1,6 +1,9 @@
 // The seller's sealed session cookie: attributes, round trip, and refusal of anything tampered with.
 import { randomUUID } from "node:crypto";
+import { sealData, unsealData } from "iron-session";
 import { describe, expect, it } from "vitest";
+import { config } from "@/lib/config/env";
+import { deriveKey } from "@/lib/secrets/derive";
 import { keepOutput } from "@/tests/support/secret-scan";
 import { clearSellerSessionCookie, readSellerSession, sellerSessionCookie, sellerSessionCookieName, unsealSellerSession } from "./session";
 
@@ -30,5 +33,17 @@ describe("seller session cookie", () => {
     expect(await readSellerSession(null)).toBeNull();
     expect(await readSellerSession("seller-session=")).toBeNull();
     expect(clearSellerSessionCookie()).toMatch(/^seller-session=; .*Max-Age=0/);
+  });
+
+  it("is sealed under a key derived from SESSION_SECRET; sessions sealed with the secret itself still open", async () => {
+    const sealed = (await sellerSessionCookie(session)).split(";", 1)[0]?.split("=").slice(1).join("=") ?? "";
+    const secret = config().sessionSecret;
+    // The raw secret alone does not open a new cookie; the derived key does.
+    await expect(unsealData(sealed, { password: secret })).resolves.toEqual({});
+    const derived = deriveKey(secret, "sellerSessionCookie").toString("base64url");
+    expect(await unsealData(sealed, { password: { 2: derived } })).toEqual(session);
+    // A cookie sealed before the change (raw SESSION_SECRET, password id 1) still works until it expires.
+    const before = await sealData(session, { password: secret, ttl: 3600 });
+    expect(await unsealSellerSession(before)).toEqual(session);
   });
 });

@@ -2,8 +2,9 @@ import "server-only";
 import { sealData, unsealData } from "iron-session";
 import { z } from "zod";
 import { config } from "@/lib/config/env";
+import { deriveKey } from "@/lib/secrets/derive";
 
-// The seller's browser session: sealed with iron-session (SESSION_SECRET), HttpOnly, SameSite=Lax
+// The seller's browser session: sealed with iron-session under a key derived from SESSION_SECRET, HttpOnly, SameSite=Lax
 // (it must come back on the top-level redirect from Noon), Secure and __Host- prefixed in production.
 // It ties the browser to one seller and to the state of the authorization it started.
 
@@ -18,6 +19,15 @@ const sessionSchema = z.object({
 });
 export type SellerSession = z.infer<typeof sessionSchema>;
 
+/**
+ * iron-session seals with the highest id and opens with any: 2 is the HKDF-derived key; 1, the raw
+ * SESSION_SECRET, only opens sessions sealed before it (at most SELLER_SESSION_TTL_SECONDS old).
+ */
+function sessionPasswords(): Record<string, string> {
+  const secret = config().sessionSecret;
+  return { 2: deriveKey(secret, "sellerSessionCookie").toString("base64url"), 1: secret };
+}
+
 export function sellerSessionCookieName(): string {
   return config().isProduction ? "__Host-seller-session" : "seller-session";
 }
@@ -30,7 +40,7 @@ function cookieAttributes(maxAge: number): string {
 
 /** The Set-Cookie value that stores `session` in the browser. */
 export async function sellerSessionCookie(session: SellerSession): Promise<string> {
-  const sealed = await sealData(session, { password: config().sessionSecret, ttl: SELLER_SESSION_TTL_SECONDS });
+  const sealed = await sealData(session, { password: sessionPasswords(), ttl: SELLER_SESSION_TTL_SECONDS });
   return `${sellerSessionCookieName()}=${sealed}; ${cookieAttributes(SELLER_SESSION_TTL_SECONDS)}`;
 }
 
@@ -43,7 +53,7 @@ export function clearSellerSessionCookie(): string {
 export async function unsealSellerSession(sealed: string | undefined | null): Promise<SellerSession | null> {
   if (!sealed) return null;
   try {
-    const data = await unsealData<unknown>(sealed, { password: config().sessionSecret, ttl: SELLER_SESSION_TTL_SECONDS });
+    const data = await unsealData<unknown>(sealed, { password: sessionPasswords(), ttl: SELLER_SESSION_TTL_SECONDS });
     const parsed = sessionSchema.safeParse(data);
     return parsed.success ? parsed.data : null;
   } catch {

@@ -89,8 +89,13 @@ export async function authorizationResult(reference: string, sellerId: string | 
   const outcome = outcomeOf(row.status);
   let reason: string | null = null;
   if (outcome === "failed") {
-    reason = failureReason[row.failureStage ?? ""] ?? "The connection could not be completed.";
-    if (row.failureHttpStatus) reason += ` (Noon answered HTTP ${row.failureHttpStatus}.)`;
+    if (row.failureHttpStatus === 401 && (row.failureStage === "token_create" || row.failureStage === "token_exchange")) {
+      // The client renewed its Noon session at once (lib/noon/client.ts): trying again works.
+      reason = "Our session with Noon had expired at that moment. It has been renewed: please try again.";
+    } else {
+      reason = failureReason[row.failureStage ?? ""] ?? "The connection could not be completed.";
+      if (row.failureHttpStatus) reason += ` (Noon answered HTTP ${row.failureHttpStatus}.)`;
+    }
   }
   return {
     reference: row.reference,

@@ -62,6 +62,15 @@ export async function sellerWithLink(name = `Seller ${Math.random().toString(36)
   return { seller, link };
 }
 
+/**
+ * A client address for one simulated browser request (the last X-Forwarded-For entry, as Next's server
+ * appends it): a fresh one each time unless a test means to exercise a per-address rate limit.
+ */
+export function testAddress(): string {
+  const octet = () => Math.floor(Math.random() * 254) + 1;
+  return `10.${octet()}.${octet()}.${octet()}`;
+}
+
 export async function keepResponse(name: string, response: Response): Promise<string> {
   const body = await response.clone().text();
   keepOutput(name, `${response.status}\n${[...response.headers].map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n${body}`);
@@ -76,8 +85,8 @@ export function sessionCookieFrom(response: Response): string {
 }
 
 /** The seller clicks Connect Noon account on their onboarding page. */
-export async function clickConnect(h: Harness, linkToken: string, opts: { cookie?: string; origin?: string | null } = {}) {
-  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+export async function clickConnect(h: Harness, linkToken: string, opts: { cookie?: string; origin?: string | null; ip?: string } = {}) {
+  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": opts.ip ?? testAddress() };
   if (opts.origin !== null) headers.origin = opts.origin ?? APP;
   if (opts.cookie) headers.cookie = opts.cookie;
   const response = await startSellerConnect(
@@ -92,10 +101,10 @@ export async function clickConnect(h: Harness, linkToken: string, opts: { cookie
 }
 
 /** Noon's redirect back to us, as the browser would send it. */
-export async function callback(h: Harness, params: [string, string][], cookie: string | null, extra: Partial<NoonDeps> = {}) {
+export async function callback(h: Harness, params: [string, string][], cookie: string | null, extra: Partial<NoonDeps> = {}, ip = testAddress()) {
   const url = new URL(`${APP}/api/noon/callback`);
   for (const [k, v] of params) url.searchParams.append(k, v);
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { "x-forwarded-for": ip };
   if (cookie) headers.cookie = cookie;
   const response = await handleNoonCallback(new Request(url, { headers }), h.deps(extra));
   const body = await keepResponse("noon-callback", response);

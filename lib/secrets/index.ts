@@ -8,7 +8,7 @@ import type { SecretStore } from "./types";
 
 export * from "./types";
 export { sellerKeySecretName, connectionSecretName, webhookSecretName, secretNameSegment, secretNames } from "./names";
-export { seal, unseal, connectionTokenAad } from "./seal";
+export { seal, unseal, connectionTokenContext } from "./seal";
 export {
   storeSecretDurably,
   storeOrSealSecret,

@@ -1,12 +1,12 @@
 import "server-only";
 // The `local` backend: secrets in PostgreSQL (local_secrets / local_secret_versions), each version sealed
-// with SECRETS_LOCAL_KEY and bound to the secret's name. It mirrors what the app uses of Secrets Manager:
+// with a key derived from SECRETS_LOCAL_KEY and bound to the secret's name and version (./seal.ts). It mirrors what the app uses of Secrets Manager:
 // versions staged AWSCURRENT / AWSPREVIOUS, idempotent puts, and deletion after a recovery window.
 import { randomBytes } from "node:crypto";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import { requestToken, storeTags } from "./shared";
-import { configKeyring, sealWith, unsealWith, UnsealError, type Keyring } from "./seal";
+import { configKeyring, localSecretContext, sealWith, unsealWith, UnsealError, type Keyring } from "./seal";
 import { SecretStoreError, type PutSecretInput, type SecretMetadata, type SecretRef, type SecretStore } from "./types";
 
 export type LocalSecretStoreOptions = {
@@ -64,7 +64,7 @@ export function createLocalSecretStore(opts: LocalSecretStoreOptions = {}): Secr
           if (existing.secretName !== input.name) {
             throw new SecretStoreError("invalid", `the idempotency key of this write was already used for another secret than ${input.name}`);
           }
-          if (unsealWith(keyring(), existing.sealed, existing.localKeyId, input.name) !== input.value) {
+          if (unsealWith(keyring(), existing.sealed, existing.localKeyId, localSecretContext(input.name, versionId)) !== input.value) {
             throw new SecretStoreError("invalid", `the idempotency key of this write was already used with another value for ${input.name}`);
           }
           // The same write again (a retry): nothing changes.
@@ -78,7 +78,7 @@ export function createLocalSecretStore(opts: LocalSecretStoreOptions = {}): Secr
           if (v.stages.includes(CURRENT)) kept.push(PREVIOUS);
           await tx.localSecretVersion.update({ where: { versionId: v.versionId }, data: { stages: kept } });
         }
-        const { sealed, keyId } = sealWith(keyring(), input.value, input.name);
+        const { sealed, keyId } = sealWith(keyring(), input.value, localSecretContext(input.name, versionId));
         await tx.localSecretVersion.create({
           data: { versionId, secretName: input.name, sealed: new Uint8Array(sealed), localKeyId: keyId, stages: [CURRENT] },
         });
@@ -103,7 +103,7 @@ export function createLocalSecretStore(opts: LocalSecretStoreOptions = {}): Secr
         omit: { sealed: false },
       });
       if (!version) throw new SecretStoreError("not-found", `the secret ${name} has no version ${getOpts.versionId ?? CURRENT}`);
-      return { value: unsealWith(keyring(), version.sealed, version.localKeyId, name), versionId: version.versionId };
+      return { value: unsealWith(keyring(), version.sealed, version.localKeyId, localSecretContext(name, version.versionId)), versionId: version.versionId };
     } catch (error) {
       throw wrap("reading", name, error);
     }
@@ -151,8 +151,9 @@ export function createLocalSecretStore(opts: LocalSecretStoreOptions = {}): Secr
     try {
       // The key opens what it seals, and the database answers (the tables themselves come with the migrations).
       const ring = keyring();
-      const { sealed, keyId } = sealWith(ring, "probe", "health-probe");
-      if (unsealWith(ring, sealed, keyId, "health-probe") !== "probe") throw new Error("the local key does not round-trip");
+      const probe = localSecretContext("health-probe", "probe");
+      const { sealed, keyId } = sealWith(ring, "probe", probe);
+      if (unsealWith(ring, sealed, keyId, probe) !== "probe") throw new Error("the local key does not round-trip");
       await client().$queryRaw`SELECT 1`;
     } catch (error) {
       throw wrap("probing", "the local store", error);

@@ -2,11 +2,12 @@ import "server-only";
 // Nothing lost: a secret that the store does not accept is sealed with SECRETS_LOCAL_KEY into
 // pending_secrets in the same transaction as the caller's state (e.g. PENDING_KEY_STORAGE); a job retries
 // it with backoff until the store accepts it, then erases the sealed copy and lets the owner complete.
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { defineJob, defineSchedule } from "@/lib/jobs";
 import { log } from "@/lib/log";
-import { configKeyring, sealWith, unsealWith, type Keyring } from "./seal";
+import { configKeyring, pendingSecretContext, sealWith, unsealWith, type Keyring } from "./seal";
 import { SecretStoreError, type PutSecretInput, type SecretKind, type SecretRef, type SecretStore } from "./types";
 
 /**
@@ -125,12 +126,15 @@ export async function storeSecretDurably(
   const nextAttemptAt = new Date(Date.now() + pendingRetryDelayMs(1));
   try {
     const pendingId = await client.$transaction(async (tx) => {
-      const { sealed, keyId } = sealWith(deps.keyring ?? configKeyring(), input.value, input.name);
+      // The row's id is chosen here: the sealed value is bound to it.
+      const id = randomUUID();
+      const { sealed, keyId } = sealWith(deps.keyring ?? configKeyring(), input.value, pendingSecretContext(input.name, id));
       // A newer value for the same secret replaces the older pending one (a new row: a running retry of the
       // old row must not erase the new value).
       await tx.pendingSecret.deleteMany({ where: { secretName: input.name } });
       const row = await tx.pendingSecret.create({
         data: {
+          id,
           secretName: input.name,
           sealed: new Uint8Array(sealed),
           localKeyId: keyId,
@@ -209,7 +213,7 @@ export async function retryPendingSecret(pendingId: string, deps: Deps = {}): Pr
   }
   let value: string;
   try {
-    value = unsealWith(deps.keyring ?? configKeyring(), row.sealed, row.localKeyId, row.secretName);
+    value = unsealWith(deps.keyring ?? configKeyring(), row.sealed, row.localKeyId, pendingSecretContext(row.secretName, row.id));
   } catch (error) {
     log().error({ pendingId, secretName: row.secretName, err: describeError(error) }, "pending secret does not open; set SECRETS_LOCAL_KEY_PREVIOUS to the key it was sealed under");
     return fail(error instanceof Error ? error.message : "does not open");

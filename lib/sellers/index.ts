@@ -6,6 +6,8 @@ export {
   revokeOnboardingLink,
   listSellerLinks,
   isOnboardingLinkActive,
+  markSellerLinksUsed,
+  onboardingLinkState,
   hashLinkToken,
   onboardingUrl,
   DEFAULT_LINK_TTL_DAYS,

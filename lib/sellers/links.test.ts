@@ -43,8 +43,8 @@ describe("onboarding links", () => {
     expect(Buffer.from(link.token, "base64url")).toHaveLength(32);
     expect(link.url).toBe(`http://localhost:3999/onboard/${link.token}`);
     const days = (link.expiresAt.getTime() - Date.now()) / 86_400_000;
-    expect(days).toBeGreaterThan(13.9);
-    expect(days).toBeLessThanOrEqual(14);
+    expect(days).toBeGreaterThan(6.9);
+    expect(days).toBeLessThanOrEqual(7);
     const row = await db().onboardingLink.findUniqueOrThrow({ where: { id: link.linkId }, omit: { tokenHash: false } });
     expect(row.tokenHash).toBe(createHash("sha256").update(link.token).digest("hex"));
     expect(JSON.stringify(row)).not.toContain(link.token);

@@ -4,9 +4,10 @@ import { config } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 
 // Sellers and their onboarding links. The link token is 32 CSPRNG bytes (base64url) handed out once;
-// only its SHA-256 is stored, so a database leak does not reveal working links.
+// only its SHA-256 is stored, so a database leak does not reveal working links. A link works until it
+// expires, is revoked, or its seller connects (a reconnection needs a new link).
 
-export const DEFAULT_LINK_TTL_DAYS = 14;
+export const DEFAULT_LINK_TTL_DAYS = 7;
 const MAX_LINK_TTL_DAYS = 90;
 
 export type SellerSummary = { id: string; name: string; email: string | null; externalId: string | null };
@@ -19,11 +20,22 @@ export type OnboardingLinkSummary = {
   createdBy: string;
   revokedBy: string | null;
   lastUsedAt: Date | null;
-  /** Derived: "active" | "expired" | "revoked" at the time of the call. */
-  state: "active" | "expired" | "revoked";
+  usedAt: Date | null;
+  /** Derived at the time of the call; "used": the seller connected, so the link no longer works. */
+  state: "active" | "expired" | "revoked" | "used";
 };
 
-export type LinkRejection = "unknown" | "expired" | "revoked";
+export type LinkRejection = "unknown" | "expired" | "revoked" | "used";
+
+type LinkLife = { expiresAt: Date; revokedAt: Date | null; usedAt: Date | null };
+
+/** Why a link no longer works (revoked first: a staff decision), or null while it works. */
+function linkProblem(link: LinkLife, now: Date): Exclude<LinkRejection, "unknown"> | null {
+  if (link.revokedAt) return "revoked";
+  if (link.usedAt) return "used";
+  if (link.expiresAt <= now) return "expired";
+  return null;
+}
 
 /** SHA-256 (hex) of a link token: what the database stores and is searched by. */
 export function hashLinkToken(token: string): string {
@@ -92,7 +104,9 @@ export async function createOnboardingLink(input: {
 
 export type ResolvedLink =
   | { ok: true; seller: SellerSummary; linkId: string; expiresAt: Date }
-  | { ok: false; reason: LinkRejection };
+  | { ok: false; reason: Exclude<LinkRejection, "used"> }
+  /** The seller is named so their own browser (its session) can still be shown its connections. */
+  | { ok: false; reason: "used"; sellerId: string };
 
 /**
  * The seller behind a link token, or why the link does not work. `touch` records the visit
@@ -107,22 +121,38 @@ export async function resolveOnboardingLink(token: string, opts: { touch?: boole
       id: true,
       expiresAt: true,
       revokedAt: true,
+      usedAt: true,
       seller: { select: { id: true, name: true, email: true, externalId: true } },
     },
   });
   if (!link) return { ok: false, reason: "unknown" };
-  if (link.revokedAt) return { ok: false, reason: "revoked" };
-  if (link.expiresAt <= now) return { ok: false, reason: "expired" };
+  const problem = linkProblem(link, now);
+  if (problem === "used") return { ok: false, reason: problem, sellerId: link.seller.id };
+  if (problem) return { ok: false, reason: problem };
   if (opts.touch) {
     await db().onboardingLink.update({ where: { id: link.id }, data: { lastUsedAt: now }, select: { id: true } });
   }
   return { ok: true, seller: link.seller, linkId: link.id, expiresAt: link.expiresAt };
 }
 
-/** Whether a link id (kept in a seller's session) still works: not revoked, not expired. */
+/** Whether a link id (kept in a seller's session) still works: not revoked, not used, not expired. */
 export async function isOnboardingLinkActive(linkId: string, now = new Date()): Promise<boolean> {
-  const link = await db().onboardingLink.findUnique({ where: { id: linkId }, select: { expiresAt: true, revokedAt: true } });
-  return !!link && !link.revokedAt && link.expiresAt > now;
+  const link = await db().onboardingLink.findUnique({ where: { id: linkId }, select: { expiresAt: true, revokedAt: true, usedAt: true } });
+  return !!link && linkProblem(link, now) === null;
+}
+
+type LinkWriter = { onboardingLink: { updateMany(args: { where: { sellerId: string; usedAt: null; revokedAt: null; createdAt: { lte: Date } }; data: { usedAt: Date } }): PromiseLike<{ count: number }> } };
+
+/**
+ * The seller connected (Noon handed over a key for an authorization started at `startedAt`): every link of
+ * the seller issued up to then stops working. Links issued after it (for a reconnection) keep working.
+ */
+export async function markSellerLinksUsed(tx: LinkWriter, input: { sellerId: string; startedAt: Date; now: Date }): Promise<number> {
+  const { count } = await tx.onboardingLink.updateMany({
+    where: { sellerId: input.sellerId, usedAt: null, revokedAt: null, createdAt: { lte: input.startedAt } },
+    data: { usedAt: input.now },
+  });
+  return count;
 }
 
 /**
@@ -142,10 +172,12 @@ export async function listSellerLinks(sellerId: string, now = new Date()): Promi
   const links = await db().onboardingLink.findMany({
     where: { sellerId },
     orderBy: { createdAt: "desc" },
-    select: { id: true, createdAt: true, expiresAt: true, revokedAt: true, createdBy: true, revokedBy: true, lastUsedAt: true },
+    select: { id: true, createdAt: true, expiresAt: true, revokedAt: true, createdBy: true, revokedBy: true, lastUsedAt: true, usedAt: true },
   });
-  return links.map((l) => ({
-    ...l,
-    state: l.revokedAt ? "revoked" : l.expiresAt <= now ? "expired" : "active",
-  }));
+  return links.map((l) => ({ ...l, state: onboardingLinkState(l, now) }));
+}
+
+/** A link's state for the dashboard: "active", or why it no longer works. */
+export function onboardingLinkState(link: LinkLife, now = new Date()): OnboardingLinkSummary["state"] {
+  return linkProblem(link, now) ?? "active";
 }

@@ -53,7 +53,7 @@ export async function listSellersForDashboard(params: z.output<typeof sellerList
       externalId: true,
       createdAt: true,
       authorizations: { orderBy: { createdAt: "desc" }, take: 1, select: { status: true, createdAt: true } },
-      _count: { select: { links: { where: { revokedAt: null, expiresAt: { gt: now } } } } },
+      _count: { select: { links: { where: { revokedAt: null, usedAt: null, expiresAt: { gt: now } } } } },
     },
   });
   const page = rows.slice(0, limit);

@@ -5,6 +5,7 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { IN_PROGRESS_STATUSES, type AuthorizationStatus, type ListFilters, type ListOptions, type SearchPlan, type SortOrder, type SqlQuery } from "@/lib/support/sql";
 import { csvHeader, csvRow } from "@/lib/support/csv";
+import { onboardingLinkState, type OnboardingLinkSummary } from "@/lib/sellers";
 import {
   countAuthorizationsByStatusWith,
   exportRowsWith,
@@ -111,6 +112,12 @@ export interface CredentialSummary {
   storedAt: Date | null;
   supersededAt: Date | null;
   createdAt: Date;
+  lastVerifiedAt: Date | null;
+  lastVerificationResult: "OK" | "REJECTED" | "UNREACHABLE" | "MISSING" | null;
+  lastVerificationStatus: number | null;
+  lastVerificationMessage: string | null;
+  needsReconnectAt: Date | null;
+  nextVerificationAt: Date | null;
 }
 
 export interface AuthorizationDetail {
@@ -158,6 +165,12 @@ const credentialSelect = {
   storedAt: true,
   supersededAt: true,
   createdAt: true,
+  lastVerifiedAt: true,
+  lastVerificationResult: true,
+  lastVerificationStatus: true,
+  lastVerificationMessage: true,
+  needsReconnectAt: true,
+  nextVerificationAt: true,
 } as const;
 
 /** One request with its seller, timeline, failure and credential reference; null when there is none. */
@@ -234,18 +247,7 @@ export async function getAuthorizationProgress(id: string): Promise<Authorizatio
 
 // ───────────────────────── one seller ─────────────────────────
 
-export type LinkState = "active" | "expired" | "revoked";
-
-export interface SellerLinkSummary {
-  id: string;
-  state: LinkState;
-  createdAt: Date;
-  expiresAt: Date;
-  revokedAt: Date | null;
-  createdBy: string;
-  revokedBy: string | null;
-  lastUsedAt: Date | null;
-}
+export type SellerLinkSummary = OnboardingLinkSummary;
 
 export interface SellerDetail {
   seller: { id: string; name: string; email: string | null; externalId: string | null; createdAt: Date };
@@ -254,11 +256,6 @@ export interface SellerDetail {
   moreRequests: boolean;
   credentials: CredentialSummary[];
   links: SellerLinkSummary[];
-}
-
-export function linkState(link: { expiresAt: Date; revokedAt: Date | null }, now = new Date()): LinkState {
-  if (link.revokedAt) return "revoked";
-  return link.expiresAt.getTime() <= now.getTime() ? "expired" : "active";
 }
 
 const SELLER_REQUESTS_SHOWN = 50;
@@ -281,7 +278,7 @@ export async function getSellerDetail(sellerId: string): Promise<SellerDetail | 
     db().onboardingLink.findMany({
       where: { sellerId },
       orderBy: { createdAt: "desc" },
-      select: { id: true, createdAt: true, expiresAt: true, revokedAt: true, createdBy: true, revokedBy: true, lastUsedAt: true },
+      select: { id: true, createdAt: true, expiresAt: true, revokedAt: true, createdBy: true, revokedBy: true, lastUsedAt: true, usedAt: true },
     }),
   ]);
   const now = new Date();
@@ -290,7 +287,7 @@ export async function getSellerDetail(sellerId: string): Promise<SellerDetail | 
     requests: requests.slice(0, SELLER_REQUESTS_SHOWN),
     moreRequests: requests.length > SELLER_REQUESTS_SHOWN,
     credentials,
-    links: links.map((l) => ({ ...l, state: linkState(l, now) })),
+    links: links.map((l) => ({ ...l, state: onboardingLinkState(l, now) })),
   };
 }
 

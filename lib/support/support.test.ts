@@ -251,13 +251,15 @@ describe("what support sees holds no secret", () => {
     sellerId = seller.id;
     const a = await makeRequest(seller.id, { status: "COMPLETED", projectCode: `PRJS${tag}`, oauthRequestId: randomUUID() });
     authorizationId = a.id;
+    // One clock reading: on a loaded machine separate readings drift a millisecond apart.
+    const now = Date.now();
     await db().noonAuthorizationEvent.createMany({
       data: [
-        { authorizationId: a.id, type: "started", at: new Date(Date.now() - 5000) },
-        { authorizationId: a.id, type: "callback_received", at: new Date(Date.now() - 4000) },
+        { authorizationId: a.id, type: "started", at: new Date(now - 5000) },
+        { authorizationId: a.id, type: "callback_received", at: new Date(now - 4000) },
         // A careless writer put secrets into details: the support view must still not show them.
-        { authorizationId: a.id, type: "exchanged", at: new Date(Date.now() - 3000), details: { private_key: privateKey, access_token: accessToken, keyId: "key_abc" } },
-        { authorizationId: a.id, type: "completed", at: new Date(Date.now() - 2500) },
+        { authorizationId: a.id, type: "exchanged", at: new Date(now - 3000), details: { private_key: privateKey, access_token: accessToken, keyId: "key_abc" } },
+        { authorizationId: a.id, type: "completed", at: new Date(now - 2500) },
       ],
     });
     await db().sellerCredential.create({

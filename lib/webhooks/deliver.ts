@@ -263,15 +263,27 @@ export const deliverWebhookJob = defineJob<{ deliveryId: string }>(
   async ({ deliveryId }) => {
     const outcome = await attemptDelivery(deliveryId);
     if (outcome.status === "retrying") {
-      await enqueue([{ id: deliveryId, at: outcome.nextAttemptAt }]).catch((error: unknown) =>
-        log().warn({ deliveryId, err: error instanceof Error ? error.message : String(error) }, "next webhook attempt not queued; the sweep will"),
-      );
+      try {
+        await enqueue([{ id: deliveryId, at: outcome.nextAttemptAt }]);
+        // Wake this process's loops when it is due (they otherwise poll every 10 s).
+        setTimeout(() => deliverWebhookJob.wake(), Math.max(0, outcome.nextAttemptAt.getTime() - Date.now()) + 250).unref();
+      } catch (error) {
+        log().warn({ deliveryId, err: error instanceof Error ? error.message : String(error) }, "next webhook attempt not queued; the sweep will");
+      }
     }
   },
   // "short": at most one queued job per delivery. Ten loops per worker process, each fetching again at
-  // once while there is work: one slow receiver holds up one loop only.
-  { policy: "short", retryLimit: 2, retryDelaySeconds: 5, expireInSeconds: 120, concurrency: 10, drain: true, pollingIntervalSeconds: 1 },
+  // once while there is work (one slow receiver holds up one loop only); idle, they poll every 10 s and
+  // are woken by the dispatcher (lib/webhooks/jobs.ts) when deliveries are queued.
+  { policy: "short", retryLimit: 2, retryDelaySeconds: 5, expireInSeconds: 120, concurrency: 10, drain: true, pollingIntervalSeconds: 10 },
 );
+
+/** Queues the due deliveries, then wakes this process's delivery loops if there were any. */
+export async function dispatchAndWake(opts: { horizonMs?: number } = {}): Promise<number> {
+  const queued = await dispatchDueDeliveries(opts);
+  if (queued > 0) deliverWebhookJob.wake();
+  return queued;
+}
 
 /**
  * Queues a job for every pending delivery due within `horizonMs` (all of them when undefined) that no

@@ -204,6 +204,34 @@ export async function emitCredentialSuperseded(tx: Tx, credentialId: string, rep
 }
 
 /**
+ * credential.verified (first ok, or ok after failures) and credential.invalid (failed twice in a row):
+ * the verification's outcome with the credential's reference. Called by lib/noon/verify.ts in the
+ * transaction that records the outcome.
+ */
+export async function emitCredentialVerification(
+  tx: Tx,
+  credentialId: string,
+  type: "credential.verified" | "credential.invalid",
+  outcome: { result: string; httpStatus: number | null; message: string; verifiedAt: Date; failuresInARow: number },
+): Promise<void> {
+  const credential = await tx.sellerCredential.findUniqueOrThrow({
+    where: { id: credentialId },
+    select: { ...credentialSelect, sellerId: true, authorization: { select: { reference: true } }, seller: { select: { externalId: true, name: true } } },
+  });
+  await emitEvent(tx, {
+    type,
+    stream: `seller:${credential.sellerId}`,
+    occurredAt: outcome.verifiedAt,
+    data: {
+      seller: { id: credential.sellerId, externalId: credential.seller.externalId, name: credential.seller.name },
+      authorization: { reference: credential.authorization.reference },
+      credential: credentialReference(credential),
+      verification: { result: outcome.result, httpStatus: outcome.httpStatus, message: outcome.message, verifiedAt: outcome.verifiedAt.toISOString(), failuresInARow: outcome.failuresInARow },
+    },
+  });
+}
+
+/**
  * Call inside the transaction that records a connection's token request or test, before its own update:
  * the first failure after a success (or ever) emits connection.unhealthy, the first success after
  * failures emits connection.recovered. The connection row is locked so concurrent outcomes see each other.

@@ -4,7 +4,7 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { defineSchedule, defineWorkerService } from "@/lib/jobs";
 import { log } from "@/lib/log";
-import { dispatchDueDeliveries } from "./deliver";
+import { dispatchAndWake, dispatchDueDeliveries } from "./deliver";
 import { listenForDeliveries } from "./listener";
 
 /** Events (with their deliveries) older than this, and no longer pending, are deleted. */
@@ -12,8 +12,8 @@ export const EVENT_RETENTION_DAYS = 30;
 
 defineWorkerService("webhooks-listener", async () => {
   // At start: every pending delivery gets its job again (a stopped or crashed worker strands none).
-  await dispatchDueDeliveries();
-  return listenForDeliveries(() => dispatchDueDeliveries({ horizonMs: 1_000 }));
+  await dispatchAndWake();
+  return listenForDeliveries(() => dispatchAndWake({ horizonMs: 1_000 }));
 });
 
 defineSchedule("webhooks-sweep", "* * * * *", async () => {

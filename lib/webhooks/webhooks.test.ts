@@ -105,8 +105,11 @@ async function connectSeller(sellerName?: string, opts: { store?: SecretStore } 
   return { seller, link, reference: cb.location.split("/").pop() ?? "" };
 }
 
-async function connectAgain(linkToken: string) {
-  const start = await harness.connectAndApprove(h, linkToken);
+/** A reconnection: the first link is used up once the seller connected, so a fresh one is issued. */
+async function connectAgain(sellerId: string) {
+  const { createOnboardingLink } = await import("@/lib/sellers");
+  const link = await createOnboardingLink({ sellerId, createdBy: "test" });
+  const start = await harness.connectAndApprove(h, link.token);
   await harness.callback(h, [["code", start.code], ["state", start.state]], start.cookie);
 }
 
@@ -119,7 +122,7 @@ describe("every event type fires once per cause", () => {
     try {
       // seller.connected, then credential.superseded + seller.connected when the seller connects again.
       const first = await connectSeller();
-      await connectAgain(first.link.token);
+      await connectAgain(first.seller.id);
       // authorization.declined
       const declined = await harness.sellerWithLink();
       const start = await harness.clickConnect(h, declined.link.token);

@@ -4,6 +4,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { startEmbeddedPostgres, createDatabase, tempDataDir } from "./embedded-pg";
 import { applyMigrations } from "./schema-engine";
+import { EMBEDDED_DEV_PG_PORT } from "../../lib/config/load";
 import { startNoonSimulator } from "../../simulators/noon/index";
 import { startSecretsManagerSimulator } from "../../simulators/aws-secrets/index";
 import { startAllSimulators } from "../../simulators/index";
@@ -33,7 +34,7 @@ export interface StackOptions {
   simulators?: boolean;
 }
 
-export const DEV_PG_PORT = 5433;
+export const DEV_PG_PORT = EMBEDDED_DEV_PG_PORT;
 const DEV_PORTS = { noon: 4010, noyo: 4011, inyo: 4012, nuvy: 4013, oauth2: 4014, aws: 4020 };
 
 export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
@@ -120,6 +121,13 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
         `Nuvy ${providers.nuvy.tokenUrl} · OAuth2 ${providers.oauth2.tokenUrl}`,
     );
     env.ALLOW_INSECURE_PROVIDER_URLS = "1";
+    // The connection form offers these as the "Bundled simulator" environment.
+    env.PROVIDER_SIMULATORS = JSON.stringify({
+      NOYO: { tokenUrl: providers.noyo.tokenUrl, apiBaseUrl: providers.noyo.apiBaseUrl },
+      INYO: { tokenUrl: providers.inyo.tokenUrl, apiBaseUrl: providers.inyo.apiBaseUrl },
+      NUVY: { tokenUrl: providers.nuvy.tokenUrl, apiBaseUrl: providers.nuvy.apiBaseUrl },
+      OAUTH2: { tokenUrl: providers.oauth2.tokenUrl, apiBaseUrl: providers.oauth2.apiBaseUrl },
+    });
     return stack;
   } catch (error) {
     await stop();

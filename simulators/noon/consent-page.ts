@@ -102,3 +102,22 @@ export function renderErrorPage(title: string, message: string): string {
 </div>`,
   );
 }
+
+/** GET /__sim/keys: the seller keys this simulator issued, each with a Revoke button (development). */
+export function renderKeysPage(keys: readonly { keyId: string; projectCode: string; issuedAt: string; revokedAt?: string }[]): string {
+  const rows = keys
+    .map(
+      (k) => `<tr><td><code>${escapeHtml(k.projectCode)}</code></td><td><code>${escapeHtml(k.keyId)}</code></td><td>${escapeHtml(k.issuedAt)}</td><td>${
+        k.revokedAt
+          ? `Revoked ${escapeHtml(k.revokedAt)}`
+          : `<form method="post" action="/__sim/keys/revoke"><input type="hidden" name="keyId" value="${escapeHtml(k.keyId)}"><button type="submit">Revoke</button></form>`
+      }</td></tr>`,
+    )
+    .join("");
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Noon simulator – issued keys</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#111}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.4rem .6rem;text-align:left}button{padding:.3rem .8rem}</style></head>
+<body><p><strong>Noon simulator</strong> (development only)</p><h1>Issued seller keys</h1>
+<p>Revoking a key makes every later login with it fail, as when Noon deactivates a key.</p>
+${keys.length ? `<table><thead><tr><th scope="col">Project</th><th scope="col">Key id</th><th scope="col">Issued</th><th scope="col">State</th></tr></thead><tbody>${rows}</tbody></table>` : "<p>No key issued yet.</p>"}
+</body></html>`;
+}

@@ -279,6 +279,39 @@ describe("Noon simulator: seller authorization end to end", () => {
     expect(sim.state.issuedKeys.size).toBe(2);
   });
 
+  it("accepts logins with a seller key it issued, for that key's project only, until the key is revoked", async () => {
+    const cookie = await login();
+    const code = sim.issueAuthorizationCode({ projectCode: "PRJ22222" });
+    const token = (await (await createToken(cookie, code)).json()) as { access_token: string };
+    const ex = (await (await post("/identity/oauth/v1/token/exchange", { access_token: token.access_token }, { cookie })).json()) as {
+      result: { key_id: string; private_key: string };
+    };
+    const sellerJwt = (claims: Record<string, unknown> = {}, key = ex.result.private_key) => loginJwt({ sub: ex.result.key_id, ...claims }, key);
+    const path = "/identity/public/v1/api/login";
+
+    const ok = await post(path, { token: await sellerJwt(), default_project_code: "PRJ22222" });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.getSetCookie()).toHaveLength(2);
+    // Another project, the integrator's key under the seller's key id, an extra claim: refused.
+    expect((await post(path, { token: await sellerJwt(), default_project_code: sim.integratorKey.project_code })).status).toBe(403);
+    expect((await post(path, { token: await sellerJwt({}, sim.integratorKey.private_key), default_project_code: "PRJ22222" })).status).toBe(401);
+    expect((await post(path, { token: await sellerJwt({ exp: Math.floor(clock / 1000) + 60 }), default_project_code: "PRJ22222" })).status).toBe(401);
+    expect((await post(path, { token: await sellerJwt({ sub: "not-a-key" }), default_project_code: "PRJ22222" })).status).toBe(401);
+
+    const revoke = await fetch(`${sim.url}/__sim/keys/revoke`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ keyId: ex.result.key_id }) });
+    expect(await revoke.json()).toEqual({ revoked: [ex.result.key_id] });
+    const refused = await post(path, { token: await sellerJwt(), default_project_code: "PRJ22222" });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ message: "invalid token: the key has been deactivated" });
+    expect(sim.counters.get("login").rejected).toMatchObject({ key_revoked: 1, project_denied: 1, bad_signature: 1, unexpected_claims: 1, bad_sub: 1 });
+    const listed = (await (await fetch(`${sim.url}/__sim/issued-keys`)).json()) as { keys: { keyId: string; revoked: boolean }[] };
+    expect(listed.keys).toEqual([expect.objectContaining({ keyId: ex.result.key_id, revoked: true })]);
+    const page = await (await fetch(`${sim.url}/__sim/keys`)).text();
+    expect(page).toContain(ex.result.key_id);
+    expect(page).not.toContain("PRIVATE KEY");
+    expect((await fetch(`${sim.url}/__sim/keys/revoke`, { method: "POST", body: JSON.stringify({ keyId: "nope" }) })).status).toBe(404);
+  });
+
   it("token/create refuses without session, bad secret, wrong grant, expired or foreign codes", async () => {
     const code = sim.issueAuthorizationCode();
     expect((await createToken("", code)).status).toBe(401);

@@ -3,6 +3,7 @@
 // real service documents or is reported to refuse, counts every call and can inject faults.
 import {
   createHash,
+  createPublicKey,
   generateKeyPair,
   generateKeyPairSync,
   randomBytes,
@@ -31,7 +32,7 @@ import {
   type FaultPatch,
   type SimHandler,
 } from "../http";
-import { renderConsentPage, renderErrorPage } from "./consent-page";
+import { renderConsentPage, renderErrorPage, renderKeysPage } from "./consent-page";
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -93,12 +94,14 @@ export type IssuedSellerKey = {
   channelIdentifier: string;
   issuedAt: string;
   oauthRequestId: string;
+  /** Set when the key was deactivated (`POST /__sim/keys/revoke`): logins with it fail at once. */
+  revokedAt?: string;
 };
 
 type PendingConsent = { clientId: string; state: string; projectCode: string; expiresAt: number };
 type AuthorizationCode = { clientId: string; projectCode: string; expiresAt: number; used: boolean };
 type AccessToken = { clientId: string; projectCode: string; expiresAt: number; used: boolean };
-type Session = { sid: string; rtnetid: string; userCode: string; expiresAt: number };
+type Session = { sid: string; rtnetid: string; userCode: string; expiresAt: number; projectCode: string };
 
 export type NoonSimulatorState = {
   pendingConsents: Map<string, PendingConsent>;
@@ -129,6 +132,8 @@ export type NoonSimulator = {
   expireSessions(): void;
   /** Issues an authorization code as if a seller approved (skips the HTML page). */
   issueAuthorizationCode(opts?: { projectCode?: string; clientId?: string }): string;
+  /** Deactivates an issued seller key (as Noon does at once); false when no such key was issued. */
+  revokeKey(keyId: string): boolean;
 };
 
 export type StartedNoonSimulator = NoonSimulator & {
@@ -484,6 +489,42 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     res.end();
   };
 
+  type LoginAccount = { keyId: string; publicKey: KeyObject; projectCode: string; userCode: string; revoked: boolean };
+
+  /** The service account a login JWT names in its `sub` (read before the signature is checked). */
+  const loginAccount = (token: string): LoginAccount | null => {
+    let sub: unknown;
+    try {
+      const payload = token.split(".")[1] ?? "";
+      sub = (JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { sub?: unknown }).sub;
+    } catch {
+      return null;
+    }
+    if (typeof sub !== "string") return null;
+    if (sub === integratorKey.key_id) {
+      return { keyId: sub, publicKey: integratorPair.publicKey, projectCode: integratorKey.project_code, userCode: integratorKey.user_code, revoked: false };
+    }
+    const issued = state.issuedKeys.get(sub);
+    if (!issued) return null;
+    return {
+      keyId: issued.keyId,
+      publicKey: createPublicKey(issued.publicKeyPem),
+      projectCode: issued.projectCode,
+      userCode: `usr_${issued.keyId.slice(0, 16)}`,
+      revoked: issued.revokedAt !== undefined,
+    };
+  };
+
+  const revokeKey = (keyId: string): boolean => {
+    const issued = state.issuedKeys.get(keyId);
+    if (!issued) return false;
+    issued.revokedAt ??= isoSeconds(now());
+    // Deactivation is immediate: the key's open sessions end too.
+    const userCode = `usr_${issued.keyId.slice(0, 16)}`;
+    for (const session of state.sessions.values()) if (session.userCode === userCode) state.sessions.delete(session.sid);
+    return true;
+  };
+
   // ---- POST /identity/public/v1/api/login ----------------------------------------------------
   const login = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const ep: NoonEndpoint = "login";
@@ -499,9 +540,16 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
       reject(res, ep, 400, "missing_project_code", "default_project_code is required");
       return;
     }
+    // The key is the one named by the (unverified) `sub`: the integrator's own, or a seller key this
+    // simulator issued. The signature is then checked with that key's public key only.
+    const account = loginAccount(token);
+    if (!account) {
+      reject(res, ep, 401, "bad_sub", "invalid token: unknown key");
+      return;
+    }
     let payloadBytes: Uint8Array;
     try {
-      const verified = await compactVerify(token, integratorPair.publicKey, { algorithms: ["RS256"] });
+      const verified = await compactVerify(token, account.publicKey, { algorithms: ["RS256"] });
       payloadBytes = verified.payload;
     } catch {
       reject(res, ep, 401, "bad_signature", "invalid token");
@@ -524,7 +572,7 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
       return;
     }
     const { sub, iat, jti } = claims;
-    if (sub !== integratorKey.key_id) {
+    if (sub !== account.keyId) {
       reject(res, ep, 401, "bad_sub", "invalid token: unknown key");
       return;
     }
@@ -550,7 +598,11 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
       return;
     }
     state.usedJtis.add(jti);
-    if (projectCode !== integratorKey.project_code) {
+    if (account.revoked) {
+      reject(res, ep, 401, "key_revoked", "invalid token: the key has been deactivated");
+      return;
+    }
+    if (projectCode !== account.projectCode) {
       reject(res, ep, 403, "project_denied", "permission denied for project");
       return;
     }
@@ -567,8 +619,9 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     const session: Session = {
       sid: random(32),
       rtnetid: random(32),
-      userCode: integratorKey.user_code,
+      userCode: account.userCode,
       expiresAt: now() + sessionTtl,
+      projectCode: account.projectCode,
     };
     state.sessions.set(session.sid, session);
     const maxAge = Math.floor(sessionTtl / 1000);
@@ -731,6 +784,42 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     "/identity/oauth/v1/token/exchange": { ep: "exchange", run: exchange },
   };
 
+  /** POST /__sim/keys/revoke: JSON or form with `keyId`, or `projectCode` (every key of that project). */
+  const revokeControl = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== "POST") {
+      sendJson(res, 405, { message: "method not allowed" }, { allow: "POST" });
+      return;
+    }
+    let fields: Record<string, unknown>;
+    try {
+      const raw = (await readBody(req, BODY_LIMIT)).toString("utf8");
+      fields = hasContentType(req, "application/x-www-form-urlencoded")
+        ? Object.fromEntries(new URLSearchParams(raw))
+        : ((JSON.parse(raw || "{}") as unknown) as Record<string, unknown>);
+      if (!isRecord(fields)) throw new Error("not an object");
+    } catch {
+      sendJson(res, 400, { message: 'body: JSON or form with "keyId" or "projectCode"' });
+      return;
+    }
+    const keyIds =
+      typeof fields.keyId === "string" && fields.keyId
+        ? [fields.keyId]
+        : typeof fields.projectCode === "string" && fields.projectCode
+          ? [...state.issuedKeys.values()].filter((k) => k.projectCode === fields.projectCode).map((k) => k.keyId)
+          : [];
+    const revoked = keyIds.filter((id) => revokeKey(id));
+    if (revoked.length === 0) {
+      sendJson(res, 404, { message: "no issued key matches" });
+      return;
+    }
+    if (hasContentType(req, "application/x-www-form-urlencoded")) {
+      res.writeHead(303, { location: "/__sim/keys", "cache-control": "no-store" });
+      res.end();
+      return;
+    }
+    sendJson(res, 200, { revoked });
+  };
+
   const handler: SimHandler = async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (req.method === "GET" && url.pathname === "/__sim/issued-keys") {
@@ -739,8 +828,17 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
         keyId: k.keyId,
         projectCode: k.projectCode,
         sha256: createHash("sha256").update(k.privateKeyPem).digest("hex"),
+        revoked: k.revokedAt !== undefined,
       }));
       sendJson(res, 200, { keys });
+      return;
+    }
+    if (url.pathname === "/__sim/keys") {
+      sendText(res, 200, renderKeysPage([...state.issuedKeys.values()]), "text/html; charset=utf-8", pageHeaders);
+      return;
+    }
+    if (url.pathname === "/__sim/keys/revoke") {
+      await revokeControl(req, res);
       return;
     }
     const controlled = await handleSimControl(req, res, url.pathname, {
@@ -777,6 +875,7 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
       for (const s of state.sessions.values()) s.expiresAt = 0;
     },
     issueAuthorizationCode,
+    revokeKey,
   };
 }
 

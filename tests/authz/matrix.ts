@@ -92,6 +92,7 @@ export const ACTIONS: ActionEntry[] = [
   { file: "app/admin/connections/actions.ts", name: "confirmRotationAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
   { file: "app/admin/connections/actions.ts", name: "setDisabledAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
   { file: "app/admin/connections/actions.ts", name: "deleteConnectionAction", args: "state+form", initialState: IDLE, fields: { connectionId: "{random}" }, expect: act(manage) },
+  { file: "app/admin/credentials/actions.ts", name: "verifyCredentialAction", args: "state+form", initialState: IDLE, fields: { credentialId: "{random}" }, expect: act(read) },
   // Webhooks (admins only): unknown ids or invalid input on purpose; the permission check comes first.
   { file: "app/admin/webhooks/actions.ts", name: "createEndpointAction", args: "state+form", initialState: IDLE, fields: { url: "not a url" }, expect: act(adminOnly) },
   { file: "app/admin/webhooks/actions.ts", name: "updateEndpointAction", args: "state+form", initialState: IDLE, fields: { endpointId: "{webhookId}", url: "not a url" }, expect: act(adminOnly) },

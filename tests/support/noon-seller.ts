@@ -7,13 +7,15 @@ import { callback, connectAndApprove, type Harness } from "@/lib/noon/test-harne
 export async function sellerWithNoonHistory(h: Harness) {
   const externalId = `ext-${randomBytes(4).toString("hex")}`;
   const seller = await createSeller({ name: "Oasis Goods", email: "ops@oasis.test", externalId });
-  const link = await createOnboardingLink({ sellerId: seller.id, createdBy: "test" });
   const references: string[] = [];
   for (const projectCode of ["PRJ100001", "PRJ100002"]) {
+    // A link is used up once the seller has connected: each connection needs a fresh one.
+    const link = await createOnboardingLink({ sellerId: seller.id, createdBy: "test" });
     const started = await connectAndApprove(h, link.token, { projectCode });
     const done = await callback(h, [["code", started.code], ["state", started.state]], started.cookie);
     references.push(done.location.split("/").pop() ?? "");
   }
+  const link = await createOnboardingLink({ sellerId: seller.id, createdBy: "test" });
   const third = await connectAndApprove(h, link.token);
   h.sim.setFaults({ statusErrorNext: 1 }, "exchange");
   const failed = await callback(h, [["code", third.code], ["state", third.state]], third.cookie);

@@ -71,6 +71,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </Td>
             <Td>
               <code>{e.action}</code>
+              {e.count > 1 && (
+                <div className="text-xs text-slate-600">
+                  {e.count} times{e.lastAt ? `, last ${formatUtc(e.lastAt)}` : ""}
+                </div>
+              )}
             </Td>
             <Td className="break-all">{e.targetType ? `${e.targetType}:${e.targetId ?? ""}` : "—"}</Td>
             <Td>{e.ip ?? "—"}</Td>

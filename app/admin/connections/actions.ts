@@ -31,7 +31,7 @@ export async function createConnectionAction(_previous: ActionState, form: FormD
     const created = await createConnection(
       {
         provider: z.enum(["NOYO", "INYO", "NUVY", "OAUTH2"]).parse(text(form, "provider")),
-        environment: z.enum(["SANDBOX", "PRODUCTION"]).parse(text(form, "environment")),
+        environment: z.enum(["SANDBOX", "PRODUCTION", "SIMULATOR"], { error: "Choose an environment." }).parse(text(form, "environment")),
         name: text(form, "name") ?? "",
         clientId: text(form, "clientId") ?? "",
         clientSecret: text(form, "clientSecret") ?? "",

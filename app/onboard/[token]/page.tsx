@@ -4,6 +4,7 @@ import { ConnectForm } from "@/components/seller/connect-form";
 import { ConnectionList } from "@/components/seller/connection-list";
 import { SellerPage } from "@/components/seller/seller-page";
 import { config } from "@/lib/config/env";
+import { readSellerSessionFromCookies } from "@/lib/noon/session";
 import { sellerConnectionStatus } from "@/lib/noon/status";
 import { resolveOnboardingLink, type LinkRejection } from "@/lib/sellers";
 
@@ -24,6 +25,10 @@ const PROBLEMS: Record<LinkRejection, { title: string; text: string }> = {
     title: "This link is no longer valid",
     text: "This onboarding link was withdrawn. Ask the person who sent it for a new link.",
   },
+  used: {
+    title: "This link has already been used",
+    text: "Your Noon account was connected through this link, so it no longer works and nobody else can use it. Nothing more is needed from you. To connect again or connect another account, ask the person who sent it for a new link.",
+  },
 };
 
 export default async function OnboardPage({ params }: { params: Promise<{ token: string }> }) {
@@ -31,9 +36,20 @@ export default async function OnboardPage({ params }: { params: Promise<{ token:
   const link = await resolveOnboardingLink(token, { touch: true });
   if (!link.ok) {
     const problem = PROBLEMS[link.reason];
+    // The browser that connected (its session names this seller) still sees its connections.
+    const session = link.reason === "used" ? await readSellerSessionFromCookies() : null;
+    const ownStatus = link.reason === "used" && session?.sellerId === link.sellerId ? await sellerConnectionStatus(link.sellerId) : null;
     return (
       <SellerPage title={problem.title}>
         <p>{problem.text}</p>
+        {ownStatus && (
+          <section aria-labelledby="status-heading" className="space-y-3">
+            <h2 id="status-heading" className="text-lg font-semibold text-slate-900">
+              Your connections
+            </h2>
+            <ConnectionList status={ownStatus} />
+          </section>
+        )}
       </SellerPage>
     );
   }

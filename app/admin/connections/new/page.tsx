@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePagePermission } from "@/lib/auth/guard";
+import { config } from "@/lib/config/env";
 import { CreateConnectionForm } from "@/components/connections/forms";
 import { PageHeader } from "@/components/ui/page-header";
 
@@ -16,7 +17,7 @@ export default async function NewConnectionPage() {
         </Link>
       </p>
       <PageHeader title="New connection" description="The documented hosts of the provider and environment are filled in unless you give others." />
-      <CreateConnectionForm />
+      <CreateConnectionForm simulators={config().providerSimulators} />
     </>
   );
 }

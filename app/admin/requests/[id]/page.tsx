@@ -10,6 +10,8 @@ import { formatUtc } from "@/components/admin/format";
 import { StatusBadge } from "@/components/support/status-badge";
 import { Timeline } from "@/components/support/timeline";
 import { CredentialReference } from "@/components/support/credential-reference";
+import { VerifyCredentialButton } from "@/components/support/verify-credential";
+import { allows } from "@/lib/auth/permissions";
 import { AutoRefresh } from "@/components/support/auto-refresh";
 
 export const metadata: Metadata = { title: "Noon authorization request" };
@@ -24,7 +26,8 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
 }
 
 export default async function RequestDetailPage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePagePermission("read");
+  const staff = await requirePagePermission("read");
+  const canVerify = allows(staff.role, "verifyCredentials");
   const { id } = await params;
   const detail = await getAuthorizationDetail(id);
   if (!detail) notFound();
@@ -138,7 +141,10 @@ export default async function RequestDetailPage({ params }: { params: Promise<{ 
           Credential
         </h2>
         {detail.credential ? (
-          <CredentialReference credential={detail.credential} />
+          <>
+            <CredentialReference credential={detail.credential} />
+            {detail.credential.status === "ACTIVE" && canVerify && <VerifyCredentialButton credentialId={detail.credential.id} />}
+          </>
         ) : (
           <p className="mt-2 text-sm text-slate-700">No credential was issued for this request.</p>
         )}

@@ -11,6 +11,7 @@ import { formatUtc } from "@/components/admin/format";
 import { IssueLinkButton, RevokeLinkButton } from "@/components/admin/seller-links";
 import { StatusBadge } from "@/components/support/status-badge";
 import { CredentialReference } from "@/components/support/credential-reference";
+import { VerifyCredentialButton } from "@/components/support/verify-credential";
 
 export const metadata: Metadata = { title: "Seller" };
 
@@ -18,6 +19,7 @@ const LINK_STATE = {
   active: { label: "Active", tone: "success" },
   expired: { label: "Expired", tone: "neutral" },
   revoked: { label: "Revoked", tone: "danger" },
+  used: { label: "Used: seller connected", tone: "neutral" },
 } as const;
 
 export default async function SellerDetailPage({ params }: { params: Promise<{ id: string }> }) {
@@ -29,6 +31,8 @@ export default async function SellerDetailPage({ params }: { params: Promise<{ i
   const canManage = allows(staff.role, "manageSellers");
   const current = detail.credentials.filter((c) => c.status !== "SUPERSEDED");
   const superseded = detail.credentials.filter((c) => c.status === "SUPERSEDED");
+  const canVerify = allows(staff.role, "verifyCredentials");
+  const needsReconnect = current.find((c) => c.status === "ACTIVE" && c.needsReconnectAt);
 
   return (
     <>
@@ -42,6 +46,24 @@ export default async function SellerDetailPage({ params }: { params: Promise<{ i
         description={[seller.email, seller.externalId ? `external id ${seller.externalId}` : null, `added ${formatUtc(seller.createdAt)}`].filter(Boolean).join(" · ")}
         actions={canManage ? <IssueLinkButton sellerId={seller.id} sellerName={seller.name} /> : undefined}
       />
+
+      {needsReconnect && (
+        <section aria-labelledby="needs-reconnect" className="mb-6 rounded-lg border border-red-300 bg-red-50 p-4" data-testid="needs-reconnect">
+          <h2 id="needs-reconnect" className="text-lg font-semibold text-red-900">
+            Needs reconnect
+          </h2>
+          <p className="mt-1 text-sm text-red-900">
+            The seller&apos;s Noon key failed verification twice in a row (since {formatUtc(needsReconnect.needsReconnectAt)}):{" "}
+            {needsReconnect.lastVerificationMessage ?? "Noon no longer accepts it"}. The seller must connect their Noon account again
+            {canManage ? ": issue a new onboarding link and send it to them." : "; an operations colleague can issue a new onboarding link."}
+          </p>
+          {canManage && (
+            <div className="mt-3">
+              <IssueLinkButton sellerId={seller.id} sellerName={seller.name} />
+            </div>
+          )}
+        </section>
+      )}
 
       <section aria-labelledby="seller-requests" className="mb-6">
         <h2 id="seller-requests" className="mb-2 text-lg font-semibold">
@@ -83,6 +105,7 @@ export default async function SellerDetailPage({ params }: { params: Promise<{ i
           {[...current, ...superseded].map((c) => (
             <div key={c.id} className="rounded-lg border border-slate-200 bg-white p-4">
               <CredentialReference credential={c} />
+              {c.status === "ACTIVE" && canVerify && <VerifyCredentialButton credentialId={c.id} />}
               <p className="mt-2 text-sm">
                 <Link href={`/admin/requests/${c.authorizationId}`} className="text-brand-700 underline">
                   The request that issued it
@@ -106,6 +129,7 @@ export default async function SellerDetailPage({ params }: { params: Promise<{ i
                 <Td>
                   <Badge tone={s.tone}>{s.label}</Badge>
                   {l.revokedAt && <div className="text-xs text-slate-700">{formatUtc(l.revokedAt)}</div>}
+                  {!l.revokedAt && l.usedAt && <div className="text-xs text-slate-700">{formatUtc(l.usedAt)}</div>}
                 </Td>
                 <Td className="whitespace-nowrap">{formatUtc(l.createdAt)}</Td>
                 <Td className="whitespace-nowrap">{formatUtc(l.expiresAt)}</Td>

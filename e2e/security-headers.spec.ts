@@ -1,0 +1,124 @@
+// Every security header on every route family of the production server (`next start`): seller pages,
+// the Noon routes, the staff dashboard, /api/v1, /api/health and static assets. No header-scoring tool
+// works offline from npm (lib/auth/README.md says why), so this spec is the score.
+import { randomBytes } from "node:crypto";
+import type { APIResponse } from "@playwright/test";
+import { test, expect } from "./support/fixtures";
+
+type Family = {
+  name: string;
+  path: string;
+  method?: "GET" | "POST";
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+  status: number | number[];
+  /** Responses built per request (through proxy.ts): the nonce CSP and the full header set. */
+  dynamic: boolean;
+  seller?: boolean;
+  /** Answers that must never be stored by a cache (sessions, tokens, one-time links). */
+  noStore?: boolean;
+};
+
+const token = randomBytes(32).toString("base64url");
+
+const FAMILIES: Family[] = [
+  { name: "seller page: onboarding link", path: `/onboard/${token}`, status: 200, dynamic: true, seller: true, noStore: true },
+  { name: "seller page: result", path: "/onboard/result/NA-00000000", status: 200, dynamic: true, seller: true, noStore: true },
+  {
+    name: "Noon: connect (form from another site)",
+    path: "/api/noon/connect",
+    method: "POST",
+    form: { link: token },
+    headers: { origin: "https://evil.example" },
+    status: 403,
+    dynamic: true,
+    seller: true,
+    noStore: true,
+  },
+  { name: "Noon: callback (rejected)", path: `/api/noon/callback?code=x&state=${token}`, status: 400, dynamic: true, seller: true, noStore: true },
+  { name: "staff: sign-in page", path: "/admin/sign-in", status: 200, dynamic: true, noStore: true },
+  { name: "staff: dashboard (anonymous: redirect)", path: "/admin", status: 307, dynamic: true, noStore: true },
+  { name: "/api/v1 without a key", path: "/api/v1/connections/00000000-0000-4000-8000-000000000000/token", status: 401, dynamic: true, noStore: true },
+  { name: "/api/v1 with an unknown key", path: "/api/v1/onboarding-links", method: "POST", headers: { authorization: "Bearer sok_not-a-key" }, status: 401, dynamic: true, noStore: true },
+  { name: "health", path: "/api/health", status: 200, dynamic: true, noStore: true },
+  { name: "home", path: "/", status: 200, dynamic: true },
+];
+
+function expectHeader(response: APIResponse, name: string, check: RegExp | string, family: string) {
+  const value = response.headers()[name.toLowerCase()];
+  expect(value, `${family}: ${name}`).toBeDefined();
+  if (typeof check === "string") expect(value, `${family}: ${name}`).toBe(check);
+  else expect(value, `${family}: ${name}`).toMatch(check);
+}
+
+/** What every answer carries, static files included. */
+function expectBaseline(response: APIResponse, family: string) {
+  expectHeader(response, "X-Content-Type-Options", "nosniff", family);
+  expectHeader(response, "X-Frame-Options", "DENY", family);
+  // next start runs with NODE_ENV=production here: two years, subdomains included.
+  expectHeader(response, "Strict-Transport-Security", /^max-age=(6307200\d|[7-9]\d{7,}|\d{9,}); includeSubDomains/, family);
+  expectHeader(response, "Referrer-Policy", /^(strict-origin-when-cross-origin|no-referrer)$/, family);
+  expect(response.headers()["x-powered-by"], `${family}: X-Powered-By`).toBeUndefined();
+  expect(response.headers()["server"] ?? "", `${family}: Server`).not.toMatch(/\d/);
+}
+
+function expectCsp(response: APIResponse, family: string) {
+  const csp = response.headers()["content-security-policy"] ?? "";
+  expect(csp, `${family}: Content-Security-Policy`).not.toBe("");
+  const directives = new Map(csp.split(";").map((d) => d.trim()).filter(Boolean).map((d) => [d.split(/\s+/)[0] ?? "", d]));
+  expect(directives.get("default-src"), family).toMatch(/^default-src ('self'|'none')$/);
+  expect(directives.get("frame-ancestors"), family).toBe("frame-ancestors 'none'");
+  expect(directives.get("object-src") ?? "object-src 'none'", family).toBe("object-src 'none'");
+  expect(directives.get("base-uri"), family).toMatch(/^base-uri ('self'|'none')$/);
+  expect(directives.get("form-action"), family).toMatch(/^form-action 'self'/);
+  const script = directives.get("script-src") ?? "";
+  // No unsafe-inline / unsafe-eval scripts in production; scripts only with this response's nonce.
+  expect(script, family).not.toMatch(/'unsafe-inline'|'unsafe-eval'/);
+  if (script) expect(script, family).toMatch(/'nonce-[A-Za-z0-9+/=]{16,}'/);
+}
+
+for (const family of FAMILIES) {
+  test(`security headers: ${family.name}`, async ({ request }) => {
+    const response = await request.fetch(family.path, {
+      method: family.method ?? "GET",
+      maxRedirects: 0,
+      headers: family.headers ?? {},
+      ...(family.form ? { form: family.form } : {}),
+    });
+    const statuses = Array.isArray(family.status) ? family.status : [family.status];
+    expect(statuses, `${family.name}: status`).toContain(response.status());
+    expectBaseline(response, family.name);
+    if (family.dynamic) {
+      expectCsp(response, family.name);
+      expectHeader(response, "Cross-Origin-Opener-Policy", "same-origin", family.name);
+      expectHeader(response, "Permissions-Policy", /camera=\(\)/, family.name);
+    }
+    if (family.seller) {
+      // One-time link tokens and codes travel in these URLs: never a Referer, never a cache.
+      expectHeader(response, "Referrer-Policy", "no-referrer", family.name);
+    }
+    if (family.noStore) expectHeader(response, "Cache-Control", /no-store/, family.name);
+  });
+}
+
+test("security headers: two answers never share a CSP nonce", async ({ request }) => {
+  const nonce = async () => /'nonce-([^']+)'/.exec((await request.get("/")).headers()["content-security-policy"] ?? "")?.[1];
+  const [a, b] = [await nonce(), await nonce()];
+  expect(a).toBeTruthy();
+  expect(a).not.toBe(b);
+});
+
+test("security headers: static assets", async ({ request }) => {
+  const html = await (await request.get("/")).text();
+  const assets = [...html.matchAll(/(?:src|href)="(\/_next\/static\/[^"]+\.(?:js|css))"/g)].map((m) => m[1] ?? "");
+  expect(assets.length).toBeGreaterThan(0);
+  for (const asset of [...new Set(assets)].slice(0, 3)) {
+    const response = await request.get(asset);
+    expect(response.status(), asset).toBe(200);
+    expectBaseline(response, `static ${asset}`);
+    expectHeader(response, "Cache-Control", /immutable/, `static ${asset}`);
+  }
+  const icon = await request.get("/icon.svg");
+  expect(icon.status()).toBe(200);
+  expectBaseline(icon, "icon.svg");
+});

@@ -1,0 +1,109 @@
+import "server-only";
+// Rate limits shared by every instance: rate-limiter-flexible's PostgreSQL store on the app's database
+// (table rate_limits, created by a Prisma migration; the library is told so and never creates it). Should
+// PostgreSQL fail, each process falls back to an in-memory limiter with the same policy (the library's
+// insurance limiter) rather than refusing everyone or letting everything through.
+import { createHash } from "node:crypto";
+import pg from "pg";
+import { RateLimiterRes, type RateLimiterPostgres } from "rate-limiter-flexible";
+import { config } from "@/lib/config/env";
+import { log } from "@/lib/log";
+import { RATE_LIMIT_POLICIES, type RateLimitPolicy, type RateLimitPolicyName } from "./policies";
+import { ipv6Prefix64 } from "@/lib/http/addresses";
+import { createPostgresLimiter } from "./store";
+
+export type RateLimitVerdict =
+  | { allowed: true }
+  | { allowed: false; policy: RateLimitPolicyName; retryAfterSeconds: number; /** True for the first refusal of the window. */ firstRefusal: boolean };
+
+type Limiters = { pool: pg.Pool; byPolicy: Map<string, RateLimiterPostgres> };
+const globalForLimits = globalThis as unknown as { __sellerOnboardingRateLimits?: Limiters };
+
+function limiters(): Limiters {
+  if (!globalForLimits.__sellerOnboardingRateLimits) {
+    const { databaseUrl } = config();
+    if (!databaseUrl) throw new Error("DATABASE_URL is not set: rate limits live in the app's database");
+    // A small pool of its own: one upsert per check, never held across anything else.
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, idleTimeoutMillis: 30_000 });
+    pool.on("error", (error) => log().warn({ err: error.message }, "rate-limit pool: idle connection failed"));
+    globalForLimits.__sellerOnboardingRateLimits = { pool, byPolicy: new Map() };
+  }
+  return globalForLimits.__sellerOnboardingRateLimits;
+}
+
+/** The policy in force: the default, or this installation's RATE_LIMITS override. */
+export function policyOf(name: RateLimitPolicyName): RateLimitPolicy {
+  return config().rateLimitOverrides[name] ?? RATE_LIMIT_POLICIES[name];
+}
+
+function limiterFor(name: RateLimitPolicyName, policy: RateLimitPolicy): RateLimiterPostgres {
+  const state = limiters();
+  const id = `${name}|${policy.points}|${policy.durationSeconds}`;
+  let limiter = state.byPolicy.get(id);
+  if (!limiter) {
+    limiter = createPostgresLimiter(state.pool, name, policy, { clearExpired: state.byPolicy.size === 0 });
+    state.byPolicy.set(id, limiter);
+  }
+  return limiter;
+}
+
+const retryAfter = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+
+/**
+ * Counts one request of `key` under `policy`. Refused once the window's points are used up, with the
+ * seconds until the window ends (for Retry-After). `policy` may be given to override the configured one (tests).
+ */
+export async function consumeRateLimit(name: RateLimitPolicyName, key: string, policy: RateLimitPolicy = policyOf(name)): Promise<RateLimitVerdict> {
+  try {
+    await limiterFor(name, policy).consume(key, 1);
+    return { allowed: true };
+  } catch (outcome) {
+    if (outcome instanceof RateLimiterRes) {
+      const firstRefusal = outcome.consumedPoints === policy.points + 1;
+      if (firstRefusal) log().warn({ policy: name, limit: policy.points, windowSeconds: policy.durationSeconds }, "rate limit reached");
+      return { allowed: false, policy: name, retryAfterSeconds: retryAfter(outcome), firstRefusal };
+    }
+    throw outcome;
+  }
+}
+
+/**
+ * Whether `key` has used up `policy`'s points in this window, without counting anything: for limits on
+ * failures, checked before the work whose failure they count.
+ */
+export async function rateLimitExhausted(name: RateLimitPolicyName, key: string, policy: RateLimitPolicy = policyOf(name)): Promise<RateLimitVerdict> {
+  const res = await limiterFor(name, policy).get(key);
+  if (!res || res.consumedPoints < policy.points) return { allowed: true };
+  return { allowed: false, policy: name, retryAfterSeconds: retryAfter(res), firstRefusal: false };
+}
+
+/** Counts one request under each (policy, key) pair; the first refusal wins. */
+export async function consumeRateLimits(checks: [RateLimitPolicyName, string][]): Promise<RateLimitVerdict> {
+  for (const [name, key] of checks) {
+    const verdict = await consumeRateLimit(name, key);
+    if (!verdict.allowed) return verdict;
+  }
+  return { allowed: true };
+}
+
+/**
+ * The key for a client address (null: the address is unknown, and such requests share one key). An IPv6
+ * client usually holds a whole /64, so IPv6 addresses are counted by their /64.
+ */
+export function addressKey(ip: string | null): string {
+  if (!ip) return "ip:unknown";
+  const v6 = ipv6Prefix64(ip);
+  return v6 ? `ip:${v6}` : `ip:${ip}`;
+}
+
+/** The key for a value that must not be stored as it is (a link token): a SHA-256 prefix of it. */
+export function hashedKey(kind: string, value: string): string {
+  return `${kind}:${createHash("sha256").update(`rate-limit:${value}`, "utf8").digest("hex").slice(0, 32)}`;
+}
+
+/** "2 minutes" / "45 seconds": how long to wait, for people. */
+export function waitText(seconds: number): string {
+  if (seconds < 90) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,19 @@
+import "server-only";
+import { clientIpFrom } from "@/lib/auth/client-ip";
+import { tooManyAttemptsPage } from "@/lib/noon/pages";
+import { addressKey, consumeRateLimits, hashedKey, waitText } from "@/lib/rate-limit";
+
+/** The path of an onboarding link (`/onboard/{token}`), not the result pages under it. */
+export const ONBOARDING_LINK_PATH = /^\/onboard\/(?!result$)([^/]+)$/;
+
+/**
+ * GET /onboard/{token} is rate-limited per address and per link before the page renders (proxy.ts): the
+ * 429 page with Retry-After, or null to go on.
+ */
+export async function limitOnboardingLinkVisit(headers: Headers, token: string): Promise<Response | null> {
+  const verdict = await consumeRateLimits([
+    ["onboarding-link-per-address", addressKey(clientIpFrom(headers))],
+    ["onboarding-link-per-link", hashedKey("link", token)],
+  ]);
+  return verdict.allowed ? null : tooManyAttemptsPage(verdict.retryAfterSeconds, waitText(verdict.retryAfterSeconds));
+}
