@@ -93,7 +93,10 @@ function undecodable(): Response {
 async function internalApi(request: NextRequest, pathname: string): Promise<Response> {
   if (!decodablePath(pathname)) return undecodable();
   const actionProblem = request.method === "POST" && request.headers.has("next-action") ? await actionRequestProblem(request) : null;
-  return actionProblem ? actionRequestRefusal(actionProblem) : NextResponse.next();
+  const response = actionProblem ? actionRequestRefusal(actionProblem) : NextResponse.next();
+  // As every other API answer: never stored by a cache (tokens, errors included).
+  response.headers.set("Cache-Control", "no-store");
+  return response;
 }
 
 export const config = {
