@@ -2,9 +2,10 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { secretStore } from "@/lib/secrets";
+import { isDraining } from "@/lib/server/shutdown";
 
 type Check = { ok: boolean; latencyMs: number; error?: string };
-export type HealthReport = { status: "ok" | "unavailable"; checks: Record<string, Check> };
+export type HealthReport = { status: "ok" | "unavailable" | "draining"; checks: Record<string, Check> };
 
 type Probe = () => Promise<void>;
 
@@ -25,6 +26,8 @@ async function timed(name: string, probe: Probe, timeoutMs: number): Promise<Che
 }
 
 export async function checkHealth(): Promise<HealthReport> {
+  // Stopping (SIGTERM): the load balancer must take this instance out while it finishes its work.
+  if (isDraining()) return { status: "draining", checks: {} };
   const probes: [string, Probe][] = [
     ["database", async () => { await db().$queryRaw`SELECT 1`; }],
     // The configured backend answers: AWS Secrets Manager (DescribeSecret) or the local tables.

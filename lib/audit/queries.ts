@@ -1,11 +1,12 @@
 import "server-only";
 import { z } from "zod";
+import { searchTextSchema } from "@/lib/http/search-text";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/client";
 
 // Reading the audit trail: filters from the URL, newest first, keyset pagination on (at, id).
 
-const optionalText = z.string().trim().max(200).optional().transform((v) => v || undefined);
+const optionalText = searchTextSchema;
 const optionalDate = z
   .string()
   .trim()

@@ -95,6 +95,17 @@ function readIntegratorKey(env: Env): NoonIntegratorKey | null {
   return parsed.data;
 }
 
+/** A whole number of milliseconds in [min, max], or the default when unset. */
+function millis(env: Env, variable: string, fallback: number, min: number, max: number): number {
+  const raw = env[variable]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(variable, `must be a whole number of milliseconds from ${min} to ${max}`);
+  }
+  return value;
+}
+
 const httpUrl = (variable: string, value: string) => {
   try {
     const url = new URL(value);
@@ -215,6 +226,10 @@ export interface AppConfig {
   /** Development only: the bundled provider simulators' URLs, offered as an environment on the connection form. */
   providerSimulators: Partial<Record<"NOYO" | "INYO" | "NUVY" | "OAUTH2", { tokenUrl: string; apiBaseUrl: string }>> | null;
   runJobsInProcess: boolean;
+  /** SIGTERM: health answers 503 for drainDelayMs, then in-flight work gets up to timeoutMs in all. */
+  shutdown: { drainDelayMs: number; timeoutMs: number };
+  /** Sealed secrets: how long a process owns one it is storing, and how often every process looks for orphans. */
+  recovery: { leaseMs: number; sweepMs: number };
   logLevel: string;
   logFile: string | undefined;
 }
@@ -359,6 +374,15 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
     noonVerification: { intervalMs: Math.round(intervalHours * 60 * 60 * 1000), perMinute },
     providerSimulators,
     runJobsInProcess: env.JOBS_IN_PROCESS !== "0",
+    shutdown: {
+      drainDelayMs: millis(env, "SHUTDOWN_DRAIN_DELAY_MS", 5_000, 0, 120_000),
+      timeoutMs: millis(env, "SHUTDOWN_TIMEOUT_MS", 25_000, 1_000, 600_000),
+    },
+    // A lease of at most 2 minutes, and a sweep well within it: an orphan is picked up within lease + sweep.
+    recovery: {
+      leaseMs: millis(env, "RECOVERY_LEASE_MS", 60_000, 1_000, 120_000),
+      sweepMs: millis(env, "RECOVERY_SWEEP_MS", 15_000, 200, 60_000),
+    },
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === "test" ? "warn" : "info"),
     logFile: env.LOG_FILE?.trim() || undefined,
   };

@@ -6,6 +6,7 @@ import { startInyoSimulator, type StartedInyoSimulator } from "@/simulators/inyo
 import { startNoyoSimulator, type StartedNoyoSimulator } from "@/simulators/noyo/index";
 import { rememberSecret } from "@/tests/support/secret-scan";
 import { TokenBroker, backoffMs, cooldownMs, refreshLeadMs } from "./broker";
+import { providerAdapter } from "./providers/index";
 import { startBrokerChildren } from "./testing/children";
 import { createTestConnection, testSecret } from "./testing/fixtures";
 
@@ -74,6 +75,47 @@ describe("TokenBroker in one process", () => {
     const again = await new TokenBroker().getToken(id);
     expect(again.ok && again.data.accessToken).toBe(token.data.accessToken);
     expect(noyo.counters().tokenRequestsByClient[clientId]).toBe(1);
+  });
+
+  it("a holder paused past its lease does not overwrite the newer leader's token (fencing)", async () => {
+    const id = await createTestConnection({ provider: "NOYO", clientId, clientSecret, tokenUrl: noyo.tokenUrl, apiBaseUrl: noyo.apiBaseUrl });
+    noyo.reset();
+    // Holder A gets its token from Noyo, then stalls (a GC pause, a frozen VM) before writing it.
+    let resume!: () => void;
+    const paused = new Promise<void>((resolve) => (resume = resolve));
+    let stalled!: () => void;
+    const stalledNow = new Promise<void>((resolve) => (stalled = resolve));
+    const a = new TokenBroker({
+      leaseMs: 300,
+      adapter: (provider) => {
+        const real = providerAdapter(provider);
+        return {
+          ...real,
+          fetchToken: async (...args: Parameters<typeof real.fetchToken>) => {
+            const result = await real.fetchToken(...args);
+            stalled();
+            await paused;
+            return result;
+          },
+        };
+      },
+    });
+    const fromA = a.getToken(id);
+    await stalledNow;
+    await new Promise((r) => setTimeout(r, 400)); // A's lease has expired
+    // B (another process) takes the lease, gets a newer token and writes it.
+    const fromB = await new TokenBroker({ leaseMs: 300 }).getToken(id);
+    if (!fromB.ok) throw fromB.error;
+    rememberSecret(fromB.data.accessToken);
+    resume();
+    const late = await fromA;
+    expect(noyo.counters().tokenRequestsByClient[clientId]).toBe(2);
+    // A's write was refused by the fence: the stored token is still B's, and A's callers get B's too.
+    const stored = await new TokenBroker().getToken(id);
+    expect(stored.ok && stored.data.accessToken).toBe(fromB.data.accessToken);
+    expect(late.ok && late.data.accessToken).toBe(fromB.data.accessToken);
+    const fetched = await db().connectionEvent.count({ where: { connectionId: id, type: "token_fetched" } });
+    expect(fetched).toBe(1);
   });
 
   it("a 401 (and a 403) from the API → one new token, one retry", async () => {

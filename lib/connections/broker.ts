@@ -3,8 +3,8 @@ import "server-only";
 //
 //   memory (per process; dropped on every instance at once by a change notice, lib/db/changes.ts)
 //   → connection_tokens (sealed with SECRETS_LOCAL_KEY, shared by every instance)
-//   → one leader per connection across all processes (pg_advisory_xact_lock, then a re-read),
-//     which asks the provider: under its rate limit (counted in connection_token_requests),
+//   → one leader per connection across all processes (a lease with a fencing number, token-lease.ts; then a
+//     re-read), which asks the provider outside any transaction: under its rate limit (counted in connection_token_requests),
 //     with exponential backoff + jitter on 429/503 honouring Retry-After, a cooldown after a failure,
 //     and the connection's health updated either way.
 // So any number of instances and concurrent callers cause one token request per token lifetime.
@@ -17,6 +17,7 @@ import type { OutboundPolicy } from "@/lib/http/outbound";
 import { providerAdapter, tokenRateLimit, type ProviderAdapter, type ProviderError, type ProviderId, type ProviderToken } from "./providers/index";
 import { assertSecretBoundHere, readClientSecret, toRequestConfig, type ConnectionRecord } from "./records";
 import { recordTokenRequest, waitForTokenBudget } from "./rate-limit";
+import { acquireTokenLease, bumpTokenFence, releaseTokenLease, writeFencedToken } from "./token-lease";
 import { noteConnectionHealth } from "@/lib/webhooks/emit";
 
 export interface BrokerToken {
@@ -45,6 +46,8 @@ export interface TokenBrokerOptions {
    * notices flow (default 30 s). Without a live listener the copy is never trusted.
    */
   memoryRecheckMs?: number;
+  /** How long a leader owns a connection's token request before another process may take over (default maxWaitMs + 30 s). */
+  leaseMs?: number;
   policy?: OutboundPolicy;
 }
 
@@ -74,8 +77,6 @@ export function backoffMs(attempt: number, retryAfterMs: number | undefined, ran
   return retryAfterMs !== undefined ? retryAfterMs + Math.round(random() * BACKOFF_BASE_MS) : Math.max(50, jittered);
 }
 
-const lockKey = (connectionId: string) => `connection-token:${connectionId}`;
-
 function providerFailureToAppError(error: ProviderError): AppError {
   if (error.kind === "rate-limited") return new AppError("RATE_LIMITED", error.message, { cause: error });
   if (error.kind === "unavailable" || error.kind === "network" || error.kind === "timeout") return new AppError("UNAVAILABLE", error.message, { cause: error });
@@ -100,6 +101,7 @@ export class TokenBroker {
   private readonly maxAttempts: number;
   private readonly maxWaitMs: number;
   private readonly memoryRecheckMs: number;
+  private readonly leaseMs: number;
   private readonly policy: OutboundPolicy | undefined;
 
   constructor(opts: TokenBrokerOptions = {}) {
@@ -112,6 +114,7 @@ export class TokenBroker {
     this.maxAttempts = opts.maxAttempts ?? 4;
     this.maxWaitMs = opts.maxWaitMs ?? 30_000;
     this.memoryRecheckMs = opts.memoryRecheckMs ?? 30_000;
+    this.leaseMs = opts.leaseMs ?? this.maxWaitMs + 30_000;
     this.policy = opts.policy;
   }
 
@@ -153,12 +156,13 @@ export class TokenBroker {
   }
 
   /**
-   * Forgets the token of a connection everywhere (disable, edit): run it in the change's transaction and
-   * await `delivered()` after the commit.
+   * Forgets the token of a connection everywhere (disable, edit; a leader in flight writes none): run it in the
+   * change's transaction and await `delivered()` after the commit.
    */
-  async invalidate(connectionId: string, tx: Pick<Tx, "connectionToken" | "$executeRaw"> = db()): Promise<ChangeNotice> {
+  async invalidate(connectionId: string, tx: Pick<Tx, "connectionToken" | "$queryRaw" | "$executeRaw"> = db()): Promise<ChangeNotice> {
     this.forgetInProcess(connectionId);
     await tx.connectionToken.deleteMany({ where: { connectionId } });
+    await bumpTokenFence(tx, connectionId);
     return this.announce(connectionId, tx);
   }
 
@@ -177,8 +181,12 @@ export class TokenBroker {
     this.memory.delete(connectionId);
   }
 
-  /** Stores a token obtained elsewhere (e.g. the verification fetch of a rotation) as the current one. */
-  async storeToken(connectionId: string, token: ProviderToken, tx: Pick<Tx, "connectionToken"> = db()): Promise<void> {
+  /**
+   * Stores a token obtained elsewhere (e.g. the verification fetch of a rotation) as the current one; a
+   * leader in flight (with the old secret) writes none after it.
+   */
+  async storeToken(connectionId: string, token: ProviderToken, tx: Pick<Tx, "connectionToken" | "$queryRaw" | "$executeRaw"> = db()): Promise<void> {
+    await bumpTokenFence(tx, connectionId);
     const sealed = seal(token.accessToken, connectionTokenContext(connectionId, token.obtainedAt));
     const data = {
       sealed: new Uint8Array(sealed.sealed),
@@ -250,24 +258,30 @@ export class TokenBroker {
     const blocked = this.blockedReason(pre);
     if (blocked) return err(blocked);
 
-    try {
-      return await db().$transaction(
-        async (tx) => {
-          // Single flight across processes: whoever holds this lock asks the provider; the others wait
-          // here and then find the new token with the re-read below.
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey(connectionId)}, 0))`;
-          const fresh = await this.readStored(tx, connectionId, rejected);
+    // Single flight across processes: whoever holds the lease asks the provider; the others look for its
+    // token until it appears, the leader fails (cooldown), or its lease expires and one of them takes over.
+    const deadline = this.now() + this.leaseMs + this.maxWaitMs;
+    for (let round = 0; ; round++) {
+      const fence = await acquireTokenLease(db(), connectionId, this.leaseMs);
+      if (fence !== null) {
+        try {
+          const fresh = await this.readStored(db(), connectionId, rejected);
           if (fresh) return ok(this.remember(connectionId, fresh.token, fresh.obtainedAt, generation));
-          const connection = await tx.connection.findUnique({ where: { id: connectionId } });
+          const connection = await db().connection.findUnique({ where: { id: connectionId } });
           const stillBlocked = this.blockedReason(connection);
           if (stillBlocked || !connection) return err(stillBlocked ?? new AppError("NOT_FOUND", "This connection does not exist."));
-          return this.fetchAndStore(tx, connection, rejected, generation);
-        },
-        { maxWait: 60_000, timeout: this.maxWaitMs + 60_000 },
-      );
-    } catch (error) {
-      if (error instanceof AppError) return err(error);
-      throw error;
+          return await this.fetchAndStore(connection, rejected, fence, generation);
+        } finally {
+          await releaseTokenLease(db(), connectionId, fence).catch(() => undefined);
+        }
+      }
+      await this.sleep(Math.min(250, 20 * 2 ** Math.min(round, 4)) + Math.round(this.random() * 20));
+      const theirs = await this.readStored(db(), connectionId, rejected);
+      if (theirs) return ok(this.remember(connectionId, theirs.token, theirs.obtainedAt, generation));
+      const latest = await db().connection.findUnique({ where: { id: connectionId } });
+      const reason = this.blockedReason(latest);
+      if (reason) return err(reason);
+      if (this.now() > deadline) return err(new AppError("UNAVAILABLE", "No token could be obtained in time: another server is still asking the provider. Try again shortly."));
     }
   }
 
@@ -284,7 +298,12 @@ export class TokenBroker {
     return null;
   }
 
-  private async fetchAndStore(tx: Tx, connection: ConnectionRecord, rejected: string | undefined, generation: number): Promise<Result<BrokerToken, AppError>> {
+  private async fetchAndStore(
+    connection: ConnectionRecord,
+    rejected: string | undefined,
+    fence: bigint,
+    generation: number,
+  ): Promise<Result<BrokerToken, AppError>> {
     let secret: string;
     try {
       // The secret only ever goes to the token URL origin it was entered for (records.ts).
@@ -292,28 +311,49 @@ export class TokenBroker {
       secret = await this.readSecret(connection);
     } catch (error) {
       const message = error instanceof AppError ? error.userMessage : "The client secret could not be read from the secret store.";
-      await this.recordFailure(tx, connection.id, message, null, null);
+      await db().$transaction((tx) => this.recordFailure(tx, connection.id, message, null, null));
       return err(error instanceof AppError ? error : new AppError("UNAVAILABLE", message, { cause: error }));
     }
     const outcome = await this.requestWithBackoff(connection, secret);
     if (outcome.ok) {
       const token = outcome.data;
-      await this.storeToken(connection.id, token, tx);
-      await noteConnectionHealth(tx, connection.id, { ok: true });
-      await tx.connection.update({
-        where: { id: connection.id },
-        data: { lastSuccessAt: new Date(this.now()), consecutiveFailures: 0, cooldownUntil: null },
+      const sealed = seal(token.accessToken, connectionTokenContext(connection.id, token.obtainedAt));
+      const written = await db().$transaction(async (tx) => {
+        const fenced = await writeFencedToken(tx, connection.id, fence, {
+          sealed: new Uint8Array(sealed.sealed),
+          localKeyId: sealed.keyId,
+          tokenType: token.tokenType,
+          obtainedAt: token.obtainedAt,
+          expiresAt: token.expiresAt,
+        });
+        if (!fenced) return false;
+        await noteConnectionHealth(tx, connection.id, { ok: true });
+        await tx.connection.update({
+          where: { id: connection.id },
+          data: { lastSuccessAt: new Date(this.now()), consecutiveFailures: 0, cooldownUntil: null },
+        });
+        await tx.connectionEvent.create({
+          data: { connectionId: connection.id, type: "token_fetched", ok: true, latencyMs: token.latencyMs, httpStatus: token.httpStatus },
+        });
+        return true;
       });
-      await tx.connectionEvent.create({
-        data: { connectionId: connection.id, type: "token_fetched", ok: true, latencyMs: token.latencyMs, httpStatus: token.httpStatus },
-      });
+      if (!written) {
+        // This process stalled past its lease and a newer leader took over: its token stands, not ours.
+        log().warn({ connectionId: connection.id, fence: String(fence) }, "token lease lost before the write; the newer leader's token is kept");
+        const newer = await this.readStored(db(), connection.id, rejected, { acceptUntilExpiry: true });
+        if (newer) return ok(this.remember(connection.id, newer.token, newer.obtainedAt, generation));
+        return ok({ accessToken: token.accessToken, tokenType: token.tokenType, expiresAt: token.expiresAt });
+      }
+      this.memory.delete(connection.id);
       const result = { accessToken: token.accessToken, tokenType: token.tokenType, expiresAt: token.expiresAt };
       return ok(this.remember(connection.id, result, token.obtainedAt, generation));
     }
     const failure = outcome.error;
-    await this.recordFailure(tx, connection.id, failure.message, failure instanceof AppError ? null : (failure.httpStatus ?? null), outcome.latencyMs);
+    await db().$transaction((tx) =>
+      this.recordFailure(tx, connection.id, failure.message, failure instanceof AppError ? null : (failure.httpStatus ?? null), outcome.latencyMs),
+    );
     // The refresh failed but the current token has not expired yet: callers keep working meanwhile.
-    const still = await this.readStored(tx, connection.id, rejected, { acceptUntilExpiry: true });
+    const still = await this.readStored(db(), connection.id, rejected, { acceptUntilExpiry: true });
     if (still) return ok(still.token);
     return err(failure instanceof AppError ? failure : providerFailureToAppError(failure));
   }

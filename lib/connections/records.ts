@@ -6,7 +6,8 @@ import { secretStore } from "@/lib/secrets/index";
 import { SecretStoreError } from "@/lib/secrets/types";
 import type { BodyEncoding, CredentialsIn, TokenRequestConfig } from "./providers/types";
 
-export type ConnectionRecord = Connection;
+// As the app client reads it: without the token lease's internal columns (lib/db/omit.ts).
+export type ConnectionRecord = Omit<Connection, "tokenFence" | "tokenLeaseUntil">;
 
 export function toRequestConfig(connection: ConnectionRecord): TokenRequestConfig {
   return {

@@ -1,6 +1,7 @@
 import "server-only";
 // What staff do with connections: create, edit, test, rotate (verify, then store), disable/enable, delete.
 // Every change is audited; the client secret only ever goes into the secret store.
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { recordAudit, type AuditActor } from "@/lib/audit/record";
 import { config } from "@/lib/config/env";
@@ -8,9 +9,9 @@ import { db } from "@/lib/db/client";
 import { AppError, err, ok, type Result } from "@/lib/errors";
 import { outboundRequest, OutboundError, providerUrlProblem } from "@/lib/http/outbound";
 import { log } from "@/lib/log";
-import { connectionSecretName, secretStore } from "@/lib/secrets/index";
+import { connectionSecretName, secretStore, storeSecretDurably } from "@/lib/secrets/index";
 import { SecretStoreError } from "@/lib/secrets/types";
-import { tokenBroker, type TokenBroker } from "./broker";
+import { tokenBroker, type ChangeNotice, type TokenBroker } from "./broker";
 import { PROVIDER_HOSTS, PROVIDER_LABELS } from "./providers/hosts";
 import { providerAdapter, tokenRateLimit, type ProviderToken } from "./providers/index";
 import { recordTokenRequest, tokenBudgetWaitMs } from "./rate-limit";
@@ -145,44 +146,58 @@ export async function createConnection(raw: CreateConnectionInput, actor: Actor)
   const input = createConnectionInput.parse(raw);
   const hosts = resolveHosts(input.provider, input.environment, input.tokenUrl, input.apiBaseUrl);
   const isOAuth2 = input.provider === "OAUTH2";
-  const connection = await db().connection.create({
-    data: {
-      name: input.name,
-      provider: input.provider,
-      environment: input.environment === "SIMULATOR" ? "SANDBOX" : input.environment,
-      tokenUrl: hosts.tokenUrl,
-      apiBaseUrl: hosts.apiBaseUrl,
-      clientId: input.clientId,
-      scope: input.scope,
-      credentialsIn: isOAuth2 ? input.credentialsIn : "basic",
-      bodyEncoding: isOAuth2 ? input.bodyEncoding : input.provider === "NUVY" ? "form" : "json",
-      createdBy: setBy(actor),
-    },
-  });
+  const connection = { id: randomUUID() };
   const name = connectionSecretName(connection.id);
   try {
-    const ref = await secretStore().put({
-      name,
-      value: input.clientSecret,
-      kind: "connection-secret",
-      tags: { connection: connection.id, provider: input.provider.toLowerCase() },
-      idempotencyKey: `connection-create:${connection.id}`,
-      description: `Client secret of the ${PROVIDER_LABELS[input.provider]} connection "${input.name}"`,
-    });
-    await db().connection.update({
-      where: { id: connection.id },
-      data: {
-        secretName: ref.name,
-        secretVersionId: ref.versionId,
-        secretSetAt: new Date(),
-        secretSetBy: actor.email,
-        secretTokenOrigin: originOf(hosts.tokenUrl),
-        secretApiOrigin: hosts.apiBaseUrl ? originOf(hosts.apiBaseUrl) : null,
+    // Write-ahead: the connection and its sealed secret commit together, then the store write; a process
+    // that dies in between leaves the sealed copy for the recovery sweep (lib/connections/recovery.ts).
+    await storeSecretDurably({
+      input: {
+        name,
+        value: input.clientSecret,
+        kind: "connection-secret",
+        tags: { connection: connection.id, provider: input.provider.toLowerCase() },
+        idempotencyKey: `connection-create:${connection.id}`,
+        description: `Client secret of the ${PROVIDER_LABELS[input.provider]} connection "${input.name}"`,
+      },
+      connectionId: connection.id,
+      context: { operation: "create", setBy: actor.email },
+      // Staff still hold the secret: a refusal is reported to them (nothing kept), not retried in the background.
+      onStoreFailure: "erase",
+      onSealed: async (tx) => {
+        await tx.connection.create({
+          data: {
+            id: connection.id,
+            name: input.name,
+            provider: input.provider,
+            environment: input.environment === "SIMULATOR" ? "SANDBOX" : input.environment,
+            tokenUrl: hosts.tokenUrl,
+            apiBaseUrl: hosts.apiBaseUrl,
+            clientId: input.clientId,
+            scope: input.scope,
+            credentialsIn: isOAuth2 ? input.credentialsIn : "basic",
+            bodyEncoding: isOAuth2 ? input.bodyEncoding : input.provider === "NUVY" ? "form" : "json",
+            createdBy: setBy(actor),
+          },
+        });
+      },
+      onStored: async (tx, ref) => {
+        await tx.connection.update({
+          where: { id: connection.id },
+          data: {
+            secretName: ref.name,
+            secretVersionId: ref.versionId,
+            secretSetAt: new Date(),
+            secretSetBy: actor.email,
+            secretTokenOrigin: originOf(hosts.tokenUrl),
+            secretApiOrigin: hosts.apiBaseUrl ? originOf(hosts.apiBaseUrl) : null,
+          },
+        });
       },
     });
   } catch (error) {
     // No half-made connection: without its secret the row is removed again.
-    await db().connection.delete({ where: { id: connection.id } }).catch(() => undefined);
+    await db().connection.deleteMany({ where: { id: connection.id } }).catch(() => undefined);
     throw storeFailure(error);
   }
   await event(connection.id, { type: "created", ok: true, actor: actor.email });
@@ -464,45 +479,52 @@ export async function rotateSecret(id: string, raw: { clientSecret: string }, ac
   }
   const name = connection.secretName ?? connectionSecretName(id);
   let versionId: string;
+  let notice: ChangeNotice | undefined;
   try {
-    const ref = await secretStore().put({
-      name,
-      value: clientSecret,
-      kind: "connection-secret",
-      tags: { connection: id, provider: connection.provider.toLowerCase() },
-      // A retried submit of the same rotation makes no second version.
-      idempotencyKey: `connection-rotate:${id}:${connection.secretVersionId ?? "none"}`,
-      description: `Client secret of the ${PROVIDER_LABELS[connection.provider]} connection "${connection.name}"`,
+    const outcome = await storeSecretDurably({
+      input: {
+        name,
+        value: clientSecret,
+        kind: "connection-secret",
+        tags: { connection: id, provider: connection.provider.toLowerCase() },
+        // A retried submit of the same rotation makes no second version.
+        idempotencyKey: `connection-rotate:${id}:${connection.secretVersionId ?? "none"}`,
+        description: `Client secret of the ${PROVIDER_LABELS[connection.provider]} connection "${connection.name}"`,
+      },
+      connectionId: id,
+      context: { operation: "rotate", setBy: actor.email },
+      onStoreFailure: "erase",
+      onStored: async (tx, ref) => {
+        await noteConnectionHealth(tx, id, { ok: true });
+        await tx.connection.update({
+          where: { id },
+          data: {
+            secretName: name,
+            secretVersionId: ref.versionId,
+            previousSecretVersionId: connection.secretVersionId,
+            secretSetAt: new Date(),
+            secretSetBy: actor.email,
+            secretTokenOrigin: originOf(connection.tokenUrl),
+            secretApiOrigin: connection.apiBaseUrl ? originOf(connection.apiBaseUrl) : null,
+            lastSuccessAt: new Date(),
+            consecutiveFailures: 0,
+            cooldownUntil: null,
+          },
+        });
+        // The verification token is good: it becomes the current token (the old one belonged to the old secret).
+        await broker.storeToken(id, verified.data, tx);
+        // Every instance drops the old secret's token from memory.
+        notice = await broker.announce(id, tx);
+      },
     });
-    versionId = ref.versionId;
+    if (outcome.outcome !== "stored") throw new SecretStoreError("unknown", "the secret store did not take the client secret");
+    versionId = outcome.ref.versionId;
   } catch (error) {
     const failure = storeFailure(error);
     await event(id, { type: "rotation_failed", ok: false, message: failure.userMessage, actor: actor.email });
     return err(failure);
   }
-  const notice = await db().$transaction(async (tx) => {
-    await noteConnectionHealth(tx, id, { ok: true });
-    await tx.connection.update({
-      where: { id },
-      data: {
-        secretName: name,
-        secretVersionId: versionId,
-        previousSecretVersionId: connection.secretVersionId,
-        secretSetAt: new Date(),
-        secretSetBy: actor.email,
-        secretTokenOrigin: originOf(connection.tokenUrl),
-        secretApiOrigin: connection.apiBaseUrl ? originOf(connection.apiBaseUrl) : null,
-        lastSuccessAt: new Date(),
-        consecutiveFailures: 0,
-        cooldownUntil: null,
-      },
-    });
-    // The verification token is good: it becomes the current token (the old one belonged to the old secret).
-    await broker.storeToken(id, verified.data, tx);
-    // Every instance drops the old secret's token from memory.
-    return broker.announce(id, tx);
-  });
-  await notice.delivered();
+  await notice?.delivered();
   await event(id, { type: "rotated", ok: true, latencyMs: verified.data.latencyMs, httpStatus: verified.data.httpStatus, actor: actor.email, message: "New secret verified with a token request and stored as the current version." });
   await recordAudit({
     actor: auditActor(actor),

@@ -3,4 +3,5 @@
 // Add one line per module.
 import "@/lib/secrets/pending";
 import "@/lib/noon/jobs";
+import "@/lib/connections/recovery";
 import "@/lib/webhooks/jobs";

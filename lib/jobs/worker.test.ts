@@ -41,7 +41,8 @@ afterAll(async () => {
 });
 
 function run(script: string, env: Record<string, string>) {
-  const child = spawn(path.join(process.cwd(), "node_modules", ".bin", "tsx"), ["--conditions=react-server", script], {
+  // As `npm run worker` runs it: one node process (tsx's CLI would relay signals through a second one).
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script], {
     cwd: process.cwd(),
     env: { ...process.env, ...env, LOG_FILE: path.join(RUN_DIR, "app.log") },
     stdio: ["ignore", "pipe", "pipe"],
@@ -65,7 +66,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 describe("npm run worker", () => {
-  it("queues a stranded pending secret at start, stores it with the retry job, and stops gracefully on SIGTERM", async () => {
+  it("finds a stranded pending secret with its recovery sweep, stores it, and stops gracefully on SIGTERM", async () => {
     const value = `worker-secret-${randomUUID()}`;
     rememberSecret(value);
     const name = `test/worker/${randomUUID()}`;
@@ -76,7 +77,7 @@ describe("npm run worker", () => {
     );
     expect(result.outcome).toBe("pending");
 
-    const worker = run("scripts/worker.ts", { DATABASE_URL: privateUrl, SECRETS_BACKEND: "aws", NODE_ENV: "test" });
+    const worker = run("scripts/worker.ts", { DATABASE_URL: privateUrl, SECRETS_BACKEND: "aws", NODE_ENV: "test", RECOVERY_SWEEP_MS: "500" });
     await until("the worker to start", async () => (worker.output().includes("Worker running") ? true : undefined), 30_000, worker.output);
     expect(worker.output()).toContain("secrets-retry-pending");
     await until(

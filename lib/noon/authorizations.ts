@@ -33,6 +33,11 @@ export type AuthorizationEventType =
 export const STATE_TTL_MS = 10 * 60 * 1000;
 /** Requests with no callback after this become EXPIRED (the schedule in lib/noon/jobs.ts). */
 export const CALLBACK_DEADLINE_MS = 30 * 60 * 1000;
+/**
+ * A callback still "in progress" this long after it arrived, with no sealed key, was abandoned by a server
+ * that stopped: a live one has long finished or failed by then (Noon calls time out within seconds).
+ */
+export const CALLBACK_ABANDONED_AFTER_MS = 10 * 60 * 1000;
 
 const REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32: no I, L, O, U
 
@@ -127,6 +132,48 @@ export async function expireStaleAuthorizations(now = new Date()): Promise<numbe
 }
 
 /**
+ * Closes callbacks abandoned mid-flight (the recovery sweep, lib/noon/jobs.ts): a request still STARTED
+ * with its state consumed long ago and no sealed key waiting (a sealed key is finished by the pending-secret
+ * recovery instead) becomes FAILED, with the stage it stopped in (from its last event) and a message that
+ * says what to do. Claims rows with SKIP LOCKED, so processes sweeping together close each once.
+ */
+export async function closeAbandonedCallbacks(now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - CALLBACK_ABANDONED_AFTER_MS);
+  const rows = await db().$queryRaw<{ authorization_id: string }[]>`
+    WITH abandoned AS (
+      SELECT a.id,
+             CASE (SELECT e.type FROM noon_authorization_events e WHERE e.authorization_id = a.id ORDER BY e.id DESC LIMIT 1)
+               WHEN 'callback_received' THEN 'token_create'
+               WHEN 'token_created' THEN 'token_exchange'
+               WHEN 'exchanged' THEN 'key_storage'
+               ELSE 'callback'
+             END AS stage
+        FROM noon_authorizations a
+       WHERE a.status = 'STARTED' AND a.callback_at IS NOT NULL AND a.callback_at < ${cutoff}
+         AND NOT EXISTS (SELECT 1 FROM pending_secrets p WHERE p.authorization_id = a.id)
+       LIMIT 100
+         FOR UPDATE OF a SKIP LOCKED
+    ), closed AS (
+      UPDATE noon_authorizations a
+         SET status = 'FAILED', completed_at = ${now}, updated_at = ${now}, failure_stage = abandoned.stage,
+             failure_message = 'The server handling this callback stopped during ' ||
+               CASE abandoned.stage
+                 WHEN 'token_create' THEN 'token/create'
+                 WHEN 'token_exchange' THEN 'token/exchange (Noon may have issued a key that never reached us; it can be revoked in Noon)'
+                 WHEN 'key_storage' THEN 'key storage'
+                 ELSE 'the callback'
+               END || ' and did not finish it; no key was stored. Ask the seller to connect again.'
+        FROM abandoned
+       WHERE a.id = abandoned.id
+      RETURNING a.id, a.failure_stage, a.failure_message
+    )
+    INSERT INTO noon_authorization_events (authorization_id, type, at, stage, message, details)
+    SELECT id, 'failed', ${now}, failure_stage, failure_message, '{"abandoned": true}'::jsonb FROM closed
+    RETURNING authorization_id`;
+  return rows.length;
+}
+
+/**
  * Makes a stored key the seller's ACTIVE credential: the credential row (created now, or moved from
  * PENDING_STORAGE), earlier ACTIVE credentials SUPERSEDED with their requests, the request COMPLETED,
  * and the seller's links issued before the request started used up.
@@ -140,6 +187,8 @@ export async function completeWithStoredKey(
     /** Given on the first store; absent when a PENDING_STORAGE credential already exists. */
     credential?: { sellerId: string; projectCode: string; keyId: string; channelIdentifier: string | null; issuedAt: Date | null };
     attempts?: number;
+    /** Said on the timeline after "Key stored …", e.g. that recovery picked it up. */
+    note?: string;
     now?: Date;
   },
 ): Promise<void> {
@@ -177,7 +226,9 @@ export async function completeWithStoredKey(
     await emitCredentialSuperseded(tx, p.id, credentialId);
   }
   // COMPLETED with its "key_stored" and "completed" events, in one round trip.
-  const message = input.attempts ? `Key stored after ${input.attempts} attempt${input.attempts === 1 ? "" : "s"}` : "Key stored";
+  const message =
+    (input.attempts ? `Key stored after ${input.attempts} attempt${input.attempts === 1 ? "" : "s"}` : "Key stored") +
+    (input.note ? ` (${input.note})` : "");
   const details = JSON.stringify({ secretName: input.ref.name, secretVersionId: input.ref.versionId });
   await tx.$executeRaw`
     WITH done AS (

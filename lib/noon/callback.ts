@@ -2,10 +2,12 @@ import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { db } from "@/lib/db/client";
+import { whileDatabaseRecovers } from "@/lib/db/retry";
 import { log } from "@/lib/log";
 import { addressKey, consumeRateLimit, tallyKey, waitText } from "@/lib/rate-limit";
 import { sellerKeySecretName, storeSecretDurably } from "@/lib/secrets";
 import { markSellerLinksUsed } from "@/lib/sellers";
+import { trackInFlight } from "@/lib/server/shutdown";
 import { emitAuthorizationEvent } from "@/lib/webhooks/emit";
 import { claimCallbackState, completeWithStoredKey, hashState, recordEvent, recordStep } from "./authorizations";
 import type { NoonCallFailure } from "./client";
@@ -96,8 +98,18 @@ async function sessionAfter(session: SellerSession): Promise<string> {
   return sellerSessionCookie({ sellerId: session.sellerId, linkId: session.linkId });
 }
 
+type Stage = NoonCallFailure["stage"] | "key_storage" | "callback";
+type Progress = { stage: Stage };
+const stageLabel: Record<Stage, string> = {
+  callback: "the callback",
+  login: "the integrator login",
+  token_create: "token/create",
+  token_exchange: "token/exchange",
+  key_storage: "key storage",
+};
+
 type Failure = Pick<NoonCallFailure, "httpStatus" | "providerMessage" | "message"> & {
-  stage: NoonCallFailure["stage"] | "key_storage" | "internal";
+  stage: Stage | "internal";
   oauthRequestId?: string;
 };
 
@@ -128,6 +140,11 @@ async function recordFailure(auth: Claimed, failure: Failure, now: Date) {
 
 /** GET /api/noon/callback – checks the state, then create, exchange, store; 303 to the result page. */
 export async function handleNoonCallback(request: Request, deps: NoonDeps = {}): Promise<Response> {
+  // A graceful stop waits for the callback to finish (lib/server/shutdown.ts).
+  return trackInFlight(() => runNoonCallback(request, deps));
+}
+
+async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Response> {
   const resolved = resolveDeps(deps);
   const url = new URL(request.url);
   const states = url.searchParams.getAll("state");
@@ -161,15 +178,23 @@ export async function handleNoonCallback(request: Request, deps: NoonDeps = {}):
   const auth: Claimed = { id: row.id, reference: row.reference, sellerId: row.sellerId, startedAt: row.createdAt };
 
   const cookie = await sessionAfter(session);
+  const progress: Progress = { stage: "callback" };
   try {
-    return await finishAuthorization(auth, url, cookie, resolved, now);
+    return await finishAuthorization(auth, url, cookie, resolved, now, progress);
   } catch (error) {
-    // A bug or a database outage after the state was consumed: the request is failed, never left hanging.
-    log().error({ authorizationId: auth.id, err: error instanceof Error ? error.message : String(error) }, "noon callback crashed");
+    // A bug or a database outage after the state was consumed: the request is failed with the stage it was
+    // in, never left hanging (through a database restart too: the record is retried for a while).
+    log().error({ authorizationId: auth.id, stage: progress.stage, err: error instanceof Error ? error.message : String(error) }, "noon callback crashed");
     try {
-      await recordFailure(auth, { stage: "internal", httpStatus: null, providerMessage: null, message: "An unexpected error stopped the connection" }, resolved.now());
+      // Its key is sealed: recovery stores it and completes the request (lib/secrets/pending.ts).
+      if (await whileDatabaseRecovers(() => db().pendingSecret.count({ where: { authorizationId: auth.id } }))) {
+        return seeOther(resultPath(auth.reference), cookie);
+      }
+      await whileDatabaseRecovers(() =>
+        recordFailure(auth, { stage: progress.stage, httpStatus: null, providerMessage: null, message: `An unexpected error stopped the connection during ${stageLabel[progress.stage]}` }, resolved.now()),
+      );
     } catch {
-      // The database is gone too: the page still answers; the request stays STARTED with callback_at set.
+      // The database stayed away: the page still answers; the abandoned-callback sweep closes the request later.
     }
     return seeOther(resultPath(auth.reference), cookie);
   }
@@ -181,6 +206,7 @@ async function finishAuthorization(
   cookie: string,
   resolved: ReturnType<typeof resolveDeps>,
   now: Date,
+  progress: Progress,
 ): Promise<Response> {
   const code = url.searchParams.get("code");
   const error = url.searchParams.get("error");
@@ -207,6 +233,7 @@ async function finishAuthorization(
   }
   const client = resolved.client();
 
+  progress.stage = "token_create";
   const created = await client.createToken(code);
   if (!created.ok) {
     await recordFailure(auth, created.error, resolved.now());
@@ -219,18 +246,15 @@ async function finishAuthorization(
   });
 
   // At once: the access token is single-use and short-lived; it is never stored.
+  progress.stage = "token_exchange";
   const exchanged = await client.exchangeToken(created.data.accessToken);
   if (!exchanged.ok) {
     await recordFailure(auth, exchanged.error, resolved.now());
     return seeOther(resultPath(auth.reference), cookie);
   }
+  // From here the key exists only in this process's memory until the seal below commits: no other I/O first.
   const key = exchanged.data;
-  await recordStep(auth.id, { projectCode: key.projectCode, oauthRequestId: key.oauthRequestId }, "exchanged", {
-    stage: "token_exchange",
-    httpStatus: 200,
-    details: { oauthRequestId: key.oauthRequestId, keyId: key.keyId, projectCode: key.projectCode, channelIdentifier: key.channelIdentifier },
-  });
-
+  progress.stage = "key_storage";
   const credential = {
     sellerId: auth.sellerId,
     projectCode: key.projectCode,
@@ -239,6 +263,7 @@ async function finishAuthorization(
     issuedAt: key.issuedAt,
   };
   const secretName = sellerKeySecretName(key.projectCode, key.keyId);
+  let keySealedMs: number | undefined;
   const outcome = await storeSecretDurably({
     input: {
       name: secretName,
@@ -249,13 +274,32 @@ async function finishAuthorization(
       description: `Noon service-account key ${key.keyId} of project ${key.projectCode} (request ${auth.reference})`,
     },
     authorizationId: auth.id,
-    onStored: async (tx, ref) => {
-      await completeWithStoredKey(tx, { authorizationId: auth.id, ref, credential, now: resolved.now() });
+    // What a process that takes over needs to complete the request without this one.
+    context: { credential: { ...credential, issuedAt: credential.issuedAt?.toISOString() ?? null }, oauthRequestId: key.oauthRequestId },
+    observeSealed: (ms) => {
+      keySealedMs = Math.round(ms * 100) / 100;
+      resolved.observe?.keySealed?.(ms);
     },
-    onPending: async (tx, pendingId, storeError) => {
+    // Right after the seal: the credential (awaiting storage) and the exchange on the timeline.
+    onSealed: async (tx, pendingId) => {
       await tx.sellerCredential.create({
         data: { ...credential, authorizationId: auth.id, status: "PENDING_STORAGE", secretName },
       });
+      await tx.noonAuthorization.update({
+        where: { id: auth.id },
+        data: { projectCode: key.projectCode, oauthRequestId: key.oauthRequestId },
+      });
+      await recordEvent(tx, auth.id, "exchanged", {
+        stage: "token_exchange",
+        httpStatus: 200,
+        details: { oauthRequestId: key.oauthRequestId, keyId: key.keyId, projectCode: key.projectCode, channelIdentifier: key.channelIdentifier, sealedAs: pendingId },
+      });
+    },
+    onStored: async (tx, ref) => {
+      // The credential is given too for the path where the database took no seal (see storeSecretDurably).
+      await completeWithStoredKey(tx, { authorizationId: auth.id, ref, credential, now: resolved.now() });
+    },
+    onPending: async (tx, pendingId, storeError) => {
       await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "PENDING_KEY_STORAGE" } });
       // The seller has connected: the key is sealed and will be stored, so the link has done its job.
       await markSellerLinksUsed(tx, { sellerId: auth.sellerId, startedAt: auth.startedAt, now: resolved.now() });
@@ -268,9 +312,10 @@ async function finishAuthorization(
     },
   }, resolved.store ? { store: resolved.store } : {});
   if (outcome.outcome === "lost") {
-    await recordFailure(auth, { stage: "key_storage", httpStatus: null, providerMessage: null, message: "The key could not be stored or kept for a retry" }, resolved.now());
+    await recordFailure(auth, { stage: "key_storage", httpStatus: null, providerMessage: null, message: "The key could not be stored or kept for a retry", oauthRequestId: key.oauthRequestId }, resolved.now());
   } else {
-    log().info({ authorizationId: auth.id, reference: auth.reference, outcome: outcome.outcome, oauthRequestId: key.oauthRequestId }, "noon authorization finished");
+    // keySealedMs: how long the key existed only in this process's memory (Noon's answer → the seal's commit).
+    log().info({ authorizationId: auth.id, reference: auth.reference, outcome: outcome.outcome, oauthRequestId: key.oauthRequestId, keySealedMs }, "noon authorization finished");
   }
   return seeOther(resultPath(auth.reference), cookie);
 }

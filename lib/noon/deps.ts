@@ -14,6 +14,8 @@ export type NoonDeps = {
   now?: () => Date;
   /** The secret store for seller keys (default: secretStore()). */
   store?: SecretStore;
+  /** Measurements (bench): keySealed gets how long the key existed only in memory, in ms. */
+  observe?: { keySealed?: (ms: number) => void };
 };
 
 const globalForNoon = globalThis as unknown as { __noonClient?: { key: string; client: NoonClient } };
@@ -38,6 +40,7 @@ export function resolveDeps(deps: NoonDeps = {}): {
   client: () => NoonClient;
   now: () => Date;
   store: SecretStore | undefined;
+  observe: NoonDeps["observe"];
 } {
   const noon = deps.noon === undefined ? config().noon : deps.noon;
   return {
@@ -49,5 +52,6 @@ export function resolveDeps(deps: NoonDeps = {}): {
     },
     now: deps.now ?? (() => new Date()),
     store: deps.store,
+    observe: deps.observe,
   };
 }

@@ -15,6 +15,8 @@ export {
   retryPendingSecret,
   onPendingSecretStored,
   requeuePendingSecrets,
+  recoverPendingSecrets,
+  sealPendingSecret,
   pendingRetryDelayMs,
   type DurableStoreResult,
   type PendingStoredInfo,

@@ -1,11 +1,16 @@
 import "server-only";
-// Nothing lost: a secret that the store does not accept is sealed with SECRETS_LOCAL_KEY into
-// pending_secrets in the same transaction as the caller's state (e.g. PENDING_KEY_STORAGE); a job retries
-// it with backoff until the store accepts it, then erases the sealed copy and lets the owner complete.
-import { randomUUID } from "node:crypto";
+// Nothing lost: write-ahead, then store. A secret that must not be lost is first sealed with
+// SECRETS_LOCAL_KEY into pending_secrets (leased to this process), then written to the store, then the
+// sealed copy is erased. Refusals are retried with backoff; copies whose owner died are taken over when
+// the lease expires (lib/secrets/README.md).
+import { randomBytes, randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { z } from "zod";
+import { config } from "@/lib/config/env";
 import { db as defaultDb, type Db } from "@/lib/db/client";
-import { defineJob, defineSchedule } from "@/lib/jobs";
+import { whileDatabaseRecovers } from "@/lib/db/retry";
+import { defineJob } from "@/lib/jobs";
+import { defineSweep } from "@/lib/jobs/sweeper";
 import { log } from "@/lib/log";
 import { configKeyring, pendingSecretContext, sealWith, unsealWith, type Keyring } from "./seal";
 import { SecretStoreError, type PutSecretInput, type SecretKind, type SecretRef, type SecretStore } from "./types";
@@ -30,11 +35,16 @@ export type PendingStoredInfo = {
   ref: SecretRef;
   /** Store writes it took, the first (failed) one included. */
   attempts: number;
+  /** The non-secret context the sealing caller gave (e.g. the credential's key id). */
+  context: Record<string, unknown>;
+  /** True when this process took it over from an owner that stopped (lease expired) before storing it. */
+  recovered: boolean;
 };
 
 export type RetryPendingResult =
   | { status: "stored"; attempts: number; ref: SecretRef }
   | { status: "waiting"; attempts: number; nextAttemptAt: Date; error: string }
+  | { status: "busy" }
   | { status: "gone" };
 
 type Deps = { store?: SecretStore; db?: Db; keyring?: Keyring };
@@ -45,6 +55,7 @@ const pendingMetaSchema = z.object({
   idempotencyKey: z.string().min(1),
   description: z.string().optional(),
   tags: z.record(z.string(), z.string()).default({}),
+  context: z.record(z.string(), z.unknown()).optional(),
 });
 
 const BASE_DELAY_MS = 5_000;
@@ -84,22 +95,157 @@ function asStoreError(error: unknown): SecretStoreError {
   return error instanceof SecretStoreError ? error : new SecretStoreError("unknown", `the secret store failed (${describeError(error)})`, { cause: error });
 }
 
+/** This process, as the owner of the leases it takes (host, pid and a random suffix: pids are reused). */
+export const PROCESS_ID = `${hostname()}/${process.pid}/${randomBytes(3).toString("hex")}`;
+
+function leaseMs(): number {
+  return config().recovery.leaseMs;
+}
+
 /**
- * Stores a secret that must not be lost (a key returned once by its provider).
- * - stored: the store took it; `onStored` ran in a transaction.
- * - pending: the store failed; a sealed copy and the caller's `onPending` state were committed together, and
- *   a retry job is queued.
- * - lost: neither the store nor the database took it. One alert line was logged; mark the request failed.
+ * Seals a secret into pending_secrets, owned by this process for the lease: the write-ahead record that
+ * lets any process finish the write if this one dies (the `context` lets it do what the caller would
+ * have). One statement, on its own or inside a caller's transaction; a newer
+ * value for the same secret replaces an older pending one (a new id: a running retry of the old row must
+ * not erase the new value).
+ */
+export async function sealPendingSecret(
+  tx: Pick<Tx, "$queryRaw">,
+  args: { input: PutSecretInput; authorizationId?: string; connectionId?: string; context?: Record<string, unknown> },
+  deps: Pick<Deps, "keyring"> = {},
+): Promise<string> {
+  const { input } = args;
+  // The row's id is chosen here: the sealed value is bound to it (and to the name).
+  const id = randomUUID();
+  const { sealed, keyId } = sealWith(deps.keyring ?? configKeyring(), input.value, pendingSecretContext(input.name, id));
+  const meta = {
+    kind: input.kind,
+    idempotencyKey: input.idempotencyKey,
+    ...(input.description ? { description: input.description } : {}),
+    tags: input.tags ?? {},
+    ...(args.context ? { context: args.context } : {}),
+  };
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO pending_secrets (id, secret_name, sealed, local_key_id, tags, authorization_id, connection_id,
+                                 attempts, next_attempt_at, lease_owner, lease_expires_at)
+    VALUES (${id}::uuid, ${input.name}, ${new Uint8Array(sealed)}, ${keyId}, ${JSON.stringify(meta)}::jsonb,
+            ${args.authorizationId ?? null}::uuid, ${args.connectionId ?? null}::uuid, 0, now(), ${PROCESS_ID},
+            now() + ${leaseMs()} * interval '1 millisecond')
+    ON CONFLICT (secret_name) DO UPDATE SET
+      id = EXCLUDED.id, sealed = EXCLUDED.sealed, local_key_id = EXCLUDED.local_key_id, tags = EXCLUDED.tags,
+      authorization_id = EXCLUDED.authorization_id, connection_id = EXCLUDED.connection_id, attempts = 0,
+      last_error = NULL, next_attempt_at = EXCLUDED.next_attempt_at, lease_owner = EXCLUDED.lease_owner,
+      lease_expires_at = EXCLUDED.lease_expires_at, created_at = now()
+    RETURNING id`;
+  if (rows[0]?.id !== id) throw new Error("sealing a pending secret returned no row");
+  return id;
+}
+
+/**
+ * Stores a secret that must not be lost (a key returned once by its provider): write-ahead, then store.
+ * 1. One statement seals it into pending_secrets (owned by this process for a lease; `context` holds what a
+ *    recovering process needs): from its commit on, a crash loses nothing (lib/secrets/README.md). Then the
+ *    caller's `onSealed` records commit in their own short transaction.
+ * 2. The store write (idempotent: the same ClientRequestToken on every attempt, by whichever process).
+ * 3. stored: one transaction erases the sealed copy and runs `onStored`.
+ *    pending (the store failed): the attempt is recorded, the lease released, `onPending` runs, and a retry is
+ *    queued. With `onStoreFailure: "erase"` (a secret its sender still holds) the copy is erased instead and
+ *    the store's error is thrown.
+ * - lost: the database took no seal and the store refused too. One alert line; mark the request failed.
+ * `onSealed` receives how long the secret existed only in memory (from the call to the seal's commit).
  */
 export async function storeSecretDurably(
   args: {
     input: PutSecretInput;
     authorizationId?: string;
     connectionId?: string;
+    /** Non-secret facts the completion hooks need after a crash (e.g. the credential's key id). */
+    context?: Record<string, unknown>;
+    onSealed?: (tx: Tx, pendingId: string) => Promise<void>;
     onStored?: (tx: Tx, ref: SecretRef) => Promise<void>;
     onPending?: (tx: Tx, pendingId: string, error: SecretStoreError) => Promise<void>;
+    onStoreFailure?: "keep" | "erase";
+    /** Called once the seal committed, with the milliseconds since storeSecretDurably was called. */
+    observeSealed?: (ms: number) => void;
   },
   deps: Deps = {},
+): Promise<DurableStoreResult> {
+  const { input } = args;
+  const client = deps.db ?? defaultDb();
+  const started = performance.now();
+  let pendingId: string;
+  try {
+    // One statement, committed on its own: the shortest time the secret exists only in memory.
+    pendingId = await sealPendingSecret(client, args, deps);
+    args.observeSealed?.(performance.now() - started);
+  } catch (sealError) {
+    // A secret its sender still holds is simply not taken while the database is down.
+    if (args.onStoreFailure === "erase") throw sealError;
+    return storeWithoutSeal(args, deps, sealError);
+  }
+  if (args.onSealed) {
+    const onSealed = args.onSealed;
+    try {
+      await client.$transaction((tx) => onSealed(tx, pendingId));
+    } catch (error) {
+      // The secret is sealed: the store write goes on, and the completion (or recovery, from the row's
+      // context) records what this step would have.
+      if (args.onStoreFailure === "erase") {
+        await client.pendingSecret.deleteMany({ where: { id: pendingId } }).catch(() => undefined);
+        throw error;
+      }
+      log().warn({ pendingId, secretName: input.name, err: describeError(error) }, "recording a sealed secret's context failed; storing it anyway");
+    }
+  }
+
+  let ref: SecretRef;
+  try {
+    ref = await (await store(deps)).put(input);
+  } catch (error) {
+    const storeError = asStoreError(error);
+    if (args.onStoreFailure === "erase") {
+      await client.pendingSecret.deleteMany({ where: { id: pendingId } });
+      throw storeError;
+    }
+    const nextAttemptAt = new Date(Date.now() + pendingRetryDelayMs(1));
+    await client.$transaction(async (tx) => {
+      await tx.$executeRaw`
+        UPDATE pending_secrets SET attempts = attempts + 1, last_error = ${storeError.message.slice(0, 1000)},
+               next_attempt_at = ${nextAttemptAt}, lease_owner = NULL, lease_expires_at = NULL
+         WHERE id = ${pendingId}::uuid AND lease_owner = ${PROCESS_ID}`;
+      if (args.onPending) await args.onPending(tx, pendingId, storeError);
+    });
+    log().warn(
+      { secretName: input.name, kind: input.kind, pendingId, authorizationId: args.authorizationId, connectionId: args.connectionId, storeError: storeError.kind },
+      `secret store refused ${input.name} (${storeError.message}); kept sealed in pending_secrets, retrying`,
+    );
+    await enqueueRetry(pendingId, nextAttemptAt);
+    return { outcome: "pending", pendingId, error: storeError };
+  }
+
+  const onStored = args.onStored;
+  try {
+    await whileDatabaseRecovers(() =>
+      client.$transaction(async (tx) => {
+        // Zero rows: this process's lease ran out and another process finished the same write first.
+        const { count } = await tx.pendingSecret.deleteMany({ where: { id: pendingId } });
+        if (count === 1 && onStored) await onStored(tx, ref);
+      }),
+    );
+  } catch (error) {
+    // The value is safe in the store under `ref`, and the sealed copy remains: when the lease expires, the
+    // recovery sweep writes it again (the same version) and completes.
+    log().error({ secretName: ref.name, versionId: ref.versionId, pendingId, err: describeError(error) }, "secret stored, but recording it failed; recovery will finish it");
+    throw error;
+  }
+  return { outcome: "stored", ref };
+}
+
+/** The database took no seal: try the store directly (as before write-ahead); if it refuses too, the key is lost. */
+async function storeWithoutSeal(
+  args: Parameters<typeof storeSecretDurably>[0],
+  deps: Deps,
+  sealError: unknown,
 ): Promise<DurableStoreResult> {
   const { input } = args;
   const client = deps.db ?? defaultDb();
@@ -114,65 +260,26 @@ export async function storeSecretDurably(
     const stored = ref;
     const onStored = args.onStored;
     try {
-      if (onStored) await client.$transaction((tx) => onStored(tx, stored));
+      if (onStored) await whileDatabaseRecovers(() => client.$transaction((tx) => onStored(tx, stored)));
     } catch (error) {
-      // The value is safe in the store under `ref`; only the caller's record of it failed.
-      log().error({ secretName: stored.name, versionId: stored.versionId, err: describeError(error) }, "secret stored, but recording it failed");
+      log().error(
+        { alert: "secret-unrecorded", secretName: stored.name, versionId: stored.versionId, authorizationId: args.authorizationId, err: describeError(error) },
+        `ALERT secret stored but not recorded: ${stored.name} (version ${stored.versionId}) is in the secret store, but the database recorded nothing`,
+      );
       throw error;
     }
     return { outcome: "stored", ref: stored };
   }
-
-  const nextAttemptAt = new Date(Date.now() + pendingRetryDelayMs(1));
-  try {
-    const pendingId = await client.$transaction(async (tx) => {
-      // The row's id is chosen here: the sealed value is bound to it.
-      const id = randomUUID();
-      const { sealed, keyId } = sealWith(deps.keyring ?? configKeyring(), input.value, pendingSecretContext(input.name, id));
-      // A newer value for the same secret replaces the older pending one (a new row: a running retry of the
-      // old row must not erase the new value).
-      await tx.pendingSecret.deleteMany({ where: { secretName: input.name } });
-      const row = await tx.pendingSecret.create({
-        data: {
-          id,
-          secretName: input.name,
-          sealed: new Uint8Array(sealed),
-          localKeyId: keyId,
-          tags: {
-            kind: input.kind,
-            idempotencyKey: input.idempotencyKey,
-            ...(input.description ? { description: input.description } : {}),
-            tags: input.tags ?? {},
-          },
-          authorizationId: args.authorizationId ?? null,
-          connectionId: args.connectionId ?? null,
-          attempts: 1,
-          lastError: storeError.message.slice(0, 1000),
-          nextAttemptAt,
-        },
-        select: { id: true },
-      });
-      if (args.onPending) await args.onPending(tx, row.id, storeError);
-      return row.id;
-    });
-    log().warn(
-      { secretName: input.name, kind: input.kind, pendingId, authorizationId: args.authorizationId, connectionId: args.connectionId, storeError: storeError.kind },
-      `secret store refused ${input.name} (${storeError.message}); kept sealed in pending_secrets, retrying`,
-    );
-    await enqueueRetry(pendingId, nextAttemptAt);
-    return { outcome: "pending", pendingId, error: storeError };
-  } catch (dbError) {
-    const alert =
-      `ALERT secret lost: ${input.kind} ${input.name} was received but neither the secret store (${storeError.kind}: ${storeError.message}) ` +
-      `nor the database (${describeError(dbError)}) took it; the request is failed and must be redone` +
-      (args.authorizationId ? ` (authorization ${args.authorizationId})` : "") +
-      (args.connectionId ? ` (connection ${args.connectionId})` : "");
-    log().fatal(
-      { alert: "secret-lost", secretName: input.name, kind: input.kind, authorizationId: args.authorizationId, connectionId: args.connectionId },
-      alert,
-    );
-    return { outcome: "lost", alert };
-  }
+  const alert =
+    `ALERT secret lost: ${input.kind} ${input.name} was received but neither the database (${describeError(sealError)}) ` +
+    `nor the secret store (${storeError.kind}: ${storeError.message}) took it; the request is failed and must be redone` +
+    (args.authorizationId ? ` (authorization ${args.authorizationId})` : "") +
+    (args.connectionId ? ` (connection ${args.connectionId})` : "");
+  log().fatal(
+    { alert: "secret-lost", secretName: input.name, kind: input.kind, authorizationId: args.authorizationId, connectionId: args.connectionId },
+    alert,
+  );
+  return { outcome: "lost", alert };
 }
 
 /** The name the architecture notes use for the no-loss path. */
@@ -187,25 +294,78 @@ async function enqueueRetry(pendingId: string, at: Date) {
   }
 }
 
+type ClaimedRow = { id: string; previousOwner: string | null };
+
 /**
- * One retry of a pending secret: put it in the store; on success erase the sealed copy and run the kind's
- * completion hooks in one transaction; on failure record the attempt and the next time to try.
+ * Takes the lease of one pending secret (free, or expired: its owner died or stalled) for this process.
+ * Returns the owner it took over from (null when the row was free), or undefined when another process holds it.
+ */
+async function claim(client: Db, pendingId: string): Promise<ClaimedRow | undefined> {
+  const rows = await client.$queryRaw<ClaimedRow[]>`
+    WITH old AS (SELECT id, lease_owner FROM pending_secrets WHERE id = ${pendingId}::uuid FOR UPDATE)
+    UPDATE pending_secrets p
+       SET lease_owner = ${PROCESS_ID}, lease_expires_at = now() + ${leaseMs()} * interval '1 millisecond'
+      FROM old
+     WHERE p.id = old.id AND (p.lease_expires_at IS NULL OR p.lease_expires_at < now())
+    RETURNING p.id::text AS id, old.lease_owner AS "previousOwner"`;
+  return rows[0];
+}
+
+/**
+ * Claims up to `limit` pending secrets that need a process: due retries nobody holds, and rows whose
+ * owner's lease expired (it died mid-write: taken at once, whatever their next attempt time).
+ */
+async function claimOrphans(client: Db, limit: number): Promise<ClaimedRow[]> {
+  return client.$queryRaw<ClaimedRow[]>`
+    WITH due AS (
+      SELECT id, lease_owner FROM pending_secrets
+       WHERE (lease_expires_at IS NULL OR lease_expires_at < now())
+         AND (next_attempt_at <= now() OR lease_owner IS NOT NULL)
+       ORDER BY next_attempt_at
+       LIMIT ${limit}
+       FOR UPDATE SKIP LOCKED)
+    UPDATE pending_secrets p
+       SET lease_owner = ${PROCESS_ID}, lease_expires_at = now() + ${leaseMs()} * interval '1 millisecond'
+      FROM due
+     WHERE p.id = due.id
+    RETURNING p.id::text AS id, due.lease_owner AS "previousOwner"`;
+}
+
+/**
+ * One retry of a pending secret: take its lease, put it in the store (the same ClientRequestToken as every
+ * earlier attempt: a write that did reach the store makes no second version); on success erase the sealed
+ * copy and run the kind's completion hooks in one transaction; on failure record the attempt, release the
+ * lease and set the next time to try. "busy": another live process holds it.
  */
 export async function retryPendingSecret(pendingId: string, deps: Deps = {}): Promise<RetryPendingResult> {
   const client = deps.db ?? defaultDb();
+  const claimed = await claim(client, pendingId);
+  if (!claimed) {
+    const exists = await client.pendingSecret.count({ where: { id: pendingId } });
+    return exists ? { status: "busy" } : { status: "gone" };
+  }
+  return storeClaimed(claimed, deps);
+}
+
+async function storeClaimed(claimed: ClaimedRow, deps: Deps): Promise<RetryPendingResult> {
+  const client = deps.db ?? defaultDb();
+  const pendingId = claimed.id;
   const row = await client.pendingSecret.findUnique({ where: { id: pendingId }, omit: { sealed: false } });
   if (!row) return { status: "gone" };
   const attempts = row.attempts + 1;
+  const recovered = claimed.previousOwner !== null && claimed.previousOwner !== PROCESS_ID;
+  if (recovered) {
+    log().warn({ pendingId, secretName: row.secretName, previousOwner: claimed.previousOwner, authorizationId: row.authorizationId, connectionId: row.connectionId }, "taking over a sealed secret whose owner stopped before storing it");
+  }
 
   const fail = async (message: string): Promise<RetryPendingResult> => {
     const nextAttemptAt = new Date(Date.now() + pendingRetryDelayMs(attempts));
-    await client.pendingSecret.updateMany({
-      where: { id: pendingId },
-      data: { attempts, lastError: message.slice(0, 1000), nextAttemptAt },
-    });
+    await client.$executeRaw`
+      UPDATE pending_secrets SET attempts = ${attempts}, last_error = ${message.slice(0, 1000)}, next_attempt_at = ${nextAttemptAt},
+             lease_owner = NULL, lease_expires_at = NULL
+       WHERE id = ${pendingId}::uuid AND lease_owner = ${PROCESS_ID}`;
     return { status: "waiting", attempts, nextAttemptAt, error: message };
   };
-
   const meta = pendingMetaSchema.safeParse(row.tags);
   if (!meta.success) {
     log().error({ pendingId, secretName: row.secretName }, "pending secret has unreadable metadata; it stays sealed for an operator");
@@ -243,6 +403,8 @@ export async function retryPendingSecret(pendingId: string, deps: Deps = {}): Pr
     connectionId: row.connectionId,
     ref,
     attempts,
+    context: meta.data.context ?? {},
+    recovered,
   };
   const completed = await client.$transaction(async (tx) => {
     const { count } = await tx.pendingSecret.deleteMany({ where: { id: pendingId } });
@@ -275,7 +437,27 @@ export const retryPendingSecretJob = defineJob<{ pendingId: string }>(
   { policy: "short", retryLimit: 5, retryDelaySeconds: 10 },
 );
 
-/** Queues a retry for every pending secret (at start-up: a crash never strands one), or only the due ones. */
+/**
+ * The recovery sweep (every process, lib/jobs/sweeper.ts): stores what no live process holds, i.e. due
+ * retries and secrets whose owner died mid-write (its lease expired), completing their requests.
+ */
+export async function recoverPendingSecrets(deps: Deps = {}, opts: { limit?: number } = {}): Promise<{ stored: number; waiting: number }> {
+  const client = deps.db ?? defaultDb();
+  const claimed = await claimOrphans(client, opts.limit ?? 20);
+  let stored = 0;
+  let waiting = 0;
+  for (const row of claimed) {
+    const result = await storeClaimed(row, deps);
+    if (result.status === "stored") stored++;
+    if (result.status === "waiting") {
+      waiting++;
+      await enqueueRetry(row.id, result.nextAttemptAt);
+    }
+  }
+  return { stored, waiting };
+}
+
+/** Queues a retry for every pending secret, or only the due ones (the retry job claims each first). */
 export async function requeuePendingSecrets(opts: { dueOnly?: boolean } = {}, deps: Deps = {}): Promise<number> {
   const client = deps.db ?? defaultDb();
   const rows = await client.pendingSecret.findMany({
@@ -289,6 +471,7 @@ export async function requeuePendingSecrets(opts: { dueOnly?: boolean } = {}, de
   return rows.length;
 }
 
-defineSchedule("secrets-pending-sweep", "* * * * *", async () => {
-  await requeuePendingSecrets({ dueOnly: true });
+defineSweep("secrets: recover pending secrets", async () => {
+  const { stored, waiting } = await recoverPendingSecrets();
+  if (stored + waiting > 0) log().info({ stored, waiting }, "recovery sweep handled pending secrets");
 });

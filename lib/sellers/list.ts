@@ -2,13 +2,11 @@ import "server-only";
 import { z } from "zod";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/client";
+import { searchTextSchema } from "@/lib/http/search-text";
 
 // The dashboard's sellers list: search by name, e-mail or external id; newest first; keyset pages.
 
-export const sellerListParamsSchema = z.object({
-  q: z.string().trim().max(200).optional().transform((v) => v || undefined),
-  cursor: z.string().trim().max(200).optional().transform((v) => v || undefined),
-});
+export const sellerListParamsSchema = z.object({ q: searchTextSchema, cursor: searchTextSchema });
 
 export interface SellerListItem {
   id: string;

@@ -2,7 +2,8 @@ import "server-only";
 import { config } from "@/lib/config/env";
 import { ConfigError } from "@/lib/config/load";
 import { log } from "@/lib/log";
-import { installStopHandling } from "@/lib/server/stop";
+import { installGracefulShutdown } from "./shutdown";
+import { installStopHandling } from "./stop";
 
 type StartHook = { name: string; run: () => Promise<void> };
 const hooks: StartHook[] = [];
@@ -23,6 +24,9 @@ export async function startServer() {
     }
     throw error;
   }
+  // Not under `next dev`: Ctrl-C there should stop at once.
+  if (config().nodeEnv !== "development") installGracefulShutdown();
+  // Buffered work (API-key usage counts) is written before any exit, Next's included (lib/server/stop.ts).
   installStopHandling();
   await import("@/lib/server/hooks");
   for (const hook of hooks) {

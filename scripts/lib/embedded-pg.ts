@@ -30,6 +30,8 @@ export interface EmbeddedPostgres {
   /** True when another live process already runs this cluster: stop() then leaves it running. */
   attached: boolean;
   stop(): Promise<void>;
+  /** Fast shutdown, then start again on the same port and data (tests: a database restart under load). */
+  restart(): Promise<void>;
 }
 
 const USER = "postgres";
@@ -184,6 +186,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       port: running.port,
       attached: true,
       stop: async () => {},
+      restart: async () => {
+        throw new Error("this PostgreSQL belongs to another process: it is not restarted from here");
+      },
     };
   };
   const running = await inspectPidFile(dataDir, log);
@@ -254,13 +259,23 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       throw new Error(`PostgreSQL did not start from ${dataDir} on port ${port}: ${reason}\n${output}`);
     }
     await fs.writeFile(path.join(dataDir, OWNER_FILE), `${process.pid}\n`).catch(() => {});
-    const postmasterPid = readPostmasterPid(dataDir)?.pid;
+    let postmasterPid = readPostmasterPid(dataDir)?.pid;
     if (postmasterPid) runningPostmasters.add(postmasterPid);
 
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
       stopping ??= stopInstance(instance, postmasterPid, dataDir, opts.persistent);
       return stopping;
+    };
+    const restart = async (): Promise<void> => {
+      if (postmasterPid && isAlive(postmasterPid)) {
+        process.kill(postmasterPid, "SIGINT");
+        await waitForExit(postmasterPid, 15_000);
+        runningPostmasters.delete(postmasterPid);
+      }
+      await withTimeout(instance.start(), 60_000, () => undefined);
+      postmasterPid = readPostmasterPid(dataDir)?.pid;
+      if (postmasterPid) runningPostmasters.add(postmasterPid);
     };
     const adminConnectionString = connectionStringFor(port, "postgres");
     try {
@@ -269,7 +284,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       await stop();
       throw error;
     }
-    return { connectionString: connectionStringFor(port, database), adminConnectionString, port, attached: false, stop };
+    return { connectionString: connectionStringFor(port, database), adminConnectionString, port, attached: false, stop, restart };
   }
 }
 

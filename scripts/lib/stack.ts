@@ -18,6 +18,8 @@ export interface LocalStack {
   noon?: Awaited<ReturnType<typeof startNoonSimulator>>;
   aws?: Awaited<ReturnType<typeof startSecretsManagerSimulator>>;
   providers?: Awaited<ReturnType<typeof startAllSimulators>>;
+  /** Restarts the embedded PostgreSQL of a test stack (absent when DATABASE_URL's server is used). */
+  restartPostgres?: () => Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
 
   try {
     let databaseUrl = opts.env.DATABASE_URL;
+    let restartPostgres: (() => Promise<void>) | undefined;
     if (opts.mode === "dev" && !databaseUrl) {
       const pg = await startEmbeddedPostgres({
         dataDir: path.join(process.cwd(), ".data", "pg"),
@@ -69,6 +72,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
         const pg = await startEmbeddedPostgres({ dataDir: await tempDataDir(), port: 0, persistent: false, database: name });
         stops.push(() => pg.stop());
         databaseUrl = pg.connectionString;
+        restartPostgres = () => pg.restart();
       }
     }
     if (!databaseUrl) throw new Error("DATABASE_URL is not set");
@@ -77,7 +81,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     if (applied.length) say(`Applied migrations: ${applied.join(", ")}`);
 
     const port = (name: keyof typeof DEV_PORTS) => (opts.fixedPorts ? DEV_PORTS[name] : 0);
-    const stack: LocalStack = { env, databaseUrl, stop };
+    const stack: LocalStack = { env, databaseUrl, stop, ...(restartPostgres ? { restartPostgres } : {}) };
 
     if (opts.simulators === false) return stack;
 

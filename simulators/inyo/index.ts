@@ -1,5 +1,5 @@
 // Inyo simulator: `POST /oauth/token` with a JSON `{clientId, secretId}` body and one protected API
-// call (`GET /v1/fx-rates`), as documented in /work/shared/providers/inyo-authentication.txt,
+// call (`GET /v1/fx-rates`), as documented in docs/providers/inyo-authentication.txt,
 // including the per-client rate limits (token endpoint 60/min, FX rates 200/min, rolling window).
 // Only the 401 body is documented; the other error bodies reuse its shape with `SE_<status>` codes.
 import type { IncomingMessage, ServerResponse } from "node:http";

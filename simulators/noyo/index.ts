@@ -1,6 +1,6 @@
 // Noyo simulator: the token endpoint of accounts.noyo.com and the `GET /api/v1/groups` check of
 // fulfillment(-sandbox).noyo.com on one loopback server, as documented in
-// /work/shared/providers/noyo-authentication.txt. Errors are gRPC-gateway bodies
+// docs/providers/noyo-authentication.txt. Errors are gRPC-gateway bodies
 // (`{code, message, details}`); the auth ones are the documented code-16 bodies verbatim.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody, sendJson } from "../http";

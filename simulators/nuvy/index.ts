@@ -1,5 +1,5 @@
 // Nuvy simulator: `POST /oauth2/token` (Basic auth, form body, `grant_type=client_credentials`) as
-// documented in /work/shared/providers/nuvy-oauth2.txt, plus one protected call (`GET /v1/ping`).
+// documented in docs/providers/nuvy-oauth2.txt, plus one protected call (`GET /v1/ping`).
 // QA (qa.api.nuvy.ai) and production (prd.api.nuvy.ai) are the same server here. The page gives
 // statuses only (400 bad/missing grant_type, 401 bad credentials); bodies follow RFC 6749 §5.2.
 import type { IncomingMessage, ServerResponse } from "node:http";

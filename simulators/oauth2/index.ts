@@ -1,5 +1,5 @@
 // Standard OAuth2 client-credentials simulator (RFC 6749 §4.4) after
-// /work/shared/providers/generic-client-credentials.txt: `POST /oauth/v2/token` and one protected
+// docs/providers/generic-client-credentials.txt: `POST /oauth/v2/token` and one protected
 // call, `GET /api/ping`. Strict on purpose: client_secret_basic and client_secret_post (allowed per
 // client), form body (or JSON in "json" mode), scopes, §5.2 error bodies, `Cache-Control: no-store`.
 import type { IncomingMessage, ServerResponse } from "node:http";

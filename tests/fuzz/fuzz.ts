@@ -230,8 +230,8 @@ function headSize(built: Built): number {
 
 // ── Writes ──
 
-/** Tables a refused request may still write: what is meant to be recorded, and what jobs write meanwhile. */
-const RECORDED_ON_REFUSAL = new Set(["audit_events", "sign_in_throttles", "noon_callback_rejections", "noon_authorization_events", "noon_verification_windows", "api_key_usage", "connection_token_requests", "rate_limits", "_prisma_migrations"]);
+/** Tables a refused request may still write: what is meant to be recorded (rate limits count refused attempts too), and what jobs write meanwhile. */
+const RECORDED_ON_REFUSAL = new Set(["audit_events", "sign_in_throttles", "noon_callback_rejections", "noon_authorization_events", "noon_verification_windows", "api_key_usage", "rate_limits", "connection_token_requests", "_prisma_migrations"]);
 
 async function tableCounts(client: pg.Client, tables: string[]): Promise<Record<string, number>> {
   if (!tables.length) return {};

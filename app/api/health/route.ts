@@ -1,4 +1,4 @@
-// GET /api/health – readiness for the load balancer: the database and the secret store must answer.
+// GET /api/health – readiness for the load balancer: the database and the secret store must answer; 503 while draining.
 import { checkHealth } from "@/lib/health";
 
 export const dynamic = "force-dynamic";

@@ -1,4 +1,4 @@
-// Documented hosts per provider and environment (../shared/providers/FACTS.md). Kept free of
+// Documented hosts per provider and environment (docs/providers/FACTS.md). Kept free of
 // "server-only" so the create form can show them.
 import type { EnvironmentId, ProviderId } from "./types";
 
