@@ -10,7 +10,9 @@ function chromiumExecutable(): string | undefined {
   }
   const candidate = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   if (!existsSync(candidate)) {
-    throw new Error(`No Chromium found: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH (tried ${candidate})`);
+    throw new Error(
+      `No Chromium found: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH (tried ${candidate})`,
+    );
   }
   return candidate;
 }
@@ -35,8 +37,14 @@ export default defineConfig({
     launchOptions: {
       executablePath: chromiumExecutable(),
       args: [
-        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
       ],
     },
   },

@@ -34,9 +34,12 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const next = () => NextResponse.next({ request: { headers: requestHeaders } });
 
   let response: Response;
-  const actionProblem = request.method === "POST" && request.headers.has("next-action") ? await actionRequestProblem(request) : null;
-  const linkToken = request.method === "GET" || request.method === "HEAD" ? ONBOARDING_LINK_PATH.exec(pathname)?.[1] : undefined;
-  const limited = linkToken && decodablePath(pathname) ? await limitOnboardingLinkVisit(request.headers, linkToken) : null;
+  const actionProblem =
+    request.method === "POST" && request.headers.has("next-action") ? await actionRequestProblem(request) : null;
+  const linkToken =
+    request.method === "GET" || request.method === "HEAD" ? ONBOARDING_LINK_PATH.exec(pathname)?.[1] : undefined;
+  const limited =
+    linkToken && decodablePath(pathname) ? await limitOnboardingLinkVisit(request.headers, linkToken) : null;
   if (!decodablePath(pathname)) {
     // Next answers 500 when it cannot decode a dynamic segment (found by tests/fuzz/fuzz.ts).
     response = undecodable();
@@ -46,16 +49,21 @@ export async function proxy(request: NextRequest): Promise<Response> {
     response = limited;
   } else if (pathname === "/admin" || pathname.startsWith("/admin/")) {
     // With a lazily built configuration next-auth hands the wrapped handler back in a promise.
-    const handler = await Promise.resolve(rollSession((req) => {
-      if (!req.auth && !pathname.startsWith("/admin/sign-in") && request.method === "GET") {
-        const signIn = new URL("/admin/sign-in", request.url);
-        // Back to the same page after signing in; an absurdly long query is not carried along.
-        const back = `${pathname}${search}`;
-        signIn.searchParams.set("callbackUrl", back.length <= 2000 ? back : pathname.length <= 2000 ? pathname : "/admin");
-        return NextResponse.redirect(signIn);
-      }
-      return next();
-    }));
+    const handler = await Promise.resolve(
+      rollSession((req) => {
+        if (!req.auth && !pathname.startsWith("/admin/sign-in") && request.method === "GET") {
+          const signIn = new URL("/admin/sign-in", request.url);
+          // Back to the same page after signing in; an absurdly long query is not carried along.
+          const back = `${pathname}${search}`;
+          signIn.searchParams.set(
+            "callbackUrl",
+            back.length <= 2000 ? back : pathname.length <= 2000 ? pathname : "/admin",
+          );
+          return NextResponse.redirect(signIn);
+        }
+        return next();
+      }),
+    );
     // The wrapper passes its second argument through to the callback above, which does not use it.
     response = (await handler(request, { params: Promise.resolve({}) })) ?? next();
   } else {
@@ -85,14 +93,18 @@ function decodablePath(pathname: string): boolean {
 const UNDECODABLE = "This address is not valid: it contains a malformed %-escape. Check the link and try again.\n";
 
 function undecodable(): Response {
-  return new Response(UNDECODABLE, { status: 400, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  return new Response(UNDECODABLE, {
+    status: 400,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
 }
 
 // The internal API (/api/v1) is machine to machine: it renders no page, needs no nonce or staff session,
 // and its static headers come from next.config.mjs, so it gets only the checks that keep it from a 500.
 async function internalApi(request: NextRequest, pathname: string): Promise<Response> {
   if (!decodablePath(pathname)) return undecodable();
-  const actionProblem = request.method === "POST" && request.headers.has("next-action") ? await actionRequestProblem(request) : null;
+  const actionProblem =
+    request.method === "POST" && request.headers.has("next-action") ? await actionRequestProblem(request) : null;
   const response = actionProblem ? actionRequestRefusal(actionProblem) : NextResponse.next();
   // As every other API answer: never stored by a cache (tokens, errors included).
   response.headers.set("Cache-Control", "no-store");

@@ -14,7 +14,8 @@ export default function HomePage() {
           click <em>Connect Noon account</em>.
         </li>
         <li>
-          <strong className="font-semibold text-slate-900">Operations and support staff</strong> sign in to the dashboard.
+          <strong className="font-semibold text-slate-900">Operations and support staff</strong> sign in to the
+          dashboard.
         </li>
       </ul>
       <p className="mt-10">

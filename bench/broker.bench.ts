@@ -21,7 +21,12 @@ const LIFETIME_S = 3;
 const LIFETIMES = Number(process.env.BENCH_BROKER_LIFETIMES ?? 4);
 const ROUND_EVERY_MS = 250;
 
-type Autocannon = (opts: { url: string; connections: number; duration: number; headers: Record<string, string> }) => Promise<{
+type Autocannon = (opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers: Record<string, string>;
+}) => Promise<{
   requests: { total: number; average: number };
   latency: { p50: number; p99: number; max: number };
   non2xx: number;
@@ -51,7 +56,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function run(): Promise<void> {
   const appPort = await freePort();
   const appUrl = `http://localhost:${appPort}`;
-  const stack = await startLocalStack({ mode: "test", appUrl, env: { NODE_ENV: "test" }, simulators: true, log: () => undefined });
+  const stack = await startLocalStack({
+    mode: "test",
+    appUrl,
+    env: { NODE_ENV: "test" },
+    simulators: true,
+    log: () => undefined,
+  });
   const clientId = `bench-${randomUUID().slice(0, 8)}`;
   const clientSecret = randomBytes(24).toString("base64url");
   const noyo = await startNoyoSimulator({ clients: [{ clientId, clientSecret }], tokenLifetimeSeconds: LIFETIME_S });
@@ -71,7 +82,10 @@ export async function run(): Promise<void> {
     BENCH_CLIENT_SECRET: clientSecret,
   };
   try {
-    const { connectionId, apiKey } = (await runDriver(["setup", noyo.tokenUrl, noyo.url, clientId], env)) as { connectionId: string; apiKey: string };
+    const { connectionId, apiKey } = (await runDriver(["setup", noyo.tokenUrl, noyo.url, clientId], env)) as {
+      connectionId: string;
+      apiKey: string;
+    };
 
     // ── 1. token requests per lifetime ──
     const children = await startBrokerChildren(PROCESSES, connectionId, CALLERS, env);
@@ -92,32 +106,55 @@ export async function run(): Promise<void> {
     const lifetimes = elapsedS / LIFETIME_S;
     const distinct = new Set(rounds.flat().flatMap((r) => Object.keys(r.tokens))).size;
     const maxRoundMs = Math.max(...rounds.flat().map((r) => r.ms));
-    console.log(`Broker, ${PROCESSES} processes × ${CALLERS} concurrent callers, one connection, ${LIFETIME_S} s tokens:`);
-    console.log(`  ${rounds.length} rounds, ${calls.toLocaleString("en")} getToken calls (${failed} failed) over ${elapsedS.toFixed(1)} s = ${lifetimes.toFixed(2)} token lifetimes`);
+    console.log(
+      `Broker, ${PROCESSES} processes × ${CALLERS} concurrent callers, one connection, ${LIFETIME_S} s tokens:`,
+    );
+    console.log(
+      `  ${rounds.length} rounds, ${calls.toLocaleString("en")} getToken calls (${failed} failed) over ${elapsedS.toFixed(1)} s = ${lifetimes.toFixed(2)} token lifetimes`,
+    );
     console.log(`  token requests at the provider: ${requests} (distinct tokens seen: ${distinct})`);
     // A token is renewed when a fifth of its lifetime is left, so the most a steady stream of callers can
     // cause is the first token plus one per 0.8 lifetime.
     const bound = 1 + Math.floor(lifetimes / 0.8);
-    console.log(`  token requests per connection per lifetime: ${(requests / lifetimes).toFixed(2)} (design bound for this run: ${bound} requests = ${(bound / lifetimes).toFixed(2)} per lifetime; without the broker: ${calls.toLocaleString("en")})`);
-    console.log(`  getToken calls per token request: ${(calls / Math.max(1, requests)).toFixed(0)}; slowest round of ${CALLERS} callers: ${maxRoundMs} ms`);
+    console.log(
+      `  token requests per connection per lifetime: ${(requests / lifetimes).toFixed(2)} (design bound for this run: ${bound} requests = ${(bound / lifetimes).toFixed(2)} per lifetime; without the broker: ${calls.toLocaleString("en")})`,
+    );
+    console.log(
+      `  getToken calls per token request: ${(calls / Math.max(1, requests)).toFixed(0)}; slowest round of ${CALLERS} callers: ${maxRoundMs} ms`,
+    );
 
     // ── 2. cached token latency ──
-    const r = (await runDriver(["latency", connectionId, "3000"], env)) as { n: number; p50: number; p99: number; max: number };
+    const r = (await runDriver(["latency", connectionId, "3000"], env)) as {
+      n: number;
+      p50: number;
+      p99: number;
+      max: number;
+    };
     console.log(`Cached token in-process, broker.getToken, ${r.n} sequential calls (no HTTP, no API-key check):`);
     console.log(`  p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, max ${r.max.toFixed(1)} ms`);
     if (existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
       await measureThroughServer({ env, appPort, appUrl, connectionId, apiKey });
     } else {
-      console.log("Cached token through the route: no production build in .next/ (run `npm run build` first), so only the in-process figure above.");
+      console.log(
+        "Cached token through the route: no production build in .next/ (run `npm run build` first), so only the in-process figure above.",
+      );
     }
-    console.log(`Machine load while measuring (1-min load average / cores): ${os.loadavg()[0]?.toFixed(1)} / ${os.cpus().length}`);
+    console.log(
+      `Machine load while measuring (1-min load average / cores): ${os.loadavg()[0]?.toFixed(1)} / ${os.cpus().length}`,
+    );
   } finally {
     await noyo.close();
     await stack.stop();
   }
 }
 
-async function measureThroughServer(opts: { env: NodeJS.ProcessEnv; appPort: number; appUrl: string; connectionId: string; apiKey: string }) {
+async function measureThroughServer(opts: {
+  env: NodeJS.ProcessEnv;
+  appPort: number;
+  appUrl: string;
+  connectionId: string;
+  apiKey: string;
+}) {
   const server = spawn("node_modules/.bin/next", ["start", "--port", String(opts.appPort)], {
     env: {
       ...opts.env,
@@ -142,7 +179,9 @@ async function measureThroughServer(opts: { env: NodeJS.ProcessEnv; appPort: num
       const res = await fetch(url, { headers }).catch(() => null);
       if (res?.status === 200) break;
       if (server.exitCode !== null || Date.now() > deadline) {
-        console.log(`Cached token latency: the server did not come up (${res ? `HTTP ${res.status}` : "no answer"}): ${output.slice(-800)}`);
+        console.log(
+          `Cached token latency: the server did not come up (${res ? `HTTP ${res.status}` : "no answer"}): ${output.slice(-800)}`,
+        );
         return;
       }
       await sleep(250);
@@ -153,9 +192,15 @@ async function measureThroughServer(opts: { env: NodeJS.ProcessEnv; appPort: num
     // counter is one row per key and hour, updated by every call).
     for (const connections of [1, 10]) {
       const result = await autocannon({ url, connections, duration: 8, headers });
-      console.log(`Cached token through GET /api/v1/connections/{id}/token (next start, loopback, autocannon, ${connections} connection(s), 8 s):`);
-      console.log(`  ${result.requests.total.toLocaleString("en")} requests (${Math.round(result.requests.average)}/s), non-2xx ${result.non2xx}, errors ${result.errors}`);
-      console.log(`  latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms (includes the API-key check, its rate limits and its usage count)`);
+      console.log(
+        `Cached token through GET /api/v1/connections/{id}/token (next start, loopback, autocannon, ${connections} connection(s), 8 s):`,
+      );
+      console.log(
+        `  ${result.requests.total.toLocaleString("en")} requests (${Math.round(result.requests.average)}/s), non-2xx ${result.non2xx}, errors ${result.errors}`,
+      );
+      console.log(
+        `  latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms (includes the API-key check, its rate limits and its usage count)`,
+      );
     }
   } finally {
     server.kill("SIGTERM");

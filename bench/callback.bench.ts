@@ -23,7 +23,9 @@ interface PreparedCallback {
 }
 
 const cookiePair = (res: Response, name: string) => {
-  const line = res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`) || c.includes(`-${name}=`) || c.startsWith(name));
+  const line = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith(`${name}=`) || c.includes(`-${name}=`) || c.startsWith(name));
   return line?.split(";", 1)[0] ?? "";
 };
 
@@ -59,7 +61,10 @@ async function inParallel<T>(n: number, work: (i: number) => Promise<T>): Promis
 }
 
 /** Sellers of the app: onboarding link → Connect (POST /api/noon/connect) → approve on the simulator. */
-async function prepareApp(app: { url: string; env: NodeJS.ProcessEnv; noonUrl: string }, n: number): Promise<PreparedCallback[]> {
+async function prepareApp(
+  app: { url: string; env: NodeJS.ProcessEnv; noonUrl: string },
+  n: number,
+): Promise<PreparedCallback[]> {
   const { links } = await appDriver<{ links: string[] }>(["sellers", String(n)], app.env);
   return inParallel(n, async (i) => {
     const res = await fetch(`${app.url}/api/noon/connect`, {
@@ -112,10 +117,19 @@ const fig = (r: LoadResult) =>
 export async function run(): Promise<void> {
   await buildForBench(say);
   const app = await prepareBenchApp();
-  const profileDir = process.env.BENCH_CPU_PROF === "1" ? path.join(ROOT, "bench/results", `profile-callback-${new Date().toISOString().replace(/[:.]/g, "-")}`) : undefined;
+  const profileDir =
+    process.env.BENCH_CPU_PROF === "1"
+      ? path.join(ROOT, "bench/results", `profile-callback-${new Date().toISOString().replace(/[:.]/g, "-")}`)
+      : undefined;
   const servers: Running[] = [];
   try {
-    const appServer = await startNext({ dir: ROOT, env: app.env, port: app.port, probePath: "/api/health", cpuProfileDir: profileDir });
+    const appServer = await startNext({
+      dir: ROOT,
+      env: app.env,
+      port: app.port,
+      probePath: "/api/health",
+      cpuProfileDir: profileDir,
+    });
     servers.push(appServer);
     const sample = await startExpressSample(app.sims.noon);
     servers.push(sample);
@@ -130,7 +144,9 @@ export async function run(): Promise<void> {
     await fire(sample.url, await prepareExpress(sample.url, app.sims.noon.url, 5), 1);
 
     for (let round = 0; round < ROUNDS; round++) {
-      say(`\nRound ${round + 1} of ${ROUNDS} (${machineLoad()}); preparing ${phases.reduce((n, p) => n + p.n, 0)} sellers for each ...`);
+      say(
+        `\nRound ${round + 1} of ${ROUNDS} (${machineLoad()}); preparing ${phases.reduce((n, p) => n + p.n, 0)} sellers for each ...`,
+      );
       const rows: string[][] = [];
       for (const phase of phases) {
         const appCallbacks = await prepareApp(appCtx, phase.n);
@@ -144,7 +160,9 @@ export async function run(): Promise<void> {
           `Noon callback, ${phase.label}`,
           `${fig(ours)}; ${completed}/${phase.n} completed`,
           fig(theirs),
-          phase.connections === 1 ? `p50 ${ratio(ours.p50, theirs.p50)} the sample's` : `${ratio(ours.rps, theirs.rps)} the sample's rate`,
+          phase.connections === 1
+            ? `p50 ${ratio(ours.p50, theirs.p50)} the sample's`
+            : `${ratio(ours.rps, theirs.rps)} the sample's rate`,
         ]);
         say(`  ${phase.label} measured (${machineLoad()})`);
       }

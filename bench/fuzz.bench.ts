@@ -31,7 +31,8 @@ async function signIn(appUrl: string, email: string, password: string): Promise<
     redirect: "manual",
   });
   keep(res);
-  if (res.status !== 302 || (res.headers.get("location") ?? "").includes("error=")) throw new Error(`admin sign-in failed (HTTP ${res.status})`);
+  if (res.status !== 302 || (res.headers.get("location") ?? "").includes("error="))
+    throw new Error(`admin sign-in failed (HTTP ${res.status})`);
   return header();
 }
 
@@ -43,7 +44,13 @@ export async function run(): Promise<void> {
   const runs = Number(process.env.BENCH_FUZZ_RUNS ?? 60);
   const appPort = await freePort();
   const appUrl = `http://localhost:${appPort}`;
-  const stack = await startLocalStack({ mode: "test", appUrl, env: { NODE_ENV: "test" }, simulators: true, log: () => undefined });
+  const stack = await startLocalStack({
+    mode: "test",
+    appUrl,
+    env: { NODE_ENV: "test" },
+    simulators: true,
+    log: () => undefined,
+  });
   const adminPassword = randomBytes(18).toString("base64url");
   const server = spawn("node_modules/.bin/next", ["start", "--port", String(appPort)], {
     env: {
@@ -71,11 +78,14 @@ export async function run(): Promise<void> {
     for (;;) {
       const res = await fetch(`${appUrl}/api/health`).catch(() => null);
       if (res?.status === 200) break;
-      if (server.exitCode !== null || Date.now() > deadline) throw new Error(`the server did not come up: ${output.slice(-800)}`);
+      if (server.exitCode !== null || Date.now() > deadline)
+        throw new Error(`the server did not come up: ${output.slice(-800)}`);
       await sleep(250);
     }
     const cookie = await signIn(appUrl, "bench-admin@localhost.test", adminPassword);
-    const manifest = JSON.parse(readFileSync(path.join(process.cwd(), ".next/server/server-reference-manifest.json"), "utf8")) as Parameters<typeof actionIdsFromManifest>[0];
+    const manifest = JSON.parse(
+      readFileSync(path.join(process.cwd(), ".next/server/server-reference-manifest.json"), "utf8"),
+    ) as Parameters<typeof actionIdsFromManifest>[0];
     const started = performance.now();
     const report = await runFuzz({
       baseUrl: appUrl,
@@ -87,10 +97,13 @@ export async function run(): Promise<void> {
     });
     const seconds = (performance.now() - started) / 1000;
     const total = Object.values(report.cases).reduce((a, b) => a + b, 0);
-    console.log(`Fuzz (next start, ${runs} cases per target and caller; anonymous and admin): ${total} cases over ${Object.keys(report.cases).length} targets in ${seconds.toFixed(0)} s (${(total / seconds).toFixed(1)} cases/s)`);
+    console.log(
+      `Fuzz (next start, ${runs} cases per target and caller; anonymous and admin): ${total} cases over ${Object.keys(report.cases).length} targets in ${seconds.toFixed(0)} s (${(total / seconds).toFixed(1)} cases/s)`,
+    );
     for (const [target, n] of Object.entries(report.cases)) console.log(`  ${String(n).padStart(6)}  ${target}`);
     console.log(`  problems: ${report.problems.length}`);
-    for (const p of report.problems.slice(0, 50)) console.log(`  - ${p.target} as ${p.caller}: ${p.problem}\n      ${p.request}`);
+    for (const p of report.problems.slice(0, 50))
+      console.log(`  - ${p.target} as ${p.caller}: ${p.problem}\n      ${p.request}`);
     if (report.problems.length) process.exitCode = 1;
   } finally {
     if (server.exitCode === null && server.signalCode === null) {

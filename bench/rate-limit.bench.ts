@@ -31,7 +31,12 @@ async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<{ 
 const ms = (v: number) => `${v.toFixed(3)} ms`;
 
 export async function run(): Promise<void> {
-  const server = await startEmbeddedPostgres({ dataDir: await tempDataDir(), port: 0, persistent: false, database: "bench_rate_limit" });
+  const server = await startEmbeddedPostgres({
+    dataDir: await tempDataDir(),
+    port: 0,
+    persistent: false,
+    database: "bench_rate_limit",
+  });
   const pools: pg.Pool[] = [];
   try {
     await applyMigrations(server.connectionString);
@@ -45,9 +50,15 @@ export async function run(): Promise<void> {
     const manyKeys = await timed(N, (i) => limiter.consume(`ip:198.51.100.${i}`));
     console.log(`Sequential, ${N} calls each (loopback, warm):`);
     console.log(`  SELECT 1                        p50 ${ms(select.p50)}, p99 ${ms(select.p99)}`);
-    console.log(`  consume, one key                p50 ${ms(sameKey.p50)}, p99 ${ms(sameKey.p99)}  (${(sameKey.p50 / select.p50).toFixed(2)}× a round trip)`);
-    console.log(`  consume, a new key each time    p50 ${ms(manyKeys.p50)}, p99 ${ms(manyKeys.p99)}  (${(manyKeys.p50 / select.p50).toFixed(2)}× a round trip)`);
-    console.log(`  a normal /api/v1 call checks 3 policies (1 read, 2 upserts): about ${ms(select.p50 + 2 * sameKey.p50)} at p50`);
+    console.log(
+      `  consume, one key                p50 ${ms(sameKey.p50)}, p99 ${ms(sameKey.p99)}  (${(sameKey.p50 / select.p50).toFixed(2)}× a round trip)`,
+    );
+    console.log(
+      `  consume, a new key each time    p50 ${ms(manyKeys.p50)}, p99 ${ms(manyKeys.p99)}  (${(manyKeys.p50 / select.p50).toFixed(2)}× a round trip)`,
+    );
+    console.log(
+      `  a normal /api/v1 call checks 3 policies (1 read, 2 upserts): about ${ms(select.p50 + 2 * sameKey.p50)} at p50`,
+    );
 
     // Two "instances" (two pools, two limiter objects) hammer one key: PostgreSQL counts every point.
     const limiterB = createPostgresLimiter(other, "bench", unlimited, { clearExpired: false });
@@ -64,7 +75,9 @@ export async function run(): Promise<void> {
     const total = callers * perCaller;
     const counted = (await limiter.get("shared-key"))?.consumedPoints ?? 0;
     console.log(`Concurrent: ${callers} callers on two pools (two instances), one key, ${total} checks:`);
-    console.log(`  ${Math.round(total / seconds)} checks/s; counted ${counted} of ${total} (${counted === total ? "exact" : "LOST UPDATES"})`);
+    console.log(
+      `  ${Math.round(total / seconds)} checks/s; counted ${counted} of ${total} (${counted === total ? "exact" : "LOST UPDATES"})`,
+    );
   } finally {
     for (const p of pools) await p.end().catch(() => undefined);
     await server.stop();

@@ -6,7 +6,9 @@ import { pathToFileURL } from "node:url";
 
 const filter = process.argv[2];
 const dir = path.join(process.cwd(), "bench");
-const files = readdirSync(dir).filter((f) => f.endsWith(".bench.ts") && (!filter || f.includes(filter))).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".bench.ts") && (!filter || f.includes(filter)))
+  .sort();
 
 for (const file of files) {
   console.log(`\n## ${file}`);

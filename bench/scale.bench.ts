@@ -20,7 +20,12 @@ const QUIET_FLOWS = Number(process.env.BENCH_SCALE_QUIET_FLOWS ?? 40);
 const TOKEN_SECONDS = 8;
 const TOKEN_CONNECTIONS = 20;
 
-type Autocannon = (opts: { url: string; connections: number; duration: number; headers: Record<string, string> }) => Promise<{
+type Autocannon = (opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers: Record<string, string>;
+}) => Promise<{
   requests: { total: number; average: number };
   latency: { p50: number; p99: number };
   non2xx: number;
@@ -28,25 +33,63 @@ type Autocannon = (opts: { url: string; connections: number; duration: number; h
 }>;
 
 type Window = { n: number; p50: number; p99: number; max: number };
-type Figures = { instances: number; callbacksPerS: number; flows: number; failedFlows: number; tokensPerS: number; tokenP99: number; window: Window; quietWindow: Window };
+type Figures = {
+  instances: number;
+  callbacksPerS: number;
+  flows: number;
+  failedFlows: number;
+  tokensPerS: number;
+  tokenP99: number;
+  window: Window;
+  quietWindow: Window;
+};
 
-const windowOf = (sorted: number[]): Window => ({ n: sorted.length, p50: pct(sorted, 50), p99: pct(sorted, 99), max: sorted.at(-1) ?? NaN });
+const windowOf = (sorted: number[]): Window => ({
+  n: sorted.length,
+  p50: pct(sorted, 50),
+  p99: pct(sorted, 99),
+  max: sorted.at(-1) ?? NaN,
+});
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
 function setupConnection(cluster: Cluster, dir: string): Promise<{ connectionId: string; apiKey: string }> {
   const noyo = cluster.stack.providers?.noyo;
   if (!noyo) throw new Error("no Noyo simulator");
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "lib/connections/testing/bench-driver.ts", "setup", noyo.tokenUrl, noyo.apiBaseUrl, "noyo-sim-client"], {
-      env: { ...process.env, ...cluster.env, NODE_ENV: "test", BENCH_CLIENT_SECRET: "noyo-sim-secret-not-for-production", LOG_FILE: path.join(dir, "driver.log") },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        "lib/connections/testing/bench-driver.ts",
+        "setup",
+        noyo.tokenUrl,
+        noyo.apiBaseUrl,
+        "noyo-sim-client",
+      ],
+      {
+        env: {
+          ...process.env,
+          ...cluster.env,
+          NODE_ENV: "test",
+          BENCH_CLIENT_SECRET: "noyo-sim-secret-not-for-production",
+          LOG_FILE: path.join(dir, "driver.log"),
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}")) : reject(new Error(`setup exited ${code}: ${err.slice(-500)}`))));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}"))
+        : reject(new Error(`setup exited ${code}: ${err.slice(-500)}`)),
+    );
   });
 }
 
@@ -75,12 +118,17 @@ async function measure(instances: number): Promise<Figures> {
     if (!noon) throw new Error("no Noon simulator");
     // Warm-up: every instance serves a flow once (first-request work is not what is measured).
     const warm = await seedSellers(cluster.stack.databaseUrl, instances * 2);
-    await Promise.all(warm.map((seller) => sellerFlow({ noon, appUrl: cluster.url, connectBase: cluster.url, callbackBase: cluster.url, seller })));
+    await Promise.all(
+      warm.map((seller) =>
+        sellerFlow({ noon, appUrl: cluster.url, connectBase: cluster.url, callbackBase: cluster.url, seller }),
+      ),
+    );
 
     // One seller at a time: the window without queueing behind other requests.
     const quiet = await seedSellers(cluster.stack.databaseUrl, QUIET_FLOWS);
     const quietFrom = Date.now();
-    for (const seller of quiet) await sellerFlow({ noon, appUrl: cluster.url, connectBase: cluster.url, callbackBase: cluster.url, seller });
+    for (const seller of quiet)
+      await sellerFlow({ noon, appUrl: cluster.url, connectBase: cluster.url, callbackBase: cluster.url, seller });
     const quietTo = Date.now();
 
     const sellers = await seedSellers(cluster.stack.databaseUrl, 4000);
@@ -94,7 +142,13 @@ async function measure(instances: number): Promise<Figures> {
         while (performance.now() < deadline) {
           const seller = sellers[next++];
           if (!seller) return;
-          const r = await sellerFlow({ noon, appUrl: cluster.url, connectBase: cluster.url, callbackBase: cluster.url, seller }).catch(() => null);
+          const r = await sellerFlow({
+            noon,
+            appUrl: cluster.url,
+            connectBase: cluster.url,
+            callbackBase: cluster.url,
+            seller,
+          }).catch(() => null);
           if (r?.status === 303) flows++;
           else failed++;
         }
@@ -135,16 +189,31 @@ export async function run(): Promise<void> {
   for (const n of [1, 3]) {
     const f = await measure(n);
     results.push(f);
-    console.log(`${n} instance(s) + worker behind the load balancer (loopback, ${FLOW_CONCURRENCY} concurrent sellers for ${FLOW_SECONDS} s):`);
-    console.log(`  seller callbacks: ${f.callbacksPerS.toFixed(1)}/s (${f.flows} completed flows, ${f.failedFlows} not 303)`);
-    console.log(`  token requests (cached token, ${TOKEN_CONNECTIONS} connections, ${TOKEN_SECONDS} s): ${Math.round(f.tokensPerS)}/s, p99 ${f.tokenP99} ms`);
-    for (const [label, w] of [["one seller at a time", f.quietWindow], [`${FLOW_CONCURRENCY} concurrent sellers`, f.window]] as const) {
-      console.log(`  key only in memory (Noon's answer → seal committed), ${label}, ${w.n} callbacks: p50 ${w.p50.toFixed(2)} ms, p99 ${w.p99.toFixed(2)} ms, max ${w.max.toFixed(2)} ms`);
+    console.log(
+      `${n} instance(s) + worker behind the load balancer (loopback, ${FLOW_CONCURRENCY} concurrent sellers for ${FLOW_SECONDS} s):`,
+    );
+    console.log(
+      `  seller callbacks: ${f.callbacksPerS.toFixed(1)}/s (${f.flows} completed flows, ${f.failedFlows} not 303)`,
+    );
+    console.log(
+      `  token requests (cached token, ${TOKEN_CONNECTIONS} connections, ${TOKEN_SECONDS} s): ${Math.round(f.tokensPerS)}/s, p99 ${f.tokenP99} ms`,
+    );
+    for (const [label, w] of [
+      ["one seller at a time", f.quietWindow],
+      [`${FLOW_CONCURRENCY} concurrent sellers`, f.window],
+    ] as const) {
+      console.log(
+        `  key only in memory (Noon's answer → seal committed), ${label}, ${w.n} callbacks: p50 ${w.p50.toFixed(2)} ms, p99 ${w.p99.toFixed(2)} ms, max ${w.max.toFixed(2)} ms`,
+      );
     }
   }
   const [one, three] = results;
   if (one && three) {
-    console.log(`Ratio 3 instances / 1: callbacks ${(three.callbacksPerS / one.callbacksPerS).toFixed(2)}×, token requests ${(three.tokensPerS / one.tokensPerS).toFixed(2)}×`);
+    console.log(
+      `Ratio 3 instances / 1: callbacks ${(three.callbacksPerS / one.callbacksPerS).toFixed(2)}×, token requests ${(three.tokensPerS / one.tokensPerS).toFixed(2)}×`,
+    );
   }
-  console.log(`Machine: ${os.cpus().length} cores shared by every process above (instances, worker, PostgreSQL, simulators, load generator); 1-min load average ${os.loadavg()[0]?.toFixed(1)}. On one machine the instances compete for the same cores, so the ratio shows the overhead of coordination more than the gain of more machines.`);
+  console.log(
+    `Machine: ${os.cpus().length} cores shared by every process above (instances, worker, PostgreSQL, simulators, load generator); 1-min load average ${os.loadavg()[0]?.toFixed(1)}. On one machine the instances compete for the same cores, so the ratio shows the overhead of coordination more than the gain of more machines.`,
+  );
 }

@@ -4,7 +4,8 @@ import { performance } from "node:perf_hooks";
 import { db } from "@/lib/db/client";
 import { getSellerForApi, listSellersForApi } from "@/lib/sellers";
 
-const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 const figures = (ms: number[]) => {
   const s = [...ms].sort((a, b) => a - b);
   return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), max: s.at(-1) ?? NaN };
@@ -31,7 +32,12 @@ async function main() {
   }
   const syncMs = performance.now() - started;
 
-  const sample = await db().seller.findMany({ where: { externalId: { not: null } }, select: { id: true, externalId: true }, take: 200, orderBy: { createdAt: "desc" } });
+  const sample = await db().seller.findMany({
+    where: { externalId: { not: null } },
+    select: { id: true, externalId: true },
+    take: 200,
+    orderBy: { createdAt: "desc" },
+  });
   const one: number[] = [];
   const byExternalId: number[] = [];
   for (const s of sample) {
@@ -49,7 +55,17 @@ async function main() {
   }
   const caughtUp: number[] = [];
   for (let i = 0; i < 50; i++) caughtUp.push((await timed(() => listSellersForApi({ limit: 200, cursor })))[1]);
-  console.log(JSON.stringify({ sellers, syncMs, page200: figures(pages), one: figures(one), byExternalId: figures(byExternalId), recent: { ...figures(recent), rows: recentCount }, caughtUp: figures(caughtUp) }));
+  console.log(
+    JSON.stringify({
+      sellers,
+      syncMs,
+      page200: figures(pages),
+      one: figures(one),
+      byExternalId: figures(byExternalId),
+      recent: { ...figures(recent), rows: recentCount },
+      caughtUp: figures(caughtUp),
+    }),
+  );
   await db().$disconnect();
 }
 

@@ -22,16 +22,27 @@ interface Figures {
 }
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
-const line = (name: string, f: Figures, note = "") => console.log(`  ${name.padEnd(44)} p50 ${ms(f.p50).padStart(9)}  p95 ${ms(f.p95).padStart(9)}  max ${ms(f.max).padStart(9)}  (n=${f.n})${note ? `  ${note}` : ""}`);
+const line = (name: string, f: Figures, note = "") =>
+  console.log(
+    `  ${name.padEnd(44)} p50 ${ms(f.p50).padStart(9)}  p95 ${ms(f.p95).padStart(9)}  max ${ms(f.max).padStart(9)}  (n=${f.n})${note ? `  ${note}` : ""}`,
+  );
 
 function runDriver(env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(process.cwd(), "bench/sellers-api-driver.ts")], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", path.join(process.cwd(), "bench/sellers-api-driver.ts")],
+      { env, stdio: ["ignore", "pipe", "pipe"] },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("exit", (code) => (code === 0 ? resolve(out.trim().split("\n").at(-1) ?? "") : reject(new Error(`driver exited ${code}: ${err.slice(-2000)}`))));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve(out.trim().split("\n").at(-1) ?? "")
+        : reject(new Error(`driver exited ${code}: ${err.slice(-2000)}`)),
+    );
   });
 }
 
@@ -49,14 +60,21 @@ async function updateLatency(pool: pg.Pool, ids: string[]): Promise<Figures> {
 
 export async function run(): Promise<void> {
   const requests = parseCount(process.env.BENCH_SELLERS_API_REQUESTS, 100_000, "BENCH_SELLERS_API_REQUESTS");
-  const server = await startEmbeddedPostgres({ dataDir: await tempDataDir(), port: 0, persistent: false, database: "bench_sellers_api" });
+  const server = await startEmbeddedPostgres({
+    dataDir: await tempDataDir(),
+    port: 0,
+    persistent: false,
+    database: "bench_sellers_api",
+  });
   const pool = new pg.Pool({ connectionString: server.connectionString, max: 2 });
   try {
     await applyMigrations(server.connectionString);
     const client = await pool.connect();
     try {
       const seeded = await seedLarge(client, { requests, log: () => undefined });
-      console.log(`Seeded ${seeded.sellers.toLocaleString("en")} sellers, ${seeded.requests.toLocaleString("en")} requests in ${(seeded.ms / 1000).toFixed(1)} s`);
+      console.log(
+        `Seeded ${seeded.sellers.toLocaleString("en")} sellers, ${seeded.requests.toLocaleString("en")} requests in ${(seeded.ms / 1000).toFixed(1)} s`,
+      );
     } finally {
       client.release();
     }
@@ -73,15 +91,27 @@ export async function run(): Promise<void> {
       LOG_LEVEL: "warn",
       LOG_FILE: path.join(os.tmpdir(), `bench-sellers-api-${process.pid}.log`),
     };
-    const r = JSON.parse(await runDriver(env)) as { sellers: number; syncMs: number; page200: Figures; one: Figures; byExternalId: Figures; recent: Figures & { rows: number }; caughtUp: Figures };
-    console.log(`Full sync: ${r.sellers.toLocaleString("en")} sellers in ${(r.syncMs / 1000).toFixed(2)} s (${Math.round(r.sellers / (r.syncMs / 1000)).toLocaleString("en")} sellers/s)`);
+    const r = JSON.parse(await runDriver(env)) as {
+      sellers: number;
+      syncMs: number;
+      page200: Figures;
+      one: Figures;
+      byExternalId: Figures;
+      recent: Figures & { rows: number };
+      caughtUp: Figures;
+    };
+    console.log(
+      `Full sync: ${r.sellers.toLocaleString("en")} sellers in ${(r.syncMs / 1000).toFixed(2)} s (${Math.round(r.sellers / (r.syncMs / 1000)).toLocaleString("en")} sellers/s)`,
+    );
     line("GET /api/v1/sellers?limit=200 (one page)", r.page200);
     line("GET /api/v1/sellers/{id}", r.one);
     line("GET /api/v1/sellers?externalId=…", r.byExternalId);
     line("GET /api/v1/sellers?updatedSince=(1 h ago)", r.recent, `${r.recent.rows} rows`);
     line("GET /api/v1/sellers?cursor=(caught up)", r.caughtUp);
 
-    const ids = (await pool.query<{ id: string }>(`SELECT id FROM noon_authorizations TABLESAMPLE SYSTEM (1) LIMIT 400`)).rows.map((row) => row.id);
+    const ids = (
+      await pool.query<{ id: string }>(`SELECT id FROM noon_authorizations TABLESAMPLE SYSTEM (1) LIMIT 400`)
+    ).rows.map((row) => row.id);
     const withTrigger = await updateLatency(pool, ids);
     await pool.query(`ALTER TABLE noon_authorizations DISABLE TRIGGER noon_authorizations_touch_seller`);
     const without = await updateLatency(pool, ids);

@@ -46,7 +46,12 @@ export async function run(): Promise<void> {
   const requests = existing ? 0 : requestedSize();
   const pgServer = existing
     ? undefined
-    : await startEmbeddedPostgres({ dataDir: await tempDataDir(), port: 0, persistent: false, database: "bench_support" });
+    : await startEmbeddedPostgres({
+        dataDir: await tempDataDir(),
+        port: 0,
+        persistent: false,
+        database: "bench_support",
+      });
   const connectionString = existing ?? pgServer?.connectionString ?? "";
   const pool = new pg.Pool({ connectionString, max: 2 });
   try {
@@ -64,15 +69,29 @@ export async function run(): Promise<void> {
         client.release();
       }
     }
-    const size = Number((await pool.query<{ n: string }>("SELECT reltuples::bigint::text AS n FROM pg_class WHERE oid = 'noon_authorizations'::regclass")).rows[0]?.n ?? 0);
+    const size = Number(
+      (
+        await pool.query<{ n: string }>(
+          "SELECT reltuples::bigint::text AS n FROM pg_class WHERE oid = 'noon_authorizations'::regclass",
+        )
+      ).rows[0]?.n ?? 0,
+    );
 
-    const exec: Exec = async <T>(q: { text: string; values: unknown[] }) => (await pool.query(q.text, q.values)).rows as T[];
+    const exec: Exec = async <T>(q: { text: string; values: unknown[] }) =>
+      (await pool.query(q.text, q.values)).rows as T[];
     const sample = async <T extends pg.QueryResultRow>(sql: string): Promise<T[]> => (await pool.query<T>(sql)).rows;
     // Realistic inputs, different on every iteration (no single hot row).
-    const refs = await sample<{ reference: string; oauth_request_id: string | null; project_code: string | null; seller_id: string }>(
+    const refs = await sample<{
+      reference: string;
+      oauth_request_id: string | null;
+      project_code: string | null;
+      seller_id: string;
+    }>(
       `SELECT reference, oauth_request_id, project_code, seller_id FROM noon_authorizations TABLESAMPLE SYSTEM (1) WHERE oauth_request_id IS NOT NULL LIMIT 500`,
     );
-    const sellers = await sample<{ name: string; email: string | null }>(`SELECT name, email FROM sellers TABLESAMPLE SYSTEM (2) WHERE email IS NOT NULL LIMIT 500`);
+    const sellers = await sample<{ name: string; email: string | null }>(
+      `SELECT name, email FROM sellers TABLESAMPLE SYSTEM (2) WHERE email IS NOT NULL LIMIT 500`,
+    );
     const pickRef = (i: number) => refs[i % refs.length];
     const pickSeller = (i: number) => sellers[i % sellers.length];
     const lastNames = ["Khan", "Haddad", "Patel", "Al Mansoori", "Chen", "Rahman"];
@@ -98,32 +117,97 @@ export async function run(): Promise<void> {
     const scenarios: { name: string; note?: string; fn: (i: number) => Promise<unknown> }[] = [
       { name: "list: newest, first page", fn: () => listAuthorizationsWith(exec, base) },
       { name: "list: oldest, first page", fn: () => listAuthorizationsWith(exec, { ...base, sort: "oldest" }) },
-      { name: "list: page 200 (keyset cursor)", fn: () => listAuthorizationsWith(exec, { ...base, cursor: deepCursor }) },
+      {
+        name: "list: page 200 (keyset cursor)",
+        fn: () => listAuthorizationsWith(exec, { ...base, cursor: deepCursor }),
+      },
       ...AUTHORIZATION_STATUSES.map((status) => ({
         name: `filter: status ${status.toLowerCase()}`,
         fn: () => listAuthorizationsWith(exec, { ...base, status }),
       })),
-      { name: "filter: last 7 days", fn: () => listAuthorizationsWith(exec, { ...base, from: new Date(now - 7 * day), to: new Date(now) }) },
+      {
+        name: "filter: last 7 days",
+        fn: () => listAuthorizationsWith(exec, { ...base, from: new Date(now - 7 * day), to: new Date(now) }),
+      },
       {
         name: "filter: a past month, failed",
-        fn: (i) => listAuthorizationsWith(exec, { ...base, status: "FAILED", from: new Date(now - (60 + (i % 200)) * day), to: new Date(now - (30 + (i % 200)) * day) }),
+        fn: (i) =>
+          listAuthorizationsWith(exec, {
+            ...base,
+            status: "FAILED",
+            from: new Date(now - (60 + (i % 200)) * day),
+            to: new Date(now - (30 + (i % 200)) * day),
+          }),
       },
-      { name: "filter: one seller", fn: (i) => listAuthorizationsWith(exec, { ...base, sellerId: pickRef(i)?.seller_id }) },
+      {
+        name: "filter: one seller",
+        fn: (i) => listAuthorizationsWith(exec, { ...base, sellerId: pickRef(i)?.seller_id }),
+      },
       { name: "search: reference", fn: (i) => listAuthorizationsWith(exec, { ...base, q: pickRef(i)?.reference }) },
-      { name: "search: oauth_request_id", fn: (i) => listAuthorizationsWith(exec, { ...base, q: pickRef(i)?.oauth_request_id ?? "" }) },
-      { name: "search: project code", note: "probe + list", fn: (i) => listAuthorizationsWith(exec, { ...base, q: pickRef(i)?.project_code ?? "" }) },
-      { name: "search: seller e-mail (exact)", fn: (i) => listAuthorizationsWith(exec, { ...base, q: pickSeller(i)?.email ?? "" }) },
-      { name: "search: seller full name", note: "narrow: few sellers", fn: (i) => listAuthorizationsWith(exec, { ...base, q: pickSeller(i)?.name }) },
-      { name: "search: part of a name (\"Khan Toys\")", fn: (i) => listAuthorizationsWith(exec, { ...base, q: `${lastNames[i % lastNames.length]} ${trades[i % trades.length]}` }) },
-      { name: "search: common last name (\"Khan\")", note: "broad: thousands of sellers", fn: (i) => listAuthorizationsWith(exec, { ...base, q: lastNames[i % lastNames.length] }) },
-      { name: "search: 2-letter prefix", note: "broad", fn: (i) => listAuthorizationsWith(exec, { ...base, q: ["ah", "sa", "ka", "li"][i % 4] }) },
+      {
+        name: "search: oauth_request_id",
+        fn: (i) => listAuthorizationsWith(exec, { ...base, q: pickRef(i)?.oauth_request_id ?? "" }),
+      },
+      {
+        name: "search: project code",
+        note: "probe + list",
+        fn: (i) => listAuthorizationsWith(exec, { ...base, q: pickRef(i)?.project_code ?? "" }),
+      },
+      {
+        name: "search: seller e-mail (exact)",
+        fn: (i) => listAuthorizationsWith(exec, { ...base, q: pickSeller(i)?.email ?? "" }),
+      },
+      {
+        name: "search: seller full name",
+        note: "narrow: few sellers",
+        fn: (i) => listAuthorizationsWith(exec, { ...base, q: pickSeller(i)?.name }),
+      },
+      {
+        name: 'search: part of a name ("Khan Toys")',
+        fn: (i) =>
+          listAuthorizationsWith(exec, {
+            ...base,
+            q: `${lastNames[i % lastNames.length]} ${trades[i % trades.length]}`,
+          }),
+      },
+      {
+        name: 'search: common last name ("Khan")',
+        note: "broad: thousands of sellers",
+        fn: (i) => listAuthorizationsWith(exec, { ...base, q: lastNames[i % lastNames.length] }),
+      },
+      {
+        name: "search: 2-letter prefix",
+        note: "broad",
+        fn: (i) => listAuthorizationsWith(exec, { ...base, q: ["ah", "sa", "ka", "li"][i % 4] }),
+      },
       { name: "search: no match", fn: (i) => listAuthorizationsWith(exec, { ...base, q: `zq${i}xv qq` }) },
-      { name: "search + status: \"Khan\", failed", fn: () => listAuthorizationsWith(exec, { ...base, q: "Khan", status: "FAILED" }) },
+      {
+        name: 'search + status: "Khan", failed',
+        fn: () => listAuthorizationsWith(exec, { ...base, q: "Khan", status: "FAILED" }),
+      },
       { name: "counts: unfiltered", note: "bounded + estimates", fn: () => countAuthorizationsByStatusWith(exec, {}) },
-      { name: "counts: last 30 days", fn: () => countAuthorizationsByStatusWith(exec, { from: new Date(now - 30 * day) }) },
-      { name: "counts: one seller", fn: (i) => countAuthorizationsByStatusWith(exec, { sellerId: pickRef(i)?.seller_id }) },
-      { name: "counts: search \"Khan Toys\"", fn: (i) => countAuthorizationsByStatusWith(exec, { q: `${lastNames[i % lastNames.length]} ${trades[i % trades.length]}` }) },
-      { name: "poll: new requests since marker", fn: () => (marker ? countNewerAuthorizationsWith(exec, {}, `a.${marker.createdAt.getTime()}.${marker.id}`) : Promise.resolve(0)) },
+      {
+        name: "counts: last 30 days",
+        fn: () => countAuthorizationsByStatusWith(exec, { from: new Date(now - 30 * day) }),
+      },
+      {
+        name: "counts: one seller",
+        fn: (i) => countAuthorizationsByStatusWith(exec, { sellerId: pickRef(i)?.seller_id }),
+      },
+      {
+        name: 'counts: search "Khan Toys"',
+        fn: (i) =>
+          countAuthorizationsByStatusWith(exec, {
+            q: `${lastNames[i % lastNames.length]} ${trades[i % trades.length]}`,
+          }),
+      },
+      {
+        name: "poll: new requests since marker",
+        fn: () =>
+          marker
+            ? countNewerAuthorizationsWith(exec, {}, `a.${marker.createdAt.getTime()}.${marker.id}`)
+            : Promise.resolve(0),
+      },
       {
         name: "page view: search + list + counts",
         note: "what /admin/requests?q=… runs",
@@ -152,15 +236,25 @@ export async function run(): Promise<void> {
         times.push(performance.now() - t0);
       }
       times.sort((a, b) => a - b);
-      figures.push({ name: s.name, p50: percentile(times, 50), p95: percentile(times, 95), max: times[times.length - 1] ?? NaN, note: s.note ?? "" });
+      figures.push({
+        name: s.name,
+        p50: percentile(times, 50),
+        p95: percentile(times, 95),
+        max: times[times.length - 1] ?? NaN,
+        note: s.note ?? "",
+      });
     }
 
     const width = Math.max(...figures.map((f) => f.name.length));
-    console.log(`\nSupport view at ~${size.toLocaleString("en")} requests — ms per call (${ITERATIONS} runs each, after ${WARMUP} warm-up):`);
+    console.log(
+      `\nSupport view at ~${size.toLocaleString("en")} requests — ms per call (${ITERATIONS} runs each, after ${WARMUP} warm-up):`,
+    );
     console.log(`${"".padEnd(width)}    p50     p95     max`);
     for (const f of figures) {
       const flag = f.p95 > 100 ? "  ← over 100 ms" : "";
-      console.log(`${f.name.padEnd(width)} ${f.p50.toFixed(1).padStart(6)}  ${f.p95.toFixed(1).padStart(6)}  ${f.max.toFixed(1).padStart(6)}  ${f.note}${flag}`);
+      console.log(
+        `${f.name.padEnd(width)} ${f.p50.toFixed(1).padStart(6)}  ${f.p95.toFixed(1).padStart(6)}  ${f.max.toFixed(1).padStart(6)}  ${f.note}${flag}`,
+      );
     }
     const worst = figures.reduce((a, b) => (b.p95 > a.p95 ? b : a));
     console.log(`Worst p95: ${worst.p95.toFixed(1)} ms (${worst.name}).`);

@@ -16,9 +16,15 @@ const BURST = 200;
 const PROVIDER_PROBES = 5;
 
 const say = (line: string) => console.log(line);
-const fig = (r: LoadResult) => `${fmt(r.rps)} req/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms${r.non2xx || r.errors ? ` (non-2xx ${r.non2xx}, errors ${r.errors})` : ""}`;
+const fig = (r: LoadResult) =>
+  `${fmt(r.rps)} req/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms${r.non2xx || r.errors ? ` (non-2xx ${r.non2xx}, errors ${r.errors})` : ""}`;
 
-async function steady(url: string, connections: number, headers: Record<string, string> = {}, count = (r: LoadResult) => r): Promise<LoadResult> {
+async function steady(
+  url: string,
+  connections: number,
+  headers: Record<string, string> = {},
+  count = (r: LoadResult) => r,
+): Promise<LoadResult> {
   count(await load({ url, connections, duration: WARMUP_S, headers }));
   return count(await load({ url, connections, duration: DURATION, headers }));
 }
@@ -30,7 +36,11 @@ async function providerTime(tokenUrl: string, clientId: string, clientSecret: st
     const t = performance.now();
     const res = await fetch(tokenUrl, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`, "user-agent": "bench/1.0" },
+      headers: {
+        "content-type": "application/json",
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+        "user-agent": "bench/1.0",
+      },
       body: JSON.stringify({ grant_type: "client_credentials" }),
     });
     await res.text();
@@ -42,7 +52,10 @@ async function providerTime(tokenUrl: string, clientId: string, clientSecret: st
 export async function run(): Promise<void> {
   await buildForBench(say);
   const app = await prepareBenchApp();
-  const profileDir = process.env.BENCH_CPU_PROF === "1" ? path.join(ROOT, "bench/results", `profile-token-${new Date().toISOString().replace(/[:.]/g, "-")}`) : undefined;
+  const profileDir =
+    process.env.BENCH_CPU_PROF === "1"
+      ? path.join(ROOT, "bench/results", `profile-token-${new Date().toISOString().replace(/[:.]/g, "-")}`)
+      : undefined;
   const servers: Running[] = [];
   try {
     const { connectionIds, apiKey } = await appDriver<{ connectionIds: string[]; apiKey: string }>(
@@ -55,18 +68,31 @@ export async function run(): Promise<void> {
 
     const bareNode = await startBareNode();
     servers.push(bareNode);
-    const bareNext = await startNext({ dir: path.join(ROOT, "bench/bare-next"), env: { ...process.env, NODE_ENV: "production" }, probePath: "/api/constant" });
+    const bareNext = await startNext({
+      dir: path.join(ROOT, "bench/bare-next"),
+      env: { ...process.env, NODE_ENV: "production" },
+      probePath: "/api/constant",
+    });
     servers.push(bareNext);
-    const appServer = await startNext({ dir: ROOT, env: { ...app.env, PORT: String(app.port) }, port: app.port, probePath: "/api/health", cpuProfileDir: profileDir });
+    const appServer = await startNext({
+      dir: ROOT,
+      env: { ...app.env, PORT: String(app.port) },
+      port: app.port,
+      probePath: "/api/health",
+      cpuProfileDir: profileDir,
+    });
     servers.push(appServer);
     const first = await fetch(`${appServer.url}${tokenPath(warmId)}`, { headers });
-    if (first.status !== 200) throw new Error(`the token route answered ${first.status}: ${(await first.text()).slice(0, 300)}`);
+    if (first.status !== 200)
+      throw new Error(`the token route answered ${first.status}: ${(await first.text()).slice(0, 300)}`);
     let accepted = 1;
     const counted = (r: LoadResult) => ((accepted += r.requests - r.non2xx - r.errors), r);
     const provider = await providerTime(app.sims.noyo.tokenUrl, app.sims.noyo.clientId, app.sims.noyo.clientSecret);
 
     for (let round = 0; round < ROUNDS; round++) {
-      say(`\nRound ${round + 1} of ${ROUNDS} (${DURATION} s per measurement after ${WARMUP_S} s of warm-up; ${machineLoad()})`);
+      say(
+        `\nRound ${round + 1} of ${ROUNDS} (${DURATION} s per measurement after ${WARMUP_S} s of warm-up; ${machineLoad()})`,
+      );
       const rows: string[][] = [];
       for (const c of [10, 100]) {
         const node = await steady(bareNode.url, c);
@@ -84,7 +110,9 @@ export async function run(): Promise<void> {
         say(`  ${c} clients measured (${machineLoad()})`);
       }
       const bareBurst = await load({ url: `${bareNext.url}/api/constant`, connections: BURST, amount: BURST });
-      const coldBurst = counted(await load({ url: `${appServer.url}${tokenPath(coldIds[round])}`, connections: BURST, amount: BURST, headers }));
+      const coldBurst = counted(
+        await load({ url: `${appServer.url}${tokenPath(coldIds[round])}`, connections: BURST, amount: BURST, headers }),
+      );
       rows.push([
         `first burst of ${BURST} concurrent requests, cold connection`,
         `p50 ${fmt(coldBurst.p50)} ms, p99 ${fmt(coldBurst.p99)} ms${coldBurst.non2xx || coldBurst.errors ? ` (non-2xx ${coldBurst.non2xx}, errors ${coldBurst.errors})` : ""}`,
@@ -94,17 +122,35 @@ export async function run(): Promise<void> {
         "",
       ]);
       say("");
-      say(table(["what", "token route (next start)", "bare Next.js route", "ratio", "bare route with an [id] segment", "bare node:http"], rows));
+      say(
+        table(
+          [
+            "what",
+            "token route (next start)",
+            "bare Next.js route",
+            "ratio",
+            "bare route with an [id] segment",
+            "bare node:http",
+          ],
+          rows,
+        ),
+      );
     }
-    const counters = (await (await fetch(`${app.sims.noyo.url}/__sim/counters`)).json()) as { tokenRequestsByClient?: Record<string, number> };
+    const counters = (await (await fetch(`${app.sims.noyo.url}/__sim/counters`)).json()) as {
+      tokenRequestsByClient?: Record<string, number>;
+    };
     const requests = (counters.tokenRequestsByClient?.[app.sims.noyo.clientId] ?? 0) - PROVIDER_PROBES;
-    say(`\nToken requests at the provider: ${requests} for ${connectionIds.length} connections (one per connection expected; the ${PROVIDER_PROBES} provider-time probes not counted).`);
+    say(
+      `\nToken requests at the provider: ${requests} for ${connectionIds.length} connections (one per connection expected; the ${PROVIDER_PROBES} provider-time probes not counted).`,
+    );
     // A clean stop (SIGTERM) writes the buffered usage counts: every accepted call is in api_key_usage.
     await appServer.stop();
     const { calls } = await appDriver<{ calls: number }>(["usage"], app.env);
     // autocannon stops counting when a window closes, so a few answers in flight then are not in its total.
     const verdict = calls >= accepted ? "none lost" : `${(accepted - calls).toLocaleString("en")} LOST`;
-    say(`API-key usage after a clean stop: ${calls.toLocaleString("en")} calls recorded; the load generator counted ${accepted.toLocaleString("en")} answers 200 (${verdict}).`);
+    say(
+      `API-key usage after a clean stop: ${calls.toLocaleString("en")} calls recorded; the load generator counted ${accepted.toLocaleString("en")} answers 200 (${verdict}).`,
+    );
     say(`Machine: ${machineLoad()}.`);
   } finally {
     for (const s of servers.reverse()) await s.stop();

@@ -11,7 +11,11 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 };
-const summary = (values: number[]) => ({ p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values) });
+const summary = (values: number[]) => ({
+  p50: percentile(values, 50),
+  p95: percentile(values, 95),
+  max: Math.max(...values),
+});
 
 async function main() {
   const { db } = await import("@/lib/db/client");
@@ -25,7 +29,13 @@ async function main() {
   const admin = { id: randomUUID(), email: "bench@bench.test", ip: null };
   const secrets: string[] = [];
   for (let i = 0; i < ENDPOINTS; i++) {
-    const { secret } = await createEndpoint({ url: `${receiver.endpointUrl}/${i}`, eventTypes: ["seller.connected", "credential.superseded", "authorization.failed"] }, admin);
+    const { secret } = await createEndpoint(
+      {
+        url: `${receiver.endpointUrl}/${i}`,
+        eventTypes: ["seller.connected", "credential.superseded", "authorization.failed"],
+      },
+      admin,
+    );
     secrets.push(secret);
   }
   receiver.setSecrets(secrets);
@@ -46,10 +56,19 @@ async function main() {
     const { link } = await harness.sellerWithLink();
     const start = await harness.connectAndApprove(h, link.token);
     const t0 = performance.now();
-    const cb = await harness.callback(h, [["code", start.code], ["state", start.state]], start.cookie);
+    const cb = await harness.callback(
+      h,
+      [
+        ["code", start.code],
+        ["state", start.state],
+      ],
+      start.cookie,
+    );
     callbackMs.push(performance.now() - t0);
     const reference = cb.location.split("/").pop() ?? "";
-    authorizationIds.push((await db().noonAuthorization.findUniqueOrThrow({ where: { reference }, select: { id: true } })).id);
+    authorizationIds.push(
+      (await db().noonAuthorization.findUniqueOrThrow({ where: { reference }, select: { id: true } })).id,
+    );
   }
   // The outbox's own part of it: the emit call inside the callback's kind of transaction.
   const emitMs: number[] = [];
@@ -68,7 +87,9 @@ async function main() {
   for (let i = 0; i < EVENTS; i += 20) {
     await Promise.all(
       Array.from({ length: Math.min(20, EVENTS - i) }, (_, j) =>
-        db().$transaction((tx) => emitEvent(tx, { type: "seller.connected", stream: `seller:bench-${(i + j) % 50}`, data: { n: i + j } })),
+        db().$transaction((tx) =>
+          emitEvent(tx, { type: "seller.connected", stream: `seller:bench-${(i + j) % 50}`, data: { n: i + j } }),
+        ),
       ),
     );
   }

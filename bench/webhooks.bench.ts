@@ -26,7 +26,13 @@ const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 export async function run(): Promise<void> {
   const appUrl = `http://localhost:${await freePort()}`;
-  const stack = await startLocalStack({ mode: "test", appUrl, env: { NODE_ENV: "test" }, simulators: false, log: () => undefined });
+  const stack = await startLocalStack({
+    mode: "test",
+    appUrl,
+    env: { NODE_ENV: "test" },
+    simulators: false,
+    log: () => undefined,
+  });
   try {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -43,7 +49,11 @@ export async function run(): Promise<void> {
       LOG_FILE: path.join(os.tmpdir(), `bench-webhooks-${process.pid}.log`),
     };
     const figures = await new Promise<Figures>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join("bench", "webhooks-driver.ts")], { env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(
+        process.execPath,
+        ["--conditions=react-server", "--import", "tsx", path.join("bench", "webhooks-driver.ts")],
+        { env, stdio: ["ignore", "pipe", "pipe"] },
+      );
       let out = "";
       let errOut = "";
       child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -54,15 +64,27 @@ export async function run(): Promise<void> {
       });
     });
     const f = figures;
-    console.log(`Fan-out: ${f.events} events × ${f.endpoints} endpoints, one worker process (10 job loops), receiver verifying every signature`);
+    console.log(
+      `Fan-out: ${f.events} events × ${f.endpoints} endpoints, one worker process (10 job loops), receiver verifying every signature`,
+    );
     console.log(`  emitted            ${f.emittedPerSecond.toFixed(0)} events/s (20 concurrent emitting transactions)`);
-    console.log(`  delivered          ${f.deliveredPerSecond.toFixed(0)} deliveries/s = ${(f.deliveredPerSecond / f.endpoints).toFixed(0)} events/s to each endpoint`);
-    console.log(`  delivered/emitted  ${(f.deliveredPerSecond / (f.emittedPerSecond * f.endpoints)).toFixed(2)} (1.00 = delivery keeps up with emission)`);
-    console.log(`  event → delivered  p50 ${ms(f.eventToDeliveryMs.p50)}, p95 ${ms(f.eventToDeliveryMs.p95)}, max ${ms(f.eventToDeliveryMs.max)}`);
+    console.log(
+      `  delivered          ${f.deliveredPerSecond.toFixed(0)} deliveries/s = ${(f.deliveredPerSecond / f.endpoints).toFixed(0)} events/s to each endpoint`,
+    );
+    console.log(
+      `  delivered/emitted  ${(f.deliveredPerSecond / (f.emittedPerSecond * f.endpoints)).toFixed(2)} (1.00 = delivery keeps up with emission)`,
+    );
+    console.log(
+      `  event → delivered  p50 ${ms(f.eventToDeliveryMs.p50)}, p95 ${ms(f.eventToDeliveryMs.p95)}, max ${ms(f.eventToDeliveryMs.max)}`,
+    );
     console.log(`  unverified         ${f.unverified} (requests whose signature did not verify)`);
-    console.log(`Noon callback (${f.callbacks} connections, ${f.endpoints} subscribed endpoints, workers delivering meanwhile)`);
+    console.log(
+      `Noon callback (${f.callbacks} connections, ${f.endpoints} subscribed endpoints, workers delivering meanwhile)`,
+    );
     console.log(`  whole callback     p50 ${ms(f.callbackMs.p50)}, p95 ${ms(f.callbackMs.p95)}`);
-    console.log(`  outbox's part      p50 ${ms(f.emitMs.p50)}, p95 ${ms(f.emitMs.p95)} (the seller.connected emit in its transaction)`);
+    console.log(
+      `  outbox's part      p50 ${ms(f.emitMs.p50)}, p95 ${ms(f.emitMs.p95)} (the seller.connected emit in its transaction)`,
+    );
     console.log(`  added / callback   ${((f.emitMs.p95 / f.callbackMs.p95) * 100).toFixed(1)} % at p95`);
   } finally {
     await stack.stop();

@@ -9,7 +9,14 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import { startCluster, type Cluster } from "../scripts/lib/cluster";
-import { callback, compareIssuedAndStored, connect, outcomes, seedSellers, sellerFlow } from "../scripts/lib/seller-flow";
+import {
+  callback,
+  compareIssuedAndStored,
+  connect,
+  outcomes,
+  seedSellers,
+  sellerFlow,
+} from "../scripts/lib/seller-flow";
 import { expect, test } from "./support/fixtures";
 
 test.describe.configure({ mode: "serial" });
@@ -18,8 +25,16 @@ let cluster: Cluster;
 const runDir = path.join(process.env.E2E_RUN_DIR ?? path.join(process.cwd(), ".data", "e2e-run"), "cluster");
 const sellersSeen: string[] = [];
 
-const noon = () => cluster.stack.noon ?? (() => { throw new Error("no Noon simulator"); })();
-const aws = () => cluster.stack.aws ?? (() => { throw new Error("no AWS simulator"); })();
+const noon = () =>
+  cluster.stack.noon ??
+  (() => {
+    throw new Error("no Noon simulator");
+  })();
+const aws = () =>
+  cluster.stack.aws ??
+  (() => {
+    throw new Error("no AWS simulator");
+  })();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
@@ -57,7 +72,12 @@ test.beforeAll(async () => {
     dir: runDir,
     // Short leases and sweeps so recovery shows within seconds; a drain longer than the balancer needs to
     // notice (2 checks × 500 ms).
-    env: { RECOVERY_LEASE_MS: "3000", RECOVERY_SWEEP_MS: "500", SHUTDOWN_DRAIN_DELAY_MS: "1500", SHUTDOWN_TIMEOUT_MS: "20000" },
+    env: {
+      RECOVERY_LEASE_MS: "3000",
+      RECOVERY_SWEEP_MS: "500",
+      SHUTDOWN_DRAIN_DELAY_MS: "1500",
+      SHUTDOWN_TIMEOUT_MS: "20000",
+    },
     log: (l) => console.log(l),
   });
   console.log(`cluster behind ${cluster.balancer}`);
@@ -68,10 +88,17 @@ test.afterAll(async () => {
   if (cluster) {
     const all = await outcomes(cluster.stack.databaseUrl, sellersSeen);
     // (A flow whose seller never came back from Noon is not in flight: it expires after 30 minutes.)
-    const stuck = all.filter((o) => o.calledBack && (!["COMPLETED", "FAILED", "SUPERSEDED"].includes(o.status) || (o.status === "FAILED" && !o.failureStage)));
+    const stuck = all.filter(
+      (o) =>
+        o.calledBack &&
+        (!["COMPLETED", "FAILED", "SUPERSEDED"].includes(o.status) || (o.status === "FAILED" && !o.failureStage)),
+    );
     const keys = await compareIssuedAndStored(noon(), aws(), cluster.stack.databaseUrl);
     await cluster.stop();
-    if (keys.neverReceived.length) console.log(`${keys.neverReceived.length} key(s) issued by Noon after token/exchange timed out on our side (machine overloaded), recorded as failed at token_exchange`);
+    if (keys.neverReceived.length)
+      console.log(
+        `${keys.neverReceived.length} key(s) issued by Noon after token/exchange timed out on our side (machine overloaded), recorded as failed at token_exchange`,
+      );
     expect(stuck).toEqual([]);
     expect(keys.missing).toEqual([]);
   }
@@ -93,11 +120,18 @@ test("flows spread over instances: connect on one, callback on another", async (
   );
   expect(results.map((r) => r.status)).toEqual(sellers.map(() => 303));
   expect(exchanges() - before).toBe(6);
-  const done = await outcomes(cluster.stack.databaseUrl, sellers.map((s) => s.sellerId));
+  const done = await outcomes(
+    cluster.stack.databaseUrl,
+    sellers.map((s) => s.sellerId),
+  );
   expect(done.map((o) => o.status)).toEqual(sellers.map(() => "COMPLETED"));
   // And through the balancer, in a burst.
   const burst = await seed(9);
-  const through = await Promise.all(burst.map((seller) => sellerFlow({ noon: noon(), appUrl: cluster.url, connectBase: cluster.url, callbackBase: cluster.url, seller })));
+  const through = await Promise.all(
+    burst.map((seller) =>
+      sellerFlow({ noon: noon(), appUrl: cluster.url, connectBase: cluster.url, callbackBase: cluster.url, seller }),
+    ),
+  );
   expect(through.map((r) => r.status)).toEqual(burst.map(() => 303));
   const keys = await compareIssuedAndStored(noon(), aws(), cluster.stack.databaseUrl);
   expect(keys.missing).toEqual([]);
@@ -110,7 +144,9 @@ test("a concurrent double callback on two instances makes one exchange", async (
   const flow = await connect(cluster.instances[0]?.url ?? "", cluster.url, seller.linkToken);
   const code = noon().issueAuthorizationCode();
   const before = exchanges();
-  const statuses = await Promise.all([cluster.instances[1], cluster.instances[2], cluster.instances[0]].map((m) => callback(m?.url ?? "", flow, code)));
+  const statuses = await Promise.all(
+    [cluster.instances[1], cluster.instances[2], cluster.instances[0]].map((m) => callback(m?.url ?? "", flow, code)),
+  );
   expect(statuses.filter((s) => s === 303)).toHaveLength(1);
   expect(statuses.filter((s) => s === 400)).toHaveLength(2);
   expect(exchanges() - before).toBe(1);
@@ -121,20 +157,43 @@ test("the token broker makes one token request per lifetime across instances", a
   const noyo = cluster.stack.providers?.noyo;
   if (!noyo) throw new Error("no Noyo simulator");
   const setup = await new Promise<{ connectionId: string; apiKey: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "lib/connections/testing/bench-driver.ts", "setup", noyo.tokenUrl, noyo.apiBaseUrl, "noyo-sim-client"], {
-      env: { ...process.env, ...cluster.env, NODE_ENV: "test", BENCH_CLIENT_SECRET: "noyo-sim-secret-not-for-production", LOG_FILE: path.join(runDir, "driver.log") },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        "lib/connections/testing/bench-driver.ts",
+        "setup",
+        noyo.tokenUrl,
+        noyo.apiBaseUrl,
+        "noyo-sim-client",
+      ],
+      {
+        env: {
+          ...process.env,
+          ...cluster.env,
+          NODE_ENV: "test",
+          BENCH_CLIENT_SECRET: "noyo-sim-secret-not-for-production",
+          LOG_FILE: path.join(runDir, "driver.log"),
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}")) : reject(new Error(`setup exited ${code}`))));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}"))
+        : reject(new Error(`setup exited ${code}`)),
+    );
   });
   const before = noyo.counters().tokenRequestsByClient["noyo-sim-client"] ?? 0;
   const answers = await Promise.all(
     Array.from({ length: 60 }, (_, i) =>
-      fetch(`${cluster.instances[i % 3]?.url}/api/v1/connections/${setup.connectionId}/token`, { headers: { authorization: `Bearer ${setup.apiKey}` } }).then(
-        async (r) => ({ status: r.status, token: ((await r.json()) as { accessToken?: string }).accessToken }),
-      ),
+      fetch(`${cluster.instances[i % 3]?.url}/api/v1/connections/${setup.connectionId}/token`, {
+        headers: { authorization: `Bearer ${setup.apiKey}` },
+      }).then(async (r) => ({ status: r.status, token: ((await r.json()) as { accessToken?: string }).accessToken })),
     ),
   );
   expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
@@ -152,7 +211,16 @@ test("an instance SIGKILLed mid-callback while the store is slow: another proces
   aws().setFaults({ delayMs: 4_000 }, "CreateSecret");
   const cut = callback(victim.url, flow, noon().issueAuthorizationCode());
   // The key is sealed (write-ahead) and the store call is in flight: now the process dies.
-  await until("the sealed key", async () => ((await sql(`SELECT 1 FROM pending_secrets p JOIN noon_authorizations a ON a.id = p.authorization_id WHERE a.seller_id = $1`, [seller.sellerId])).length ? true : undefined));
+  await until("the sealed key", async () =>
+    (
+      await sql(
+        `SELECT 1 FROM pending_secrets p JOIN noon_authorizations a ON a.id = p.authorization_id WHERE a.seller_id = $1`,
+        [seller.sellerId],
+      )
+    ).length
+      ? true
+      : undefined,
+  );
   await victim.kill("SIGKILL");
   expect(await cut).toBe("network");
   aws().faults.reset();
@@ -161,8 +229,13 @@ test("an instance SIGKILLed mid-callback while the store is slow: another proces
     const [o] = await outcomes(cluster.stack.databaseUrl, [seller.sellerId]);
     return o?.status === "COMPLETED" ? o : undefined;
   });
-  const events = await sql<{ message: string }>(`SELECT e.message FROM noon_authorization_events e JOIN noon_authorizations a ON a.id = e.authorization_id WHERE a.reference = $1 AND e.type = 'key_stored'`, [done.reference]);
-  expect(events.map((e) => e.message)).toEqual(["Key stored after 1 attempt (picked up after the server handling the callback stopped)"]);
+  const events = await sql<{ message: string }>(
+    `SELECT e.message FROM noon_authorization_events e JOIN noon_authorizations a ON a.id = e.authorization_id WHERE a.reference = $1 AND e.type = 'key_stored'`,
+    [done.reference],
+  );
+  expect(events.map((e) => e.message)).toEqual([
+    "Key stored after 1 attempt (picked up after the server handling the callback stopped)",
+  ]);
   const keys = await compareIssuedAndStored(noon(), aws(), cluster.stack.databaseUrl);
   expect(keys.missing).toEqual([]);
   expect(keys.multiVersion).toBe(0);
@@ -178,18 +251,37 @@ test("SIGTERM mid-callback: health answers 503 while draining, the callback fini
   const flow = await connect(cluster.url, cluster.url, seller.linkToken);
   aws().setFaults({ delayMs: 2_500 }, "CreateSecret");
   const slow = callback(victim.url, flow, noon().issueAuthorizationCode());
-  await until("the sealed key", async () => ((await sql(`SELECT 1 FROM pending_secrets p JOIN noon_authorizations a ON a.id = p.authorization_id WHERE a.seller_id = $1`, [seller.sellerId])).length ? true : undefined));
+  await until("the sealed key", async () =>
+    (
+      await sql(
+        `SELECT 1 FROM pending_secrets p JOIN noon_authorizations a ON a.id = p.authorization_id WHERE a.seller_id = $1`,
+        [seller.sellerId],
+      )
+    ).length
+      ? true
+      : undefined,
+  );
   victim.signal("SIGTERM");
-  const health = await until("503 from the draining instance", async () => {
-    const res = await fetch(`${victim.url}/api/health`).catch(() => null);
-    return res?.status === 503 ? ((await res.json()) as { status: string }) : undefined;
-  }, 5_000);
+  const health = await until(
+    "503 from the draining instance",
+    async () => {
+      const res = await fetch(`${victim.url}/api/health`).catch(() => null);
+      return res?.status === 503 ? ((await res.json()) as { status: string }) : undefined;
+    },
+    5_000,
+  );
   expect(health.status).toBe("draining");
   // Within two checks the balancer takes it out: then every request goes to the others.
-  await until("the balancer to route around the draining instance", async () => {
-    const statuses = await Promise.all(Array.from({ length: 6 }, () => fetch(`${cluster.url}/api/health`).then((r) => r.status)));
-    return statuses.every((s) => s === 200) ? true : undefined;
-  }, 5_000);
+  await until(
+    "the balancer to route around the draining instance",
+    async () => {
+      const statuses = await Promise.all(
+        Array.from({ length: 6 }, () => fetch(`${cluster.url}/api/health`).then((r) => r.status)),
+      );
+      return statuses.every((s) => s === 200) ? true : undefined;
+    },
+    5_000,
+  );
   expect(await slow).toBe(303);
   aws().faults.reset();
   expect(await victim.exited()).toBe(143);
@@ -204,20 +296,45 @@ test("the worker killed mid-retry: the retry is finished by a surviving process,
   const sellers = await seed(3);
   // The store refuses: the flows end "pending key storage" with their keys sealed.
   aws().setFaults({ failNext: 1_000 }, "CreateSecret");
-  const statuses = await Promise.all(sellers.map((seller) => sellerFlow({ noon: noon(), appUrl: cluster.url, connectBase: cluster.url, callbackBase: cluster.url, seller })));
+  const statuses = await Promise.all(
+    sellers.map((seller) =>
+      sellerFlow({ noon: noon(), appUrl: cluster.url, connectBase: cluster.url, callbackBase: cluster.url, seller }),
+    ),
+  );
   expect(statuses.map((s) => s.status)).toEqual(sellers.map(() => 303));
-  expect((await outcomes(cluster.stack.databaseUrl, sellers.map((s) => s.sellerId))).map((o) => o.status)).toEqual(sellers.map(() => "PENDING_KEY_STORAGE"));
+  expect(
+    (
+      await outcomes(
+        cluster.stack.databaseUrl,
+        sellers.map((s) => s.sellerId),
+      )
+    ).map((o) => o.status),
+  ).toEqual(sellers.map(() => "PENDING_KEY_STORAGE"));
   // The store comes back slowly; the worker's retry job takes a key and is killed while writing it.
   aws().faults.reset();
   aws().setFaults({ delayMs: 3_000 }, "CreateSecret");
-  await until("a retry in flight", async () => ((await sql(`SELECT 1 FROM pending_secrets WHERE lease_owner IS NOT NULL AND lease_expires_at > now()`)).length ? true : undefined), 60_000);
+  await until(
+    "a retry in flight",
+    async () =>
+      (await sql(`SELECT 1 FROM pending_secrets WHERE lease_owner IS NOT NULL AND lease_expires_at > now()`)).length
+        ? true
+        : undefined,
+    60_000,
+  );
   await worker.kill("SIGKILL");
   aws().faults.reset();
   await worker.start();
-  await until("every flow completed", async () => {
-    const all = await outcomes(cluster.stack.databaseUrl, sellers.map((s) => s.sellerId));
-    return all.every((o) => o.status === "COMPLETED") ? all : undefined;
-  }, 60_000);
+  await until(
+    "every flow completed",
+    async () => {
+      const all = await outcomes(
+        cluster.stack.databaseUrl,
+        sellers.map((s) => s.sellerId),
+      );
+      return all.every((o) => o.status === "COMPLETED") ? all : undefined;
+    },
+    60_000,
+  );
   const keys = await compareIssuedAndStored(noon(), aws(), cluster.stack.databaseUrl);
   expect(keys.missing).toEqual([]);
   expect(keys.multiVersion).toBe(0);
@@ -232,18 +349,42 @@ test("PostgreSQL restarts during a burst: every flow that reached the callback e
   const burst = Promise.all(
     sellers.map(async (seller, i) => {
       await sleep(i * 400);
-      return sellerFlow({ noon: noon(), appUrl: cluster.url, connectBase: cluster.url, callbackBase: cluster.url, seller }).catch(() => null);
+      return sellerFlow({
+        noon: noon(),
+        appUrl: cluster.url,
+        connectBase: cluster.url,
+        callbackBase: cluster.url,
+        seller,
+      }).catch(() => null);
     }),
   );
   // The restart falls in the middle of the burst (flows before, during and after it).
   await sleep(1_000);
   await restart?.();
   await burst;
-  const final = await until("every called-back flow to end", async () => {
-    const all = (await outcomes(cluster.stack.databaseUrl, sellers.map((s) => s.sellerId)).catch(() => [])).filter((o) => o.calledBack);
-    return all.length > 0 && all.every((o) => o.status === "COMPLETED" || (o.status === "FAILED" && o.failureStage)) ? all : undefined;
-  }, 60_000);
-  console.log(`PostgreSQL restart during a burst: ${final.filter((o) => o.status === "COMPLETED").length} completed, ${final.filter((o) => o.status === "FAILED").length} failed with their stage (${final.map((o) => o.failureStage).filter(Boolean).join(", ")}), ${sellers.length - final.length} never reached the callback; ${noon().counters.get("exchange").succeeded - issuedBefore} keys issued`);
+  const final = await until(
+    "every called-back flow to end",
+    async () => {
+      const all = (
+        await outcomes(
+          cluster.stack.databaseUrl,
+          sellers.map((s) => s.sellerId),
+        ).catch(() => [])
+      ).filter((o) => o.calledBack);
+      return all.length > 0 && all.every((o) => o.status === "COMPLETED" || (o.status === "FAILED" && o.failureStage))
+        ? all
+        : undefined;
+    },
+    60_000,
+  );
+  console.log(
+    `PostgreSQL restart during a burst: ${final.filter((o) => o.status === "COMPLETED").length} completed, ${final.filter((o) => o.status === "FAILED").length} failed with their stage (${final
+      .map((o) => o.failureStage)
+      .filter(Boolean)
+      .join(
+        ", ",
+      )}), ${sellers.length - final.length} never reached the callback; ${noon().counters.get("exchange").succeeded - issuedBefore} keys issued`,
+  );
   const keys = await compareIssuedAndStored(noon(), aws(), cluster.stack.databaseUrl);
   expect(keys.missing).toEqual([]);
   expect(keys.multiVersion).toBe(0);

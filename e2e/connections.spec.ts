@@ -28,7 +28,12 @@ async function connectionTokensKey(): Promise<string> {
   const key = `sok_${randomBytes(32).toString("base64url")}`;
   await query(
     "INSERT INTO api_keys (id, name, prefix, key_hash, scopes, created_by) VALUES (gen_random_uuid(), $1, $2, $3, $4, 'e2e')",
-    [`e2e ${randomUUID().slice(0, 6)}`, key.slice(0, 14), createHash("sha256").update(key, "utf8").digest("hex"), ["connection-tokens"]],
+    [
+      `e2e ${randomUUID().slice(0, 6)}`,
+      key.slice(0, 14),
+      createHash("sha256").update(key, "utf8").digest("hex"),
+      ["connection-tokens"],
+    ],
   );
   return key;
 }
@@ -44,7 +49,9 @@ async function simClient(clientId: string, clientSecret: string) {
 
 test.describe.configure({ mode: "serial" });
 
-test("operations create, test, rotate and disable a Noyo connection; support reads health only", async ({ browser }) => {
+test("operations create, test, rotate and disable a Noyo connection; support reads health only", async ({
+  browser,
+}) => {
   test.skip(!noyoSim || !databaseUrl, "needs E2E_NOYO_SIM_URL and DATABASE_URL (npm run e2e)");
   // One long story (two staff members, a dozen server round trips, three accessibility scans).
   test.setTimeout(180_000);
@@ -111,9 +118,19 @@ test("operations create, test, rotate and disable a Noyo connection; support rea
   await simClient(clientId, secondSecret);
   await ops.getByLabel("New client secret").fill(`wrong-${randomBytes(8).toString("hex")}`);
   await ops.getByRole("button", { name: "Rotate secret" }).click();
-  await expect(ops.getByRole("alert").filter({ hasText: /The new secret was not accepted, so nothing was changed: Noyo rejected the credentials \(401, code 16/ })).toBeVisible();
+  await expect(
+    ops
+      .getByRole("alert")
+      .filter({
+        hasText:
+          /The new secret was not accepted, so nothing was changed: Noyo rejected the credentials \(401, code 16/,
+      }),
+  ).toBeVisible();
   await keep(ops, "rotation-refused");
-  const [unchanged] = await query<{ previous_secret_version_id: string | null }>("SELECT previous_secret_version_id FROM connections WHERE id = $1", [connectionId]);
+  const [unchanged] = await query<{ previous_secret_version_id: string | null }>(
+    "SELECT previous_secret_version_id FROM connections WHERE id = $1",
+    [connectionId],
+  );
   expect(unchanged?.previous_secret_version_id).toBeNull();
 
   await ops.getByLabel("New client secret").fill(secondSecret);
@@ -126,8 +143,18 @@ test("operations create, test, rotate and disable a Noyo connection; support rea
   );
   expect(rotated?.previous_secret_version_id).toBeTruthy();
   expect(rotated?.previous_secret_version_id).not.toBe(rotated?.secret_version_id);
-  const audits = await query<{ action: string; outcome: string }>("SELECT action, outcome FROM audit_events WHERE target_id = $1 ORDER BY id", [connectionId]);
-  expect(audits.map((a) => a.action)).toEqual(expect.arrayContaining(["connection.created", "connection.tested", "connection.rotation_failed", "connection.rotated"]));
+  const audits = await query<{ action: string; outcome: string }>(
+    "SELECT action, outcome FROM audit_events WHERE target_id = $1 ORDER BY id",
+    [connectionId],
+  );
+  expect(audits.map((a) => a.action)).toEqual(
+    expect.arrayContaining([
+      "connection.created",
+      "connection.tested",
+      "connection.rotation_failed",
+      "connection.rotated",
+    ]),
+  );
 
   // The rotated secret works for a fresh test too.
   await ops.reload();
@@ -136,11 +163,15 @@ test("operations create, test, rotate and disable a Noyo connection; support rea
 
   // Disable
   await ops.getByRole("button", { name: "Disable connection" }).click();
-  await expect(ops.getByRole("status").filter({ hasText: "Disabled: no tokens are handed out until it is enabled again." })).toBeVisible();
+  await expect(
+    ops.getByRole("status").filter({ hasText: "Disabled: no tokens are handed out until it is enabled again." }),
+  ).toBeVisible();
   await ops.reload();
   await expect(ops.getByRole("button", { name: "Enable connection" })).toBeVisible();
   await keep(ops, "disabled");
-  const [disabled] = await query<{ disabled_at: Date | null }>("SELECT disabled_at FROM connections WHERE id = $1", [connectionId]);
+  const [disabled] = await query<{ disabled_at: Date | null }>("SELECT disabled_at FROM connections WHERE id = $1", [
+    connectionId,
+  ]);
   expect(disabled?.disabled_at).not.toBeNull();
   expect((await ops.request.get(tokenUrl, { headers: { authorization: `Bearer ${apiKey}` } })).status()).toBe(409);
   // Usage is counted in process and written within a second (lib/api-keys/usage.ts).
@@ -162,7 +193,14 @@ test("operations create, test, rotate and disable a Noyo connection; support rea
   await sup.getByRole("link", { name }).click();
   await expect(sup.getByRole("heading", { name: "Health" })).toBeVisible();
   await expect(sup.getByRole("heading", { name: "History" })).toBeVisible();
-  for (const button of ["Test connection", "Rotate secret", "Disable connection", "Enable connection", "Delete connection", "Save settings"]) {
+  for (const button of [
+    "Test connection",
+    "Rotate secret",
+    "Disable connection",
+    "Enable connection",
+    "Delete connection",
+    "Save settings",
+  ]) {
     await expect(sup.getByRole("button", { name: button })).toHaveCount(0);
   }
   await keep(sup, "support-detail");

@@ -16,7 +16,9 @@ test("every route, page and action answers hostile input without a 5xx, an unesc
   try {
     await signInWith(context, e2eAdmin());
     const cookie = (await context.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join("; ");
-    const manifest = JSON.parse(readFileSync(path.join(process.cwd(), ".next/server/server-reference-manifest.json"), "utf8")) as Parameters<typeof actionIdsFromManifest>[0];
+    const manifest = JSON.parse(
+      readFileSync(path.join(process.cwd(), ".next/server/server-reference-manifest.json"), "utf8"),
+    ) as Parameters<typeof actionIdsFromManifest>[0];
     const report = await runFuzz({
       baseUrl: baseURL,
       databaseUrl: process.env.DATABASE_URL ?? "",
@@ -29,7 +31,8 @@ test("every route, page and action answers hostile input without a 5xx, an unesc
     const total = Object.values(report.cases).reduce((a, b) => a + b, 0);
     console.log(`Fuzz: ${total} cases over ${Object.keys(report.cases).length} targets`);
     for (const [target, n] of Object.entries(report.cases)) console.log(`  ${String(n).padStart(5)}  ${target}`);
-    if (process.env.E2E_RUN_DIR) writeFileSync(path.join(process.env.E2E_RUN_DIR, "fuzz-report.json"), JSON.stringify(report, null, 2));
+    if (process.env.E2E_RUN_DIR)
+      writeFileSync(path.join(process.env.E2E_RUN_DIR, "fuzz-report.json"), JSON.stringify(report, null, 2));
     expect(report.problems).toEqual([]);
   } finally {
     await context.dispose();

@@ -4,7 +4,8 @@ import { test, expect } from "./support/fixtures";
 test("the home page says what the application is and links staff to sign-in", async ({ page, keep }) => {
   const cspViolations: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error" && /Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    if (message.type() === "error" && /Content Security Policy/i.test(message.text()))
+      cspViolations.push(message.text());
   });
   const response = await page.goto("/");
   expect(response?.headers()["content-security-policy"]).toContain("'nonce-");

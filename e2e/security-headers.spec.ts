@@ -22,8 +22,22 @@ type Family = {
 const token = randomBytes(32).toString("base64url");
 
 const FAMILIES: Family[] = [
-  { name: "seller page: onboarding link", path: `/onboard/${token}`, status: 200, dynamic: true, seller: true, noStore: true },
-  { name: "seller page: result", path: "/onboard/result/NA-00000000", status: 200, dynamic: true, seller: true, noStore: true },
+  {
+    name: "seller page: onboarding link",
+    path: `/onboard/${token}`,
+    status: 200,
+    dynamic: true,
+    seller: true,
+    noStore: true,
+  },
+  {
+    name: "seller page: result",
+    path: "/onboard/result/NA-00000000",
+    status: 200,
+    dynamic: true,
+    seller: true,
+    noStore: true,
+  },
   {
     name: "Noon: connect (form from another site)",
     path: "/api/noon/connect",
@@ -35,11 +49,32 @@ const FAMILIES: Family[] = [
     seller: true,
     noStore: true,
   },
-  { name: "Noon: callback (rejected)", path: `/api/noon/callback?code=x&state=${token}`, status: 400, dynamic: true, seller: true, noStore: true },
+  {
+    name: "Noon: callback (rejected)",
+    path: `/api/noon/callback?code=x&state=${token}`,
+    status: 400,
+    dynamic: true,
+    seller: true,
+    noStore: true,
+  },
   { name: "staff: sign-in page", path: "/admin/sign-in", status: 200, dynamic: true, noStore: true },
   { name: "staff: dashboard (anonymous: redirect)", path: "/admin", status: 307, dynamic: true, noStore: true },
-  { name: "/api/v1 without a key", path: "/api/v1/connections/00000000-0000-4000-8000-000000000000/token", status: 401, dynamic: true, noStore: true },
-  { name: "/api/v1 with an unknown key", path: "/api/v1/onboarding-links", method: "POST", headers: { authorization: "Bearer sok_not-a-key" }, status: 401, dynamic: true, noStore: true },
+  {
+    name: "/api/v1 without a key",
+    path: "/api/v1/connections/00000000-0000-4000-8000-000000000000/token",
+    status: 401,
+    dynamic: true,
+    noStore: true,
+  },
+  {
+    name: "/api/v1 with an unknown key",
+    path: "/api/v1/onboarding-links",
+    method: "POST",
+    headers: { authorization: "Bearer sok_not-a-key" },
+    status: 401,
+    dynamic: true,
+    noStore: true,
+  },
   { name: "health", path: "/api/health", status: 200, dynamic: true, noStore: true },
   { name: "home", path: "/", status: 200, dynamic: true },
 ];
@@ -56,7 +91,12 @@ function expectBaseline(response: APIResponse, family: string) {
   expectHeader(response, "X-Content-Type-Options", "nosniff", family);
   expectHeader(response, "X-Frame-Options", "DENY", family);
   // next start runs with NODE_ENV=production here: two years, subdomains included.
-  expectHeader(response, "Strict-Transport-Security", /^max-age=(6307200\d|[7-9]\d{7,}|\d{9,}); includeSubDomains/, family);
+  expectHeader(
+    response,
+    "Strict-Transport-Security",
+    /^max-age=(6307200\d|[7-9]\d{7,}|\d{9,}); includeSubDomains/,
+    family,
+  );
   expectHeader(response, "Referrer-Policy", /^(strict-origin-when-cross-origin|no-referrer)$/, family);
   expect(response.headers()["x-powered-by"], `${family}: X-Powered-By`).toBeUndefined();
   expect(response.headers()["server"] ?? "", `${family}: Server`).not.toMatch(/\d/);
@@ -65,7 +105,13 @@ function expectBaseline(response: APIResponse, family: string) {
 function expectCsp(response: APIResponse, family: string) {
   const csp = response.headers()["content-security-policy"] ?? "";
   expect(csp, `${family}: Content-Security-Policy`).not.toBe("");
-  const directives = new Map(csp.split(";").map((d) => d.trim()).filter(Boolean).map((d) => [d.split(/\s+/)[0] ?? "", d]));
+  const directives = new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => [d.split(/\s+/)[0] ?? "", d]),
+  );
   expect(directives.get("default-src"), family).toMatch(/^default-src ('self'|'none')$/);
   expect(directives.get("frame-ancestors"), family).toBe("frame-ancestors 'none'");
   expect(directives.get("object-src") ?? "object-src 'none'", family).toBe("object-src 'none'");
@@ -102,7 +148,8 @@ for (const family of FAMILIES) {
 }
 
 test("security headers: two answers never share a CSP nonce", async ({ request }) => {
-  const nonce = async () => /'nonce-([^']+)'/.exec((await request.get("/")).headers()["content-security-policy"] ?? "")?.[1];
+  const nonce = async () =>
+    /'nonce-([^']+)'/.exec((await request.get("/")).headers()["content-security-policy"] ?? "")?.[1];
   const [a, b] = [await nonce(), await nonce()];
   expect(a).toBeTruthy();
   expect(a).not.toBe(b);

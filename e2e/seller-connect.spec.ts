@@ -25,17 +25,24 @@ async function query<T extends pg.QueryResultRow>(sql: string, values: unknown[]
 /** Runs `npm run seller:link -- --name … --json` with this run's configuration; returns its JSON line. */
 function sellerLink(name: string): Promise<{ sellerId: string; url: string; expiresAt: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "--silent", "seller:link", "--", "--name", name, "--external-id", `e2e-${randomUUID()}`, "--json"], {
-      env: process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      "npm",
+      ["run", "--silent", "seller:link", "--", "--name", name, "--external-id", `e2e-${randomUUID()}`, "--json"],
+      {
+        env: process.env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     let errOut = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (errOut += d.toString()));
     child.on("error", reject);
     child.on("exit", (code) => {
-      const line = out.split("\n").reverse().find((l) => l.startsWith("{"));
+      const line = out
+        .split("\n")
+        .reverse()
+        .find((l) => l.startsWith("{"));
       if (code !== 0 || !line) return reject(new Error(`seller:link exited ${code}: ${errOut.slice(-500)}`));
       resolve(JSON.parse(line) as { sellerId: string; url: string; expiresAt: string });
     });
@@ -43,7 +50,10 @@ function sellerLink(name: string): Promise<{ sellerId: string; url: string; expi
 }
 
 async function noonCounters(): Promise<Record<string, { received: number; succeeded: number }>> {
-  return (await (await fetch(`${noonSim}/__sim/counters`)).json()) as Record<string, { received: number; succeeded: number }>;
+  return (await (await fetch(`${noonSim}/__sim/counters`)).json()) as Record<
+    string,
+    { received: number; succeeded: number }
+  >;
 }
 
 test("a seller connects their Noon account and the key lands in the secret store", async ({ page, keep }) => {
@@ -63,7 +73,9 @@ test("a seller connects their Noon account and the key lands in the secret store
   await expect(page).toHaveURL(new RegExp(`^${noonSim.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/authorize`));
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Allow this application");
   await page.getByLabel("Seller project code").fill("PRJ77001");
-  const resultResponse = page.waitForResponse((r) => r.url().includes("/onboard/result/") && r.request().method() === "GET");
+  const resultResponse = page.waitForResponse(
+    (r) => r.url().includes("/onboard/result/") && r.request().method() === "GET",
+  );
   await page.getByRole("button", { name: "Approve" }).click();
 
   await expect(page.getByRole("heading", { level: 1, name: "Your Noon account is connected" })).toBeVisible();
@@ -77,10 +89,14 @@ test("a seller connects their Noon account and the key lands in the secret store
   await keep("seller-connected");
   expect((await noonCounters()).exchange?.succeeded).toBe(exchangesBefore + 1);
 
-  const [auth] = await query<{ status: string; oauth_request_id: string | null; project_code: string | null; seller_id: string }>(
-    "SELECT status, oauth_request_id, project_code, seller_id FROM noon_authorizations WHERE reference = $1",
-    [reference],
-  );
+  const [auth] = await query<{
+    status: string;
+    oauth_request_id: string | null;
+    project_code: string | null;
+    seller_id: string;
+  }>("SELECT status, oauth_request_id, project_code, seller_id FROM noon_authorizations WHERE reference = $1", [
+    reference,
+  ]);
   expect(auth).toMatchObject({ status: "COMPLETED", project_code: "PRJ77001", seller_id: link.sellerId });
   expect(auth?.oauth_request_id).toMatch(/^[0-9a-f-]{36}$/);
   const [credential] = await query<{ status: string; key_id: string; secret_name: string; secret_arn: string | null }>(
@@ -97,7 +113,9 @@ test("a seller connects their Noon account and the key lands in the secret store
       )
     ).map((e) => e.type);
   // The story ends with the first verification of the key, a job that runs a few seconds after storing.
-  await expect.poll(events, { timeout: 30_000 }).toEqual(["started", "callback_received", "token_created", "exchanged", "key_stored", "completed", "key_verified"]);
+  await expect
+    .poll(events, { timeout: 30_000 })
+    .toEqual(["started", "callback_received", "token_created", "exchanged", "key_stored", "completed", "key_verified"]);
 
   // The Secrets Manager simulator holds the key Noon issued: one version, the PEM exactly as Noon sends it.
   const sm = new SecretsManagerClient({ endpoint: awsSim, region: process.env.AWS_REGION ?? "us-east-1" });
@@ -107,7 +125,9 @@ test("a seller connects their Noon account and the key lands in the secret store
   expect(pem.startsWith("-----BEGIN RSA PRIVATE KEY-----\n")).toBe(true);
   expect(createPrivateKey(pem).asymmetricKeyType).toBe("rsa");
   // …and it is exactly the key the Noon simulator issued for this key id (compared by SHA-256).
-  const issued = (await (await fetch(`${noonSim}/__sim/issued-keys`)).json()) as { keys: { keyId: string; sha256: string }[] };
+  const issued = (await (await fetch(`${noonSim}/__sim/issued-keys`)).json()) as {
+    keys: { keyId: string; sha256: string }[];
+  };
   const issuedKey = issued.keys.find((k) => k.keyId === credential?.key_id);
   expect(issuedKey?.sha256).toBe(createHash("sha256").update(pem).digest("hex"));
   const described = await sm.send(new DescribeSecretCommand({ SecretId: credential?.secret_name ?? "" }));
@@ -139,14 +159,18 @@ test("a seller who declines on Noon sees that nothing was connected and can try 
   await expect(page.getByRole("button", { name: "Try again" })).toBeVisible();
   await keep("seller-declined");
   const reference = new URL(page.url()).pathname.split("/").pop() ?? "";
-  const [auth] = await query<{ status: string }>("SELECT status FROM noon_authorizations WHERE reference = $1", [reference]);
+  const [auth] = await query<{ status: string }>("SELECT status FROM noon_authorizations WHERE reference = $1", [
+    reference,
+  ]);
   expect(auth?.status).toBe("DECLINED");
   expect((await noonCounters()).create?.received ?? 0).toBe(createsBefore);
 
   // Try again goes back to Noon's consent page with a fresh request.
   await page.getByRole("button", { name: "Try again" }).click();
   await expect(page.getByRole("button", { name: "Approve" })).toBeVisible();
-  const rows = await query<{ n: string }>("SELECT count(*)::text AS n FROM noon_authorizations WHERE seller_id = $1", [link.sellerId]);
+  const rows = await query<{ n: string }>("SELECT count(*)::text AS n FROM noon_authorizations WHERE seller_id = $1", [
+    link.sellerId,
+  ]);
   expect(rows[0]?.n).toBe("2");
 });
 
@@ -160,7 +184,9 @@ test("unknown links and forged callbacks get clear pages, not stack traces", asy
   await keep("seller-callback-rejected");
 });
 
-test("seller pages and the callback are served with Referrer-Policy: no-referrer and Cache-Control: no-store", async ({ request }) => {
+test("seller pages and the callback are served with Referrer-Policy: no-referrer and Cache-Control: no-store", async ({
+  request,
+}) => {
   // The onboarding page carries the link token in its URL; the callback carries the code and state.
   for (const path of [`/onboard/${"x".repeat(43)}`, "/onboard/result/NA-00000000", "/api/noon/callback?state=forged"]) {
     const response = await request.get(path, { maxRedirects: 0 });

@@ -33,7 +33,11 @@ test("the admin signs in through the form and sees every section", async ({ page
   await expectSignedOut(page);
 });
 
-test("the admin creates a seller with a link shown once, copies it, and revokes it", async ({ page, context, keep }) => {
+test("the admin creates a seller with a link shown once, copies it, and revokes it", async ({
+  page,
+  context,
+  keep,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await signIn(page, e2eAdmin());
   await page.goto("/admin/sellers");
@@ -55,10 +59,16 @@ test("the admin creates a seller with a link shown once, copies it, and revokes 
   await page.getByRole("button", { name: "Revoke this link" }).click();
   await expect(page.getByText("Link revoked.")).toBeVisible();
   const [seller] = await dbQuery<{ id: string }>("SELECT id FROM sellers WHERE name = $1", [name]);
-  const links = await dbQuery<{ revoked_at: Date | null }>("SELECT revoked_at FROM onboarding_links WHERE seller_id = $1", [seller?.id]);
+  const links = await dbQuery<{ revoked_at: Date | null }>(
+    "SELECT revoked_at FROM onboarding_links WHERE seller_id = $1",
+    [seller?.id],
+  );
   expect(links).toHaveLength(1);
   expect(links[0]?.revoked_at).not.toBeNull();
-  const audit = await dbQuery<{ action: string; actor_label: string }>("SELECT action, actor_label FROM audit_events WHERE target_id = $1 ORDER BY id", [seller?.id]);
+  const audit = await dbQuery<{ action: string; actor_label: string }>(
+    "SELECT action, actor_label FROM audit_events WHERE target_id = $1 ORDER BY id",
+    [seller?.id],
+  );
   expect(audit).toEqual([
     { action: "seller.created", actor_label: "admin@e2e.test" },
     { action: "link.issued", actor_label: "admin@e2e.test" },
@@ -74,7 +84,11 @@ test("the admin creates a seller with a link shown once, copies it, and revokes 
   await keep("staff-admin-sellers");
 });
 
-test("an invited member sets their password; a role change and a disable end their session at once", async ({ page, browser, keep }) => {
+test("an invited member sets their password; a role change and a disable end their session at once", async ({
+  page,
+  browser,
+  keep,
+}) => {
   test.slow();
   await signIn(page, e2eAdmin());
   await page.goto("/admin/staff");
@@ -124,7 +138,10 @@ test("an invited member sets their password; a role change and a disable end the
   await expect(page.getByText("Disabled; their sessions have ended.")).toBeVisible();
   await expectSignedOut(memberPage);
   const csrf = (await (await memberPage.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  const again = await memberPage.request.post("/api/auth/callback/credentials", { form: { csrfToken: csrf.csrfToken, email, password }, maxRedirects: 0 });
+  const again = await memberPage.request.post("/api/auth/callback/credentials", {
+    form: { csrfToken: csrf.csrfToken, email, password },
+    maxRedirects: 0,
+  });
   expect(again.headers().location).toContain("error=");
   await member.close();
 
@@ -137,18 +154,29 @@ test("an invited member sets their password; a role change and a disable end the
   await keep("staff-admin-staff");
 });
 
-test("API keys are shown once, work with their scope, and stop working when revoked", async ({ page, request, keep }) => {
+test("API keys are shown once, work with their scope, and stop working when revoked", async ({
+  page,
+  request,
+  keep,
+}) => {
   await signIn(page, e2eAdmin());
   await page.goto("/admin/api-keys");
   const name = `marketplace-${tag()}`;
   await page.getByLabel("Name").fill(name);
   await page.getByLabel(/onboarding-links/).check();
   await page.getByRole("button", { name: "Create key" }).click();
-  const key = (await page.locator("code").filter({ hasText: /^sok_[A-Za-z0-9_-]{43}$/ }).textContent()) ?? "";
+  const key =
+    (await page
+      .locator("code")
+      .filter({ hasText: /^sok_[A-Za-z0-9_-]{43}$/ })
+      .textContent()) ?? "";
   expect(key).toMatch(/^sok_[A-Za-z0-9_-]{43}$/);
   await expectAccessible(page);
 
-  const created = await request.post("/api/v1/onboarding-links", { headers: { authorization: `Bearer ${key}` }, data: { name: `API seller ${tag()}`, externalId: `ext-${tag()}` } });
+  const created = await request.post("/api/v1/onboarding-links", {
+    headers: { authorization: `Bearer ${key}` },
+    data: { name: `API seller ${tag()}`, externalId: `ext-${tag()}` },
+  });
   expect(created.status()).toBe(201);
   const body = (await created.json()) as { url: string; expiresAt: string };
   expect(body.url).toMatch(/\/onboard\/[A-Za-z0-9_-]{43}$/);
@@ -160,7 +188,14 @@ test("API keys are shown once, work with their scope, and stop working when revo
   await expect(row.getByRole("cell").nth(5)).toHaveText("1");
   await row.getByRole("button", { name: /Revoke/ }).click();
   await expect(row.getByText(/^Revoked/)).toBeVisible();
-  expect((await request.post("/api/v1/onboarding-links", { headers: { authorization: `Bearer ${key}` }, data: { name: "x" } })).status()).toBe(401);
+  expect(
+    (
+      await request.post("/api/v1/onboarding-links", {
+        headers: { authorization: `Bearer ${key}` },
+        data: { name: "x" },
+      })
+    ).status(),
+  ).toBe(401);
 
   await page.goto(`/admin/audit?action=api_key.`);
   await expect(page.getByRole("cell", { name: "api_key.created", exact: true }).first()).toBeVisible();
@@ -168,7 +203,11 @@ test("API keys are shown once, work with their scope, and stop working when revo
   await keep("staff-admin-api-keys");
 });
 
-test("an API key with sellers:read, limited to one connection and with an expiry, is listed with both and reads sellers", async ({ page, request, keep }) => {
+test("an API key with sellers:read, limited to one connection and with an expiry, is listed with both and reads sellers", async ({
+  page,
+  request,
+  keep,
+}) => {
   const connection = `Matrix Noyo ${tag()}`;
   const [row0] = await dbQuery<{ id: string }>(
     `INSERT INTO connections (id, name, provider, environment, token_url, client_id, created_by, updated_at) VALUES (gen_random_uuid(), $1, 'NOYO', 'SANDBOX', 'http://127.0.0.1:9/token', 'e2e-client', 'e2e', now()) RETURNING id`,
@@ -184,7 +223,11 @@ test("an API key with sellers:read, limited to one connection and with an expiry
   await page.getByLabel("Valid through (optional)").fill(day);
   await page.getByRole("checkbox", { name: new RegExp(`^${connection}`) }).check();
   await page.getByRole("button", { name: "Create key" }).click();
-  const key = (await page.locator("code").filter({ hasText: /^sok_[A-Za-z0-9_-]{43}$/ }).textContent()) ?? "";
+  const key =
+    (await page
+      .locator("code")
+      .filter({ hasText: /^sok_[A-Za-z0-9_-]{43}$/ })
+      .textContent()) ?? "";
   expect(key).toMatch(/^sok_[A-Za-z0-9_-]{43}$/);
 
   await page.reload();
@@ -192,19 +235,33 @@ test("an API key with sellers:read, limited to one connection and with an expiry
   await expect(row.getByRole("cell").nth(2)).toHaveText(connection);
   await expect(row.getByRole("cell").nth(3)).toHaveText(`${day} 23:59 UTC`);
   await expectAccessible(page);
-  const [stored] = await dbQuery<{ expires_at: Date; connection_ids: string[] }>(`SELECT expires_at, connection_ids FROM api_keys WHERE name = $1`, [name]);
+  const [stored] = await dbQuery<{ expires_at: Date; connection_ids: string[] }>(
+    `SELECT expires_at, connection_ids FROM api_keys WHERE name = $1`,
+    [name],
+  );
   expect(stored?.expires_at.toISOString()).toBe(`${day}T23:59:59.999Z`);
   expect(stored?.connection_ids).toEqual([row0?.id]);
 
   const sellers = await request.get("/api/v1/sellers?limit=2", { headers: { authorization: `Bearer ${key}` } });
   expect(sellers.status()).toBe(200);
-  expect(await sellers.json()).toMatchObject({ data: expect.any(Array), nextCursor: expect.any(String), hasMore: expect.any(Boolean) });
-  const other = await request.get(`/api/v1/connections/${randomUUID()}/token`, { headers: { authorization: `Bearer ${key}` } });
+  expect(await sellers.json()).toMatchObject({
+    data: expect.any(Array),
+    nextCursor: expect.any(String),
+    hasMore: expect.any(Boolean),
+  });
+  const other = await request.get(`/api/v1/connections/${randomUUID()}/token`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
   expect(other.status()).toBe(403);
-  expect(((await other.json()) as { error: { message: string } }).error.message).toMatch(/limited to named connections/);
+  expect(((await other.json()) as { error: { message: string } }).error.message).toMatch(
+    /limited to named connections/,
+  );
   const doc = await request.get("/api/v1/openapi.json");
   expect(doc.status()).toBe(200);
-  expect(await doc.json()).toMatchObject({ openapi: "3.1.0", paths: { "/api/v1/sellers": { get: expect.anything() } } });
+  expect(await doc.json()).toMatchObject({
+    openapi: "3.1.0",
+    paths: { "/api/v1/sellers": { get: expect.anything() } },
+  });
   await keep("staff-admin-api-key-limits");
 });
 
@@ -239,11 +296,17 @@ test("every response carries the security headers, and nonced scripts run under 
   expect(violations).toEqual([]);
 });
 
-test("five wrong passwords lock the account: then even the right one is refused, and it is audited", async ({ page, keep }) => {
+test("five wrong passwords lock the account: then even the right one is refused, and it is audited", async ({
+  page,
+  keep,
+}) => {
   const victim = await createStaff("OPERATIONS", "lockout");
   for (let i = 0; i < 5; i++) {
     const csrf = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-    const response = await page.request.post("/api/auth/callback/credentials", { form: { csrfToken: csrf.csrfToken, email: victim.email, password: `wrong-${i}` }, maxRedirects: 0 });
+    const response = await page.request.post("/api/auth/callback/credentials", {
+      form: { csrfToken: csrf.csrfToken, email: victim.email, password: `wrong-${i}` },
+      maxRedirects: 0,
+    });
     expect(response.headers().location).toContain("error=");
   }
   await page.goto("/admin/sign-in");
@@ -251,7 +314,10 @@ test("five wrong passwords lock the account: then even the right one is refused,
   await page.getByLabel("Password").fill(victim.password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("alert").filter({ hasText: "locked" })).toBeVisible();
-  const audit = await dbQuery<{ outcome: string }>("SELECT outcome FROM audit_events WHERE action = 'staff.sign_in' AND actor_label = $1 ORDER BY id", [victim.email]);
+  const audit = await dbQuery<{ outcome: string }>(
+    "SELECT outcome FROM audit_events WHERE action = 'staff.sign_in' AND actor_label = $1 ORDER BY id",
+    [victim.email],
+  );
   expect(audit.map((a) => a.outcome)).toEqual(["failure", "failure", "failure", "failure", "failure", "denied"]);
   await keep("staff-admin-lockout");
 });

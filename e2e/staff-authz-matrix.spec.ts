@@ -7,7 +7,16 @@ import path from "node:path";
 import { request as playwrightRequest, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { test, expect } from "./support/fixtures";
 import { createStaff, dbQuery, e2eAdmin, signInWith } from "./support/auth";
-import { ACTIONS, KEY_CALLERS, PAGES, ROUTES, STAFF_CALLERS, type Caller, type Outcome, type StaffCaller } from "../tests/authz/matrix";
+import {
+  ACTIONS,
+  KEY_CALLERS,
+  PAGES,
+  ROUTES,
+  STAFF_CALLERS,
+  type Caller,
+  type Outcome,
+  type StaffCaller,
+} from "../tests/authz/matrix";
 
 const baseURL = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
 const contexts = new Map<Caller, APIRequestContext>();
@@ -21,7 +30,12 @@ interface ManifestEntry {
 }
 
 function actionIds(): Map<string, { id: string; page: string }> {
-  const manifest = JSON.parse(readFileSync(process.env.E2E_ACTION_MANIFEST ?? path.join(process.cwd(), ".next/server/server-reference-manifest.json"), "utf8")) as { node: Record<string, ManifestEntry> };
+  const manifest = JSON.parse(
+    readFileSync(
+      process.env.E2E_ACTION_MANIFEST ?? path.join(process.cwd(), ".next/server/server-reference-manifest.json"),
+      "utf8",
+    ),
+  ) as { node: Record<string, ManifestEntry> };
   const ids = new Map<string, { id: string; page: string }>();
   for (const [id, entry] of Object.entries(manifest.node)) {
     if (!entry.filename || !entry.exportedName) continue;
@@ -32,7 +46,10 @@ function actionIds(): Map<string, { id: string; page: string }> {
   return ids;
 }
 
-const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => (name === "random" ? randomBytes(4).toString("hex") : (seeds[name] ?? `missing-${name}`)));
+const fill = (text: string) =>
+  text.replace(/\{(\w+)\}/g, (_, name: string) =>
+    name === "random" ? randomBytes(4).toString("hex") : (seeds[name] ?? `missing-${name}`),
+  );
 
 function classify(response: APIResponse, body: string): Outcome | `error ${number}` {
   const status = response.status();
@@ -44,9 +61,11 @@ function classify(response: APIResponse, body: string): Outcome | `error ${numbe
   return "allow";
 }
 
-
 test.beforeAll(async () => {
-  const [seller] = await dbQuery<{ id: string }>(`INSERT INTO sellers (id, name, created_at, updated_at) VALUES (gen_random_uuid(), $1, now(), now()) RETURNING id`, [`Matrix ${randomBytes(3).toString("hex")}`]);
+  const [seller] = await dbQuery<{ id: string }>(
+    `INSERT INTO sellers (id, name, created_at, updated_at) VALUES (gen_random_uuid(), $1, now(), now()) RETURNING id`,
+    [`Matrix ${randomBytes(3).toString("hex")}`],
+  );
   seeds.sellerId = seller?.id ?? "";
   seeds.run = randomBytes(4).toString("hex");
   const [link] = await dbQuery<{ id: string }>(
@@ -65,9 +84,10 @@ test.beforeAll(async () => {
   for (const caller of KEY_CALLERS) {
     const scope = caller.slice("key:".length);
     const key = `sok_${randomBytes(32).toString("base64url")}`;
-    await dbQuery(`INSERT INTO api_keys (id, name, prefix, key_hash, scopes, created_by, created_at) VALUES (gen_random_uuid(), $1, $2, $3, $4, 'e2e', now())`, [
-      `matrix ${scope}`, key.slice(0, 12), createHash("sha256").update(key).digest("hex"), [scope],
-    ]);
+    await dbQuery(
+      `INSERT INTO api_keys (id, name, prefix, key_hash, scopes, created_by, created_at) VALUES (gen_random_uuid(), $1, $2, $3, $4, 'e2e', now())`,
+      [`matrix ${scope}`, key.slice(0, 12), createHash("sha256").update(key).digest("hex"), [scope]],
+    );
     apiKeys.set(caller, key);
   }
   const people: Record<Exclude<StaffCaller, "anonymous">, { email: string; password: string }> = {
@@ -77,7 +97,8 @@ test.beforeAll(async () => {
   };
   for (const caller of [...STAFF_CALLERS, ...KEY_CALLERS]) {
     const context = await playwrightRequest.newContext({ baseURL });
-    if (caller !== "anonymous" && !caller.startsWith("key:")) await signInWith(context, people[caller as Exclude<StaffCaller, "anonymous">]);
+    if (caller !== "anonymous" && !caller.startsWith("key:"))
+      await signInWith(context, people[caller as Exclude<StaffCaller, "anonymous">]);
     contexts.set(caller, context);
   }
 });
@@ -94,7 +115,8 @@ test("every admin page answers each role as the matrix says", async () => {
       if (!context) throw new Error(`no context for ${caller}`);
       const response = await context.get(fill(page.path), { maxRedirects: 0 });
       const got = classify(response, await response.text());
-      if (got !== page.expect[caller]) failures.push(`${page.path} as ${caller}: expected ${page.expect[caller]}, got ${got} (${response.status()})`);
+      if (got !== page.expect[caller])
+        failures.push(`${page.path} as ${caller}: expected ${page.expect[caller]}, got ${got} (${response.status()})`);
     }
   }
   expect(failures).toEqual([]);
@@ -114,7 +136,10 @@ test("every staff and /api/v1 route answers each caller as the matrix says", asy
         maxRedirects: 0,
       });
       const got = classify(response, await response.text());
-      if (got !== route.expect[caller]) failures.push(`${route.method} ${route.path} as ${caller}: expected ${route.expect[caller]}, got ${got} (${response.status()})`);
+      if (got !== route.expect[caller])
+        failures.push(
+          `${route.method} ${route.path} as ${caller}: expected ${route.expect[caller]}, got ${got} (${response.status()})`,
+        );
     }
   }
   expect(failures).toEqual([]);
@@ -139,14 +164,21 @@ test("every server action answers each role as the matrix says", async () => {
       for (const [name, value] of Object.entries(action.fields ?? {})) form.append(`_1_${name}`, fill(value));
       let response: APIResponse;
       if (action.args === "none") {
-        response = await context.post(target.page, { headers: { ...headers, "content-type": "text/plain;charset=UTF-8" }, data: "[]", maxRedirects: 0 });
+        response = await context.post(target.page, {
+          headers: { ...headers, "content-type": "text/plain;charset=UTF-8" },
+          data: "[]",
+          maxRedirects: 0,
+        });
       } else {
         form.append("0", JSON.stringify(action.args === "form" ? ["$K1"] : [action.initialState ?? null, "$K1"]));
         response = await context.post(target.page, { headers, multipart: form, maxRedirects: 0 });
       }
       const text = await response.text();
       const got = classify(response, text);
-      if (got !== action.expect[caller]) failures.push(`${action.name} as ${caller}: expected ${action.expect[caller]}, got ${got} (${response.status()})`);
+      if (got !== action.expect[caller])
+        failures.push(
+          `${action.name} as ${caller}: expected ${action.expect[caller]}, got ${got} (${response.status()})`,
+        );
     }
   }
   expect(failures).toEqual([]);

@@ -4,7 +4,10 @@ import { test, expect } from "./support/fixtures";
 import { createStaff, dbQuery, signIn } from "./support/auth";
 import { expectAccessible, expectForbidden, expectNav } from "./support/staff-pages";
 
-test("operations sees sellers, requests and connections, and is refused staff, API keys and audit", async ({ page, keep }) => {
+test("operations sees sellers, requests and connections, and is refused staff, API keys and audit", async ({
+  page,
+  keep,
+}) => {
   const ops = await createStaff("OPERATIONS", "ops");
   await signIn(page, ops);
   await page.goto("/admin");
@@ -18,7 +21,10 @@ test("operations sees sellers, requests and connections, and is refused staff, A
   await keep("staff-operations-forbidden");
 });
 
-test("operations creates a seller and link, issues a second link from the list, and revokes it", async ({ page, keep }) => {
+test("operations creates a seller and link, issues a second link from the list, and revokes it", async ({
+  page,
+  keep,
+}) => {
   const ops = await createStaff("OPERATIONS", "ops");
   await signIn(page, ops);
   await page.goto("/admin/sellers");

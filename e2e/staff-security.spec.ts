@@ -40,7 +40,9 @@ test("signing out ends the session on the server: a copy of the cookie no longer
 
   await page.getByRole("button", { name: "Sign out" }).filter({ visible: true }).click();
   await expect(page).toHaveURL(/\/admin\/sign-in/);
-  const [revoked] = await dbQuery<{ n: string }>(`SELECT count(*) AS n FROM revoked_sessions WHERE staff_id = $1`, [member.id]);
+  const [revoked] = await dbQuery<{ n: string }>(`SELECT count(*) AS n FROM revoked_sessions WHERE staff_id = $1`, [
+    member.id,
+  ]);
   expect(Number(revoked?.n)).toBe(1);
 
   // Put the old cookie back, as someone who copied it would: the server refuses it.
@@ -49,15 +51,23 @@ test("signing out ends the session on the server: a copy of the cookie no longer
   await expect(page).toHaveURL(/\/admin\/sign-in/);
 });
 
-test("the audit trail records the connecting address, not an X-Forwarded-For the client wrote", async ({ playwright }) => {
+test("the audit trail records the connecting address, not an X-Forwarded-For the client wrote", async ({
+  playwright,
+}) => {
   const member = await createStaff("SUPPORT", "forwarded");
-  const context = await playwright.request.newContext({ baseURL: `http://localhost:${process.env.E2E_PORT ?? 3100}`, extraHTTPHeaders: { "x-forwarded-for": "6.6.6.6" } });
+  const context = await playwright.request.newContext({
+    baseURL: `http://localhost:${process.env.E2E_PORT ?? 3100}`,
+    extraHTTPHeaders: { "x-forwarded-for": "6.6.6.6" },
+  });
   try {
     await signInWith(context, member);
   } finally {
     await context.dispose();
   }
-  const rows = await dbQuery<{ ip: string }>(`SELECT ip FROM audit_events WHERE action = 'staff.sign_in' AND actor_label = $1`, [member.email]);
+  const rows = await dbQuery<{ ip: string }>(
+    `SELECT ip FROM audit_events WHERE action = 'staff.sign_in' AND actor_label = $1`,
+    [member.email],
+  );
   expect(rows.map((r) => r.ip)).toEqual([expect.stringMatching(/^(127\.0\.0\.1|::1)$/)]);
 });
 
@@ -76,7 +86,13 @@ test.describe("single sign-on against a real OpenID provider", () => {
       `SELECT id, role, sso_subject, sso_issuer FROM staff_users WHERE email = $1`,
       [firstEmail],
     );
-    expect(rows).toEqual([expect.objectContaining({ role: "OPERATIONS", sso_subject: sub, sso_issuer: expect.stringContaining("127.0.0.1") })]);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        role: "OPERATIONS",
+        sso_subject: sub,
+        sso_issuer: expect.stringContaining("127.0.0.1"),
+      }),
+    ]);
   });
 
   test("an unverified e-mail is refused with a page that says why", async ({ page, keep }) => {
@@ -100,7 +116,10 @@ test.describe("single sign-on against a real OpenID provider", () => {
     await signInWithSso(page, sub);
     await expect(page).toHaveURL(/\/admin(\/sellers)?$/);
     await expect(page.getByText(renamed).first()).toBeVisible();
-    const after = await dbQuery<{ id: string; email: string }>(`SELECT id, email FROM staff_users WHERE sso_subject = $1`, [sub]);
+    const after = await dbQuery<{ id: string; email: string }>(
+      `SELECT id, email FROM staff_users WHERE sso_subject = $1`,
+      [sub],
+    );
     expect(after).toEqual([{ id: before?.id, email: renamed }]);
     expect(await dbQuery(`SELECT id FROM staff_users WHERE email = $1`, [firstEmail])).toEqual([]);
   });

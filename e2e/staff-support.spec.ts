@@ -7,7 +7,9 @@ import { expectAccessible, expectForbidden, expectNav } from "./support/staff-pa
 
 test("support reads the sellers list without any control that changes something", async ({ page, keep }) => {
   const name = `Oud ${randomBytes(3).toString("hex")} House`;
-  await dbQuery("INSERT INTO sellers (id, name, created_at, updated_at) VALUES (gen_random_uuid(), $1, now(), now())", [name]);
+  await dbQuery("INSERT INTO sellers (id, name, created_at, updated_at) VALUES (gen_random_uuid(), $1, now(), now())", [
+    name,
+  ]);
   const support = await createStaff("SUPPORT", "support");
   await signIn(page, support);
   await page.goto("/admin/sellers");

@@ -32,12 +32,29 @@ async function insertRequest(
     `INSERT INTO noon_authorizations (id, reference, seller_id, status, state_hash, state_expires_at, project_code, oauth_request_id,
        failure_stage, failure_http_status, failure_message, created_at, updated_at)
      VALUES ($1, $2, $3, $4::noon_authorization_status, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
-    [r.id, r.reference, sellerId, status, createHash("sha256").update(randomBytes(32)).digest("hex"), new Date(at.getTime() + 600_000),
-      extra.projectCode ?? null, r.oauthRequestId ?? null, extra.stage ?? null, extra.http ?? null, extra.message ?? null, at],
+    [
+      r.id,
+      r.reference,
+      sellerId,
+      status,
+      createHash("sha256").update(randomBytes(32)).digest("hex"),
+      new Date(at.getTime() + 600_000),
+      extra.projectCode ?? null,
+      r.oauthRequestId ?? null,
+      extra.stage ?? null,
+      extra.http ?? null,
+      extra.message ?? null,
+      at,
+    ],
   );
 }
 
-async function insertEvent(authorizationId: string, type: string, at: Date, failure: { stage?: string; http?: number; message?: string } = {}) {
+async function insertEvent(
+  authorizationId: string,
+  type: string,
+  at: Date,
+  failure: { stage?: string; http?: number; message?: string } = {},
+) {
   await query(
     `INSERT INTO noon_authorization_events (authorization_id, type, at, stage, http_status, message) VALUES ($1, $2, $3, $4, $5, $6)`,
     [authorizationId, type, at, failure.stage ?? null, failure.http ?? null, failure.message ?? null],
@@ -47,19 +64,39 @@ async function insertEvent(authorizationId: string, type: string, at: Date, fail
 test.beforeAll(async () => {
   support = await createStaff("SUPPORT", "support-view");
   sellerId = randomUUID();
-  await query(`INSERT INTO sellers (id, name, email, updated_at) VALUES ($1, $2, $3, now())`, [sellerId, sellerName, `owner.${tag}@oryx.example`]);
+  await query(`INSERT INTO sellers (id, name, email, updated_at) VALUES ($1, $2, $3, now())`, [
+    sellerId,
+    sellerName,
+    `owner.${tag}@oryx.example`,
+  ]);
 
   const t = Date.now() - 3_600_000;
   await insertRequest(completed, "COMPLETED", new Date(t), { projectCode: `PRJ${tag}` });
-  for (const [type, dt] of [["started", 0], ["callback_received", 41_000], ["token_created", 41_400], ["exchanged", 42_300], ["key_stored", 42_450], ["completed", 42_470]] as const) {
+  for (const [type, dt] of [
+    ["started", 0],
+    ["callback_received", 41_000],
+    ["token_created", 41_400],
+    ["exchanged", 42_300],
+    ["key_stored", 42_450],
+    ["completed", 42_470],
+  ] as const) {
     await insertEvent(completed.id, type, new Date(t + dt));
   }
   const f = t + 600_000;
-  await insertRequest(failed, "FAILED", new Date(f), { projectCode: `PRJ${tag}`, stage: "token_exchange", http: 200, message: failureMessage });
+  await insertRequest(failed, "FAILED", new Date(f), {
+    projectCode: `PRJ${tag}`,
+    stage: "token_exchange",
+    http: 200,
+    message: failureMessage,
+  });
   await insertEvent(failed.id, "started", new Date(f));
   await insertEvent(failed.id, "callback_received", new Date(f + 38_000));
   await insertEvent(failed.id, "token_created", new Date(f + 38_500));
-  await insertEvent(failed.id, "failed", new Date(f + 39_700), { stage: "token_exchange", http: 200, message: failureMessage });
+  await insertEvent(failed.id, "failed", new Date(f + 39_700), {
+    stage: "token_exchange",
+    http: 200,
+    message: failureMessage,
+  });
   // The failed request has an oauth_request_id too (Noon answered with one and a non-zero status code).
   await query(`UPDATE noon_authorizations SET oauth_request_id = $2 WHERE id = $1`, [failed.id, failed.oauthRequestId]);
 
@@ -173,7 +210,10 @@ test("an in-progress request updates on its page without a reload", async ({ bro
   await page.evaluate(() => Object.assign(window, { __supportMarker: 1 }));
   await insertEvent(inProgress.id, "callback_received", new Date());
   await insertEvent(inProgress.id, "declined", new Date());
-  await query(`UPDATE noon_authorizations SET status = 'DECLINED', callback_at = now(), updated_at = now() WHERE id = $1`, [inProgress.id]);
+  await query(
+    `UPDATE noon_authorizations SET status = 'DECLINED', callback_at = now(), updated_at = now() WHERE id = $1`,
+    [inProgress.id],
+  );
   await expect(page.getByTestId("timeline").getByRole("listitem")).toHaveCount(3, { timeout: 15_000 });
   await expect(page.getByText("Seller declined on Noon")).toBeVisible();
   await expect(page.getByText("In progress: this page updates by itself.")).toHaveCount(0);

@@ -23,7 +23,11 @@ async function axe(page: Page) {
   expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
-test("an admin adds an endpoint, a seller connects, the signed delivery is shown as delivered", async ({ page, keep, browser }) => {
+test("an admin adds an endpoint, a seller connects, the signed delivery is shown as delivered", async ({
+  page,
+  keep,
+  browser,
+}) => {
   await signIn(page, e2eAdmin());
   await page.goto("/admin/webhooks");
   await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
@@ -45,18 +49,28 @@ test("an admin adds an endpoint, a seller connects, the signed delivery is shown
   expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
   receiver.setSecrets([secret]);
   // Not kept: this one answer shows the secret, on purpose, once.
-  const [endpoint] = await dbQuery<{ id: string; secret_name: string }>(`SELECT id, secret_name FROM webhook_endpoints WHERE url = $1`, [receiver.endpointUrl]);
+  const [endpoint] = await dbQuery<{ id: string; secret_name: string }>(
+    `SELECT id, secret_name FROM webhook_endpoints WHERE url = $1`,
+    [receiver.endpointUrl],
+  );
   expect(endpoint?.secret_name).toMatch(/webhooks\//);
-  const [columns] = await dbQuery<{ row: string }>(`SELECT row_to_json(e)::text AS row FROM webhook_endpoints e WHERE id = $1`, [endpoint?.id]);
+  const [columns] = await dbQuery<{ row: string }>(
+    `SELECT row_to_json(e)::text AS row FROM webhook_endpoints e WHERE id = $1`,
+    [endpoint?.id],
+  );
   expect(columns?.row).not.toContain(secret.slice(6));
 
   // The seller's side: an onboarding link, Connect, Approve on the Noon simulator.
-  const [seller] = await dbQuery<{ id: string }>(`INSERT INTO sellers (id, name, created_at, updated_at) VALUES (gen_random_uuid(), $1, now(), now()) RETURNING id`, [
-    `Webhook Shop ${Date.now().toString(36)}`,
-  ]);
+  const [seller] = await dbQuery<{ id: string }>(
+    `INSERT INTO sellers (id, name, created_at, updated_at) VALUES (gen_random_uuid(), $1, now(), now()) RETURNING id`,
+    [`Webhook Shop ${Date.now().toString(36)}`],
+  );
   const sellerPage = await (await browser.newContext()).newPage();
   await page.goto(`/admin/sellers/${seller?.id}`);
-  await page.getByRole("button", { name: /^New link/ }).first().click();
+  await page
+    .getByRole("button", { name: /^New link/ })
+    .first()
+    .click();
   const link = (await page.locator("code", { hasText: "/onboard/" }).first().textContent()) ?? "";
   await sellerPage.goto(link);
   await sellerPage.getByRole("button", { name: "Connect Noon account" }).click();
@@ -82,7 +96,9 @@ test("an admin adds an endpoint, a seller connects, the signed delivery is shown
   await expect(page.getByRole("heading", { level: 1, name: "seller.connected" })).toBeVisible();
   await expect(page.getByLabel("Payload (JSON)")).toContainText(`"type": "seller.connected"`);
   await expect(page.getByText(got[0]?.webhookId ?? "missing")).toBeVisible();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   await keep("webhook-delivery");
   await axe(page);
@@ -91,5 +107,7 @@ test("an admin adds an endpoint, a seller connects, the signed delivery is shown
   await page.goto(`/admin/webhooks/${endpoint?.id}`);
   await page.getByRole("button", { name: "Send test event" }).click();
   await expect(page.getByText(/Test event queued/)).toBeVisible();
-  await expect.poll(() => receiver.delivered().map((r) => r.event?.type), { timeout: 20_000 }).toContain("webhook.test");
+  await expect
+    .poll(() => receiver.delivered().map((r) => r.event?.type), { timeout: 20_000 })
+    .toContain("webhook.test");
 });

@@ -14,7 +14,9 @@ async function timed(name: string, probe: Probe, timeoutMs: number): Promise<Che
   try {
     await Promise.race([
       probe(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref(),
+      ),
     ]);
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
@@ -29,7 +31,12 @@ export async function checkHealth(): Promise<HealthReport> {
   // Stopping (SIGTERM): the load balancer must take this instance out while it finishes its work.
   if (isDraining()) return { status: "draining", checks: {} };
   const probes: [string, Probe][] = [
-    ["database", async () => { await db().$queryRaw`SELECT 1`; }],
+    [
+      "database",
+      async () => {
+        await db().$queryRaw`SELECT 1`;
+      },
+    ],
     // The configured backend answers: AWS Secrets Manager (DescribeSecret) or the local tables.
     ["secretStore", () => secretStore().probe()],
   ];

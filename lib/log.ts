@@ -4,9 +4,25 @@ import { config } from "@/lib/config/env";
 
 // Field names whose values must never reach a log line, wherever they appear.
 const SECRET_KEYS = [
-  "password", "passwordHash", "private_key", "privateKey", "client_secret", "clientSecret", "secretId",
-  "access_token", "accessToken", "refresh_token", "token", "code", "state", "authorization", "cookie",
-  "secret", "SecretString", "sealed", "apiKey",
+  "password",
+  "passwordHash",
+  "private_key",
+  "privateKey",
+  "client_secret",
+  "clientSecret",
+  "secretId",
+  "access_token",
+  "accessToken",
+  "refresh_token",
+  "token",
+  "code",
+  "state",
+  "authorization",
+  "cookie",
+  "secret",
+  "SecretString",
+  "sealed",
+  "apiKey",
 ];
 const redactPaths = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 

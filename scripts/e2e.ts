@@ -14,13 +14,22 @@ const runDir = path.join(process.cwd(), ".data", "e2e-run");
 async function main(): Promise<number> {
   if (process.env.E2E_SKIP_BUILD !== "1" || !existsSync(".next/BUILD_ID")) {
     console.log("Building the app (set E2E_SKIP_BUILD=1 to reuse the last build)…");
-    const build = spawnSync("node_modules/.bin/next", ["build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+    const build = spawnSync("node_modules/.bin/next", ["build"], {
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production" },
+    });
     if (build.status !== 0) return build.status ?? 1;
   }
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
 
-  const stack = await startLocalStack({ mode: "test", appUrl, env: { NODE_ENV: "test" }, awsSimulator: true, log: (l) => console.log(l) });
+  const stack = await startLocalStack({
+    mode: "test",
+    appUrl,
+    env: { NODE_ENV: "test" },
+    awsSimulator: true,
+    log: (l) => console.log(l),
+  });
   const oidc = await startOidcProvider({ redirectUri: `${appUrl}/api/auth/callback/oidc` });
   try {
     const adminPassword = randomBytes(18).toString("base64url");
@@ -66,7 +75,14 @@ async function main(): Promise<number> {
     });
     const code: number = await new Promise((resolve) => child.on("exit", (c) => resolve(c ?? 1)));
     const { scanE2eRun } = await import("../e2e/support/scan");
-    const findings = scanE2eRun(runDir, stack, [sessionSecret, authSecret, localKey, adminPassword, adminNewPassword, oidc.clientSecret]);
+    const findings = scanE2eRun(runDir, stack, [
+      sessionSecret,
+      authSecret,
+      localKey,
+      adminPassword,
+      adminNewPassword,
+      oidc.clientSecret,
+    ]);
     if (findings.length) {
       console.error(`Secret scan FAILED:\n${findings.join("\n")}`);
       return 1;

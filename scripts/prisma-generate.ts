@@ -26,7 +26,11 @@ function main(): number {
   }
   const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" };
   if (!env.PRISMA_SCHEMA_ENGINE_BINARY && !nativeEngineInstalled()) env.PRISMA_SCHEMA_ENGINE_BINARY = process.execPath;
-  const cli = path.join(path.dirname(createRequire(import.meta.url).resolve("prisma/package.json")), "build", "index.js");
+  const cli = path.join(
+    path.dirname(createRequire(import.meta.url).resolve("prisma/package.json")),
+    "build",
+    "index.js",
+  );
   const result = spawnSync(process.execPath, [cli, "generate"], { cwd: root, env, stdio: "inherit" });
   if (result.error) console.error(`prisma generate could not run: ${result.error.message}`);
   return result.status ?? 1;

@@ -19,13 +19,19 @@ async function main(): Promise<number> {
   }
   const keyring = configKeyring();
   if (!keyring.previous) {
-    console.log(`SECRETS_LOCAL_KEY_PREVIOUS is not set: values under ${keyring.current.id} in the format before v2 are re-sealed; values under an older key cannot be opened and are reported.`);
+    console.log(
+      `SECRETS_LOCAL_KEY_PREVIOUS is not set: values under ${keyring.current.id} in the format before v2 are re-sealed; values under an older key cannot be opened and are reported.`,
+    );
   }
-  console.log(`Re-sealing under local key ${keyring.current.id}${keyring.previous ? ` (old key ${keyring.previous.id})` : ""} …`);
+  console.log(
+    `Re-sealing under local key ${keyring.current.id}${keyring.previous ? ` (old key ${keyring.previous.id})` : ""} …`,
+  );
   try {
     const report = await rotateLocalKey({ keyring });
     const r = report.resealed;
-    console.log(`Re-sealed: ${r.localSecretVersions} local secret versions, ${r.pendingSecrets} pending secrets, ${r.connectionTokens} connection tokens.`);
+    console.log(
+      `Re-sealed: ${r.localSecretVersions} local secret versions, ${r.pendingSecrets} pending secrets, ${r.connectionTokens} connection tokens.`,
+    );
     if (report.failed.length > 0) {
       console.error(`${report.failed.length} values did not open and were left unchanged:`);
       for (const f of report.failed) console.error(`  ${f.table} ${f.id}: ${f.reason}`);

@@ -22,9 +22,112 @@ export interface SeedResult {
   ms: number;
 }
 
-const FIRST = ["Ahmed", "Fatima", "Omar", "Aisha", "Yousef", "Mariam", "Khalid", "Noura", "Hassan", "Layla", "Ali", "Sara", "Ibrahim", "Huda", "Tariq", "Reem", "Faisal", "Dana", "Saeed", "Lina", "John", "Priya", "Wei", "Elena", "Carlos", "Amit", "Grace", "Mohammed", "Zainab", "Rashid", "Salma", "Nabil", "Yasmin", "Karim", "Hana", "Samir", "Rania", "Adel", "Mona", "Jamal"];
-const LAST = ["Al Mansoori", "Khan", "Haddad", "Rahman", "Al Farsi", "Nasser", "Saleh", "Youssef", "Hamdan", "Qureshi", "Aziz", "Chaudhry", "Al Zaabi", "Kareem", "Mahmoud", "Sultan", "Farouk", "Abbas", "Hussein", "Malik", "Smith", "Patel", "Chen", "Garcia", "Silva", "Kumar", "Okafor", "Rossi", "Novak", "Tanaka", "Jaber", "Darwish", "Suleiman", "Bakr", "Hakim", "Rizvi", "Siddiqui", "Nair", "Menon", "Fernandes"];
-const TRADES = ["Electronics", "Fashion", "Home", "Beauty", "Toys", "Sports", "Books", "Grocery", "Outdoors", "Pets", "Jewellery", "Kitchen", "Mobiles", "Watches", "Perfumes", "Baby", "Office", "Garden", "Auto Parts", "Gaming"];
+const FIRST = [
+  "Ahmed",
+  "Fatima",
+  "Omar",
+  "Aisha",
+  "Yousef",
+  "Mariam",
+  "Khalid",
+  "Noura",
+  "Hassan",
+  "Layla",
+  "Ali",
+  "Sara",
+  "Ibrahim",
+  "Huda",
+  "Tariq",
+  "Reem",
+  "Faisal",
+  "Dana",
+  "Saeed",
+  "Lina",
+  "John",
+  "Priya",
+  "Wei",
+  "Elena",
+  "Carlos",
+  "Amit",
+  "Grace",
+  "Mohammed",
+  "Zainab",
+  "Rashid",
+  "Salma",
+  "Nabil",
+  "Yasmin",
+  "Karim",
+  "Hana",
+  "Samir",
+  "Rania",
+  "Adel",
+  "Mona",
+  "Jamal",
+];
+const LAST = [
+  "Al Mansoori",
+  "Khan",
+  "Haddad",
+  "Rahman",
+  "Al Farsi",
+  "Nasser",
+  "Saleh",
+  "Youssef",
+  "Hamdan",
+  "Qureshi",
+  "Aziz",
+  "Chaudhry",
+  "Al Zaabi",
+  "Kareem",
+  "Mahmoud",
+  "Sultan",
+  "Farouk",
+  "Abbas",
+  "Hussein",
+  "Malik",
+  "Smith",
+  "Patel",
+  "Chen",
+  "Garcia",
+  "Silva",
+  "Kumar",
+  "Okafor",
+  "Rossi",
+  "Novak",
+  "Tanaka",
+  "Jaber",
+  "Darwish",
+  "Suleiman",
+  "Bakr",
+  "Hakim",
+  "Rizvi",
+  "Siddiqui",
+  "Nair",
+  "Menon",
+  "Fernandes",
+];
+const TRADES = [
+  "Electronics",
+  "Fashion",
+  "Home",
+  "Beauty",
+  "Toys",
+  "Sports",
+  "Books",
+  "Grocery",
+  "Outdoors",
+  "Pets",
+  "Jewellery",
+  "Kitchen",
+  "Mobiles",
+  "Watches",
+  "Perfumes",
+  "Baby",
+  "Office",
+  "Garden",
+  "Auto Parts",
+  "Gaming",
+];
 const DOMAINS = ["example.com", "example.net", "example.org", "mail.example", "shop.example"];
 
 const sqlArray = (items: string[]) => `ARRAY[${items.map((s) => `'${s.replace(/'/g, "''")}'`).join(",")}]::text[]`;
@@ -32,22 +135,101 @@ const sqlArray = (items: string[]) => `ARRAY[${items.map((s) => `'${s.replace(/'
 // Timelines per path: [event type, milliseconds after the previous event]. The failure event takes the
 // row's stage/status/message.
 const PATHS: Record<string, { status: string; events: [string, number][] }> = {
-  completed: { status: "COMPLETED", events: [["started", 0], ["callback_received", 45_000], ["token_created", 400], ["exchanged", 900], ["key_stored", 150], ["completed", 20]] },
-  superseded: { status: "SUPERSEDED", events: [["started", 0], ["callback_received", 60_000], ["token_created", 400], ["exchanged", 900], ["key_stored", 150], ["completed", 20], ["superseded", 20 * 86_400_000]] },
-  pending_key: { status: "PENDING_KEY_STORAGE", events: [["started", 0], ["callback_received", 30_000], ["token_created", 400], ["exchanged", 900], ["key_pending_storage", 5_000]] },
-  declined: { status: "DECLINED", events: [["started", 0], ["callback_received", 20_000], ["declined", 5]] },
-  rejected: { status: "REJECTED", events: [["started", 0], ["rejected", 90_000]] },
-  expired: { status: "EXPIRED", events: [["started", 0], ["expired", 1_800_000]] },
+  completed: {
+    status: "COMPLETED",
+    events: [
+      ["started", 0],
+      ["callback_received", 45_000],
+      ["token_created", 400],
+      ["exchanged", 900],
+      ["key_stored", 150],
+      ["completed", 20],
+    ],
+  },
+  superseded: {
+    status: "SUPERSEDED",
+    events: [
+      ["started", 0],
+      ["callback_received", 60_000],
+      ["token_created", 400],
+      ["exchanged", 900],
+      ["key_stored", 150],
+      ["completed", 20],
+      ["superseded", 20 * 86_400_000],
+    ],
+  },
+  pending_key: {
+    status: "PENDING_KEY_STORAGE",
+    events: [
+      ["started", 0],
+      ["callback_received", 30_000],
+      ["token_created", 400],
+      ["exchanged", 900],
+      ["key_pending_storage", 5_000],
+    ],
+  },
+  declined: {
+    status: "DECLINED",
+    events: [
+      ["started", 0],
+      ["callback_received", 20_000],
+      ["declined", 5],
+    ],
+  },
+  rejected: {
+    status: "REJECTED",
+    events: [
+      ["started", 0],
+      ["rejected", 90_000],
+    ],
+  },
+  expired: {
+    status: "EXPIRED",
+    events: [
+      ["started", 0],
+      ["expired", 1_800_000],
+    ],
+  },
   started: { status: "STARTED", events: [["started", 0]] },
-  failed_login: { status: "FAILED", events: [["started", 0], ["callback_received", 40_000], ["failed", 3_000]] },
-  failed_create: { status: "FAILED", events: [["started", 0], ["callback_received", 40_000], ["failed", 800]] },
-  failed_exchange: { status: "FAILED", events: [["started", 0], ["callback_received", 40_000], ["token_created", 400], ["failed", 10_000]] },
+  failed_login: {
+    status: "FAILED",
+    events: [
+      ["started", 0],
+      ["callback_received", 40_000],
+      ["failed", 3_000],
+    ],
+  },
+  failed_create: {
+    status: "FAILED",
+    events: [
+      ["started", 0],
+      ["callback_received", 40_000],
+      ["failed", 800],
+    ],
+  },
+  failed_exchange: {
+    status: "FAILED",
+    events: [
+      ["started", 0],
+      ["callback_received", 40_000],
+      ["token_created", 400],
+      ["failed", 10_000],
+    ],
+  },
 };
 
 // Out of 1000 requests (must add up to 1000).
 const MIX: [keyof typeof PATHS, number][] = [
-  ["completed", 620], ["superseded", 100], ["pending_key", 15], ["declined", 60], ["rejected", 30],
-  ["expired", 80], ["started", 15], ["failed_login", 20], ["failed_create", 30], ["failed_exchange", 30],
+  ["completed", 620],
+  ["superseded", 100],
+  ["pending_key", 15],
+  ["declined", 60],
+  ["rejected", 30],
+  ["expired", 80],
+  ["started", 15],
+  ["failed_login", 20],
+  ["failed_create", 30],
+  ["failed_exchange", 30],
 ];
 
 const FAILURES: Record<string, { stage: string; status: number | null; message: string }[]> = {
@@ -56,14 +238,26 @@ const FAILURES: Record<string, { stage: string; status: number | null; message: 
     { stage: "login", status: null, message: "Noon did not answer within 15 s while signing in as the integrator" },
   ],
   failed_create: [
-    { stage: "token_create", status: 400, message: "Noon answered HTTP 400 while creating the access token: invalid_grant (code already used)" },
+    {
+      stage: "token_create",
+      status: 400,
+      message: "Noon answered HTTP 400 while creating the access token: invalid_grant (code already used)",
+    },
     { stage: "token_create", status: 401, message: "Noon refused the session twice while creating the access token" },
     { stage: "token_create", status: 502, message: "Noon answered HTTP 502 while creating the access token" },
   ],
   failed_exchange: [
-    { stage: "token_exchange", status: 200, message: "Noon refused exchanging the access token: status code 4003 (project not eligible)" },
+    {
+      stage: "token_exchange",
+      status: 200,
+      message: "Noon refused exchanging the access token: status code 4003 (project not eligible)",
+    },
     { stage: "token_exchange", status: 500, message: "Noon answered HTTP 500 while exchanging the access token" },
-    { stage: "token_exchange", status: 200, message: "Noon's answer to exchanging the access token did not have the expected shape (result.private_key)" },
+    {
+      stage: "token_exchange",
+      status: 200,
+      message: "Noon's answer to exchanging the access token did not have the expected shape (result.private_key)",
+    },
   ],
 };
 
@@ -94,7 +288,11 @@ function mixSql(): string {
 function failureSql(): string {
   const rows: string[] = [];
   for (const [path, list] of Object.entries(FAILURES)) {
-    list.forEach((f, i) => rows.push(`('${path}', ${i}, ${list.length}, '${f.stage}', ${f.status ?? "NULL"}, '${f.message.replace(/'/g, "''")}')`));
+    list.forEach((f, i) =>
+      rows.push(
+        `('${path}', ${i}, ${list.length}, '${f.stage}', ${f.status ?? "NULL"}, '${f.message.replace(/'/g, "''")}')`,
+      ),
+    );
   }
   return `CREATE TEMP TABLE seed_failures (path text, idx int, n int, stage text, http_status int, message text);
 INSERT INTO seed_failures VALUES ${rows.join(",\n")};`;
@@ -117,7 +315,10 @@ export async function seedLarge(client: pg.ClientBase, opts: SeedOptions): Promi
   // The seller change-feed triggers (one seller update per request and per credential) would double the
   // load time; a bulk load of consistent rows does without them. Session-only, so nothing stays switched
   // off if the seed dies; it needs a superuser, and without one the seed runs with the triggers.
-  const triggersOff = await q("SET session_replication_role = replica").then(() => true, () => false);
+  const triggersOff = await q("SET session_replication_role = replica").then(
+    () => true,
+    () => false,
+  );
   await q(`DROP TABLE IF EXISTS seed_sellers, seed_event_templates, seed_failures, seed_batch`);
   await q(templateSql());
   await q(failureSql());
@@ -187,12 +388,17 @@ export async function seedLarge(client: pg.ClientBase, opts: SeedOptions): Promi
        JOIN seed_sellers s ON s.n = c.seller_n`,
       [salt, start, end, sellers],
     );
-    const reference = Array.from({ length: 8 }, (_, k) => `substr('${CROCKFORD}', (((b.x >> ${5 * (7 - k)}) & 31)::int) + 1, 1)`).join(" || ");
+    const reference = Array.from(
+      { length: 8 },
+      (_, k) => `substr('${CROCKFORD}', (((b.x >> ${5 * (7 - k)}) & 31)::int) + 1, 1)`,
+    ).join(" || ");
     await q(
       `INSERT INTO noon_authorizations (id, reference, seller_id, status, state_hash, state_expires_at, callback_at, completed_at,
          project_code, oauth_request_id, failure_stage, failure_http_status, failure_message, created_at, updated_at)
        SELECT b.id, 'NA-' || ${reference}, b.seller_id,
-              (CASE ${Object.entries(PATHS).map(([p, d]) => `WHEN b.path = '${p}' THEN '${d.status}'`).join(" ")} END)::noon_authorization_status,
+              (CASE ${Object.entries(PATHS)
+                .map(([p, d]) => `WHEN b.path = '${p}' THEN '${d.status}'`)
+                .join(" ")} END)::noon_authorization_status,
               encode(sha256(('seed-state:' || $1::int || ':' || b.i)::bytea), 'hex'),
               b.created_at + interval '10 minutes',
               CASE WHEN b.path IN ('started', 'expired', 'rejected') THEN NULL ELSE last.callback END,
@@ -238,13 +444,17 @@ export async function seedLarge(client: pg.ClientBase, opts: SeedOptions): Promi
        FROM noon_authorizations a JOIN seed_batch b ON b.id = a.id
        WHERE a.status IN ('COMPLETED', 'SUPERSEDED', 'PENDING_KEY_STORAGE')`,
     );
-    say(`  requests ${start.toLocaleString("en")}–${end.toLocaleString("en")} with their events (${Date.now() - t} ms)`);
+    say(
+      `  requests ${start.toLocaleString("en")}–${end.toLocaleString("en")} with their events (${Date.now() - t} ms)`,
+    );
   }
   await q(`DROP TABLE IF EXISTS seed_sellers, seed_event_templates, seed_failures, seed_batch`);
   if (triggersOff) await q("RESET session_replication_role");
   t = Date.now();
   // Fresh statistics (the planner and the status estimates) and a visibility map (index-only scans).
-  await q(`VACUUM (ANALYZE) sellers, onboarding_links, noon_authorizations, noon_authorization_events, seller_credentials`);
+  await q(
+    `VACUUM (ANALYZE) sellers, onboarding_links, noon_authorizations, noon_authorization_events, seller_credentials`,
+  );
   say(`  VACUUM ANALYZE (${Date.now() - t} ms)`);
   return { sellers, requests, events, ms: Date.now() - started };
 }
@@ -258,7 +468,8 @@ function argValue(args: string[], name: string): string | undefined {
 export function parseCount(text: string | undefined, fallback: number, name: string): number {
   if (text === undefined) return fallback;
   const n = Number(text.replace(/[_,]/g, ""));
-  if (!Number.isInteger(n) || n < 1 || n > 50_000_000) throw new Error(`${name} must be a whole number between 1 and 50,000,000`);
+  if (!Number.isInteger(n) || n < 1 || n > 50_000_000)
+    throw new Error(`${name} must be a whole number between 1 and 50,000,000`);
   return n;
 }
 
@@ -269,7 +480,13 @@ async function main(): Promise<void> {
   const sellers = sellersArg === undefined ? undefined : parseCount(sellersArg, 1, "--sellers");
 
   const { startLocalStack } = await import("./lib/stack");
-  const stack = await startLocalStack({ mode: "dev", appUrl: "http://localhost:3000", env: process.env, simulators: false, log: (l) => console.log(l) });
+  const stack = await startLocalStack({
+    mode: "dev",
+    appUrl: "http://localhost:3000",
+    env: process.env,
+    simulators: false,
+    log: (l) => console.log(l),
+  });
   const client = new pg.Client({ connectionString: stack.databaseUrl });
   try {
     await client.connect();

@@ -11,7 +11,8 @@ import { DEV_PG_PORT } from "./lib/stack";
 
 nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
 
-const USAGE = 'usage: npm run seller:link -- --name "Seller name" [--email seller@example.com] [--external-id ID] [--ttl-days 7] [--json]';
+const USAGE =
+  'usage: npm run seller:link -- --name "Seller name" [--email seller@example.com] [--external-id ID] [--ttl-days 7] [--json]';
 
 async function main(): Promise<number> {
   let values;
@@ -63,15 +64,41 @@ async function main(): Promise<number> {
     const { db } = await import("@/lib/db/client");
     const { recordAudit } = await import("@/lib/audit/record");
     try {
-      const seller = await createSeller({ name, email: values.email ?? null, externalId: values["external-id"] ?? null });
+      const seller = await createSeller({
+        name,
+        email: values.email ?? null,
+        externalId: values["external-id"] ?? null,
+      });
       const actor = { type: "system", label: "npm run seller:link" } as const;
       if (seller.created) {
-        await recordAudit({ actor, action: "seller.created", target: { type: "seller", id: seller.id }, details: { name: seller.name, externalId: seller.externalId } });
+        await recordAudit({
+          actor,
+          action: "seller.created",
+          target: { type: "seller", id: seller.id },
+          details: { name: seller.name, externalId: seller.externalId },
+        });
       }
-      const link = await createOnboardingLink({ sellerId: seller.id, createdBy: "cli", ...(ttlDays === undefined ? {} : { ttlDays }) });
-      await recordAudit({ actor, action: "link.issued", target: { type: "seller", id: seller.id }, details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString() } });
+      const link = await createOnboardingLink({
+        sellerId: seller.id,
+        createdBy: "cli",
+        ...(ttlDays === undefined ? {} : { ttlDays }),
+      });
+      await recordAudit({
+        actor,
+        action: "link.issued",
+        target: { type: "seller", id: seller.id },
+        details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString() },
+      });
       if (values.json) {
-        console.log(JSON.stringify({ sellerId: seller.id, created: seller.created, url: link.url, expiresAt: link.expiresAt.toISOString(), linkId: link.linkId }));
+        console.log(
+          JSON.stringify({
+            sellerId: seller.id,
+            created: seller.created,
+            url: link.url,
+            expiresAt: link.expiresAt.toISOString(),
+            linkId: link.linkId,
+          }),
+        );
       } else {
         console.log(`Seller:  ${seller.name} (${seller.id})${seller.created ? " — created" : " — existing"}`);
         console.log(`Expires: ${link.expiresAt.toISOString()}`);

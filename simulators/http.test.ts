@@ -64,7 +64,9 @@ describe("simulator HTTP helper", () => {
     });
     try {
       await fetch(`${server.url}/thing`);
-      expect(await (await fetch(`${server.url}/__sim/counters`)).json()).toEqual({ x: { received: 1, succeeded: 0, rejected: { why: 1 } } });
+      expect(await (await fetch(`${server.url}/__sim/counters`)).json()).toEqual({
+        x: { received: 1, succeeded: 0, rejected: { why: 1 } },
+      });
       const set = await fetch(`${server.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ failNext: 2 }) });
       expect(((await set.json()) as { global: { failNext: number } }).global.failNext).toBe(2);
       expect((await fetch(`${server.url}/__sim/faults`, { method: "POST", body: "nope" })).status).toBe(400);

@@ -86,8 +86,7 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
 }
 
 export type JsonBodyResult =
-  | { ok: true; value: unknown }
-  | { ok: false; reason: "too_large" | "invalid_json" | "empty" };
+  { ok: true; value: unknown } | { ok: false; reason: "too_large" | "invalid_json" | "empty" };
 
 /** Reads and parses a JSON body without throwing. */
 export async function readJson(req: IncomingMessage, limitBytes = 64 * 1024): Promise<JsonBodyResult> {
@@ -215,10 +214,7 @@ export const defaultFaults: Faults = {
 export type FaultSet<X extends string = never> = Faults & Record<X, number>;
 export type FaultPatch<X extends string = never> = Partial<FaultSet<X>>;
 
-export type PreflightFault =
-  | { kind: "none" }
-  | { kind: "fail"; status: number }
-  | { kind: "timeout"; hangMs: number };
+export type PreflightFault = { kind: "none" } | { kind: "fail"; status: number } | { kind: "timeout"; hangMs: number };
 
 /**
  * Global faults plus optional per-endpoint faults. A per-endpoint switch is consumed before the
@@ -257,9 +253,7 @@ export class FaultBoard<K extends string, X extends string = never> {
   snapshot(): { global: FaultSet<X>; endpoints: Partial<Record<K, FaultSet<X>>> } {
     return {
       global: { ...this.global },
-      endpoints: Object.fromEntries([...this.perKey].map(([k, v]) => [k, { ...v }])) as Partial<
-        Record<K, FaultSet<X>>
-      >,
+      endpoints: Object.fromEntries([...this.perKey].map(([k, v]) => [k, { ...v }])) as Partial<Record<K, FaultSet<X>>>,
     };
   }
 

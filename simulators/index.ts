@@ -1,7 +1,11 @@
 // Starts the provider simulators together (dev, e2e, bench): always the four client-credentials
 // providers; Noon and the Secrets Manager simulator only when their options are given, since
 // scripts/lib/stack.ts starts those two on its own.
-import { startSecretsManagerSimulator, type SecretsManagerSimulatorOptions, type StartedSecretsManagerSimulator } from "./aws-secrets/index";
+import {
+  startSecretsManagerSimulator,
+  type SecretsManagerSimulatorOptions,
+  type StartedSecretsManagerSimulator,
+} from "./aws-secrets/index";
 import { startInyoSimulator, type StartedInyoSimulator } from "./inyo/index";
 import { startNoonSimulator, type NoonSimulatorOptions, type StartedNoonSimulator } from "./noon/index";
 import { startNoyoSimulator, type StartedNoyoSimulator } from "./noyo/index";

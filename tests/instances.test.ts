@@ -11,7 +11,8 @@ import { createTestStaff } from "@/tests/authz/support";
 import { startSecondInstance, type SecondInstance } from "@/tests/support/instance";
 import { rememberSecret } from "@/tests/support/secret-scan";
 
-const call = (key: string) => new Request("http://localhost:3999/api/v1/x", { headers: { authorization: `Bearer ${key}` } });
+const call = (key: string) =>
+  new Request("http://localhost:3999/api/v1/x", { headers: { authorization: `Bearer ${key}` } });
 
 describe("two instances", () => {
   let other: SecondInstance;
@@ -37,12 +38,21 @@ describe("two instances", () => {
       expect(await other.ask({ op: "auth", key, scope: "connection-tokens" })).toEqual({ ok: true });
     }
     await revokeApiKey(id, admin.principal);
-    expect(await other.ask({ op: "auth", key, scope: "connection-tokens" })).toEqual({ ok: false, code: "UNAUTHENTICATED" });
+    expect(await other.ask({ op: "auth", key, scope: "connection-tokens" })).toEqual({
+      ok: false,
+      code: "UNAUTHENTICATED",
+    });
     await expect(authenticateApiKey(call(key), "connection-tokens")).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
   });
 
   it("disable, rotation and delete reach the other instance's token memory at once", async () => {
-    const id = await createTestConnection({ provider: "NOYO", clientId, clientSecret, tokenUrl: sim.tokenUrl, apiBaseUrl: sim.apiBaseUrl });
+    const id = await createTestConnection({
+      provider: "NOYO",
+      clientId,
+      clientSecret,
+      tokenUrl: sim.tokenUrl,
+      apiBaseUrl: sim.apiBaseUrl,
+    });
     const first = await other.ask({ op: "token", connectionId: id });
     expect(first).toMatchObject({ ok: true });
     expect(await other.ask({ op: "token", connectionId: id })).toEqual(first);

@@ -18,12 +18,21 @@ async function connections(tokenUrl: string, apiBaseUrl: string, clientId: strin
   for (let i = 0; i < n; i++) {
     const name = `bench-${randomUUID().slice(0, 8)}`;
     const clientSecret = process.env.BENCH_CLIENT_SECRET ?? "";
-    const { id } = await createConnection({ provider: "NOYO", environment: "SANDBOX", name, clientId, clientSecret, tokenUrl, apiBaseUrl }, actor);
+    const { id } = await createConnection(
+      { provider: "NOYO", environment: "SANDBOX", name, clientId, clientSecret, tokenUrl, apiBaseUrl },
+      actor,
+    );
     ids.push(id);
   }
   const apiKey = `sok_${randomBytes(32).toString("base64url")}`;
   await db().apiKey.create({
-    data: { name: "bench", prefix: apiKey.slice(0, 12), keyHash: hashApiKey(apiKey), scopes: ["connection-tokens"], createdBy: "bench" },
+    data: {
+      name: "bench",
+      prefix: apiKey.slice(0, 12),
+      keyHash: hashApiKey(apiKey),
+      scopes: ["connection-tokens"],
+      createdBy: "bench",
+    },
   });
   return { connectionIds: ids, apiKey };
 }
@@ -51,13 +60,15 @@ const out =
   mode === "usage"
     ? await usage()
     : mode === "connections"
-    ? await connections(args[0] ?? "", args[1] ?? "", args[2] ?? "", Number(args[3] ?? 1))
-    : mode === "sellers"
-      ? await sellers(Number(args[0] ?? 1))
-      : mode === "outcomes"
-        ? await outcomes()
-        : (() => {
-            throw new Error("usage: app-driver.ts connections <tokenUrl> <apiBaseUrl> <clientId> <n> | sellers <n> | outcomes | usage");
-          })();
+      ? await connections(args[0] ?? "", args[1] ?? "", args[2] ?? "", Number(args[3] ?? 1))
+      : mode === "sellers"
+        ? await sellers(Number(args[0] ?? 1))
+        : mode === "outcomes"
+          ? await outcomes()
+          : (() => {
+              throw new Error(
+                "usage: app-driver.ts connections <tokenUrl> <apiBaseUrl> <clientId> <n> | sellers <n> | outcomes | usage",
+              );
+            })();
 console.log(JSON.stringify(out));
 process.exit(0);

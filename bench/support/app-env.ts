@@ -20,7 +20,11 @@ export interface BenchApp {
 export async function buildForBench(say: (line: string) => void): Promise<void> {
   const skip = process.env.BENCH_SKIP_BUILD === "1";
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production" };
-  say(skip ? "Using the existing production build in .next/ (BENCH_SKIP_BUILD=1)." : "Building the app (next build; BENCH_SKIP_BUILD=1 reuses .next/) ...");
+  say(
+    skip
+      ? "Using the existing production build in .next/ (BENCH_SKIP_BUILD=1)."
+      : "Building the app (next build; BENCH_SKIP_BUILD=1 reuses .next/) ...",
+  );
   await buildNext(ROOT, env, !skip);
   const bare = await buildNext(path.join(ROOT, "bench/bare-next"), env, false);
   if (bare === "built") say("Built the bare Next.js app (bench/bare-next).");
@@ -29,7 +33,13 @@ export async function buildForBench(say: (line: string) => void): Promise<void> 
 export async function prepareBenchApp(): Promise<BenchApp> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
-  const stack = await startLocalStack({ mode: "test", appUrl: url, env: process.env, simulators: false, log: () => undefined });
+  const stack = await startLocalStack({
+    mode: "test",
+    appUrl: url,
+    env: process.env,
+    simulators: false,
+    log: () => undefined,
+  });
   let sims: Awaited<ReturnType<typeof startSimulators>> | undefined;
   try {
     sims = await startSimulators(`${url}/api/noon/callback`);

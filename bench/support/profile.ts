@@ -20,7 +20,11 @@ function shortUrl(url: string): string {
   if (nm >= 0) return url.slice(nm + "node_modules/".length);
   const next = url.indexOf("/.next/");
   if (next >= 0) return url.slice(next + 1);
-  return url.replace(/^file:\/\//, "").split("/").slice(-2).join("/");
+  return url
+    .replace(/^file:\/\//, "")
+    .split("/")
+    .slice(-2)
+    .join("/");
 }
 
 /** The `top` functions by self time in every .cpuprofile of `dir`, as printable lines. */
@@ -43,20 +47,33 @@ export function summarizeProfiles(dir: string, top = 15): string[] {
   }
   const idle = self.get("(idle)  ") ?? 0;
   const busy = Math.max(total - idle, 1);
-  const rows = [...self.entries()].filter(([k]) => k !== "(idle)  ").sort((a, b) => b[1] - a[1]).slice(0, top);
+  const rows = [...self.entries()]
+    .filter(([k]) => k !== "(idle)  ")
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top);
   const byPackage = new Map<string, number>();
   for (const [k, us] of self) {
     if (k === "(idle)  ") continue;
     const file = k.split("  ")[1] ?? "";
-    const pkg = file.startsWith("@") ? file.split("/").slice(0, 2).join("/") : file.includes("/") ? (file.split("/")[0] ?? "") : file ? "node:internal" : k.trim();
+    const pkg = file.startsWith("@")
+      ? file.split("/").slice(0, 2).join("/")
+      : file.includes("/")
+        ? (file.split("/")[0] ?? "")
+        : file
+          ? "node:internal"
+          : k.trim();
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
   }
-  const pct = (us: number) => `${((100 * us) / busy).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms`;
+  const pct = (us: number) =>
+    `${((100 * us) / busy).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms`;
   return [
     `CPU profile (${files.length} file(s) in ${path.relative(process.cwd(), dir)}): ${(busy / 1000).toFixed(0)} ms busy, ${(idle / 1000).toFixed(0)} ms idle.`,
     `Self time by function, top ${top} (% of busy time):`,
     ...rows.map(([k, us]) => `  ${pct(us)}  ${k}`),
     "Self time by package / file:",
-    ...[...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, us]) => `  ${pct(us)}  ${k}`),
+    ...[...byPackage.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([k, us]) => `  ${pct(us)}  ${k}`),
   ];
 }

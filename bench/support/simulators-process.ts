@@ -5,12 +5,21 @@ import { startNoonSimulator } from "../../simulators/noon/index";
 import { startNoyoSimulator } from "../../simulators/noyo/index";
 
 const redirectUri = process.argv[2] ?? "http://localhost:3000/api/noon/callback";
-const noyoClient = { clientId: `bench-${randomBytes(4).toString("hex")}`, clientSecret: randomBytes(24).toString("base64url") };
+const noyoClient = {
+  clientId: `bench-${randomBytes(4).toString("hex")}`,
+  clientSecret: randomBytes(24).toString("base64url"),
+};
 const noon = await startNoonSimulator({ redirectUri, sellerKeyPool: Number(process.env.BENCH_NOON_KEY_POOL ?? 8) });
 const noyo = await startNoyoSimulator({ clients: [noyoClient], tokenLifetimeSeconds: 3600 });
 console.log(
   JSON.stringify({
-    noon: { url: noon.url, authorizeUrl: noon.authorizeUrl, clientId: noon.clientId, clientSecret: noon.clientSecret, integratorKey: noon.integratorKey },
+    noon: {
+      url: noon.url,
+      authorizeUrl: noon.authorizeUrl,
+      clientId: noon.clientId,
+      clientSecret: noon.clientSecret,
+      integratorKey: noon.integratorKey,
+    },
     noyo: { url: noyo.url, tokenUrl: noyo.tokenUrl, ...noyoClient },
   }),
 );

@@ -11,7 +11,11 @@ const IDLE = { status: "idle" } as const;
 const SCOPES = [
   { value: "onboarding-links", label: "onboarding-links", hint: "POST /api/v1/onboarding-links" },
   { value: "connection-tokens", label: "connection-tokens", hint: "GET /api/v1/connections/{id}/token" },
-  { value: "sellers:read", label: "sellers:read", hint: "GET /api/v1/sellers, /api/v1/sellers/{id}, /api/v1/authorizations/{reference}" },
+  {
+    value: "sellers:read",
+    label: "sellers:read",
+    hint: "GET /api/v1/sellers, /api/v1/sellers/{id}, /api/v1/authorizations/{reference}",
+  },
 ] as const;
 
 export interface ConnectionChoice {
@@ -20,7 +24,10 @@ export interface ConnectionChoice {
 }
 
 export function CreateApiKeyForm({ connections, today }: { connections: ConnectionChoice[]; today: string }) {
-  const [state, action] = useActionState<ActionState<{ key: string; prefix: string }>, FormData>(createApiKeyAction, IDLE);
+  const [state, action] = useActionState<ActionState<{ key: string; prefix: string }>, FormData>(
+    createApiKeyAction,
+    IDLE,
+  );
   const fieldError = (name: string) => (state.status === "error" ? state.fieldErrors?.[name] : undefined);
   const scopeError = fieldError("scopes");
   const connectionsError = fieldError("connectionIds");
@@ -30,7 +37,14 @@ export function CreateApiKeyForm({ connections, today }: { connections: Connecti
         New API key
       </h2>
       <form action={action} className="mt-3 flex flex-col gap-3">
-        <Field label="Name" name="name" required maxLength={100} hint="Which service uses it, e.g. marketplace-backend." error={fieldError("name")} />
+        <Field
+          label="Name"
+          name="name"
+          required
+          maxLength={100}
+          hint="Which service uses it, e.g. marketplace-backend."
+          error={fieldError("name")}
+        />
         <fieldset className="flex flex-col gap-2" aria-describedby={scopeError ? "scope-error" : undefined}>
           <legend className="text-sm font-medium">Scopes</legend>
           {SCOPES.map((s) => (
@@ -56,10 +70,15 @@ export function CreateApiKeyForm({ connections, today }: { connections: Connecti
           hint="The key stops working at the end of this day (UTC). Leave empty for a key that does not expire."
           error={fieldError("expiresOn")}
         />
-        <fieldset className="flex flex-col gap-2" aria-describedby={`connections-hint${connectionsError ? " connections-error" : ""}`}>
+        <fieldset
+          className="flex flex-col gap-2"
+          aria-describedby={`connections-hint${connectionsError ? " connections-error" : ""}`}
+        >
           <legend className="text-sm font-medium">Limit to connections (optional, connection-tokens only)</legend>
           <p id="connections-hint" className="text-xs text-slate-600">
-            {connections.length ? "None ticked: the key may fetch tokens of every connection." : "No connections yet: the key may fetch tokens of every connection created later."}
+            {connections.length
+              ? "None ticked: the key may fetch tokens of every connection."
+              : "No connections yet: the key may fetch tokens of every connection created later."}
           </p>
           {connections.map((c) => (
             <label key={c.id} className="flex min-h-10 items-center gap-2 text-sm">
@@ -80,7 +99,11 @@ export function CreateApiKeyForm({ connections, today }: { connections: Connecti
       <div className="mt-3 flex flex-col gap-3">
         {state.status === "error" && <Alert tone="error">{state.message}</Alert>}
         {state.status === "ok" && state.data && (
-          <SecretOnce label={`API key ${state.data.prefix}…`} value={state.data.key} note="Store it in the calling service's secret store now: only a hash is kept here, it cannot be shown again." />
+          <SecretOnce
+            label={`API key ${state.data.prefix}…`}
+            value={state.data.key}
+            note="Store it in the calling service's secret store now: only a hash is kept here, it cannot be shown again."
+          />
         )}
       </div>
     </section>

@@ -20,7 +20,14 @@ export function ChangePasswordForm({ minLength }: { minLength: number }) {
         minLength={minLength}
         hint={`At least ${minLength} characters and hard to guess: a few unrelated words, or a password manager's suggestion.`}
       />
-      <Field label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required minLength={minLength} />
+      <Field
+        label="Repeat the new password"
+        name="confirm"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={minLength}
+      />
       <SubmitButton pendingLabel="Saving…" className="w-full">
         Change password
       </SubmitButton>

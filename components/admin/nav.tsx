@@ -18,7 +18,10 @@ export function AdminNav({ role }: { role: Role }) {
       <ul className="flex gap-1 text-sm">
         {ITEMS.filter((i) => allows(role, i.permission)).map((item) => (
           <li key={item.href}>
-            <Link href={item.href} className="inline-flex min-h-10 items-center whitespace-nowrap rounded-md px-3 py-2 font-medium text-slate-800 hover:bg-slate-200">
+            <Link
+              href={item.href}
+              className="inline-flex min-h-10 items-center whitespace-nowrap rounded-md px-3 py-2 font-medium text-slate-800 hover:bg-slate-200"
+            >
               {item.label}
             </Link>
           </li>

@@ -14,7 +14,11 @@ const dateTime = (iso: string) => new Date(iso).toISOString().slice(0, 16).repla
 function IssuedLinkBox({ link }: { link: IssuedLink }) {
   return (
     <div className="flex flex-col gap-2">
-      <SecretOnce label="Onboarding link" value={link.url} note={`Send this link to the seller. It works until ${dateTime(link.expiresAt)} and is shown only now.`} />
+      <SecretOnce
+        label="Onboarding link"
+        value={link.url}
+        note={`Send this link to the seller. It works until ${dateTime(link.expiresAt)} and is shown only now.`}
+      />
       <RevokeLinkButton linkId={link.linkId} label="Revoke this link" />
     </div>
   );
@@ -37,7 +41,13 @@ export function CreateSellerForm() {
       <form action={action} className="mt-3 grid gap-3 sm:grid-cols-3">
         <Field label="Name" name="name" required maxLength={200} error={fieldError("name")} />
         <Field label="E-mail (optional)" name="email" type="email" maxLength={254} error={fieldError("email")} />
-        <Field label="External id (optional)" name="externalId" maxLength={200} hint="Your marketplace's id; an existing seller with it gets a new link." error={fieldError("externalId")} />
+        <Field
+          label="External id (optional)"
+          name="externalId"
+          maxLength={200}
+          hint="Your marketplace's id; an existing seller with it gets a new link."
+          error={fieldError("externalId")}
+        />
         <div className="sm:col-span-3">
           <SubmitButton pendingLabel="Creating…">Create seller and link</SubmitButton>
         </div>
@@ -51,7 +61,10 @@ export function CreateSellerForm() {
 }
 
 export function IssueLinkButton({ sellerId, sellerName }: { sellerId: string; sellerName: string }) {
-  const [state, action] = useActionState<ActionState<IssuedLink>, FormData>((_previous, formData) => issueLinkAction(formData), IDLE);
+  const [state, action] = useActionState<ActionState<IssuedLink>, FormData>(
+    (_previous, formData) => issueLinkAction(formData),
+    IDLE,
+  );
   return (
     <div className="flex flex-col gap-2">
       <form action={action}>
@@ -67,7 +80,10 @@ export function IssueLinkButton({ sellerId, sellerName }: { sellerId: string; se
 }
 
 export function RevokeLinkButton({ linkId, label = "Revoke" }: { linkId: string; label?: string }) {
-  const [state, action] = useActionState<ActionState, FormData>((_previous, formData) => revokeLinkAction(formData), IDLE);
+  const [state, action] = useActionState<ActionState, FormData>(
+    (_previous, formData) => revokeLinkAction(formData),
+    IDLE,
+  );
   return (
     <div className="flex flex-col gap-2">
       {state.status !== "ok" && (

@@ -11,15 +11,33 @@ function tokenFromFragment(): string {
 }
 
 export function SetPasswordForm({ minLength }: { minLength: number }) {
-  const [state, action] = useActionState<SetPasswordState, FormData>((previous, formData) => {
-    formData.set("token", tokenFromFragment());
-    return setPasswordAction(previous, formData);
-  }, { error: null });
+  const [state, action] = useActionState<SetPasswordState, FormData>(
+    (previous, formData) => {
+      formData.set("token", tokenFromFragment());
+      return setPasswordAction(previous, formData);
+    },
+    { error: null },
+  );
   return (
     <form action={action} className="flex flex-col gap-4">
       {state.error && <Alert tone="error">{state.error}</Alert>}
-      <Field label="New password" name="password" type="password" autoComplete="new-password" required minLength={minLength} hint={`At least ${minLength} characters and hard to guess: a few unrelated words, or a password manager's suggestion.`} />
-      <Field label="Repeat the password" name="confirm" type="password" autoComplete="new-password" required minLength={minLength} />
+      <Field
+        label="New password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={minLength}
+        hint={`At least ${minLength} characters and hard to guess: a few unrelated words, or a password manager's suggestion.`}
+      />
+      <Field
+        label="Repeat the password"
+        name="confirm"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={minLength}
+      />
       <SubmitButton pendingLabel="Saving…" className="w-full">
         Set password
       </SubmitButton>

@@ -11,7 +11,15 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
     <form action={action} className="flex flex-col gap-4" noValidate={false}>
       {state.error && <Alert tone="error">{state.error}</Alert>}
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <Field label="E-mail" name="email" type="email" autoComplete="username" required defaultValue={state.email} autoFocus />
+      <Field
+        label="E-mail"
+        name="email"
+        type="email"
+        autoComplete="username"
+        required
+        defaultValue={state.email}
+        autoFocus
+      />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required />
       <SubmitButton pendingLabel="Signing in…" className="w-full">
         Sign in

@@ -1,6 +1,12 @@
 "use client";
 import { useActionState } from "react";
-import { changeRoleAction, disableStaffAction, enableStaffAction, inviteStaffAction, passwordLinkAction } from "@/app/admin/staff/actions";
+import {
+  changeRoleAction,
+  disableStaffAction,
+  enableStaffAction,
+  inviteStaffAction,
+  passwordLinkAction,
+} from "@/app/admin/staff/actions";
 import type { ActionState } from "@/lib/auth/action";
 import { Field, SelectField } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/button";
@@ -21,7 +27,10 @@ function Message({ state }: { state: ActionState<unknown> }) {
 }
 
 export function InviteStaffForm() {
-  const [state, action] = useActionState<ActionState<{ link: string; email: string }>, FormData>(inviteStaffAction, IDLE);
+  const [state, action] = useActionState<ActionState<{ link: string; email: string }>, FormData>(
+    inviteStaffAction,
+    IDLE,
+  );
   const fieldError = (name: string) => (state.status === "error" ? state.fieldErrors?.[name] : undefined);
   return (
     <section aria-labelledby="invite-staff" className="rounded-lg border border-slate-200 bg-white p-4">
@@ -31,7 +40,13 @@ export function InviteStaffForm() {
       <form action={action} className="mt-3 grid gap-3 sm:grid-cols-3">
         <Field label="E-mail" name="email" type="email" required maxLength={254} error={fieldError("email")} />
         <Field label="Name (optional)" name="name" maxLength={120} error={fieldError("name")} />
-        <SelectField label="Role" name="role" options={ROLE_OPTIONS} defaultValue="SUPPORT" error={fieldError("role")} />
+        <SelectField
+          label="Role"
+          name="role"
+          options={ROLE_OPTIONS}
+          defaultValue="SUPPORT"
+          error={fieldError("role")}
+        />
         <div className="sm:col-span-3">
           <SubmitButton pendingLabel="Inviting…">Invite</SubmitButton>
         </div>
@@ -39,7 +54,11 @@ export function InviteStaffForm() {
       <div className="mt-3 flex flex-col gap-3">
         <Message state={state} />
         {state.status === "ok" && state.data && (
-          <SecretOnce label={`Set-password link for ${state.data.email}`} value={state.data.link} note="Send it to them privately. It works once, for 72 hours, and is shown only now." />
+          <SecretOnce
+            label={`Set-password link for ${state.data.email}`}
+            value={state.data.link}
+            note="Send it to them privately. It works once, for 72 hours, and is shown only now."
+          />
         )}
       </div>
     </section>
@@ -61,7 +80,10 @@ export function RoleForm({ staffId, email, role }: { staffId: string; email: str
 }
 
 export function DisableForm({ staffId, email, disabled }: { staffId: string; email: string; disabled: boolean }) {
-  const [state, action] = useActionState<ActionState, FormData>(disabled ? enableStaffAction : disableStaffAction, IDLE);
+  const [state, action] = useActionState<ActionState, FormData>(
+    disabled ? enableStaffAction : disableStaffAction,
+    IDLE,
+  );
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="staffId" value={staffId} />
@@ -75,7 +97,10 @@ export function DisableForm({ staffId, email, disabled }: { staffId: string; ema
 }
 
 export function PasswordLinkForm({ staffId, email }: { staffId: string; email: string }) {
-  const [state, action] = useActionState<ActionState<{ link: string; email: string }>, FormData>(passwordLinkAction, IDLE);
+  const [state, action] = useActionState<ActionState<{ link: string; email: string }>, FormData>(
+    passwordLinkAction,
+    IDLE,
+  );
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="staffId" value={staffId} />
@@ -84,7 +109,9 @@ export function PasswordLinkForm({ staffId, email }: { staffId: string; email: s
         Password link<span className="sr-only"> for {email}</span>
       </SubmitButton>
       {state.status === "error" && <Alert tone="error">{state.message}</Alert>}
-      {state.status === "ok" && state.data && <SecretOnce label={`Set-password link for ${email}`} value={state.data.link} />}
+      {state.status === "ok" && state.data && (
+        <SecretOnce label={`Set-password link for ${email}`} value={state.data.link} />
+      )}
     </form>
   );
 }

@@ -28,9 +28,16 @@ function Message({ state }: { state: ActionState<unknown> }) {
   return null;
 }
 
-const fieldError = (state: ActionState<unknown>, name: string) => (state.status === "error" ? state.fieldErrors?.[name] : undefined);
+const fieldError = (state: ActionState<unknown>, name: string) =>
+  state.status === "error" ? state.fieldErrors?.[name] : undefined;
 
-function OAuth2Options({ credentialsIn = "basic", bodyEncoding = "form" }: { credentialsIn?: string; bodyEncoding?: string }) {
+function OAuth2Options({
+  credentialsIn = "basic",
+  bodyEncoding = "form",
+}: {
+  credentialsIn?: string;
+  bodyEncoding?: string;
+}) {
   return (
     <>
       <SelectField
@@ -61,9 +68,14 @@ export type SimulatorHosts = Partial<Record<ProviderId, { tokenUrl: string; apiB
 export function CreateConnectionForm({ simulators = null }: { simulators?: SimulatorHosts | null }) {
   const [state, action] = useActionState<ActionState, FormData>(createConnectionAction, IDLE);
   const [provider, setProvider] = useState<ProviderId>("NOYO");
-  const [environment, setEnvironment] = useState<EnvironmentId | "SIMULATOR">(simulators?.NOYO ? "SIMULATOR" : "SANDBOX");
+  const [environment, setEnvironment] = useState<EnvironmentId | "SIMULATOR">(
+    simulators?.NOYO ? "SIMULATOR" : "SANDBOX",
+  );
   const simulator = environment === "SIMULATOR" ? (simulators?.[provider] ?? null) : null;
-  const [urls, setUrls] = useState(() => ({ tokenUrl: simulators?.NOYO?.tokenUrl ?? "", apiBaseUrl: simulators?.NOYO?.apiBaseUrl ?? "" }));
+  const [urls, setUrls] = useState(() => ({
+    tokenUrl: simulators?.NOYO?.tokenUrl ?? "",
+    apiBaseUrl: simulators?.NOYO?.apiBaseUrl ?? "",
+  }));
   const documented = environment === "SIMULATOR" ? simulator : PROVIDER_HOSTS[provider]?.[environment];
   // Choosing the simulator fills both URLs; leaving it clears what it filled.
   const choose = (nextProvider: ProviderId, nextEnvironment: EnvironmentId | "SIMULATOR") => {
@@ -72,7 +84,10 @@ export function CreateConnectionForm({ simulators = null }: { simulators?: Simul
     setUrls((u) =>
       next
         ? { tokenUrl: next.tokenUrl, apiBaseUrl: next.apiBaseUrl }
-        : { tokenUrl: u.tokenUrl === was?.tokenUrl ? "" : u.tokenUrl, apiBaseUrl: u.apiBaseUrl === was?.apiBaseUrl ? "" : u.apiBaseUrl },
+        : {
+            tokenUrl: u.tokenUrl === was?.tokenUrl ? "" : u.tokenUrl,
+            apiBaseUrl: u.apiBaseUrl === was?.apiBaseUrl ? "" : u.apiBaseUrl,
+          },
     );
     setProvider(nextProvider);
     setEnvironment(nextEnvironment);
@@ -106,11 +121,27 @@ export function CreateConnectionForm({ simulators = null }: { simulators?: Simul
       {simulator && (
         <Alert tone="info">
           The simulator that <code>npm run dev</code> started on this machine. Its built-in client id is{" "}
-          <code>{provider.toLowerCase()}-sim-client</code>; the README&apos;s “What to try in development” gives its secret.
+          <code>{provider.toLowerCase()}-sim-client</code>; the README&apos;s “What to try in development” gives its
+          secret.
         </Alert>
       )}
-      <Field label="Name" name="name" required maxLength={120} error={fieldError(state, "name")} hint="How people recognise it, e.g. “Noyo sandbox – benefits sync”." />
-      <Field label="Client id" name="clientId" required maxLength={500} autoComplete="off" spellCheck={false} error={fieldError(state, "clientId")} />
+      <Field
+        label="Name"
+        name="name"
+        required
+        maxLength={120}
+        error={fieldError(state, "name")}
+        hint="How people recognise it, e.g. “Noyo sandbox – benefits sync”."
+      />
+      <Field
+        label="Client id"
+        name="clientId"
+        required
+        maxLength={500}
+        autoComplete="off"
+        spellCheck={false}
+        error={fieldError(state, "clientId")}
+      />
       <Field
         label="Client secret"
         name="clientSecret"
@@ -132,7 +163,11 @@ export function CreateConnectionForm({ simulators = null }: { simulators?: Simul
         required={!documented}
         placeholder={documented?.tokenUrl ?? "https://auth.example.com/oauth/v2/token"}
         error={fieldError(state, "tokenUrl")}
-        hint={documented ? `Leave empty for the documented ${documented.tokenUrl}` : "The OAuth2 server's token endpoint (https)."}
+        hint={
+          documented
+            ? `Leave empty for the documented ${documented.tokenUrl}`
+            : "The OAuth2 server's token endpoint (https)."
+        }
       />
       <Field
         label="API base URL"
@@ -174,11 +209,45 @@ export function EditConnectionForm({ connection }: { connection: EditableConnect
       </h2>
       <form action={action} className="mt-3 flex flex-col gap-4">
         <input type="hidden" name="connectionId" value={connection.id} />
-        <Field label="Name" name="name" required maxLength={120} defaultValue={connection.name} error={fieldError(state, "name")} />
-        <Field label="Client id" name="clientId" required maxLength={500} defaultValue={connection.clientId} autoComplete="off" error={fieldError(state, "clientId")} />
-        <Field label="Scope (optional)" name="scope" maxLength={1000} defaultValue={connection.scope ?? ""} error={fieldError(state, "scope")} />
-        <Field label="Token URL" name="tokenUrl" type="url" required defaultValue={connection.tokenUrl} error={fieldError(state, "tokenUrl")} />
-        <Field label="API base URL" name="apiBaseUrl" type="url" defaultValue={connection.apiBaseUrl ?? ""} error={fieldError(state, "apiBaseUrl")} />
+        <Field
+          label="Name"
+          name="name"
+          required
+          maxLength={120}
+          defaultValue={connection.name}
+          error={fieldError(state, "name")}
+        />
+        <Field
+          label="Client id"
+          name="clientId"
+          required
+          maxLength={500}
+          defaultValue={connection.clientId}
+          autoComplete="off"
+          error={fieldError(state, "clientId")}
+        />
+        <Field
+          label="Scope (optional)"
+          name="scope"
+          maxLength={1000}
+          defaultValue={connection.scope ?? ""}
+          error={fieldError(state, "scope")}
+        />
+        <Field
+          label="Token URL"
+          name="tokenUrl"
+          type="url"
+          required
+          defaultValue={connection.tokenUrl}
+          error={fieldError(state, "tokenUrl")}
+        />
+        <Field
+          label="API base URL"
+          name="apiBaseUrl"
+          type="url"
+          defaultValue={connection.apiBaseUrl ?? ""}
+          error={fieldError(state, "apiBaseUrl")}
+        />
         <Field
           label="Client secret (only when a URL moves to another host)"
           name="clientSecret"
@@ -188,7 +257,9 @@ export function EditConnectionForm({ connection }: { connection: EditableConnect
           error={fieldError(state, "clientSecret")}
           hint="The stored secret is only ever sent to the host it was entered for. Moving the token URL or the API base URL to another host needs it entered again."
         />
-        {connection.provider === "OAUTH2" && <OAuth2Options credentialsIn={connection.credentialsIn} bodyEncoding={connection.bodyEncoding} />}
+        {connection.provider === "OAUTH2" && (
+          <OAuth2Options credentialsIn={connection.credentialsIn} bodyEncoding={connection.bodyEncoding} />
+        )}
         <div>
           <SubmitButton variant="secondary" pendingLabel="Saving…">
             Save settings
@@ -252,7 +323,9 @@ export function ConfirmRotationForm({ connectionId }: { connectionId: string }) 
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="connectionId" value={connectionId} />
-      <p className="text-sm text-slate-800">The previous secret version is still kept. Confirm once the old secret has been revoked at the provider.</p>
+      <p className="text-sm text-slate-800">
+        The previous secret version is still kept. Confirm once the old secret has been revoked at the provider.
+      </p>
       <div>
         <SubmitButton variant="secondary" pendingLabel="Confirming…">
           Confirm rotation
@@ -284,7 +357,14 @@ export function DeleteConnectionForm({ connectionId, name }: { connectionId: str
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="connectionId" value={connectionId} />
-      <Field label={`Type “delete” to delete ${name}`} name="confirm" required autoComplete="off" pattern="delete" hint="Its secret is scheduled for deletion (recoverable for 7 days)." />
+      <Field
+        label={`Type “delete” to delete ${name}`}
+        name="confirm"
+        required
+        autoComplete="off"
+        pattern="delete"
+        hint="Its secret is scheduled for deletion (recoverable for 7 days)."
+      />
       <div>
         <SubmitButton variant="danger" pendingLabel="Deleting…">
           Delete connection

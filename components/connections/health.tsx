@@ -3,7 +3,10 @@ import { Badge } from "@/components/ui/badge";
 import { formatUtc } from "@/components/admin/format";
 import type { ConnectionHealth } from "@/lib/connections/queries";
 
-const STATUS: Record<ConnectionHealth["status"], { label: string; tone: "success" | "danger" | "warning" | "neutral" }> = {
+const STATUS: Record<
+  ConnectionHealth["status"],
+  { label: string; tone: "success" | "danger" | "warning" | "neutral" }
+> = {
   healthy: { label: "Healthy", tone: "success" },
   failing: { label: "Failing", tone: "danger" },
   cooldown: { label: "Cooling down", tone: "warning" },

@@ -18,7 +18,12 @@ export function ConnectForm({ linkToken, label = "Connect Noon account" }: { lin
       }}
     >
       {linkToken && <input type="hidden" name="link" value={linkToken} />}
-      <button type="submit" disabled={pending} aria-disabled={pending} className={buttonClass("primary", "w-full sm:w-auto")}>
+      <button
+        type="submit"
+        disabled={pending}
+        aria-disabled={pending}
+        className={buttonClass("primary", "w-full sm:w-auto")}
+      >
         {pending && <Spinner />}
         <span>{pending ? "Opening Noon…" : label}</span>
       </button>

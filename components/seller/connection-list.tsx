@@ -14,7 +14,10 @@ export function ConnectionList({ status }: { status: SellerConnectionStatus }) {
     return <p className="text-slate-700">No Noon account is connected yet.</p>;
   }
   return (
-    <ul className="divide-y divide-slate-200 rounded-md border border-slate-200 bg-white" aria-label="Connected Noon accounts">
+    <ul
+      className="divide-y divide-slate-200 rounded-md border border-slate-200 bg-white"
+      aria-label="Connected Noon accounts"
+    >
       {status.credentials.map((c) => (
         <li key={c.keyId} className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-center sm:justify-between">
           <span>

@@ -55,7 +55,10 @@ export function AutoRefresh({ progressUrl, initial }: { progressUrl: string; ini
     <p role="status" className="text-sm text-slate-700">
       {live ? (
         <>
-          <span className="mr-2 inline-block h-2 w-2 animate-pulse rounded-full bg-brand-700 motion-reduce:animate-none" aria-hidden="true" />
+          <span
+            className="mr-2 inline-block h-2 w-2 animate-pulse rounded-full bg-brand-700 motion-reduce:animate-none"
+            aria-hidden="true"
+          />
           In progress: this page updates by itself.
         </>
       ) : (

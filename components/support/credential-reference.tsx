@@ -37,7 +37,9 @@ export function CredentialReference({ credential }: { credential: CredentialSumm
       <dt className="text-slate-700">Secret reference</dt>
       <dd className="break-all font-mono" data-testid="secret-reference">
         {credential.secretArn ?? credential.secretName}
-        {credential.secretVersionId && <span className="block text-xs text-slate-700">version {credential.secretVersionId}</span>}
+        {credential.secretVersionId && (
+          <span className="block text-xs text-slate-700">version {credential.secretVersionId}</span>
+        )}
       </dd>
       <dt className="text-slate-700">Stored</dt>
       <dd>{formatUtc(credential.storedAt)}</dd>
@@ -47,7 +49,9 @@ export function CredentialReference({ credential }: { credential: CredentialSumm
           <dd data-testid="verification">
             {credential.lastVerificationResult ? (
               <>
-                <Badge tone={VERIFICATION[credential.lastVerificationResult].tone}>{VERIFICATION[credential.lastVerificationResult].label}</Badge>{" "}
+                <Badge tone={VERIFICATION[credential.lastVerificationResult].tone}>
+                  {VERIFICATION[credential.lastVerificationResult].label}
+                </Badge>{" "}
                 {formatUtc(credential.lastVerifiedAt)}
                 {credential.lastVerificationResult !== "OK" && credential.lastVerificationMessage && (
                   <span className="block text-xs text-slate-700">{credential.lastVerificationMessage}</span>
@@ -56,7 +60,11 @@ export function CredentialReference({ credential }: { credential: CredentialSumm
             ) : (
               "Not yet"
             )}
-            {credential.nextVerificationAt && <span className="block text-xs text-slate-700">Next check {formatUtc(credential.nextVerificationAt)}</span>}
+            {credential.nextVerificationAt && (
+              <span className="block text-xs text-slate-700">
+                Next check {formatUtc(credential.nextVerificationAt)}
+              </span>
+            )}
           </dd>
         </>
       )}

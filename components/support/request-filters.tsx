@@ -13,7 +13,11 @@ const input = "min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 te
  */
 export function RequestFilters({ params }: { params: ListParams }) {
   return (
-    <Form role="search" action="/admin/requests" className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-6">
+    <Form
+      role="search"
+      action="/admin/requests"
+      className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-6"
+    >
       <div className="flex flex-col gap-1 sm:col-span-2">
         <label htmlFor="requests-q" className="text-sm font-medium">
           Search

@@ -9,7 +9,9 @@ const HEAD = ["Reference", "Status", "Seller", "Started", "Project code", "Failu
 export function RequestsTable({ items, filtered }: { items: AuthorizationListItem[]; filtered: boolean }) {
   return (
     <Table caption="Noon authorization requests" head={HEAD}>
-      {items.length === 0 && <EmptyRow colSpan={HEAD.length}>{filtered ? "No request matches these filters." : "No requests yet."}</EmptyRow>}
+      {items.length === 0 && (
+        <EmptyRow colSpan={HEAD.length}>{filtered ? "No request matches these filters." : "No requests yet."}</EmptyRow>
+      )}
       {items.map((item) => (
         <tr key={item.id} data-testid="request-row">
           <Td className="whitespace-nowrap font-mono">
@@ -33,7 +35,9 @@ export function RequestsTable({ items, filtered }: { items: AuthorizationListIte
               <>
                 <span className="font-medium">{item.failureStage ?? "unknown stage"}</span>
                 {item.failureHttpStatus !== null && <span> · HTTP {item.failureHttpStatus}</span>}
-                {item.failureMessage && <div className="line-clamp-2 text-xs text-slate-700">{item.failureMessage}</div>}
+                {item.failureMessage && (
+                  <div className="line-clamp-2 text-xs text-slate-700">{item.failureMessage}</div>
+                )}
               </>
             ) : (
               "—"

@@ -8,7 +8,8 @@ export function StatusCounts({ counts, params }: { counts: StatusCount[]; params
   const anyUncounted = counts.some((c) => c.count === null);
   const anyEstimate = counts.some((c) => c.estimated);
   const anyBound = counts.some((c) => c.count !== null && !c.exact && !c.estimated);
-  const base = "flex min-h-10 flex-col rounded-md border px-3 py-1.5 text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-700";
+  const base =
+    "flex min-h-10 flex-col rounded-md border px-3 py-1.5 text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-700";
   return (
     <nav aria-label="Requests per status" className="mb-4">
       <ul className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-9">

@@ -30,12 +30,23 @@ export function Timeline({ events }: { events: TimelineEvent[] }) {
   return (
     <ol className="mt-3 flex flex-col" data-testid="timeline">
       {events.map((e) => {
-        const bad = e.type === "failed" || e.type === "rejected" || e.type === "declined" || e.type === "expired" || e.type === "key_verification_failed" || e.type === "needs_reconnect";
+        const bad =
+          e.type === "failed" ||
+          e.type === "rejected" ||
+          e.type === "declined" ||
+          e.type === "expired" ||
+          e.type === "key_verification_failed" ||
+          e.type === "needs_reconnect";
         return (
           <li key={e.id} className="relative border-l-2 border-slate-300 pb-4 pl-4 last:pb-0">
-            <span aria-hidden="true" className={`absolute -left-[7px] top-1.5 h-3 w-3 rounded-full ${bad ? "bg-red-700" : "bg-brand-700"}`} />
+            <span
+              aria-hidden="true"
+              className={`absolute -left-[7px] top-1.5 h-3 w-3 rounded-full ${bad ? "bg-red-700" : "bg-brand-700"}`}
+            />
             <div className="flex flex-col gap-0.5 sm:flex-row sm:flex-wrap sm:items-baseline sm:gap-3">
-              <span className={`font-medium ${bad ? "text-red-800" : "text-slate-900"}`}>{LABELS[e.type] ?? e.type}</span>
+              <span className={`font-medium ${bad ? "text-red-800" : "text-slate-900"}`}>
+                {LABELS[e.type] ?? e.type}
+              </span>
               <time dateTime={e.at.toISOString()} title={formatUtc(e.at)} className="font-mono text-xs text-slate-700">
                 {exactTime(e.at)}
               </time>

@@ -7,7 +7,9 @@ export function SecretOnce({ label, value, note }: { label: string; value: strin
       <p className="text-sm font-semibold text-amber-900">{label}</p>
       <p className="mt-1 text-sm text-amber-900">{note ?? "Shown only this once: copy it now."}</p>
       <div className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-center">
-        <code className="block break-all rounded bg-white px-2 py-1.5 text-sm text-slate-900 ring-1 ring-slate-300">{value}</code>
+        <code className="block break-all rounded bg-white px-2 py-1.5 text-sm text-slate-900 ring-1 ring-slate-300">
+          {value}
+        </code>
         <CopyButton value={value} />
       </div>
     </div>

@@ -21,7 +21,14 @@ export function SubmitButton({
 }) {
   const { pending } = useFormStatus();
   return (
-    <button type="submit" name={name} value={value} disabled={pending} aria-disabled={pending} className={buttonClass(variant, className)}>
+    <button
+      type="submit"
+      name={name}
+      value={value}
+      disabled={pending}
+      aria-disabled={pending}
+      className={buttonClass(variant, className)}
+    >
       {pending && <Spinner />}
       <span>{pending ? (pendingLabel ?? "Working…") : children}</span>
     </button>

@@ -1,9 +1,22 @@
 /** A responsive table: scrolls sideways on a phone instead of squeezing columns ("relative" keeps visually
  * hidden, absolutely positioned labels inside the scroller instead of widening the page). */
-export function Table({ caption, head, children }: { caption: string; head: readonly string[]; children: React.ReactNode }) {
+export function Table({
+  caption,
+  head,
+  children,
+}: {
+  caption: string;
+  head: readonly string[];
+  children: React.ReactNode;
+}) {
   return (
     // Focusable and named, so a keyboard can scroll it when it is wider than a phone's screen.
-    <div tabIndex={0} role="region" aria-label={caption} className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div
+      tabIndex={0}
+      role="region"
+      aria-label={caption}
+      className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white"
+    >
       <table className="min-w-full divide-y divide-slate-200 text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-100">

@@ -28,10 +28,25 @@ function Message({ state }: { state: ActionState<unknown> }) {
   return null;
 }
 
-const fieldError = (state: ActionState<unknown>, name: string) => (state.status === "error" ? state.fieldErrors?.[name] : undefined);
+const fieldError = (state: ActionState<unknown>, name: string) =>
+  state.status === "error" ? state.fieldErrors?.[name] : undefined;
 
-function EndpointFields({ state, url = "", description = "", eventTypes = [] }: { state: ActionState<unknown>; url?: string; description?: string; eventTypes?: readonly string[] }) {
-  const typesError = fieldError(state, "eventTypes") ?? Object.entries(state.status === "error" ? (state.fieldErrors ?? {}) : {}).find(([k]) => k.startsWith("eventTypes."))?.[1];
+function EndpointFields({
+  state,
+  url = "",
+  description = "",
+  eventTypes = [],
+}: {
+  state: ActionState<unknown>;
+  url?: string;
+  description?: string;
+  eventTypes?: readonly string[];
+}) {
+  const typesError =
+    fieldError(state, "eventTypes") ??
+    Object.entries(state.status === "error" ? (state.fieldErrors ?? {}) : {}).find(([k]) =>
+      k.startsWith("eventTypes."),
+    )?.[1];
   return (
     <>
       <Field
@@ -46,14 +61,27 @@ function EndpointFields({ state, url = "", description = "", eventTypes = [] }: 
         hint="Where your backend receives events (https://…). Redirects are not followed."
         error={fieldError(state, "url")}
       />
-      <Field label="Description (optional)" name="description" defaultValue={description} maxLength={200} error={fieldError(state, "description")} />
+      <Field
+        label="Description (optional)"
+        name="description"
+        defaultValue={description}
+        maxLength={200}
+        error={fieldError(state, "description")}
+      />
       <fieldset className="flex flex-col gap-1" aria-describedby={typesError ? "event-types-error" : undefined}>
         <legend className="mb-1 text-sm font-medium text-slate-900">Events to send</legend>
         {EVENT_TYPES.map((type) => (
           <label key={type} className="flex min-h-10 items-start gap-2 py-1 text-sm">
-            <input type="checkbox" name="eventTypes" value={type} defaultChecked={eventTypes.includes(type)} className="mt-0.5 size-4 shrink-0" />
+            <input
+              type="checkbox"
+              name="eventTypes"
+              value={type}
+              defaultChecked={eventTypes.includes(type)}
+              className="mt-0.5 size-4 shrink-0"
+            />
             <span>
-              <code className="font-medium">{type}</code> <span className="text-slate-700">— {EVENT_DESCRIPTIONS[type]}</span>
+              <code className="font-medium">{type}</code>{" "}
+              <span className="text-slate-700">— {EVENT_DESCRIPTIONS[type]}</span>
             </span>
           </label>
         ))}
@@ -101,12 +129,21 @@ export function CreateEndpointForm() {
   );
 }
 
-export function EditEndpointForm({ endpoint }: { endpoint: { id: string; url: string; description: string | null; eventTypes: string[] } }) {
+export function EditEndpointForm({
+  endpoint,
+}: {
+  endpoint: { id: string; url: string; description: string | null; eventTypes: string[] };
+}) {
   const [state, action] = useActionState<ActionState, FormData>(updateEndpointAction, IDLE);
   return (
     <form action={action} className="flex flex-col gap-3">
       <input type="hidden" name="endpointId" value={endpoint.id} />
-      <EndpointFields state={state} url={endpoint.url} description={endpoint.description ?? ""} eventTypes={endpoint.eventTypes} />
+      <EndpointFields
+        state={state}
+        url={endpoint.url}
+        description={endpoint.description ?? ""}
+        eventTypes={endpoint.eventTypes}
+      />
       <div>
         <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
       </div>
@@ -145,7 +182,10 @@ export function TestEventForm({ endpointId }: { endpointId: string }) {
 }
 
 export function RotateSecretForm({ endpointId }: { endpointId: string }) {
-  const [state, action] = useActionState<ActionState<{ secret: string; previousValidUntil: string | null }>, FormData>(rotateSecretAction, IDLE);
+  const [state, action] = useActionState<ActionState<{ secret: string; previousValidUntil: string | null }>, FormData>(
+    rotateSecretAction,
+    IDLE,
+  );
   if (state.status === "ok" && state.data) {
     const until = state.data.previousValidUntil;
     return (
@@ -191,7 +231,15 @@ export function DeleteEndpointForm({ endpointId }: { endpointId: string }) {
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="endpointId" value={endpointId} />
-      <Field label="Type “delete” to delete this endpoint" name="confirm" required autoComplete="off" pattern="delete" hint="Its deliveries go with it; its secret is scheduled for deletion (recoverable for 7 days)." error={fieldError(state, "confirm")} />
+      <Field
+        label="Type “delete” to delete this endpoint"
+        name="confirm"
+        required
+        autoComplete="off"
+        pattern="delete"
+        hint="Its deliveries go with it; its secret is scheduled for deletion (recoverable for 7 days)."
+        error={fieldError(state, "confirm")}
+      />
       <div>
         <SubmitButton variant="danger" pendingLabel="Deleting…">
           Delete endpoint
@@ -207,7 +255,15 @@ export function RedeliverSinceForm({ endpointId, defaultSince }: { endpointId: s
   return (
     <form action={action} className="flex flex-col gap-3">
       <input type="hidden" name="endpointId" value={endpointId} />
-      <Field label="Every event since (UTC)" name="since" type="datetime-local" required defaultValue={defaultSince} hint="Events of this endpoint's types, oldest first, with their original webhook-id." error={fieldError(state, "since")} />
+      <Field
+        label="Every event since (UTC)"
+        name="since"
+        type="datetime-local"
+        required
+        defaultValue={defaultSince}
+        hint="Events of this endpoint's types, oldest first, with their original webhook-id."
+        error={fieldError(state, "since")}
+      />
       <div>
         <SubmitButton variant="secondary" pendingLabel="Queuing…">
           Redeliver
@@ -218,7 +274,15 @@ export function RedeliverSinceForm({ endpointId, defaultSince }: { endpointId: s
   );
 }
 
-export function RedeliverForm({ endpointId, deliveryId, label }: { endpointId: string; deliveryId: string; label: string }) {
+export function RedeliverForm({
+  endpointId,
+  deliveryId,
+  label,
+}: {
+  endpointId: string;
+  deliveryId: string;
+  label: string;
+}) {
   const [state, action] = useActionState<ActionState, FormData>(redeliverAction, IDLE);
   return (
     <form action={action} className="flex flex-col gap-2">

@@ -36,8 +36,15 @@ export function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const [N, r, p] = [2 ** 17, 8, 1];
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize("NFKC"), salt, 32, { N, r, p, maxmem: 128 * N * r * p + 32 * 1024 * 1024 }, (error, key) =>
-      error ? reject(error) : resolve(["scrypt", N, r, p, salt.toString("base64url"), key.toString("base64url")].join("$")),
+    scrypt(
+      password.normalize("NFKC"),
+      salt,
+      32,
+      { N, r, p, maxmem: 128 * N * r * p + 32 * 1024 * 1024 },
+      (error, key) =>
+        error
+          ? reject(error)
+          : resolve(["scrypt", N, r, p, salt.toString("base64url"), key.toString("base64url")].join("$")),
     ),
   );
 }
@@ -66,7 +73,10 @@ export async function createStaff(role: Role, label = role.toLowerCase()): Promi
 }
 
 /** Signs in through POST /api/auth/callback/credentials; the session cookie is kept by `request`'s context. */
-export async function signInWith(request: APIRequestContext, who: Pick<StaffCredentials, "email" | "password">): Promise<void> {
+export async function signInWith(
+  request: APIRequestContext,
+  who: Pick<StaffCredentials, "email" | "password">,
+): Promise<void> {
   const csrf = await request.get("/api/auth/csrf");
   expect(csrf.ok()).toBe(true);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
@@ -80,7 +90,10 @@ export async function signInWith(request: APIRequestContext, who: Pick<StaffCred
 }
 
 /** Signs a page's browser context in. */
-export async function signIn(target: Page | BrowserContext, who: Pick<StaffCredentials, "email" | "password">): Promise<void> {
+export async function signIn(
+  target: Page | BrowserContext,
+  who: Pick<StaffCredentials, "email" | "password">,
+): Promise<void> {
   await signInWith(target.request, who);
 }
 

@@ -10,7 +10,8 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   const email = "admin@e2e.test";
   const initial = process.env.ADMIN_PASSWORD;
   const chosen = process.env.E2E_ADMIN_NEW_PASSWORD;
-  if (!initial || !chosen) throw new Error("ADMIN_PASSWORD / E2E_ADMIN_NEW_PASSWORD are not set: run the specs through `npm run e2e`");
+  if (!initial || !chosen)
+    throw new Error("ADMIN_PASSWORD / E2E_ADMIN_NEW_PASSWORD are not set: run the specs through `npm run e2e`");
   const use = config.projects[0]?.use ?? {};
   const browser = await chromium.launch(use.launchOptions);
   try {

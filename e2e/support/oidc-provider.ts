@@ -59,9 +59,13 @@ export async function startOidcProvider(opts: { redirectUri: string }): Promise<
     // A first-party client: consent is granted up front (the provider's documented recipe), so the
     // journey is the login form and back.
     async loadExistingGrant(ctx) {
-      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client?.clientId ?? "");
+      const grantId =
+        ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client?.clientId ?? "");
       if (grantId) return ctx.oidc.provider.Grant.find(grantId);
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client?.clientId ?? "", accountId: ctx.oidc.session?.accountId ?? "" });
+      const grant = new ctx.oidc.provider.Grant({
+        clientId: ctx.oidc.client?.clientId ?? "",
+        accountId: ctx.oidc.session?.accountId ?? "",
+      });
       grant.addOIDCScope("openid email profile");
       await grant.save();
       return grant;
@@ -69,7 +73,10 @@ export async function startOidcProvider(opts: { redirectUri: string }): Promise<
     async findAccount(_ctx, id) {
       const account = accounts.get(id);
       if (!account) return undefined;
-      return { accountId: id, claims: async () => ({ sub: id, email: account.email, email_verified: account.email_verified }) };
+      return {
+        accountId: id,
+        claims: async () => ({ sub: id, email: account.email, email_verified: account.email_verified }),
+      };
     },
   });
   const handle = provider.callback();

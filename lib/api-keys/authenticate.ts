@@ -54,7 +54,8 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
     findApiKeyByHash(keyHash),
   ]);
   // An address that has sent too many unknown keys is paused, whichever key it sends: guessing stops.
-  if (!guessing.allowed) throw rateLimited(guessing, "Too many requests with an unknown or revoked API key came from your address.");
+  if (!guessing.allowed)
+    throw rateLimited(guessing, "Too many requests with an unknown or revoked API key came from your address.");
   if (!perAddress.allowed) throw rateLimited(perAddress, "Too many requests came from your address.");
   const now = new Date();
   const refusal = key ? apiKeyRefusal(key, now) : "unknown";
@@ -63,20 +64,43 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
     // Guessing is what the failure limit stops; an expired key was real (its owner gets a clear 401).
     if (reason !== "expired") await consumeRateLimit("api-key-failures-per-address", address);
     await recordAuditTally(
-      { actor: { type: "anonymous", label: key ? key.prefix : "unknown api key" }, action: "api_key.rejected", ip, outcome: "denied", details: { reason, firstScope: scope } },
+      {
+        actor: { type: "anonymous", label: key ? key.prefix : "unknown api key" },
+        action: "api_key.rejected",
+        ip,
+        outcome: "denied",
+        details: { reason, firstScope: scope },
+      },
       ["api_key.rejected", reason, address],
     );
     if (refusal === "expired" && key?.expiresAt) {
-      throw new AppError("UNAUTHENTICATED", `This API key expired at ${key.expiresAt.toISOString()}: ask an admin for a new key.`);
+      throw new AppError(
+        "UNAUTHENTICATED",
+        `This API key expired at ${key.expiresAt.toISOString()}: ask an admin for a new key.`,
+      );
     }
     throw new AppError("UNAUTHENTICATED", "The API key is not valid or has been revoked.");
   }
   if (!perKey.allowed) throw rateLimited(perKey, "This API key has made too many requests.");
   const scopes = key.scopes.filter((s): s is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s));
   if (!scopes.includes(scope)) {
-    await recordAudit({ actor: { type: "api-key", id: key.id, label: key.prefix }, action: "api_key.denied", ip, outcome: "denied", details: { scope } });
+    await recordAudit({
+      actor: { type: "api-key", id: key.id, label: key.prefix },
+      action: "api_key.denied",
+      ip,
+      outcome: "denied",
+      details: { scope },
+    });
     throw new AppError("FORBIDDEN", `This API key lacks the ${scope} scope.`);
   }
   countApiKeyUse(key.id, scope, now);
-  return { id: key.id, name: key.name, prefix: key.prefix, scopes, ip, expiresAt: key.expiresAt, connectionIds: key.connectionIds };
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    scopes,
+    ip,
+    expiresAt: key.expiresAt,
+    connectionIds: key.connectionIds,
+  };
 }

@@ -51,34 +51,67 @@ export const createApiKeySchema = z
       const today = new Date().toISOString().slice(0, 10);
       const latest = new Date();
       latest.setUTCFullYear(latest.getUTCFullYear() + MAX_VALIDITY_YEARS);
-      if (data.expiresOn < today) ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "Choose today or a later day." });
-      else if (data.expiresOn > latest.toISOString().slice(0, 10)) ctx.addIssue({ code: "custom", path: ["expiresOn"], message: `Choose a day within ${MAX_VALIDITY_YEARS} years.` });
+      if (data.expiresOn < today)
+        ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "Choose today or a later day." });
+      else if (data.expiresOn > latest.toISOString().slice(0, 10))
+        ctx.addIssue({
+          code: "custom",
+          path: ["expiresOn"],
+          message: `Choose a day within ${MAX_VALIDITY_YEARS} years.`,
+        });
     }
     if (data.connectionIds.length && !data.scopes.includes("connection-tokens")) {
-      ctx.addIssue({ code: "custom", path: ["connectionIds"], message: "Connection limits apply to the connection-tokens scope: tick it, or clear the connections." });
+      ctx.addIssue({
+        code: "custom",
+        path: ["connectionIds"],
+        message: "Connection limits apply to the connection-tokens scope: tick it, or clear the connections.",
+      });
     }
   });
 
 /** End of the given UTC day: the instant a key valid "through" that day expires. */
 export const endOfUtcDay = (day: string) => new Date(`${day}T23:59:59.999Z`);
 
-export async function createApiKey(input: z.input<typeof createApiKeySchema>, by: StaffPrincipal): Promise<{ id: string; key: string; prefix: string }> {
+export async function createApiKey(
+  input: z.input<typeof createApiKeySchema>,
+  by: StaffPrincipal,
+): Promise<{ id: string; key: string; prefix: string }> {
   const data = createApiKeySchema.parse(input);
   const scopes = [...new Set(data.scopes)];
   const connectionIds = [...new Set(data.connectionIds.map((id) => id.toLowerCase()))];
   const expiresAt = data.expiresOn ? endOfUtcDay(data.expiresOn) : null;
-  if (connectionIds.length && (await db().connection.count({ where: { id: { in: connectionIds } } })) !== connectionIds.length) {
-    throw new AppError("BAD_REQUEST", "One of the chosen connections no longer exists: reload the page and choose again.");
+  if (
+    connectionIds.length &&
+    (await db().connection.count({ where: { id: { in: connectionIds } } })) !== connectionIds.length
+  ) {
+    throw new AppError(
+      "BAD_REQUEST",
+      "One of the chosen connections no longer exists: reload the page and choose again.",
+    );
   }
   for (let attempt = 0; attempt < 3; attempt++) {
     const key = `sok_${randomBytes(32).toString("base64url")}`;
     const prefix = key.slice(0, 12);
     try {
       const row = await db().apiKey.create({
-        data: { name: data.name, prefix, keyHash: hashApiKey(key), scopes, expiresAt, connectionIds, createdBy: `staff:${by.id}` },
+        data: {
+          name: data.name,
+          prefix,
+          keyHash: hashApiKey(key),
+          scopes,
+          expiresAt,
+          connectionIds,
+          createdBy: `staff:${by.id}`,
+        },
         select: { id: true },
       });
-      await recordAudit({ actor: { type: "staff", id: by.id, label: by.email }, action: "api_key.created", target: { type: "api_key", id: row.id }, ip: by.ip, details: { name: data.name, prefix, scopes, expiresAt: expiresAt?.toISOString() ?? null, connectionIds } });
+      await recordAudit({
+        actor: { type: "staff", id: by.id, label: by.email },
+        action: "api_key.created",
+        target: { type: "api_key", id: row.id },
+        ip: by.ip,
+        details: { name: data.name, prefix, scopes, expiresAt: expiresAt?.toISOString() ?? null, connectionIds },
+      });
       return { id: row.id, key, prefix };
     } catch (error) {
       // A prefix collision (1 in 2^48) just draws a new key.
@@ -92,11 +125,22 @@ export async function listApiKeys(now = new Date()): Promise<ApiKeySummary[]> {
   const since = new Date(now.getTime() - 24 * 3_600_000);
   // This process's counts of the last second are written first; other instances' within a second.
   await flushApiKeyUsage();
-  const keys = await db().apiKey.findMany({ orderBy: [{ revokedAt: { sort: "asc", nulls: "first" } }, { createdAt: "desc" }] });
-  const usage = await db().apiKeyUsage.groupBy({ by: ["apiKeyId"], where: { hour: { gte: since } }, _sum: { count: true } });
+  const keys = await db().apiKey.findMany({
+    orderBy: [{ revokedAt: { sort: "asc", nulls: "first" } }, { createdAt: "desc" }],
+  });
+  const usage = await db().apiKeyUsage.groupBy({
+    by: ["apiKeyId"],
+    where: { hour: { gte: since } },
+    _sum: { count: true },
+  });
   const uses = new Map(usage.map((u) => [u.apiKeyId, u._sum.count ?? 0]));
   const limited = [...new Set(keys.flatMap((k) => k.connectionIds))];
-  const names = new Map((limited.length ? await db().connection.findMany({ where: { id: { in: limited } }, select: { id: true, name: true } }) : []).map((c) => [c.id, c.name]));
+  const names = new Map(
+    (limited.length
+      ? await db().connection.findMany({ where: { id: { in: limited } }, select: { id: true, name: true } })
+      : []
+    ).map((c) => [c.id, c.name]),
+  );
   return keys.map(({ connectionIds, ...k }) => ({
     ...k,
     connections: connectionIds.map((id) => ({ id, name: names.get(id) ?? null })),
@@ -114,5 +158,11 @@ export async function revokeApiKey(id: string, by: StaffPrincipal): Promise<void
     return announceApiKeyChange(tx, id);
   });
   await change.delivered();
-  await recordAudit({ actor: { type: "staff", id: by.id, label: by.email }, action: "api_key.revoked", target: { type: "api_key", id }, ip: by.ip, details: { prefix: key.prefix } });
+  await recordAudit({
+    actor: { type: "staff", id: by.id, label: by.email },
+    action: "api_key.revoked",
+    target: { type: "api_key", id },
+    ip: by.ip,
+    details: { prefix: key.prefix },
+  });
 }

@@ -74,7 +74,10 @@ class UsageBuffer {
         const last = this.lastUsed.get(id);
         if (!last || last < at) this.lastUsed.set(id, at);
       }
-      log().warn({ err: error instanceof Error ? error.message : String(error), pending: counts.length }, "api key usage not written yet; kept for the next flush");
+      log().warn(
+        { err: error instanceof Error ? error.message : String(error), pending: counts.length },
+        "api key usage not written yet; kept for the next flush",
+      );
     }
   }
 }

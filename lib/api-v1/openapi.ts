@@ -30,11 +30,18 @@ const ERROR_TEXT: Record<number, string> = {
 };
 
 function errors(...statuses: number[]): ZodOpenApiResponsesObject {
-  return Object.fromEntries(statuses.map((s) => [String(s), { description: ERROR_TEXT[s] ?? "Error.", ...json(errorSchema) }]));
+  return Object.fromEntries(
+    statuses.map((s) => [String(s), { description: ERROR_TEXT[s] ?? "Error.", ...json(errorSchema) }]),
+  );
 }
 
 function operation(scope: string, op: Omit<ZodOpenApiOperationObject, "security">): ZodOpenApiOperationObject {
-  return { ...op, description: `${op.description ?? ""}\n\nRequires an API key with the \`${scope}\` scope.`.trim(), security: [{ apiKey: [] }], "x-required-scope": scope };
+  return {
+    ...op,
+    description: `${op.description ?? ""}\n\nRequires an API key with the \`${scope}\` scope.`.trim(),
+    security: [{ apiKey: [] }],
+    "x-required-scope": scope,
+  };
 }
 
 /** The document, for the given public base URL of the app. */
@@ -49,7 +56,13 @@ export function openApiDocument(appUrl: string) {
     },
     servers: [{ url: appUrl }],
     components: {
-      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key (sok_…) from the dashboard's API keys page." } },
+      securitySchemes: {
+        apiKey: {
+          type: "http",
+          scheme: "bearer",
+          description: "An API key (sok_…) from the dashboard's API keys page.",
+        },
+      },
     },
     paths: {
       "/api/v1/onboarding-links": {
@@ -57,16 +70,23 @@ export function openApiDocument(appUrl: string) {
           operationId: "createOnboardingLink",
           summary: "Create (or find, by externalId) a seller and get a fresh onboarding link",
           requestBody: { required: true, ...json(onboardingLinkBodySchema) },
-          responses: { "201": { description: "The link (shown once).", ...json(onboardingLinkSchema) }, ...errors(400, 401, 403) },
+          responses: {
+            "201": { description: "The link (shown once).", ...json(onboardingLinkSchema) },
+            ...errors(400, 401, 403),
+          },
         }),
       },
       "/api/v1/connections/{id}/token": {
         get: operation("connection-tokens", {
           operationId: "getConnectionToken",
           summary: "A valid access token of one client-credentials connection",
-          description: "Cached and refreshed by the service; one provider request per token lifetime. A key limited to named connections gets 403 for any other.",
+          description:
+            "Cached and refreshed by the service; one provider request per token lifetime. A key limited to named connections gets 403 for any other.",
           requestParams: { path: connectionPathSchema },
-          responses: { "200": { description: "The token.", ...json(connectionTokenSchema) }, ...errors(401, 403, 404, 409, 429, 502, 503) },
+          responses: {
+            "200": { description: "The token.", ...json(connectionTokenSchema) },
+            ...errors(401, 403, 404, 409, 429, 502, 503),
+          },
         }),
       },
       "/api/v1/sellers": {
@@ -92,7 +112,10 @@ export function openApiDocument(appUrl: string) {
           operationId: "getAuthorization",
           summary: "One authorization request with its timeline",
           requestParams: { path: authorizationPathSchema },
-          responses: { "200": { description: "The request.", ...json(authorizationSchema) }, ...errors(400, 401, 403, 404) },
+          responses: {
+            "200": { description: "The request.", ...json(authorizationSchema) },
+            ...errors(400, 401, 403, 404),
+          },
         }),
       },
       "/api/v1/openapi.json": {
@@ -100,7 +123,9 @@ export function openApiDocument(appUrl: string) {
           operationId: "getOpenApiDocument",
           summary: "This document",
           security: [],
-          responses: { "200": { description: "The OpenAPI 3.1 document.", ...json(z.record(z.string(), z.unknown())) } },
+          responses: {
+            "200": { description: "The OpenAPI 3.1 document.", ...json(z.record(z.string(), z.unknown())) },
+          },
         },
       },
     },

@@ -11,22 +11,49 @@ const nullableInstant = (description: string) => instant(description).nullable()
 export const errorSchema = z
   .object({
     error: z.object({
-      code: z.enum(["BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "RATE_LIMITED", "UPSTREAM", "UNAVAILABLE", "INTERNAL"]),
+      code: z.enum([
+        "BAD_REQUEST",
+        "UNAUTHENTICATED",
+        "FORBIDDEN",
+        "NOT_FOUND",
+        "CONFLICT",
+        "RATE_LIMITED",
+        "UPSTREAM",
+        "UNAVAILABLE",
+        "INTERNAL",
+      ]),
       message: z.string().meta({ description: "What happened and what to do, for people." }),
-      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional().meta({ description: "Invalid fields of a request body." }),
+      issues: z
+        .array(z.object({ path: z.string(), message: z.string() }))
+        .optional()
+        .meta({ description: "Invalid fields of a request body." }),
     }),
   })
   .meta({ id: "Error", description: "Every 4xx and 5xx answer." });
 
 // ───────────────────────── Sellers ─────────────────────────
 
-export const AUTHORIZATION_STATUSES = ["started", "declined", "rejected", "failed", "pending_key_storage", "completed", "expired", "superseded"] as const;
+export const AUTHORIZATION_STATUSES = [
+  "started",
+  "declined",
+  "rejected",
+  "failed",
+  "pending_key_storage",
+  "completed",
+  "expired",
+  "superseded",
+] as const;
 export const CREDENTIAL_STATUSES = ["active", "pending_storage", "superseded"] as const;
 
 export const credentialSchema = z
   .object({
     id: z.uuid(),
-    status: z.enum(CREDENTIAL_STATUSES).meta({ description: "active: the key to use; pending_storage: received, waiting for the secret store; superseded: replaced by a newer connection." }),
+    status: z
+      .enum(CREDENTIAL_STATUSES)
+      .meta({
+        description:
+          "active: the key to use; pending_storage: received, waiting for the secret store; superseded: replaced by a newer connection.",
+      }),
     projectCode: z.string().meta({ description: "Noon project code." }),
     keyId: z.string().meta({ description: "Noon key_id of the service-account key." }),
     channelIdentifier: z.string().nullable(),
@@ -34,7 +61,9 @@ export const credentialSchema = z
     createdAt: instant("When the key was received."),
     storedAt: nullableInstant("When the key reached the secret store (null while pending)."),
     supersededAt: nullableInstant("When a newer connection replaced it."),
-    authorizationReference: z.string().meta({ description: "The authorization that produced this key.", example: "NA-7K3Q9XWD" }),
+    authorizationReference: z
+      .string()
+      .meta({ description: "The authorization that produced this key.", example: "NA-7K3Q9XWD" }),
     secret: z
       .object({
         name: z.string().meta({ example: "seller-onboarding/noon/sellers/PRJ123/key-1" }),
@@ -77,9 +106,13 @@ export const sellerSchema = z
     updatedAt: instant("Moves forward on every change of the seller, its credentials or its authorizations."),
     connected: z.boolean().meta({ description: "True when the seller has an active credential." }),
     currentCredential: credentialSchema.nullable().meta({ description: "The active key, or null." }),
-    pendingCredential: credentialSchema.nullable().meta({ description: "A newer key waiting for the secret store, or null." }),
+    pendingCredential: credentialSchema
+      .nullable()
+      .meta({ description: "A newer key waiting for the secret store, or null." }),
     supersededCredentials: z.array(credentialSchema).meta({ description: "Earlier keys, newest first." }),
-    latestAuthorization: authorizationSummarySchema.nullable().meta({ description: "The newest authorization request, or null." }),
+    latestAuthorization: authorizationSummarySchema
+      .nullable()
+      .meta({ description: "The newest authorization request, or null." }),
   })
   .meta({ id: "Seller" });
 
@@ -87,7 +120,8 @@ export const sellerPageSchema = z
   .object({
     data: z.array(sellerSchema),
     nextCursor: z.string().meta({
-      description: "Pass as `cursor` to continue. Keep it even when hasMore is false: calling again with it later returns only the sellers changed since.",
+      description:
+        "Pass as `cursor` to continue. Keep it even when hasMore is false: calling again with it later returns only the sellers changed since.",
     }),
     hasMore: z.boolean().meta({ description: "True when more changed sellers can be read at once with nextCursor." }),
   })
@@ -101,12 +135,28 @@ export const SELLERS_PAGE_MAX = 200;
 
 export const sellerListQuerySchema = z
   .object({
-    externalId: z.string().trim().min(1, "externalId must not be empty.").max(200, "externalId is at most 200 characters.").optional().meta({ description: "Only the seller with this external id." }),
-    updatedSince: z.iso
-      .datetime({ offset: true, error: "updatedSince must be an ISO 8601 date-time with a time zone, e.g. 2026-11-30T12:00:00Z." })
+    externalId: z
+      .string()
+      .trim()
+      .min(1, "externalId must not be empty.")
+      .max(200, "externalId is at most 200 characters.")
       .optional()
-      .meta({ description: "Only sellers changed at or after this instant (starts a sync; follow nextCursor from there)." }),
-    cursor: z.string().min(1, "cursor must not be empty: leave it out to start from the beginning.").max(500, "cursor is too long: pass nextCursor exactly as it was given.").optional().meta({ description: "nextCursor of the previous page." }),
+      .meta({ description: "Only the seller with this external id." }),
+    updatedSince: z.iso
+      .datetime({
+        offset: true,
+        error: "updatedSince must be an ISO 8601 date-time with a time zone, e.g. 2026-11-30T12:00:00Z.",
+      })
+      .optional()
+      .meta({
+        description: "Only sellers changed at or after this instant (starts a sync; follow nextCursor from there).",
+      }),
+    cursor: z
+      .string()
+      .min(1, "cursor must not be empty: leave it out to start from the beginning.")
+      .max(500, "cursor is too long: pass nextCursor exactly as it was given.")
+      .optional()
+      .meta({ description: "nextCursor of the previous page." }),
     limit: z.coerce
       .number({ error: "limit must be a whole number from 1 to 200." })
       .int("limit must be a whole number from 1 to 200.")
@@ -122,13 +172,17 @@ export const sellerListQuerySchema = z
 export const timelineEventSchema = z
   .object({
     type: z.string().meta({
-      description: "started, callback_received, rejected, declined, token_created, exchanged, key_stored, key_pending_storage, completed, failed, expired or superseded.",
+      description:
+        "started, callback_received, rejected, declined, token_created, exchanged, key_stored, key_pending_storage, completed, failed, expired or superseded.",
     }),
     at: instant("When it happened."),
     stage: z.string().nullable(),
     httpStatus: z.number().int().nullable(),
     message: z.string().nullable(),
-    details: z.record(z.string(), z.unknown()).nullable().meta({ description: "Non-secret facts of this step; keys vary by type." }),
+    details: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .meta({ description: "Non-secret facts of this step; keys vary by type." }),
   })
   .meta({ id: "TimelineEvent" });
 
@@ -151,7 +205,13 @@ export const onboardingLinkBodySchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     email: z.string().trim().email().max(254).optional(),
-    externalId: z.string().trim().min(1).max(200).optional().meta({ description: "Your id for the seller: a second call with it finds the same seller." }),
+    externalId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({ description: "Your id for the seller: a second call with it finds the same seller." }),
   })
   .strict()
   .meta({ id: "OnboardingLinkRequest" });

@@ -8,7 +8,12 @@ describe("audit queries", () => {
     const actorId = randomUUID();
     const target = randomUUID();
     for (let i = 0; i < 7; i++) {
-      await recordAudit({ actor: { type: "staff", id: actorId, label: `auditor-${actorId}@x.test` }, action: i % 2 ? "test.even" : "test.odd", target: { type: "seller", id: target }, details: { i } });
+      await recordAudit({
+        actor: { type: "staff", id: actorId, label: `auditor-${actorId}@x.test` },
+        action: i % 2 ? "test.even" : "test.odd",
+        target: { type: "seller", id: target },
+        details: { i },
+      });
     }
     const all = await listAuditEvents(auditFilterSchema.parse({ actor: actorId }));
     expect(all.rows).toHaveLength(7);
@@ -23,11 +28,17 @@ describe("audit queries", () => {
     } while (cursor);
     expect(pages).toEqual([6, 5, 4, 3, 2, 1, 0]);
 
-    expect((await listAuditEvents(auditFilterSchema.parse({ actor: actorId, action: "test.ev" }))).rows).toHaveLength(3);
+    expect((await listAuditEvents(auditFilterSchema.parse({ actor: actorId, action: "test.ev" }))).rows).toHaveLength(
+      3,
+    );
     expect((await listAuditEvents(auditFilterSchema.parse({ target: `seller:${target}` }))).rows).toHaveLength(7);
     expect((await listAuditEvents(auditFilterSchema.parse({ target: `api_key:${target}` }))).rows).toHaveLength(0);
-    expect((await listAuditEvents(auditFilterSchema.parse({ actor: actorId, from: "2999-01-01" }))).rows).toHaveLength(0);
-    expect((await listAuditEvents(auditFilterSchema.parse({ actor: actorId, to: "2999-01-01T00:00" }))).rows).toHaveLength(7);
+    expect((await listAuditEvents(auditFilterSchema.parse({ actor: actorId, from: "2999-01-01" }))).rows).toHaveLength(
+      0,
+    );
+    expect(
+      (await listAuditEvents(auditFilterSchema.parse({ actor: actorId, to: "2999-01-01T00:00" }))).rows,
+    ).toHaveLength(7);
     expect(auditFilterSchema.safeParse({ from: "not a date" }).success).toBe(false);
   });
 });

@@ -60,10 +60,19 @@ function decodeCursor(cursor: string): { at: Date; id: bigint } | null {
 }
 
 /** One page of events matching the filter; `nextCursor` continues after the last row. */
-export async function listAuditEvents(filter: Partial<AuditFilter>, limit = 50): Promise<{ rows: AuditRow[]; nextCursor: string | null }> {
+export async function listAuditEvents(
+  filter: Partial<AuditFilter>,
+  limit = 50,
+): Promise<{ rows: AuditRow[]; nextCursor: string | null }> {
   const and: Prisma.AuditEventWhereInput[] = [];
   if (filter.actor) {
-    and.push({ OR: [{ actorId: filter.actor }, { actorLabel: { contains: filter.actor, mode: "insensitive" } }, { actorType: filter.actor }] });
+    and.push({
+      OR: [
+        { actorId: filter.actor },
+        { actorLabel: { contains: filter.actor, mode: "insensitive" } },
+        { actorType: filter.actor },
+      ],
+    });
   }
   if (filter.action) and.push({ action: { startsWith: filter.action } });
   if (filter.target) {
@@ -75,7 +84,11 @@ export async function listAuditEvents(filter: Partial<AuditFilter>, limit = 50):
   const cursor = filter.cursor ? decodeCursor(filter.cursor) : null;
   if (cursor) and.push({ OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] });
 
-  const rows = await db().auditEvent.findMany({ where: { AND: and }, orderBy: [{ at: "desc" }, { id: "desc" }], take: limit + 1 });
+  const rows = await db().auditEvent.findMany({
+    where: { AND: and },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    take: limit + 1,
+  });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {

@@ -17,15 +17,24 @@ export async function ensureFirstAdmin(): Promise<"created" | "exists" | "not-co
   if (!admin) return "not-configured";
   const passwordHash = await hashPassword(admin.password);
   // A concurrent start may win the race: the unique e-mail makes the second insert a no-op.
-  const created = await db().staffUser.createMany({ data: [{ email: admin.email, role: "ADMIN", passwordHash, name: "Administrator", passwordChangeRequired: true }], skipDuplicates: true });
+  const created = await db().staffUser.createMany({
+    data: [{ email: admin.email, role: "ADMIN", passwordHash, name: "Administrator", passwordChangeRequired: true }],
+    skipDuplicates: true,
+  });
   if (created.count === 0) return "exists";
   const row = await db().staffUser.findUnique({ where: { email: admin.email } });
-  await recordAudit({ actor: { type: "system", label: "bootstrap" }, action: "staff.created", target: row ? { type: "staff", id: row.id } : undefined, details: { email: admin.email, role: "ADMIN", reason: "first admin from configuration" } });
+  await recordAudit({
+    actor: { type: "system", label: "bootstrap" },
+    action: "staff.created",
+    target: row ? { type: "staff", id: row.id } : undefined,
+    details: { email: admin.email, role: "ADMIN", reason: "first admin from configuration" },
+  });
   log().info({ email: admin.email }, "first admin created from ADMIN_EMAIL");
   return "created";
 }
 
 onServerStart("first admin", async () => {
   const outcome = await ensureFirstAdmin();
-  if (outcome === "not-configured") log().warn("no staff user exists and ADMIN_EMAIL/ADMIN_PASSWORD are not set: nobody can sign in");
+  if (outcome === "not-configured")
+    log().warn("no staff user exists and ADMIN_EMAIL/ADMIN_PASSWORD are not set: nobody can sign in");
 });

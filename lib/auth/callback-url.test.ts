@@ -7,7 +7,16 @@ describe("safeCallbackUrl", () => {
     expect(safeCallbackUrl("/admin")).toBe("/admin");
   });
   it("refuses anything that could leave the site", () => {
-    for (const bad of ["https://evil.example/admin", "//evil.example/admin", "/admin\\@evil", "/adminx", "/other", 42, null, "/admin/sign-in"]) {
+    for (const bad of [
+      "https://evil.example/admin",
+      "//evil.example/admin",
+      "/admin\\@evil",
+      "/adminx",
+      "/other",
+      42,
+      null,
+      "/admin/sign-in",
+    ]) {
       expect(safeCallbackUrl(bad)).toBe("/admin");
     }
   });

@@ -40,7 +40,9 @@ describe("the server hook that appends the socket's address (lib/server/forwarde
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       appendSocketAddress(req);
-      res.end(clientIpFrom(new Headers({ "x-forwarded-for": String(req.headers["x-forwarded-for"] ?? "") }), 0) ?? "none");
+      res.end(
+        clientIpFrom(new Headers({ "x-forwarded-for": String(req.headers["x-forwarded-for"] ?? "") }), 0) ?? "none",
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;

@@ -10,7 +10,10 @@ import { config } from "@/lib/config/env";
  * client sent and are never used. Null when no valid address is there.
  */
 export function clientIpFrom(headers: Headers, trustedProxyHops: number = config().trustedProxyHops): string | null {
-  const chain = (headers.get("x-forwarded-for") ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  const chain = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   if (chain.length === 0) return null;
   // Fewer entries than hops: the request came through fewer proxies than configured; the leftmost is
   // the farthest one we can see.

@@ -83,7 +83,13 @@ export async function requireActionPermission(permission: Permission): Promise<S
   if (!staff) throw new AppError("UNAUTHENTICATED", "Your session has ended: sign in again.");
   if (staff.mustChangePassword) throw new AppError("FORBIDDEN", "Choose a new password first (Account → Password).");
   if (!allows(staff.role, permission)) {
-    await recordAudit({ actor: { type: "staff", id: staff.id, label: staff.email }, action: "authz.denied", ip: staff.ip, outcome: "denied", details: { permission } });
+    await recordAudit({
+      actor: { type: "staff", id: staff.id, label: staff.email },
+      action: "authz.denied",
+      ip: staff.ip,
+      outcome: "denied",
+      details: { permission },
+    });
     throw new AppError("FORBIDDEN", "Your role does not allow this.");
   }
   return staff;

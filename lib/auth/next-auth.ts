@@ -88,7 +88,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       // A refusal goes back to the sign-in page with its reason, which says what to do.
       async signIn({ account, profile }) {
         if (account?.provider !== SSO_PROVIDER_ID) return true;
-        const admission = await admitSsoIdentity({ ...profile, iss: ssoIssuer(), sub: account.providerAccountId }, await requestIp());
+        const admission = await admitSsoIdentity(
+          { ...profile, iss: ssoIssuer(), sub: account.providerAccountId },
+          await requestIp(),
+        );
         return admission.ok ? true : `/admin/sign-in?error=${ssoRefusalCode(admission.reason)}`;
       },
       // Runs on every session read: the staff row is checked each time, so disabling someone or changing
@@ -99,7 +102,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           const staff =
             account?.provider === SSO_PROVIDER_ID
               ? await staffForSsoIdentity(ssoIssuer(), account.providerAccountId)
-              : user.id ? await db().staffUser.findUnique({ where: { id: user.id } }) : null;
+              : user.id
+                ? await db().staffUser.findUnique({ where: { id: user.id } })
+                : null;
           if (!staff || staff.disabledAt) return null;
           return {
             sub: staff.id,
@@ -122,7 +127,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         const claims = sessionClaimsSchema.safeParse(token);
         const role = token.role;
         if (!claims.success || (role !== "ADMIN" && role !== "OPERATIONS" && role !== "SUPPORT")) {
-          return { expires: session.expires, user: { id: "", role: "SUPPORT", email: "", name: null, mustChangePassword: true } };
+          return {
+            expires: session.expires,
+            user: { id: "", role: "SUPPORT", email: "", name: null, mustChangePassword: true },
+          };
         }
         return {
           expires: session.expires,
@@ -142,7 +150,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         const claims = sessionClaimsSchema.safeParse(token);
         if (claims.success) {
           await revokeSession(claims.data.sid, claims.data.sub, claims.data.authAt);
-          await recordAudit({ actor: { type: "staff", id: claims.data.sub, label: typeof token?.email === "string" ? token.email : claims.data.sub }, action: "staff.sign_out", target: { type: "staff", id: claims.data.sub } });
+          await recordAudit({
+            actor: {
+              type: "staff",
+              id: claims.data.sub,
+              label: typeof token?.email === "string" ? token.email : claims.data.sub,
+            },
+            action: "staff.sign_out",
+            target: { type: "staff", id: claims.data.sub },
+          });
         }
       },
     },

@@ -26,13 +26,18 @@ function estimator(): ZxcvbnFactory {
  * Why `password` may not be a staff password, in a sentence for the person choosing it, or null when
  * it is acceptable. `related`: the account's e-mail, name and the like, which make a password guessable.
  */
-export function passwordProblem(password: string, related: ReadonlyArray<string | null | undefined> = []): string | null {
+export function passwordProblem(
+  password: string,
+  related: ReadonlyArray<string | null | undefined> = [],
+): string | null {
   if (password.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
   if (password.length > MAX_PASSWORD_LENGTH) return `Use at most ${MAX_PASSWORD_LENGTH} characters.`;
   if (DOCUMENTED_PASSWORDS.includes(password.normalize("NFKC"))) {
     return "This password is printed in the documentation: choose one of your own.";
   }
-  const inputs = related.flatMap((value) => (value ? [value, ...value.split(/[@.\s_-]+/)] : [])).filter((v) => v.length >= 3);
+  const inputs = related
+    .flatMap((value) => (value ? [value, ...value.split(/[@.\s_-]+/)] : []))
+    .filter((v) => v.length >= 3);
   // zxcvbn's cost grows with length; the first 128 characters decide the estimate.
   const result = estimator().check(password.slice(0, 128), [...inputs, ...DOCUMENTED_PASSWORDS]);
   if (result.score >= MIN_PASSWORD_SCORE) return null;

@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { contentSecurityPolicy, securityHeaders } from "@/lib/auth/security-headers";
 
 describe("security headers", () => {
-  const csp = contentSecurityPolicy({ nonce: "abc123", development: false, formTargets: ["http://127.0.0.1:4000/authorize", undefined, "not a url"] });
+  const csp = contentSecurityPolicy({
+    nonce: "abc123",
+    development: false,
+    formTargets: ["http://127.0.0.1:4000/authorize", undefined, "not a url"],
+  });
   const directive = (name: string) => csp.split("; ").find((d) => d.startsWith(`${name} `)) ?? "";
 
   it("allows scripts only with the nonce, never inline or eval", () => {

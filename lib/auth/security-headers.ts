@@ -15,7 +15,11 @@ function originOf(url: string | undefined | null): string | null {
  * add its chunks); no inline scripts. Forms may post only to us, and (because a form post's redirect is
  * checked too) to Noon's consent page and the single-sign-on provider.
  */
-export function contentSecurityPolicy(opts: { nonce: string; development: boolean; formTargets: (string | undefined | null)[] }): string {
+export function contentSecurityPolicy(opts: {
+  nonce: string;
+  development: boolean;
+  formTargets: (string | undefined | null)[];
+}): string {
   const formTargets = opts.formTargets.map(originOf).filter((o): o is string => o !== null);
   const directives = [
     "default-src 'self'",

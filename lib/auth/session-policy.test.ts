@@ -17,10 +17,20 @@ describe("session limits", () => {
     expect(config.trustHost).toBe(true);
     const jwt = config.callbacks?.jwt;
     if (!jwt) throw new Error("no jwt callback");
-    const fresh = { sub: "0197a7e2-6f1c-7000-8000-000000000001", sv: 0, authAt: Math.floor(Date.now() / 1000), sid: "s".repeat(43) };
+    const fresh = {
+      sub: "0197a7e2-6f1c-7000-8000-000000000001",
+      sv: 0,
+      authAt: Math.floor(Date.now() / 1000),
+      sid: "s".repeat(43),
+    };
     expect(sessionClaimsSchema.safeParse(fresh).success).toBe(true);
     expect(await jwt({ token: fresh, user: { id: fresh.sub } })).toEqual(fresh);
-    expect(await jwt({ token: { ...fresh, authAt: fresh.authAt - SESSION_LIMITS.absoluteSeconds - 1 }, user: { id: fresh.sub } })).toBeNull();
+    expect(
+      await jwt({
+        token: { ...fresh, authAt: fresh.authAt - SESSION_LIMITS.absoluteSeconds - 1 },
+        user: { id: fresh.sub },
+      }),
+    ).toBeNull();
     expect(await jwt({ token: { sub: fresh.sub }, user: { id: fresh.sub } })).toBeNull();
   });
 

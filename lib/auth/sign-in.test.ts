@@ -7,7 +7,8 @@ import { db } from "@/lib/db/client";
 import { createTestStaff, randomIp } from "@/tests/authz/support";
 import { rememberSecret } from "@/tests/support/secret-scan";
 
-const audits = (email: string) => db().auditEvent.findMany({ where: { action: "staff.sign_in", actorLabel: email }, orderBy: { id: "asc" } });
+const audits = (email: string) =>
+  db().auditEvent.findMany({ where: { action: "staff.sign_in", actorLabel: email }, orderBy: { id: "asc" } });
 
 describe("staff sign-in", () => {
   it("signs in with the right password, records it, and refuses a wrong one", async () => {
@@ -15,25 +16,39 @@ describe("staff sign-in", () => {
     rememberSecret(password);
     const ip = randomIp();
     const good = await authenticateStaff({ email: email.toUpperCase(), password }, ip);
-    expect(good).toEqual({ ok: true, data: expect.objectContaining({ id: row.id, role: "OPERATIONS", sessionVersion: 0 }) });
+    expect(good).toEqual({
+      ok: true,
+      data: expect.objectContaining({ id: row.id, role: "OPERATIONS", sessionVersion: 0 }),
+    });
     const bad = await authenticateStaff({ email, password: "wrong-password" }, ip);
     expect(bad).toEqual({ ok: false, error: { reason: "invalid" } });
     const events = await audits(email);
-    expect(events.map((e) => [e.outcome, e.ip])).toEqual([["success", ip], ["failure", ip]]);
+    expect(events.map((e) => [e.outcome, e.ip])).toEqual([
+      ["success", ip],
+      ["failure", ip],
+    ]);
     expect(JSON.stringify(events.map((e) => e.details))).not.toContain(password);
     expect((await db().staffUser.findUniqueOrThrow({ where: { id: row.id } })).lastSignInAt).not.toBeNull();
   });
 
   it("answers an unknown e-mail like a wrong password, and audits it", async () => {
     const email = `nobody-${Date.now()}@authz.test`;
-    expect(await authenticateStaff({ email, password: "whatever-it-is" }, randomIp())).toEqual({ ok: false, error: { reason: "invalid" } });
-    expect((await audits(email)).map((e) => e.details)).toEqual([expect.objectContaining({ reason: "unknown_account" })]);
+    expect(await authenticateStaff({ email, password: "whatever-it-is" }, randomIp())).toEqual({
+      ok: false,
+      error: { reason: "invalid" },
+    });
+    expect((await audits(email)).map((e) => e.details)).toEqual([
+      expect.objectContaining({ reason: "unknown_account" }),
+    ]);
   });
 
   it("refuses a disabled account even with the right password", async () => {
     const { email, password, row } = await createTestStaff("SUPPORT");
     await db().staffUser.update({ where: { id: row.id }, data: { disabledAt: new Date() } });
-    expect(await authenticateStaff({ email, password }, randomIp())).toEqual({ ok: false, error: { reason: "invalid" } });
+    expect(await authenticateStaff({ email, password }, randomIp())).toEqual({
+      ok: false,
+      error: { reason: "invalid" },
+    });
   });
 
   it("a burst of parallel attempts gets no more password checks than the throttle allows", async () => {
@@ -46,13 +61,18 @@ describe("staff sign-in", () => {
       return verifyPassword(password, stored);
     };
     const burst = await Promise.all(
-      Array.from({ length: 25 }, (_, i) => authenticateStaff({ email, password: `wrong-guess-${i}` }, ip, { now: () => now, verify })),
+      Array.from({ length: 25 }, (_, i) =>
+        authenticateStaff({ email, password: `wrong-guess-${i}` }, ip, { now: () => now, verify }),
+      ),
     );
     expect(checks).toBe(THROTTLE.pair.free);
     expect(burst.filter((r) => !r.ok && r.error.reason === "invalid")).toHaveLength(THROTTLE.pair.free);
     const refused = burst.filter((r) => !r.ok && r.error.reason === "locked");
     expect(refused).toHaveLength(25 - THROTTLE.pair.free);
-    expect(refused[0]).toEqual({ ok: false, error: { reason: "locked", retryAfterSeconds: THROTTLE.baseDelayMs / 1000 } });
+    expect(refused[0]).toEqual({
+      ok: false,
+      error: { reason: "locked", retryAfterSeconds: THROTTLE.baseDelayMs / 1000 },
+    });
     expect((await audits(email)).filter((e) => e.outcome === "denied")).toHaveLength(25 - THROTTLE.pair.free);
     expect(row.id).toBeTruthy();
   }, 60_000);
@@ -64,7 +84,10 @@ describe("staff sign-in", () => {
     const at = () => new Date(clock);
     const waits: number[] = [];
     for (let i = 0; i < 36; i++) {
-      const result = await authenticateStaff({ email, password: `guess-${i}` }, attacker, { now: at, verify: async () => false });
+      const result = await authenticateStaff({ email, password: `guess-${i}` }, attacker, {
+        now: at,
+        verify: async () => false,
+      });
       if (!result.ok && result.error.reason === "locked") {
         waits.push(result.error.retryAfterSeconds);
         clock += result.error.retryAfterSeconds * 1000;
@@ -88,10 +111,15 @@ describe("staff sign-in", () => {
     let clock = Date.now();
     const at = () => new Date(clock);
     for (let i = 0; i < THROTTLE.account.free; i++) {
-      expect(await authenticateStaff({ email, password: `wrong-${i}` }, randomIp(), { now: at, verify: async () => false })).toEqual({ ok: false, error: { reason: "invalid" } });
+      expect(
+        await authenticateStaff({ email, password: `wrong-${i}` }, randomIp(), { now: at, verify: async () => false }),
+      ).toEqual({ ok: false, error: { reason: "invalid" } });
     }
     // Even the right password, from yet another address, waits: the account's own key says so.
-    expect(await authenticateStaff({ email, password }, randomIp(), { now: at })).toEqual({ ok: false, error: { reason: "locked", retryAfterSeconds: THROTTLE.account.capMs / 1000 } });
+    expect(await authenticateStaff({ email, password }, randomIp(), { now: at })).toEqual({
+      ok: false,
+      error: { reason: "locked", retryAfterSeconds: THROTTLE.account.capMs / 1000 },
+    });
     clock += THROTTLE.account.capMs;
     expect((await authenticateStaff({ email, password }, randomIp(), { now: at })).ok).toBe(true);
   }, 60_000);
@@ -100,11 +128,18 @@ describe("staff sign-in", () => {
     const ip = randomIp();
     const now = new Date();
     for (let i = 0; i < THROTTLE.address.free; i++) {
-      const result = await authenticateStaff({ email: `spray-${i}-${Date.now()}@authz.test`, password: "Spring2026!" }, ip, { now: () => now, verify: async () => false });
+      const result = await authenticateStaff(
+        { email: `spray-${i}-${Date.now()}@authz.test`, password: "Spring2026!" },
+        ip,
+        { now: () => now, verify: async () => false },
+      );
       expect(result).toEqual({ ok: false, error: { reason: "invalid" } });
     }
     const { email, password } = await createTestStaff("SUPPORT");
-    expect(await authenticateStaff({ email, password }, ip, { now: () => now })).toEqual({ ok: false, error: { reason: "locked", retryAfterSeconds: THROTTLE.baseDelayMs / 1000 } });
+    expect(await authenticateStaff({ email, password }, ip, { now: () => now })).toEqual({
+      ok: false,
+      error: { reason: "locked", retryAfterSeconds: THROTTLE.baseDelayMs / 1000 },
+    });
     // The same account from elsewhere is fine: the wait was the address's.
     expect((await authenticateStaff({ email, password }, randomIp(), { now: () => now })).ok).toBe(true);
   }, 120_000);
@@ -116,7 +151,9 @@ describe("staff sign-in", () => {
     const old = ["scrypt", 2 ** 15, 8, 1, salt.toString("base64url"), key.toString("base64url")].join("$");
     await db().staffUser.update({ where: { id: row.id }, data: { passwordHash: old } });
     expect((await authenticateStaff({ email, password }, randomIp())).ok).toBe(true);
-    const stored = (await db().staffUser.findUniqueOrThrow({ where: { id: row.id }, omit: { passwordHash: false } })).passwordHash ?? "";
+    const stored =
+      (await db().staffUser.findUniqueOrThrow({ where: { id: row.id }, omit: { passwordHash: false } })).passwordHash ??
+      "";
     expect(stored).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect((await authenticateStaff({ email, password }, randomIp())).ok).toBe(true);
   }, 60_000);

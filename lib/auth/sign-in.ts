@@ -35,12 +35,21 @@ export interface SignInOptions {
  * throttle allows. Unknown addresses cost as much time as wrong passwords; every outcome is audited; a
  * hash made with older scrypt parameters is replaced by a current one.
  */
-export async function authenticateStaff(input: unknown, ip: string | null, opts: SignInOptions = {}): Promise<Result<SignedInStaff, SignInFailure>> {
+export async function authenticateStaff(
+  input: unknown,
+  ip: string | null,
+  opts: SignInOptions = {},
+): Promise<Result<SignedInStaff, SignInFailure>> {
   const parsed = credentialsSchema.safeParse(input);
   if (!parsed.success) return err({ reason: "invalid" });
   const { email, password } = parsed.data;
   const verify = opts.verify ?? verifyPassword;
-  const audit = (outcome: "success" | "failure" | "denied", reason: string, staffId?: string, extra: Record<string, unknown> = {}) =>
+  const audit = (
+    outcome: "success" | "failure" | "denied",
+    reason: string,
+    staffId?: string,
+    extra: Record<string, unknown> = {},
+  ) =>
     recordAudit({
       actor: staffId ? { type: "staff", id: staffId, label: email } : { type: "anonymous", label: email },
       action: "staff.sign_in",
@@ -71,8 +80,18 @@ export async function authenticateStaff(input: unknown, ip: string | null, opts:
   await clearAfterSuccess(email, ip);
   // Transparent upgrade: only if nobody changed the hash meanwhile.
   const rehash = needsRehash(staff.passwordHash) ? await hashPassword(password) : null;
-  if (rehash) await db().staffUser.updateMany({ where: { id: staff.id, passwordHash: staff.passwordHash }, data: { passwordHash: rehash } });
+  if (rehash)
+    await db().staffUser.updateMany({
+      where: { id: staff.id, passwordHash: staff.passwordHash },
+      data: { passwordHash: rehash },
+    });
   await db().staffUser.update({ where: { id: staff.id }, data: { lastSignInAt: new Date() } });
   await audit("success", "ok", staff.id, rehash ? { rehashed: true } : {});
-  return ok({ id: staff.id, email: staff.email, name: staff.name, role: staff.role, sessionVersion: staff.sessionVersion });
+  return ok({
+    id: staff.id,
+    email: staff.email,
+    name: staff.name,
+    role: staff.role,
+    sessionVersion: staff.sessionVersion,
+  });
 }

@@ -39,10 +39,22 @@ describe("single sign-on", () => {
     expect(await admitSsoIdentity({ ...identity, email, email_verified: true })).toEqual({ ok: true, staffId: row.id });
     expect((await db().staffUser.findUniqueOrThrow({ where: { id: row.id } })).role).toBe("SUPPORT");
 
-    expect(await admitSsoIdentity({ iss: ISSUER, sub: "x1", email: `x-${randomBytes(3).toString("hex")}@evil.example`, email_verified: true })).toEqual({ ok: false, reason: "domain_not_mapped" });
+    expect(
+      await admitSsoIdentity({
+        iss: ISSUER,
+        sub: "x1",
+        email: `x-${randomBytes(3).toString("hex")}@evil.example`,
+        email_verified: true,
+      }),
+    ).toEqual({ ok: false, reason: "domain_not_mapped" });
     await db().staffUser.update({ where: { id: row.id }, data: { disabledAt: new Date() } });
-    expect(await admitSsoIdentity({ ...identity, email, email_verified: true })).toEqual({ ok: false, reason: "disabled" });
-    const outcomes = (await db().auditEvent.findMany({ where: { actorLabel: email, action: "staff.sign_in" }, orderBy: { id: "asc" } })).map((e) => e.outcome);
+    expect(await admitSsoIdentity({ ...identity, email, email_verified: true })).toEqual({
+      ok: false,
+      reason: "disabled",
+    });
+    const outcomes = (
+      await db().auditEvent.findMany({ where: { actorLabel: email, action: "staff.sign_in" }, orderBy: { id: "asc" } })
+    ).map((e) => e.outcome);
     expect(outcomes).toEqual(["success", "success", "failure"]);
   });
 
@@ -50,24 +62,40 @@ describe("single sign-on", () => {
     const { admitSsoIdentity } = await import("@/lib/auth/sso");
     const { row, email } = await createTestStaff("ADMIN");
     for (const email_verified of [false, undefined, "true", 1]) {
-      expect(await admitSsoIdentity({ iss: ISSUER, sub: `s-${randomBytes(4).toString("hex")}`, email, email_verified })).toEqual({ ok: false, reason: "email_not_verified" });
+      expect(
+        await admitSsoIdentity({ iss: ISSUER, sub: `s-${randomBytes(4).toString("hex")}`, email, email_verified }),
+      ).toEqual({ ok: false, reason: "email_not_verified" });
     }
     // Nothing was bound to the existing admin by those attempts.
-    expect(await db().staffUser.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ ssoIssuer: null, ssoSubject: null });
+    expect(await db().staffUser.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      ssoIssuer: null,
+      ssoSubject: null,
+    });
   });
 
   it("binds an existing member to (issuer, subject) on first SSO sign-in and follows that identity afterwards", async () => {
     const { admitSsoIdentity } = await import("@/lib/auth/sso");
     const { row, email } = await createTestStaff("OPERATIONS");
     const sub = `sub-${randomBytes(6).toString("hex")}`;
-    expect(await admitSsoIdentity({ iss: ISSUER, sub, email, email_verified: true })).toEqual({ ok: true, staffId: row.id });
+    expect(await admitSsoIdentity({ iss: ISSUER, sub, email, email_verified: true })).toEqual({
+      ok: true,
+      staffId: row.id,
+    });
     // The provider changes the e-mail: same subject, same member, whose e-mail follows.
     const renamed = `renamed-${randomBytes(4).toString("hex")}@ops.example`;
-    expect(await admitSsoIdentity({ iss: ISSUER, sub, email: renamed, email_verified: true })).toEqual({ ok: true, staffId: row.id });
+    expect(await admitSsoIdentity({ iss: ISSUER, sub, email: renamed, email_verified: true })).toEqual({
+      ok: true,
+      staffId: row.id,
+    });
     expect((await db().staffUser.findUniqueOrThrow({ where: { id: row.id } })).email).toBe(renamed);
     // Another subject presenting the member's e-mail is not that member.
-    expect(await admitSsoIdentity({ iss: ISSUER, sub: `other-${sub}`, email: renamed, email_verified: true })).toEqual({ ok: false, reason: "bound_to_another_identity" });
+    expect(await admitSsoIdentity({ iss: ISSUER, sub: `other-${sub}`, email: renamed, email_verified: true })).toEqual({
+      ok: false,
+      reason: "bound_to_another_identity",
+    });
     // Nor is the same subject at another issuer.
-    expect(await admitSsoIdentity({ iss: "https://other-issuer.example", sub, email: renamed, email_verified: true })).toEqual({ ok: false, reason: "bound_to_another_identity" });
+    expect(
+      await admitSsoIdentity({ iss: "https://other-issuer.example", sub, email: renamed, email_verified: true }),
+    ).toEqual({ ok: false, reason: "bound_to_another_identity" });
   });
 });

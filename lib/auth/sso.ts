@@ -49,12 +49,19 @@ const profileSchema = z.object({
   name: z.string().max(120).optional(),
 });
 
-export type SsoRefusal = "invalid_profile" | "email_not_verified" | "domain_not_mapped" | "disabled" | "bound_to_another_identity" | "not_configured";
+export type SsoRefusal =
+  | "invalid_profile"
+  | "email_not_verified"
+  | "domain_not_mapped"
+  | "disabled"
+  | "bound_to_another_identity"
+  | "not_configured";
 
 /** What the sign-in page shows for each refusal (next-auth passes the reason as `?error=`). */
 export const SSO_REFUSAL_MESSAGES: Record<SsoRefusal, string> = {
   invalid_profile: "Your identity provider did not send an e-mail address and a subject: ask your administrator.",
-  email_not_verified: "Your identity provider has not verified your e-mail address. Verify it there, then sign in again.",
+  email_not_verified:
+    "Your identity provider has not verified your e-mail address. Verify it there, then sign in again.",
   domain_not_mapped: "Your e-mail domain has no staff role here: ask an admin to invite you.",
   disabled: "This staff account is disabled: ask an admin.",
   bound_to_another_identity: "This staff account is linked to another single sign-on identity: ask an admin.",
@@ -92,12 +99,21 @@ export async function admitSsoIdentity(profile: unknown, ip: string | null = nul
   if (parsed.data.email_verified !== true) return refuse("email_not_verified", email);
 
   const select = { id: true, email: true, disabledAt: true, ssoIssuer: true, ssoSubject: true } as const;
-  let staff = await db().staffUser.findUnique({ where: { ssoIssuer_ssoSubject: { ssoIssuer: iss, ssoSubject: sub } }, select });
+  let staff = await db().staffUser.findUnique({
+    where: { ssoIssuer_ssoSubject: { ssoIssuer: iss, ssoSubject: sub } },
+    select,
+  });
   if (staff && staff.email !== email) {
     const taken = await db().staffUser.count({ where: { email, id: { not: staff.id } } });
     if (!taken) {
       await db().staffUser.update({ where: { id: staff.id }, data: { email } });
-      await recordAudit({ actor: { type: "system", label: "single sign-on" }, action: "staff.email_changed", target: { type: "staff", id: staff.id }, ip, details: { from: staff.email, to: email, reason: "changed at the identity provider" } });
+      await recordAudit({
+        actor: { type: "system", label: "single sign-on" },
+        action: "staff.email_changed",
+        target: { type: "staff", id: staff.id },
+        ip,
+        details: { from: staff.email, to: email, reason: "changed at the identity provider" },
+      });
       staff = { ...staff, email };
     }
   }
@@ -106,22 +122,49 @@ export async function admitSsoIdentity(profile: unknown, ip: string | null = nul
     if (byEmail) {
       if (byEmail.ssoSubject !== null) return refuse("bound_to_another_identity", email, byEmail.id);
       // First SSO sign-in of an existing member: bind, unless a concurrent sign-in bound it first.
-      const { count } = await db().staffUser.updateMany({ where: { id: byEmail.id, ssoSubject: null }, data: { ssoIssuer: iss, ssoSubject: sub } });
+      const { count } = await db().staffUser.updateMany({
+        where: { id: byEmail.id, ssoSubject: null },
+        data: { ssoIssuer: iss, ssoSubject: sub },
+      });
       if (count !== 1) return refuse("bound_to_another_identity", email, byEmail.id);
-      await recordAudit({ actor: { type: "system", label: "single sign-on" }, action: "staff.sso_bound", target: { type: "staff", id: byEmail.id }, ip, details: { issuer: iss, subject: sub } });
+      await recordAudit({
+        actor: { type: "system", label: "single sign-on" },
+        action: "staff.sso_bound",
+        target: { type: "staff", id: byEmail.id },
+        ip,
+        details: { issuer: iss, subject: sub },
+      });
       staff = byEmail;
     } else {
       const role = roleForEmail(email, oidc.roleDomains);
       if (!role) return refuse("domain_not_mapped", email);
-      await db().staffUser.createMany({ data: [{ email, name: name ?? null, role, ssoIssuer: iss, ssoSubject: sub }], skipDuplicates: true });
-      staff = await db().staffUser.findUnique({ where: { ssoIssuer_ssoSubject: { ssoIssuer: iss, ssoSubject: sub } }, select });
+      await db().staffUser.createMany({
+        data: [{ email, name: name ?? null, role, ssoIssuer: iss, ssoSubject: sub }],
+        skipDuplicates: true,
+      });
+      staff = await db().staffUser.findUnique({
+        where: { ssoIssuer_ssoSubject: { ssoIssuer: iss, ssoSubject: sub } },
+        select,
+      });
       if (!staff) return refuse("bound_to_another_identity", email);
-      await recordAudit({ actor: { type: "system", label: "single sign-on" }, action: "staff.created", target: { type: "staff", id: staff.id }, ip, details: { email, role, reason: "first single sign-on", issuer: iss, subject: sub } });
+      await recordAudit({
+        actor: { type: "system", label: "single sign-on" },
+        action: "staff.created",
+        target: { type: "staff", id: staff.id },
+        ip,
+        details: { email, role, reason: "first single sign-on", issuer: iss, subject: sub },
+      });
     }
   }
   if (staff.disabledAt) return refuse("disabled", staff.email, staff.id);
   await db().staffUser.update({ where: { id: staff.id }, data: { lastSignInAt: new Date() } });
-  await recordAudit({ actor: { type: "staff", id: staff.id, label: staff.email }, action: "staff.sign_in", target: { type: "staff", id: staff.id }, ip, details: { method: "sso" } });
+  await recordAudit({
+    actor: { type: "staff", id: staff.id, label: staff.email },
+    action: "staff.sign_in",
+    target: { type: "staff", id: staff.id },
+    ip,
+    details: { method: "sso" },
+  });
   return { ok: true, staffId: staff.id };
 }
 

@@ -34,7 +34,11 @@ function configError(fn: () => unknown): ConfigError {
 
 describe("NODE_ENV unset (a worker or CLI)", () => {
   it("refuses, in one line naming NODE_ENV, when DATABASE_URL is not the embedded development database", () => {
-    for (const url of ["postgresql://app@db.internal:5432/onboarding", "postgresql://app@127.0.0.1:5432/onboarding", "postgresql://app@10.0.0.5:5433/x"]) {
+    for (const url of [
+      "postgresql://app@db.internal:5432/onboarding",
+      "postgresql://app@127.0.0.1:5432/onboarding",
+      "postgresql://app@10.0.0.5:5433/x",
+    ]) {
       const error = configError(() => load({ DATABASE_URL: url }));
       expect(error.variable).toBe("NODE_ENV");
       expect(error.message).toMatch(/^NODE_ENV: is not set while DATABASE_URL points at .+: set NODE_ENV=production/);
@@ -45,7 +49,9 @@ describe("NODE_ENV unset (a worker or CLI)", () => {
   });
 
   it("means development with the embedded database (npm run dev's, on 127.0.0.1:5433) or no DATABASE_URL", () => {
-    expect(load({ DATABASE_URL: "postgresql://postgres:x@127.0.0.1:5433/seller_onboarding" }).nodeEnv).toBe("development");
+    expect(load({ DATABASE_URL: "postgresql://postgres:x@127.0.0.1:5433/seller_onboarding" }).nodeEnv).toBe(
+      "development",
+    );
     expect(load({}).nodeEnv).toBe("development");
   });
 
@@ -64,7 +70,9 @@ describe("loopback URLs are judged on the parsed host", () => {
   it("lets an http Noon URL through only when it really is loopback", () => {
     const sim = { ...production, ALLOW_INSECURE_PROVIDER_URLS: "1", APP_URL: "http://localhost:3000" };
     expect(load({ ...sim, NOON_API_URL: "http://[::1]:4010" }).noon?.apiUrl).toBe("http://[::1]:4010");
-    expect(configError(() => load({ ...sim, NOON_API_URL: "http://127.0.0.1.attacker.example:4010" })).variable).toBe("NOON_API_URL");
+    expect(configError(() => load({ ...sim, NOON_API_URL: "http://127.0.0.1.attacker.example:4010" })).variable).toBe(
+      "NOON_API_URL",
+    );
   });
 });
 
@@ -72,6 +80,8 @@ describe("PROVIDER_ALLOWED_PORTS", () => {
   it("reads a list of ports and refuses anything else", () => {
     expect(load({ ...production, PROVIDER_ALLOWED_PORTS: "8443, 9443" }).providerAllowedPorts).toEqual([8443, 9443]);
     expect(load(production).providerAllowedPorts).toEqual([]);
-    expect(configError(() => load({ ...production, PROVIDER_ALLOWED_PORTS: "8443,http" })).variable).toBe("PROVIDER_ALLOWED_PORTS");
+    expect(configError(() => load({ ...production, PROVIDER_ALLOWED_PORTS: "8443,http" })).variable).toBe(
+      "PROVIDER_ALLOWED_PORTS",
+    );
   });
 });

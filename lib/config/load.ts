@@ -63,7 +63,8 @@ const bool = (v: string | undefined) => v === "1" || v === "true";
 
 function decodeLocalKey(variable: string, value: string): Buffer {
   const key = Buffer.from(value, "base64");
-  if (key.length !== 32) throw new ConfigError(variable, "must be base64 of exactly 32 bytes (try: openssl rand -base64 32)");
+  if (key.length !== 32)
+    throw new ConfigError(variable, "must be base64 of exactly 32 bytes (try: openssl rand -base64 32)");
   return key;
 }
 
@@ -90,7 +91,10 @@ function readIntegratorKey(env: Env): NoonIntegratorKey | null {
   }
   const parsed = integratorKeySchema.safeParse(json);
   if (!parsed.success) {
-    throw new ConfigError(variable, `lacks ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")} (expected key_id, private_key, project_code)`);
+    throw new ConfigError(
+      variable,
+      `lacks ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")} (expected key_id, private_key, project_code)`,
+    );
   }
   return parsed.data;
 }
@@ -152,20 +156,32 @@ function refuseUnsetNodeEnvOnRealDatabase(env: Env): void {
 
 function readPorts(variable: string, value: string | undefined): number[] {
   const ports: number[] = [];
-  for (const item of (value ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const item of (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const port = Number(item);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(variable, `"${item}" is not a port number (1-65535)`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new ConfigError(variable, `"${item}" is not a port number (1-65535)`);
     ports.push(port);
   }
   return ports;
 }
 
-function numberVar(env: Env, name: string, fallback: number, o: { min: number; max: number; integer?: boolean }): number {
+function numberVar(
+  env: Env,
+  name: string,
+  fallback: number,
+  o: { min: number; max: number; integer?: boolean },
+): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < o.min || value > o.max || (o.integer && !Number.isInteger(value))) {
-    throw new ConfigError(name, `must be ${o.integer ? "a whole number" : "a number"} from ${o.min} to ${o.max} (got "${raw}")`);
+    throw new ConfigError(
+      name,
+      `must be ${o.integer ? "a whole number" : "a number"} from ${o.min} to ${o.max} (got "${raw}")`,
+    );
   }
   return value;
 }
@@ -180,7 +196,12 @@ function safeJson(text: string): unknown {
 
 const simulatorHostsSchema = z.object({ tokenUrl: z.string().url(), apiBaseUrl: z.string().url() });
 const providerSimulatorsSchema = z
-  .object({ NOYO: simulatorHostsSchema, INYO: simulatorHostsSchema, NUVY: simulatorHostsSchema, OAUTH2: simulatorHostsSchema })
+  .object({
+    NOYO: simulatorHostsSchema,
+    INYO: simulatorHostsSchema,
+    NUVY: simulatorHostsSchema,
+    OAUTH2: simulatorHostsSchema,
+  })
   .partial();
 
 export interface AppConfig {
@@ -210,7 +231,12 @@ export interface AppConfig {
     namePrefix: string;
     kmsKeyId: string | undefined;
   };
-  oidc: { issuer: string; clientId: string; clientSecret: string; roleDomains: Record<string, "ADMIN" | "OPERATIONS" | "SUPPORT"> } | null;
+  oidc: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string;
+    roleDomains: Record<string, "ADMIN" | "OPERATIONS" | "SUPPORT">;
+  } | null;
   allowInsecureProviderUrls: boolean;
   /** Non-default ports provider URLs may use (PROVIDER_ALLOWED_PORTS); any port with ALLOW_INSECURE_PROVIDER_URLS. */
   providerAllowedPorts: number[];
@@ -224,7 +250,9 @@ export interface AppConfig {
     perMinute: number;
   };
   /** Development only: the bundled provider simulators' URLs, offered as an environment on the connection form. */
-  providerSimulators: Partial<Record<"NOYO" | "INYO" | "NUVY" | "OAUTH2", { tokenUrl: string; apiBaseUrl: string }>> | null;
+  providerSimulators: Partial<
+    Record<"NOYO" | "INYO" | "NUVY" | "OAUTH2", { tokenUrl: string; apiBaseUrl: string }>
+  > | null;
   runJobsInProcess: boolean;
   /** SIGTERM: health answers 503 for drainDelayMs, then in-flight work gets up to timeoutMs in all. */
   shutdown: { drainDelayMs: number; timeoutMs: number };
@@ -252,7 +280,10 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
     throw new ConfigError(name, isProduction ? "is required in production" : "is required");
   };
 
-  const appUrl = httpUrl("APP_URL", env.APP_URL?.trim() || (isProduction ? required("APP_URL") : "http://localhost:3000"));
+  const appUrl = httpUrl(
+    "APP_URL",
+    env.APP_URL?.trim() || (isProduction ? required("APP_URL") : "http://localhost:3000"),
+  );
   if (isProduction && !appUrl.startsWith("https://") && !isLoopbackUrl(appUrl)) {
     throw new ConfigError("APP_URL", "must be https:// in production");
   }
@@ -292,9 +323,15 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
   let noon: AppConfig["noon"] = null;
   const noonClientId = env.NOON_CLIENT_ID?.trim();
   if (noonClientId || isProduction) {
-    const authorizeUrl = httpUrl("NOON_AUTHORIZE_URL", env.NOON_AUTHORIZE_URL?.trim() || "https://oauth.noon.partners/");
+    const authorizeUrl = httpUrl(
+      "NOON_AUTHORIZE_URL",
+      env.NOON_AUTHORIZE_URL?.trim() || "https://oauth.noon.partners/",
+    );
     const apiUrl = httpUrl("NOON_API_URL", env.NOON_API_URL?.trim() || "https://noon-api-gateway.noon.partners");
-    for (const [name, url] of [["NOON_AUTHORIZE_URL", authorizeUrl], ["NOON_API_URL", apiUrl]] as const) {
+    for (const [name, url] of [
+      ["NOON_AUTHORIZE_URL", authorizeUrl],
+      ["NOON_API_URL", apiUrl],
+    ] as const) {
       if (!url.startsWith("https://") && !(allowInsecureProviderUrls && isLoopbackUrl(url))) {
         throw new ConfigError(name, "must be https:// (http:// loopback only with ALLOW_INSECURE_PROVIDER_URLS=1)");
       }
@@ -315,7 +352,10 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
   let oidc: AppConfig["oidc"] = null;
   if (env.OIDC_ISSUER) {
     const roleDomains: Record<string, "ADMIN" | "OPERATIONS" | "SUPPORT"> = {};
-    for (const pair of (env.OIDC_ROLE_DOMAINS ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+    for (const pair of (env.OIDC_ROLE_DOMAINS ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [domain, role] = pair.split("=").map((s) => s.trim());
       const upper = role?.toUpperCase();
       if (!domain || (upper !== "ADMIN" && upper !== "OPERATIONS" && upper !== "SUPPORT")) {
@@ -338,7 +378,11 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
   // Only with ALLOW_INSECURE_PROVIDER_URLS, which production refuses except on a loopback APP_URL (e2e).
   if (env.PROVIDER_SIMULATORS?.trim() && allowInsecureProviderUrls) {
     const parsed = providerSimulatorsSchema.safeParse(safeJson(env.PROVIDER_SIMULATORS));
-    if (!parsed.success) throw new ConfigError("PROVIDER_SIMULATORS", 'must be JSON like {"NOYO":{"tokenUrl":"http://127.0.0.1:4011/auth/public/token","apiBaseUrl":"http://127.0.0.1:4011"}}');
+    if (!parsed.success)
+      throw new ConfigError(
+        "PROVIDER_SIMULATORS",
+        'must be JSON like {"NOYO":{"tokenUrl":"http://127.0.0.1:4011/auth/public/token","apiBaseUrl":"http://127.0.0.1:4011"}}',
+      );
     providerSimulators = parsed.data;
   }
 

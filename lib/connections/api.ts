@@ -11,9 +11,16 @@ export interface IssuedConnectionToken {
 }
 
 /** A valid access token of the connection (the broker's cache; one provider request per lifetime). */
-export async function issueConnectionToken(connectionId: string, broker: TokenBroker = tokenBroker()): Promise<IssuedConnectionToken> {
+export async function issueConnectionToken(
+  connectionId: string,
+  broker: TokenBroker = tokenBroker(),
+): Promise<IssuedConnectionToken> {
   if (!z.uuid().safeParse(connectionId).success) throw new AppError("NOT_FOUND", "This connection does not exist.");
   const result = await broker.getToken(connectionId);
   if (!result.ok) throw result.error;
-  return { accessToken: result.data.accessToken, tokenType: result.data.tokenType, expiresAt: result.data.expiresAt.toISOString() };
+  return {
+    accessToken: result.data.accessToken,
+    tokenType: result.data.tokenType,
+    expiresAt: result.data.expiresAt.toISOString(),
+  };
 }

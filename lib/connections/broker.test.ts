@@ -29,7 +29,13 @@ describe("TokenBroker across processes", () => {
   afterAll(() => sim.close());
 
   it("3 processes × 100 concurrent getToken → exactly one token request; past expiry → exactly one refresh", async () => {
-    const id = await createTestConnection({ provider: "NOYO", clientId, clientSecret, tokenUrl: sim.tokenUrl, apiBaseUrl: sim.apiBaseUrl });
+    const id = await createTestConnection({
+      provider: "NOYO",
+      clientId,
+      clientSecret,
+      tokenUrl: sim.tokenUrl,
+      apiBaseUrl: sim.apiBaseUrl,
+    });
     const children = await startBrokerChildren(3, id, 100);
     try {
       const first = await children.round();
@@ -64,7 +70,13 @@ describe("TokenBroker in one process", () => {
   afterAll(() => noyo.close());
 
   it("keeps the token sealed at rest", async () => {
-    const id = await createTestConnection({ provider: "NOYO", clientId, clientSecret, tokenUrl: noyo.tokenUrl, apiBaseUrl: noyo.apiBaseUrl });
+    const id = await createTestConnection({
+      provider: "NOYO",
+      clientId,
+      clientSecret,
+      tokenUrl: noyo.tokenUrl,
+      apiBaseUrl: noyo.apiBaseUrl,
+    });
     const broker = new TokenBroker();
     const token = await broker.getToken(id);
     if (!token.ok) throw token.error;
@@ -78,7 +90,13 @@ describe("TokenBroker in one process", () => {
   });
 
   it("a holder paused past its lease does not overwrite the newer leader's token (fencing)", async () => {
-    const id = await createTestConnection({ provider: "NOYO", clientId, clientSecret, tokenUrl: noyo.tokenUrl, apiBaseUrl: noyo.apiBaseUrl });
+    const id = await createTestConnection({
+      provider: "NOYO",
+      clientId,
+      clientSecret,
+      tokenUrl: noyo.tokenUrl,
+      apiBaseUrl: noyo.apiBaseUrl,
+    });
     noyo.reset();
     // Holder A gets its token from Noyo, then stalls (a GC pause, a frozen VM) before writing it.
     let resume!: () => void;
@@ -119,11 +137,20 @@ describe("TokenBroker in one process", () => {
   });
 
   it("a 401 (and a 403) from the API → one new token, one retry", async () => {
-    const id = await createTestConnection({ provider: "NOYO", clientId, clientSecret, tokenUrl: noyo.tokenUrl, apiBaseUrl: noyo.apiBaseUrl });
+    const id = await createTestConnection({
+      provider: "NOYO",
+      clientId,
+      clientSecret,
+      tokenUrl: noyo.tokenUrl,
+      apiBaseUrl: noyo.apiBaseUrl,
+    });
     const broker = new TokenBroker();
     noyo.reset();
     const call = (token: { accessToken: string }) =>
-      outboundRequest(`${noyo.apiBaseUrl}/api/v1/groups`, { method: "GET", headers: { authorization: `Bearer ${token.accessToken}` } });
+      outboundRequest(`${noyo.apiBaseUrl}/api/v1/groups`, {
+        method: "GET",
+        headers: { authorization: `Bearer ${token.accessToken}` },
+      });
 
     const warm = await broker.callApi(id, call);
     expect(warm.ok && warm.data.status).toBe(200);
@@ -144,19 +171,29 @@ describe("TokenBroker in one process", () => {
     const before = noyo.counters().tokenRequestsByClient[clientId] ?? 0;
     const current = await broker.getToken(id);
     if (!current.ok) throw current.error;
-    const renewed = await Promise.all(Array.from({ length: 10 }, () => broker.getToken(id, { rejectedToken: current.data.accessToken })));
+    const renewed = await Promise.all(
+      Array.from({ length: 10 }, () => broker.getToken(id, { rejectedToken: current.data.accessToken })),
+    );
     expect(new Set(renewed.map((r) => r.ok && r.data.accessToken)).size).toBe(1);
     expect(noyo.counters().tokenRequestsByClient[clientId]).toBe(before + 1);
   });
 
   it("a failure is explained, recorded in health, and followed by a cooldown (no second request)", async () => {
-    const id = await createTestConnection({ provider: "NOYO", clientId, clientSecret: testSecret("wrong"), tokenUrl: noyo.tokenUrl, apiBaseUrl: noyo.apiBaseUrl });
+    const id = await createTestConnection({
+      provider: "NOYO",
+      clientId,
+      clientSecret: testSecret("wrong"),
+      tokenUrl: noyo.tokenUrl,
+      apiBaseUrl: noyo.apiBaseUrl,
+    });
     noyo.reset();
     const broker = new TokenBroker();
     const first = await broker.getToken(id);
     expect(first.ok).toBe(false);
     if (first.ok) return;
-    expect(first.error.userMessage).toBe("Noyo rejected the credentials (401, code 16: JWT validation failed: Missing or invalid credentials)");
+    expect(first.error.userMessage).toBe(
+      "Noyo rejected the credentials (401, code 16: JWT validation failed: Missing or invalid credentials)",
+    );
     const second = await new TokenBroker().getToken(id);
     expect(second.ok).toBe(false);
     if (!second.ok) expect(second.error.userMessage).toMatch(/next attempt is allowed in \d+ s/);
@@ -168,7 +205,13 @@ describe("TokenBroker in one process", () => {
   });
 
   it("backs off on 503 honouring Retry-After and the caller gets a token", async () => {
-    const id = await createTestConnection({ provider: "NOYO", clientId, clientSecret, tokenUrl: noyo.tokenUrl, apiBaseUrl: noyo.apiBaseUrl });
+    const id = await createTestConnection({
+      provider: "NOYO",
+      clientId,
+      clientSecret,
+      tokenUrl: noyo.tokenUrl,
+      apiBaseUrl: noyo.apiBaseUrl,
+    });
     noyo.reset();
     noyo.setFaults({ failNext: 2, status: 503, retryAfterSeconds: 1 }, "token");
     const waits: number[] = [];

@@ -14,7 +14,14 @@ import { db, type Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { connectionTokenContext, seal, unseal } from "@/lib/secrets/seal";
 import type { OutboundPolicy } from "@/lib/http/outbound";
-import { providerAdapter, tokenRateLimit, type ProviderAdapter, type ProviderError, type ProviderId, type ProviderToken } from "./providers/index";
+import {
+  providerAdapter,
+  tokenRateLimit,
+  type ProviderAdapter,
+  type ProviderError,
+  type ProviderId,
+  type ProviderToken,
+} from "./providers/index";
 import { assertSecretBoundHere, readClientSecret, toRequestConfig, type ConnectionRecord } from "./records";
 import { recordTokenRequest, waitForTokenBudget } from "./rate-limit";
 import { acquireTokenLease, bumpTokenFence, releaseTokenLease, writeFencedToken } from "./token-lease";
@@ -79,7 +86,8 @@ export function backoffMs(attempt: number, retryAfterMs: number | undefined, ran
 
 function providerFailureToAppError(error: ProviderError): AppError {
   if (error.kind === "rate-limited") return new AppError("RATE_LIMITED", error.message, { cause: error });
-  if (error.kind === "unavailable" || error.kind === "network" || error.kind === "timeout") return new AppError("UNAVAILABLE", error.message, { cause: error });
+  if (error.kind === "unavailable" || error.kind === "network" || error.kind === "timeout")
+    return new AppError("UNAVAILABLE", error.message, { cause: error });
   return new AppError("UPSTREAM", error.message, { cause: error });
 }
 
@@ -127,7 +135,13 @@ export class TokenBroker {
     await afterArrivedNotices();
     const mem = this.memory.get(connectionId);
     const now = this.now();
-    if (mem && this.listening() && mem.token.accessToken !== rejected && now < mem.refreshAt && now - mem.checkedAt < this.memoryRecheckMs) {
+    if (
+      mem &&
+      this.listening() &&
+      mem.token.accessToken !== rejected &&
+      now < mem.refreshAt &&
+      now - mem.checkedAt < this.memoryRecheckMs
+    ) {
       return ok(mem.token);
     }
     for (;;) {
@@ -145,7 +159,10 @@ export class TokenBroker {
    * Runs one API call with the connection's token. On 401/403 the token is dropped and the call is tried
    * once more with a new one (the provider documents both as "token no longer good").
    */
-  async callApi<T extends { status: number }>(connectionId: string, call: (token: BrokerToken) => Promise<T>): Promise<Result<T, AppError>> {
+  async callApi<T extends { status: number }>(
+    connectionId: string,
+    call: (token: BrokerToken) => Promise<T>,
+  ): Promise<Result<T, AppError>> {
     const first = await this.getToken(connectionId);
     if (!first.ok) return first;
     const answer = await call(first.data);
@@ -159,7 +176,10 @@ export class TokenBroker {
    * Forgets the token of a connection everywhere (disable, edit; a leader in flight writes none): run it in the
    * change's transaction and await `delivered()` after the commit.
    */
-  async invalidate(connectionId: string, tx: Pick<Tx, "connectionToken" | "$queryRaw" | "$executeRaw"> = db()): Promise<ChangeNotice> {
+  async invalidate(
+    connectionId: string,
+    tx: Pick<Tx, "connectionToken" | "$queryRaw" | "$executeRaw"> = db(),
+  ): Promise<ChangeNotice> {
     this.forgetInProcess(connectionId);
     await tx.connectionToken.deleteMany({ where: { connectionId } });
     await bumpTokenFence(tx, connectionId);
@@ -185,7 +205,11 @@ export class TokenBroker {
    * Stores a token obtained elsewhere (e.g. the verification fetch of a rotation) as the current one; a
    * leader in flight (with the old secret) writes none after it.
    */
-  async storeToken(connectionId: string, token: ProviderToken, tx: Pick<Tx, "connectionToken" | "$queryRaw" | "$executeRaw"> = db()): Promise<void> {
+  async storeToken(
+    connectionId: string,
+    token: ProviderToken,
+    tx: Pick<Tx, "connectionToken" | "$queryRaw" | "$executeRaw"> = db(),
+  ): Promise<void> {
     await bumpTokenFence(tx, connectionId);
     const sealed = seal(token.accessToken, connectionTokenContext(connectionId, token.obtainedAt));
     const data = {
@@ -206,7 +230,10 @@ export class TokenBroker {
     const listener = changeListener();
     if (!this.subscribed) {
       this.subscribed = true;
-      listener.subscribe("connection", { onChange: (id) => this.forgetInProcess(id), onReset: () => this.forgetAllInProcess() });
+      listener.subscribe("connection", {
+        onChange: (id) => this.forgetInProcess(id),
+        onReset: () => this.forgetAllInProcess(),
+      });
     }
     return listener.isLive;
   }
@@ -220,7 +247,11 @@ export class TokenBroker {
   private remember(connectionId: string, token: BrokerToken, obtainedAt: Date, generation: number): BrokerToken {
     if (generation !== this.generation) return token;
     const lifetime = token.expiresAt.getTime() - obtainedAt.getTime();
-    this.memory.set(connectionId, { token, refreshAt: token.expiresAt.getTime() - refreshLeadMs(lifetime), checkedAt: this.now() });
+    this.memory.set(connectionId, {
+      token,
+      refreshAt: token.expiresAt.getTime() - refreshLeadMs(lifetime),
+      checkedAt: this.now(),
+    });
     return token;
   }
 
@@ -234,14 +265,19 @@ export class TokenBroker {
     const row = await client.connectionToken.findUnique({ where: { connectionId }, omit: { sealed: false } });
     if (!row) return null;
     const lifetime = row.expiresAt.getTime() - row.obtainedAt.getTime();
-    const limit = acceptUntilExpiry ? row.expiresAt.getTime() - 5_000 : row.expiresAt.getTime() - refreshLeadMs(lifetime);
+    const limit = acceptUntilExpiry
+      ? row.expiresAt.getTime() - 5_000
+      : row.expiresAt.getTime() - refreshLeadMs(lifetime);
     if (this.now() >= limit) return null;
     let accessToken: string;
     try {
       accessToken = unseal(row.sealed, row.localKeyId, connectionTokenContext(connectionId, row.obtainedAt));
     } catch (error) {
       // A token sealed under a key we no longer hold is simply fetched again.
-      log().warn({ connectionId, err: error instanceof Error ? error.message : String(error) }, "stored connection token does not open");
+      log().warn(
+        { connectionId, err: error instanceof Error ? error.message : String(error) },
+        "stored connection token does not open",
+      );
       return null;
     }
     if (accessToken === rejected) return null;
@@ -269,7 +305,8 @@ export class TokenBroker {
           if (fresh) return ok(this.remember(connectionId, fresh.token, fresh.obtainedAt, generation));
           const connection = await db().connection.findUnique({ where: { id: connectionId } });
           const stillBlocked = this.blockedReason(connection);
-          if (stillBlocked || !connection) return err(stillBlocked ?? new AppError("NOT_FOUND", "This connection does not exist."));
+          if (stillBlocked || !connection)
+            return err(stillBlocked ?? new AppError("NOT_FOUND", "This connection does not exist."));
           return await this.fetchAndStore(connection, rejected, fence, generation);
         } finally {
           await releaseTokenLease(db(), connectionId, fence).catch(() => undefined);
@@ -281,19 +318,30 @@ export class TokenBroker {
       const latest = await db().connection.findUnique({ where: { id: connectionId } });
       const reason = this.blockedReason(latest);
       if (reason) return err(reason);
-      if (this.now() > deadline) return err(new AppError("UNAVAILABLE", "No token could be obtained in time: another server is still asking the provider. Try again shortly."));
+      if (this.now() > deadline)
+        return err(
+          new AppError(
+            "UNAVAILABLE",
+            "No token could be obtained in time: another server is still asking the provider. Try again shortly.",
+          ),
+        );
     }
   }
 
   private blockedReason(connection: ConnectionRecord | null): AppError | null {
     if (!connection) return new AppError("NOT_FOUND", "This connection does not exist.");
-    if (connection.disabledAt) return new AppError("CONFLICT", "This connection is disabled: enable it in the dashboard to get tokens.");
-    if (!connection.secretName) return new AppError("CONFLICT", "This connection has no client secret yet: set one in the dashboard.");
+    if (connection.disabledAt)
+      return new AppError("CONFLICT", "This connection is disabled: enable it in the dashboard to get tokens.");
+    if (!connection.secretName)
+      return new AppError("CONFLICT", "This connection has no client secret yet: set one in the dashboard.");
     const until = connection.cooldownUntil?.getTime() ?? 0;
     if (until > this.now()) {
       const seconds = Math.ceil((until - this.now()) / 1000);
       const reason = connection.lastFailureMessage ?? "the last token request failed";
-      return new AppError("UNAVAILABLE", `The last token request failed (${reason}); the next attempt is allowed in ${seconds} s.`);
+      return new AppError(
+        "UNAVAILABLE",
+        `The last token request failed (${reason}); the next attempt is allowed in ${seconds} s.`,
+      );
     }
     return null;
   }
@@ -310,7 +358,8 @@ export class TokenBroker {
       assertSecretBoundHere(connection);
       secret = await this.readSecret(connection);
     } catch (error) {
-      const message = error instanceof AppError ? error.userMessage : "The client secret could not be read from the secret store.";
+      const message =
+        error instanceof AppError ? error.userMessage : "The client secret could not be read from the secret store.";
       await db().$transaction((tx) => this.recordFailure(tx, connection.id, message, null, null));
       return err(error instanceof AppError ? error : new AppError("UNAVAILABLE", message, { cause: error }));
     }
@@ -333,13 +382,22 @@ export class TokenBroker {
           data: { lastSuccessAt: new Date(this.now()), consecutiveFailures: 0, cooldownUntil: null },
         });
         await tx.connectionEvent.create({
-          data: { connectionId: connection.id, type: "token_fetched", ok: true, latencyMs: token.latencyMs, httpStatus: token.httpStatus },
+          data: {
+            connectionId: connection.id,
+            type: "token_fetched",
+            ok: true,
+            latencyMs: token.latencyMs,
+            httpStatus: token.httpStatus,
+          },
         });
         return true;
       });
       if (!written) {
         // This process stalled past its lease and a newer leader took over: its token stands, not ours.
-        log().warn({ connectionId: connection.id, fence: String(fence) }, "token lease lost before the write; the newer leader's token is kept");
+        log().warn(
+          { connectionId: connection.id, fence: String(fence) },
+          "token lease lost before the write; the newer leader's token is kept",
+        );
         const newer = await this.readStored(db(), connection.id, rejected, { acceptUntilExpiry: true });
         if (newer) return ok(this.remember(connection.id, newer.token, newer.obtainedAt, generation));
         return ok({ accessToken: token.accessToken, tokenType: token.tokenType, expiresAt: token.expiresAt });
@@ -350,7 +408,13 @@ export class TokenBroker {
     }
     const failure = outcome.error;
     await db().$transaction((tx) =>
-      this.recordFailure(tx, connection.id, failure.message, failure instanceof AppError ? null : (failure.httpStatus ?? null), outcome.latencyMs),
+      this.recordFailure(
+        tx,
+        connection.id,
+        failure.message,
+        failure instanceof AppError ? null : (failure.httpStatus ?? null),
+        outcome.latencyMs,
+      ),
     );
     // The refresh failed but the current token has not expired yet: callers keep working meanwhile.
     const still = await this.readStored(db(), connection.id, rejected, { acceptUntilExpiry: true });
@@ -358,11 +422,21 @@ export class TokenBroker {
     return err(failure instanceof AppError ? failure : providerFailureToAppError(failure));
   }
 
-  private async recordFailure(tx: Tx, connectionId: string, message: string, httpStatus: number | null, latencyMs: number | null) {
+  private async recordFailure(
+    tx: Tx,
+    connectionId: string,
+    message: string,
+    httpStatus: number | null,
+    latencyMs: number | null,
+  ) {
     await noteConnectionHealth(tx, connectionId, { ok: false, message, httpStatus });
     const updated = await tx.connection.update({
       where: { id: connectionId },
-      data: { lastFailureAt: new Date(this.now()), lastFailureMessage: message.slice(0, 500), consecutiveFailures: { increment: 1 } },
+      data: {
+        lastFailureAt: new Date(this.now()),
+        lastFailureMessage: message.slice(0, 500),
+        consecutiveFailures: { increment: 1 },
+      },
       select: { consecutiveFailures: true },
     });
     await tx.connection.update({
@@ -379,7 +453,9 @@ export class TokenBroker {
   private async requestWithBackoff(
     connection: ConnectionRecord,
     secret: string,
-  ): Promise<{ ok: true; data: ProviderToken } | { ok: false; error: ProviderError | AppError; latencyMs: number | null }> {
+  ): Promise<
+    { ok: true; data: ProviderToken } | { ok: false; error: ProviderError | AppError; latencyMs: number | null }
+  > {
     const adapter = this.adapter(connection.provider);
     const limit = this.rateLimit(connection.provider);
     const started = this.now();
@@ -387,20 +463,35 @@ export class TokenBroker {
     let lastError: ProviderError | undefined;
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
       if (limit) {
-        const slot = await waitForTokenBudget(connection.id, limit, { deadline, now: this.now, sleep: this.sleep, providerLabel: adapter.label });
+        const slot = await waitForTokenBudget(connection.id, limit, {
+          deadline,
+          now: this.now,
+          sleep: this.sleep,
+          providerLabel: adapter.label,
+        });
         if (!slot.ok) return { ok: false, error: lastError ?? slot.error, latencyMs: null };
       }
       await recordTokenRequest(connection.id);
-      const result = await adapter.fetchToken(toRequestConfig(connection), secret, { now: this.now, policy: this.policy });
+      const result = await adapter.fetchToken(toRequestConfig(connection), secret, {
+        now: this.now,
+        policy: this.policy,
+      });
       if (result.ok) return result;
       lastError = result.error;
       if (!result.error.transient || attempt === this.maxAttempts - 1) break;
       const wait = backoffMs(attempt, result.error.retryAfterMs, this.random);
       if (this.now() + wait > deadline) break;
-      log().info({ connectionId: connection.id, attempt: attempt + 1, waitMs: wait, status: result.error.httpStatus }, "token request backing off");
+      log().info(
+        { connectionId: connection.id, attempt: attempt + 1, waitMs: wait, status: result.error.httpStatus },
+        "token request backing off",
+      );
       await this.sleep(wait);
     }
-    return { ok: false, error: lastError ?? new AppError("UNAVAILABLE", "No token request could be made."), latencyMs: this.now() - started };
+    return {
+      ok: false,
+      error: lastError ?? new AppError("UNAVAILABLE", "No token request could be made."),
+      latencyMs: this.now() - started,
+    };
   }
 }
 

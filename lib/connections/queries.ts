@@ -35,7 +35,16 @@ export interface ConnectionDetail extends ConnectionSummary {
   rotationAwaitingConfirmation: boolean;
   createdAt: Date;
   createdBy: string;
-  events: Array<{ id: string; at: Date; type: string; ok: boolean; latencyMs: number | null; httpStatus: number | null; message: string | null; actor: string | null }>;
+  events: Array<{
+    id: string;
+    at: Date;
+    type: string;
+    ok: boolean;
+    latencyMs: number | null;
+    httpStatus: number | null;
+    message: string | null;
+    actor: string | null;
+  }>;
 }
 
 type Row = {
@@ -100,7 +109,11 @@ const toSummary = (row: Row): ConnectionSummary => ({
 });
 
 export async function listConnections(): Promise<ConnectionSummary[]> {
-  const rows = await db().connection.findMany({ select: summarySelect, orderBy: [{ name: "asc" }, { id: "asc" }], take: 500 });
+  const rows = await db().connection.findMany({
+    select: summarySelect,
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+    take: 500,
+  });
   return rows.map(toSummary);
 }
 

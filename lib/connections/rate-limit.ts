@@ -8,11 +8,15 @@ import { db } from "@/lib/db/client";
 const SLOT_MARGIN_MS = 250;
 
 export async function recordTokenRequest(connectionId: string): Promise<void> {
-  await db().$executeRaw`INSERT INTO connection_token_requests (connection_id, at) VALUES (${connectionId}::uuid, clock_timestamp())`;
+  await db()
+    .$executeRaw`INSERT INTO connection_token_requests (connection_id, at) VALUES (${connectionId}::uuid, clock_timestamp())`;
 }
 
 /** Milliseconds until one more request fits in the window (0 = now). */
-export async function tokenBudgetWaitMs(connectionId: string, limit: { limit: number; windowMs: number }): Promise<number> {
+export async function tokenBudgetWaitMs(
+  connectionId: string,
+  limit: { limit: number; windowMs: number },
+): Promise<number> {
   const rows = await db().$queryRaw<Array<{ now_ms: number; ats: number[] | null }>>`
     SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::float8 AS now_ms,
            array_agg((EXTRACT(EPOCH FROM at) * 1000)::float8 ORDER BY at) AS ats
@@ -51,5 +55,6 @@ export async function waitForTokenBudget(
 
 /** Old rows are only needed for the window: trimmed now and then. */
 export async function pruneTokenRequests(olderThanMs = 60 * 60_000): Promise<number> {
-  return db().$executeRaw`DELETE FROM connection_token_requests WHERE at < clock_timestamp() - (${olderThanMs}::float8 * interval '1 millisecond')`;
+  return db()
+    .$executeRaw`DELETE FROM connection_token_requests WHERE at < clock_timestamp() - (${olderThanMs}::float8 * interval '1 millisecond')`;
 }

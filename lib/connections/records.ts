@@ -46,14 +46,21 @@ export function assertSecretBoundHere(connection: ConnectionRecord): void {
 
 /** The connection's current client secret (the version the connection points at, not whatever is newest). */
 export async function readClientSecret(connection: ConnectionRecord): Promise<string> {
-  if (!connection.secretName) throw new AppError("CONFLICT", "This connection has no client secret yet: set one in the dashboard.");
+  if (!connection.secretName)
+    throw new AppError("CONFLICT", "This connection has no client secret yet: set one in the dashboard.");
   assertSecretBoundHere(connection);
   try {
-    const { value } = await secretStore().get(connection.secretName, connection.secretVersionId ? { versionId: connection.secretVersionId } : undefined);
+    const { value } = await secretStore().get(
+      connection.secretName,
+      connection.secretVersionId ? { versionId: connection.secretVersionId } : undefined,
+    );
     return value;
   } catch (error) {
     if (error instanceof SecretStoreError) {
-      throw new AppError("UNAVAILABLE", `The client secret could not be read from the secret store (${error.kind}).`, { internal: error.message, cause: error });
+      throw new AppError("UNAVAILABLE", `The client secret could not be read from the secret store (${error.kind}).`, {
+        internal: error.message,
+        cause: error,
+      });
     }
     throw error;
   }

@@ -3,7 +3,13 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { connectionSecretName, retryPendingSecret, secretStore, storeSecretDurably, type SecretStore } from "@/lib/secrets";
+import {
+  connectionSecretName,
+  retryPendingSecret,
+  secretStore,
+  storeSecretDurably,
+  type SecretStore,
+} from "@/lib/secrets";
 import { testSecret } from "./testing/fixtures";
 
 beforeAll(async () => {
@@ -19,13 +25,26 @@ describe("a connection secret sealed by a process that died", () => {
     const dying: SecretStore = { ...secretStore(), put: () => (entered(), new Promise(() => undefined)) };
     void storeSecretDurably(
       {
-        input: { name: connectionSecretName(id), value, kind: "connection-secret", idempotencyKey: `connection-create:${id}` },
+        input: {
+          name: connectionSecretName(id),
+          value,
+          kind: "connection-secret",
+          idempotencyKey: `connection-create:${id}`,
+        },
         connectionId: id,
         context: { operation: "create", setBy: "ops@test.example" },
         onStoreFailure: "erase",
         onSealed: async (tx) => {
           await tx.connection.create({
-            data: { id, name: `recovered-${id.slice(0, 6)}`, provider: "NOYO", environment: "SANDBOX", tokenUrl: "https://example.test/token", clientId: "c", createdBy: "test" },
+            data: {
+              id,
+              name: `recovered-${id.slice(0, 6)}`,
+              provider: "NOYO",
+              environment: "SANDBOX",
+              tokenUrl: "https://example.test/token",
+              clientId: "c",
+              createdBy: "test",
+            },
           });
         },
       },
@@ -33,14 +52,17 @@ describe("a connection secret sealed by a process that died", () => {
     );
     await inStore;
     expect((await db().connection.findUniqueOrThrow({ where: { id } })).secretVersionId).toBeNull();
-    await db().$executeRaw`UPDATE pending_secrets SET lease_owner = 'dead/1/x', lease_expires_at = now() - interval '1 second' WHERE connection_id = ${id}::uuid`;
+    await db()
+      .$executeRaw`UPDATE pending_secrets SET lease_owner = 'dead/1/x', lease_expires_at = now() - interval '1 second' WHERE connection_id = ${id}::uuid`;
     const pending = await db().pendingSecret.findFirstOrThrow({ where: { connectionId: id } });
     expect((await retryPendingSecret(pending.id)).status).toBe("stored");
 
     const connection = await db().connection.findUniqueOrThrow({ where: { id } });
     expect(connection.secretName).toBe(connectionSecretName(id));
     expect(connection.secretSetBy).toBe("ops@test.example");
-    expect((await secretStore().get(connection.secretName ?? "", { versionId: connection.secretVersionId ?? "" })).value).toBe(value);
+    expect(
+      (await secretStore().get(connection.secretName ?? "", { versionId: connection.secretVersionId ?? "" })).value,
+    ).toBe(value);
     const events = await db().connectionEvent.findMany({ where: { connectionId: id } });
     expect(events.map((e) => e.type)).toEqual(["secret_stored"]);
   });

@@ -13,7 +13,10 @@ const contextSchema = z.object({ operation: z.enum(["create", "rotate"]), setBy:
 onPendingSecretStored("connection-secret", async (tx, info) => {
   const context = contextSchema.safeParse(info.context);
   if (!info.connectionId || !context.success) return;
-  const connection = await tx.connection.findUnique({ where: { id: info.connectionId }, select: { id: true, secretVersionId: true, tokenUrl: true, apiBaseUrl: true } });
+  const connection = await tx.connection.findUnique({
+    where: { id: info.connectionId },
+    select: { id: true, secretVersionId: true, tokenUrl: true, apiBaseUrl: true },
+  });
   if (!connection || connection.secretVersionId === info.ref.versionId) return;
   const now = new Date();
   await tx.connection.update({
@@ -43,5 +46,8 @@ onPendingSecretStored("connection-secret", async (tx, info) => {
       message: `The client secret was stored after the server handling the ${context.data.operation === "rotate" ? "rotation" : "creation"} stopped (${info.recovered ? "picked up by recovery" : `after ${info.attempts} attempts`}).`,
     },
   });
-  log().info({ connectionId: connection.id, versionId: info.ref.versionId, operation: context.data.operation }, "connection secret stored by recovery");
+  log().info(
+    { connectionId: connection.id, versionId: info.ref.versionId, operation: context.data.operation },
+    "connection secret stored by recovery",
+  );
 });

@@ -6,7 +6,16 @@ import { secretStore } from "@/lib/secrets/index";
 import { startNoyoSimulator, type StartedNoyoSimulator } from "@/simulators/noyo/index";
 import { keepOutput, rememberSecret } from "@/tests/support/secret-scan";
 import { TokenBroker } from "./broker";
-import { confirmRotation, createConnection, deleteConnection, documentedHostProblem, rotateSecret, setConnectionDisabled, testConnection, updateConnection } from "./service";
+import {
+  confirmRotation,
+  createConnection,
+  deleteConnection,
+  documentedHostProblem,
+  rotateSecret,
+  setConnectionDisabled,
+  testConnection,
+  updateConnection,
+} from "./service";
 import { createTestConnection, testActor, testSecret } from "./testing/fixtures";
 
 describe("connection management", () => {
@@ -17,37 +26,70 @@ describe("connection management", () => {
     sim = await startNoyoSimulator({ clients: [{ clientId, clientSecret }] });
   });
   afterAll(() => sim.close());
-  const create = (secret = clientSecret) => createTestConnection({ provider: "NOYO", clientId, clientSecret: secret, tokenUrl: sim.tokenUrl, apiBaseUrl: sim.apiBaseUrl });
+  const create = (secret = clientSecret) =>
+    createTestConnection({
+      provider: "NOYO",
+      clientId,
+      clientSecret: secret,
+      tokenUrl: sim.tokenUrl,
+      apiBaseUrl: sim.apiBaseUrl,
+    });
 
   it("fills in the documented hosts and keeps the secret in the secret store only", async () => {
     const actor = testActor();
     const secret = testSecret("nuvy");
-    const { id } = await createConnection({ provider: "NUVY", environment: "SANDBOX", name: "Nuvy QA", clientId: "nuvy-client", clientSecret: secret }, actor);
+    const { id } = await createConnection(
+      { provider: "NUVY", environment: "SANDBOX", name: "Nuvy QA", clientId: "nuvy-client", clientSecret: secret },
+      actor,
+    );
     const row = await db().connection.findUniqueOrThrow({ where: { id } });
     expect(row.tokenUrl).toBe("https://qa.api.nuvy.ai/oauth2/token");
     expect(row.apiBaseUrl).toBe("https://qa.api.nuvy.ai");
     expect(row.secretSetBy).toBe(actor.email);
     expect(JSON.stringify(row)).not.toContain(secret);
     expect((await secretStore().get(row.secretName ?? "")).value).toBe(secret);
-    const prod = await createConnection({ provider: "NOYO", environment: "PRODUCTION", name: "Noyo prod", clientId: "c", clientSecret: testSecret() }, actor);
+    const prod = await createConnection(
+      { provider: "NOYO", environment: "PRODUCTION", name: "Noyo prod", clientId: "c", clientSecret: testSecret() },
+      actor,
+    );
     const prodRow = await db().connection.findUniqueOrThrow({ where: { id: prod.id } });
-    expect([prodRow.tokenUrl, prodRow.apiBaseUrl]).toEqual(["https://accounts.noyo.com/auth/public/token", "https://fulfillment.noyo.com"]);
+    expect([prodRow.tokenUrl, prodRow.apiBaseUrl]).toEqual([
+      "https://accounts.noyo.com/auth/public/token",
+      "https://fulfillment.noyo.com",
+    ]);
   });
 
   it("refuses unsafe URLs and a standard OAuth2 connection without a token URL, field by field", async () => {
     const base = { environment: "SANDBOX" as const, name: "x", clientId: "c", clientSecret: testSecret() };
-    const http = createConnection({ ...base, provider: "OAUTH2", tokenUrl: "http://auth.example.com/token" }, testActor());
+    const http = createConnection(
+      { ...base, provider: "OAUTH2", tokenUrl: "http://auth.example.com/token" },
+      testActor(),
+    );
     await expect(http).rejects.toBeInstanceOf(ZodError);
-    await expect(http).rejects.toMatchObject({ issues: [{ path: ["tokenUrl"], message: expect.stringContaining("http:// only for loopback") }] });
-    await expect(createConnection({ ...base, provider: "OAUTH2" }, testActor())).rejects.toMatchObject({ issues: [{ path: ["tokenUrl"] }] });
-    await expect(createConnection({ ...base, provider: "NOYO", apiBaseUrl: "https://169.254.169.254" }, testActor())).rejects.toMatchObject({
+    await expect(http).rejects.toMatchObject({
+      issues: [{ path: ["tokenUrl"], message: expect.stringContaining("http:// only for loopback") }],
+    });
+    await expect(createConnection({ ...base, provider: "OAUTH2" }, testActor())).rejects.toMatchObject({
+      issues: [{ path: ["tokenUrl"] }],
+    });
+    await expect(
+      createConnection({ ...base, provider: "NOYO", apiBaseUrl: "https://169.254.169.254" }, testActor()),
+    ).rejects.toMatchObject({
       issues: [{ path: ["apiBaseUrl"] }],
     });
   });
 
   it("the bundled-simulator environment is refused where no simulator is configured", async () => {
-    const input = { provider: "NOYO" as const, environment: "SIMULATOR" as const, name: "x", clientId: "c", clientSecret: testSecret() };
-    await expect(createConnection(input, testActor())).rejects.toMatchObject({ issues: [{ path: ["environment"], message: expect.stringContaining("only in development") }] });
+    const input = {
+      provider: "NOYO" as const,
+      environment: "SIMULATOR" as const,
+      name: "x",
+      clientId: "c",
+      clientSecret: testSecret(),
+    };
+    await expect(createConnection(input, testActor())).rejects.toMatchObject({
+      issues: [{ path: ["environment"], message: expect.stringContaining("only in development") }],
+    });
   });
 
   it("test connection: a fresh token and GET /api/v1/groups, with latency, in the history", async () => {
@@ -73,7 +115,9 @@ describe("connection management", () => {
     const outcome = await testConnection(id, testActor());
     keepOutput("connection-test.txt", JSON.stringify(outcome));
     expect(outcome.ok).toBe(false);
-    expect(outcome.message).toBe("Token request failed: Noyo rejected the credentials (401, code 16: JWT validation failed: Missing or invalid credentials)");
+    expect(outcome.message).toBe(
+      "Token request failed: Noyo rejected the credentials (401, code 16: JWT validation failed: Missing or invalid credentials)",
+    );
     const row = await db().connection.findUniqueOrThrow({ where: { id } });
     expect(row.consecutiveFailures).toBe(1);
   });
@@ -87,7 +131,9 @@ describe("connection management", () => {
     expect(refused.ok).toBe(false);
     if (!refused.ok) {
       keepOutput("connection-rotate.txt", refused.error.userMessage);
-      expect(refused.error.userMessage).toContain("The new secret was not accepted, so nothing was changed: Noyo rejected the credentials (401, code 16");
+      expect(refused.error.userMessage).toContain(
+        "The new secret was not accepted, so nothing was changed: Noyo rejected the credentials (401, code 16",
+      );
     }
     const unchanged = await db().connection.findUniqueOrThrow({ where: { id } });
     expect(unchanged.secretVersionId).toBe(before.secretVersionId);
@@ -112,7 +158,11 @@ describe("connection management", () => {
     if (token.ok) rememberSecret(token.data.accessToken);
     expect(sim.counters().tokenRequestsByClient[clientId]).toBe(requests);
     const audits = await db().auditEvent.findMany({ where: { targetId: id }, orderBy: { id: "asc" } });
-    expect(audits.map((a) => `${a.action}:${a.outcome}`)).toEqual(["connection.created:success", "connection.rotation_failed:failure", "connection.rotated:success"]);
+    expect(audits.map((a) => `${a.action}:${a.outcome}`)).toEqual([
+      "connection.created:success",
+      "connection.rotation_failed:failure",
+      "connection.rotated:success",
+    ]);
     expect(JSON.stringify(audits.map((a) => a.details))).not.toContain(next);
 
     await confirmRotation(id, actor);
@@ -141,9 +191,25 @@ describe("connection management", () => {
     const broker = new TokenBroker();
     expect((await broker.getToken(id)).ok).toBe(true);
     const row = await db().connection.findUniqueOrThrow({ where: { id } });
-    await updateConnection(id, { name: "renamed", clientId: row.clientId, tokenUrl: row.tokenUrl, apiBaseUrl: row.apiBaseUrl }, testActor(), broker);
+    await updateConnection(
+      id,
+      { name: "renamed", clientId: row.clientId, tokenUrl: row.tokenUrl, apiBaseUrl: row.apiBaseUrl },
+      testActor(),
+      broker,
+    );
     expect(await db().connectionToken.findUnique({ where: { connectionId: id } })).not.toBeNull();
-    await updateConnection(id, { name: "renamed", clientId: row.clientId, scope: "groups:read", tokenUrl: row.tokenUrl, apiBaseUrl: row.apiBaseUrl }, testActor(), broker);
+    await updateConnection(
+      id,
+      {
+        name: "renamed",
+        clientId: row.clientId,
+        scope: "groups:read",
+        tokenUrl: row.tokenUrl,
+        apiBaseUrl: row.apiBaseUrl,
+      },
+      testActor(),
+      broker,
+    );
     expect(await db().connectionToken.findUnique({ where: { connectionId: id } })).toBeNull();
   });
 
@@ -172,21 +238,39 @@ describe("connection management", () => {
       const actor = testActor();
       await updateConnection(id, { ...edit, clientSecret }, actor);
       const moved = await db().connection.findUniqueOrThrow({ where: { id } });
-      expect([moved.tokenUrl, moved.secretTokenOrigin]).toEqual([elsewhere.tokenUrl, new URL(elsewhere.tokenUrl).origin]);
+      expect([moved.tokenUrl, moved.secretTokenOrigin]).toEqual([
+        elsewhere.tokenUrl,
+        new URL(elsewhere.tokenUrl).origin,
+      ]);
       expect(moved.secretVersionId).not.toBe(row.secretVersionId);
-      const audit = await db().auditEvent.findFirstOrThrow({ where: { action: "connection.updated", targetId: id, actorLabel: actor.email } });
-      expect(audit.details).toMatchObject({ changed: expect.arrayContaining(["tokenUrl", "clientSecret"]), tokenUrl: { from: sim.tokenUrl, to: elsewhere.tokenUrl } });
+      const audit = await db().auditEvent.findFirstOrThrow({
+        where: { action: "connection.updated", targetId: id, actorLabel: actor.email },
+      });
+      expect(audit.details).toMatchObject({
+        changed: expect.arrayContaining(["tokenUrl", "clientSecret"]),
+        tokenUrl: { from: sim.tokenUrl, to: elsewhere.tokenUrl },
+      });
       expect(JSON.stringify(audit.details)).not.toContain(clientSecret);
     });
 
     it("moving the API base URL to another origin needs the secret again too", async () => {
       const id = await create();
       const row = await db().connection.findUniqueOrThrow({ where: { id } });
-      await expect(updateConnection(id, { name: row.name, clientId, tokenUrl: row.tokenUrl, apiBaseUrl: elsewhere.apiBaseUrl }, testActor())).rejects.toMatchObject({
+      await expect(
+        updateConnection(
+          id,
+          { name: row.name, clientId, tokenUrl: row.tokenUrl, apiBaseUrl: elsewhere.apiBaseUrl },
+          testActor(),
+        ),
+      ).rejects.toMatchObject({
         issues: [{ path: ["clientSecret"] }],
       });
       // A path change on the same origin is fine without it.
-      await updateConnection(id, { name: row.name, clientId, tokenUrl: row.tokenUrl, apiBaseUrl: `${sim.apiBaseUrl}/v2` }, testActor());
+      await updateConnection(
+        id,
+        { name: row.name, clientId, tokenUrl: row.tokenUrl, apiBaseUrl: `${sim.apiBaseUrl}/v2` },
+        testActor(),
+      );
     });
 
     it("the broker and Test refuse to send the secret when the row points elsewhere (defence in depth)", async () => {
@@ -202,11 +286,21 @@ describe("connection management", () => {
     });
 
     it("Noyo, Inyo and Nuvy take only their documented hosts, unless ALLOW_INSECURE_PROVIDER_URLS is set", () => {
-      expect(documentedHostProblem("NOYO", "PRODUCTION", "tokenUrl", "https://attacker.example/auth/public/token", false)).toMatch(/documented host https:\/\/accounts\.noyo\.com/);
-      expect(documentedHostProblem("INYO", "SANDBOX", "apiBaseUrl", "https://gw.simpleps.com", false)).toMatch(/https:\/\/sandbox-gw\.simpleps\.com/);
-      expect(documentedHostProblem("NUVY", "PRODUCTION", "tokenUrl", "https://prd.api.nuvy.ai/oauth2/token", false)).toBeNull();
-      expect(documentedHostProblem("OAUTH2", "PRODUCTION", "tokenUrl", "https://auth.example.com/token", false)).toBeNull();
-      expect(documentedHostProblem("NOYO", "PRODUCTION", "tokenUrl", "http://127.0.0.1:4011/auth/public/token", true)).toBeNull();
+      expect(
+        documentedHostProblem("NOYO", "PRODUCTION", "tokenUrl", "https://attacker.example/auth/public/token", false),
+      ).toMatch(/documented host https:\/\/accounts\.noyo\.com/);
+      expect(documentedHostProblem("INYO", "SANDBOX", "apiBaseUrl", "https://gw.simpleps.com", false)).toMatch(
+        /https:\/\/sandbox-gw\.simpleps\.com/,
+      );
+      expect(
+        documentedHostProblem("NUVY", "PRODUCTION", "tokenUrl", "https://prd.api.nuvy.ai/oauth2/token", false),
+      ).toBeNull();
+      expect(
+        documentedHostProblem("OAUTH2", "PRODUCTION", "tokenUrl", "https://auth.example.com/token", false),
+      ).toBeNull();
+      expect(
+        documentedHostProblem("NOYO", "PRODUCTION", "tokenUrl", "http://127.0.0.1:4011/auth/public/token", true),
+      ).toBeNull();
     });
   });
 

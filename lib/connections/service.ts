@@ -60,7 +60,11 @@ export type CreateConnectionInput = z.input<typeof createConnectionInput>;
 export const updateConnectionInput = z.object({
   ...connectionFields,
   // Required only when the token URL or the API base URL moves to another origin.
-  clientSecret: z.string().max(4000).optional().transform((v) => (v ? v : undefined)),
+  clientSecret: z
+    .string()
+    .max(4000)
+    .optional()
+    .transform((v) => (v ? v : undefined)),
 });
 export type UpdateConnectionInput = z.input<typeof updateConnectionInput>;
 
@@ -98,7 +102,11 @@ function resolveHosts(
   let documented: { tokenUrl: string; apiBaseUrl: string } | null | undefined;
   if (environment === "SIMULATOR") {
     documented = config().providerSimulators?.[provider];
-    if (!documented) throw fieldError("environment", "The bundled simulator is offered only in development (npm run dev); choose Sandbox or Production.");
+    if (!documented)
+      throw fieldError(
+        "environment",
+        "The bundled simulator is offered only in development (npm run dev); choose Sandbox or Production.",
+      );
   } else {
     documented = PROVIDER_HOSTS[provider]?.[environment];
   }
@@ -122,12 +130,20 @@ function resolveHosts(
 
 function storeFailure(error: unknown): AppError {
   if (error instanceof SecretStoreError) {
-    return new AppError("UNAVAILABLE", `The secret store did not accept the client secret (${error.kind}); nothing was changed. Try again.`, {
-      internal: error.message,
-      cause: error,
-    });
+    return new AppError(
+      "UNAVAILABLE",
+      `The secret store did not accept the client secret (${error.kind}); nothing was changed. Try again.`,
+      {
+        internal: error.message,
+        cause: error,
+      },
+    );
   }
-  return new AppError("UNAVAILABLE", "The secret store did not accept the client secret; nothing was changed. Try again.", { cause: error });
+  return new AppError(
+    "UNAVAILABLE",
+    "The secret store did not accept the client secret; nothing was changed. Try again.",
+    { cause: error },
+  );
 }
 
 async function findConnection(id: string): Promise<ConnectionRecord> {
@@ -137,7 +153,10 @@ async function findConnection(id: string): Promise<ConnectionRecord> {
   return connection;
 }
 
-async function event(connectionId: string, data: { type: string; ok: boolean; message?: string; actor?: string; latencyMs?: number; httpStatus?: number | null }) {
+async function event(
+  connectionId: string,
+  data: { type: string; ok: boolean; message?: string; actor?: string; latencyMs?: number; httpStatus?: number | null },
+) {
   await db().connectionEvent.create({ data: { connectionId, ...data, httpStatus: data.httpStatus ?? null } });
 }
 
@@ -197,7 +216,9 @@ export async function createConnection(raw: CreateConnectionInput, actor: Actor)
     });
   } catch (error) {
     // No half-made connection: without its secret the row is removed again.
-    await db().connection.deleteMany({ where: { id: connection.id } }).catch(() => undefined);
+    await db()
+      .connection.deleteMany({ where: { id: connection.id } })
+      .catch(() => undefined);
     throw storeFailure(error);
   }
   await event(connection.id, { type: "created", ok: true, actor: actor.email });
@@ -217,7 +238,12 @@ export async function createConnection(raw: CreateConnectionInput, actor: Actor)
  * origin needs the secret entered again (stored as a new version bound to the new origins), so a stored
  * secret can never be sent somewhere new. The audit row keeps the old and new URLs.
  */
-export async function updateConnection(id: string, raw: UpdateConnectionInput, actor: Actor, broker: TokenBroker = tokenBroker()): Promise<void> {
+export async function updateConnection(
+  id: string,
+  raw: UpdateConnectionInput,
+  actor: Actor,
+  broker: TokenBroker = tokenBroker(),
+): Promise<void> {
   const connection = await findConnection(id);
   const input = updateConnectionInput.parse(raw);
   const hosts = resolveHosts(connection.provider, connection.environment, input.tokenUrl, input.apiBaseUrl);
@@ -288,18 +314,29 @@ export async function updateConnection(id: string, raw: UpdateConnectionInput, a
   await event(id, { type: "updated", ok: true, actor: actor.email, message: `Changed: ${changed.join(", ")}` });
   const urlChanges = {
     ...(next.tokenUrl !== connection.tokenUrl ? { tokenUrl: { from: connection.tokenUrl, to: next.tokenUrl } } : {}),
-    ...(next.apiBaseUrl !== connection.apiBaseUrl ? { apiBaseUrl: { from: connection.apiBaseUrl, to: next.apiBaseUrl } } : {}),
+    ...(next.apiBaseUrl !== connection.apiBaseUrl
+      ? { apiBaseUrl: { from: connection.apiBaseUrl, to: next.apiBaseUrl } }
+      : {}),
   };
   await recordAudit({
     actor: auditActor(actor),
     action: "connection.updated",
     target: { type: "connection", id },
     ip: actor.ip,
-    details: { changed, ...urlChanges, ...(secretVersion ? { secretVersionId: secretVersion.versionId, secretBoundTo: origins } : {}) },
+    details: {
+      changed,
+      ...urlChanges,
+      ...(secretVersion ? { secretVersionId: secretVersion.versionId, secretBoundTo: origins } : {}),
+    },
   });
 }
 
-export async function setConnectionDisabled(id: string, disabled: boolean, actor: Actor, broker: TokenBroker = tokenBroker()): Promise<void> {
+export async function setConnectionDisabled(
+  id: string,
+  disabled: boolean,
+  actor: Actor,
+  broker: TokenBroker = tokenBroker(),
+): Promise<void> {
   const connection = await findConnection(id);
   if (Boolean(connection.disabledAt) === disabled) return;
   // Disabled means no instance hands out its token any more once this returns.
@@ -312,7 +349,12 @@ export async function setConnectionDisabled(id: string, disabled: boolean, actor
   });
   await notice?.delivered();
   await event(id, { type: disabled ? "disabled" : "enabled", ok: true, actor: actor.email });
-  await recordAudit({ actor: auditActor(actor), action: disabled ? "connection.disabled" : "connection.enabled", target: { type: "connection", id }, ip: actor.ip });
+  await recordAudit({
+    actor: auditActor(actor),
+    action: disabled ? "connection.disabled" : "connection.enabled",
+    target: { type: "connection", id },
+    ip: actor.ip,
+  });
 }
 
 /** Deletes the connection; its secret is scheduled for deletion (recoverable for 7 days). */
@@ -359,13 +401,22 @@ async function freshToken(connection: ConnectionRecord, secret: string): Promise
   if (limit) {
     const wait = await tokenBudgetWaitMs(connection.id, limit);
     if (wait > 0) {
-      return err(new AppError("RATE_LIMITED", `${adapter.label} allows ${limit.limit} token requests a minute and they are used up; try again in ${Math.ceil(wait / 1000)} s.`));
+      return err(
+        new AppError(
+          "RATE_LIMITED",
+          `${adapter.label} allows ${limit.limit} token requests a minute and they are used up; try again in ${Math.ceil(wait / 1000)} s.`,
+        ),
+      );
     }
   }
   await recordTokenRequest(connection.id);
   const result = await adapter.fetchToken(toRequestConfig(connection), secret);
   if (result.ok) return result;
-  return err(new AppError(result.error.kind === "rate-limited" ? "RATE_LIMITED" : "UPSTREAM", result.error.message, { cause: result.error }));
+  return err(
+    new AppError(result.error.kind === "rate-limited" ? "RATE_LIMITED" : "UPSTREAM", result.error.message, {
+      cause: result.error,
+    }),
+  );
 }
 
 /** Test connection: a fresh token (no cache) and, for Noyo, the documented `GET /api/v1/groups`. */
@@ -386,13 +437,32 @@ export async function testConnection(id: string, actor: Actor): Promise<TestOutc
   const token = await freshToken(connection, secret);
   const tokenMs = Math.round(performance.now() - t0);
   if (!token.ok) {
-    steps.push({ label: "Token request", ok: false, latencyMs: tokenMs, httpStatus: (token.error.cause as { httpStatus?: number } | undefined)?.httpStatus ?? null, message: token.error.userMessage });
+    steps.push({
+      label: "Token request",
+      ok: false,
+      latencyMs: tokenMs,
+      httpStatus: (token.error.cause as { httpStatus?: number } | undefined)?.httpStatus ?? null,
+      message: token.error.userMessage,
+    });
     return finishTest(connection, actor, steps, started);
   }
   const lifetimeS = Math.round((token.data.expiresAt.getTime() - token.data.obtainedAt.getTime()) / 1000);
-  steps.push({ label: "Token request", ok: true, latencyMs: token.data.latencyMs, httpStatus: token.data.httpStatus, message: `Token received, valid for ${lifetimeS} s.` });
+  steps.push({
+    label: "Token request",
+    ok: true,
+    latencyMs: token.data.latencyMs,
+    httpStatus: token.data.httpStatus,
+    message: `Token received, valid for ${lifetimeS} s.`,
+  });
   if (adapter.check && connection.apiBaseUrl && originOf(connection.apiBaseUrl) !== connection.secretApiOrigin) {
-    steps.push({ label: adapter.check.label, ok: false, latencyMs: 0, httpStatus: null, message: "The API URL is not on the host the client secret was entered for, so no token is sent there: enter the secret again in Settings." });
+    steps.push({
+      label: adapter.check.label,
+      ok: false,
+      latencyMs: 0,
+      httpStatus: null,
+      message:
+        "The API URL is not on the host the client secret was entered for, so no token is sent there: enter the secret again in Settings.",
+    });
   } else if (adapter.check && connection.apiBaseUrl) {
     const t1 = performance.now();
     try {
@@ -422,7 +492,12 @@ export async function testConnection(id: string, actor: Actor): Promise<TestOutc
   return finishTest(connection, actor, steps, started);
 }
 
-async function finishTest(connection: ConnectionRecord, actor: Actor, steps: TestOutcome["steps"], started: number): Promise<TestOutcome> {
+async function finishTest(
+  connection: ConnectionRecord,
+  actor: Actor,
+  steps: TestOutcome["steps"],
+  started: number,
+): Promise<TestOutcome> {
   const latencyMs = Math.round(performance.now() - started);
   const failed = steps.find((s) => !s.ok);
   const outcome: TestOutcome = {
@@ -432,14 +507,31 @@ async function finishTest(connection: ConnectionRecord, actor: Actor, steps: Tes
     steps,
   };
   const last = steps.at(-1);
-  await event(connection.id, { type: "tested", ok: outcome.ok, latencyMs, httpStatus: (failed ?? last)?.httpStatus ?? null, message: outcome.message.slice(0, 500), actor: actor.email });
+  await event(connection.id, {
+    type: "tested",
+    ok: outcome.ok,
+    latencyMs,
+    httpStatus: (failed ?? last)?.httpStatus ?? null,
+    message: outcome.message.slice(0, 500),
+    actor: actor.email,
+  });
   await db().$transaction(async (tx) => {
-    await noteConnectionHealth(tx, connection.id, outcome.ok ? { ok: true } : { ok: false, message: outcome.message, httpStatus: (failed ?? last)?.httpStatus ?? null });
+    await noteConnectionHealth(
+      tx,
+      connection.id,
+      outcome.ok
+        ? { ok: true }
+        : { ok: false, message: outcome.message, httpStatus: (failed ?? last)?.httpStatus ?? null },
+    );
     await tx.connection.update({
       where: { id: connection.id },
       data: outcome.ok
         ? { lastSuccessAt: new Date(), consecutiveFailures: 0, cooldownUntil: null }
-        : { lastFailureAt: new Date(), lastFailureMessage: outcome.message.slice(0, 500), consecutiveFailures: { increment: 1 } },
+        : {
+            lastFailureAt: new Date(),
+            lastFailureMessage: outcome.message.slice(0, 500),
+            consecutiveFailures: { increment: 1 },
+          },
     });
   });
   await recordAudit({
@@ -453,14 +545,21 @@ async function finishTest(connection: ConnectionRecord, actor: Actor, steps: Tes
   return outcome;
 }
 
-export const rotateSecretInput = z.object({ clientSecret: z.string().min(1, "Enter the new client secret.").max(4000) });
+export const rotateSecretInput = z.object({
+  clientSecret: z.string().min(1, "Enter the new client secret.").max(4000),
+});
 
 /**
  * Rotate: a token is fetched with the new secret first; only then is it stored as the current version
  * (the previous version stays referenced until the rotation is confirmed). A failed verification
  * changes nothing.
  */
-export async function rotateSecret(id: string, raw: { clientSecret: string }, actor: Actor, broker: TokenBroker = tokenBroker()): Promise<Result<{ versionId: string }, AppError>> {
+export async function rotateSecret(
+  id: string,
+  raw: { clientSecret: string },
+  actor: Actor,
+  broker: TokenBroker = tokenBroker(),
+): Promise<Result<{ versionId: string }, AppError>> {
   const { clientSecret } = rotateSecretInput.parse(raw);
   const connection = await findConnection(id);
   const verified = await freshToken(connection, clientSecret);
@@ -517,7 +616,8 @@ export async function rotateSecret(id: string, raw: { clientSecret: string }, ac
         notice = await broker.announce(id, tx);
       },
     });
-    if (outcome.outcome !== "stored") throw new SecretStoreError("unknown", "the secret store did not take the client secret");
+    if (outcome.outcome !== "stored")
+      throw new SecretStoreError("unknown", "the secret store did not take the client secret");
     versionId = outcome.ref.versionId;
   } catch (error) {
     const failure = storeFailure(error);
@@ -525,7 +625,14 @@ export async function rotateSecret(id: string, raw: { clientSecret: string }, ac
     return err(failure);
   }
   await notice?.delivered();
-  await event(id, { type: "rotated", ok: true, latencyMs: verified.data.latencyMs, httpStatus: verified.data.httpStatus, actor: actor.email, message: "New secret verified with a token request and stored as the current version." });
+  await event(id, {
+    type: "rotated",
+    ok: true,
+    latencyMs: verified.data.latencyMs,
+    httpStatus: verified.data.httpStatus,
+    actor: actor.email,
+    message: "New secret verified with a token request and stored as the current version.",
+  });
   await recordAudit({
     actor: auditActor(actor),
     action: "connection.rotated",

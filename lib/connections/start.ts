@@ -9,7 +9,12 @@ const PRUNE_EVERY_MS = 15 * 60_000;
 
 onServerStart("connections: prune token requests", async () => {
   const prune = () =>
-    pruneTokenRequests().catch((error: unknown) => log().warn({ err: error instanceof Error ? error.message : String(error) }, "pruning connection_token_requests failed"));
+    pruneTokenRequests().catch((error: unknown) =>
+      log().warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        "pruning connection_token_requests failed",
+      ),
+    );
   await prune();
   setInterval(() => void prune(), PRUNE_EVERY_MS).unref();
 });

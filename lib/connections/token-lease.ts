@@ -29,14 +29,25 @@ export async function bumpTokenFence(client: Client, connectionId: string): Prom
     UPDATE connections SET token_fence = token_fence + 1, token_lease_until = NULL WHERE id = ${connectionId}::uuid`;
 }
 
-export type SealedTokenRow = { sealed: Uint8Array; localKeyId: string; tokenType: string; obtainedAt: Date; expiresAt: Date };
+export type SealedTokenRow = {
+  sealed: Uint8Array;
+  localKeyId: string;
+  tokenType: string;
+  obtainedAt: Date;
+  expiresAt: Date;
+};
 
 /**
  * Writes the connection's token if `fence` is still the connection's current one, in one statement:
  * the connection row is locked (FOR UPDATE re-checks the fence against the newest version), so no newer
  * grant can slip between the check and the write. False: a newer lease exists; nothing was written.
  */
-export async function writeFencedToken(client: Client, connectionId: string, fence: bigint, token: SealedTokenRow): Promise<boolean> {
+export async function writeFencedToken(
+  client: Client,
+  connectionId: string,
+  fence: bigint,
+  token: SealedTokenRow,
+): Promise<boolean> {
   const written = await client.$executeRaw`
     INSERT INTO connection_tokens (connection_id, sealed, local_key_id, token_type, obtained_at, expires_at)
     SELECT c.id, ${token.sealed}, ${token.localKeyId}, ${token.tokenType}, ${token.obtainedAt}, ${token.expiresAt}

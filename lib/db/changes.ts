@@ -140,7 +140,11 @@ class ChangeListener {
     this.resetAll();
     client.removeAllListeners("end");
     client.end().catch(() => undefined);
-    if (wasLive || error) log().warn({ err: error instanceof Error ? error.message : null }, "change listener lost its PostgreSQL connection; caches off until it is back");
+    if (wasLive || error)
+      log().warn(
+        { err: error instanceof Error ? error.message : null },
+        "change listener lost its PostgreSQL connection; caches off until it is back",
+      );
     const wait = RECONNECT_MS[Math.min(this.attempt++, RECONNECT_MS.length - 1)] ?? 5_000;
     setTimeout(() => void this.start(), wait).unref();
   }
@@ -171,7 +175,11 @@ export function changeListener(): ChangeListener {
  * this process's own listener has received the notice, by which time PostgreSQL has sent it to every
  * listening instance (bounded by 10 s, and at once when this process has no live listener; a notice that does not come back in time marks the listener broken, which turns this process's caches off).
  */
-export async function announceChange(sql: SqlRunner, topic: ChangeTopic, id: string): Promise<{ delivered: () => Promise<void> }> {
+export async function announceChange(
+  sql: SqlRunner,
+  topic: ChangeTopic,
+  id: string,
+): Promise<{ delivered: () => Promise<void> }> {
   const listener = changeListener();
   const nonce = randomBytes(9).toString("base64url");
   const waiting = listener.isLive ? listener.waitFor(nonce) : null;

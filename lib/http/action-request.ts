@@ -34,7 +34,10 @@ export async function actionRequestProblem(request: Request): Promise<string | n
     return null;
   }
   if (type.startsWith("application/x-www-form-urlencoded")) return null;
-  const text = await request.clone().text().catch(() => null);
+  const text = await request
+    .clone()
+    .text()
+    .catch(() => null);
   if (text === null || !isJsonArray(text)) return "the arguments are not in the expected form";
   return null;
 }

@@ -5,7 +5,10 @@ import ipaddr from "ipaddr.js";
 
 /** The address without URL brackets or an IPv6 zone, in the WHATWG URL's canonical form. */
 function canonical(ip: string): string | null {
-  const bare = ip.trim().replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+  const bare = ip
+    .trim()
+    .replace(/^\[|\]$/g, "")
+    .replace(/%.*$/, "");
   const family = isIP(bare);
   if (family === 4) return bare;
   if (family !== 6) return null;
@@ -48,7 +51,8 @@ export function nonPublicReason(ip: string): string | null {
   const range = v6.range();
   // IPv4-mapped and well-known NAT64 (64:ff9b::/96) reach the embedded IPv4 address: judged by it.
   if (range === "ipv4Mapped") return nonPublicReason(embeddedV4(v6).toString());
-  if (p[0] === 0x64 && p[1] === 0xff9b && p.slice(2, 6).every((x) => x === 0)) return nonPublicReason(embeddedV4(v6).toString());
+  if (p[0] === 0x64 && p[1] === 0xff9b && p.slice(2, 6).every((x) => x === 0))
+    return nonPublicReason(embeddedV4(v6).toString());
   // Everything else that is not global unicast: IPv4-translated (::ffff:0:a.b.c.d), discard-only 100::/64,
   // 6to4 2002::/16, Teredo, local-use NAT64, documentation, unique-local, link-local, multicast, reserved.
   return range === "unicast" ? null : range;

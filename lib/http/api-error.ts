@@ -6,8 +6,12 @@ import { log } from "@/lib/log";
 /** Maps any error of a route handler to a JSON answer; internal messages never reach the client. */
 export function handleApiError(error: unknown): Response {
   if (error instanceof AppError) {
-    const headers: Record<string, string> = error.retryAfterSeconds === undefined ? {} : { "retry-after": String(error.retryAfterSeconds) };
-    return Response.json({ error: { code: error.code, message: error.userMessage } }, { status: error.status, headers });
+    const headers: Record<string, string> =
+      error.retryAfterSeconds === undefined ? {} : { "retry-after": String(error.retryAfterSeconds) };
+    return Response.json(
+      { error: { code: error.code, message: error.userMessage } },
+      { status: error.status, headers },
+    );
   }
   if (error instanceof ZodError) {
     const issues = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
@@ -17,7 +21,13 @@ export function handleApiError(error: unknown): Response {
     );
   }
   const reference = crypto.randomUUID();
-  log().error({ reference, err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, "unhandled API error");
+  log().error(
+    {
+      reference,
+      err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+    },
+    "unhandled API error",
+  );
   return Response.json(
     { error: { code: "INTERNAL", message: `Something went wrong on our side. Reference: ${reference}` } },
     { status: 500 },

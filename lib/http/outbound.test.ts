@@ -40,13 +40,18 @@ describe("isPrivateAddress", () => {
     expect(isPrivateAddress(ip)).toBe(true);
   });
 
-  it.each(["8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808", "[2a00:1450:4001:80b::200e]"])("accepts the public address %s", (ip) => {
-    expect(nonPublicReason(ip)).toBeNull();
-  });
+  it.each(["8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808", "[2a00:1450:4001:80b::200e]"])(
+    "accepts the public address %s",
+    (ip) => {
+      expect(nonPublicReason(ip)).toBeNull();
+    },
+  );
 
   it("knows loopback by its parsed value", () => {
-    for (const ip of ["127.0.0.1", "127.255.0.9", "::1", "::ffff:127.0.0.1", "[::1]"]) expect(isLoopbackAddress(ip)).toBe(true);
-    for (const ip of ["128.0.0.1", "::2", "::ffff:10.0.0.1", "127.example.com"]) expect(isLoopbackAddress(ip)).toBe(false);
+    for (const ip of ["127.0.0.1", "127.255.0.9", "::1", "::ffff:127.0.0.1", "[::1]"])
+      expect(isLoopbackAddress(ip)).toBe(true);
+    for (const ip of ["128.0.0.1", "::2", "::ffff:10.0.0.1", "127.example.com"])
+      expect(isLoopbackAddress(ip)).toBe(false);
   });
 });
 
@@ -78,16 +83,24 @@ describe("providerUrlProblem", () => {
   });
 
   it("refuses a non-default port unless PROVIDER_ALLOWED_PORTS names it or the simulator switch is on", () => {
-    expect(providerUrlProblem("https://auth.example.com:8443/token", strict)).toMatch(/standard port.*8443.*PROVIDER_ALLOWED_PORTS/);
+    expect(providerUrlProblem("https://auth.example.com:8443/token", strict)).toMatch(
+      /standard port.*8443.*PROVIDER_ALLOWED_PORTS/,
+    );
     expect(providerUrlProblem("https://auth.example.com:22/token", strict)).toMatch(/standard port/);
-    expect(providerUrlProblem("https://auth.example.com:8443/token", { allowInsecure: false, allowedPorts: [8443] })).toBeNull();
+    expect(
+      providerUrlProblem("https://auth.example.com:8443/token", { allowInsecure: false, allowedPorts: [8443] }),
+    ).toBeNull();
     expect(providerUrlProblem("https://auth.example.com:443/token", strict)).toBeNull(); // the default, spelled out
     expect(providerUrlProblem("https://auth.example.com/token", strict)).toBeNull();
     expect(providerUrlProblem("http://127.0.0.1:4011/token", { allowInsecure: true })).toBeNull();
   });
 
   it("refuses the new forms before connecting", async () => {
-    await expect(outboundRequest("https://[::ffff:0:7f00:1]/token", { method: "GET" }, strict)).rejects.toMatchObject({ kind: "unsafe-url" });
-    await expect(outboundRequest("https://example.com:8443/token", { method: "GET" }, strict)).rejects.toMatchObject({ kind: "unsafe-url" });
+    await expect(outboundRequest("https://[::ffff:0:7f00:1]/token", { method: "GET" }, strict)).rejects.toMatchObject({
+      kind: "unsafe-url",
+    });
+    await expect(outboundRequest("https://example.com:8443/token", { method: "GET" }, strict)).rejects.toMatchObject({
+      kind: "unsafe-url",
+    });
   });
 });

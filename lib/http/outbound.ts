@@ -105,7 +105,8 @@ export function guardedLookup(policy: OutboundPolicy): LookupFunction {
         const e = new OutboundError("unsafe-url", `${hostname} resolves to a private, loopback or link-local address`);
         return callback(e as NodeJS.ErrnoException, "", 4);
       }
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
       const first = list[0] as LookupAddress;
       callback(null, first.address, first.family);
     });
@@ -165,7 +166,13 @@ export function outboundRequest(
           res.resume();
           request.destroy();
           finish(() =>
-            reject(new OutboundError("redirect", `The provider answered with a redirect (${status}), which is not followed.`, { status })),
+            reject(
+              new OutboundError(
+                "redirect",
+                `The provider answered with a redirect (${status}), which is not followed.`,
+                { status },
+              ),
+            ),
           );
           return;
         }
@@ -175,24 +182,35 @@ export function outboundRequest(
           size += chunk.length;
           if (size > maxBytes) {
             request.destroy();
-            finish(() => reject(new OutboundError("too-large", `The provider's answer exceeded ${maxBytes} bytes.`, { status })));
+            finish(() =>
+              reject(new OutboundError("too-large", `The provider's answer exceeded ${maxBytes} bytes.`, { status })),
+            );
             return;
           }
           chunks.push(chunk);
         });
         res.on("end", () =>
           finish(() =>
-            resolve({ status, headers, text: Buffer.concat(chunks).toString("utf8"), latencyMs: Math.round(performance.now() - started) }),
+            resolve({
+              status,
+              headers,
+              text: Buffer.concat(chunks).toString("utf8"),
+              latencyMs: Math.round(performance.now() - started),
+            }),
           ),
         );
         res.on("error", (error) =>
-          finish(() => reject(new OutboundError("network", "The connection to the provider broke off.", { cause: error }))),
+          finish(() =>
+            reject(new OutboundError("network", "The connection to the provider broke off.", { cause: error })),
+          ),
         );
       },
     );
     const timer = setTimeout(() => {
       request.destroy();
-      finish(() => reject(new OutboundError("timeout", `The provider did not answer within ${Math.round(timeoutMs / 1000)} s.`)));
+      finish(() =>
+        reject(new OutboundError("timeout", `The provider did not answer within ${Math.round(timeoutMs / 1000)} s.`)),
+      );
     }, timeoutMs);
     request.on("error", (error) => {
       if (error instanceof OutboundError) return finish(() => reject(error));
@@ -203,7 +221,13 @@ export function outboundRequest(
           : code === "ECONNREFUSED"
             ? "the connection was refused"
             : "the connection failed";
-      finish(() => reject(new OutboundError("network", `Could not reach the provider: ${what}${code ? ` (${code})` : ""}.`, { cause: error })));
+      finish(() =>
+        reject(
+          new OutboundError("network", `Could not reach the provider: ${what}${code ? ` (${code})` : ""}.`, {
+            cause: error,
+          }),
+        ),
+      );
     });
     if (req.body !== undefined) request.write(req.body);
     request.end();

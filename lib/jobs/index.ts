@@ -104,14 +104,19 @@ function sender(): BossState {
 }
 
 /** Defines a job: `handler` runs in a worker for each job sent with `send`. Call at module top level. */
-export function defineJob<T extends object>(name: string, handler: (data: T) => Promise<void>, options: JobOptions = {}): JobDefinition<T> {
+export function defineJob<T extends object>(
+  name: string,
+  handler: (data: T) => Promise<void>,
+  options: JobOptions = {},
+): JobDefinition<T> {
   jobs.set(name, { name, options, run: (data) => handler(data as T) });
   return {
     name,
     handler,
     async send(data, opts = {}) {
       const boss = await ensureQueue(sender(), name, options);
-      const startAfter = opts.startAfter instanceof Date ? opts.startAfter : opts.startAfter ? Math.ceil(opts.startAfter) : undefined;
+      const startAfter =
+        opts.startAfter instanceof Date ? opts.startAfter : opts.startAfter ? Math.ceil(opts.startAfter) : undefined;
       return boss.send(name, data, {
         ...(startAfter !== undefined ? { startAfter } : {}),
         ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
@@ -128,7 +133,11 @@ export function defineJob<T extends object>(name: string, handler: (data: T) => 
         items.map(({ data, opts = {} }) => ({
           name,
           data,
-          ...(opts.startAfter instanceof Date ? { startAfter: opts.startAfter.toISOString() } : opts.startAfter ? { startAfter: `${Math.ceil(opts.startAfter)} seconds` } : {}),
+          ...(opts.startAfter instanceof Date
+            ? { startAfter: opts.startAfter.toISOString() }
+            : opts.startAfter
+              ? { startAfter: `${Math.ceil(opts.startAfter)} seconds` }
+              : {}),
           ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
         })) as PgBoss.JobInsert[],
       );
@@ -158,7 +167,10 @@ export function startJobWorkers(): Promise<void> {
     const s = (state.worker ??= newBoss(true));
     for (const job of jobs.values()) {
       const boss = await ensureQueue(s, job.name, job.options);
-      const workOptions = { pollingIntervalSeconds: job.options.pollingIntervalSeconds ?? 2, batchSize: job.options.batchSize ?? 1 };
+      const workOptions = {
+        pollingIntervalSeconds: job.options.pollingIntervalSeconds ?? 2,
+        batchSize: job.options.batchSize ?? 1,
+      };
       for (let loop = 0; loop < (job.options.concurrency ?? 1); loop++) {
         let workerId = "";
         workerId = await boss.work<object>(job.name, workOptions, async (items) => {
@@ -168,7 +180,10 @@ export function startJobWorkers(): Promise<void> {
               try {
                 await job.run(item.data);
               } catch (error) {
-                log().error({ job: job.name, jobId: item.id, err: error instanceof Error ? error.message : String(error) }, "job failed");
+                log().error(
+                  { job: job.name, jobId: item.id, err: error instanceof Error ? error.message : String(error) },
+                  "job failed",
+                );
                 throw error;
               }
             }),
@@ -186,7 +201,10 @@ export function startJobWorkers(): Promise<void> {
         try {
           await schedule.run();
         } catch (error) {
-          log().error({ schedule: schedule.name, err: error instanceof Error ? error.message : String(error) }, "scheduled job failed");
+          log().error(
+            { schedule: schedule.name, err: error instanceof Error ? error.message : String(error) },
+            "scheduled job failed",
+          );
           throw error;
         }
       });
@@ -196,10 +214,16 @@ export function startJobWorkers(): Promise<void> {
         runningServices.push({ name: service.name, stop: await service.start() });
       } catch (error) {
         // One service that cannot start (e.g. its tables not migrated yet) must not stop the job workers.
-        log().error({ service: service.name, err: error instanceof Error ? error.message : String(error) }, "worker service did not start");
+        log().error(
+          { service: service.name, err: error instanceof Error ? error.message : String(error) },
+          "worker service did not start",
+        );
       }
     }
-    log().info({ jobs: [...jobs.keys()], schedules: [...schedules.keys()], services: [...services.keys()] }, "job workers started");
+    log().info(
+      { jobs: [...jobs.keys()], schedules: [...schedules.keys()], services: [...services.keys()] },
+      "job workers started",
+    );
   })();
   starting.catch(() => {
     starting = undefined;
@@ -215,7 +239,14 @@ export async function stopJobWorkers(opts: { timeoutMs?: number } = {}): Promise
   starting = undefined;
   workerIds.clear();
   for (const service of runningServices.splice(0)) {
-    await service.stop().catch((error: unknown) => log().warn({ service: service.name, err: error instanceof Error ? error.message : String(error) }, "worker service did not stop cleanly"));
+    await service
+      .stop()
+      .catch((error: unknown) =>
+        log().warn(
+          { service: service.name, err: error instanceof Error ? error.message : String(error) },
+          "worker service did not stop cleanly",
+        ),
+      );
   }
   await Promise.all(
     instances.map(async (s) => {

@@ -14,7 +14,9 @@ export function defineSweep(name: string, run: () => Promise<void>) {
   sweeps.set(name, { name, run });
 }
 
-const globalSweeper = globalThis as unknown as { __sellerOnboardingSweeper?: { timer: NodeJS.Timeout; running: Promise<void> | null } };
+const globalSweeper = globalThis as unknown as {
+  __sellerOnboardingSweeper?: { timer: NodeJS.Timeout; running: Promise<void> | null };
+};
 
 /** Runs every sweep once, one after the other; a failing sweep is logged and does not stop the others. */
 export async function runSweepsOnce(): Promise<void> {
@@ -23,7 +25,10 @@ export async function runSweepsOnce(): Promise<void> {
     try {
       await sweep.run();
     } catch (error) {
-      log().warn({ sweep: sweep.name, err: error instanceof Error ? error.message : String(error) }, "recovery sweep failed; next round retries");
+      log().warn(
+        { sweep: sweep.name, err: error instanceof Error ? error.message : String(error) },
+        "recovery sweep failed; next round retries",
+      );
     }
   }
 }

@@ -55,7 +55,12 @@ function run(script: string, env: Record<string, string>) {
   return { child, output: () => out, exited };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, output: () => string): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  output: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -77,8 +82,18 @@ describe("npm run worker", () => {
     );
     expect(result.outcome).toBe("pending");
 
-    const worker = run("scripts/worker.ts", { DATABASE_URL: privateUrl, SECRETS_BACKEND: "aws", NODE_ENV: "test", RECOVERY_SWEEP_MS: "500" });
-    await until("the worker to start", async () => (worker.output().includes("Worker running") ? true : undefined), 30_000, worker.output);
+    const worker = run("scripts/worker.ts", {
+      DATABASE_URL: privateUrl,
+      SECRETS_BACKEND: "aws",
+      NODE_ENV: "test",
+      RECOVERY_SWEEP_MS: "500",
+    });
+    await until(
+      "the worker to start",
+      async () => (worker.output().includes("Worker running") ? true : undefined),
+      30_000,
+      worker.output,
+    );
     expect(worker.output()).toContain("secrets-retry-pending");
     await until(
       "the pending secret to be stored",
@@ -97,10 +112,19 @@ describe("npm run worker", () => {
 
 describe("a worker without NODE_ENV", () => {
   it("refuses a database other than the embedded development one, in one line naming NODE_ENV", async () => {
-    const worker = run("scripts/worker.ts", { NODE_ENV: "", DATABASE_URL: "postgresql://app@db.internal.example:5432/onboarding" });
+    const worker = run("scripts/worker.ts", {
+      NODE_ENV: "",
+      DATABASE_URL: "postgresql://app@db.internal.example:5432/onboarding",
+    });
     expect(await worker.exited).toBe(1);
-    const lines = worker.output().trim().split("\n").filter((l) => !l.includes("ExperimentalWarning") && !l.includes("--trace-warnings"));
-    expect(lines.at(-1)).toMatch(/^worker failed to start: NODE_ENV: is not set while DATABASE_URL points at db\.internal\.example:5432, not the embedded development database: set NODE_ENV=production/);
+    const lines = worker
+      .output()
+      .trim()
+      .split("\n")
+      .filter((l) => !l.includes("ExperimentalWarning") && !l.includes("--trace-warnings"));
+    expect(lines.at(-1)).toMatch(
+      /^worker failed to start: NODE_ENV: is not set while DATABASE_URL points at db\.internal\.example:5432, not the embedded development database: set NODE_ENV=production/,
+    );
   }, 60_000);
 });
 
@@ -114,7 +138,11 @@ describe("npm run secrets:rotate-key", () => {
     rememberSecret(value);
     await store.put({ name, value, kind: "seller-key", idempotencyKey: randomUUID() });
 
-    const withoutPrevious = run("scripts/secrets-rotate-key.ts", { DATABASE_URL: privateUrl, SECRETS_LOCAL_KEY: newKey.toString("base64"), NODE_ENV: "test" });
+    const withoutPrevious = run("scripts/secrets-rotate-key.ts", {
+      DATABASE_URL: privateUrl,
+      SECRETS_LOCAL_KEY: newKey.toString("base64"),
+      NODE_ENV: "test",
+    });
     expect(await withoutPrevious.exited).toBe(1);
     expect(withoutPrevious.output()).toContain("did not open");
 
@@ -147,15 +175,29 @@ describe("npm run secrets:rotate-key", () => {
     cipher.setAAD(Buffer.from(name, "utf8"));
     const sealed = Buffer.concat([iv, cipher.update(value, "utf8"), cipher.final(), cipher.getAuthTag()]);
     const versionId = randomUUID();
-    await privateDb.localSecret.create({ data: { name, arn: `arn:local:secretsmanager:local:000000000000:secret:${name}-aaaaaa` } });
+    await privateDb.localSecret.create({
+      data: { name, arn: `arn:local:secretsmanager:local:000000000000:secret:${name}-aaaaaa` },
+    });
     await privateDb.localSecretVersion.create({
-      data: { versionId, secretName: name, sealed: new Uint8Array(sealed), localKeyId: localKeyFrom(key).id, stages: ["AWSCURRENT"] },
+      data: {
+        versionId,
+        secretName: name,
+        sealed: new Uint8Array(sealed),
+        localKeyId: localKeyFrom(key).id,
+        stages: ["AWSCURRENT"],
+      },
     });
 
-    const rotation = run("scripts/secrets-rotate-key.ts", { DATABASE_URL: privateUrl, SECRETS_LOCAL_KEY: key.toString("base64"), NODE_ENV: "test" });
+    const rotation = run("scripts/secrets-rotate-key.ts", {
+      DATABASE_URL: privateUrl,
+      SECRETS_LOCAL_KEY: key.toString("base64"),
+      NODE_ENV: "test",
+    });
     expect(await rotation.exited).toBe(0);
     expect(rotation.output()).toContain("Re-sealed: 1 local secret versions, 0 pending secrets, 0 connection tokens.");
-    expect((await privateDb.localSecretVersion.findUniqueOrThrow({ where: { versionId } })).localKeyId).toBe(`v2:${localKeyFrom(key).id}`);
+    expect((await privateDb.localSecretVersion.findUniqueOrThrow({ where: { versionId } })).localKeyId).toBe(
+      `v2:${localKeyFrom(key).id}`,
+    );
     const store = createLocalSecretStore({ db: privateDb, keyring: { current: localKeyFrom(key), previous: null } });
     expect((await store.get(name)).value).toBe(value);
   }, 60_000);

@@ -57,14 +57,22 @@ export function hashState(state: string): string {
 
 /** Anything that can write an event: the client, or a transaction. */
 type EventWriter = {
-  noonAuthorizationEvent: { create(args: { data: Prisma.NoonAuthorizationEventUncheckedCreateInput }): PromiseLike<unknown> };
+  noonAuthorizationEvent: {
+    create(args: { data: Prisma.NoonAuthorizationEventUncheckedCreateInput }): PromiseLike<unknown>;
+  };
 };
 
 export async function recordEvent(
   client: EventWriter,
   authorizationId: string,
   type: AuthorizationEventType,
-  fields: { stage?: string | null; httpStatus?: number | null; message?: string | null; details?: Prisma.InputJsonValue; at?: Date } = {},
+  fields: {
+    stage?: string | null;
+    httpStatus?: number | null;
+    message?: string | null;
+    details?: Prisma.InputJsonValue;
+    at?: Date;
+  } = {},
 ): Promise<void> {
   await client.noonAuthorizationEvent.create({
     data: {
@@ -100,7 +108,10 @@ export async function startAuthorization(input: { sellerId: string; now?: Date }
           data: { reference, sellerId: input.sellerId, stateHash: hashState(state), stateExpiresAt, createdAt: now },
           select: { id: true },
         });
-        await recordEvent(tx, created.id, "started", { at: now, details: { stateExpiresAt: stateExpiresAt.toISOString() } });
+        await recordEvent(tx, created.id, "started", {
+          at: now,
+          details: { stateExpiresAt: stateExpiresAt.toISOString() },
+        });
         return created;
       });
       return { authorizationId: row.id, reference, state, stateExpiresAt };
@@ -185,7 +196,13 @@ export async function completeWithStoredKey(
     authorizationId: string;
     ref: { name: string; arn: string; versionId: string };
     /** Given on the first store; absent when a PENDING_STORAGE credential already exists. */
-    credential?: { sellerId: string; projectCode: string; keyId: string; channelIdentifier: string | null; issuedAt: Date | null };
+    credential?: {
+      sellerId: string;
+      projectCode: string;
+      keyId: string;
+      channelIdentifier: string | null;
+      issuedAt: Date | null;
+    };
     attempts?: number;
     /** Said on the timeline after "Key stored …", e.g. that recovery picked it up. */
     note?: string;
@@ -201,7 +218,12 @@ export async function completeWithStoredKey(
   const row = locked[0];
   if (!row) throw new Error(`authorization ${input.authorizationId} not found`);
   const auth = { id: input.authorizationId, sellerId: row.sellerId, createdAt: row.createdAt };
-  const stored = { secretName: input.ref.name, secretArn: input.ref.arn, secretVersionId: input.ref.versionId, storedAt: now };
+  const stored = {
+    secretName: input.ref.name,
+    secretArn: input.ref.arn,
+    secretVersionId: input.ref.versionId,
+    storedAt: now,
+  };
   const existing = await tx.sellerCredential.findUnique({ where: { authorizationId: auth.id }, select: { id: true } });
   let credentialId: string;
   if (existing) {
@@ -222,7 +244,11 @@ export async function completeWithStoredKey(
   for (const p of previous) {
     await tx.sellerCredential.update({ where: { id: p.id }, data: { status: "SUPERSEDED", supersededAt: now } });
     await tx.noonAuthorization.update({ where: { id: p.authorizationId }, data: { status: "SUPERSEDED" } });
-    await recordEvent(tx, p.authorizationId, "superseded", { at: now, message: "A newer connection replaced this credential", details: { by: auth.id } });
+    await recordEvent(tx, p.authorizationId, "superseded", {
+      at: now,
+      message: "A newer connection replaced this credential",
+      details: { by: auth.id },
+    });
     await emitCredentialSuperseded(tx, p.id, credentialId);
   }
   // COMPLETED with its "key_stored" and "completed" events, in one round trip.
@@ -241,7 +267,8 @@ export async function completeWithStoredKey(
     ORDER BY e.ord`;
   await markSellerLinksUsed(tx, { sellerId: auth.sellerId, startedAt: auth.createdAt, now });
   await requestFirstVerification(tx, credentialId, now);
-  if (input.attempts) await emitAuthorizationEvent(tx, auth.id, "authorization.key_stored", { attempts: input.attempts });
+  if (input.attempts)
+    await emitAuthorizationEvent(tx, auth.id, "authorization.key_stored", { attempts: input.attempts });
   await emitAuthorizationEvent(tx, auth.id, "seller.connected");
 }
 

@@ -37,7 +37,10 @@ beforeEach(() => {
 });
 
 async function authByReference(reference: string) {
-  return db().noonAuthorization.findUniqueOrThrow({ where: { reference }, include: { events: { orderBy: { id: "asc" } }, credential: true } });
+  return db().noonAuthorization.findUniqueOrThrow({
+    where: { reference },
+    include: { events: { orderBy: { id: "asc" } }, credential: true },
+  });
 }
 
 const referenceOf = (location: string) => location.split("/").pop() ?? "";
@@ -48,7 +51,12 @@ async function clickConnectWithoutLink(cookie: string) {
   return startSellerConnect(
     new Request(`${APP}/api/noon/connect`, {
       method: "POST",
-      headers: { origin: APP, "content-type": "application/x-www-form-urlencoded", cookie, "x-forwarded-for": testAddress() },
+      headers: {
+        origin: APP,
+        "content-type": "application/x-www-form-urlencoded",
+        cookie,
+        "x-forwarded-for": testAddress(),
+      },
       body: "",
     }),
     h.deps(),
@@ -77,7 +85,14 @@ describe("a seller connects their Noon account", () => {
     const code = h.sim.issueAuthorizationCode({ projectCode: "PRJ424242" });
     rememberSecret(code);
     const before = upstreamCalls(h.sim);
-    const cb = await callback(h, [["code", code], ["state", start.state ?? ""]], start.cookie);
+    const cb = await callback(
+      h,
+      [
+        ["code", code],
+        ["state", start.state ?? ""],
+      ],
+      start.cookie,
+    );
     expect(cb.response.status).toBe(303);
     expect(cb.location).toMatch(/^\/onboard\/result\/NA-[0-9A-Z]{8}$/);
     expect(cb.response.headers.get("cache-control")).toBe("no-store");
@@ -102,7 +117,14 @@ describe("a seller connects their Noon account", () => {
       channelIdentifier: issued.channelIdentifier,
     });
     expect(auth.credential.secretArn).toBeTruthy();
-    expect(auth.events.map((e) => e.type)).toEqual(["started", "callback_received", "token_created", "exchanged", "key_stored", "completed"]);
+    expect(auth.events.map((e) => e.type)).toEqual([
+      "started",
+      "callback_received",
+      "token_created",
+      "exchanged",
+      "key_stored",
+      "completed",
+    ]);
     for (const e of auth.events) expect(JSON.stringify(e.details ?? {})).not.toContain(code);
 
     const stored = await secretStore().get(auth.credential.secretName);
@@ -117,10 +139,24 @@ describe("a seller connects their Noon account", () => {
   it("keeps the previous credential as superseded when the seller connects again", async () => {
     const { seller, link } = await sellerWithLink();
     const first = await connectAndApprove(h, link.token);
-    const r1 = await callback(h, [["code", first.code], ["state", first.state]], first.cookie);
+    const r1 = await callback(
+      h,
+      [
+        ["code", first.code],
+        ["state", first.state],
+      ],
+      first.cookie,
+    );
     const again = await createOnboardingLink({ sellerId: seller.id, createdBy: "test" });
     const second = await connectAndApprove(h, again.token);
-    const r2 = await callback(h, [["code", second.code], ["state", second.state]], second.cookie);
+    const r2 = await callback(
+      h,
+      [
+        ["code", second.code],
+        ["state", second.state],
+      ],
+      second.cookie,
+    );
     const a1 = await authByReference(referenceOf(r1.location));
     const a2 = await authByReference(referenceOf(r2.location));
     expect(a1.status).toBe("SUPERSEDED");
@@ -138,7 +174,14 @@ describe("a seller connects their Noon account", () => {
     const approved = await connectAndApprove(h, link.token);
     // Issued while the seller is on Noon's consent page: for a later reconnection, it must survive.
     const later = await createOnboardingLink({ sellerId: seller.id, createdBy: "test" });
-    const done = await callback(h, [["code", approved.code], ["state", approved.state]], approved.cookie);
+    const done = await callback(
+      h,
+      [
+        ["code", approved.code],
+        ["state", approved.state],
+      ],
+      approved.cookie,
+    );
     expect((await authByReference(referenceOf(done.location))).status).toBe("COMPLETED");
 
     expect(await resolveOnboardingLink(link.token)).toEqual({ ok: false, reason: "used", sellerId: seller.id });
@@ -159,7 +202,14 @@ describe("a seller connects their Noon account", () => {
     expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(before);
 
     const reconnect = await connectAndApprove(h, later.token);
-    const r2 = await callback(h, [["code", reconnect.code], ["state", reconnect.state]], reconnect.cookie);
+    const r2 = await callback(
+      h,
+      [
+        ["code", reconnect.code],
+        ["state", reconnect.state],
+      ],
+      reconnect.cookie,
+    );
     expect((await authByReference(referenceOf(r2.location))).status).toBe("COMPLETED");
     expect(await resolveOnboardingLink(later.token)).toMatchObject({ ok: false, reason: "used" });
   });
@@ -170,7 +220,11 @@ describe("a seller connects their Noon account", () => {
     const before = upstreamCalls(h.sim);
     const cb = await callback(
       h,
-      [["error", "access_denied"], ["error_description", "The seller declined the authorization request."], ["state", start.state ?? ""]],
+      [
+        ["error", "access_denied"],
+        ["error_description", "The seller declined the authorization request."],
+        ["state", start.state ?? ""],
+      ],
       start.cookie,
     );
     expect(cb.response.status).toBe(303);
@@ -192,7 +246,9 @@ describe("the callback refuses a state it cannot trust, calling nothing upstream
     const headers = { cookie: start.cookie ?? "", "x-forwarded-for": `${forged}, 203.0.113.77` };
     const response = await handleNoonCallback(new Request(url, { headers }), h.deps());
     expect(response.status).toBe(400);
-    const row = await db().noonCallbackRejection.findFirstOrThrow({ where: { reason: "state_missing", sellerId: seller.id } });
+    const row = await db().noonCallbackRejection.findFirstOrThrow({
+      where: { reason: "state_missing", sellerId: seller.id },
+    });
     expect(row.ip).toBe("203.0.113.77");
     expect(await db().noonCallbackRejection.count({ where: { ip: forged } })).toBe(0);
   });
@@ -213,12 +269,27 @@ describe("the callback refuses a state it cannot trust, calling nothing upstream
     const { seller, link } = await sellerWithLink();
     const start = await connectAndApprove(h, link.token);
     const before = upstreamCalls(h.sim);
-    const cb = await callback(h, [["code", start.code], ["state", start.state], ["state", start.state]], start.cookie);
+    const cb = await callback(
+      h,
+      [
+        ["code", start.code],
+        ["state", start.state],
+        ["state", start.state],
+      ],
+      start.cookie,
+    );
     expect(cb.response.status).toBe(400);
     expect(upstreamCalls(h.sim)).toEqual(before);
     expect(await rejectionsFor(seller.id, "state_repeated")).toBe(1);
     // The genuine request is untouched and still completes.
-    const ok = await callback(h, [["code", start.code], ["state", start.state]], start.cookie);
+    const ok = await callback(
+      h,
+      [
+        ["code", start.code],
+        ["state", start.state],
+      ],
+      start.cookie,
+    );
     expect(ok.response.status).toBe(303);
   });
 
@@ -226,7 +297,15 @@ describe("the callback refuses a state it cannot trust, calling nothing upstream
     const { seller, link } = await sellerWithLink();
     const start = await connectAndApprove(h, link.token);
     const before = upstreamCalls(h.sim);
-    const cb = await callback(h, [["code", start.code], ["code", "other"], ["state", start.state]], start.cookie);
+    const cb = await callback(
+      h,
+      [
+        ["code", start.code],
+        ["code", "other"],
+        ["state", start.state],
+      ],
+      start.cookie,
+    );
     expect(cb.response.status).toBe(400);
     expect(upstreamCalls(h.sim)).toEqual(before);
     expect(await rejectionsFor(seller.id, "code_repeated")).toBe(1);
@@ -236,7 +315,14 @@ describe("the callback refuses a state it cannot trust, calling nothing upstream
     const { seller, link } = await sellerWithLink();
     const start = await connectAndApprove(h, link.token);
     const before = upstreamCalls(h.sim);
-    const cb = await callback(h, [["code", start.code], ["state", randomBytes(32).toString("base64url")]], start.cookie);
+    const cb = await callback(
+      h,
+      [
+        ["code", start.code],
+        ["state", randomBytes(32).toString("base64url")],
+      ],
+      start.cookie,
+    );
     expect(cb.response.status).toBe(400);
     expect(upstreamCalls(h.sim)).toEqual(before);
     expect(await rejectionsFor(seller.id, "state_mismatch")).toBe(1);
@@ -248,13 +334,29 @@ describe("the callback refuses a state it cannot trust, calling nothing upstream
     const a = await connectAndApprove(h, victim.link.token);
     const b = await clickConnect(h, attacker.link.token);
     const before = upstreamCalls(h.sim);
-    const cross = await callback(h, [["code", a.code], ["state", a.state]], b.cookie);
+    const cross = await callback(
+      h,
+      [
+        ["code", a.code],
+        ["state", a.state],
+      ],
+      b.cookie,
+    );
     expect(cross.response.status).toBe(400);
-    const none = await callback(h, [["code", a.code], ["state", a.state]], null);
+    const none = await callback(
+      h,
+      [
+        ["code", a.code],
+        ["state", a.state],
+      ],
+      null,
+    );
     expect(none.response.status).toBe(400);
     expect(upstreamCalls(h.sim)).toEqual(before);
     expect(await rejectionsFor(attacker.seller.id, "state_mismatch")).toBe(1);
-    expect(await db().noonCallbackRejection.count({ where: { reason: "no_session", sellerId: null } })).toBeGreaterThanOrEqual(1);
+    expect(
+      await db().noonCallbackRejection.count({ where: { reason: "no_session", sellerId: null } }),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it("a session forged for another seller", async () => {
@@ -262,13 +364,30 @@ describe("the callback refuses a state it cannot trust, calling nothing upstream
     const other = await sellerWithLink();
     const a = await connectAndApprove(h, victim.link.token);
     const authId = (await db().noonAuthorization.findFirstOrThrow({ where: { sellerId: victim.seller.id } })).id;
-    const forged = (await sellerSessionCookie({ sellerId: other.seller.id, linkId: other.link.linkId, pending: { authorizationId: authId, state: a.state } })).split(";")[0] ?? "";
+    const forged =
+      (
+        await sellerSessionCookie({
+          sellerId: other.seller.id,
+          linkId: other.link.linkId,
+          pending: { authorizationId: authId, state: a.state },
+        })
+      ).split(";")[0] ?? "";
     const before = upstreamCalls(h.sim);
-    const cb = await callback(h, [["code", a.code], ["state", a.state]], forged);
+    const cb = await callback(
+      h,
+      [
+        ["code", a.code],
+        ["state", a.state],
+      ],
+      forged,
+    );
     expect(cb.response.status).toBe(400);
     expect(upstreamCalls(h.sim)).toEqual(before);
     expect(await rejectionsFor(other.seller.id, "seller_mismatch")).toBe(1);
-    const events = await db().noonAuthorizationEvent.findMany({ where: { authorizationId: authId }, orderBy: { id: "asc" } });
+    const events = await db().noonAuthorizationEvent.findMany({
+      where: { authorizationId: authId },
+      orderBy: { id: "asc" },
+    });
     expect(events.map((e) => e.type)).toEqual(["started", "rejected"]);
   });
 
@@ -279,7 +398,15 @@ describe("the callback refuses a state it cannot trust, calling nothing upstream
     rememberSecret(code);
     const before = upstreamCalls(h.sim);
     const later = new Date(Date.now() + STATE_TTL_MS + 1000);
-    const cb = await callback(h, [["code", code], ["state", start.state ?? ""]], start.cookie, { now: () => later });
+    const cb = await callback(
+      h,
+      [
+        ["code", code],
+        ["state", start.state ?? ""],
+      ],
+      start.cookie,
+      { now: () => later },
+    );
     expect(cb.response.status).toBe(400);
     expect(cb.body).toContain("expired");
     expect(upstreamCalls(h.sim)).toEqual(before);
@@ -289,10 +416,24 @@ describe("the callback refuses a state it cannot trust, calling nothing upstream
   it("a replayed callback", async () => {
     const { seller, link } = await sellerWithLink();
     const start = await connectAndApprove(h, link.token);
-    const first = await callback(h, [["code", start.code], ["state", start.state]], start.cookie);
+    const first = await callback(
+      h,
+      [
+        ["code", start.code],
+        ["state", start.state],
+      ],
+      start.cookie,
+    );
     expect(first.response.status).toBe(303);
     const before = upstreamCalls(h.sim);
-    const replay = await callback(h, [["code", start.code], ["state", start.state]], start.cookie);
+    const replay = await callback(
+      h,
+      [
+        ["code", start.code],
+        ["state", start.state],
+      ],
+      start.cookie,
+    );
     expect(replay.response.status).toBe(400);
     expect(upstreamCalls(h.sim)).toEqual(before);
     expect(await rejectionsFor(seller.id, "already_used")).toBe(1);
@@ -304,7 +445,16 @@ describe("the callback refuses a state it cannot trust, calling nothing upstream
     const start = await connectAndApprove(h, link.token);
     const before = upstreamCalls(h.sim);
     const results = await Promise.all(
-      Array.from({ length: 4 }, () => callback(h, [["code", start.code], ["state", start.state]], start.cookie)),
+      Array.from({ length: 4 }, () =>
+        callback(
+          h,
+          [
+            ["code", start.code],
+            ["state", start.state],
+          ],
+          start.cookie,
+        ),
+      ),
     );
     const statuses = results.map((r) => r.response.status).sort();
     expect(statuses).toEqual([303, 400, 400, 400]);
@@ -325,15 +475,74 @@ describe("a fault at each stage is a recorded failure with its stage, a clear pa
     message?: RegExp;
   };
   const cases: Case[] = [
-    { name: "token/create 503", arm: () => h.sim.setFaults({ failNext: 1, status: 503 }, "create"), stage: "token_create", httpStatus: 503, calls: { create: 1, exchange: 0 } },
-    { name: "token/create timeout", arm: () => h.sim.setFaults({ timeoutNext: 1, hangMs: 8_000 }, "create"), stage: "token_create", httpStatus: null, calls: { create: 1, exchange: 0 }, message: /did not answer/ },
-    { name: "token/create malformed body", arm: () => h.sim.setFaults({ malformedNext: 1 }, "create"), stage: "token_create", httpStatus: 200, calls: { create: 1, exchange: 0 }, message: /not JSON|expected shape/ },
-    { name: "token/create incomplete body", arm: () => h.sim.setFaults({ incompleteNext: 1 }, "create"), stage: "token_create", httpStatus: 200, calls: { create: 1, exchange: 0 }, message: /access_token/ },
-    { name: "token/exchange 500", arm: () => h.sim.setFaults({ failNext: 1, status: 500 }, "exchange"), stage: "token_exchange", httpStatus: 500, calls: { create: 1, exchange: 1 } },
-    { name: "token/exchange timeout", arm: () => h.sim.setFaults({ timeoutNext: 1, hangMs: 8_000 }, "exchange"), stage: "token_exchange", httpStatus: null, calls: { create: 1, exchange: 1 } },
-    { name: "token/exchange status.code != 0", arm: () => h.sim.setFaults({ statusErrorNext: 1 }, "exchange"), stage: "token_exchange", httpStatus: 200, calls: { create: 1, exchange: 1 }, message: /status code 13/ },
-    { name: "token/exchange malformed body", arm: () => h.sim.setFaults({ malformedNext: 1 }, "exchange"), stage: "token_exchange", httpStatus: 200, calls: { create: 1, exchange: 1 } },
-    { name: "token/exchange incomplete body", arm: () => h.sim.setFaults({ incompleteNext: 1 }, "exchange"), stage: "token_exchange", httpStatus: 200, calls: { create: 1, exchange: 1 }, message: /result/ },
+    {
+      name: "token/create 503",
+      arm: () => h.sim.setFaults({ failNext: 1, status: 503 }, "create"),
+      stage: "token_create",
+      httpStatus: 503,
+      calls: { create: 1, exchange: 0 },
+    },
+    {
+      name: "token/create timeout",
+      arm: () => h.sim.setFaults({ timeoutNext: 1, hangMs: 8_000 }, "create"),
+      stage: "token_create",
+      httpStatus: null,
+      calls: { create: 1, exchange: 0 },
+      message: /did not answer/,
+    },
+    {
+      name: "token/create malformed body",
+      arm: () => h.sim.setFaults({ malformedNext: 1 }, "create"),
+      stage: "token_create",
+      httpStatus: 200,
+      calls: { create: 1, exchange: 0 },
+      message: /not JSON|expected shape/,
+    },
+    {
+      name: "token/create incomplete body",
+      arm: () => h.sim.setFaults({ incompleteNext: 1 }, "create"),
+      stage: "token_create",
+      httpStatus: 200,
+      calls: { create: 1, exchange: 0 },
+      message: /access_token/,
+    },
+    {
+      name: "token/exchange 500",
+      arm: () => h.sim.setFaults({ failNext: 1, status: 500 }, "exchange"),
+      stage: "token_exchange",
+      httpStatus: 500,
+      calls: { create: 1, exchange: 1 },
+    },
+    {
+      name: "token/exchange timeout",
+      arm: () => h.sim.setFaults({ timeoutNext: 1, hangMs: 8_000 }, "exchange"),
+      stage: "token_exchange",
+      httpStatus: null,
+      calls: { create: 1, exchange: 1 },
+    },
+    {
+      name: "token/exchange status.code != 0",
+      arm: () => h.sim.setFaults({ statusErrorNext: 1 }, "exchange"),
+      stage: "token_exchange",
+      httpStatus: 200,
+      calls: { create: 1, exchange: 1 },
+      message: /status code 13/,
+    },
+    {
+      name: "token/exchange malformed body",
+      arm: () => h.sim.setFaults({ malformedNext: 1 }, "exchange"),
+      stage: "token_exchange",
+      httpStatus: 200,
+      calls: { create: 1, exchange: 1 },
+    },
+    {
+      name: "token/exchange incomplete body",
+      arm: () => h.sim.setFaults({ incompleteNext: 1 }, "exchange"),
+      stage: "token_exchange",
+      httpStatus: 200,
+      calls: { create: 1, exchange: 1 },
+      message: /result/,
+    },
   ];
 
   for (const c of cases) {
@@ -342,7 +551,14 @@ describe("a fault at each stage is a recorded failure with its stage, a clear pa
       const start = await connectAndApprove(h, link.token);
       c.arm();
       const before = upstreamCalls(h.sim);
-      const cb = await callback(h, [["code", start.code], ["state", start.state]], start.cookie);
+      const cb = await callback(
+        h,
+        [
+          ["code", start.code],
+          ["state", start.state],
+        ],
+        start.cookie,
+      );
       expect(cb.response.status).toBe(303);
       const after = upstreamCalls(h.sim);
       // Never repeated once the request may have reached Noon.
@@ -368,7 +584,14 @@ describe("a fault at each stage is a recorded failure with its stage, a clear pa
     const start = await connectAndApprove(h, link.token);
     h.sim.setFaults({ expireSessionNext: 1 }, "create");
     const before = upstreamCalls(h.sim);
-    const cb = await callback(h, [["code", start.code], ["state", start.state]], start.cookie);
+    const cb = await callback(
+      h,
+      [
+        ["code", start.code],
+        ["state", start.state],
+      ],
+      start.cookie,
+    );
     const after = upstreamCalls(h.sim);
     expect(after.login - before.login).toBe(1);
     expect(after.create - before.create).toBe(1);
@@ -379,7 +602,14 @@ describe("a fault at each stage is a recorded failure with its stage, a clear pa
 
     // "Try again": the session was renewed at once, so the new request needs no login.
     const retry = await connectAndApprove(h, link.token);
-    const cb2 = await callback(h, [["code", retry.code], ["state", retry.state]], retry.cookie);
+    const cb2 = await callback(
+      h,
+      [
+        ["code", retry.code],
+        ["state", retry.state],
+      ],
+      retry.cookie,
+    );
     expect(upstreamCalls(h.sim).login - after.login).toBe(0);
     expect((await authByReference(referenceOf(cb2.location))).status).toBe("COMPLETED");
   });
@@ -390,7 +620,14 @@ describe("a fault at each stage is a recorded failure with its stage, a clear pa
     h.client.dropSession();
     h.sim.setFaults({ failNext: 1, status: 503 }, "login");
     const before = upstreamCalls(h.sim);
-    const cb = await callback(h, [["code", start.code], ["state", start.state]], start.cookie);
+    const cb = await callback(
+      h,
+      [
+        ["code", start.code],
+        ["state", start.state],
+      ],
+      start.cookie,
+    );
     expect(upstreamCalls(h.sim).create).toBe(before.create);
     const auth = await authByReference(referenceOf(cb.location));
     expect(auth).toMatchObject({ status: "FAILED", failureStage: "login", failureHttpStatus: 503 });
@@ -410,7 +647,15 @@ describe("a secret store outage loses nothing", () => {
     };
     const { seller, link } = await sellerWithLink();
     const start = await connectAndApprove(h, link.token);
-    const cb = await callback(h, [["code", start.code], ["state", start.state]], start.cookie, { store: down });
+    const cb = await callback(
+      h,
+      [
+        ["code", start.code],
+        ["state", start.state],
+      ],
+      start.cookie,
+      { store: down },
+    );
     expect(cb.response.status).toBe(303);
     let auth = await authByReference(referenceOf(cb.location));
     expect(auth.status).toBe("PENDING_KEY_STORAGE");
@@ -452,7 +697,12 @@ describe("POST /api/noon/connect", () => {
     const response = await startSellerConnect(
       new Request(`${APP}/api/noon/connect`, {
         method: "POST",
-        headers: { origin: "null", "sec-fetch-site": "same-origin", "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": testAddress() },
+        headers: {
+          origin: "null",
+          "sec-fetch-site": "same-origin",
+          "content-type": "application/x-www-form-urlencoded",
+          "x-forwarded-for": testAddress(),
+        },
         body: new URLSearchParams({ link: link.token }),
       }),
       h.deps(),
@@ -482,14 +732,19 @@ describe("POST /api/noon/connect", () => {
     expect(await response.text()).toContain("not configured");
   });
 
-  it("starts again from the session for a \"Try again\" without the link", async () => {
+  it('starts again from the session for a "Try again" without the link', async () => {
     const { seller, link } = await sellerWithLink();
     const first = await clickConnect(h, link.token);
     const { startSellerConnect } = await import("./connect");
     const again = await startSellerConnect(
       new Request(`${APP}/api/noon/connect`, {
         method: "POST",
-        headers: { origin: APP, "content-type": "application/x-www-form-urlencoded", cookie: first.cookie, "x-forwarded-for": testAddress() },
+        headers: {
+          origin: APP,
+          "content-type": "application/x-www-form-urlencoded",
+          cookie: first.cookie,
+          "x-forwarded-for": testAddress(),
+        },
         body: "",
       }),
       h.deps(),

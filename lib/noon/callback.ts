@@ -75,13 +75,25 @@ async function reject(
   const key = tallyKey([reason, addressKey(ip), ids.sellerId ?? null], now);
   await db().noonCallbackRejection.upsert({
     where: { tallyKey: key },
-    create: { reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null, ip, at: now, lastAt: now, tallyKey: key },
+    create: {
+      reason,
+      sellerId: ids.sellerId ?? null,
+      authorizationId: ids.authorizationId ?? null,
+      ip,
+      at: now,
+      lastAt: now,
+      tallyKey: key,
+    },
     update: { count: { increment: 1 }, lastAt: now },
   });
   const limit = await consumeRateLimit("noon-callback-rejections-per-address", addressKey(ip));
   if (!limit.allowed) return tooManyAttemptsPage(limit.retryAfterSeconds, waitText(limit.retryAfterSeconds));
-  if (ids.authorizationId) await recordEvent(db(), ids.authorizationId, "rejected", { stage: "callback", message: reason });
-  log().warn({ reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null }, "noon callback rejected");
+  if (ids.authorizationId)
+    await recordEvent(db(), ids.authorizationId, "rejected", { stage: "callback", message: reason });
+  log().warn(
+    { reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null },
+    "noon callback rejected",
+  );
   return htmlPage(400, {
     title: "We could not complete the connection",
     paragraphs: [
@@ -131,11 +143,17 @@ async function recordFailure(auth: Claimed, failure: Failure, now: Date) {
       stage: failure.stage,
       httpStatus: failure.httpStatus,
       message: failure.providerMessage ?? failure.message,
-      details: { summary: failure.message, ...(failure.oauthRequestId ? { oauthRequestId: failure.oauthRequestId } : {}) },
+      details: {
+        summary: failure.message,
+        ...(failure.oauthRequestId ? { oauthRequestId: failure.oauthRequestId } : {}),
+      },
     });
     await emitAuthorizationEvent(tx, auth.id, "authorization.failed");
   });
-  log().warn({ authorizationId: auth.id, reference: auth.reference, stage: failure.stage, httpStatus: failure.httpStatus }, "noon authorization failed");
+  log().warn(
+    { authorizationId: auth.id, reference: auth.reference, stage: failure.stage, httpStatus: failure.httpStatus },
+    "noon authorization failed",
+  );
 }
 
 /** GET /api/noon/callback – checks the state, then create, exchange, store; 303 to the result page. */
@@ -184,14 +202,26 @@ async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Respon
   } catch (error) {
     // A bug or a database outage after the state was consumed: the request is failed with the stage it was
     // in, never left hanging (through a database restart too: the record is retried for a while).
-    log().error({ authorizationId: auth.id, stage: progress.stage, err: error instanceof Error ? error.message : String(error) }, "noon callback crashed");
+    log().error(
+      { authorizationId: auth.id, stage: progress.stage, err: error instanceof Error ? error.message : String(error) },
+      "noon callback crashed",
+    );
     try {
       // Its key is sealed: recovery stores it and completes the request (lib/secrets/pending.ts).
       if (await whileDatabaseRecovers(() => db().pendingSecret.count({ where: { authorizationId: auth.id } }))) {
         return seeOther(resultPath(auth.reference), cookie);
       }
       await whileDatabaseRecovers(() =>
-        recordFailure(auth, { stage: progress.stage, httpStatus: null, providerMessage: null, message: `An unexpected error stopped the connection during ${stageLabel[progress.stage]}` }, resolved.now()),
+        recordFailure(
+          auth,
+          {
+            stage: progress.stage,
+            httpStatus: null,
+            providerMessage: null,
+            message: `An unexpected error stopped the connection during ${stageLabel[progress.stage]}`,
+          },
+          resolved.now(),
+        ),
       );
     } catch {
       // The database stayed away: the page still answers; the abandoned-callback sweep closes the request later.
@@ -217,7 +247,8 @@ async function finishAuthorization(
       await recordEvent(tx, auth.id, "declined", {
         at: now,
         stage: "authorize",
-        message: description ?? (error ? `Noon answered error=${shortText(error, 100)}` : "Noon sent no authorization code"),
+        message:
+          description ?? (error ? `Noon answered error=${shortText(error, 100)}` : "Noon sent no authorization code"),
         ...(error ? { details: { error: shortText(error, 100) } } : {}),
       });
       await emitAuthorizationEvent(tx, auth.id, "authorization.declined");
@@ -228,7 +259,16 @@ async function finishAuthorization(
 
   const { noon } = resolved;
   if (!noon) {
-    await recordFailure(auth, { stage: "token_create", httpStatus: null, providerMessage: null, message: "Noon is not configured on this server" }, now);
+    await recordFailure(
+      auth,
+      {
+        stage: "token_create",
+        httpStatus: null,
+        providerMessage: null,
+        message: "Noon is not configured on this server",
+      },
+      now,
+    );
     return seeOther(resultPath(auth.reference), cookie);
   }
   const client = resolved.client();
@@ -242,7 +282,10 @@ async function finishAuthorization(
   await recordStep(auth.id, { projectCode: created.data.projectCode }, "token_created", {
     stage: "token_create",
     httpStatus: 200,
-    details: { projectCode: created.data.projectCode, ...(created.data.expiresIn ? { expiresIn: created.data.expiresIn } : {}) },
+    details: {
+      projectCode: created.data.projectCode,
+      ...(created.data.expiresIn ? { expiresIn: created.data.expiresIn } : {}),
+    },
   });
 
   // At once: the access token is single-use and short-lived; it is never stored.
@@ -264,58 +307,89 @@ async function finishAuthorization(
   };
   const secretName = sellerKeySecretName(key.projectCode, key.keyId);
   let keySealedMs: number | undefined;
-  const outcome = await storeSecretDurably({
-    input: {
-      name: secretName,
-      value: key.privateKey,
-      kind: "seller-key",
-      tags: { seller: auth.sellerId, authorization: auth.id, project: key.projectCode },
-      idempotencyKey: `noon-authorization-${auth.id}`,
-      description: `Noon service-account key ${key.keyId} of project ${key.projectCode} (request ${auth.reference})`,
+  const outcome = await storeSecretDurably(
+    {
+      input: {
+        name: secretName,
+        value: key.privateKey,
+        kind: "seller-key",
+        tags: { seller: auth.sellerId, authorization: auth.id, project: key.projectCode },
+        idempotencyKey: `noon-authorization-${auth.id}`,
+        description: `Noon service-account key ${key.keyId} of project ${key.projectCode} (request ${auth.reference})`,
+      },
+      authorizationId: auth.id,
+      // What a process that takes over needs to complete the request without this one.
+      context: {
+        credential: { ...credential, issuedAt: credential.issuedAt?.toISOString() ?? null },
+        oauthRequestId: key.oauthRequestId,
+      },
+      observeSealed: (ms) => {
+        keySealedMs = Math.round(ms * 100) / 100;
+        resolved.observe?.keySealed?.(ms);
+      },
+      // Right after the seal: the credential (awaiting storage) and the exchange on the timeline.
+      onSealed: async (tx, pendingId) => {
+        await tx.sellerCredential.create({
+          data: { ...credential, authorizationId: auth.id, status: "PENDING_STORAGE", secretName },
+        });
+        await tx.noonAuthorization.update({
+          where: { id: auth.id },
+          data: { projectCode: key.projectCode, oauthRequestId: key.oauthRequestId },
+        });
+        await recordEvent(tx, auth.id, "exchanged", {
+          stage: "token_exchange",
+          httpStatus: 200,
+          details: {
+            oauthRequestId: key.oauthRequestId,
+            keyId: key.keyId,
+            projectCode: key.projectCode,
+            channelIdentifier: key.channelIdentifier,
+            sealedAs: pendingId,
+          },
+        });
+      },
+      onStored: async (tx, ref) => {
+        // The credential is given too for the path where the database took no seal (see storeSecretDurably).
+        await completeWithStoredKey(tx, { authorizationId: auth.id, ref, credential, now: resolved.now() });
+      },
+      onPending: async (tx, pendingId, storeError) => {
+        await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "PENDING_KEY_STORAGE" } });
+        // The seller has connected: the key is sealed and will be stored, so the link has done its job.
+        await markSellerLinksUsed(tx, { sellerId: auth.sellerId, startedAt: auth.startedAt, now: resolved.now() });
+        await recordEvent(tx, auth.id, "key_pending_storage", {
+          stage: "key_storage",
+          message: `The secret store did not take the key (${storeError.kind}: ${storeError.message}); it is sealed and the retry job will store it`,
+          details: { pendingSecretId: pendingId, secretName },
+        });
+        await emitAuthorizationEvent(tx, auth.id, "authorization.key_storage_delayed");
+      },
     },
-    authorizationId: auth.id,
-    // What a process that takes over needs to complete the request without this one.
-    context: { credential: { ...credential, issuedAt: credential.issuedAt?.toISOString() ?? null }, oauthRequestId: key.oauthRequestId },
-    observeSealed: (ms) => {
-      keySealedMs = Math.round(ms * 100) / 100;
-      resolved.observe?.keySealed?.(ms);
-    },
-    // Right after the seal: the credential (awaiting storage) and the exchange on the timeline.
-    onSealed: async (tx, pendingId) => {
-      await tx.sellerCredential.create({
-        data: { ...credential, authorizationId: auth.id, status: "PENDING_STORAGE", secretName },
-      });
-      await tx.noonAuthorization.update({
-        where: { id: auth.id },
-        data: { projectCode: key.projectCode, oauthRequestId: key.oauthRequestId },
-      });
-      await recordEvent(tx, auth.id, "exchanged", {
-        stage: "token_exchange",
-        httpStatus: 200,
-        details: { oauthRequestId: key.oauthRequestId, keyId: key.keyId, projectCode: key.projectCode, channelIdentifier: key.channelIdentifier, sealedAs: pendingId },
-      });
-    },
-    onStored: async (tx, ref) => {
-      // The credential is given too for the path where the database took no seal (see storeSecretDurably).
-      await completeWithStoredKey(tx, { authorizationId: auth.id, ref, credential, now: resolved.now() });
-    },
-    onPending: async (tx, pendingId, storeError) => {
-      await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "PENDING_KEY_STORAGE" } });
-      // The seller has connected: the key is sealed and will be stored, so the link has done its job.
-      await markSellerLinksUsed(tx, { sellerId: auth.sellerId, startedAt: auth.startedAt, now: resolved.now() });
-      await recordEvent(tx, auth.id, "key_pending_storage", {
-        stage: "key_storage",
-        message: `The secret store did not take the key (${storeError.kind}: ${storeError.message}); it is sealed and the retry job will store it`,
-        details: { pendingSecretId: pendingId, secretName },
-      });
-      await emitAuthorizationEvent(tx, auth.id, "authorization.key_storage_delayed");
-    },
-  }, resolved.store ? { store: resolved.store } : {});
+    resolved.store ? { store: resolved.store } : {},
+  );
   if (outcome.outcome === "lost") {
-    await recordFailure(auth, { stage: "key_storage", httpStatus: null, providerMessage: null, message: "The key could not be stored or kept for a retry", oauthRequestId: key.oauthRequestId }, resolved.now());
+    await recordFailure(
+      auth,
+      {
+        stage: "key_storage",
+        httpStatus: null,
+        providerMessage: null,
+        message: "The key could not be stored or kept for a retry",
+        oauthRequestId: key.oauthRequestId,
+      },
+      resolved.now(),
+    );
   } else {
     // keySealedMs: how long the key existed only in this process's memory (Noon's answer → the seal's commit).
-    log().info({ authorizationId: auth.id, reference: auth.reference, outcome: outcome.outcome, oauthRequestId: key.oauthRequestId, keySealedMs }, "noon authorization finished");
+    log().info(
+      {
+        authorizationId: auth.id,
+        reference: auth.reference,
+        outcome: outcome.outcome,
+        oauthRequestId: key.oauthRequestId,
+        keySealedMs,
+      },
+      "noon authorization finished",
+    );
   }
   return seeOther(resultPath(auth.reference), cookie);
 }

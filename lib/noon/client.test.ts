@@ -20,7 +20,10 @@ describe("NoonClient", () => {
   it("logs in once with an RS256 JWT of exactly sub, iat, jti and reuses the session cookies", async () => {
     const seen: { body: string; ua: string | undefined }[] = [];
     const recording: typeof fetch = async (input, init) => {
-      seen.push({ body: typeof init?.body === "string" ? init.body : "", ua: new Headers(init?.headers).get("user-agent") ?? undefined });
+      seen.push({
+        body: typeof init?.body === "string" ? init.body : "",
+        ua: new Headers(init?.headers).get("user-agent") ?? undefined,
+      });
       return fetch(input, init);
     };
     const client = new NoonClient({ ...h.noon, fetch: recording });
@@ -64,7 +67,11 @@ describe("NoonClient", () => {
       const result = await call(code);
       expect(result.ok).toBe(false);
       if (!result.ok) {
-        expect(result.error).toMatchObject({ stage: stage === "create" ? "token_create" : "token_exchange", kind: "session_expired", httpStatus: 401 });
+        expect(result.error).toMatchObject({
+          stage: stage === "create" ? "token_create" : "token_exchange",
+          kind: "session_expired",
+          httpStatus: 401,
+        });
         expect(result.error.message).toMatch(/signed in again.*not sent a second time.*start the connection again/);
       }
       // The value went to Noon exactly once; the re-login happened at once, so the next request needs none.
@@ -132,7 +139,11 @@ describe("NoonClient", () => {
     const result = await client.createToken("an-unknown-code-value-123456");
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.error).toMatchObject({ stage: "token_create", httpStatus: 400, providerMessage: "invalid authorization code" });
+      expect(result.error).toMatchObject({
+        stage: "token_create",
+        httpStatus: 400,
+        providerMessage: "invalid authorization code",
+      });
       expect(result.error.message).not.toContain("an-unknown-code-value-123456");
     }
   });

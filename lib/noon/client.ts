@@ -102,7 +102,11 @@ export type ExchangedCredential = {
   issuedAt: Date | null;
 };
 
-const errorBodySchema = z.object({ message: z.string().optional(), error: z.string().optional(), error_description: z.string().optional() });
+const errorBodySchema = z.object({
+  message: z.string().optional(),
+  error: z.string().optional(),
+  error_description: z.string().optional(),
+});
 
 const stageLabel: Record<NoonStage, string> = {
   login: "signing in to Noon",
@@ -157,7 +161,10 @@ export class NoonClient {
   async createToken(code: string): Promise<NoonResult<CreatedToken>> {
     const { clientId, clientSecret } = this.settings;
     const body = { grant_type: "authorization_code", code, client_id: clientId, client_secret: clientSecret };
-    const res = await this.callWithSession("token_create", "/identity/oauth/v1/token/create", body, [code, clientSecret]);
+    const res = await this.callWithSession("token_create", "/identity/oauth/v1/token/create", body, [
+      code,
+      clientSecret,
+    ]);
     if (!res.ok) return res;
     const parsed = createTokenSchema.safeParse(res.data.json);
     if (!parsed.success) return this.malformed("token_create", res.data.status, parsed.error);
@@ -173,7 +180,12 @@ export class NoonClient {
 
   /** Turns the access token into the seller's service-account key: POST /identity/oauth/v1/token/exchange. */
   async exchangeToken(accessToken: string): Promise<NoonResult<ExchangedCredential>> {
-    const res = await this.callWithSession("token_exchange", "/identity/oauth/v1/token/exchange", { access_token: accessToken }, [accessToken]);
+    const res = await this.callWithSession(
+      "token_exchange",
+      "/identity/oauth/v1/token/exchange",
+      { access_token: accessToken },
+      [accessToken],
+    );
     if (!res.ok) return res;
     const status = exchangeStatusSchema.safeParse(res.data.json);
     if (!status.success) return this.malformed("token_exchange", res.data.status, status.error);
@@ -225,7 +237,13 @@ export class NoonClient {
   private async doLogin(): Promise<NoonResult<void>> {
     const key = this.settings.integratorKey;
     if (!key) {
-      return this.failure("login", "config", null, null, "Noon is not fully configured: NOON_INTEGRATOR_KEY_FILE or NOON_INTEGRATOR_KEY is missing");
+      return this.failure(
+        "login",
+        "config",
+        null,
+        null,
+        "Noon is not fully configured: NOON_INTEGRATOR_KEY_FILE or NOON_INTEGRATOR_KEY is missing",
+      );
     }
     let jwt: string;
     try {
@@ -238,9 +256,21 @@ export class NoonClient {
         .setJti(randomUUID())
         .sign(this.signingKey);
     } catch {
-      return this.failure("login", "config", null, null, this.settings.keyProblem ?? "The Noon integrator key could not be used to sign the login (check NOON_INTEGRATOR_KEY)");
+      return this.failure(
+        "login",
+        "config",
+        null,
+        null,
+        this.settings.keyProblem ??
+          "The Noon integrator key could not be used to sign the login (check NOON_INTEGRATOR_KEY)",
+      );
     }
-    const res = await this.send("login", "/identity/public/v1/api/login", { token: jwt, default_project_code: key.project_code }, false);
+    const res = await this.send(
+      "login",
+      "/identity/public/v1/api/login",
+      { token: jwt, default_project_code: key.project_code },
+      false,
+    );
     if (!res.ok) return res;
     if (res.data.status !== 200) return this.httpFailure("login", res.data.status, res.data.json, [jwt]);
     const fresh = new Map<string, string>();
@@ -268,7 +298,11 @@ export class NoonClient {
     secrets: string[],
   ): Promise<NoonResult<{ status: number; json: unknown }>> {
     const session = await this.ensureSession();
-    if (!session.ok) return { ok: false, error: { ...session.error, message: `${session.error.message} (before ${stageLabel[stage]})` } };
+    if (!session.ok)
+      return {
+        ok: false,
+        error: { ...session.error, message: `${session.error.message} (before ${stageLabel[stage]})` },
+      };
     const res = await this.send(stage, path, body, true);
     if (!res.ok) return res;
     if (res.data.status === 401) {
@@ -280,12 +314,21 @@ export class NoonClient {
         401,
         null,
         `Noon refused our integrator session while ${stageLabel[stage]}; ` +
-          (relogin.ok ? "we signed in again, but " : `signing in again failed as well (${relogin.error.message}), and `) +
+          (relogin.ok
+            ? "we signed in again, but "
+            : `signing in again failed as well (${relogin.error.message}), and `) +
           "what Noon accepts only once was not sent a second time: the seller must start the connection again",
       );
     }
     if (res.data.status !== 200) return this.httpFailure(stage, res.data.status, res.data.json, secrets);
-    if (res.data.json === undefined) return this.failure(stage, "malformed", res.data.status, null, `Noon's answer to ${stageLabel[stage]} is not JSON`);
+    if (res.data.json === undefined)
+      return this.failure(
+        stage,
+        "malformed",
+        res.data.status,
+        null,
+        `Noon's answer to ${stageLabel[stage]} is not JSON`,
+      );
     return { ok: true, data: { status: res.data.status, json: res.data.json } };
   }
 
@@ -319,19 +362,43 @@ export class NoonClient {
           continue;
         }
         if (isTimeout(error)) {
-          return this.failure(stage, "timeout", null, null, `Noon did not answer within ${Math.round(this.timeoutMs / 1000)} s while ${stageLabel[stage]}`);
+          return this.failure(
+            stage,
+            "timeout",
+            null,
+            null,
+            `Noon did not answer within ${Math.round(this.timeoutMs / 1000)} s while ${stageLabel[stage]}`,
+          );
         }
         const kind = isConnectFailure(error) ? "could not connect" : "the connection failed";
-        return this.failure(stage, "network", null, null, `Noon could not be reached while ${stageLabel[stage]} (${kind})`);
+        return this.failure(
+          stage,
+          "network",
+          null,
+          null,
+          `Noon could not be reached while ${stageLabel[stage]} (${kind})`,
+        );
       }
       let text: string;
       try {
         text = await response.text();
       } catch (error) {
         if (isTimeout(error)) {
-          return this.failure(stage, "timeout", response.status, null, `Noon did not finish answering within ${Math.round(this.timeoutMs / 1000)} s while ${stageLabel[stage]}`);
+          return this.failure(
+            stage,
+            "timeout",
+            response.status,
+            null,
+            `Noon did not finish answering within ${Math.round(this.timeoutMs / 1000)} s while ${stageLabel[stage]}`,
+          );
         }
-        return this.failure(stage, "network", response.status, null, `The connection to Noon broke while ${stageLabel[stage]}`);
+        return this.failure(
+          stage,
+          "network",
+          response.status,
+          null,
+          `The connection to Noon broke while ${stageLabel[stage]}`,
+        );
       }
       let json: unknown;
       try {
@@ -359,10 +426,22 @@ export class NoonClient {
   private malformed(stage: NoonStage, status: number, error: z.ZodError): NoonResult<never> {
     // Only field paths, never values: the body may hold the key or the token.
     const fields = [...new Set(error.issues.map((i) => i.path.join(".") || "(body)"))].slice(0, 5).join(", ");
-    return this.failure(stage, "malformed", status, null, `Noon's answer to ${stageLabel[stage]} did not have the expected shape (${fields})`);
+    return this.failure(
+      stage,
+      "malformed",
+      status,
+      null,
+      `Noon's answer to ${stageLabel[stage]} did not have the expected shape (${fields})`,
+    );
   }
 
-  private failure(stage: NoonStage, kind: NoonFailureKind, httpStatus: number | null, providerMessage: string | null, message: string): NoonResult<never> {
+  private failure(
+    stage: NoonStage,
+    kind: NoonFailureKind,
+    httpStatus: number | null,
+    providerMessage: string | null,
+    message: string,
+  ): NoonResult<never> {
     return { ok: false, error: { stage, kind, httpStatus, providerMessage, message } };
   }
 }

@@ -48,11 +48,14 @@ export async function startSellerConnect(request: Request, deps: NoonDeps = {}):
   if (!noon) {
     return htmlPage(503, {
       title: "Noon connections are not available yet",
-      paragraphs: ["This service is not configured to connect Noon accounts. Please contact the team that sent you the link."],
+      paragraphs: [
+        "This service is not configured to connect Noon accounts. Please contact the team that sent you the link.",
+      ],
     });
   }
   const perAddress = await consumeRateLimit("noon-connect-per-address", addressKey(clientIpFrom(request.headers)));
-  if (!perAddress.allowed) return tooManyAttemptsPage(perAddress.retryAfterSeconds, waitText(perAddress.retryAfterSeconds));
+  if (!perAddress.allowed)
+    return tooManyAttemptsPage(perAddress.retryAfterSeconds, waitText(perAddress.retryAfterSeconds));
   let form: z.infer<typeof formSchema>;
   try {
     const data = await request.formData();
@@ -60,7 +63,10 @@ export async function startSellerConnect(request: Request, deps: NoonDeps = {}):
     if (link.length > 1) throw new Error("link repeated");
     form = formSchema.parse({ link: typeof link[0] === "string" ? link[0] : undefined });
   } catch {
-    return htmlPage(400, { title: "Something is wrong with this request", paragraphs: ["Open your onboarding link again and click Connect Noon account."] });
+    return htmlPage(400, {
+      title: "Something is wrong with this request",
+      paragraphs: ["Open your onboarding link again and click Connect Noon account."],
+    });
   }
 
   const session = await readSellerSession(request.headers.get("cookie"));
@@ -76,15 +82,24 @@ export async function startSellerConnect(request: Request, deps: NoonDeps = {}):
   if (!who) {
     return htmlPage(400, {
       title: "We could not tell who you are",
-      paragraphs: ["Your session has ended or your onboarding link is no longer valid. Open the onboarding link you were sent and try again, or ask for a new one."],
+      paragraphs: [
+        "Your session has ended or your onboarding link is no longer valid. Open the onboarding link you were sent and try again, or ask for a new one.",
+      ],
     });
   }
 
   // Each click starts an authorization (a row, a timeline): bounded per seller as well.
   const perSeller = await consumeRateLimit("noon-connect-per-seller", `seller:${who.sellerId}`);
-  if (!perSeller.allowed) return tooManyAttemptsPage(perSeller.retryAfterSeconds, waitText(perSeller.retryAfterSeconds));
+  if (!perSeller.allowed)
+    return tooManyAttemptsPage(perSeller.retryAfterSeconds, waitText(perSeller.retryAfterSeconds));
   const started = await startAuthorization({ sellerId: who.sellerId, now: now() });
-  log().info({ authorizationId: started.authorizationId, reference: started.reference, sellerId: who.sellerId }, "noon authorization started");
-  const cookie = await sellerSessionCookie({ ...who, pending: { authorizationId: started.authorizationId, state: started.state } });
+  log().info(
+    { authorizationId: started.authorizationId, reference: started.reference, sellerId: who.sellerId },
+    "noon authorization started",
+  );
+  const cookie = await sellerSessionCookie({
+    ...who,
+    pending: { authorizationId: started.authorizationId, state: started.state },
+  });
   return seeOther(authorizationUrl(noon.authorizeUrl, noon.clientId, started.state), cookie);
 }

@@ -7,7 +7,14 @@ import { createSecretStore, retryPendingSecret, type SecretStore } from "@/lib/s
 import { startAwsForTests } from "@/lib/secrets/testing/aws-sim";
 import type { StartedSecretsManagerSimulator } from "@/simulators/aws-secrets/index";
 import { CALLBACK_ABANDONED_AFTER_MS, closeAbandonedCallbacks, recordEvent } from "./authorizations";
-import { callback, connectAndApprove, rememberIssued, sellerWithLink, startHarness, type Harness } from "./test-harness";
+import {
+  callback,
+  connectAndApprove,
+  rememberIssued,
+  sellerWithLink,
+  startHarness,
+  type Harness,
+} from "./test-harness";
 
 let h: Harness;
 let aws: StartedSecretsManagerSimulator;
@@ -57,40 +64,55 @@ async function authorization(sellerId: string) {
 
 describe("a process dies while the key is being stored", () => {
   for (const writeFirst of [false, true]) {
-    it(writeFirst ? "after the write reached AWS: recovery makes no second version" : "before the write reached AWS: recovery stores it", async () => {
-      const { seller, link } = await sellerWithLink();
-      const start = await connectAndApprove(h, link.token);
-      const dying = dyingStore({ writeFirst });
-      void callback(h, [["code", start.code], ["state", start.state]], start.cookie, { store: dying.store });
-      await dying.entered;
+    it(
+      writeFirst
+        ? "after the write reached AWS: recovery makes no second version"
+        : "before the write reached AWS: recovery stores it",
+      async () => {
+        const { seller, link } = await sellerWithLink();
+        const start = await connectAndApprove(h, link.token);
+        const dying = dyingStore({ writeFirst });
+        void callback(
+          h,
+          [
+            ["code", start.code],
+            ["state", start.state],
+          ],
+          start.cookie,
+          { store: dying.store },
+        );
+        await dying.entered;
 
-      // Already durable, before the store answered: the sealed key, the credential awaiting storage, the exchange.
-      let auth = await authorization(seller.id);
-      expect(auth.status).toBe("STARTED");
-      expect(auth.credential?.status).toBe("PENDING_STORAGE");
-      expect(auth.events.map((e) => e.type)).toEqual(["started", "callback_received", "token_created", "exchanged"]);
-      const pending = await db().pendingSecret.findFirstOrThrow({ where: { authorizationId: auth.id } });
-      expect(pending.leaseOwner).toBeTruthy();
+        // Already durable, before the store answered: the sealed key, the credential awaiting storage, the exchange.
+        let auth = await authorization(seller.id);
+        expect(auth.status).toBe("STARTED");
+        expect(auth.credential?.status).toBe("PENDING_STORAGE");
+        expect(auth.events.map((e) => e.type)).toEqual(["started", "callback_received", "token_created", "exchanged"]);
+        const pending = await db().pendingSecret.findFirstOrThrow({ where: { authorizationId: auth.id } });
+        expect(pending.leaseOwner).toBeTruthy();
 
-      // While the owner's lease runs, nobody else touches it.
-      expect(await retryPendingSecret(pending.id, { store: awsStore() })).toEqual({ status: "busy" });
+        // While the owner's lease runs, nobody else touches it.
+        expect(await retryPendingSecret(pending.id, { store: awsStore() })).toEqual({ status: "busy" });
 
-      await ownerDied(auth.id);
-      const recovered = await retryPendingSecret(pending.id, { store: awsStore() });
-      expect(recovered.status).toBe("stored");
+        await ownerDied(auth.id);
+        const recovered = await retryPendingSecret(pending.id, { store: awsStore() });
+        expect(recovered.status).toBe("stored");
 
-      auth = await authorization(seller.id);
-      expect(auth.status).toBe("COMPLETED");
-      expect(auth.credential?.status).toBe("ACTIVE");
-      expect(auth.events.find((e) => e.type === "key_stored")?.message).toBe(
-        "Key stored after 1 attempt (picked up after the server handling the callback stopped)",
-      );
-      expect(await db().pendingSecret.count({ where: { authorizationId: auth.id } })).toBe(0);
-      const issued = h.sim.state.issuedKeys.get(auth.credential?.keyId ?? "");
-      const stored = aws.currentValue(auth.credential?.secretName ?? "");
-      expect(stored !== undefined && Buffer.from(stored).equals(Buffer.from(issued?.privateKeyPem ?? "-"))).toBe(true);
-      expect(Object.keys((await awsStore().describe(auth.credential?.secretName ?? "")).versions)).toHaveLength(1);
-    });
+        auth = await authorization(seller.id);
+        expect(auth.status).toBe("COMPLETED");
+        expect(auth.credential?.status).toBe("ACTIVE");
+        expect(auth.events.find((e) => e.type === "key_stored")?.message).toBe(
+          "Key stored after 1 attempt (picked up after the server handling the callback stopped)",
+        );
+        expect(await db().pendingSecret.count({ where: { authorizationId: auth.id } })).toBe(0);
+        const issued = h.sim.state.issuedKeys.get(auth.credential?.keyId ?? "");
+        const stored = aws.currentValue(auth.credential?.secretName ?? "");
+        expect(stored !== undefined && Buffer.from(stored).equals(Buffer.from(issued?.privateKeyPem ?? "-"))).toBe(
+          true,
+        );
+        expect(Object.keys((await awsStore().describe(auth.credential?.secretName ?? "")).versions)).toHaveLength(1);
+      },
+    );
   }
 });
 
@@ -109,7 +131,9 @@ describe("a callback abandoned before its key was sealed", () => {
     const closed = await authorization(seller.id);
     expect(closed.status).toBe("FAILED");
     expect(closed.failureStage).toBe("token_exchange");
-    expect(closed.failureMessage).toMatch(/^The server handling this callback stopped during token\/exchange .*Ask the seller to connect again\.$/);
+    expect(closed.failureMessage).toMatch(
+      /^The server handling this callback stopped during token\/exchange .*Ask the seller to connect again\.$/,
+    );
     expect(closed.events.at(-1)).toMatchObject({ type: "failed", stage: "token_exchange" });
     // A second sweep changes nothing.
     await closeAbandonedCallbacks();
@@ -120,10 +144,21 @@ describe("a callback abandoned before its key was sealed", () => {
     const { seller, link } = await sellerWithLink();
     const start = await connectAndApprove(h, link.token);
     const dying = dyingStore({ writeFirst: false });
-    void callback(h, [["code", start.code], ["state", start.state]], start.cookie, { store: dying.store });
+    void callback(
+      h,
+      [
+        ["code", start.code],
+        ["state", start.state],
+      ],
+      start.cookie,
+      { store: dying.store },
+    );
     await dying.entered;
     const auth = await authorization(seller.id);
-    await db().noonAuthorization.update({ where: { id: auth.id }, data: { callbackAt: new Date(Date.now() - CALLBACK_ABANDONED_AFTER_MS - 60_000) } });
+    await db().noonAuthorization.update({
+      where: { id: auth.id },
+      data: { callbackAt: new Date(Date.now() - CALLBACK_ABANDONED_AFTER_MS - 60_000) },
+    });
     await closeAbandonedCallbacks();
     expect((await authorization(seller.id)).status).toBe("STARTED");
     await ownerDied(auth.id);

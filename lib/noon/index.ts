@@ -15,6 +15,11 @@ export {
   type AuthorizationEventType,
 } from "./authorizations";
 export { getAuthorizationForApi } from "./api";
-export { sellerConnectionStatus, authorizationResult, type SellerConnectionStatus, type AuthorizationResultView } from "./status";
+export {
+  sellerConnectionStatus,
+  authorizationResult,
+  type SellerConnectionStatus,
+  type AuthorizationResultView,
+} from "./status";
 export { readSellerSession, readSellerSessionFromCookies, sellerSessionCookieName } from "./session";
 export type { NoonDeps } from "./deps";

@@ -39,7 +39,12 @@ onPendingSecretStored("seller-key", async (tx, info) => {
   if (!info.authorizationId) return;
   // The credential row is made right after the seal; if its process died in between, the seal's context has it.
   const context = sealedContext.safeParse(info.context);
-  const credential = context.success ? { ...context.data.credential, issuedAt: context.data.credential.issuedAt ? new Date(context.data.credential.issuedAt) : null } : undefined;
+  const credential = context.success
+    ? {
+        ...context.data.credential,
+        issuedAt: context.data.credential.issuedAt ? new Date(context.data.credential.issuedAt) : null,
+      }
+    : undefined;
   if (context.success && context.data.oauthRequestId) {
     await tx.noonAuthorization.updateMany({
       where: { id: info.authorizationId, oauthRequestId: null },

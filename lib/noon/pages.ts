@@ -13,7 +13,11 @@ export const SELLER_PAGE_HEADERS: Record<string, string> = {
   "x-content-type-options": "nosniff",
 };
 
-export function htmlPage(status: number, page: { title: string; paragraphs: string[]; reference?: string }, extraHeaders: Record<string, string> = {}): Response {
+export function htmlPage(
+  status: number,
+  page: { title: string; paragraphs: string[]; reference?: string },
+  extraHeaders: Record<string, string> = {},
+): Response {
   const body = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer"><title>${escape(page.title)} · Seller onboarding</title>
@@ -26,7 +30,8 @@ ${page.reference ? `<p>Reference for support: <code>${escape(page.reference)}</c
     status,
     headers: {
       "content-type": "text/html; charset=utf-8",
-      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+      "content-security-policy":
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
       ...SELLER_PAGE_HEADERS,
       ...extraHeaders,
     },

@@ -5,10 +5,20 @@ import { describe, expect, it } from "vitest";
 import { config } from "@/lib/config/env";
 import { deriveKey } from "@/lib/secrets/derive";
 import { keepOutput } from "@/tests/support/secret-scan";
-import { clearSellerSessionCookie, readSellerSession, sellerSessionCookie, sellerSessionCookieName, unsealSellerSession } from "./session";
+import {
+  clearSellerSessionCookie,
+  readSellerSession,
+  sellerSessionCookie,
+  sellerSessionCookieName,
+  unsealSellerSession,
+} from "./session";
 
 describe("seller session cookie", () => {
-  const session = { sellerId: randomUUID(), linkId: randomUUID(), pending: { authorizationId: randomUUID(), state: "s".repeat(43) } };
+  const session = {
+    sellerId: randomUUID(),
+    linkId: randomUUID(),
+    pending: { authorizationId: randomUUID(), state: "s".repeat(43) },
+  };
 
   it("is sealed, HttpOnly, SameSite=Lax, path-wide and short-lived", async () => {
     const cookie = await sellerSessionCookie(session);

@@ -32,7 +32,12 @@ export async function sellerConnectionStatus(sellerId: string): Promise<SellerCo
     }),
   ]);
   return {
-    credentials: credentials.map((c) => ({ projectCode: c.projectCode, keyId: c.keyId, status: c.status, connectedAt: c.createdAt })),
+    credentials: credentials.map((c) => ({
+      projectCode: c.projectCode,
+      keyId: c.keyId,
+      status: c.status,
+      connectedAt: c.createdAt,
+    })),
     latest,
   };
 }
@@ -79,17 +84,31 @@ function outcomeOf(status: NoonAuthorizationStatus): AuthorizationOutcome {
  * The outcome of one request, for the seller's result page. Only the seller whose session started it
  * sees it: another browser gets null (the reference alone reveals nothing).
  */
-export async function authorizationResult(reference: string, sellerId: string | null): Promise<AuthorizationResultView | null> {
+export async function authorizationResult(
+  reference: string,
+  sellerId: string | null,
+): Promise<AuthorizationResultView | null> {
   if (!sellerId || !REFERENCE_PATTERN.test(reference)) return null;
   const row = await db().noonAuthorization.findUnique({
     where: { reference },
-    select: { reference: true, sellerId: true, status: true, projectCode: true, failureStage: true, failureHttpStatus: true, seller: { select: { name: true } } },
+    select: {
+      reference: true,
+      sellerId: true,
+      status: true,
+      projectCode: true,
+      failureStage: true,
+      failureHttpStatus: true,
+      seller: { select: { name: true } },
+    },
   });
   if (!row || row.sellerId !== sellerId) return null;
   const outcome = outcomeOf(row.status);
   let reason: string | null = null;
   if (outcome === "failed") {
-    if (row.failureHttpStatus === 401 && (row.failureStage === "token_create" || row.failureStage === "token_exchange")) {
+    if (
+      row.failureHttpStatus === 401 &&
+      (row.failureStage === "token_create" || row.failureStage === "token_exchange")
+    ) {
       // The client renewed its Noon session at once (lib/noon/client.ts): trying again works.
       reason = "Our session with Noon had expired at that moment. It has been renewed: please try again.";
     } else {

@@ -85,8 +85,15 @@ export function sessionCookieFrom(response: Response): string {
 }
 
 /** The seller clicks Connect Noon account on their onboarding page. */
-export async function clickConnect(h: Harness, linkToken: string, opts: { cookie?: string; origin?: string | null; ip?: string } = {}) {
-  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": opts.ip ?? testAddress() };
+export async function clickConnect(
+  h: Harness,
+  linkToken: string,
+  opts: { cookie?: string; origin?: string | null; ip?: string } = {},
+) {
+  const headers: Record<string, string> = {
+    "content-type": "application/x-www-form-urlencoded",
+    "x-forwarded-for": opts.ip ?? testAddress(),
+  };
   if (opts.origin !== null) headers.origin = opts.origin ?? APP;
   if (opts.cookie) headers.cookie = opts.cookie;
   const response = await startSellerConnect(
@@ -101,7 +108,13 @@ export async function clickConnect(h: Harness, linkToken: string, opts: { cookie
 }
 
 /** Noon's redirect back to us, as the browser would send it. */
-export async function callback(h: Harness, params: [string, string][], cookie: string | null, extra: Partial<NoonDeps> = {}, ip = testAddress()) {
+export async function callback(
+  h: Harness,
+  params: [string, string][],
+  cookie: string | null,
+  extra: Partial<NoonDeps> = {},
+  ip = testAddress(),
+) {
   const url = new URL(`${APP}/api/noon/callback`);
   for (const [k, v] of params) url.searchParams.append(k, v);
   const headers: Record<string, string> = { "x-forwarded-for": ip };

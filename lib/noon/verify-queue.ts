@@ -24,6 +24,9 @@ export async function requestFirstVerification(tx: Tx, credentialId: string, now
   await tx.sellerCredential.update({ where: { id: credentialId }, data: { nextVerificationAt: now } });
   // A few seconds later: the job must not run before this transaction commits.
   verifyAfterStoreJob.send({ credentialId }, { startAfter: 3, singletonKey: credentialId }).catch((error: unknown) => {
-    log().warn({ credentialId, err: error instanceof Error ? error.message : String(error) }, "first credential verification not queued; the schedule will do it");
+    log().warn(
+      { credentialId, err: error instanceof Error ? error.message : String(error) },
+      "first credential verification not queued; the schedule will do it",
+    );
   });
 }

@@ -10,7 +10,14 @@ import { secretStore } from "@/lib/secrets";
 import { createOnboardingLink } from "@/lib/sellers";
 import { newAuthorizationReference } from "./authorizations";
 import { keepOutput } from "@/tests/support/secret-scan";
-import { callback, connectAndApprove, rememberIssued, sellerWithLink, startHarness, type Harness } from "./test-harness";
+import {
+  callback,
+  connectAndApprove,
+  rememberIssued,
+  sellerWithLink,
+  startHarness,
+  type Harness,
+} from "./test-harness";
 import { runScheduledVerifications, runVerifyAfterStore, verifySellerCredential } from "./verify";
 
 const run = promisify(execFile);
@@ -35,7 +42,14 @@ async function connectedSeller() {
   // client never resends a code (lib/noon/client.ts), so the callback starts from a fresh login.
   h.client.dropSession();
   const started = await connectAndApprove(h, link.token);
-  const cb = await callback(h, [["code", started.code], ["state", started.state]], started.cookie);
+  const cb = await callback(
+    h,
+    [
+      ["code", started.code],
+      ["state", started.state],
+    ],
+    started.cookie,
+  );
   expect(cb.response.status).toBe(303);
   rememberIssued(h.sim);
   const credential = await db().sellerCredential.findFirstOrThrow({ where: { sellerId: seller.id, status: "ACTIVE" } });
@@ -43,10 +57,19 @@ async function connectedSeller() {
 }
 
 const verify = (credentialId: string, extra: Parameters<typeof verifySellerCredential>[1] = {}) =>
-  verifySellerCredential({ credentialId, trigger: "manual", actor: "staff:test" }, { noon: h.noon, timeoutMs: 2_000, ...extra });
+  verifySellerCredential(
+    { credentialId, trigger: "manual", actor: "staff:test" },
+    { noon: h.noon, timeoutMs: 2_000, ...extra },
+  );
 
 async function webhookTypes(sellerId: string) {
-  return (await db().webhookEvent.findMany({ where: { stream: `seller:${sellerId}` }, orderBy: { sequence: "asc" }, select: { type: true } })).map((e) => e.type);
+  return (
+    await db().webhookEvent.findMany({
+      where: { stream: `seller:${sellerId}` },
+      orderBy: { sequence: "asc" },
+      select: { type: true },
+    })
+  ).map((e) => e.type);
 }
 
 async function timeline(authorizationId: string) {
@@ -61,10 +84,18 @@ describe("verifying a stored seller key", () => {
     const loginsBefore = h.sim.counters.get("login").succeeded;
     const res = await verify(credential.id);
     keepOutput("verify-ok", JSON.stringify(res));
-    expect(res).toMatchObject({ ok: true, data: { outcome: "ok", httpStatus: 200, message: "Key verified with Noon", needsReconnect: false } });
+    expect(res).toMatchObject({
+      ok: true,
+      data: { outcome: "ok", httpStatus: 200, message: "Key verified with Noon", needsReconnect: false },
+    });
     expect(h.sim.counters.get("login").succeeded - loginsBefore).toBe(1);
     const row = await db().sellerCredential.findUniqueOrThrow({ where: { id: credential.id } });
-    expect(row).toMatchObject({ lastVerificationResult: "OK", lastVerificationStatus: 200, verificationFailures: 0, needsReconnectAt: null });
+    expect(row).toMatchObject({
+      lastVerificationResult: "OK",
+      lastVerificationStatus: 200,
+      verificationFailures: 0,
+      needsReconnectAt: null,
+    });
     expect(row.lastVerifiedAt).not.toBeNull();
     // The next check is one interval (24 h by default) later.
     expect((row.nextVerificationAt?.getTime() ?? 0) - (row.lastVerifiedAt?.getTime() ?? 0)).toBe(24 * 60 * 60 * 1000);
@@ -82,7 +113,10 @@ describe("verifying a stored seller key", () => {
       SELECT data FROM pgboss.job WHERE name = 'noon-verify-after-store' AND data->>'credentialId' = ${credential.id}`;
     expect(job?.data.credentialId).toBe(credential.id);
     await runVerifyAfterStore({ credentialId: credential.id }, { noon: h.noon });
-    const events = await db().noonAuthorizationEvent.findMany({ where: { authorizationId: credential.authorizationId }, orderBy: { id: "asc" } });
+    const events = await db().noonAuthorizationEvent.findMany({
+      where: { authorizationId: credential.authorizationId },
+      orderBy: { id: "asc" },
+    });
     expect(events.map((e) => e.type).slice(-3)).toEqual(["key_stored", "completed", "key_verified"]);
     expect(events.at(-1)?.details).toMatchObject({ trigger: "after_store" });
   });
@@ -94,7 +128,12 @@ describe("verifying a stored seller key", () => {
     keepOutput("verify-rejected", JSON.stringify(first));
     expect(first).toMatchObject({
       ok: true,
-      data: { outcome: "rejected", httpStatus: 401, message: "Noon rejected the key (HTTP 401: invalid token: the key has been deactivated)", needsReconnect: false },
+      data: {
+        outcome: "rejected",
+        httpStatus: 401,
+        message: "Noon rejected the key (HTTP 401: invalid token: the key has been deactivated)",
+        needsReconnect: false,
+      },
     });
     let row = await db().sellerCredential.findUniqueOrThrow({ where: { id: credential.id } });
     expect(row).toMatchObject({ lastVerificationResult: "REJECTED", verificationFailures: 1, needsReconnectAt: null });
@@ -113,8 +152,15 @@ describe("verifying a stored seller key", () => {
       ["needs_reconnect", null],
     ]);
     expect(await webhookTypes(credential.sellerId)).toEqual(["seller.connected", "credential.invalid"]);
-    const [invalid] = await db().webhookEvent.findMany({ where: { stream: `seller:${credential.sellerId}`, type: "credential.invalid" } });
-    expect(invalid?.payload).toMatchObject({ data: { credential: { id: credential.id, keyId: credential.keyId }, verification: { result: "rejected", httpStatus: 401, failuresInARow: 2 } } });
+    const [invalid] = await db().webhookEvent.findMany({
+      where: { stream: `seller:${credential.sellerId}`, type: "credential.invalid" },
+    });
+    expect(invalid?.payload).toMatchObject({
+      data: {
+        credential: { id: credential.id, keyId: credential.keyId },
+        verification: { result: "rejected", httpStatus: 401, failuresInARow: 2 },
+      },
+    });
   });
 
   it("unreachable: Noon down or answering 5xx is recorded, and does not count against the key", async () => {
@@ -126,7 +172,11 @@ describe("verifying a stored seller key", () => {
     const busy = await verify(credential.id);
     expect(busy).toMatchObject({ ok: true, data: { outcome: "unreachable", httpStatus: 503 } });
     const row = await db().sellerCredential.findUniqueOrThrow({ where: { id: credential.id } });
-    expect(row).toMatchObject({ lastVerificationResult: "UNREACHABLE", verificationFailures: 0, needsReconnectAt: null });
+    expect(row).toMatchObject({
+      lastVerificationResult: "UNREACHABLE",
+      verificationFailures: 0,
+      needsReconnectAt: null,
+    });
     expect((row.nextVerificationAt?.getTime() ?? 0) - (row.lastVerifiedAt?.getTime() ?? 0)).toBe(15 * 60 * 1000);
     // Back to ok: nothing to clear.
     expect(await verify(credential.id)).toMatchObject({ ok: true, data: { outcome: "ok" } });
@@ -135,7 +185,10 @@ describe("verifying a stored seller key", () => {
   it("missing: a key deleted from the secret store is reported as missing; ok again clears needs reconnect", async () => {
     const { credential } = await connectedSeller();
     const loginsBefore = h.sim.counters.get("login").received;
-    await db().localSecret.update({ where: { name: credential.secretName }, data: { deletionScheduledFor: new Date(Date.now() + 7 * 86_400_000) } });
+    await db().localSecret.update({
+      where: { name: credential.secretName },
+      data: { deletionScheduledFor: new Date(Date.now() + 7 * 86_400_000) },
+    });
     const first = await verify(credential.id);
     expect(first).toMatchObject({ ok: true, data: { outcome: "missing", httpStatus: null } });
     if (first.ok) expect(first.data.message).toMatch(/^The key is missing from the secret store/);
@@ -152,11 +205,21 @@ describe("verifying a stored seller key", () => {
 
   it("refuses what is not a current credential, and unknown ids", async () => {
     const { seller, credential } = await connectedSeller();
-    expect(await verify("00000000-0000-4000-8000-000000000000")).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await verify("00000000-0000-4000-8000-000000000000")).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
     // Connecting again supersedes the first credential.
     const link = await createOnboardingLink({ sellerId: seller.id, createdBy: "test" });
     const again = await connectAndApprove(h, link.token);
-    await callback(h, [["code", again.code], ["state", again.state]], again.cookie);
+    await callback(
+      h,
+      [
+        ["code", again.code],
+        ["state", again.state],
+      ],
+      again.cookie,
+    );
     expect(await verify(credential.id)).toMatchObject({ ok: false, error: { code: "not_current" } });
     expect(await verify(credential.id, { noon: null })).toMatchObject({ ok: false, error: { code: "not_current" } });
   });
@@ -174,7 +237,13 @@ describe("the schedule", () => {
     for (let i = 0; i < 11; i++) {
       const { seller } = await sellerWithLink();
       const auth = await db().noonAuthorization.create({
-        data: { reference: newAuthorizationReference(), sellerId: seller.id, stateHash: `budget-${credential.id}-${i}`, stateExpiresAt: minute, status: "COMPLETED" },
+        data: {
+          reference: newAuthorizationReference(),
+          sellerId: seller.id,
+          stateHash: `budget-${credential.id}-${i}`,
+          stateExpiresAt: minute,
+          status: "COMPLETED",
+        },
       });
       const copy = await db().sellerCredential.create({
         data: {
@@ -190,13 +259,23 @@ describe("the schedule", () => {
       });
       ids.push(copy.id);
     }
-    await db().sellerCredential.updateMany({ where: { id: { in: ids } }, data: { nextVerificationAt: new Date(minute.getTime() - 60_000) } });
+    await db().sellerCredential.updateMany({
+      where: { id: { in: ids } },
+      data: { nextVerificationAt: new Date(minute.getTime() - 60_000) },
+    });
     const loginsBefore = h.sim.counters.get("login").received;
 
     const child = path.join(process.cwd(), "tests/support/verify-child.ts");
-    const start = (at: Date) => run(process.execPath, ["--conditions=react-server", "--import", "tsx", child, h.sim.url, at.toISOString(), "5", "3"], { env: process.env });
+    const start = (at: Date) =>
+      run(
+        process.execPath,
+        ["--conditions=react-server", "--import", "tsx", child, h.sim.url, at.toISOString(), "5", "3"],
+        { env: process.env },
+      );
     const [a, b] = await Promise.all([start(minute), start(minute)]);
-    const claimed = [a, b].map((r) => (JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as { claimed: number }).claimed);
+    const claimed = [a, b].map(
+      (r) => (JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as { claimed: number }).claimed,
+    );
     // Two processes, three ticks each, in one minute: five logins in all, not 5 × 6.
     expect((claimed[0] ?? 0) + (claimed[1] ?? 0)).toBe(5);
     expect(h.sim.counters.get("login").received - loginsBefore).toBe(5);
@@ -204,7 +283,9 @@ describe("the schedule", () => {
     // The next minute has a fresh budget: five more.
     const next = new Date(minute.getTime() + 60_000);
     const [c, d] = await Promise.all([start(next), start(next)]);
-    const more = [c, d].map((r) => (JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as { claimed: number }).claimed);
+    const more = [c, d].map(
+      (r) => (JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as { claimed: number }).claimed,
+    );
     expect((more[0] ?? 0) + (more[1] ?? 0)).toBe(5);
     expect(h.sim.counters.get("login").received - loginsBefore).toBe(10);
 

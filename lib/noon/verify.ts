@@ -49,7 +49,12 @@ const RECHECK_AFTER_UNREACHABLE_MS = 15 * 60 * 1000;
 /** A claimed scheduled verification that never recorded (crash) is due again after this. */
 const CLAIM_LEASE_MS = 10 * 60 * 1000;
 
-const dbResult: Record<VerificationOutcome, CredentialVerificationResult> = { ok: "OK", rejected: "REJECTED", unreachable: "UNREACHABLE", missing: "MISSING" };
+const dbResult: Record<VerificationOutcome, CredentialVerificationResult> = {
+  ok: "OK",
+  rejected: "REJECTED",
+  unreachable: "UNREACHABLE",
+  missing: "MISSING",
+};
 
 type Attempt = { outcome: VerificationOutcome; httpStatus: number | null; message: string };
 
@@ -58,19 +63,32 @@ function fromLoginFailure(error: NoonCallFailure): Attempt {
   if (error.kind === "config") return { outcome: "rejected", httpStatus: null, message: error.message };
   if (error.kind === "http" && error.httpStatus !== null && error.httpStatus < 500 && error.httpStatus !== 429) {
     const said = error.providerMessage ? `: ${error.providerMessage}` : "";
-    return { outcome: "rejected", httpStatus: error.httpStatus, message: `Noon rejected the key (HTTP ${error.httpStatus}${said})` };
+    return {
+      outcome: "rejected",
+      httpStatus: error.httpStatus,
+      message: `Noon rejected the key (HTTP ${error.httpStatus}${said})`,
+    };
   }
   return { outcome: "unreachable", httpStatus: error.httpStatus, message: error.message };
 }
 
-async function attempt(cred: { secretName: string; secretVersionId: string | null; keyId: string; projectCode: string }, noon: NoonSettings, store: SecretStore, timeoutMs: number | undefined): Promise<Attempt> {
+async function attempt(
+  cred: { secretName: string; secretVersionId: string | null; keyId: string; projectCode: string },
+  noon: NoonSettings,
+  store: SecretStore,
+  timeoutMs: number | undefined,
+): Promise<Attempt> {
   let privateKey: string;
   try {
     const got = await store.get(cred.secretName, cred.secretVersionId ? { versionId: cred.secretVersionId } : {});
     privateKey = got.value;
   } catch (error) {
     if (error instanceof SecretStoreError && (error.kind === "not-found" || error.kind === "invalid")) {
-      return { outcome: "missing", httpStatus: null, message: `The key is missing from the secret store (${error.message})` };
+      return {
+        outcome: "missing",
+        httpStatus: null,
+        message: `The key is missing from the secret store (${error.message})`,
+      };
     }
     const detail = error instanceof SecretStoreError ? `${error.kind}: ${error.message}` : "unexpected error";
     return { outcome: "unreachable", httpStatus: null, message: `The secret store could not be read (${detail})` };
@@ -87,7 +105,12 @@ async function attempt(cred: { secretName: string; secretVersionId: string | nul
 function nextCheck(outcome: VerificationOutcome, now: Date): Date | null {
   const interval = config().noonVerification.intervalMs;
   if (interval <= 0) return null;
-  const wait = outcome === "ok" ? interval : outcome === "unreachable" ? Math.min(interval, RECHECK_AFTER_UNREACHABLE_MS) : Math.min(interval, RECHECK_AFTER_FAILURE_MS);
+  const wait =
+    outcome === "ok"
+      ? interval
+      : outcome === "unreachable"
+        ? Math.min(interval, RECHECK_AFTER_UNREACHABLE_MS)
+        : Math.min(interval, RECHECK_AFTER_FAILURE_MS);
   return new Date(now.getTime() + wait);
 }
 
@@ -103,11 +126,23 @@ export async function verifySellerCredential(
   const now = deps.now ?? (() => new Date());
   const cred = await db().sellerCredential.findUnique({
     where: { id: input.credentialId },
-    select: { id: true, status: true, sellerId: true, authorizationId: true, secretName: true, secretVersionId: true, keyId: true, projectCode: true },
+    select: {
+      id: true,
+      status: true,
+      sellerId: true,
+      authorizationId: true,
+      secretName: true,
+      secretVersionId: true,
+      keyId: true,
+      projectCode: true,
+    },
   });
   if (!cred) return { ok: false, error: { code: "not_found", message: "No such credential." } };
   if (cred.status !== "ACTIVE") {
-    const message = cred.status === "PENDING_STORAGE" ? "The key is not in the secret store yet; it is verified once stored." : "Only the seller's current credential can be verified.";
+    const message =
+      cred.status === "PENDING_STORAGE"
+        ? "The key is not in the secret store yet; it is verified once stored."
+        : "Only the seller's current credential can be verified.";
     return { ok: false, error: { code: "not_current", message } };
   }
   if (!noon) return { ok: false, error: { code: "not_configured", message: "Noon is not configured on this server." } };
@@ -117,7 +152,13 @@ export async function verifySellerCredential(
   const at = now();
   const report = await db().$transaction((tx) => recordVerification(tx, cred, result, input, at));
   log()[result.outcome === "ok" ? "info" : "warn"](
-    { credentialId: cred.id, authorizationId: cred.authorizationId, outcome: result.outcome, httpStatus: result.httpStatus, trigger: input.trigger },
+    {
+      credentialId: cred.id,
+      authorizationId: cred.authorizationId,
+      outcome: result.outcome,
+      httpStatus: result.httpStatus,
+      trigger: input.trigger,
+    },
     "noon credential verified",
   );
   return { ok: true, data: report };
@@ -131,11 +172,19 @@ async function recordVerification(
   at: Date,
 ): Promise<VerificationReport> {
   // One recording at a time per credential, so the failure count is exact.
-  const [row] = await tx.$queryRaw<{ verification_failures: number; needs_reconnect_at: Date | null; last_verification_result: string | null }[]>`
+  const [row] = await tx.$queryRaw<
+    { verification_failures: number; needs_reconnect_at: Date | null; last_verification_result: string | null }[]
+  >`
     SELECT verification_failures, needs_reconnect_at, last_verification_result::text FROM seller_credentials WHERE id = ${cred.id}::uuid FOR UPDATE`;
   const before = row ?? { verification_failures: 0, needs_reconnect_at: null, last_verification_result: null };
-  const failures = result.outcome === "ok" ? 0 : result.outcome === "unreachable" ? before.verification_failures : before.verification_failures + 1;
-  const needsReconnect = result.outcome !== "ok" && (before.needs_reconnect_at !== null || failures >= NEEDS_RECONNECT_AFTER);
+  const failures =
+    result.outcome === "ok"
+      ? 0
+      : result.outcome === "unreachable"
+        ? before.verification_failures
+        : before.verification_failures + 1;
+  const needsReconnect =
+    result.outcome !== "ok" && (before.needs_reconnect_at !== null || failures >= NEEDS_RECONNECT_AFTER);
   const newlyNeedsReconnect = needsReconnect && before.needs_reconnect_at === null;
   await tx.sellerCredential.update({
     where: { id: cred.id },
@@ -151,9 +200,21 @@ async function recordVerification(
   });
   const details = { outcome: result.outcome, trigger: input.trigger, ...(input.actor ? { by: input.actor } : {}) };
   if (result.outcome === "ok") {
-    await recordEvent(tx, cred.authorizationId, "key_verified", { at, stage: "verify", httpStatus: result.httpStatus, message: result.message, details });
+    await recordEvent(tx, cred.authorizationId, "key_verified", {
+      at,
+      stage: "verify",
+      httpStatus: result.httpStatus,
+      message: result.message,
+      details,
+    });
   } else {
-    await recordEvent(tx, cred.authorizationId, "key_verification_failed", { at, stage: "verify", httpStatus: result.httpStatus, message: result.message, details });
+    await recordEvent(tx, cred.authorizationId, "key_verification_failed", {
+      at,
+      stage: "verify",
+      httpStatus: result.httpStatus,
+      message: result.message,
+      details,
+    });
   }
   if (newlyNeedsReconnect) {
     await recordEvent(tx, cred.authorizationId, "needs_reconnect", {
@@ -163,8 +224,15 @@ async function recordVerification(
     });
   }
   // Webhooks on changes only: the first ok (or the first after failures), and the needs-reconnect mark.
-  const outcome = { result: result.outcome, httpStatus: result.httpStatus, message: result.message, verifiedAt: at, failuresInARow: failures };
-  if (result.outcome === "ok" && before.last_verification_result !== "OK") await emitCredentialVerification(tx, cred.id, "credential.verified", outcome);
+  const outcome = {
+    result: result.outcome,
+    httpStatus: result.httpStatus,
+    message: result.message,
+    verifiedAt: at,
+    failuresInARow: failures,
+  };
+  if (result.outcome === "ok" && before.last_verification_result !== "OK")
+    await emitCredentialVerification(tx, cred.id, "credential.verified", outcome);
   if (newlyNeedsReconnect) await emitCredentialVerification(tx, cred.id, "credential.invalid", outcome);
   return {
     credentialId: cred.id,
@@ -197,7 +265,9 @@ async function claimDue(now: Date, perMinute: number): Promise<string[]> {
   const windowStart = windowOf(now);
   return db().$transaction(async (tx) => {
     await tx.$executeRaw`INSERT INTO noon_verification_windows (window_start, used) VALUES (${windowStart}, 0) ON CONFLICT DO NOTHING`;
-    const [win] = await tx.$queryRaw<{ used: number }[]>`SELECT used FROM noon_verification_windows WHERE window_start = ${windowStart} FOR UPDATE`;
+    const [win] = await tx.$queryRaw<
+      { used: number }[]
+    >`SELECT used FROM noon_verification_windows WHERE window_start = ${windowStart} FOR UPDATE`;
     const available = perMinute - (win?.used ?? 0);
     if (available <= 0) return [];
     const due = await tx.$queryRaw<{ id: string }[]>`
@@ -245,17 +315,24 @@ export async function runScheduledVerifications(
   const workers = Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, async () => {
     for (let id = queue.shift(); id; id = queue.shift()) {
       try {
-        const res = await verifySellerCredential({ credentialId: id, trigger: "scheduled", countAgainstBudget: false }, deps);
+        const res = await verifySellerCredential(
+          { credentialId: id, trigger: "scheduled", countAgainstBudget: false },
+          deps,
+        );
         if (res.ok) outcomes[res.data.outcome]++;
       } catch (error) {
         // Its lease runs out and a later tick tries again.
-        log().error({ credentialId: id, err: error instanceof Error ? error.message : String(error) }, "scheduled credential verification crashed");
+        log().error(
+          { credentialId: id, err: error instanceof Error ? error.message : String(error) },
+          "scheduled credential verification crashed",
+        );
       }
     }
   });
   await Promise.all(workers);
   if (now.getUTCMinutes() === 0) {
-    await db().$executeRaw`DELETE FROM noon_verification_windows WHERE window_start < ${new Date(now.getTime() - 24 * 60 * 60 * 1000)}`;
+    await db()
+      .$executeRaw`DELETE FROM noon_verification_windows WHERE window_start < ${new Date(now.getTime() - 24 * 60 * 60 * 1000)}`;
   }
   return { claimed: ids.length, outcomes };
 }
@@ -264,5 +341,6 @@ export async function runScheduledVerifications(
 export async function runVerifyAfterStore(data: { credentialId: string }, deps: VerifyDeps = {}): Promise<void> {
   const res = await verifySellerCredential({ credentialId: data.credentialId, trigger: "after_store" }, deps);
   // Not committed yet or already replaced: the schedule picks it up (next_verification_at is due).
-  if (!res.ok && res.error.code !== "not_current" && res.error.code !== "not_found") log().warn({ credentialId: data.credentialId, reason: res.error.code }, "first credential verification skipped");
+  if (!res.ok && res.error.code !== "not_current" && res.error.code !== "not_found")
+    log().warn({ credentialId: data.credentialId, reason: res.error.code }, "first credential verification skipped");
 }

@@ -14,7 +14,12 @@ import { createPostgresLimiter } from "./store";
 
 export type RateLimitVerdict =
   | { allowed: true }
-  | { allowed: false; policy: RateLimitPolicyName; retryAfterSeconds: number; /** True for the first refusal of the window. */ firstRefusal: boolean };
+  | {
+      allowed: false;
+      policy: RateLimitPolicyName;
+      retryAfterSeconds: number;
+      /** True for the first refusal of the window. */ firstRefusal: boolean;
+    };
 
 type Limiters = { pool: pg.Pool; byPolicy: Map<string, RateLimiterPostgres> };
 const globalForLimits = globalThis as unknown as { __sellerOnboardingRateLimits?: Limiters };
@@ -53,14 +58,19 @@ const retryAfter = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNe
  * Counts one request of `key` under `policy`. Refused once the window's points are used up, with the
  * seconds until the window ends (for Retry-After). `policy` may be given to override the configured one (tests).
  */
-export async function consumeRateLimit(name: RateLimitPolicyName, key: string, policy: RateLimitPolicy = policyOf(name)): Promise<RateLimitVerdict> {
+export async function consumeRateLimit(
+  name: RateLimitPolicyName,
+  key: string,
+  policy: RateLimitPolicy = policyOf(name),
+): Promise<RateLimitVerdict> {
   try {
     await limiterFor(name, policy).consume(key, 1);
     return { allowed: true };
   } catch (outcome) {
     if (outcome instanceof RateLimiterRes) {
       const firstRefusal = outcome.consumedPoints === policy.points + 1;
-      if (firstRefusal) log().warn({ policy: name, limit: policy.points, windowSeconds: policy.durationSeconds }, "rate limit reached");
+      if (firstRefusal)
+        log().warn({ policy: name, limit: policy.points, windowSeconds: policy.durationSeconds }, "rate limit reached");
       return { allowed: false, policy: name, retryAfterSeconds: retryAfter(outcome), firstRefusal };
     }
     throw outcome;
@@ -71,7 +81,11 @@ export async function consumeRateLimit(name: RateLimitPolicyName, key: string, p
  * Whether `key` has used up `policy`'s points in this window, without counting anything: for limits on
  * failures, checked before the work whose failure they count.
  */
-export async function rateLimitExhausted(name: RateLimitPolicyName, key: string, policy: RateLimitPolicy = policyOf(name)): Promise<RateLimitVerdict> {
+export async function rateLimitExhausted(
+  name: RateLimitPolicyName,
+  key: string,
+  policy: RateLimitPolicy = policyOf(name),
+): Promise<RateLimitVerdict> {
   const res = await limiterFor(name, policy).get(key);
   if (!res || res.consumedPoints < policy.points) return { allowed: true };
   return { allowed: false, policy: name, retryAfterSeconds: retryAfter(res), firstRefusal: false };

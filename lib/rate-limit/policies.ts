@@ -34,14 +34,24 @@ export function isRateLimitPolicyName(name: string): name is RateLimitPolicyName
  * Reads RATE_LIMITS ("name=points/seconds, …", e.g. "api-per-key=6000/60"). Returns the overrides, or a
  * problem for people naming the item that is wrong.
  */
-export function parseRateLimitOverrides(value: string | undefined): { ok: true; overrides: Partial<Record<RateLimitPolicyName, RateLimitPolicy>> } | { ok: false; problem: string } {
+export function parseRateLimitOverrides(
+  value: string | undefined,
+): { ok: true; overrides: Partial<Record<RateLimitPolicyName, RateLimitPolicy>> } | { ok: false; problem: string } {
   const overrides: Partial<Record<RateLimitPolicyName, RateLimitPolicy>> = {};
-  for (const item of (value ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const item of (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const match = /^([a-z-]+)=(\d+)\/(\d+)$/.exec(item);
     if (!match) return { ok: false, problem: `"${item}" is not name=points/seconds (e.g. api-per-key=6000/60)` };
     const [, name = "", points = "", seconds = ""] = match;
-    if (!isRateLimitPolicyName(name)) return { ok: false, problem: `"${name}" is not a rate-limit policy (one of ${RATE_LIMIT_POLICY_NAMES.join(", ")})` };
-    if (Number(points) < 1 || Number(seconds) < 1) return { ok: false, problem: `"${item}": points and seconds must be at least 1` };
+    if (!isRateLimitPolicyName(name))
+      return {
+        ok: false,
+        problem: `"${name}" is not a rate-limit policy (one of ${RATE_LIMIT_POLICY_NAMES.join(", ")})`,
+      };
+    if (Number(points) < 1 || Number(seconds) < 1)
+      return { ok: false, problem: `"${item}": points and seconds must be at least 1` };
     overrides[name] = { points: Number(points), durationSeconds: Number(seconds) };
   }
   return { ok: true, overrides };

@@ -21,7 +21,14 @@ import { addressKey } from "@/lib/rate-limit";
 import { limitOnboardingLinkVisit } from "@/lib/sellers/link-visits";
 import { createTestStaff } from "@/tests/authz/support";
 import { rememberSecret } from "@/tests/support/secret-scan";
-import { callback, clickConnect, sellerWithLink, startHarness, testAddress, type Harness } from "@/lib/noon/test-harness";
+import {
+  callback,
+  clickConnect,
+  sellerWithLink,
+  startHarness,
+  testAddress,
+  type Harness,
+} from "@/lib/noon/test-harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -91,7 +98,16 @@ describe("GET /api/noon/callback rejections", () => {
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 0; i < 6; i++) {
-      const r = await callback(h, [["code", "x"], ["state", randomBytes(32).toString("base64url")]], null, {}, ip);
+      const r = await callback(
+        h,
+        [
+          ["code", "x"],
+          ["state", randomBytes(32).toString("base64url")],
+        ],
+        null,
+        {},
+        ip,
+      );
       statuses.push(r.response.status);
       last = r.response;
     }
@@ -115,8 +131,14 @@ describe("GET /onboard/{token}", () => {
     expect(await perLink?.text()).toContain("Too many attempts");
 
     const ip = testAddress();
-    for (let i = 0; i < 5; i++) expect(await limitOnboardingLinkVisit(new Headers({ "x-forwarded-for": ip }), randomBytes(32).toString("base64url"))).toBeNull();
-    expect((await limitOnboardingLinkVisit(new Headers({ "x-forwarded-for": ip }), randomBytes(32).toString("base64url")))?.status).toBe(429);
+    for (let i = 0; i < 5; i++)
+      expect(
+        await limitOnboardingLinkVisit(new Headers({ "x-forwarded-for": ip }), randomBytes(32).toString("base64url")),
+      ).toBeNull();
+    expect(
+      (await limitOnboardingLinkVisit(new Headers({ "x-forwarded-for": ip }), randomBytes(32).toString("base64url")))
+        ?.status,
+    ).toBe(429);
     // The link token is never a key in clear.
     expect(await db().rateLimit.count({ where: { key: { contains: link.token } } })).toBe(0);
   });
@@ -124,18 +146,21 @@ describe("GET /onboard/{token}", () => {
 
 describe("/api/v1", () => {
   const call = (key: string, ip: string) =>
-    postOnboardingLink(new Request("http://localhost:3999/api/v1/onboarding-links", {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "x-forwarded-for": ip },
-      body: JSON.stringify({ name: `Rate ${randomBytes(3).toString("hex")}` }),
-    }));
+    postOnboardingLink(
+      new Request("http://localhost:3999/api/v1/onboarding-links", {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "x-forwarded-for": ip },
+        body: JSON.stringify({ name: `Rate ${randomBytes(3).toString("hex")}` }),
+      }),
+    );
 
   it("pauses an address that sent too many unknown keys, valid ones included, and tallies them in one audit row", async () => {
     const admin = await createTestStaff("ADMIN");
     const good = await createApiKey({ name: "rate good", scopes: ["onboarding-links"] }, admin.principal);
     rememberSecret(good.key);
     const ip = testAddress();
-    for (let i = 0; i < 3; i++) expect((await call(`sok_${randomBytes(32).toString("base64url")}`, ip)).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await call(`sok_${randomBytes(32).toString("base64url")}`, ip)).status).toBe(401);
     const paused = await call(good.key, ip);
     expect(paused.status).toBe(429);
     expectRetryAfter(paused, 600);
@@ -154,9 +179,12 @@ describe("/api/v1", () => {
     const key = await createApiKey({ name: "rate per key", scopes: ["connection-tokens"] }, admin.principal);
     rememberSecret(key.key);
     const get = (ip: string) =>
-      getConnectionToken(new Request("http://localhost:3999/api/v1/connections/00000000-0000-4000-8000-000000000000/token", {
-        headers: { authorization: `Bearer ${key.key}`, "x-forwarded-for": ip },
-      }), { params: Promise.resolve({ id: "00000000-0000-4000-8000-000000000000" }) });
+      getConnectionToken(
+        new Request("http://localhost:3999/api/v1/connections/00000000-0000-4000-8000-000000000000/token", {
+          headers: { authorization: `Bearer ${key.key}`, "x-forwarded-for": ip },
+        }),
+        { params: Promise.resolve({ id: "00000000-0000-4000-8000-000000000000" }) },
+      );
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 0; i < 5; i++) {
@@ -165,7 +193,9 @@ describe("/api/v1", () => {
     }
     expect(statuses).toEqual([404, 404, 404, 404, 429]);
     if (last) expectRetryAfter(last, 60);
-    expect(((await last?.json()) as { error: { message: string } }).error.message).toMatch(/This API key has made too many requests/);
+    expect(((await last?.json()) as { error: { message: string } }).error.message).toMatch(
+      /This API key has made too many requests/,
+    );
 
     // Two keys from one address: each is within its own limit, the address's (6) is not.
     const a = await createApiKey({ name: "rate a", scopes: ["onboarding-links"] }, admin.principal);
@@ -177,6 +207,8 @@ describe("/api/v1", () => {
     for (const k of [a, a, a, b, b, b, a]) perAddress.push((await call(k.key, ip)).status);
     expect(perAddress).toEqual([201, 201, 201, 201, 201, 201, 429]);
     const refused = await call(b.key, ip);
-    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/Too many requests came from your address/);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+      /Too many requests came from your address/,
+    );
   });
 });

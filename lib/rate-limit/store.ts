@@ -6,7 +6,12 @@ import type { RateLimitPolicy } from "./policies";
 
 export const RATE_LIMIT_TABLE = "rate_limits";
 
-export function createPostgresLimiter(pool: pg.Pool, name: string, policy: RateLimitPolicy, opts: { clearExpired: boolean }): RateLimiterPostgres {
+export function createPostgresLimiter(
+  pool: pg.Pool,
+  name: string,
+  policy: RateLimitPolicy,
+  opts: { clearExpired: boolean },
+): RateLimiterPostgres {
   const options = { keyPrefix: name, points: policy.points, duration: policy.durationSeconds };
   return new RateLimiterPostgres({
     ...options,

@@ -45,8 +45,17 @@ function httpStatus(error: unknown): number | undefined {
 }
 
 const NETWORK_CODES = new Set([
-  "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE",
-  "TimeoutError", "RequestTimeout", "AbortError",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  "TimeoutError",
+  "RequestTimeout",
+  "AbortError",
 ]);
 
 /** Maps an SDK error to a SecretStoreError whose message says what to do (never the value). */
@@ -76,13 +85,21 @@ export function mapAwsError(action: string, name: string, error: unknown): Secre
     case "TooManyRequestsException":
     case "RequestLimitExceeded":
     case "LimitExceededException":
-      return new SecretStoreError("throttled", `Secrets Manager throttled ${action} on ${name} after several retries; try again later`, cause);
+      return new SecretStoreError(
+        "throttled",
+        `Secrets Manager throttled ${action} on ${name} after several retries; try again later`,
+        cause,
+      );
     case "InvalidRequestException":
     case "InvalidParameterException":
     case "ResourceExistsException":
     case "MalformedPolicyDocumentException":
     case "PreconditionNotMetException":
-      return new SecretStoreError("invalid", `Secrets Manager rejected ${action} on ${name} (${type}): ${safeMessage(error)}`, cause);
+      return new SecretStoreError(
+        "invalid",
+        `Secrets Manager rejected ${action} on ${name} (${type}): ${safeMessage(error)}`,
+        cause,
+      );
     case "EncryptionFailure":
     case "DecryptionFailure":
       return new SecretStoreError(
@@ -98,7 +115,11 @@ export function mapAwsError(action: string, name: string, error: unknown): Secre
       cause,
     );
   }
-  return new SecretStoreError("unknown", `Secrets Manager failed ${action} on ${name} (${type}${status ? `, HTTP ${status}` : ""})`, cause);
+  return new SecretStoreError(
+    "unknown",
+    `Secrets Manager failed ${action} on ${name} (${type}${status ? `, HTTP ${status}` : ""})`,
+    cause,
+  );
 }
 
 // AWS error messages name resources and actions, never secret values; keep them short anyway.
@@ -149,16 +170,26 @@ export function createAwsSecretStore(opts: AwsSecretStoreOptions = {}): SecretSt
           ...(input.description ? { Description: input.description } : {}),
         }),
       );
-      if (!out.ARN || !out.VersionId) throw new SecretStoreError("unknown", `Secrets Manager answered CreateSecret on ${input.name} without ARN or version`);
+      if (!out.ARN || !out.VersionId)
+        throw new SecretStoreError(
+          "unknown",
+          `Secrets Manager answered CreateSecret on ${input.name} without ARN or version`,
+        );
       return { name: input.name, arn: out.ARN, versionId: out.VersionId };
     } catch (error) {
       if (errorName(error) !== "ResourceExistsException") throw mapAwsError("CreateSecret", input.name, error);
     }
     // The secret exists: add a version (the same token again is the same version, not a new one).
     const out = await call("PutSecretValue", input.name, () =>
-      sm().send(new PutSecretValueCommand({ SecretId: input.name, SecretString: input.value, ClientRequestToken: token })),
+      sm().send(
+        new PutSecretValueCommand({ SecretId: input.name, SecretString: input.value, ClientRequestToken: token }),
+      ),
     );
-    if (!out.ARN || !out.VersionId) throw new SecretStoreError("unknown", `Secrets Manager answered PutSecretValue on ${input.name} without ARN or version`);
+    if (!out.ARN || !out.VersionId)
+      throw new SecretStoreError(
+        "unknown",
+        `Secrets Manager answered PutSecretValue on ${input.name} without ARN or version`,
+      );
     try {
       await sm().send(new TagResourceCommand({ SecretId: input.name, Tags: tagList }));
     } catch {
@@ -169,7 +200,9 @@ export function createAwsSecretStore(opts: AwsSecretStoreOptions = {}): SecretSt
 
   async function get(name: string, getOpts: { versionId?: string } = {}) {
     const out = await call("GetSecretValue", name, () =>
-      sm().send(new GetSecretValueCommand({ SecretId: name, ...(getOpts.versionId ? { VersionId: getOpts.versionId } : {}) })),
+      sm().send(
+        new GetSecretValueCommand({ SecretId: name, ...(getOpts.versionId ? { VersionId: getOpts.versionId } : {}) }),
+      ),
     );
     if (out.SecretString === undefined || !out.VersionId) {
       throw new SecretStoreError("invalid", `the secret ${name} holds no string value`);
@@ -185,7 +218,9 @@ export function createAwsSecretStore(opts: AwsSecretStoreOptions = {}): SecretSt
       createdAt: out.CreatedDate ?? null,
       lastChangedAt: out.LastChangedDate ?? null,
       // AWS gives when deletion was requested; the purge follows after the recovery window we tagged.
-      deletionScheduledFor: out.DeletedDate ? new Date(out.DeletedDate.getTime() + windowDays(out.Tags) * DAY_MS) : null,
+      deletionScheduledFor: out.DeletedDate
+        ? new Date(out.DeletedDate.getTime() + windowDays(out.Tags) * DAY_MS)
+        : null,
       tags: Object.fromEntries((out.Tags ?? []).flatMap((t) => (t.Key !== undefined ? [[t.Key, t.Value ?? ""]] : []))),
       versions: Object.fromEntries(Object.entries(out.VersionIdsToStages ?? {}).map(([v, stages]) => [v, [...stages]])),
     };
@@ -198,7 +233,9 @@ export function createAwsSecretStore(opts: AwsSecretStoreOptions = {}): SecretSt
     }
     try {
       // Remembered on the secret: DescribeSecret reports only when deletion was requested.
-      await sm().send(new TagResourceCommand({ SecretId: name, Tags: [{ Key: WINDOW_TAG, Value: String(days) }] })).catch(() => undefined);
+      await sm()
+        .send(new TagResourceCommand({ SecretId: name, Tags: [{ Key: WINDOW_TAG, Value: String(days) }] }))
+        .catch(() => undefined);
       const out = await sm().send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: days }));
       return { deletionDate: out.DeletionDate ?? new Date(Date.now() + days * DAY_MS) };
     } catch (error) {

@@ -30,7 +30,13 @@ describe.each(backends)("secret store contract: %s", (backend, make) => {
     const value = await freshPrivateKeyPem();
     rememberSecret(value);
     const name = uniqueName("round-trip");
-    const ref = await store.put({ name, value, kind: "seller-key", idempotencyKey: randomUUID(), tags: { seller: "s-1" } });
+    const ref = await store.put({
+      name,
+      value,
+      kind: "seller-key",
+      idempotencyKey: randomUUID(),
+      tags: { seller: "s-1" },
+    });
     expect(ref.name).toBe(name);
     expect(ref.arn).toContain(name);
     expect(ref.versionId).toMatch(/^[0-9a-f-]{36}$/);
@@ -53,7 +59,12 @@ describe.each(backends)("secret store contract: %s", (backend, make) => {
     expect(again.versionId).toBe(a.versionId);
     expect(Object.keys((await store.describe(name)).versions)).toEqual([a.versionId]);
 
-    const b = await store.put({ name, value: second, kind: "connection-secret", idempotencyKey: `write-${randomUUID()}` });
+    const b = await store.put({
+      name,
+      value: second,
+      kind: "connection-secret",
+      idempotencyKey: `write-${randomUUID()}`,
+    });
     expect(b.versionId).not.toBe(a.versionId);
     const meta = await store.describe(name);
     expect(meta.versions[b.versionId]).toEqual(["AWSCURRENT"]);
@@ -62,7 +73,9 @@ describe.each(backends)("secret store contract: %s", (backend, make) => {
     expect((await store.get(name, { versionId: a.versionId })).value).toBe(first);
 
     // The same key with another value is refused, not silently overwritten.
-    const refused = await store.put({ name, value: `other-${randomUUID()}`, kind: "connection-secret", idempotencyKey: key }).catch((e: unknown) => e);
+    const refused = await store
+      .put({ name, value: `other-${randomUUID()}`, kind: "connection-secret", idempotencyKey: key })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(SecretStoreError);
     expect((refused as SecretStoreError).kind).toBe("invalid");
   });
@@ -72,13 +85,24 @@ describe.each(backends)("secret store contract: %s", (backend, make) => {
     const name = uniqueName("describe");
     const value = `describe-value-${randomUUID()}`;
     rememberSecret(value);
-    await store.put({ name, value, kind: "seller-key", idempotencyKey: randomUUID(), tags: { seller: "seller-42", "bad tag!": "x" } });
+    await store.put({
+      name,
+      value,
+      kind: "seller-key",
+      idempotencyKey: randomUUID(),
+      tags: { seller: "seller-42", "bad tag!": "x" },
+    });
     const meta = await store.describe(name);
     const text = JSON.stringify(meta);
     keepOutput(`contract-describe-${backend}.json`, text);
     expect(text).not.toContain(value);
     expect(meta.name).toBe(name);
-    expect(meta.tags).toMatchObject({ application: "seller-onboarding", kind: "seller-key", seller: "seller-42", "bad tag-": "x" });
+    expect(meta.tags).toMatchObject({
+      application: "seller-onboarding",
+      kind: "seller-key",
+      seller: "seller-42",
+      "bad tag-": "x",
+    });
     expect(meta.createdAt).toBeInstanceOf(Date);
     expect(meta.deletionScheduledFor).toBeNull();
   });
@@ -118,10 +142,14 @@ describe("aws backend: failures become clear SecretStoreErrors", () => {
   it("access denied names the IAM action", async () => {
     sim.setFaults({ denyNext: 1 }, "CreateSecret");
     const name = uniqueName("denied");
-    const error = await store().put({ name, value: `v-${randomUUID()}`, kind: "seller-key", idempotencyKey: randomUUID() }).catch((e: unknown) => e);
+    const error = await store()
+      .put({ name, value: `v-${randomUUID()}`, kind: "seller-key", idempotencyKey: randomUUID() })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SecretStoreError);
     expect((error as SecretStoreError).kind).toBe("access-denied");
-    expect((error as SecretStoreError).message).toContain("the app's IAM role may not have secretsmanager:CreateSecret on this secret");
+    expect((error as SecretStoreError).message).toContain(
+      "the app's IAM role may not have secretsmanager:CreateSecret on this secret",
+    );
     expect((error as SecretStoreError).message).toContain(name);
   });
 
@@ -129,7 +157,14 @@ describe("aws backend: failures become clear SecretStoreErrors", () => {
     sim.faults.reset();
     const before = sim.counters.get("CreateSecret").received;
     sim.setFaults({ throttleNext: 10 }, "CreateSecret");
-    const error = await store().put({ name: uniqueName("throttled"), value: `v-${randomUUID()}`, kind: "seller-key", idempotencyKey: randomUUID() }).catch((e: unknown) => e);
+    const error = await store()
+      .put({
+        name: uniqueName("throttled"),
+        value: `v-${randomUUID()}`,
+        kind: "seller-key",
+        idempotencyKey: randomUUID(),
+      })
+      .catch((e: unknown) => e);
     expect((error as SecretStoreError).kind).toBe("throttled");
     expect(sim.counters.get("CreateSecret").received - before).toBe(3);
     sim.faults.reset();
@@ -138,7 +173,12 @@ describe("aws backend: failures become clear SecretStoreErrors", () => {
   it("throttling that clears within the attempts is invisible", async () => {
     sim.setFaults({ throttleNext: 2 }, "CreateSecret");
     const name = uniqueName("throttle-clears");
-    const ref = await store().put({ name, value: `v-${randomUUID()}`, kind: "seller-key", idempotencyKey: randomUUID() });
+    const ref = await store().put({
+      name,
+      value: `v-${randomUUID()}`,
+      kind: "seller-key",
+      idempotencyKey: randomUUID(),
+    });
     expect(ref.name).toBe(name);
     sim.faults.reset();
   });
@@ -159,12 +199,20 @@ describe("aws backend: failures become clear SecretStoreErrors", () => {
 
   it("server errors and an unreachable endpoint are 'unreachable'", async () => {
     sim.setFaults({ failNext: 5 }, "CreateSecret");
-    const error = await store().put({ name: uniqueName("5xx"), value: "x".repeat(12), kind: "seller-key", idempotencyKey: randomUUID() }).catch((e: unknown) => e);
+    const error = await store()
+      .put({ name: uniqueName("5xx"), value: "x".repeat(12), kind: "seller-key", idempotencyKey: randomUUID() })
+      .catch((e: unknown) => e);
     expect((error as SecretStoreError).kind).toBe("unreachable");
     sim.faults.reset();
 
-    const dead = createSecretStore({ backend: "aws", maxAttempts: 2, clientConfig: { endpoint: "http://127.0.0.1:1" } });
-    const down = await dead.put({ name: uniqueName("down"), value: "x".repeat(12), kind: "seller-key", idempotencyKey: randomUUID() }).catch((e: unknown) => e);
+    const dead = createSecretStore({
+      backend: "aws",
+      maxAttempts: 2,
+      clientConfig: { endpoint: "http://127.0.0.1:1" },
+    });
+    const down = await dead
+      .put({ name: uniqueName("down"), value: "x".repeat(12), kind: "seller-key", idempotencyKey: randomUUID() })
+      .catch((e: unknown) => e);
     expect((down as SecretStoreError).kind).toBe("unreachable");
     await expect(dead.probe()).rejects.toMatchObject({ kind: "unreachable" });
   });

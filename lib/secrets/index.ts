@@ -27,8 +27,7 @@ export { createAwsSecretStore, type AwsSecretStoreOptions } from "./aws";
 export { createLocalSecretStore, type LocalSecretStoreOptions } from "./local";
 
 export type SecretStoreFactoryOptions =
-  | ({ backend: "aws" } & AwsSecretStoreOptions)
-  | ({ backend: "local" } & LocalSecretStoreOptions);
+  ({ backend: "aws" } & AwsSecretStoreOptions) | ({ backend: "local" } & LocalSecretStoreOptions);
 
 /** Builds a store with explicit options (tests, scripts); the app uses `secretStore()`. */
 export function createSecretStore(opts: SecretStoreFactoryOptions): SecretStore {

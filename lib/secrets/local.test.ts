@@ -31,7 +31,10 @@ describe("local backend sealing", () => {
     rememberSecret(value);
     const a = await store.put({ name: name("iv"), value, kind: "connection-secret", idempotencyKey: randomUUID() });
     const b = await store.put({ name: name("iv"), value, kind: "connection-secret", idempotencyKey: randomUUID() });
-    const rowA = await db().localSecretVersion.findUniqueOrThrow({ where: { versionId: a.versionId }, omit: { sealed: false } });
+    const rowA = await db().localSecretVersion.findUniqueOrThrow({
+      where: { versionId: a.versionId },
+      omit: { sealed: false },
+    });
     const rowB = await sealedOf(b.versionId);
     expect(rowA.localKeyId).toBe(`v2:${config().secrets.localKeyId}`);
     expect(Buffer.from(rowA.sealed).includes(Buffer.from(value))).toBe(false);
@@ -47,7 +50,10 @@ describe("local backend sealing", () => {
     const ref = await store.put({ name: secretName, value, kind: "seller-key", idempotencyKey: randomUUID() });
     const sealed = Buffer.from(await sealedOf(ref.versionId));
     sealed[20] = (sealed[20] ?? 0) ^ 0x01;
-    await db().localSecretVersion.update({ where: { versionId: ref.versionId }, data: { sealed: new Uint8Array(sealed) } });
+    await db().localSecretVersion.update({
+      where: { versionId: ref.versionId },
+      data: { sealed: new Uint8Array(sealed) },
+    });
     const error = await store.get(secretName).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SecretStoreError);
     expect((error as SecretStoreError).kind).toBe("invalid");
@@ -64,7 +70,10 @@ describe("local backend sealing", () => {
     rememberSecret(valueTo);
     const refFrom = await store.put({ name: from, value: valueFrom, kind: "seller-key", idempotencyKey: randomUUID() });
     const refTo = await store.put({ name: to, value: valueTo, kind: "seller-key", idempotencyKey: randomUUID() });
-    await db().localSecretVersion.update({ where: { versionId: refTo.versionId }, data: { sealed: await sealedOf(refFrom.versionId) } });
+    await db().localSecretVersion.update({
+      where: { versionId: refTo.versionId },
+      data: { sealed: await sealedOf(refFrom.versionId) },
+    });
     await expect(store.get(to)).rejects.toMatchObject({ kind: "invalid" });
     expect((await store.get(from)).value).toBe(valueFrom);
   });
@@ -94,9 +103,19 @@ describe("local key rotation", () => {
     values.forEach(rememberSecret);
     const nameA = name("rotate-a");
     const nameB = name("rotate-b");
-    const a1 = await oldStore.put({ name: nameA, value: values[0] ?? "", kind: "seller-key", idempotencyKey: randomUUID() });
+    const a1 = await oldStore.put({
+      name: nameA,
+      value: values[0] ?? "",
+      kind: "seller-key",
+      idempotencyKey: randomUUID(),
+    });
     await oldStore.put({ name: nameA, value: values[1] ?? "", kind: "seller-key", idempotencyKey: randomUUID() });
-    await oldStore.put({ name: nameB, value: values[2] ?? "", kind: "connection-secret", idempotencyKey: randomUUID() });
+    await oldStore.put({
+      name: nameB,
+      value: values[2] ?? "",
+      kind: "connection-secret",
+      idempotencyKey: randomUUID(),
+    });
 
     // A pending secret and a cached connection token under the old key.
     const pendingValue = `rot-pending-${randomUUID()}`;
@@ -107,22 +126,46 @@ describe("local key rotation", () => {
     const pendingId = randomUUID();
     const ps = sealWith(before, pendingValue, pendingSecretContext(pendingName, pendingId));
     const pending = await db().pendingSecret.create({
-      data: { id: pendingId, secretName: pendingName, sealed: new Uint8Array(ps.sealed), localKeyId: ps.keyId, tags: { kind: "seller-key", idempotencyKey: "x", tags: {} } },
+      data: {
+        id: pendingId,
+        secretName: pendingName,
+        sealed: new Uint8Array(ps.sealed),
+        localKeyId: ps.keyId,
+        tags: { kind: "seller-key", idempotencyKey: "x", tags: {} },
+      },
     });
     const connection = await db().connection.create({
-      data: { name: `rotate-${randomUUID()}`, provider: "OAUTH2", environment: "SANDBOX", tokenUrl: "http://127.0.0.1:1/token", clientId: "c", createdBy: "test" },
+      data: {
+        name: `rotate-${randomUUID()}`,
+        provider: "OAUTH2",
+        environment: "SANDBOX",
+        tokenUrl: "http://127.0.0.1:1/token",
+        clientId: "c",
+        createdBy: "test",
+      },
     });
     const obtainedAt = new Date();
     const ts = sealWith(before, tokenValue, connectionTokenContext(connection.id, obtainedAt));
     await db().connectionToken.create({
-      data: { connectionId: connection.id, sealed: new Uint8Array(ts.sealed), localKeyId: ts.keyId, tokenType: "Bearer", obtainedAt, expiresAt: new Date(Date.now() + 3600_000) },
+      data: {
+        connectionId: connection.id,
+        sealed: new Uint8Array(ts.sealed),
+        localKeyId: ts.keyId,
+        tokenType: "Bearer",
+        obtainedAt,
+        expiresAt: new Date(Date.now() + 3600_000),
+      },
     });
 
     const report = await rotateLocalKey({ keyring: during, fromKeyIds: [oldKey.id] });
     expect(report.failed).toEqual([]);
     expect(report.resealed).toEqual({ localSecretVersions: 3, pendingSecrets: 1, connectionTokens: 1 });
     // Again: nothing left to do.
-    expect((await rotateLocalKey({ keyring: during, fromKeyIds: [oldKey.id] })).resealed).toEqual({ localSecretVersions: 0, pendingSecrets: 0, connectionTokens: 0 });
+    expect((await rotateLocalKey({ keyring: during, fromKeyIds: [oldKey.id] })).resealed).toEqual({
+      localSecretVersions: 0,
+      pendingSecrets: 0,
+      connectionTokens: 0,
+    });
 
     // Readable with the new key alone.
     const newStore = createLocalSecretStore({ keyring: after });
@@ -132,9 +175,14 @@ describe("local key rotation", () => {
     const p = await db().pendingSecret.findUniqueOrThrow({ where: { id: pending.id }, omit: { sealed: false } });
     expect(p.localKeyId).toBe(`v2:${newKey.id}`);
     expect(unsealWith(after, p.sealed, p.localKeyId, pendingSecretContext(pendingName, pendingId))).toBe(pendingValue);
-    const t = await db().connectionToken.findUniqueOrThrow({ where: { connectionId: connection.id }, omit: { sealed: false } });
+    const t = await db().connectionToken.findUniqueOrThrow({
+      where: { connectionId: connection.id },
+      omit: { sealed: false },
+    });
     expect(t.localKeyId).toBe(`v2:${newKey.id}`);
-    expect(unsealWith(after, t.sealed, t.localKeyId, connectionTokenContext(connection.id, obtainedAt))).toBe(tokenValue);
+    expect(unsealWith(after, t.sealed, t.localKeyId, connectionTokenContext(connection.id, obtainedAt))).toBe(
+      tokenValue,
+    );
     // And no longer with the old one.
     await expect(oldStore.get(nameB)).rejects.toBeInstanceOf(SecretStoreError);
 
@@ -151,7 +199,9 @@ describe("local key rotation", () => {
     rememberSecret(value);
     const ref = await store.put({ name: secretName, value, kind: "seller-key", idempotencyKey: randomUUID() });
     const report = await rotateLocalKey({ keyring: { current: mine, previous: null }, fromKeyIds: [stranger.id] });
-    expect(report.failed).toEqual([{ table: "local_secret_versions", id: ref.versionId, reason: expect.stringContaining(stranger.id) }]);
+    expect(report.failed).toEqual([
+      { table: "local_secret_versions", id: ref.versionId, reason: expect.stringContaining(stranger.id) },
+    ]);
     expect(JSON.stringify(report)).not.toContain(value);
   });
 });
@@ -168,7 +218,9 @@ function legacySeal(key: Buffer, plaintext: string, aad: string): Buffer {
 describe("v2 sealing: HKDF keys per use, associated data of purpose, name and version", () => {
   it("derives distinct keys for sealing, the local store and the seller cookie, none equal to the secret", () => {
     const root = randomBytes(32);
-    const keys = (Object.keys(KEY_LABELS) as (keyof typeof KEY_LABELS)[]).map((label) => deriveKey(root, label).toString("hex"));
+    const keys = (Object.keys(KEY_LABELS) as (keyof typeof KEY_LABELS)[]).map((label) =>
+      deriveKey(root, label).toString("hex"),
+    );
     expect(new Set([...keys, root.toString("hex")]).size).toBe(keys.length + 1);
     expect(deriveKey(root, "seal")).toHaveLength(32);
     expect(deriveKey(root, "seal").equals(deriveKey(Buffer.from(root), "seal"))).toBe(true);
@@ -193,9 +245,22 @@ describe("v2 sealing: HKDF keys per use, associated data of purpose, name and ve
     const [v1, v2] = [`v1-${randomUUID()}`, `v2-${randomUUID()}`];
     rememberSecret(v1);
     rememberSecret(v2);
-    const first = await store.put({ name: secretName, value: v1, kind: "connection-secret", idempotencyKey: randomUUID() });
-    const second = await store.put({ name: secretName, value: v2, kind: "connection-secret", idempotencyKey: randomUUID() });
-    await db().localSecretVersion.update({ where: { versionId: second.versionId }, data: { sealed: await sealedOf(first.versionId) } });
+    const first = await store.put({
+      name: secretName,
+      value: v1,
+      kind: "connection-secret",
+      idempotencyKey: randomUUID(),
+    });
+    const second = await store.put({
+      name: secretName,
+      value: v2,
+      kind: "connection-secret",
+      idempotencyKey: randomUUID(),
+    });
+    await db().localSecretVersion.update({
+      where: { versionId: second.versionId },
+      data: { sealed: await sealedOf(first.versionId) },
+    });
     await expect(store.get(secretName)).rejects.toMatchObject({ kind: "invalid" });
   });
 
@@ -204,14 +269,27 @@ describe("v2 sealing: HKDF keys per use, associated data of purpose, name and ve
     const ring: Keyring = { current: localKeyFrom(root), previous: null };
     const store = createLocalSecretStore({ keyring: ring });
     const secretName = name("legacy");
-    const [oldValue, newValue, pendingValue, tokenValue] = ["legacy-local", "v2-local", "legacy-pending", "legacy-token"].map((p) => `${p}-${randomUUID()}`) as [string, string, string, string];
+    const [oldValue, newValue, pendingValue, tokenValue] = [
+      "legacy-local",
+      "v2-local",
+      "legacy-pending",
+      "legacy-token",
+    ].map((p) => `${p}-${randomUUID()}`) as [string, string, string, string];
     [oldValue, newValue, pendingValue, tokenValue].forEach(rememberSecret);
 
     // Rows exactly as the previous code wrote them: key id = the raw key's id, associated data = the name.
     const versionId = randomUUID();
-    await db().localSecret.create({ data: { name: secretName, arn: `arn:local:secretsmanager:local:000000000000:secret:${secretName}-abc123` } });
+    await db().localSecret.create({
+      data: { name: secretName, arn: `arn:local:secretsmanager:local:000000000000:secret:${secretName}-abc123` },
+    });
     await db().localSecretVersion.create({
-      data: { versionId, secretName, sealed: new Uint8Array(legacySeal(root, oldValue, secretName)), localKeyId: ring.current.id, stages: ["AWSCURRENT"] },
+      data: {
+        versionId,
+        secretName,
+        sealed: new Uint8Array(legacySeal(root, oldValue, secretName)),
+        localKeyId: ring.current.id,
+        stages: ["AWSCURRENT"],
+      },
     });
     const pendingName = name("legacy-pending");
     const pending = await db().pendingSecret.create({
@@ -223,7 +301,14 @@ describe("v2 sealing: HKDF keys per use, associated data of purpose, name and ve
       },
     });
     const connection = await db().connection.create({
-      data: { name: `legacy-${randomUUID()}`, provider: "OAUTH2", environment: "SANDBOX", tokenUrl: "http://127.0.0.1:1/token", clientId: "c", createdBy: "test" },
+      data: {
+        name: `legacy-${randomUUID()}`,
+        provider: "OAUTH2",
+        environment: "SANDBOX",
+        tokenUrl: "http://127.0.0.1:1/token",
+        clientId: "c",
+        createdBy: "test",
+      },
     });
     const obtainedAt = new Date();
     await db().connectionToken.create({
@@ -239,14 +324,31 @@ describe("v2 sealing: HKDF keys per use, associated data of purpose, name and ve
 
     // Readable as they are.
     expect((await store.get(secretName)).value).toBe(oldValue);
-    const tokenRow = await db().connectionToken.findUniqueOrThrow({ where: { connectionId: connection.id }, omit: { sealed: false } });
-    expect(unsealWith(ring, tokenRow.sealed, tokenRow.localKeyId, connectionTokenContext(connection.id, obtainedAt))).toBe(tokenValue);
-    const pendingRow = await db().pendingSecret.findUniqueOrThrow({ where: { id: pending.id }, omit: { sealed: false } });
-    expect(unsealWith(ring, pendingRow.sealed, pendingRow.localKeyId, pendingSecretContext(pendingName, pending.id))).toBe(pendingValue);
+    const tokenRow = await db().connectionToken.findUniqueOrThrow({
+      where: { connectionId: connection.id },
+      omit: { sealed: false },
+    });
+    expect(
+      unsealWith(ring, tokenRow.sealed, tokenRow.localKeyId, connectionTokenContext(connection.id, obtainedAt)),
+    ).toBe(tokenValue);
+    const pendingRow = await db().pendingSecret.findUniqueOrThrow({
+      where: { id: pending.id },
+      omit: { sealed: false },
+    });
+    expect(
+      unsealWith(ring, pendingRow.sealed, pendingRow.localKeyId, pendingSecretContext(pendingName, pending.id)),
+    ).toBe(pendingValue);
 
     // A new version is written as v2; the old version stays readable beside it.
-    const fresh = await store.put({ name: secretName, value: newValue, kind: "connection-secret", idempotencyKey: randomUUID() });
-    expect((await db().localSecretVersion.findUniqueOrThrow({ where: { versionId: fresh.versionId } })).localKeyId).toBe(`v2:${ring.current.id}`);
+    const fresh = await store.put({
+      name: secretName,
+      value: newValue,
+      kind: "connection-secret",
+      idempotencyKey: randomUUID(),
+    });
+    expect(
+      (await db().localSecretVersion.findUniqueOrThrow({ where: { versionId: fresh.versionId } })).localKeyId,
+    ).toBe(`v2:${ring.current.id}`);
     expect((await store.get(secretName)).value).toBe(newValue);
     expect((await store.get(secretName, { versionId })).value).toBe(oldValue);
 
@@ -254,11 +356,18 @@ describe("v2 sealing: HKDF keys per use, associated data of purpose, name and ve
     const report = await rotateLocalKey({ keyring: ring, fromKeyIds: [ring.current.id] });
     expect(report.failed).toEqual([]);
     expect(report.resealed).toEqual({ localSecretVersions: 1, pendingSecrets: 1, connectionTokens: 1 });
-    expect((await db().localSecretVersion.findUniqueOrThrow({ where: { versionId } })).localKeyId).toBe(`v2:${ring.current.id}`);
+    expect((await db().localSecretVersion.findUniqueOrThrow({ where: { versionId } })).localKeyId).toBe(
+      `v2:${ring.current.id}`,
+    );
     expect((await store.get(secretName, { versionId })).value).toBe(oldValue);
-    const t = await db().connectionToken.findUniqueOrThrow({ where: { connectionId: connection.id }, omit: { sealed: false } });
+    const t = await db().connectionToken.findUniqueOrThrow({
+      where: { connectionId: connection.id },
+      omit: { sealed: false },
+    });
     expect(t.localKeyId).toBe(`v2:${ring.current.id}`);
-    expect(unsealWith(ring, t.sealed, t.localKeyId, connectionTokenContext(connection.id, obtainedAt))).toBe(tokenValue);
+    expect(unsealWith(ring, t.sealed, t.localKeyId, connectionTokenContext(connection.id, obtainedAt))).toBe(
+      tokenValue,
+    );
 
     // The pending secret, re-sealed, still reaches the store through the retry job's own path.
     const target = createLocalSecretStore({ keyring: ring });

@@ -30,9 +30,12 @@ function notFound(name: string): SecretStoreError {
 
 function wrap(action: string, name: string, error: unknown): SecretStoreError {
   if (error instanceof SecretStoreError) return error;
-  if (error instanceof UnsealError) return new SecretStoreError("invalid", `${action} ${name}: ${error.message}`, { cause: error });
+  if (error instanceof UnsealError)
+    return new SecretStoreError("invalid", `${action} ${name}: ${error.message}`, { cause: error });
   // Database errors: the store is unreachable for this call (the message may carry query details: cause only).
-  return new SecretStoreError("unreachable", `${action} ${name}: the local secret store (PostgreSQL) failed`, { cause: error });
+  return new SecretStoreError("unreachable", `${action} ${name}: the local secret store (PostgreSQL) failed`, {
+    cause: error,
+  });
 }
 
 export function createLocalSecretStore(opts: LocalSecretStoreOptions = {}): SecretStore {
@@ -45,27 +48,41 @@ export function createLocalSecretStore(opts: LocalSecretStoreOptions = {}): Secr
     try {
       return await client().$transaction(async (tx) => {
         await tx.localSecret.createMany({
-          data: [{
-            name: input.name,
-            arn: `arn:local:secretsmanager:local:000000000000:secret:${input.name}-${randomBytes(3).toString("hex")}`,
-            description: input.description ?? null,
-            tags,
-          }],
+          data: [
+            {
+              name: input.name,
+              arn: `arn:local:secretsmanager:local:000000000000:secret:${input.name}-${randomBytes(3).toString("hex")}`,
+              description: input.description ?? null,
+              tags,
+            },
+          ],
           skipDuplicates: true,
         });
         // One writer per secret at a time: stages move consistently.
         await tx.$queryRaw`SELECT name FROM local_secrets WHERE name = ${input.name} FOR UPDATE`;
         const secret = await tx.localSecret.findUniqueOrThrow({ where: { name: input.name } });
         if (secret.deletionScheduledFor) {
-          throw new SecretStoreError("invalid", `the secret ${input.name} is scheduled for deletion: restore it or use another name`);
+          throw new SecretStoreError(
+            "invalid",
+            `the secret ${input.name} is scheduled for deletion: restore it or use another name`,
+          );
         }
         const existing = await tx.localSecretVersion.findUnique({ where: { versionId }, omit: { sealed: false } });
         if (existing) {
           if (existing.secretName !== input.name) {
-            throw new SecretStoreError("invalid", `the idempotency key of this write was already used for another secret than ${input.name}`);
+            throw new SecretStoreError(
+              "invalid",
+              `the idempotency key of this write was already used for another secret than ${input.name}`,
+            );
           }
-          if (unsealWith(keyring(), existing.sealed, existing.localKeyId, localSecretContext(input.name, versionId)) !== input.value) {
-            throw new SecretStoreError("invalid", `the idempotency key of this write was already used with another value for ${input.name}`);
+          if (
+            unsealWith(keyring(), existing.sealed, existing.localKeyId, localSecretContext(input.name, versionId)) !==
+            input.value
+          ) {
+            throw new SecretStoreError(
+              "invalid",
+              `the idempotency key of this write was already used with another value for ${input.name}`,
+            );
           }
           // The same write again (a retry): nothing changes.
           return { name: secret.name, arn: secret.arn, versionId };
@@ -80,11 +97,20 @@ export function createLocalSecretStore(opts: LocalSecretStoreOptions = {}): Secr
         }
         const { sealed, keyId } = sealWith(keyring(), input.value, localSecretContext(input.name, versionId));
         await tx.localSecretVersion.create({
-          data: { versionId, secretName: input.name, sealed: new Uint8Array(sealed), localKeyId: keyId, stages: [CURRENT] },
+          data: {
+            versionId,
+            secretName: input.name,
+            sealed: new Uint8Array(sealed),
+            localKeyId: keyId,
+            stages: [CURRENT],
+          },
         });
         await tx.localSecret.update({
           where: { name: input.name },
-          data: { tags: { ...tagsOf(secret.tags), ...tags }, ...(input.description ? { description: input.description } : {}) },
+          data: {
+            tags: { ...tagsOf(secret.tags), ...tags },
+            ...(input.description ? { description: input.description } : {}),
+          },
         });
         return { name: secret.name, arn: secret.arn, versionId };
       });
@@ -97,13 +123,20 @@ export function createLocalSecretStore(opts: LocalSecretStoreOptions = {}): Secr
     try {
       const secret = await client().localSecret.findUnique({ where: { name } });
       if (!secret) throw notFound(name);
-      if (secret.deletionScheduledFor) throw new SecretStoreError("not-found", `the secret ${name} is scheduled for deletion`);
+      if (secret.deletionScheduledFor)
+        throw new SecretStoreError("not-found", `the secret ${name} is scheduled for deletion`);
       const version = await client().localSecretVersion.findFirst({
-        where: getOpts.versionId ? { secretName: name, versionId: getOpts.versionId } : { secretName: name, stages: { has: CURRENT } },
+        where: getOpts.versionId
+          ? { secretName: name, versionId: getOpts.versionId }
+          : { secretName: name, stages: { has: CURRENT } },
         omit: { sealed: false },
       });
-      if (!version) throw new SecretStoreError("not-found", `the secret ${name} has no version ${getOpts.versionId ?? CURRENT}`);
-      return { value: unsealWith(keyring(), version.sealed, version.localKeyId, localSecretContext(name, version.versionId)), versionId: version.versionId };
+      if (!version)
+        throw new SecretStoreError("not-found", `the secret ${name} has no version ${getOpts.versionId ?? CURRENT}`);
+      return {
+        value: unsealWith(keyring(), version.sealed, version.localKeyId, localSecretContext(name, version.versionId)),
+        versionId: version.versionId,
+      };
     } catch (error) {
       throw wrap("reading", name, error);
     }
@@ -123,7 +156,9 @@ export function createLocalSecretStore(opts: LocalSecretStoreOptions = {}): Secr
         lastChangedAt: secret.updatedAt,
         deletionScheduledFor: secret.deletionScheduledFor,
         tags: tagsOf(secret.tags),
-        versions: Object.fromEntries(secret.versions.filter((v) => v.stages.length > 0).map((v) => [v.versionId, v.stages])),
+        versions: Object.fromEntries(
+          secret.versions.filter((v) => v.stages.length > 0).map((v) => [v.versionId, v.stages]),
+        ),
       };
     } catch (error) {
       throw wrap("describing", name, error);

@@ -32,4 +32,8 @@ export function webhookSecretName(endpointId: string, prefix?: string): string {
   return withPrefix(`webhooks/${secretNameSegment(endpointId)}`, prefix);
 }
 
-export const secretNames = { sellerKey: sellerKeySecretName, connection: connectionSecretName, webhook: webhookSecretName };
+export const secretNames = {
+  sellerKey: sellerKeySecretName,
+  connection: connectionSecretName,
+  webhook: webhookSecretName,
+};

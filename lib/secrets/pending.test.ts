@@ -73,7 +73,13 @@ describe("storeSecretDurably", () => {
     let pendingSeenInTx: boolean | undefined;
     const result = await storeSecretDurably(
       {
-        input: { name, value, kind: "seller-key", idempotencyKey: `noon-authorization-${authorizationId}`, tags: { authorization: authorizationId } },
+        input: {
+          name,
+          value,
+          kind: "seller-key",
+          idempotencyKey: `noon-authorization-${authorizationId}`,
+          tags: { authorization: authorizationId },
+        },
         authorizationId,
         onStored: async () => {
           throw new Error("not expected");
@@ -89,7 +95,10 @@ describe("storeSecretDurably", () => {
     if (result.outcome !== "pending") return;
     expect(pendingSeenInTx).toBe(true);
 
-    const row = await db().pendingSecret.findUniqueOrThrow({ where: { id: result.pendingId }, omit: { sealed: false } });
+    const row = await db().pendingSecret.findUniqueOrThrow({
+      where: { id: result.pendingId },
+      omit: { sealed: false },
+    });
     expect(row.secretName).toBe(name);
     expect(row.authorizationId).toBe(authorizationId);
     expect(row.attempts).toBe(1);
@@ -125,7 +134,10 @@ describe("storeSecretDurably", () => {
     rememberSecret(value);
     const name = `test/pending/lost-answer/${randomUUID()}`;
     sim.setFaults({ failAfterCommitNext: 2 }, "CreateSecret");
-    const result = await storeSecretDurably({ input: { name, value, kind: "connection-secret", idempotencyKey: `c-${randomUUID()}` } }, { store: awsStore() });
+    const result = await storeSecretDurably(
+      { input: { name, value, kind: "connection-secret", idempotencyKey: `c-${randomUUID()}` } },
+      { store: awsStore() },
+    );
     expect(result.outcome).toBe("pending");
     if (result.outcome !== "pending") return;
     expect(sim.currentValue(name)).toBe(value); // it did arrive; only the answers were lost
@@ -141,8 +153,14 @@ describe("storeSecretDurably", () => {
     rememberSecret(v1);
     rememberSecret(v2);
     sim.setFaults({ failNext: 4 }, "CreateSecret");
-    const first = await storeSecretDurably({ input: { name, value: v1, kind: "connection-secret", idempotencyKey: `a-${randomUUID()}` } }, { store: awsStore() });
-    const second = await storeSecretDurably({ input: { name, value: v2, kind: "connection-secret", idempotencyKey: `b-${randomUUID()}` } }, { store: awsStore() });
+    const first = await storeSecretDurably(
+      { input: { name, value: v1, kind: "connection-secret", idempotencyKey: `a-${randomUUID()}` } },
+      { store: awsStore() },
+    );
+    const second = await storeSecretDurably(
+      { input: { name, value: v2, kind: "connection-secret", idempotencyKey: `b-${randomUUID()}` } },
+      { store: awsStore() },
+    );
     expect(first.outcome).toBe("pending");
     expect(second.outcome).toBe("pending");
     if (first.outcome !== "pending" || second.outcome !== "pending") return;
@@ -156,11 +174,21 @@ describe("storeSecretDurably", () => {
     const value = await freshPrivateKeyPem();
     rememberSecret(value);
     const name = sellerKeySecretName("PRJLOST", randomUUID());
-    const deadDb = (await clientFor("postgresql://nobody:nothing@127.0.0.1:1/none", { connectionTimeoutMillis: 500 })) satisfies Db;
-    const deadStore = createSecretStore({ backend: "aws", maxAttempts: 1, clientConfig: { endpoint: "http://127.0.0.1:1" } });
+    const deadDb = (await clientFor("postgresql://nobody:nothing@127.0.0.1:1/none", {
+      connectionTimeoutMillis: 500,
+    })) satisfies Db;
+    const deadStore = createSecretStore({
+      backend: "aws",
+      maxAttempts: 1,
+      clientConfig: { endpoint: "http://127.0.0.1:1" },
+    });
     const authorizationId = randomUUID();
     const result = await storeSecretDurably(
-      { input: { name, value, kind: "seller-key", idempotencyKey: `x-${randomUUID()}` }, authorizationId, onPending: async () => {} },
+      {
+        input: { name, value, kind: "seller-key", idempotencyKey: `x-${randomUUID()}` },
+        authorizationId,
+        onPending: async () => {},
+      },
       { store: deadStore, db: deadDb },
     );
     expect(result.outcome).toBe("lost");
@@ -170,9 +198,16 @@ describe("storeSecretDurably", () => {
     expect(result.alert).toContain(name);
     expect(result.alert).toContain(authorizationId);
     expect(result.alert).not.toContain("PRIVATE KEY");
-    const logLines = readFileSync(path.join(RUN_DIR, "app.log"), "utf8").split("\n").filter((l) => l.includes(authorizationId) && l.includes("secret-lost"));
+    const logLines = readFileSync(path.join(RUN_DIR, "app.log"), "utf8")
+      .split("\n")
+      .filter((l) => l.includes(authorizationId) && l.includes("secret-lost"));
     expect(logLines).toHaveLength(1);
-    expect(JSON.parse(logLines[0] ?? "{}")).toMatchObject({ level: 60, alert: "secret-lost", secretName: name, msg: result.alert });
+    expect(JSON.parse(logLines[0] ?? "{}")).toMatchObject({
+      level: 60,
+      alert: "secret-lost",
+      secretName: name,
+      msg: result.alert,
+    });
     await deadDb.$disconnect();
   });
 

@@ -87,12 +87,15 @@ async function store(deps: Deps): Promise<SecretStore> {
 function describeError(error: unknown): string {
   if (error instanceof SecretStoreError) return `${error.kind}: ${error.message}`;
   // Other errors (e.g. database) may quote query parameters: only their type and code.
-  const code = error && typeof error === "object" && "code" in error && typeof error.code === "string" ? ` ${error.code}` : "";
+  const code =
+    error && typeof error === "object" && "code" in error && typeof error.code === "string" ? ` ${error.code}` : "";
   return `${error instanceof Error ? error.name : "error"}${code}`;
 }
 
 function asStoreError(error: unknown): SecretStoreError {
-  return error instanceof SecretStoreError ? error : new SecretStoreError("unknown", `the secret store failed (${describeError(error)})`, { cause: error });
+  return error instanceof SecretStoreError
+    ? error
+    : new SecretStoreError("unknown", `the secret store failed (${describeError(error)})`, { cause: error });
 }
 
 /** This process, as the owner of the leases it takes (host, pid and a random suffix: pids are reused). */
@@ -117,7 +120,11 @@ export async function sealPendingSecret(
   const { input } = args;
   // The row's id is chosen here: the sealed value is bound to it (and to the name).
   const id = randomUUID();
-  const { sealed, keyId } = sealWith(deps.keyring ?? configKeyring(), input.value, pendingSecretContext(input.name, id));
+  const { sealed, keyId } = sealWith(
+    deps.keyring ?? configKeyring(),
+    input.value,
+    pendingSecretContext(input.name, id),
+  );
   const meta = {
     kind: input.kind,
     idempotencyKey: input.idempotencyKey,
@@ -194,7 +201,10 @@ export async function storeSecretDurably(
         await client.pendingSecret.deleteMany({ where: { id: pendingId } }).catch(() => undefined);
         throw error;
       }
-      log().warn({ pendingId, secretName: input.name, err: describeError(error) }, "recording a sealed secret's context failed; storing it anyway");
+      log().warn(
+        { pendingId, secretName: input.name, err: describeError(error) },
+        "recording a sealed secret's context failed; storing it anyway",
+      );
     }
   }
 
@@ -216,7 +226,14 @@ export async function storeSecretDurably(
       if (args.onPending) await args.onPending(tx, pendingId, storeError);
     });
     log().warn(
-      { secretName: input.name, kind: input.kind, pendingId, authorizationId: args.authorizationId, connectionId: args.connectionId, storeError: storeError.kind },
+      {
+        secretName: input.name,
+        kind: input.kind,
+        pendingId,
+        authorizationId: args.authorizationId,
+        connectionId: args.connectionId,
+        storeError: storeError.kind,
+      },
       `secret store refused ${input.name} (${storeError.message}); kept sealed in pending_secrets, retrying`,
     );
     await enqueueRetry(pendingId, nextAttemptAt);
@@ -235,7 +252,10 @@ export async function storeSecretDurably(
   } catch (error) {
     // The value is safe in the store under `ref`, and the sealed copy remains: when the lease expires, the
     // recovery sweep writes it again (the same version) and completes.
-    log().error({ secretName: ref.name, versionId: ref.versionId, pendingId, err: describeError(error) }, "secret stored, but recording it failed; recovery will finish it");
+    log().error(
+      { secretName: ref.name, versionId: ref.versionId, pendingId, err: describeError(error) },
+      "secret stored, but recording it failed; recovery will finish it",
+    );
     throw error;
   }
   return { outcome: "stored", ref };
@@ -263,7 +283,13 @@ async function storeWithoutSeal(
       if (onStored) await whileDatabaseRecovers(() => client.$transaction((tx) => onStored(tx, stored)));
     } catch (error) {
       log().error(
-        { alert: "secret-unrecorded", secretName: stored.name, versionId: stored.versionId, authorizationId: args.authorizationId, err: describeError(error) },
+        {
+          alert: "secret-unrecorded",
+          secretName: stored.name,
+          versionId: stored.versionId,
+          authorizationId: args.authorizationId,
+          err: describeError(error),
+        },
         `ALERT secret stored but not recorded: ${stored.name} (version ${stored.versionId}) is in the secret store, but the database recorded nothing`,
       );
       throw error;
@@ -276,7 +302,13 @@ async function storeWithoutSeal(
     (args.authorizationId ? ` (authorization ${args.authorizationId})` : "") +
     (args.connectionId ? ` (connection ${args.connectionId})` : "");
   log().fatal(
-    { alert: "secret-lost", secretName: input.name, kind: input.kind, authorizationId: args.authorizationId, connectionId: args.connectionId },
+    {
+      alert: "secret-lost",
+      secretName: input.name,
+      kind: input.kind,
+      authorizationId: args.authorizationId,
+      connectionId: args.connectionId,
+    },
     alert,
   );
   return { outcome: "lost", alert };
@@ -290,7 +322,10 @@ async function enqueueRetry(pendingId: string, at: Date) {
     await retryPendingSecretJob.send({ pendingId }, { startAfter: at, singletonKey: pendingId });
   } catch (error) {
     // The row is committed: the sweep (every minute) and the next start-up queue it again.
-    log().warn({ pendingId, err: describeError(error) }, "could not queue the retry of a pending secret; the sweep will");
+    log().warn(
+      { pendingId, err: describeError(error) },
+      "could not queue the retry of a pending secret; the sweep will",
+    );
   }
 }
 
@@ -355,7 +390,16 @@ async function storeClaimed(claimed: ClaimedRow, deps: Deps): Promise<RetryPendi
   const attempts = row.attempts + 1;
   const recovered = claimed.previousOwner !== null && claimed.previousOwner !== PROCESS_ID;
   if (recovered) {
-    log().warn({ pendingId, secretName: row.secretName, previousOwner: claimed.previousOwner, authorizationId: row.authorizationId, connectionId: row.connectionId }, "taking over a sealed secret whose owner stopped before storing it");
+    log().warn(
+      {
+        pendingId,
+        secretName: row.secretName,
+        previousOwner: claimed.previousOwner,
+        authorizationId: row.authorizationId,
+        connectionId: row.connectionId,
+      },
+      "taking over a sealed secret whose owner stopped before storing it",
+    );
   }
 
   const fail = async (message: string): Promise<RetryPendingResult> => {
@@ -368,20 +412,33 @@ async function storeClaimed(claimed: ClaimedRow, deps: Deps): Promise<RetryPendi
   };
   const meta = pendingMetaSchema.safeParse(row.tags);
   if (!meta.success) {
-    log().error({ pendingId, secretName: row.secretName }, "pending secret has unreadable metadata; it stays sealed for an operator");
+    log().error(
+      { pendingId, secretName: row.secretName },
+      "pending secret has unreadable metadata; it stays sealed for an operator",
+    );
     return fail("unreadable pending-secret metadata");
   }
   let value: string;
   try {
-    value = unsealWith(deps.keyring ?? configKeyring(), row.sealed, row.localKeyId, pendingSecretContext(row.secretName, row.id));
+    value = unsealWith(
+      deps.keyring ?? configKeyring(),
+      row.sealed,
+      row.localKeyId,
+      pendingSecretContext(row.secretName, row.id),
+    );
   } catch (error) {
-    log().error({ pendingId, secretName: row.secretName, err: describeError(error) }, "pending secret does not open; set SECRETS_LOCAL_KEY_PREVIOUS to the key it was sealed under");
+    log().error(
+      { pendingId, secretName: row.secretName, err: describeError(error) },
+      "pending secret does not open; set SECRETS_LOCAL_KEY_PREVIOUS to the key it was sealed under",
+    );
     return fail(error instanceof Error ? error.message : "does not open");
   }
 
   let ref: SecretRef;
   try {
-    ref = await (await store(deps)).put({
+    ref = await (
+      await store(deps)
+    ).put({
       name: row.secretName,
       value,
       kind: meta.data.kind,
@@ -391,7 +448,10 @@ async function storeClaimed(claimed: ClaimedRow, deps: Deps): Promise<RetryPendi
     });
   } catch (error) {
     const storeError = asStoreError(error);
-    log().warn({ pendingId, secretName: row.secretName, attempts, storeError: storeError.kind }, `pending secret not stored yet: ${storeError.message}`);
+    log().warn(
+      { pendingId, secretName: row.secretName, attempts, storeError: storeError.kind },
+      `pending secret not stored yet: ${storeError.message}`,
+    );
     return fail(storeError.message);
   }
 
@@ -414,7 +474,14 @@ async function storeClaimed(claimed: ClaimedRow, deps: Deps): Promise<RetryPendi
   });
   if (completed) {
     log().info(
-      { pendingId, secretName: row.secretName, versionId: ref.versionId, attempts, authorizationId: row.authorizationId, connectionId: row.connectionId },
+      {
+        pendingId,
+        secretName: row.secretName,
+        versionId: ref.versionId,
+        attempts,
+        authorizationId: row.authorizationId,
+        connectionId: row.connectionId,
+      },
       `pending secret stored after ${attempts} attempts; sealed copy erased`,
     );
   }
@@ -422,7 +489,10 @@ async function storeClaimed(claimed: ClaimedRow, deps: Deps): Promise<RetryPendi
 }
 
 /** The job: one retry, then (if still refused) the next one queued after the backoff. */
-export async function runRetryPendingSecretJob(data: { pendingId: string }, deps: Deps = {}): Promise<RetryPendingResult> {
+export async function runRetryPendingSecretJob(
+  data: { pendingId: string },
+  deps: Deps = {},
+): Promise<RetryPendingResult> {
   const result = await retryPendingSecret(data.pendingId, deps);
   if (result.status === "waiting") await enqueueRetry(data.pendingId, result.nextAttemptAt);
   return result;
@@ -441,7 +511,10 @@ export const retryPendingSecretJob = defineJob<{ pendingId: string }>(
  * The recovery sweep (every process, lib/jobs/sweeper.ts): stores what no live process holds, i.e. due
  * retries and secrets whose owner died mid-write (its lease expired), completing their requests.
  */
-export async function recoverPendingSecrets(deps: Deps = {}, opts: { limit?: number } = {}): Promise<{ stored: number; waiting: number }> {
+export async function recoverPendingSecrets(
+  deps: Deps = {},
+  opts: { limit?: number } = {},
+): Promise<{ stored: number; waiting: number }> {
   const client = deps.db ?? defaultDb();
   const claimed = await claimOrphans(client, opts.limit ?? 20);
   let stored = 0;

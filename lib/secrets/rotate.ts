@@ -68,24 +68,35 @@ export async function rotateLocalKey(
   const client = opts.db ?? defaultDb();
   const keyring = opts.keyring ?? configKeyring();
   const current = currentSealKeyId(keyring);
-  const keyFilter = opts.fromKeyIds ? { in: opts.fromKeyIds.flatMap(sealKeyIdsOf).filter((id) => id !== current) } : { not: current };
+  const keyFilter = opts.fromKeyIds
+    ? { in: opts.fromKeyIds.flatMap(sealKeyIdsOf).filter((id) => id !== current) }
+    : { not: current };
   const failed: RotationReport["failed"] = [];
 
   const localSecretVersions = await resealTable(
     "local_secret_versions",
     keyring,
     async (after) =>
-      (await client.localSecretVersion.findMany({
-        where: { localKeyId: keyFilter, ...(after ? { versionId: { gt: after } } : {}) },
-        orderBy: { versionId: "asc" },
-        take: BATCH,
-        select: { versionId: true, secretName: true, sealed: true, localKeyId: true },
-      })).map((r) => ({ id: r.versionId, sealed: r.sealed, keyId: r.localKeyId, ctx: localSecretContext(r.secretName, r.versionId) })),
+      (
+        await client.localSecretVersion.findMany({
+          where: { localKeyId: keyFilter, ...(after ? { versionId: { gt: after } } : {}) },
+          orderBy: { versionId: "asc" },
+          take: BATCH,
+          select: { versionId: true, secretName: true, sealed: true, localKeyId: true },
+        })
+      ).map((r) => ({
+        id: r.versionId,
+        sealed: r.sealed,
+        keyId: r.localKeyId,
+        ctx: localSecretContext(r.secretName, r.versionId),
+      })),
     async (row, sealed, keyId) =>
-      (await client.localSecretVersion.updateMany({
-        where: { versionId: row.id, localKeyId: row.keyId },
-        data: { sealed: new Uint8Array(sealed), localKeyId: keyId },
-      })).count,
+      (
+        await client.localSecretVersion.updateMany({
+          where: { versionId: row.id, localKeyId: row.keyId },
+          data: { sealed: new Uint8Array(sealed), localKeyId: keyId },
+        })
+      ).count,
     failed,
   );
 
@@ -93,17 +104,26 @@ export async function rotateLocalKey(
     "pending_secrets",
     keyring,
     async (after) =>
-      (await client.pendingSecret.findMany({
-        where: { localKeyId: keyFilter, ...(after ? { id: { gt: after } } : {}) },
-        orderBy: { id: "asc" },
-        take: BATCH,
-        select: { id: true, secretName: true, sealed: true, localKeyId: true },
-      })).map((r) => ({ id: r.id, sealed: r.sealed, keyId: r.localKeyId, ctx: pendingSecretContext(r.secretName, r.id) })),
+      (
+        await client.pendingSecret.findMany({
+          where: { localKeyId: keyFilter, ...(after ? { id: { gt: after } } : {}) },
+          orderBy: { id: "asc" },
+          take: BATCH,
+          select: { id: true, secretName: true, sealed: true, localKeyId: true },
+        })
+      ).map((r) => ({
+        id: r.id,
+        sealed: r.sealed,
+        keyId: r.localKeyId,
+        ctx: pendingSecretContext(r.secretName, r.id),
+      })),
     async (row, sealed, keyId) =>
-      (await client.pendingSecret.updateMany({
-        where: { id: row.id, localKeyId: row.keyId },
-        data: { sealed: new Uint8Array(sealed), localKeyId: keyId },
-      })).count,
+      (
+        await client.pendingSecret.updateMany({
+          where: { id: row.id, localKeyId: row.keyId },
+          data: { sealed: new Uint8Array(sealed), localKeyId: keyId },
+        })
+      ).count,
     failed,
   );
 
@@ -111,17 +131,26 @@ export async function rotateLocalKey(
     "connection_tokens",
     keyring,
     async (after) =>
-      (await client.connectionToken.findMany({
-        where: { localKeyId: keyFilter, ...(after ? { connectionId: { gt: after } } : {}) },
-        orderBy: { connectionId: "asc" },
-        take: BATCH,
-        select: { connectionId: true, sealed: true, localKeyId: true, obtainedAt: true },
-      })).map((r) => ({ id: r.connectionId, sealed: r.sealed, keyId: r.localKeyId, ctx: connectionTokenContext(r.connectionId, r.obtainedAt) })),
+      (
+        await client.connectionToken.findMany({
+          where: { localKeyId: keyFilter, ...(after ? { connectionId: { gt: after } } : {}) },
+          orderBy: { connectionId: "asc" },
+          take: BATCH,
+          select: { connectionId: true, sealed: true, localKeyId: true, obtainedAt: true },
+        })
+      ).map((r) => ({
+        id: r.connectionId,
+        sealed: r.sealed,
+        keyId: r.localKeyId,
+        ctx: connectionTokenContext(r.connectionId, r.obtainedAt),
+      })),
     async (row, sealed, keyId) =>
-      (await client.connectionToken.updateMany({
-        where: { connectionId: row.id, localKeyId: row.keyId },
-        data: { sealed: new Uint8Array(sealed), localKeyId: keyId },
-      })).count,
+      (
+        await client.connectionToken.updateMany({
+          where: { connectionId: row.id, localKeyId: row.keyId },
+          data: { sealed: new Uint8Array(sealed), localKeyId: keyId },
+        })
+      ).count,
     failed,
   );
 

@@ -30,9 +30,17 @@ const KEY_FOR: Record<SealPurpose, KeyLabel> = {
 };
 
 /** A version of a secret in the `local` store. */
-export const localSecretContext = (name: string, versionId: string): SealContext => ({ purpose: "local-secret", name, version: versionId });
+export const localSecretContext = (name: string, versionId: string): SealContext => ({
+  purpose: "local-secret",
+  name,
+  version: versionId,
+});
 /** A secret waiting for the store (its pending_secrets row id). */
-export const pendingSecretContext = (name: string, pendingId: string): SealContext => ({ purpose: "pending-secret", name, version: pendingId });
+export const pendingSecretContext = (name: string, pendingId: string): SealContext => ({
+  purpose: "pending-secret",
+  name,
+  version: pendingId,
+});
 /** A connection's cached access token, obtained at `obtainedAt`. */
 export const connectionTokenContext = (connectionId: string, obtainedAt: Date): SealContext => ({
   purpose: "connection-token",
@@ -94,7 +102,9 @@ export function unsealWith(keyring: Keyring, sealed: Uint8Array, keyId: string, 
   if (!root) {
     throw new UnsealError(
       `sealed under local key ${rootId}, which is neither SECRETS_LOCAL_KEY (${keyring.current.id})` +
-        (keyring.previous ? ` nor SECRETS_LOCAL_KEY_PREVIOUS (${keyring.previous.id})` : " (and SECRETS_LOCAL_KEY_PREVIOUS is not set)"),
+        (keyring.previous
+          ? ` nor SECRETS_LOCAL_KEY_PREVIOUS (${keyring.previous.id})`
+          : " (and SECRETS_LOCAL_KEY_PREVIOUS is not set)"),
     );
   }
   const buf = Buffer.from(sealed);
@@ -104,9 +114,13 @@ export function unsealWith(keyring: Keyring, sealed: Uint8Array, keyId: string, 
   decipher.setAAD(v2 ? aadV2(ctx) : aadLegacy(ctx));
   decipher.setAuthTag(buf.subarray(buf.length - TAG_BYTES));
   try {
-    return Buffer.concat([decipher.update(buf.subarray(IV_BYTES, buf.length - TAG_BYTES)), decipher.final()]).toString("utf8");
+    return Buffer.concat([decipher.update(buf.subarray(IV_BYTES, buf.length - TAG_BYTES)), decipher.final()]).toString(
+      "utf8",
+    );
   } catch {
-    throw new UnsealError("sealed value does not open: it was altered, moved from another record, or sealed under another key");
+    throw new UnsealError(
+      "sealed value does not open: it was altered, moved from another record, or sealed under another key",
+    );
   }
 }
 

@@ -47,7 +47,10 @@ async function loadSellers(ids: string[]): Promise<Map<string, SellerView>> {
 /** One seller by our id; 400 for something that is not an id, 404 for an unknown one. */
 export async function getSellerForApi(id: string): Promise<SellerView> {
   if (!z.uuid().safeParse(id).success) {
-    throw new AppError("BAD_REQUEST", "A seller id is the UUID this service gave the seller. To find a seller by your own id, use GET /api/v1/sellers?externalId=….");
+    throw new AppError(
+      "BAD_REQUEST",
+      "A seller id is the UUID this service gave the seller. To find a seller by your own id, use GET /api/v1/sellers?externalId=….",
+    );
   }
   const seller = (await loadSellers([id.toLowerCase()])).get(id.toLowerCase());
   if (!seller) throw new AppError("NOT_FOUND", `No seller has the id ${id}.`);
@@ -78,7 +81,10 @@ function decodeCursor(text: string): Cursor {
   }
   const parsed = cursorSchema.safeParse(json);
   if (!/^[A-Za-z0-9_-]+$/.test(text) || !parsed.success) {
-    throw new AppError("BAD_REQUEST", "The cursor is not one this API gave out: pass nextCursor exactly as it was given, or leave cursor out to start over.");
+    throw new AppError(
+      "BAD_REQUEST",
+      "The cursor is not one this API gave out: pass nextCursor exactly as it was given, or leave cursor out to start over.",
+    );
   }
   return parsed.data;
 }
@@ -104,8 +110,15 @@ export async function listSellersForApi(query: SellerListQuery): Promise<SellerP
   const incoming = query.cursor ? decodeCursor(query.cursor) : null;
   const since = query.updatedSince ? new Date(query.updatedSince).toISOString() : null;
   const externalId = query.externalId ?? null;
-  if (incoming && ((query.updatedSince !== undefined && incoming.s !== since) || (query.externalId !== undefined && incoming.e !== externalId))) {
-    throw new AppError("BAD_REQUEST", "This cursor was given for other filters: repeat the same updatedSince and externalId as the first page (or leave them out).");
+  if (
+    incoming &&
+    ((query.updatedSince !== undefined && incoming.s !== since) ||
+      (query.externalId !== undefined && incoming.e !== externalId))
+  ) {
+    throw new AppError(
+      "BAD_REQUEST",
+      "This cursor was given for other filters: repeat the same updatedSince and externalId as the first page (or leave them out).",
+    );
   }
   const filters = { s: incoming ? incoming.s : since, e: incoming ? incoming.e : externalId };
   if (incoming && (await cursorIsAheadOfDatabase(incoming.x))) {
@@ -138,7 +151,9 @@ export async function listSellersForApi(query: SellerListQuery): Promise<SellerP
   return {
     // A seller removed between the two reads is left out.
     data: page.flatMap((r) => sellers.get(r.id) ?? []),
-    nextCursor: encodeCursor(last ? { v: 1, x: last.x, i: last.id, ...filters } : { v: 1, x: from.x, i: from.i, ...filters }),
+    nextCursor: encodeCursor(
+      last ? { v: 1, x: last.x, i: last.id, ...filters } : { v: 1, x: from.x, i: from.i, ...filters },
+    ),
     hasMore: rows.length > query.limit,
   };
 }

@@ -51,7 +51,9 @@ describe("onboarding links", () => {
 
     const resolved = await resolveOnboardingLink(link.token, { touch: true });
     expect(resolved).toMatchObject({ ok: true, seller: { id: seller.id }, linkId: link.linkId });
-    expect((await db().onboardingLink.findUniqueOrThrow({ where: { id: link.linkId } })).lastUsedAt).toBeInstanceOf(Date);
+    expect((await db().onboardingLink.findUniqueOrThrow({ where: { id: link.linkId } })).lastUsedAt).toBeInstanceOf(
+      Date,
+    );
   });
 
   it("says why a link does not work: unknown, expired, revoked", async () => {
@@ -60,7 +62,10 @@ describe("onboarding links", () => {
     expect(await resolveOnboardingLink("A".repeat(43))).toEqual({ ok: false, reason: "unknown" });
 
     const short = await createOnboardingLink({ sellerId: seller.id, createdBy: "test", ttlDays: 1 });
-    expect(await resolveOnboardingLink(short.token, { now: new Date(Date.now() + 2 * 86_400_000) })).toEqual({ ok: false, reason: "expired" });
+    expect(await resolveOnboardingLink(short.token, { now: new Date(Date.now() + 2 * 86_400_000) })).toEqual({
+      ok: false,
+      reason: "expired",
+    });
 
     const revoked = await createOnboardingLink({ sellerId: seller.id, createdBy: "test" });
     expect(await revokeOnboardingLink({ linkId: revoked.linkId, revokedBy: "staff:someone" })).toBe(true);
@@ -77,7 +82,11 @@ describe("onboarding links", () => {
 
   it("refuses a nonsensical lifetime", async () => {
     const seller = await createSeller({ name: `Seller ${unique()}` });
-    await expect(createOnboardingLink({ sellerId: seller.id, createdBy: "test", ttlDays: 0 })).rejects.toThrow(/ttlDays/);
-    await expect(createOnboardingLink({ sellerId: seller.id, createdBy: "test", ttlDays: 1000 })).rejects.toThrow(/ttlDays/);
+    await expect(createOnboardingLink({ sellerId: seller.id, createdBy: "test", ttlDays: 0 })).rejects.toThrow(
+      /ttlDays/,
+    );
+    await expect(createOnboardingLink({ sellerId: seller.id, createdBy: "test", ttlDays: 1000 })).rejects.toThrow(
+      /ttlDays/,
+    );
   });
 });

@@ -112,7 +112,10 @@ export type ResolvedLink =
  * The seller behind a link token, or why the link does not work. `touch` records the visit
  * (lastUsedAt), for the dashboard. Malformed tokens are "unknown" without a query.
  */
-export async function resolveOnboardingLink(token: string, opts: { touch?: boolean; now?: Date } = {}): Promise<ResolvedLink> {
+export async function resolveOnboardingLink(
+  token: string,
+  opts: { touch?: boolean; now?: Date } = {},
+): Promise<ResolvedLink> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return { ok: false, reason: "unknown" };
   const now = opts.now ?? new Date();
   const link = await db().onboardingLink.findUnique({
@@ -137,17 +140,30 @@ export async function resolveOnboardingLink(token: string, opts: { touch?: boole
 
 /** Whether a link id (kept in a seller's session) still works: not revoked, not used, not expired. */
 export async function isOnboardingLinkActive(linkId: string, now = new Date()): Promise<boolean> {
-  const link = await db().onboardingLink.findUnique({ where: { id: linkId }, select: { expiresAt: true, revokedAt: true, usedAt: true } });
+  const link = await db().onboardingLink.findUnique({
+    where: { id: linkId },
+    select: { expiresAt: true, revokedAt: true, usedAt: true },
+  });
   return !!link && linkProblem(link, now) === null;
 }
 
-type LinkWriter = { onboardingLink: { updateMany(args: { where: { sellerId: string; usedAt: null; revokedAt: null; createdAt: { lte: Date } }; data: { usedAt: Date } }): PromiseLike<{ count: number }> } };
+type LinkWriter = {
+  onboardingLink: {
+    updateMany(args: {
+      where: { sellerId: string; usedAt: null; revokedAt: null; createdAt: { lte: Date } };
+      data: { usedAt: Date };
+    }): PromiseLike<{ count: number }>;
+  };
+};
 
 /**
  * The seller connected (Noon handed over a key for an authorization started at `startedAt`): every link of
  * the seller issued up to then stops working. Links issued after it (for a reconnection) keep working.
  */
-export async function markSellerLinksUsed(tx: LinkWriter, input: { sellerId: string; startedAt: Date; now: Date }): Promise<number> {
+export async function markSellerLinksUsed(
+  tx: LinkWriter,
+  input: { sellerId: string; startedAt: Date; now: Date },
+): Promise<number> {
   const { count } = await tx.onboardingLink.updateMany({
     where: { sellerId: input.sellerId, usedAt: null, revokedAt: null, createdAt: { lte: input.startedAt } },
     data: { usedAt: input.now },
@@ -172,7 +188,16 @@ export async function listSellerLinks(sellerId: string, now = new Date()): Promi
   const links = await db().onboardingLink.findMany({
     where: { sellerId },
     orderBy: { createdAt: "desc" },
-    select: { id: true, createdAt: true, expiresAt: true, revokedAt: true, createdBy: true, revokedBy: true, lastUsedAt: true, usedAt: true },
+    select: {
+      id: true,
+      createdAt: true,
+      expiresAt: true,
+      revokedAt: true,
+      createdBy: true,
+      revokedBy: true,
+      lastUsedAt: true,
+      usedAt: true,
+    },
   });
   return links.map((l) => ({ ...l, state: onboardingLinkState(l, now) }));
 }

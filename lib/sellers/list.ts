@@ -18,7 +18,8 @@ export interface SellerListItem {
   latestAuthorization: { status: string; createdAt: Date } | null;
 }
 
-const cursorOf = (row: { createdAt: Date; id: string }) => Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
+const cursorOf = (row: { createdAt: Date; id: string }) =>
+  Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
 function parseCursor(cursor: string): { createdAt: Date; id: string } | null {
   const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
   const createdAt = new Date(at ?? "");
@@ -26,7 +27,11 @@ function parseCursor(cursor: string): { createdAt: Date; id: string } | null {
   return { createdAt, id };
 }
 
-export async function listSellersForDashboard(params: z.output<typeof sellerListParamsSchema>, limit = 25, now = new Date()): Promise<{ rows: SellerListItem[]; nextCursor: string | null }> {
+export async function listSellersForDashboard(
+  params: z.output<typeof sellerListParamsSchema>,
+  limit = 25,
+  now = new Date(),
+): Promise<{ rows: SellerListItem[]; nextCursor: string | null }> {
   const and: Prisma.SellerWhereInput[] = [];
   if (params.q) {
     and.push({
@@ -39,7 +44,8 @@ export async function listSellersForDashboard(params: z.output<typeof sellerList
     });
   }
   const cursor = params.cursor ? parseCursor(params.cursor) : null;
-  if (cursor) and.push({ OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] });
+  if (cursor)
+    and.push({ OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] });
   const rows = await db().seller.findMany({
     where: { AND: and },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -57,7 +63,11 @@ export async function listSellersForDashboard(params: z.output<typeof sellerList
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    rows: page.map(({ authorizations, _count, ...s }) => ({ ...s, activeLinks: _count.links, latestAuthorization: authorizations[0] ?? null })),
+    rows: page.map(({ authorizations, _count, ...s }) => ({
+      ...s,
+      activeLinks: _count.links,
+      latestAuthorization: authorizations[0] ?? null,
+    })),
     nextCursor: rows.length > limit && last ? cursorOf(last) : null,
   };
 }

@@ -25,7 +25,13 @@ type ShutdownState = {
 };
 
 const globalShutdown = globalThis as unknown as { __sellerOnboardingShutdown?: ShutdownState };
-const state = (globalShutdown.__sellerOnboardingShutdown ??= { installed: false, draining: false, inFlight: 0, idle: [], tasks: [] });
+const state = (globalShutdown.__sellerOnboardingShutdown ??= {
+  installed: false,
+  draining: false,
+  inFlight: 0,
+  idle: [],
+  tasks: [],
+});
 
 /** True from the stop signal on: /api/health answers 503. */
 export function isDraining(): boolean {
@@ -77,17 +83,28 @@ export function installGracefulShutdown(opts: { exit?: (code: number) => void } 
     state.draining = true;
     const { drainDelayMs, timeoutMs } = config().shutdown;
     const deadline = Date.now() + timeoutMs;
-    log().info({ signal, drainDelayMs, timeoutMs, inFlight: state.inFlight }, "stop signal: draining (health answers 503)");
+    log().info(
+      { signal, drainDelayMs, timeoutMs, inFlight: state.inFlight },
+      "stop signal: draining (health answers 503)",
+    );
     setTimeout(() => {
-      log().error({ inFlight: state.inFlight }, `work still running after SHUTDOWN_TIMEOUT_MS (${timeoutMs} ms): exiting anyway`);
+      log().error(
+        { inFlight: state.inFlight },
+        `work still running after SHUTDOWN_TIMEOUT_MS (${timeoutMs} ms): exiting anyway`,
+      );
       exit(1);
     }, timeoutMs).unref();
 
     const stopping = Promise.all(
       state.tasks.map((t) =>
-        t.stop(Math.max(0, deadline - Date.now() - 500)).catch((error: unknown) =>
-          log().warn({ task: t.name, err: error instanceof Error ? error.message : String(error) }, "stopping failed"),
-        ),
+        t
+          .stop(Math.max(0, deadline - Date.now() - 500))
+          .catch((error: unknown) =>
+            log().warn(
+              { task: t.name, err: error instanceof Error ? error.message : String(error) },
+              "stopping failed",
+            ),
+          ),
       ),
     );
     await sleep(drainDelayMs);

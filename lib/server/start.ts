@@ -33,7 +33,10 @@ export async function startServer() {
     try {
       await hook.run();
     } catch (error) {
-      log().error({ hook: hook.name, err: error instanceof Error ? error.message : String(error) }, "start hook failed");
+      log().error(
+        { hook: hook.name, err: error instanceof Error ? error.message : String(error) },
+        "start hook failed",
+      );
     }
   }
   log().info({ env: config().nodeEnv, appUrl: config().appUrl }, "server started");

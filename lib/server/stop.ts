@@ -21,7 +21,14 @@ export function runStopHooks(): Promise<void> {
   running ??= Promise.race([
     Promise.all(
       hooks.map((h) =>
-        h.run().catch((error: unknown) => log().error({ hook: h.name, err: error instanceof Error ? error.message : String(error) }, "stop hook failed")),
+        h
+          .run()
+          .catch((error: unknown) =>
+            log().error(
+              { hook: h.name, err: error instanceof Error ? error.message : String(error) },
+              "stop hook failed",
+            ),
+          ),
       ),
     ).then(() => undefined),
     new Promise<void>((r) => setTimeout(r, STOP_LIMIT_MS).unref()),

@@ -21,7 +21,9 @@ export async function signSetPasswordToken(staffId: string, sessionVersion: numb
     .sign(key());
 }
 
-export async function verifySetPasswordToken(token: string): Promise<{ staffId: string; sessionVersion: number } | null> {
+export async function verifySetPasswordToken(
+  token: string,
+): Promise<{ staffId: string; sessionVersion: number } | null> {
   try {
     const { payload } = await jwtVerify(token, key(), { algorithms: ["HS256"] });
     if (payload.purpose !== PURPOSE || typeof payload.sub !== "string" || typeof payload.sv !== "number") return null;

@@ -94,7 +94,11 @@ export async function resolveSearchWith(run: Exec, q: string | undefined): Promi
  * One page of authorization requests, newest (or oldest) first, after/before the cursor.
  * Stable under new arrivals: a page is defined by the (created_at, id) it continues from, not by an offset.
  */
-export async function listAuthorizationsWith(run: Exec, options: ListOptions, resolved?: SearchPlan): Promise<AuthorizationPage> {
+export async function listAuthorizationsWith(
+  run: Exec,
+  options: ListOptions,
+  resolved?: SearchPlan,
+): Promise<AuthorizationPage> {
   const limit = Math.min(Math.max(1, Math.trunc(options.limit) || 50), MAX_LIMIT);
   const search = resolved ?? (await resolveSearchWith(run, options.q));
   const cursor = decodeCursor(options.cursor);
@@ -112,7 +116,8 @@ export async function listAuthorizationsWith(run: Exec, options: ListOptions, re
   return {
     items,
     nextCursor: hasNext && last ? encodeCursor({ direction: "after", createdAt: last.createdAt, id: last.id }) : null,
-    prevCursor: hasPrev && first ? encodeCursor({ direction: "before", createdAt: first.createdAt, id: first.id }) : null,
+    prevCursor:
+      hasPrev && first ? encodeCursor({ direction: "before", createdAt: first.createdAt, id: first.id }) : null,
     search: { mode: search.mode, value: search.mode === "none" ? "" : search.value },
   };
 }
@@ -129,17 +134,29 @@ export interface StatusCount {
  * Requests per status for the current filters (the status filter itself aside). Never a count over the
  * whole table: bounded per status (unfiltered, time range) or in one bounded pass (seller, narrow search).
  */
-export async function countAuthorizationsByStatusWith(run: Exec, filters: Omit<ListFilters, "status">, resolved?: SearchPlan): Promise<StatusCount[]> {
+export async function countAuthorizationsByStatusWith(
+  run: Exec,
+  filters: Omit<ListFilters, "status">,
+  resolved?: SearchPlan,
+): Promise<StatusCount[]> {
   const search = resolved ?? (await resolveSearchWith(run, filters.q));
   const strategy = countStrategy(filters, search);
-  if (strategy === "none") return AUTHORIZATION_STATUSES.map((status) => ({ status, count: null, exact: false, estimated: false }));
+  if (strategy === "none")
+    return AUTHORIZATION_STATUSES.map((status) => ({ status, count: null, exact: false, estimated: false }));
 
   if (strategy === "grouped") {
-    const rows = await run<{ status: AuthorizationStatus; n: number }>(groupedStatusCountsQuery(filters, search, COUNT_CAP));
+    const rows = await run<{ status: AuthorizationStatus; n: number }>(
+      groupedStatusCountsQuery(filters, search, COUNT_CAP),
+    );
     const counts = new Map(rows.map((r) => [r.status, Number(r.n)]));
     const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
     const exact = total < COUNT_CAP;
-    return AUTHORIZATION_STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0, exact, estimated: false }));
+    return AUTHORIZATION_STATUSES.map((status) => ({
+      status,
+      count: counts.get(status) ?? 0,
+      exact,
+      estimated: false,
+    }));
   }
 
   // Unfiltered, large statuses are shown as estimates anyway: exact counting stops early there.
@@ -164,7 +181,12 @@ export async function countAuthorizationsByStatusWith(run: Exec, filters: Omit<L
 }
 
 /** How many requests matching the filters arrived after the given list cursor (capped): the list's live banner. */
-export async function countNewerAuthorizationsWith(run: Exec, filters: ListFilters, sinceCursor: string, cap = 100): Promise<number> {
+export async function countNewerAuthorizationsWith(
+  run: Exec,
+  filters: ListFilters,
+  sinceCursor: string,
+  cap = 100,
+): Promise<number> {
   const since = decodeCursor(sinceCursor);
   if (!since) return 0;
   const search = await resolveSearchWith(run, filters.q);
@@ -177,7 +199,6 @@ export function newestMarker(item: AuthorizationListItem | undefined): string | 
   return item ? encodeCursor({ direction: "after", createdAt: item.createdAt, id: item.id }) : null;
 }
 
-
 /** Rows per round trip of the export; each batch continues from the last row's (created_at, id). */
 export const EXPORT_BATCH = 1000;
 
@@ -185,7 +206,12 @@ export const EXPORT_BATCH = 1000;
  * Every request matching the filters, in list order, batch by batch (keyset, like the pages): memory
  * stays flat and a consumer that stops reading stops the queries.
  */
-export async function* exportRowsWith(run: Exec, filters: ListFilters, sort: SortOrder, maxRows: number): AsyncGenerator<ListRow[]> {
+export async function* exportRowsWith(
+  run: Exec,
+  filters: ListFilters,
+  sort: SortOrder,
+  maxRows: number,
+): AsyncGenerator<ListRow[]> {
   const search = await resolveSearchWith(run, filters.q);
   let cursor: Cursor | undefined;
   let sent = 0;

@@ -1,7 +1,13 @@
 // The requests list's filters live in the URL (?status=failed&from=2026-11-01&to=2026-11-28&q=…&sort=oldest),
 // so a view can be shared by link. Parsed leniently: an invalid value is dropped, never an error page.
 import { z } from "zod";
-import { AUTHORIZATION_STATUSES, MAX_SEARCH_LENGTH, type AuthorizationStatus, type ListOptions, type SortOrder } from "@/lib/support/sql";
+import {
+  AUTHORIZATION_STATUSES,
+  MAX_SEARCH_LENGTH,
+  type AuthorizationStatus,
+  type ListOptions,
+  type SortOrder,
+} from "@/lib/support/sql";
 
 export interface ListParams {
   status?: AuthorizationStatus;
@@ -18,7 +24,10 @@ export interface ListParams {
 
 export const DEFAULT_PAGE_SIZE = 50;
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)));
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)));
 const statusParam = z
   .string()
   .transform((s) => s.toUpperCase())
@@ -70,7 +79,10 @@ export function toListOptions(params: ListParams): ListOptions {
 }
 
 /** The query string for these parameters with some replaced (undefined removes one). */
-export function listQueryString(params: ListParams, changes: Partial<Record<keyof ListParams, string | number | undefined>> = {}): string {
+export function listQueryString(
+  params: ListParams,
+  changes: Partial<Record<keyof ListParams, string | number | undefined>> = {},
+): string {
   const merged: Record<string, string | number | undefined> = {
     status: params.status?.toLowerCase(),
     from: params.from,

@@ -3,7 +3,15 @@ import "server-only";
 // story, and one seller's requests, credentials and links. Never a secret value: credentials are shown
 // by their secret-store reference (name, ARN, version), hashes are omitted by the client.
 import { db } from "@/lib/db/client";
-import { IN_PROGRESS_STATUSES, type AuthorizationStatus, type ListFilters, type ListOptions, type SearchPlan, type SortOrder, type SqlQuery } from "@/lib/support/sql";
+import {
+  IN_PROGRESS_STATUSES,
+  type AuthorizationStatus,
+  type ListFilters,
+  type ListOptions,
+  type SearchPlan,
+  type SortOrder,
+  type SqlQuery,
+} from "@/lib/support/sql";
 import { csvHeader, csvRow } from "@/lib/support/csv";
 import { onboardingLinkState, type OnboardingLinkSummary } from "@/lib/sellers";
 import {
@@ -42,7 +50,10 @@ export function listAuthorizations(options: ListOptions, resolved?: SearchPlan):
 }
 
 /** Requests per status for the current filters (the status filter aside); never a whole-table count. */
-export function countAuthorizationsByStatus(filters: Omit<ListFilters, "status">, resolved?: SearchPlan): Promise<StatusCount[]> {
+export function countAuthorizationsByStatus(
+  filters: Omit<ListFilters, "status">,
+  resolved?: SearchPlan,
+): Promise<StatusCount[]> {
   return countAuthorizationsByStatusWith(exec, filters, resolved);
 }
 
@@ -242,7 +253,12 @@ export async function getAuthorizationProgress(id: string): Promise<Authorizatio
     select: { status: true, updatedAt: true, _count: { select: { events: true } } },
   });
   if (!a) return null;
-  return { status: a.status, inProgress: IN_PROGRESS_STATUSES.includes(a.status), updatedAt: a.updatedAt.toISOString(), events: a._count.events };
+  return {
+    status: a.status,
+    inProgress: IN_PROGRESS_STATUSES.includes(a.status),
+    updatedAt: a.updatedAt.toISOString(),
+    events: a._count.events,
+  };
 }
 
 // ───────────────────────── one seller ─────────────────────────
@@ -251,7 +267,14 @@ export type SellerLinkSummary = OnboardingLinkSummary;
 
 export interface SellerDetail {
   seller: { id: string; name: string; email: string | null; externalId: string | null; createdAt: Date };
-  requests: { id: string; reference: string; status: AuthorizationStatus; createdAt: Date; projectCode: string | null; failureStage: string | null }[];
+  requests: {
+    id: string;
+    reference: string;
+    status: AuthorizationStatus;
+    createdAt: Date;
+    projectCode: string | null;
+    failureStage: string | null;
+  }[];
   /** True when the seller has more requests than shown (the list page filtered by seller shows them all). */
   moreRequests: boolean;
   credentials: CredentialSummary[];
@@ -278,7 +301,16 @@ export async function getSellerDetail(sellerId: string): Promise<SellerDetail | 
     db().onboardingLink.findMany({
       where: { sellerId },
       orderBy: { createdAt: "desc" },
-      select: { id: true, createdAt: true, expiresAt: true, revokedAt: true, createdBy: true, revokedBy: true, lastUsedAt: true, usedAt: true },
+      select: {
+        id: true,
+        createdAt: true,
+        expiresAt: true,
+        revokedAt: true,
+        createdBy: true,
+        revokedBy: true,
+        lastUsedAt: true,
+        usedAt: true,
+      },
     }),
   ]);
   const now = new Date();
@@ -292,7 +324,9 @@ export async function getSellerDetail(sellerId: string): Promise<SellerDetail | 
 }
 
 /** The seller's name for the "requests of seller …" filter label; null when unknown. */
-export async function getSellerLabel(sellerId: string): Promise<{ id: string; name: string; email: string | null } | null> {
+export async function getSellerLabel(
+  sellerId: string,
+): Promise<{ id: string; name: string; email: string | null } | null> {
   if (!/^[0-9a-f-]{36}$/i.test(sellerId)) return null;
   return db().seller.findUnique({ where: { id: sellerId }, select: { id: true, name: true, email: true } });
 }

@@ -166,7 +166,12 @@ class Params {
  * The seller search is a semi-join on the trigram-indexed sellers table, so the planner can start
  * from the few matching sellers (seller_id index) or from the time index when many match.
  */
-function whereConditions(p: Params, filters: ListFilters, search: SearchPlan, opts: { status: boolean; sellerIdsOutside?: boolean }): string[] {
+function whereConditions(
+  p: Params,
+  filters: ListFilters,
+  search: SearchPlan,
+  opts: { status: boolean; sellerIdsOutside?: boolean },
+): string[] {
   const conds: string[] = [];
   if (opts.status && filters.status) conds.push(`a.status = ${p.add(filters.status)}::noon_authorization_status`);
   if (filters.from) conds.push(`a.created_at >= ${p.add(filters.from)}::timestamptz`);
@@ -230,7 +235,13 @@ export interface ListRow {
  * One page (limit + 1 rows, to know whether there is more) in the scan direction. For a "before"
  * cursor the rows come back in reverse display order; `listAuthorizations` flips them.
  */
-export function listQuery(filters: ListFilters, search: SearchPlan, sort: SortOrder, cursor: Cursor | undefined, fetch: number): SqlQuery {
+export function listQuery(
+  filters: ListFilters,
+  search: SearchPlan,
+  sort: SortOrder,
+  cursor: Cursor | undefined,
+  fetch: number,
+): SqlQuery {
   const p = new Params();
   const conds = whereConditions(p, filters, search, { status: true, sellerIdsOutside: true });
   // Scan direction: display order, or its reverse when paging back.
@@ -277,7 +288,12 @@ function narrowSellerIds(search: SearchPlan): string[] | undefined {
 }
 
 /** How many rows (up to `cap`) are newer than the given row: the list's "N new requests" banner. */
-export function newerCountQuery(filters: ListFilters, search: SearchPlan, since: { createdAt: Date; id: string }, cap: number): SqlQuery {
+export function newerCountQuery(
+  filters: ListFilters,
+  search: SearchPlan,
+  since: { createdAt: Date; id: string },
+  cap: number,
+): SqlQuery {
   const p = new Params();
   const conds = whereConditions(p, filters, search, { status: true });
   conds.push(`(a.created_at, a.id) > (${p.add(since.createdAt)}::timestamptz, ${p.add(since.id)}::uuid)`);

@@ -70,8 +70,11 @@ describe("keyset pagination", () => {
     const t0 = Date.now() - 3_600_000;
     const rows = [];
     // Seven requests, two of them at the same millisecond (ties are ordered by id).
-    for (let i = 0; i < 7; i++) rows.push(await makeRequest(seller.id, { createdAt: new Date(t0 + (i === 4 ? 3 : i) * 1000) }));
-    const expected = [...rows].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1)).map((r) => r.id);
+    for (let i = 0; i < 7; i++)
+      rows.push(await makeRequest(seller.id, { createdAt: new Date(t0 + (i === 4 ? 3 : i) * 1000) }));
+    const expected = [...rows]
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
+      .map((r) => r.id);
 
     const page1 = await listAuthorizations({ ...base, sellerId: seller.id });
     expect(page1.items.map((i) => i.id)).toEqual(expected.slice(0, 3));
@@ -182,11 +185,15 @@ describe("search", () => {
   it("answers a broad name search (over 1,000 sellers) by the time index, without counts", async () => {
     const word = `Wombat${tag}`;
     await db().seller.createMany({
-      data: Array.from({ length: 1005 }, (_, i) => ({ name: `${word} Shop ${i}`, externalId: `support-broad-${tag}-${i}` })),
+      data: Array.from({ length: 1005 }, (_, i) => ({
+        name: `${word} Shop ${i}`,
+        externalId: `support-broad-${tag}-${i}`,
+      })),
     });
     const some = await db().seller.findMany({ where: { name: { startsWith: word } }, take: 3, select: { id: true } });
     const made = [];
-    for (const [i, s] of some.entries()) made.push(await makeRequest(s.id, { status: i === 0 ? "FAILED" : "COMPLETED" }));
+    for (const [i, s] of some.entries())
+      made.push(await makeRequest(s.id, { status: i === 0 ? "FAILED" : "COMPLETED" }));
     const plan = await resolveSearch(word);
     expect(plan).toMatchObject({ mode: "seller" });
     expect(plan.mode === "seller" && plan.sellerIds).toBe(undefined);
@@ -202,7 +209,9 @@ describe("search", () => {
     const page = await listAuthorizations({ ...base, limit: 20, q: "qu" });
     expect(page.search.mode).toBe("seller");
     for (const item of page.items) {
-      expect(item.seller.name.toLowerCase().startsWith("qu") || (item.seller.email ?? "").toLowerCase().startsWith("qu")).toBe(true);
+      expect(
+        item.seller.name.toLowerCase().startsWith("qu") || (item.seller.email ?? "").toLowerCase().startsWith("qu"),
+      ).toBe(true);
     }
   });
 
@@ -233,7 +242,10 @@ describe("counts", () => {
 
     const inRange = await countAuthorizationsByStatus({ from: new Date(Date.now() - 60_000), sellerId: seller.id });
     expect(inRange.find((c) => c.status === "FAILED")?.count).toBe(2);
-    const beforeRange = await countAuthorizationsByStatus({ to: new Date(Date.now() - 86_400_000), sellerId: seller.id });
+    const beforeRange = await countAuthorizationsByStatus({
+      to: new Date(Date.now() - 86_400_000),
+      sellerId: seller.id,
+    });
     expect(beforeRange.every((c) => c.count === 0)).toBe(true);
   });
 });
@@ -249,7 +261,11 @@ describe("what support sees holds no secret", () => {
     rememberSecret(accessToken);
     const seller = await makeSeller(`=HYPERLINK("x") ${tag}`, `secret.${tag}@example.com`);
     sellerId = seller.id;
-    const a = await makeRequest(seller.id, { status: "COMPLETED", projectCode: `PRJS${tag}`, oauthRequestId: randomUUID() });
+    const a = await makeRequest(seller.id, {
+      status: "COMPLETED",
+      projectCode: `PRJS${tag}`,
+      oauthRequestId: randomUUID(),
+    });
     authorizationId = a.id;
     // One clock reading: on a loaded machine separate readings drift a millisecond apart.
     const now = Date.now();
@@ -258,7 +274,12 @@ describe("what support sees holds no secret", () => {
         { authorizationId: a.id, type: "started", at: new Date(now - 5000) },
         { authorizationId: a.id, type: "callback_received", at: new Date(now - 4000) },
         // A careless writer put secrets into details: the support view must still not show them.
-        { authorizationId: a.id, type: "exchanged", at: new Date(now - 3000), details: { private_key: privateKey, access_token: accessToken, keyId: "key_abc" } },
+        {
+          authorizationId: a.id,
+          type: "exchanged",
+          at: new Date(now - 3000),
+          details: { private_key: privateKey, access_token: accessToken, keyId: "key_abc" },
+        },
         { authorizationId: a.id, type: "completed", at: new Date(now - 2500) },
       ],
     });
@@ -276,7 +297,12 @@ describe("what support sees holds no secret", () => {
       },
     });
     await db().onboardingLink.create({
-      data: { sellerId: seller.id, tokenHash: createHash("sha256").update(randomBytes(32)).digest("hex"), expiresAt: new Date(Date.now() - 1000), createdBy: "cli" },
+      data: {
+        sellerId: seller.id,
+        tokenHash: createHash("sha256").update(randomBytes(32)).digest("hex"),
+        expiresAt: new Date(Date.now() - 1000),
+        createdBy: "cli",
+      },
     });
   });
 
@@ -292,7 +318,11 @@ describe("what support sees holds no secret", () => {
     expect(JSON.stringify(detail)).not.toContain(privateKey.split("\n")[1] ?? "x");
     expect(JSON.stringify(detail)).not.toContain(accessToken);
     expect(JSON.stringify(detail)).not.toMatch(/stateHash|state_hash/);
-    expect(await getAuthorizationProgress(authorizationId)).toMatchObject({ status: "COMPLETED", inProgress: false, events: 4 });
+    expect(await getAuthorizationProgress(authorizationId)).toMatchObject({
+      status: "COMPLETED",
+      inProgress: false,
+      events: 4,
+    });
     expect(await getAuthorizationDetail(randomUUID())).toBeNull();
     expect(await getAuthorizationDetail("not-a-uuid")).toBeNull();
   });
@@ -346,12 +376,28 @@ describe("what support sees holds no secret", () => {
 
 describe("URL filters", () => {
   it("parses leniently and round-trips", () => {
-    const p = parseListParams(new URLSearchParams("status=failed&from=2026-11-01&to=2026-11-28&q=+NA-7K3Q9XWD+&sort=oldest&seller=nope&limit=5"));
-    expect(p).toMatchObject({ status: "FAILED", from: "2026-11-01", to: "2026-11-28", q: "NA-7K3Q9XWD", sort: "oldest", seller: undefined, limit: 50 });
+    const p = parseListParams(
+      new URLSearchParams(
+        "status=failed&from=2026-11-01&to=2026-11-28&q=+NA-7K3Q9XWD+&sort=oldest&seller=nope&limit=5",
+      ),
+    );
+    expect(p).toMatchObject({
+      status: "FAILED",
+      from: "2026-11-01",
+      to: "2026-11-28",
+      q: "NA-7K3Q9XWD",
+      sort: "oldest",
+      seller: undefined,
+      limit: 50,
+    });
     const o = toListOptions(p);
     expect(o.to?.toISOString()).toBe("2026-11-29T00:00:00.000Z");
     expect(listQueryString(p)).toBe("?status=failed&from=2026-11-01&to=2026-11-28&q=NA-7K3Q9XWD&sort=oldest");
-    expect(parseListParams({ status: "bogus", from: "2026-13-45" })).toMatchObject({ status: undefined, from: undefined, sort: "newest" });
+    expect(parseListParams({ status: "bogus", from: "2026-13-45" })).toMatchObject({
+      status: undefined,
+      from: undefined,
+      sort: "newest",
+    });
   });
 });
 

@@ -26,8 +26,10 @@ export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
   "authorization.key_stored": "A delayed key reached the secret store (after N attempts).",
   "credential.superseded": "A newer connection replaced a seller's credential.",
   "credential.verified": "Noon accepted a seller's stored key: its first verification, or the first after failures.",
-  "credential.invalid": "A seller's stored key failed verification twice in a row (rejected by Noon or missing from the secret store): the seller must connect again.",
-  "connection.unhealthy": "A client-credentials connection's token request or test failed (the first failure in a row).",
+  "credential.invalid":
+    "A seller's stored key failed verification twice in a row (rejected by Noon or missing from the secret store): the seller must connect again.",
+  "connection.unhealthy":
+    "A client-credentials connection's token request or test failed (the first failure in a row).",
   "connection.recovered": "A failing client-credentials connection works again.",
 };
 

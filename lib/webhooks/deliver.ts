@@ -103,20 +103,43 @@ type ClaimedRow = {
   last_success_at: Date | null;
 };
 
-type Answer = { ok: boolean; httpStatus: number | null; error: string | null; latencyMs: number; retryAfterMs?: number | undefined };
+type Answer = {
+  ok: boolean;
+  httpStatus: number | null;
+  error: string | null;
+  latencyMs: number;
+  retryAfterMs?: number | undefined;
+};
 
-async function send(url: string, headers: Record<string, string>, body: string, opts: DeliveryOptions): Promise<Answer> {
+async function send(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  opts: DeliveryOptions,
+): Promise<Answer> {
   const started = performance.now();
   try {
     const res = await outboundRequest(
       url,
-      { method: "POST", headers: { "content-type": "application/json", ...headers }, body, timeoutMs: opts.timeoutMs ?? DELIVERY_TIMEOUT_MS, maxBytes: 64 * 1024 },
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body,
+        timeoutMs: opts.timeoutMs ?? DELIVERY_TIMEOUT_MS,
+        maxBytes: 64 * 1024,
+      },
       ...(opts.policy ? [opts.policy] : []),
     );
     const ok = res.status >= 200 && res.status < 300;
     const retryAfter = res.status === 429 || res.status === 503 ? retryAfterMs(res.headers["retry-after"]) : undefined;
     const snippet = res.text.trim().slice(0, 200);
-    return { ok, httpStatus: res.status, error: ok ? null : `HTTP ${res.status}${snippet ? `: ${snippet}` : ""}`, latencyMs: res.latencyMs, retryAfterMs: retryAfter };
+    return {
+      ok,
+      httpStatus: res.status,
+      error: ok ? null : `HTTP ${res.status}${snippet ? `: ${snippet}` : ""}`,
+      latencyMs: res.latencyMs,
+      retryAfterMs: retryAfter,
+    };
   } catch (error) {
     const latencyMs = Math.round(performance.now() - started);
     if (error instanceof OutboundError) {
@@ -190,19 +213,41 @@ export async function attemptDelivery(deliveryId: string, options: DeliveryOptio
     answer = await send(endpoint.url, signDelivery(secrets, webhookId(event.id), now, body), body, opts);
   } catch (error) {
     // The signing secret could not be read: nothing was sent; counted as a failed attempt.
-    log().error({ deliveryId, webhookId: endpoint.id, err: error instanceof Error ? error.message : String(error) }, "webhook signing secret unavailable");
-    answer = { ok: false, httpStatus: null, error: "The signing secret could not be read from the secret store.", latencyMs: 0 };
+    log().error(
+      { deliveryId, webhookId: endpoint.id, err: error instanceof Error ? error.message : String(error) },
+      "webhook signing secret unavailable",
+    );
+    answer = {
+      ok: false,
+      httpStatus: null,
+      error: "The signing secret could not be read from the secret store.",
+      latencyMs: 0,
+    };
   }
 
   const attempts = delivery.attempts + 1;
   const gone = answer.httpStatus === 410;
-  const delay = answer.ok || gone ? null : nextAttemptDelayMs(attempts, { schedule: opts.schedule ?? RETRY_SCHEDULE_MS, retryAfterMs: answer.retryAfterMs, random: opts.random });
+  const delay =
+    answer.ok || gone
+      ? null
+      : nextAttemptDelayMs(attempts, {
+          schedule: opts.schedule ?? RETRY_SCHEDULE_MS,
+          retryAfterMs: answer.retryAfterMs,
+          random: opts.random,
+        });
   const nextAttemptAt = delay === null ? null : new Date(Date.now() + delay);
   const status = answer.ok ? "SUCCEEDED" : nextAttemptAt ? "PENDING" : "FAILED";
 
   await client.$transaction(async (tx) => {
     await tx.webhookAttempt.create({
-      data: { deliveryId: delivery.id, at: now, ok: answer.ok, httpStatus: answer.httpStatus, error: answer.error?.slice(0, 500) ?? null, latencyMs: answer.latencyMs },
+      data: {
+        deliveryId: delivery.id,
+        at: now,
+        ok: answer.ok,
+        httpStatus: answer.httpStatus,
+        error: answer.error?.slice(0, 500) ?? null,
+        latencyMs: answer.latencyMs,
+      },
     });
     const { count } = await tx.webhookDelivery.updateMany({
       where: { id: delivery.id, leaseToken: token },
@@ -225,28 +270,47 @@ export async function attemptDelivery(deliveryId: string, options: DeliveryOptio
     if (answer.ok) {
       // A healthy endpoint's "last delivered" is kept to the minute: one write fewer per delivery.
       if (endpoint.failingSince || !endpoint.lastSuccessAt || Date.now() - endpoint.lastSuccessAt.getTime() > 60_000) {
-        await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { failingSince: null, lastSuccessAt: new Date() } });
+        await tx.webhookEndpoint.update({
+          where: { id: endpoint.id },
+          data: { failingSince: null, lastSuccessAt: new Date() },
+        });
       }
       return;
     }
     if (gone) {
-      await disableEndpointBySystem(tx, endpoint.id, "gone", { url: endpoint.url, httpStatus: 410, deliveryId: delivery.id });
+      await disableEndpointBySystem(tx, endpoint.id, "gone", {
+        url: endpoint.url,
+        httpStatus: 410,
+        deliveryId: delivery.id,
+      });
       return;
     }
     const [streak] = await tx.$queryRaw<{ failing_since: Date }[]>`
       UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, ${now}) WHERE id = ${endpoint.id}::uuid RETURNING failing_since`;
     if (streak && now.getTime() - streak.failing_since.getTime() >= FAILING_DISABLE_AFTER_MS) {
-      await disableEndpointBySystem(tx, endpoint.id, "failing", { url: endpoint.url, failingSince: streak.failing_since.toISOString(), lastError: answer.error?.slice(0, 200) ?? null });
+      await disableEndpointBySystem(tx, endpoint.id, "failing", {
+        url: endpoint.url,
+        failingSince: streak.failing_since.toISOString(),
+        lastError: answer.error?.slice(0, 200) ?? null,
+      });
     }
   });
 
-  const logged = { deliveryId: delivery.id, webhookId: endpoint.id, eventType: event.type, attempts, httpStatus: answer.httpStatus, latencyMs: answer.latencyMs };
+  const logged = {
+    deliveryId: delivery.id,
+    webhookId: endpoint.id,
+    eventType: event.type,
+    attempts,
+    httpStatus: answer.httpStatus,
+    latencyMs: answer.latencyMs,
+  };
   if (answer.ok) {
     log().info(logged, "webhook delivered");
     return { status: "succeeded", httpStatus: answer.httpStatus ?? 200, latencyMs: answer.latencyMs };
   }
   log().warn({ ...logged, error: answer.error, nextAttemptAt }, "webhook attempt failed");
-  if (nextAttemptAt) return { status: "retrying", httpStatus: answer.httpStatus, error: answer.error ?? "", nextAttemptAt };
+  if (nextAttemptAt)
+    return { status: "retrying", httpStatus: answer.httpStatus, error: answer.error ?? "", nextAttemptAt };
   return { status: "failed", httpStatus: answer.httpStatus, error: answer.error ?? "" };
 }
 
@@ -254,7 +318,9 @@ export async function attemptDelivery(deliveryId: string, options: DeliveryOptio
 
 async function enqueue(items: { id: string; at: Date }[]): Promise<void> {
   if (items.length === 0) return;
-  await deliverWebhookJob.sendMany(items.map((i) => ({ data: { deliveryId: i.id }, opts: { singletonKey: i.id, startAfter: i.at } })));
+  await deliverWebhookJob.sendMany(
+    items.map((i) => ({ data: { deliveryId: i.id }, opts: { singletonKey: i.id, startAfter: i.at } })),
+  );
 }
 
 /** The job: one attempt, then the next one queued for its time (the sweep re-queues it should this fail). */
@@ -266,16 +332,30 @@ export const deliverWebhookJob = defineJob<{ deliveryId: string }>(
       try {
         await enqueue([{ id: deliveryId, at: outcome.nextAttemptAt }]);
         // Wake this process's loops when it is due (they otherwise poll every 10 s).
-        setTimeout(() => deliverWebhookJob.wake(), Math.max(0, outcome.nextAttemptAt.getTime() - Date.now()) + 250).unref();
+        setTimeout(
+          () => deliverWebhookJob.wake(),
+          Math.max(0, outcome.nextAttemptAt.getTime() - Date.now()) + 250,
+        ).unref();
       } catch (error) {
-        log().warn({ deliveryId, err: error instanceof Error ? error.message : String(error) }, "next webhook attempt not queued; the sweep will");
+        log().warn(
+          { deliveryId, err: error instanceof Error ? error.message : String(error) },
+          "next webhook attempt not queued; the sweep will",
+        );
       }
     }
   },
   // "short": at most one queued job per delivery. Ten loops per worker process, each fetching again at
   // once while there is work (one slow receiver holds up one loop only); idle, they poll every 10 s and
   // are woken by the dispatcher (lib/webhooks/jobs.ts) when deliveries are queued.
-  { policy: "short", retryLimit: 2, retryDelaySeconds: 5, expireInSeconds: 120, concurrency: 10, drain: true, pollingIntervalSeconds: 10 },
+  {
+    policy: "short",
+    retryLimit: 2,
+    retryDelaySeconds: 5,
+    expireInSeconds: 120,
+    concurrency: 10,
+    drain: true,
+    pollingIntervalSeconds: 10,
+  },
 );
 
 /** Queues the due deliveries, then wakes this process's delivery loops if there were any. */

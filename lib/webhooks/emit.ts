@@ -40,7 +40,10 @@ export type EmitInput = {
  * Writes one event with the next sequence number of its stream, and a pending delivery for every
  * enabled endpoint subscribed to its type. Call it inside the state change's transaction.
  */
-export async function emitEvent(tx: Tx, input: EmitInput): Promise<{ eventId: string; sequence: number; deliveries: number }> {
+export async function emitEvent(
+  tx: Tx,
+  input: EmitInput,
+): Promise<{ eventId: string; sequence: number; deliveries: number }> {
   const occurredAt = input.occurredAt ?? new Date();
   // The stream's row stays locked until this transaction ends: concurrent emitters of one seller queue
   // here, and a rolled-back transaction gives its number back (no gaps).
@@ -158,7 +161,11 @@ export async function emitAuthorizationEvent(
   const timeline =
     type === "seller.connected" || type === "authorization.failed"
       ? null
-      : await tx.noonAuthorizationEvent.findFirst({ where: { authorizationId, type: TIMELINE_TYPE[type] }, orderBy: { id: "desc" }, select: { message: true } });
+      : await tx.noonAuthorizationEvent.findFirst({
+          where: { authorizationId, type: TIMELINE_TYPE[type] },
+          orderBy: { id: "desc" },
+          select: { message: true },
+        });
   const data: Prisma.InputJsonObject = {
     seller: { id: auth.seller.id, externalId: auth.seller.externalId, name: auth.seller.name },
     authorization: {
@@ -182,10 +189,19 @@ export async function emitAuthorizationEvent(
 }
 
 /** credential.superseded: the replaced credential's reference and what replaced it. */
-export async function emitCredentialSuperseded(tx: Tx, credentialId: string, replacedByCredentialId: string): Promise<void> {
+export async function emitCredentialSuperseded(
+  tx: Tx,
+  credentialId: string,
+  replacedByCredentialId: string,
+): Promise<void> {
   const credential = await tx.sellerCredential.findUniqueOrThrow({
     where: { id: credentialId },
-    select: { ...credentialSelect, sellerId: true, authorization: { select: { reference: true } }, seller: { select: { externalId: true, name: true } } },
+    select: {
+      ...credentialSelect,
+      sellerId: true,
+      authorization: { select: { reference: true } },
+      seller: { select: { externalId: true, name: true } },
+    },
   });
   const by = await tx.sellerCredential.findUnique({
     where: { id: replacedByCredentialId },
@@ -198,7 +214,9 @@ export async function emitCredentialSuperseded(tx: Tx, credentialId: string, rep
       seller: { id: credential.sellerId, externalId: credential.seller.externalId, name: credential.seller.name },
       authorization: { reference: credential.authorization.reference },
       credential: { ...credentialReference(credential), status: "SUPERSEDED" },
-      supersededBy: by ? { credentialId: by.id, keyId: by.keyId, authorizationReference: by.authorization.reference } : null,
+      supersededBy: by
+        ? { credentialId: by.id, keyId: by.keyId, authorizationReference: by.authorization.reference }
+        : null,
     },
   });
 }
@@ -216,7 +234,12 @@ export async function emitCredentialVerification(
 ): Promise<void> {
   const credential = await tx.sellerCredential.findUniqueOrThrow({
     where: { id: credentialId },
-    select: { ...credentialSelect, sellerId: true, authorization: { select: { reference: true } }, seller: { select: { externalId: true, name: true } } },
+    select: {
+      ...credentialSelect,
+      sellerId: true,
+      authorization: { select: { reference: true } },
+      seller: { select: { externalId: true, name: true } },
+    },
   });
   await emitEvent(tx, {
     type,
@@ -226,7 +249,13 @@ export async function emitCredentialVerification(
       seller: { id: credential.sellerId, externalId: credential.seller.externalId, name: credential.seller.name },
       authorization: { reference: credential.authorization.reference },
       credential: credentialReference(credential),
-      verification: { result: outcome.result, httpStatus: outcome.httpStatus, message: outcome.message, verifiedAt: outcome.verifiedAt.toISOString(), failuresInARow: outcome.failuresInARow },
+      verification: {
+        result: outcome.result,
+        httpStatus: outcome.httpStatus,
+        message: outcome.message,
+        verifiedAt: outcome.verifiedAt.toISOString(),
+        failuresInARow: outcome.failuresInARow,
+      },
     },
   });
 }
@@ -242,7 +271,15 @@ export async function noteConnectionHealth(
   outcome: { ok: true } | { ok: false; message: string; httpStatus?: number | null },
 ): Promise<void> {
   const [row] = await tx.$queryRaw<
-    { id: string; name: string; provider: string; environment: string; consecutive_failures: number; last_failure_at: Date | null; last_success_at: Date | null }[]
+    {
+      id: string;
+      name: string;
+      provider: string;
+      environment: string;
+      consecutive_failures: number;
+      last_failure_at: Date | null;
+      last_success_at: Date | null;
+    }[]
   >`SELECT id::text, name, provider::text, environment::text, consecutive_failures, last_failure_at, last_success_at
       FROM connections WHERE id = ${connectionId}::uuid FOR UPDATE`;
   if (!row) return;
@@ -258,7 +295,12 @@ export async function noteConnectionHealth(
     await emitEvent(tx, {
       type: "connection.unhealthy",
       stream,
-      data: { connection, message: outcome.message.slice(0, 500), httpStatus: outcome.httpStatus ?? null, lastSuccessAt: iso(row.last_success_at) },
+      data: {
+        connection,
+        message: outcome.message.slice(0, 500),
+        httpStatus: outcome.httpStatus ?? null,
+        lastSuccessAt: iso(row.last_success_at),
+      },
     });
   }
 }

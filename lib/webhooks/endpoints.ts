@@ -62,14 +62,22 @@ async function findEndpoint(id: string) {
 
 function storeFailure(error: unknown): AppError {
   const kind = error instanceof SecretStoreError ? ` (${error.kind})` : "";
-  return new AppError("UNAVAILABLE", `The secret store did not accept the signing secret${kind}; nothing was changed. Try again.`, {
-    internal: error instanceof Error ? error.message : String(error),
-    cause: error,
-  });
+  return new AppError(
+    "UNAVAILABLE",
+    `The secret store did not accept the signing secret${kind}; nothing was changed. Try again.`,
+    {
+      internal: error instanceof Error ? error.message : String(error),
+      cause: error,
+    },
+  );
 }
 
 /** Creates an endpoint; the signing secret is returned this once. */
-export async function createEndpoint(raw: EndpointInput, actor: Actor, store: SecretStore = secretStore()): Promise<{ id: string; secret: string }> {
+export async function createEndpoint(
+  raw: EndpointInput,
+  actor: Actor,
+  store: SecretStore = secretStore(),
+): Promise<{ id: string; secret: string }> {
   const input = endpointInput.parse(raw);
   const id = randomUUID();
   const secret = newSigningSecret();
@@ -116,14 +124,22 @@ export async function updateEndpoint(id: string, raw: EndpointInput, actor: Acto
   const input = endpointInput.parse(raw);
   const before = await findEndpoint(id);
   await db().$transaction(async (tx) => {
-    await tx.webhookEndpoint.update({ where: { id: before.id }, data: { url: input.url, description: input.description, eventTypes: input.eventTypes } });
+    await tx.webhookEndpoint.update({
+      where: { id: before.id },
+      data: { url: input.url, description: input.description, eventTypes: input.eventTypes },
+    });
     await recordAudit(
       {
         actor: auditActor(actor),
         action: "webhook.updated",
         target: { type: "webhook", id: before.id },
         ip: actor.ip,
-        details: { url: input.url, eventTypes: input.eventTypes, previousUrl: before.url, previousEventTypes: before.eventTypes },
+        details: {
+          url: input.url,
+          eventTypes: input.eventTypes,
+          previousUrl: before.url,
+          previousEventTypes: before.eventTypes,
+        },
       },
       tx,
     );
@@ -136,10 +152,18 @@ export async function setEndpointEnabled(id: string, enabled: boolean, actor: Ac
   await db().$transaction(async (tx) => {
     await tx.webhookEndpoint.update({
       where: { id: endpoint.id },
-      data: enabled ? { disabledAt: null, disabledReason: null, failingSince: null } : { disabledAt: new Date(), disabledReason: "admin" },
+      data: enabled
+        ? { disabledAt: null, disabledReason: null, failingSince: null }
+        : { disabledAt: new Date(), disabledReason: "admin" },
     });
     await recordAudit(
-      { actor: auditActor(actor), action: enabled ? "webhook.enabled" : "webhook.disabled", target: { type: "webhook", id: endpoint.id }, ip: actor.ip, details: { url: endpoint.url } },
+      {
+        actor: auditActor(actor),
+        action: enabled ? "webhook.enabled" : "webhook.disabled",
+        target: { type: "webhook", id: endpoint.id },
+        ip: actor.ip,
+        details: { url: endpoint.url },
+      },
       tx,
     );
   });
@@ -185,14 +209,23 @@ export async function rotateEndpointSecret(
         secretRotatedAt: now,
       },
     });
-    if (count !== 1) throw new AppError("CONFLICT", "Someone else rotated this secret at the same time: reload the page and try again.");
+    if (count !== 1)
+      throw new AppError(
+        "CONFLICT",
+        "Someone else rotated this secret at the same time: reload the page and try again.",
+      );
     await recordAudit(
       {
         actor: auditActor(actor),
         action: "webhook.secret_rotated",
         target: { type: "webhook", id: endpoint.id },
         ip: actor.ip,
-        details: { overlapHours, previousValidUntil: previousValidUntil?.toISOString() ?? null, secretName: endpoint.secretName, versionId: ref.versionId },
+        details: {
+          overlapHours,
+          previousValidUntil: previousValidUntil?.toISOString() ?? null,
+          secretName: endpoint.secretName,
+          versionId: ref.versionId,
+        },
       },
       tx,
     );
@@ -206,7 +239,13 @@ export async function deleteEndpoint(id: string, actor: Actor, store: SecretStor
   await db().$transaction(async (tx) => {
     await tx.webhookEndpoint.delete({ where: { id: endpoint.id } });
     await recordAudit(
-      { actor: auditActor(actor), action: "webhook.deleted", target: { type: "webhook", id: endpoint.id }, ip: actor.ip, details: { url: endpoint.url, secretName: endpoint.secretName } },
+      {
+        actor: auditActor(actor),
+        action: "webhook.deleted",
+        target: { type: "webhook", id: endpoint.id },
+        ip: actor.ip,
+        details: { url: endpoint.url, secretName: endpoint.secretName },
+      },
       tx,
     );
   });
@@ -214,12 +253,24 @@ export async function deleteEndpoint(id: string, actor: Actor, store: SecretStor
     await store.scheduleDeletion(endpoint.secretName, { recoveryWindowDays: 7 });
   } catch (error) {
     // The endpoint is gone; an orphaned secret is harmless and visible in the store by its name.
-    log().warn({ webhookId: endpoint.id, secretName: endpoint.secretName, err: error instanceof Error ? error.message : String(error) }, "webhook secret not scheduled for deletion");
+    log().warn(
+      {
+        webhookId: endpoint.id,
+        secretName: endpoint.secretName,
+        err: error instanceof Error ? error.message : String(error),
+      },
+      "webhook secret not scheduled for deletion",
+    );
   }
 }
 
 /** The system disables an endpoint (410 from the receiver, or failing for 5 days): recorded and audited. */
-export async function disableEndpointBySystem(tx: Tx, endpointId: string, reason: "gone" | "failing", details: Record<string, string | number | null>): Promise<boolean> {
+export async function disableEndpointBySystem(
+  tx: Tx,
+  endpointId: string,
+  reason: "gone" | "failing",
+  details: Record<string, string | number | null>,
+): Promise<boolean> {
   const { count } = await tx.webhookEndpoint.updateMany({
     where: { id: endpointId, disabledAt: null },
     data: { disabledAt: new Date(), disabledReason: reason },

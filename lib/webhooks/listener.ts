@@ -28,7 +28,10 @@ export async function listenForDeliveries(dispatch: () => Promise<unknown>): Pro
         try {
           await dispatch();
         } catch (error) {
-          log().warn({ err: error instanceof Error ? error.message : String(error) }, "webhook dispatch failed; the sweep will retry");
+          log().warn(
+            { err: error instanceof Error ? error.message : String(error) },
+            "webhook dispatch failed; the sweep will retry",
+          );
         }
       } while (again && !stopped);
       running = false;
@@ -51,7 +54,10 @@ export async function listenForDeliveries(dispatch: () => Promise<unknown>): Pro
       client = c;
       kick(); // whatever was emitted while not listening
     } catch (error) {
-      log().warn({ err: error instanceof Error ? error.message : String(error) }, "webhook listener could not connect; retrying");
+      log().warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        "webhook listener could not connect; retrying",
+      );
       c.end().catch(() => undefined);
       retryTimer = setTimeout(() => void connect(Math.min(delayMs * 2, 30_000)), delayMs);
     }

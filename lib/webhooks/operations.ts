@@ -17,7 +17,10 @@ const uuid = (what: string) => z.uuid(`This ${what} does not exist.`);
 async function enabledEndpoint(id: string) {
   const parsed = uuid("webhook endpoint").safeParse(id);
   const endpoint = parsed.success
-    ? await db().webhookEndpoint.findUnique({ where: { id: parsed.data }, select: { id: true, url: true, disabledAt: true, eventTypes: true } })
+    ? await db().webhookEndpoint.findUnique({
+        where: { id: parsed.data },
+        select: { id: true, url: true, disabledAt: true, eventTypes: true },
+      })
     : null;
   if (!endpoint) throw new AppError("NOT_FOUND", "This webhook endpoint does not exist (it may have been deleted).");
   return endpoint;
@@ -27,18 +30,34 @@ async function enabledEndpoint(id: string) {
 export async function redeliver(deliveryId: string, actor: Actor): Promise<{ deliveryId: string }> {
   const parsed = uuid("delivery").safeParse(deliveryId);
   const original = parsed.success
-    ? await db().webhookDelivery.findUnique({ where: { id: parsed.data }, select: { id: true, eventId: true, endpointId: true } })
+    ? await db().webhookDelivery.findUnique({
+        where: { id: parsed.data },
+        select: { id: true, eventId: true, endpointId: true },
+      })
     : null;
-  if (!original) throw new AppError("NOT_FOUND", "This delivery does not exist (its event may be older than the retention period).");
+  if (!original)
+    throw new AppError("NOT_FOUND", "This delivery does not exist (its event may be older than the retention period).");
   const endpoint = await enabledEndpoint(original.endpointId);
   if (endpoint.disabledAt) throw new AppError("CONFLICT", "The endpoint is disabled: enable it first, then redeliver.");
   const created = await db().$transaction(async (tx) => {
     const row = await tx.webhookDelivery.create({
-      data: { eventId: original.eventId, endpointId: endpoint.id, reason: "redelivery", requestedBy: actor.email, nextAttemptAt: new Date() },
+      data: {
+        eventId: original.eventId,
+        endpointId: endpoint.id,
+        reason: "redelivery",
+        requestedBy: actor.email,
+        nextAttemptAt: new Date(),
+      },
       select: { id: true },
     });
     await recordAudit(
-      { actor: { type: "staff", id: actor.id, label: actor.email }, action: "webhook.redelivered", target: { type: "webhook", id: endpoint.id }, ip: actor.ip, details: { eventId: original.eventId, deliveryId: row.id } },
+      {
+        actor: { type: "staff", id: actor.id, label: actor.email },
+        action: "webhook.redelivered",
+        target: { type: "webhook", id: endpoint.id },
+        ip: actor.ip,
+        details: { eventId: original.eventId, deliveryId: row.id },
+      },
       tx,
     );
     await tx.$executeRawUnsafe(`NOTIFY ${NOTIFY_CHANNEL}`);
@@ -52,9 +71,14 @@ export const redeliverSinceInput = z.object({
 });
 
 /** Sends every event of the endpoint's types that happened since `since` again (oldest first). */
-export async function redeliverSince(endpointId: string, raw: { since: unknown }, actor: Actor): Promise<{ count: number }> {
+export async function redeliverSince(
+  endpointId: string,
+  raw: { since: unknown },
+  actor: Actor,
+): Promise<{ count: number }> {
   const { since } = redeliverSinceInput.parse(raw);
-  if (since.getTime() > Date.now()) throw new AppError("BAD_REQUEST", "The time is in the future: choose a time in the past (UTC).");
+  if (since.getTime() > Date.now())
+    throw new AppError("BAD_REQUEST", "The time is in the future: choose a time in the past (UTC).");
   const endpoint = await enabledEndpoint(endpointId);
   if (endpoint.disabledAt) throw new AppError("CONFLICT", "The endpoint is disabled: enable it first, then redeliver.");
   const count = await db().$transaction(async (tx) => {
@@ -65,7 +89,13 @@ export async function redeliverSince(endpointId: string, raw: { since: unknown }
                WHERE occurred_at >= ${since} AND type = ANY(${endpoint.eventTypes}::text[])
                ORDER BY occurred_at, stream, sequence LIMIT ${REDELIVER_LIMIT}) e`;
     await recordAudit(
-      { actor: { type: "staff", id: actor.id, label: actor.email }, action: "webhook.redelivered", target: { type: "webhook", id: endpoint.id }, ip: actor.ip, details: { since: since.toISOString(), count: inserted } },
+      {
+        actor: { type: "staff", id: actor.id, label: actor.email },
+        action: "webhook.redelivered",
+        target: { type: "webhook", id: endpoint.id },
+        ip: actor.ip,
+        details: { since: since.toISOString(), count: inserted },
+      },
       tx,
     );
     if (inserted > 0) await tx.$executeRawUnsafe(`NOTIFY ${NOTIFY_CHANNEL}`);
@@ -85,7 +115,13 @@ export async function sendTestEvent(endpointId: string, actor: Actor): Promise<{
       data: { endpoint: { id: endpoint.id, url: endpoint.url }, message: "A test event sent from the dashboard." },
     });
     await recordAudit(
-      { actor: { type: "staff", id: actor.id, label: actor.email }, action: "webhook.test_sent", target: { type: "webhook", id: endpoint.id }, ip: actor.ip, details: { eventId } },
+      {
+        actor: { type: "staff", id: actor.id, label: actor.email },
+        action: "webhook.test_sent",
+        target: { type: "webhook", id: endpoint.id },
+        ip: actor.ip,
+        details: { eventId },
+      },
       tx,
     );
     return { eventId };

@@ -55,7 +55,14 @@ export interface DeliveryDetail extends DeliveryRow {
   requestedBy: string | null;
   /** The delivered body, pretty-printed. */
   payload: string;
-  attemptLog: Array<{ id: string; at: Date; ok: boolean; httpStatus: number | null; error: string | null; latencyMs: number }>;
+  attemptLog: Array<{
+    id: string;
+    at: Date;
+    ok: boolean;
+    httpStatus: number | null;
+    error: string | null;
+    latencyMs: number;
+  }>;
 }
 
 const endpointSelect = {
@@ -99,7 +106,12 @@ export async function getEndpoint(id: string): Promise<EndpointDetail | null> {
   const row = await db().webhookEndpoint.findUnique({ where: { id: parsed.data }, select: endpointSelect });
   if (!row) return null;
   const c = (await counts([row.id])).get(row.id);
-  return { ...row, pending: c?.pending ?? 0, failedLast24h: c?.failed ?? 0, previousSecretActive: (row.previousSecretUntil?.getTime() ?? 0) > Date.now() };
+  return {
+    ...row,
+    pending: c?.pending ?? 0,
+    failedLast24h: c?.failed ?? 0,
+    previousSecretActive: (row.previousSecretUntil?.getTime() ?? 0) > Date.now(),
+  };
 }
 
 const deliverySelect = {
@@ -164,13 +176,20 @@ export const deliveryFilter = z.object({
 export const DELIVERIES_PAGE = 50;
 
 /** Newest first, 50 a page; `next` is the id to pass as `before` for the following page. */
-export async function listDeliveries(endpointId: string, filter: z.infer<typeof deliveryFilter>): Promise<{ rows: DeliveryRow[]; next: string | null }> {
-  const cursor = filter.before ? await db().webhookDelivery.findUnique({ where: { id: filter.before }, select: { createdAt: true, id: true } }) : null;
+export async function listDeliveries(
+  endpointId: string,
+  filter: z.infer<typeof deliveryFilter>,
+): Promise<{ rows: DeliveryRow[]; next: string | null }> {
+  const cursor = filter.before
+    ? await db().webhookDelivery.findUnique({ where: { id: filter.before }, select: { createdAt: true, id: true } })
+    : null;
   const rows = await db().webhookDelivery.findMany({
     where: {
       endpointId,
       ...(filter.status ? { status: filter.status } : {}),
-      ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
+      ...(cursor
+        ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
+        : {}),
     },
     select: deliverySelect,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -190,7 +209,10 @@ export async function getDelivery(endpointId: string, deliveryId: string): Promi
       requestedBy: true,
       event: { select: { type: true, sequence: true, occurredAt: true, payload: true } },
       endpoint: { select: { id: true, url: true } },
-      attemptLog: { orderBy: { id: "asc" }, select: { id: true, at: true, ok: true, httpStatus: true, error: true, latencyMs: true } },
+      attemptLog: {
+        orderBy: { id: "asc" },
+        select: { id: true, at: true, ok: true, httpStatus: true, error: true, latencyMs: true },
+      },
     },
   });
   if (!d) return null;

@@ -36,11 +36,15 @@ afterAll(async () => {
 });
 
 function startWorker() {
-  const child = spawn(path.join(process.cwd(), "node_modules", ".bin", "tsx"), ["--conditions=react-server", "scripts/worker.ts"], {
-    cwd: process.cwd(),
-    env: { ...process.env, DATABASE_URL: database.url, NODE_ENV: "test", LOG_FILE: path.join(RUN_DIR, "app.log") },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    path.join(process.cwd(), "node_modules", ".bin", "tsx"),
+    ["--conditions=react-server", "scripts/worker.ts"],
+    {
+      cwd: process.cwd(),
+      env: { ...process.env, DATABASE_URL: database.url, NODE_ENV: "test", LOG_FILE: path.join(RUN_DIR, "app.log") },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   children.push(child);
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
@@ -49,7 +53,12 @@ function startWorker() {
   return { child, output: () => out, exited };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, output = () => ""): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  output = () => "",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -62,7 +71,14 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
 async function connectSeller() {
   const { seller, link } = await harness.sellerWithLink();
   const start = await harness.connectAndApprove(h, link.token);
-  await harness.callback(h, [["code", start.code], ["state", start.state]], start.cookie);
+  await harness.callback(
+    h,
+    [
+      ["code", start.code],
+      ["state", start.state],
+    ],
+    start.cookie,
+  );
   return seller;
 }
 
@@ -72,12 +88,20 @@ describe("a receiver down through a worker crash", () => {
     const port = receiver.port;
     const { createEndpoint } = await import("./endpoints");
     const admin = { id: randomUUID(), email: "restart@test.example", ip: null };
-    const { id: endpointId, secret } = await createEndpoint({ url: receiver.endpointUrl, eventTypes: ["seller.connected"] }, admin);
+    const { id: endpointId, secret } = await createEndpoint(
+      { url: receiver.endpointUrl, eventTypes: ["seller.connected"] },
+      admin,
+    );
     rememberSecret(secret);
     await receiver.close(); // the receiver is down
 
     const first = startWorker();
-    await until("the first worker", () => (first.output().includes("Worker running") ? true : undefined), 60_000, first.output);
+    await until(
+      "the first worker",
+      () => (first.output().includes("Worker running") ? true : undefined),
+      60_000,
+      first.output,
+    );
     const sellerA = await connectSeller();
     const failed = await until(
       "the first attempt to fail",
@@ -96,7 +120,13 @@ describe("a receiver down through a worker crash", () => {
     receiver = await startWebhookReceiver({ port, secrets: [secret] });
     const second = startWorker();
     try {
-      await until("both deliveries", async () => ((await db().webhookDelivery.count({ where: { endpointId, status: "SUCCEEDED" } })) === 2 ? true : undefined), 60_000, second.output);
+      await until(
+        "both deliveries",
+        async () =>
+          (await db().webhookDelivery.count({ where: { endpointId, status: "SUCCEEDED" } })) === 2 ? true : undefined,
+        60_000,
+        second.output,
+      );
       keepOutput("webhook-restart.jsonl", receiver.requests.map((r) => r.body).join("\n"));
       const got = receiver.delivered().map((r) => (r.event?.data.seller as { id: string }).id);
       expect(got.sort()).toEqual([sellerA.id, sellerB.id].sort());

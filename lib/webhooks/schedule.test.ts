@@ -5,7 +5,9 @@ describe("retry schedule", () => {
   it("is at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts in all", () => {
     expect(RETRY_SCHEDULE_MS).toEqual([0, 5e3, 3e5, 18e5, 72e5, 18e6, 36e6, 36e6]);
     const mid = () => 0.5; // no jitter
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => nextAttemptDelayMs(n, { random: mid }))).toEqual([5e3, 3e5, 18e5, 72e5, 18e6, 36e6, 36e6]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => nextAttemptDelayMs(n, { random: mid }))).toEqual([
+      5e3, 3e5, 18e5, 72e5, 18e6, 36e6, 36e6,
+    ]);
     expect(nextAttemptDelayMs(8, { random: mid })).toBeNull();
   });
 

@@ -74,7 +74,11 @@ beforeEach(() => {
   h.sim.faults.reset();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -95,13 +99,24 @@ async function receiverWithEndpoint(types: readonly string[] = EVENT_TYPES) {
 
 /** Keeps every body the receiver got for the end-of-run secret scan. */
 function keepBodies(receiver: StartedWebhookReceiver) {
-  keepOutput("webhook-bodies.jsonl", receiver.requests.map((r) => `${r.webhookId} ${r.signature}\n${r.body}`).join("\n"));
+  keepOutput(
+    "webhook-bodies.jsonl",
+    receiver.requests.map((r) => `${r.webhookId} ${r.signature}\n${r.body}`).join("\n"),
+  );
 }
 
 async function connectSeller(sellerName?: string, opts: { store?: SecretStore } = {}) {
   const { seller, link } = await harness.sellerWithLink(sellerName);
   const start = await harness.connectAndApprove(h, link.token);
-  const cb = await harness.callback(h, [["code", start.code], ["state", start.state]], start.cookie, opts.store ? { store: opts.store } : {});
+  const cb = await harness.callback(
+    h,
+    [
+      ["code", start.code],
+      ["state", start.state],
+    ],
+    start.cookie,
+    opts.store ? { store: opts.store } : {},
+  );
   return { seller, link, reference: cb.location.split("/").pop() ?? "" };
 }
 
@@ -110,7 +125,14 @@ async function connectAgain(sellerId: string) {
   const { createOnboardingLink } = await import("@/lib/sellers");
   const link = await createOnboardingLink({ sellerId, createdBy: "test" });
   const start = await harness.connectAndApprove(h, link.token);
-  await harness.callback(h, [["code", start.code], ["state", start.state]], start.cookie);
+  await harness.callback(
+    h,
+    [
+      ["code", start.code],
+      ["state", start.state],
+    ],
+    start.cookie,
+  );
 }
 
 const ofSeller = (receiver: StartedWebhookReceiver, sellerId: string) =>
@@ -126,12 +148,26 @@ describe("every event type fires once per cause", () => {
       // authorization.declined
       const declined = await harness.sellerWithLink();
       const start = await harness.clickConnect(h, declined.link.token);
-      await harness.callback(h, [["error", "access_denied"], ["state", start.state ?? ""]], start.cookie);
+      await harness.callback(
+        h,
+        [
+          ["error", "access_denied"],
+          ["state", start.state ?? ""],
+        ],
+        start.cookie,
+      );
       // authorization.failed
       const failed = await harness.sellerWithLink();
       h.sim.setFaults({ failNext: 1, status: 500 }, "exchange");
       const failedStart = await harness.connectAndApprove(h, failed.link.token);
-      await harness.callback(h, [["code", failedStart.code], ["state", failedStart.state]], failedStart.cookie);
+      await harness.callback(
+        h,
+        [
+          ["code", failedStart.code],
+          ["state", failedStart.state],
+        ],
+        failedStart.cookie,
+      );
       // authorization.key_storage_delayed, then key_stored + seller.connected when the retry stores it.
       const down: SecretStore = {
         backend: "local",
@@ -142,12 +178,23 @@ describe("every event type fires once per cause", () => {
         probe: () => Promise.reject(new secrets.SecretStoreError("unreachable", "down")),
       };
       const delayed = await connectSeller(undefined, { store: down });
-      const pending = await db().pendingSecret.findFirstOrThrow({ where: { secretName: { contains: "noon/sellers" } }, orderBy: { createdAt: "desc" } });
+      const pending = await db().pendingSecret.findFirstOrThrow({
+        where: { secretName: { contains: "noon/sellers" } },
+        orderBy: { createdAt: "desc" },
+      });
       expect((await secrets.retryPendingSecret(pending.id, { store: secrets.secretStore() })).status).toBe("stored");
       // connection.unhealthy, then connection.recovered.
       const { createConnection, testConnection } = await import("@/lib/connections/service");
       const connection = await createConnection(
-        { provider: "NOYO", environment: "SANDBOX", name: `hooks-${randomUUID().slice(0, 6)}`, clientId: noyoClient.clientId, clientSecret: noyoClient.clientSecret, tokenUrl: noyo.tokenUrl, apiBaseUrl: noyo.apiBaseUrl },
+        {
+          provider: "NOYO",
+          environment: "SANDBOX",
+          name: `hooks-${randomUUID().slice(0, 6)}`,
+          clientId: noyoClient.clientId,
+          clientSecret: noyoClient.clientSecret,
+          tokenUrl: noyo.tokenUrl,
+          apiBaseUrl: noyo.apiBaseUrl,
+        },
         admin,
       );
       noyo.setFaults({ failNext: 1, status: 500 }, "token");
@@ -173,12 +220,19 @@ describe("every event type fires once per cause", () => {
       const seen = receiver.delivered();
       expect(seen.every((r) => r.verified)).toBe(true);
       const sellerEvents = seen.filter((r) => r.event?.type.startsWith("connection.") === false);
-      const bySeller = (id: string) => sellerEvents.filter((r) => (r.event?.data.seller as { id: string }).id === id).sort((a, b) => (a.event?.sequence ?? 0) - (b.event?.sequence ?? 0));
+      const bySeller = (id: string) =>
+        sellerEvents
+          .filter((r) => (r.event?.data.seller as { id: string }).id === id)
+          .sort((a, b) => (a.event?.sequence ?? 0) - (b.event?.sequence ?? 0));
       for (const sellerId of new Set(expected.map(([s]) => s))) {
-        expect(bySeller(sellerId).map((r) => r.event?.type)).toEqual(expected.filter(([s]) => s === sellerId).map(([, t]) => t));
+        expect(bySeller(sellerId).map((r) => r.event?.type)).toEqual(
+          expected.filter(([s]) => s === sellerId).map(([, t]) => t),
+        );
         expect(bySeller(sellerId).map((r) => r.event?.sequence)).toEqual(bySeller(sellerId).map((_, i) => i + 1));
       }
-      const connectionEvents = seen.filter((r) => (r.event?.data.connection as { id?: string } | undefined)?.id === connection.id);
+      const connectionEvents = seen.filter(
+        (r) => (r.event?.data.connection as { id?: string } | undefined)?.id === connection.id,
+      );
       expect(connectionEvents.map((r) => [r.event?.type, r.event?.sequence])).toEqual([
         ["connection.unhealthy", 1],
         ["connection.recovered", 2],
@@ -186,14 +240,28 @@ describe("every event type fires once per cause", () => {
       expect(seen).toHaveLength(expected.length + 2);
 
       // What the events say.
-      const connected = bySeller(first.seller.id)[2]?.event?.data as { credential: Record<string, unknown>; authorization: { reference: string } };
-      const activeCredential = await db().sellerCredential.findFirstOrThrow({ where: { sellerId: first.seller.id, status: "ACTIVE" } });
-      expect(connected.credential).toMatchObject({ id: activeCredential.id, keyId: activeCredential.keyId, secretName: activeCredential.secretName, secretVersionId: activeCredential.secretVersionId, status: "ACTIVE" });
+      const connected = bySeller(first.seller.id)[2]?.event?.data as {
+        credential: Record<string, unknown>;
+        authorization: { reference: string };
+      };
+      const activeCredential = await db().sellerCredential.findFirstOrThrow({
+        where: { sellerId: first.seller.id, status: "ACTIVE" },
+      });
+      expect(connected.credential).toMatchObject({
+        id: activeCredential.id,
+        keyId: activeCredential.keyId,
+        secretName: activeCredential.secretName,
+        secretVersionId: activeCredential.secretVersionId,
+        status: "ACTIVE",
+      });
       const failure = bySeller(failed.seller.id)[0]?.event?.data;
       expect(failure).toMatchObject({ stage: "token_exchange", httpStatus: 500 });
       expect(typeof failure?.message).toBe("string");
       expect(bySeller(delayed.seller.id)[1]?.event?.data).toMatchObject({ attempts: 2 });
-      expect(connectionEvents[0]?.event?.data).toMatchObject({ httpStatus: 500, connection: { id: connection.id, provider: "NOYO" } });
+      expect(connectionEvents[0]?.event?.data).toMatchObject({
+        httpStatus: 500,
+        connection: { id: connection.id, provider: "NOYO" },
+      });
 
       // Never a secret: no issued key, no client secret, no signing secret in any body.
       const bodies = receiver.requests.map((r) => r.body).join("\n");
@@ -219,7 +287,10 @@ describe("delivery", () => {
       receiver.faults.failNext = 3;
       const { seller } = await connectSeller();
       const delivery = await until("the delivery", async () => {
-        const d = await db().webhookDelivery.findFirst({ where: { endpointId, status: "SUCCEEDED" }, include: { attemptLog: { orderBy: { id: "asc" } }, event: true } });
+        const d = await db().webhookDelivery.findFirst({
+          where: { endpointId, status: "SUCCEEDED" },
+          include: { attemptLog: { orderBy: { id: "asc" } }, event: true },
+        });
         return d ?? undefined;
       });
       keepBodies(receiver);
@@ -237,11 +308,23 @@ describe("delivery", () => {
       // What the dashboard shows of it.
       const { getDelivery, listDeliveries, listEndpoints } = await import("./queries");
       const shown = await getDelivery(endpointId, delivery.id);
-      expect(shown).toMatchObject({ status: "SUCCEEDED", attempts: 4, lastHttpStatus: 200, webhookId: `msg_${delivery.eventId}`, eventType: "seller.connected" });
+      expect(shown).toMatchObject({
+        status: "SUCCEEDED",
+        attempts: 4,
+        lastHttpStatus: 200,
+        webhookId: `msg_${delivery.eventId}`,
+        eventType: "seller.connected",
+      });
       expect(shown?.attemptLog.map((a) => a.httpStatus)).toEqual([500, 500, 500, 200]);
-      expect(JSON.parse(shown?.payload ?? "{}")).toMatchObject({ type: "seller.connected", data: { seller: { id: seller.id } } });
+      expect(JSON.parse(shown?.payload ?? "{}")).toMatchObject({
+        type: "seller.connected",
+        data: { seller: { id: seller.id } },
+      });
       expect((await listDeliveries(endpointId, {})).rows.map((r) => r.id)).toEqual([delivery.id]);
-      expect((await listEndpoints()).find((e) => e.id === endpointId)).toMatchObject({ pending: 0, failingSince: null });
+      expect((await listEndpoints()).find((e) => e.id === endpointId)).toMatchObject({
+        pending: 0,
+        failingSince: null,
+      });
     } finally {
       await receiver.close();
       await db().webhookEndpoint.deleteMany({});
@@ -253,7 +336,14 @@ describe("delivery", () => {
     try {
       Object.assign(receiver.faults, { failNext: 1, status: 429, retryAfter: "2" });
       await connectSeller();
-      const delivery = await until("the delivery", async () => (await db().webhookDelivery.findFirst({ where: { endpointId, status: "SUCCEEDED" }, include: { attemptLog: { orderBy: { id: "asc" } } } })) ?? undefined);
+      const delivery = await until(
+        "the delivery",
+        async () =>
+          (await db().webhookDelivery.findFirst({
+            where: { endpointId, status: "SUCCEEDED" },
+            include: { attemptLog: { orderBy: { id: "asc" } } },
+          })) ?? undefined,
+      );
       const [refused, accepted] = delivery.attemptLog;
       expect(refused?.httpStatus).toBe(429);
       // The recorded attempts are at least Retry-After apart (the schedule alone would wait 200 ms).
@@ -270,7 +360,14 @@ describe("delivery", () => {
       deliver.configureDeliveries({ schedule: FAST, timeoutMs: 1_000 });
       Object.assign(receiver.faults, { failNext: 1, status: 302 });
       await connectSeller();
-      const delivery = await until("the delivery", async () => (await db().webhookDelivery.findFirst({ where: { endpointId, status: "SUCCEEDED" }, include: { attemptLog: { orderBy: { id: "asc" } } } })) ?? undefined);
+      const delivery = await until(
+        "the delivery",
+        async () =>
+          (await db().webhookDelivery.findFirst({
+            where: { endpointId, status: "SUCCEEDED" },
+            include: { attemptLog: { orderBy: { id: "asc" } } },
+          })) ?? undefined,
+      );
       expect(delivery.attemptLog.map((a) => [a.ok, a.httpStatus])).toEqual([
         [false, 302],
         [true, 200],
@@ -278,7 +375,12 @@ describe("delivery", () => {
       expect(delivery.attemptLog[0]?.error).toMatch(/redirect/);
       receiver.faults.delayMs = 2_500;
       await connectSeller();
-      const slow = await until("a timed-out attempt", async () => (await db().webhookAttempt.findFirst({ where: { delivery: { endpointId }, ok: false, httpStatus: null } })) ?? undefined);
+      const slow = await until(
+        "a timed-out attempt",
+        async () =>
+          (await db().webhookAttempt.findFirst({ where: { delivery: { endpointId }, ok: false, httpStatus: null } })) ??
+          undefined,
+      );
       expect(slow.error).toMatch(/did not answer within 1 s/);
     } finally {
       deliver.configureDeliveries({ schedule: FAST });
@@ -299,7 +401,9 @@ describe("delivery", () => {
       expect(endpoint.disabledReason).toBe("gone");
       const delivery = await db().webhookDelivery.findFirstOrThrow({ where: { endpointId } });
       expect(delivery).toMatchObject({ status: "FAILED", attempts: 1, lastHttpStatus: 410, nextAttemptAt: null });
-      const audit = await db().auditEvent.findFirstOrThrow({ where: { action: "webhook.disabled", targetId: endpointId } });
+      const audit = await db().auditEvent.findFirstOrThrow({
+        where: { action: "webhook.disabled", targetId: endpointId },
+      });
       expect(audit).toMatchObject({ actorType: "system", details: expect.objectContaining({ reason: "gone" }) });
       await connectSeller();
       expect(await db().webhookDelivery.count({ where: { endpointId } })).toBe(1);
@@ -313,7 +417,10 @@ describe("delivery", () => {
   it("an endpoint failing for 5 days is disabled and audited", async () => {
     const { receiver, endpointId } = await receiverWithEndpoint(["seller.connected"]);
     try {
-      await db().webhookEndpoint.update({ where: { id: endpointId }, data: { failingSince: new Date(Date.now() - 5 * 86_400_000 - 60_000) } });
+      await db().webhookEndpoint.update({
+        where: { id: endpointId },
+        data: { failingSince: new Date(Date.now() - 5 * 86_400_000 - 60_000) },
+      });
       receiver.faults.failNext = 1;
       await connectSeller();
       const endpoint = await until("the endpoint disabled", async () => {
@@ -357,20 +464,40 @@ describe("endpoint management", () => {
   it("edits, disables, enables and deletes an endpoint, each audited; a disabled endpoint gets no deliveries", async () => {
     const { receiver, endpointId } = await receiverWithEndpoint(["seller.connected"]);
     try {
-      await endpoints.updateEndpoint(endpointId, { url: receiver.endpointUrl, description: "Backend", eventTypes: ["seller.connected", "authorization.failed"] }, admin);
+      await endpoints.updateEndpoint(
+        endpointId,
+        { url: receiver.endpointUrl, description: "Backend", eventTypes: ["seller.connected", "authorization.failed"] },
+        admin,
+      );
       await endpoints.setEndpointEnabled(endpointId, false, admin);
       await connectSeller();
       expect(await db().webhookDelivery.count({ where: { endpointId } })).toBe(0);
       await endpoints.setEndpointEnabled(endpointId, true, admin);
       const row = await db().webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId } });
-      expect(row).toMatchObject({ description: "Backend", eventTypes: ["seller.connected", "authorization.failed"], disabledAt: null });
+      expect(row).toMatchObject({
+        description: "Backend",
+        eventTypes: ["seller.connected", "authorization.failed"],
+        disabledAt: null,
+      });
       await endpoints.deleteEndpoint(endpointId, admin);
       expect(await db().webhookEndpoint.count({ where: { id: endpointId } })).toBe(0);
       expect((await secrets.secretStore().describe(row.secretName)).deletionScheduledFor).not.toBeNull();
-      const actions = await db().auditEvent.findMany({ where: { targetId: endpointId }, orderBy: { id: "asc" }, select: { action: true, actorId: true } });
-      expect(actions.map((a) => a.action)).toEqual(["webhook.created", "webhook.updated", "webhook.disabled", "webhook.enabled", "webhook.deleted"]);
+      const actions = await db().auditEvent.findMany({
+        where: { targetId: endpointId },
+        orderBy: { id: "asc" },
+        select: { action: true, actorId: true },
+      });
+      expect(actions.map((a) => a.action)).toEqual([
+        "webhook.created",
+        "webhook.updated",
+        "webhook.disabled",
+        "webhook.enabled",
+        "webhook.deleted",
+      ]);
       expect(new Set(actions.map((a) => a.actorId))).toEqual(new Set([admin.id]));
-      await expect(endpoints.updateEndpoint(endpointId, { url: receiver.endpointUrl, eventTypes: ["seller.connected"] }, admin)).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(
+        endpoints.updateEndpoint(endpointId, { url: receiver.endpointUrl, eventTypes: ["seller.connected"] }, admin),
+      ).rejects.toMatchObject({ code: "NOT_FOUND" });
     } finally {
       await receiver.close();
       await db().webhookEndpoint.deleteMany({});
@@ -390,7 +517,11 @@ describe("signing secret rotation", () => {
       const first = await until("the test event", () => receiver.delivered()[0]);
       expect(first.signature.split(" ")).toHaveLength(2);
       const { Webhook } = await import("standardwebhooks");
-      const headers = { "webhook-id": first.webhookId, "webhook-timestamp": first.timestamp, "webhook-signature": first.signature };
+      const headers = {
+        "webhook-id": first.webhookId,
+        "webhook-timestamp": first.timestamp,
+        "webhook-signature": first.signature,
+      };
       expect(new Webhook(oldSecret).verify(first.body, headers)).toMatchObject({ type: "webhook.test" });
       expect(new Webhook(rotated.secret).verify(first.body, headers)).toMatchObject({ type: "webhook.test" });
 
@@ -402,14 +533,30 @@ describe("signing secret rotation", () => {
       const refused = await until("the second test event", () => receiver.requests[1]);
       expect(refused.verified).toBe(false);
       expect(refused.signature.split(" ")).toHaveLength(1);
-      expect(new Webhook(again.secret).verify(refused.body, { "webhook-id": refused.webhookId, "webhook-timestamp": refused.timestamp, "webhook-signature": refused.signature })).toBeTruthy();
+      expect(
+        new Webhook(again.secret).verify(refused.body, {
+          "webhook-id": refused.webhookId,
+          "webhook-timestamp": refused.timestamp,
+          "webhook-signature": refused.signature,
+        }),
+      ).toBeTruthy();
       receiver.setSecrets([again.secret]);
       const settled = await until("the retry", () => receiver.delivered()[1]);
       expect(settled.webhookId).toBe(refused.webhookId);
       keepBodies(receiver);
 
-      const actions = await db().auditEvent.findMany({ where: { targetId: endpointId }, orderBy: { id: "asc" }, select: { action: true } });
-      expect(actions.map((a) => a.action)).toEqual(["webhook.created", "webhook.secret_rotated", "webhook.test_sent", "webhook.secret_rotated", "webhook.test_sent"]);
+      const actions = await db().auditEvent.findMany({
+        where: { targetId: endpointId },
+        orderBy: { id: "asc" },
+        select: { action: true },
+      });
+      expect(actions.map((a) => a.action)).toEqual([
+        "webhook.created",
+        "webhook.secret_rotated",
+        "webhook.test_sent",
+        "webhook.secret_rotated",
+        "webhook.test_sent",
+      ]);
       const row = await db().webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId } });
       // Only references in the database, never the secret.
       expect(JSON.stringify(row)).not.toContain(again.secret.slice(6));
@@ -432,7 +579,11 @@ describe("sequence numbers", () => {
       ),
     );
     expect(results.filter((r) => r.status === "rejected")).toHaveLength(6);
-    const rows = await db().webhookEvent.findMany({ where: { stream }, orderBy: { sequence: "asc" }, select: { sequence: true } });
+    const rows = await db().webhookEvent.findMany({
+      where: { stream },
+      orderBy: { sequence: "asc" },
+      select: { sequence: true },
+    });
     expect(rows.map((r) => Number(r.sequence))).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
   });
 
@@ -441,8 +592,22 @@ describe("sequence numbers", () => {
     const starts = [];
     for (let i = 0; i < 4; i++) starts.push(await harness.connectAndApprove(h, link.token));
     // Each connect replaced the seller's session; the callbacks use each request's own cookie.
-    await Promise.all(starts.map((s) => harness.callback(h, [["code", s.code], ["state", s.state]], s.cookie)));
-    const events = await db().webhookEvent.findMany({ where: { stream: `seller:${seller.id}` }, orderBy: { sequence: "asc" } });
+    await Promise.all(
+      starts.map((s) =>
+        harness.callback(
+          h,
+          [
+            ["code", s.code],
+            ["state", s.state],
+          ],
+          s.cookie,
+        ),
+      ),
+    );
+    const events = await db().webhookEvent.findMany({
+      where: { stream: `seller:${seller.id}` },
+      orderBy: { sequence: "asc" },
+    });
     expect(events.map((e) => Number(e.sequence))).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.type === "seller.connected").length).toBeGreaterThanOrEqual(1);
   });
@@ -456,7 +621,10 @@ describe("redelivery and the test event", () => {
       await connectSeller();
       await connectSeller();
       await until("two deliveries", () => (receiver.delivered().length >= 2 ? true : undefined));
-      const firstDelivery = await db().webhookDelivery.findFirstOrThrow({ where: { endpointId }, orderBy: { createdAt: "asc" } });
+      const firstDelivery = await db().webhookDelivery.findFirstOrThrow({
+        where: { endpointId },
+        orderBy: { createdAt: "asc" },
+      });
       await operations.redeliver(firstDelivery.id, admin);
       await until("the redelivery", () => (receiver.delivered().length >= 3 ? true : undefined));
       expect(receiver.delivered()[2]?.webhookId).toBe(`msg_${firstDelivery.eventId}`);
@@ -464,9 +632,23 @@ describe("redelivery and the test event", () => {
       expect(count).toBe(2);
       await until("both again", () => (receiver.delivered().length >= 5 ? true : undefined));
       // Sent concurrently: the same two webhook-ids, in any order.
-      expect(receiver.delivered().slice(3).map((r) => r.webhookId).sort()).toEqual(receiver.delivered().slice(0, 2).map((r) => r.webhookId).sort());
+      expect(
+        receiver
+          .delivered()
+          .slice(3)
+          .map((r) => r.webhookId)
+          .sort(),
+      ).toEqual(
+        receiver
+          .delivered()
+          .slice(0, 2)
+          .map((r) => r.webhookId)
+          .sort(),
+      );
       await expect(operations.redeliverSince(endpointId, { since: "not a date" }, admin)).rejects.toThrow();
-      await expect(operations.redeliverSince(endpointId, { since: new Date(Date.now() + 3_600_000).toISOString() }, admin)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+      await expect(
+        operations.redeliverSince(endpointId, { since: new Date(Date.now() + 3_600_000).toISOString() }, admin),
+      ).rejects.toMatchObject({ code: "BAD_REQUEST" });
       keepBodies(receiver);
     } finally {
       await receiver.close();
@@ -475,11 +657,19 @@ describe("redelivery and the test event", () => {
   });
 
   it("refuses unsafe URLs and unknown event types with a message per field", async () => {
-    await expect(endpoints.createEndpoint({ url: "http://hooks.example.com/x", eventTypes: ["seller.connected"] }, admin)).rejects.toMatchObject({
+    await expect(
+      endpoints.createEndpoint({ url: "http://hooks.example.com/x", eventTypes: ["seller.connected"] }, admin),
+    ).rejects.toMatchObject({
       issues: [{ path: ["url"], message: expect.stringContaining("http:// only for loopback") }],
     });
-    await expect(endpoints.createEndpoint({ url: "https://169.254.169.254/x", eventTypes: ["seller.connected"] }, admin)).rejects.toMatchObject({ issues: [{ path: ["url"] }] });
-    await expect(endpoints.createEndpoint({ url: "https://hooks.example.com/x", eventTypes: [] }, admin)).rejects.toMatchObject({ issues: [{ path: ["eventTypes"] }] });
-    await expect(endpoints.createEndpoint({ url: "https://hooks.example.com/x", eventTypes: ["seller.deleted"] }, admin)).rejects.toMatchObject({ issues: [{ path: ["eventTypes", 0] }] });
+    await expect(
+      endpoints.createEndpoint({ url: "https://169.254.169.254/x", eventTypes: ["seller.connected"] }, admin),
+    ).rejects.toMatchObject({ issues: [{ path: ["url"] }] });
+    await expect(
+      endpoints.createEndpoint({ url: "https://hooks.example.com/x", eventTypes: [] }, admin),
+    ).rejects.toMatchObject({ issues: [{ path: ["eventTypes"] }] });
+    await expect(
+      endpoints.createEndpoint({ url: "https://hooks.example.com/x", eventTypes: ["seller.deleted"] }, admin),
+    ).rejects.toMatchObject({ issues: [{ path: ["eventTypes", 0] }] });
   });
 });

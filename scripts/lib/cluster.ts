@@ -58,11 +58,15 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: n
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     // A probe that throws "exited" ends the wait at once; a failing request is simply "not yet".
-    if (await probe().catch((error: unknown) => {
-      if (error instanceof Error && error.message.includes("exited during start-up")) throw error;
-      return false;
-    })) return;
-    if (Date.now() > deadline) throw new Error(`${what} did not come up within ${timeoutMs} ms:\n${output().slice(-1500)}`);
+    if (
+      await probe().catch((error: unknown) => {
+        if (error instanceof Error && error.message.includes("exited during start-up")) throw error;
+        return false;
+      })
+    )
+      return;
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not come up within ${timeoutMs} ms:\n${output().slice(-1500)}`);
     await sleep(200);
   }
 }
@@ -74,7 +78,15 @@ export async function healthy(url: string): Promise<boolean> {
 
 type Ready = (url: string, output: string) => Promise<boolean>;
 
-function member(name: string, port: number, command: string, args: string[], env: Record<string, string>, logFile: string, ready: Ready): Member {
+function member(
+  name: string,
+  port: number,
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  logFile: string,
+  ready: Ready,
+): Member {
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
   let output = "";
@@ -100,10 +112,15 @@ function member(name: string, port: number, command: string, args: string[], env
       }
       let exited = false;
       void exit.then(() => (exited = true));
-      await waitFor(name, async () => {
-        if (exited) throw new Error(`${name} exited during start-up:\n${output.slice(-1500)}`);
-        return ready(url, output);
-      }, 90_000, () => output);
+      await waitFor(
+        name,
+        async () => {
+          if (exited) throw new Error(`${name} exited during start-up:\n${output.slice(-1500)}`);
+          return ready(url, output);
+        },
+        90_000,
+        () => output,
+      );
     },
     signal(signal) {
       child?.kill(signal);
@@ -153,7 +170,11 @@ async function startNodeBalancer(port: number, backends: Member[]): Promise<{ cl
   const up = new Set<Member>(backends);
   let next = 0;
   const timer = setInterval(() => {
-    for (const b of backends) void healthy(b.url).then((ok) => (ok ? up.add(b) : up.delete(b)), () => up.delete(b));
+    for (const b of backends)
+      void healthy(b.url).then(
+        (ok) => (ok ? up.add(b) : up.delete(b)),
+        () => up.delete(b),
+      );
   }, 500);
   const pick = (skip: Set<Member>) => {
     const live = backends.filter((b) => up.has(b) && !skip.has(b));
@@ -189,12 +210,19 @@ async function startNodeBalancer(port: number, backends: Member[]): Promise<{ cl
 }
 
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
-  if (!existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) throw new Error("no production build in .next/: run `npm run build` first");
+  if (!existsSync(path.join(process.cwd(), ".next", "BUILD_ID")))
+    throw new Error("no production build in .next/: run `npm run build` first");
   const say = opts.log ?? (() => undefined);
   mkdirSync(opts.dir, { recursive: true });
   const lbPort = await freePort();
   const url = `http://127.0.0.1:${lbPort}`;
-  const stack = await startLocalStack({ mode: "test", appUrl: url, env: { NODE_ENV: "test" }, awsSimulator: true, log: say });
+  const stack = await startLocalStack({
+    mode: "test",
+    appUrl: url,
+    env: { NODE_ENV: "test" },
+    awsSimulator: true,
+    log: say,
+  });
   const stops: (() => Promise<unknown>)[] = [() => stack.stop()];
   try {
     const env: Record<string, string> = {
@@ -213,7 +241,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       LOG_LEVEL: "info",
       // Every simulated seller reaches the balancer from the same loopback address; the per-address limits
       // would refuse them as one client (the limits themselves are tested in e2e/rate-limits.spec.ts).
-      RATE_LIMITS: "onboarding-link-per-address=100000/600,noon-connect-per-address=100000/600,noon-callback-rejections-per-address=100000/600,api-per-address=1000000/60",
+      RATE_LIMITS:
+        "onboarding-link-per-address=100000/600,noon-connect-per-address=100000/600,noon-callback-rejections-per-address=100000/600,api-per-address=1000000/60",
       ...opts.env,
     };
     const running: Member[] = [];
@@ -222,8 +251,15 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     const startInstance = async (i: number): Promise<Member> => {
       for (let attempt = 1; ; attempt++) {
         const port = await freePort();
-        const m = member(`app${i}`, port, "node_modules/.bin/next", ["start", "--port", String(port), "--hostname", "127.0.0.1"],
-          { ...env, LOG_FILE: path.join(opts.dir, `app${i}.log`) }, path.join(opts.dir, `app${i}.out`), healthy);
+        const m = member(
+          `app${i}`,
+          port,
+          "node_modules/.bin/next",
+          ["start", "--port", String(port), "--hostname", "127.0.0.1"],
+          { ...env, LOG_FILE: path.join(opts.dir, `app${i}.log`) },
+          path.join(opts.dir, `app${i}.out`),
+          healthy,
+        );
         running.push(m);
         try {
           await m.start();
@@ -240,9 +276,15 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     const worker =
       opts.worker === false
         ? null
-        : member("worker", 0, process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"],
-            { ...env, LOG_FILE: path.join(opts.dir, "worker.log") }, path.join(opts.dir, "worker.out"),
-            async (_url, output) => output.includes("Worker running"));
+        : member(
+            "worker",
+            0,
+            process.execPath,
+            ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"],
+            { ...env, LOG_FILE: path.join(opts.dir, "worker.log") },
+            path.join(opts.dir, "worker.out"),
+            async (_url, output) => output.includes("Worker running"),
+          );
     if (worker) {
       stops.push(() => worker.kill("SIGKILL"));
       await worker.start();
@@ -252,15 +294,30 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     if (kind === "haproxy") {
       const cfg = path.join(opts.dir, "haproxy.cfg");
       writeFileSync(cfg, haproxyConfig(lbPort, instances));
-      const lb = member("haproxy", lbPort, "haproxy", ["-f", cfg, "-db"], {}, path.join(opts.dir, "haproxy.out"), async (u) => healthy(u));
+      const lb = member(
+        "haproxy",
+        lbPort,
+        "haproxy",
+        ["-f", cfg, "-db"],
+        {},
+        path.join(opts.dir, "haproxy.out"),
+        async (u) => healthy(u),
+      );
       stops.unshift(() => lb.kill("SIGKILL"));
       await lb.start();
     } else {
       const lb = await startNodeBalancer(lbPort, instances);
       stops.unshift(() => lb.close());
-      await waitFor("the node balancer", () => healthy(url), 10_000, () => "");
+      await waitFor(
+        "the node balancer",
+        () => healthy(url),
+        10_000,
+        () => "",
+      );
     }
-    say(`Cluster: ${instances.length} × next start (${instances.map((m) => m.port).join(", ")}) + worker behind ${kind} on ${url}`);
+    say(
+      `Cluster: ${instances.length} × next start (${instances.map((m) => m.port).join(", ")}) + worker behind ${kind} on ${url}`,
+    );
     return {
       url,
       balancer: kind,

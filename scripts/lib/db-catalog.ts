@@ -3,7 +3,8 @@
 import pg from "pg";
 
 export type Catalog = Record<CatalogKind, Map<string, string>>;
-export type CatalogKind = "schema" | "extension" | "enum" | "table" | "column" | "constraint" | "index" | "sequence" | "view";
+export type CatalogKind =
+  "schema" | "extension" | "enum" | "table" | "column" | "constraint" | "index" | "sequence" | "view";
 
 const USER_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp_%' AND n.nspname NOT LIKE 'pg_toast_temp_%'`;
 /** Prisma's bookkeeping table exists only where migrations ran. */
@@ -49,14 +50,26 @@ const QUERIES: string[] = [
     WHERE c.relkind IN ('v', 'm') AND ${USER_SCHEMAS}`,
 ];
 
-const KINDS: CatalogKind[] = ["schema", "extension", "enum", "table", "column", "constraint", "index", "sequence", "view"];
+const KINDS: CatalogKind[] = [
+  "schema",
+  "extension",
+  "enum",
+  "table",
+  "column",
+  "constraint",
+  "index",
+  "sequence",
+  "view",
+];
 
 export async function readCatalog(connectionString: string): Promise<Catalog> {
   const catalog = Object.fromEntries(KINDS.map((k) => [k, new Map<string, string>()])) as Catalog;
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
-    const result = await client.query<{ kind: CatalogKind; key: string; def: string | null }>(QUERIES.join("\nUNION ALL\n"));
+    const result = await client.query<{ kind: CatalogKind; key: string; def: string | null }>(
+      QUERIES.join("\nUNION ALL\n"),
+    );
     for (const row of result.rows) catalog[row.kind].set(row.key, row.def ?? "");
   } finally {
     await client.end();

@@ -6,7 +6,13 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum, DriverAdapterError } from "@prisma/driver-adapter-utils";
-import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery, SqlResultSet, Transaction } from "@prisma/driver-adapter-utils";
+import type {
+  SqlDriverAdapter,
+  SqlMigrationAwareDriverAdapterFactory,
+  SqlQuery,
+  SqlResultSet,
+  Transaction,
+} from "@prisma/driver-adapter-utils";
 import type * as EngineGlue from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import pg from "pg";
@@ -49,7 +55,10 @@ export interface EngineHandle {
  * An engine connected to `connectionString`, with `datamodel` (a schema file's path and text) as
  * its datamodel. Shadow databases, should a command need one, are created on the same server.
  */
-export async function openEngine(connectionString: string, datamodel?: { path: string; content: string }): Promise<EngineHandle> {
+export async function openEngine(
+  connectionString: string,
+  datamodel?: { path: string; content: string },
+): Promise<EngineHandle> {
   const glue = await loadEngineModule();
   const factory = new EngineAdapterFactory(connectionString);
   const engine = await glue.SchemaEngine.new(
@@ -125,7 +134,10 @@ function markCharColumns(res: unknown): void {
   if (indexes.length) Object.defineProperty(rows, CHAR_COLUMNS, { value: indexes });
 }
 
-async function queryRawFixed(queryable: { queryRaw(q: SqlQuery): Promise<SqlResultSet> }, q: SqlQuery): Promise<SqlResultSet> {
+async function queryRawFixed(
+  queryable: { queryRaw(q: SqlQuery): Promise<SqlResultSet> },
+  q: SqlQuery,
+): Promise<SqlResultSet> {
   const result = await queryable.queryRaw(q);
   for (const i of (result.rows as MarkedRows)[CHAR_COLUMNS] ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
   return result;

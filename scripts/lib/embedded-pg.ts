@@ -196,7 +196,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 
   const hasCluster = existsSync(path.join(dataDir, "PG_VERSION"));
   if (!hasCluster && existsSync(dataDir) && (await fs.readdir(dataDir)).length > 0) {
-    throw new Error(`${dataDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION): move it away or choose another folder`);
+    throw new Error(
+      `${dataDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION): move it away or choose another folder`,
+    );
   }
 
   const EmbeddedPostgresClass = await loadEmbeddedPostgres();
@@ -230,8 +232,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       createPostgresUser: isRoot,
       initdbFlags: ["--encoding=UTF8", "--locale=C", ...(opts.persistent ? [] : ["--no-sync"])],
       postgresFlags: [
-        "-c", "listen_addresses=127.0.0.1",
-        "-c", "unix_socket_directories=",
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "unix_socket_directories=",
         ...(opts.persistent ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
       ],
       onLog,
@@ -284,7 +288,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       await stop();
       throw error;
     }
-    return { connectionString: connectionStringFor(port, database), adminConnectionString, port, attached: false, stop, restart };
+    return {
+      connectionString: connectionStringFor(port, database),
+      adminConnectionString,
+      port,
+      attached: false,
+      stop,
+      restart,
+    };
   }
 }
 
@@ -299,7 +310,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => void):
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function stopInstance(instance: { stop(): Promise<void> }, pid: number | undefined, dataDir: string, persistent: boolean): Promise<void> {
+async function stopInstance(
+  instance: { stop(): Promise<void> },
+  pid: number | undefined,
+  dataDir: string,
+  persistent: boolean,
+): Promise<void> {
   if (pid && isAlive(pid)) {
     // The library sends SIGINT (fast shutdown) and waits for the exit event.
     const stopped = instance.stop().then(() => true);
@@ -354,8 +370,12 @@ interface Ids {
 
 function lookupIds(): Ids | undefined {
   try {
-    const uid = Number(execFileSync("id", ["-u", USER], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
-    const gid = Number(execFileSync("id", ["-g", USER], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
+    const uid = Number(
+      execFileSync("id", ["-u", USER], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim(),
+    );
+    const gid = Number(
+      execFileSync("id", ["-g", USER], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim(),
+    );
     return Number.isInteger(uid) && Number.isInteger(gid) ? { uid, gid } : undefined;
   } catch {
     return undefined;
@@ -369,7 +389,8 @@ function ensurePostgresUser(): Ids {
   spawnSync("groupadd", [USER], { stdio: "ignore" });
   spawnSync("useradd", ["-g", USER, USER], { stdio: "ignore" });
   const created = lookupIds();
-  if (!created) throw new Error(`running as root, PostgreSQL needs a "${USER}" user, and creating it failed (groupadd/useradd)`);
+  if (!created)
+    throw new Error(`running as root, PostgreSQL needs a "${USER}" user, and creating it failed (groupadd/useradd)`);
   return created;
 }
 
@@ -380,11 +401,15 @@ function assertReachable(dataDir: string, ids: Ids): void {
     chain.unshift(dir);
     if (path.dirname(dir) === dir) break;
   }
-  const check = spawnSync("/bin/sh", ["-c", 'for d; do [ -x "$d" ] || { printf %s "$d"; exit 1; }; done', "sh", ...chain], {
-    uid: ids.uid,
-    gid: ids.gid,
-    encoding: "utf8",
-  });
+  const check = spawnSync(
+    "/bin/sh",
+    ["-c", 'for d; do [ -x "$d" ] || { printf %s "$d"; exit 1; }; done', "sh", ...chain],
+    {
+      uid: ids.uid,
+      gid: ids.gid,
+      encoding: "utf8",
+    },
+  );
   if (check.status === 0) return;
   const blocked = check.stdout || path.dirname(dataDir);
   throw new Error(
@@ -484,7 +509,8 @@ async function stopOrphan(pid: number, dataDir: string, log: (line: string) => v
   process.kill(pid, immediate ? "SIGQUIT" : "SIGINT");
   if (await waitForExit(pid, 15_000)) return;
   process.kill(pid, "SIGQUIT");
-  if (!(await waitForExit(pid, 5_000))) throw new Error(`PostgreSQL pid ${pid} (${dataDir}) does not stop; kill it and retry`);
+  if (!(await waitForExit(pid, 5_000)))
+    throw new Error(`PostgreSQL pid ${pid} (${dataDir}) does not stop; kill it and retry`);
 }
 
 /**

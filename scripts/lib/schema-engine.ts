@@ -10,7 +10,13 @@ import pg from "pg";
 import { compareCatalogs, readCatalog } from "./db-catalog";
 import { engineErrorMessage, NO_FILTERS, openEngine } from "./db-wasm-engine";
 import type { MigrationList } from "./db-wasm-engine";
-import { createDatabase, dropDatabase, redactConnectionString, startEmbeddedPostgres, tempDataDir } from "./embedded-pg";
+import {
+  createDatabase,
+  dropDatabase,
+  redactConnectionString,
+  startEmbeddedPostgres,
+  tempDataDir,
+} from "./embedded-pg";
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const DEFAULT_SCHEMA_PATH = path.join(PROJECT_ROOT, "prisma", "schema.prisma");
@@ -38,7 +44,10 @@ export interface MigrationPaths {
  * Idempotent; concurrent callers queue on an advisory lock; when everything is already applied
  * it only reads `_prisma_migrations` (no engine start).
  */
-export async function applyMigrations(connectionString: string, opts: MigrationPaths = {}): Promise<{ applied: string[] }> {
+export async function applyMigrations(
+  connectionString: string,
+  opts: MigrationPaths = {},
+): Promise<{ applied: string[] }> {
   const migrationsDir = opts.migrationsDir ?? DEFAULT_MIGRATIONS_DIR;
   const list = await readMigrations(migrationsDir);
   if (list.migrationDirectories.length === 0) return { applied: [] };
@@ -52,7 +61,9 @@ export async function applyMigrations(connectionString: string, opts: MigrationP
       await client.query("SELECT pg_advisory_lock($1)", [MIGRATE_LOCK_KEY]);
     } catch (error) {
       if ((error as { code?: unknown }).code === "55P03") {
-        throw new Error(`another process has been applying migrations to ${redactConnectionString(connectionString)} for over ${LOCK_WAIT}`);
+        throw new Error(
+          `another process has been applying migrations to ${redactConnectionString(connectionString)} for over ${LOCK_WAIT}`,
+        );
       }
       throw error;
     }
@@ -173,7 +184,10 @@ export async function createMigration(name: string, opts: CreateMigrationOptions
  * match. Diffing from the live database (not from `{tag:"migrations"}`, whose shadow-database
  * introspection ignores the schema's preview features and so re-adds extensions every time).
  */
-async function missingMigration(migratedUrl: string, schema: { path: string; content: string }): Promise<string | null> {
+async function missingMigration(
+  migratedUrl: string,
+  schema: { path: string; content: string },
+): Promise<string | null> {
   const { engine, close } = await openEngine(migratedUrl, schema);
   try {
     const diff = await engine.diff({
@@ -211,7 +225,10 @@ function timestamp(date: Date): string {
 async function uniqueFolder(migrationsDir: string, stamp: string, slug: string): Promise<string> {
   const existing = (await readdir(migrationsDir).catch(() => [] as string[])).sort();
   let value = BigInt(stamp);
-  const last = existing.map((n) => /^(\d{14})_/.exec(n)?.[1]).filter((s): s is string => Boolean(s)).pop();
+  const last = existing
+    .map((n) => /^(\d{14})_/.exec(n)?.[1])
+    .filter((s): s is string => Boolean(s))
+    .pop();
   if (last && BigInt(last) >= value) value = BigInt(last) + 1n;
   return path.join(migrationsDir, `${value}_${slug}`);
 }
@@ -264,7 +281,13 @@ export async function checkDrift(opts: DriftOptions = {}): Promise<DriftReport> 
       const { engine, close } = await openEngine(schemaUrl, schema);
       let target: string;
       try {
-        const diff = await engine.diff({ from: { tag: "empty" }, to: { tag: "schemaDatamodel", files: [schema] }, script: true, exitCode: null, filters: NO_FILTERS });
+        const diff = await engine.diff({
+          from: { tag: "empty" },
+          to: { tag: "schemaDatamodel", files: [schema] },
+          script: true,
+          exitCode: null,
+          filters: NO_FILTERS,
+        });
         target = diff.stdout ?? "";
       } catch (error) {
         throw new Error(`${schema.path}: ${engineErrorMessage(error)}`);
@@ -308,7 +331,10 @@ export async function readSchema(schemaPath: string): Promise<{ path: string; co
 /** The migrations folder in the engine's shape (Prisma orders migrations by folder name). */
 export async function readMigrations(migrationsDir: string): Promise<MigrationList> {
   const entries = await readdir(migrationsDir, { withFileTypes: true }).catch(() => []);
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const lock = await readFile(path.join(migrationsDir, "migration_lock.toml"), "utf8").catch(() => null);
   return {
     baseDir: migrationsDir,
@@ -354,7 +380,10 @@ async function runScript(connectionString: string, script: string): Promise<void
  * Runs `fn` with a server where throwaway databases can be created: the given one when it
  * allows CREATE DATABASE, otherwise a temporary embedded PostgreSQL.
  */
-async function withScratchServer<T>(serverConnectionString: string | undefined, fn: (server: string) => Promise<T>): Promise<T> {
+async function withScratchServer<T>(
+  serverConnectionString: string | undefined,
+  fn: (server: string) => Promise<T>,
+): Promise<T> {
   if (serverConnectionString && (await canCreateDatabases(serverConnectionString))) return fn(serverConnectionString);
   const pgServer = await startEmbeddedPostgres({ dataDir: await tempDataDir(), port: 0, persistent: false });
   try {
@@ -368,7 +397,9 @@ async function canCreateDatabases(connectionString: string): Promise<boolean> {
   const client = new pg.Client({ connectionString });
   try {
     await client.connect();
-    const r = await client.query<{ ok: boolean }>("SELECT rolcreatedb OR rolsuper AS ok FROM pg_roles WHERE rolname = current_user");
+    const r = await client.query<{ ok: boolean }>(
+      "SELECT rolcreatedb OR rolsuper AS ok FROM pg_roles WHERE rolname = current_user",
+    );
     return r.rows[0]?.ok === true;
   } catch {
     return false;

@@ -17,7 +17,10 @@ export async function seedSellers(databaseUrl: string, n: number): Promise<Seede
     for (let i = 0; i < n; i++) {
       const sellerId = randomUUID();
       const linkToken = randomBytes(32).toString("base64url");
-      await client.query(`INSERT INTO sellers (id, name, updated_at) VALUES ($1, $2, now())`, [sellerId, `Cluster Seller ${sellerId.slice(0, 6)}`]);
+      await client.query(`INSERT INTO sellers (id, name, updated_at) VALUES ($1, $2, now())`, [
+        sellerId,
+        `Cluster Seller ${sellerId.slice(0, 6)}`,
+      ]);
       await client.query(
         `INSERT INTO onboarding_links (id, seller_id, token_hash, expires_at, created_by) VALUES ($1, $2, $3, now() + interval '1 day', 'cli')`,
         [randomUUID(), sellerId, createHash("sha256").update(linkToken).digest("hex")],
@@ -42,8 +45,12 @@ export async function connect(base: string, appUrl: string, linkToken: string): 
   });
   const location = res.headers.get("location") ?? "";
   const state = location ? new URL(location, base).searchParams.get("state") : null;
-  const cookie = res.headers.getSetCookie().find((c) => /^(__Host-)?seller-session=/.test(c))?.split(";", 1)[0];
-  if (res.status !== 303 || !state || !cookie) throw new Error(`connect answered ${res.status} (location ${location.slice(0, 80)})`);
+  const cookie = res.headers
+    .getSetCookie()
+    .find((c) => /^(__Host-)?seller-session=/.test(c))
+    ?.split(";", 1)[0];
+  if (res.status !== 303 || !state || !cookie)
+    throw new Error(`connect answered ${res.status} (location ${location.slice(0, 80)})`);
   return { cookie, state };
 }
 
@@ -62,26 +69,50 @@ export async function callback(base: string, flow: Connected, code: string): Pro
 }
 
 /** One whole flow: connect on `connectBase`, approve (a code from the simulator), callback on `callbackBase`. */
-export async function sellerFlow(opts: { noon: StartedNoonSimulator; appUrl: string; connectBase: string; callbackBase: string; seller: SeededSeller }) {
+export async function sellerFlow(opts: {
+  noon: StartedNoonSimulator;
+  appUrl: string;
+  connectBase: string;
+  callbackBase: string;
+  seller: SeededSeller;
+}) {
   const flow = await connect(opts.connectBase, opts.appUrl, opts.seller.linkToken);
   const code = opts.noon.issueAuthorizationCode();
   return { flow, code, status: await callback(opts.callbackBase, flow, code) };
 }
 
-export type FlowOutcome = { reference: string; status: string; failureStage: string | null; secretName: string | null; calledBack: boolean };
+export type FlowOutcome = {
+  reference: string;
+  status: string;
+  failureStage: string | null;
+  secretName: string | null;
+  calledBack: boolean;
+};
 
 /** Every authorization of these sellers with its end state. */
 export async function outcomes(databaseUrl: string, sellerIds: string[]): Promise<FlowOutcome[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ reference: string; status: string; failure_stage: string | null; secret_name: string | null; called_back: boolean }>(
+    const { rows } = await client.query<{
+      reference: string;
+      status: string;
+      failure_stage: string | null;
+      secret_name: string | null;
+      called_back: boolean;
+    }>(
       `SELECT a.reference, a.status, a.failure_stage, c.secret_name, a.callback_at IS NOT NULL AS called_back
          FROM noon_authorizations a LEFT JOIN seller_credentials c ON c.authorization_id = a.id AND c.status = 'ACTIVE'
         WHERE a.seller_id = ANY($1::uuid[])`,
       [sellerIds],
     );
-    return rows.map((r) => ({ reference: r.reference, status: r.status, failureStage: r.failure_stage, secretName: r.secret_name, calledBack: r.called_back }));
+    return rows.map((r) => ({
+      reference: r.reference,
+      status: r.status,
+      failureStage: r.failure_stage,
+      secretName: r.secret_name,
+      calledBack: r.called_back,
+    }));
   } finally {
     await client.end();
   }
@@ -92,12 +123,20 @@ export async function outcomes(databaseUrl: string, sellerIds: string[]): Promis
  * stored copy is missing or differs (apart from `neverReceived`: exchanges that timed out before Noon's
  * answer reached us, recorded as failed), and how many secrets hold more than one version.
  */
-export async function compareIssuedAndStored(noon: StartedNoonSimulator, aws: StartedSecretsManagerSimulator, databaseUrl: string) {
-  const issued = (await (await fetch(`${noon.url}/__sim/issued-keys`)).json()) as { keys: { keyId: string; projectCode: string; sha256: string }[] };
+export async function compareIssuedAndStored(
+  noon: StartedNoonSimulator,
+  aws: StartedSecretsManagerSimulator,
+  databaseUrl: string,
+) {
+  const issued = (await (await fetch(`${noon.url}/__sim/issued-keys`)).json()) as {
+    keys: { keyId: string; projectCode: string; sha256: string }[];
+  };
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ key_id: string; secret_name: string }>(`SELECT key_id, secret_name FROM seller_credentials`);
+    const { rows } = await client.query<{ key_id: string; secret_name: string }>(
+      `SELECT key_id, secret_name FROM seller_credentials`,
+    );
     // token/exchange that timed out on our side (the machine overloaded): Noon may have issued the key after
     // we stopped waiting. Recorded as FAILED at token_exchange; the one window no write-ahead can close.
     const unanswered = await client.query<{ project_code: string }>(

@@ -69,7 +69,12 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
         url.pathname = `/${name}`;
         databaseUrl = url.toString();
       } else {
-        const pg = await startEmbeddedPostgres({ dataDir: await tempDataDir(), port: 0, persistent: false, database: name });
+        const pg = await startEmbeddedPostgres({
+          dataDir: await tempDataDir(),
+          port: 0,
+          persistent: false,
+          database: name,
+        });
         stops.push(() => pg.stop());
         databaseUrl = pg.connectionString;
         restartPostgres = () => pg.restart();
@@ -100,7 +105,8 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
       say(`Noon simulator on ${noon.url} (consent page: ${noon.url}/authorize)`);
     }
 
-    const wantAws = opts.awsSimulator ?? (opts.env.SECRETS_BACKEND === "aws" && !opts.env.AWS_ENDPOINT_URL_SECRETS_MANAGER);
+    const wantAws =
+      opts.awsSimulator ?? (opts.env.SECRETS_BACKEND === "aws" && !opts.env.AWS_ENDPOINT_URL_SECRETS_MANAGER);
     if (wantAws) {
       const aws = await startSecretsManagerSimulator({ port: port("aws") });
       stops.push(() => aws.close());

@@ -19,7 +19,9 @@ let clock = Date.now();
 let sim: StartedSecretsManagerSimulator;
 let client: SecretsManagerClient;
 
-function makeClient(overrides: Partial<ConstructorParameters<typeof SecretsManagerClient>[0]> = {}): SecretsManagerClient {
+function makeClient(
+  overrides: Partial<ConstructorParameters<typeof SecretsManagerClient>[0]> = {},
+): SecretsManagerClient {
   return new SecretsManagerClient({
     endpoint: sim.url,
     region: "us-east-1",
@@ -64,7 +66,9 @@ describe("Secrets Manager simulator with the real AWS SDK", () => {
         Tags: [{ Key: "app", Value: "seller-onboarding" }],
       }),
     );
-    expect(created.ARN).toMatch(new RegExp(`^arn:aws:secretsmanager:us-east-1:123456789012:secret:${n}-[A-Za-z0-9]{6}$`));
+    expect(created.ARN).toMatch(
+      new RegExp(`^arn:aws:secretsmanager:us-east-1:123456789012:secret:${n}-[A-Za-z0-9]{6}$`),
+    );
     expect(created.Name).toBe(n);
     expect(created.VersionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -97,12 +101,25 @@ describe("Secrets Manager simulator with the real AWS SDK", () => {
       [third.VersionId ?? ""]: ["AWSCURRENT"],
     });
 
-    await client.send(new TagResourceCommand({ SecretId: n, Tags: [{ Key: "seller", Value: "s-1" }, { Key: "app", Value: "x" }] }));
+    await client.send(
+      new TagResourceCommand({
+        SecretId: n,
+        Tags: [
+          { Key: "seller", Value: "s-1" },
+          { Key: "app", Value: "x" },
+        ],
+      }),
+    );
     const tagged = await client.send(new DescribeSecretCommand({ SecretId: n }));
-    expect(tagged.Tags).toEqual([{ Key: "app", Value: "x" }, { Key: "seller", Value: "s-1" }]);
+    expect(tagged.Tags).toEqual([
+      { Key: "app", Value: "x" },
+      { Key: "seller", Value: "s-1" },
+    ]);
 
     await client.send(new CreateSecretCommand({ Name: "other/unrelated", SecretString: "x" }));
-    const listed = await client.send(new ListSecretsCommand({ Filters: [{ Key: "name", Values: ["seller-onboarding/"] }] }));
+    const listed = await client.send(
+      new ListSecretsCommand({ Filters: [{ Key: "name", Values: ["seller-onboarding/"] }] }),
+    );
     expect(listed.SecretList?.map((s) => s.Name)).toEqual([n]);
     expect(listed.SecretList?.[0]?.SecretVersionsToStages).toEqual(described.VersionIdsToStages);
   });
@@ -123,17 +140,26 @@ describe("Secrets Manager simulator with the real AWS SDK", () => {
     expect(first.VersionId).toBe(token);
     const again = await client.send(new CreateSecretCommand({ Name: n, SecretString: "a", ClientRequestToken: token }));
     expect(again).toMatchObject({ ARN: first.ARN, VersionId: token });
-    expect((await awsError(client.send(new CreateSecretCommand({ Name: n, SecretString: "b", ClientRequestToken: token })))).name).toBe(
+    expect(
+      (await awsError(client.send(new CreateSecretCommand({ Name: n, SecretString: "b", ClientRequestToken: token }))))
+        .name,
+    ).toBe("ResourceExistsException");
+    expect((await awsError(client.send(new CreateSecretCommand({ Name: n, SecretString: "a" })))).name).toBe(
       "ResourceExistsException",
     );
-    expect((await awsError(client.send(new CreateSecretCommand({ Name: n, SecretString: "a" })))).name).toBe("ResourceExistsException");
 
     const putToken = randomUUID();
-    const p1 = await client.send(new PutSecretValueCommand({ SecretId: n, SecretString: "c", ClientRequestToken: putToken }));
-    const p2 = await client.send(new PutSecretValueCommand({ SecretId: n, SecretString: "c", ClientRequestToken: putToken }));
+    const p1 = await client.send(
+      new PutSecretValueCommand({ SecretId: n, SecretString: "c", ClientRequestToken: putToken }),
+    );
+    const p2 = await client.send(
+      new PutSecretValueCommand({ SecretId: n, SecretString: "c", ClientRequestToken: putToken }),
+    );
     expect(p2.VersionId).toBe(p1.VersionId);
     expect(p2.VersionStages).toEqual(["AWSCURRENT"]);
-    const conflict = await awsError(client.send(new PutSecretValueCommand({ SecretId: n, SecretString: "d", ClientRequestToken: putToken })));
+    const conflict = await awsError(
+      client.send(new PutSecretValueCommand({ SecretId: n, SecretString: "d", ClientRequestToken: putToken })),
+    );
     expect(conflict.name).toBe("ResourceExistsException");
     expect(sim.state.secrets.get(n)?.versions).toHaveLength(2);
     // AWSPREVIOUS stayed on the first version: the repeated put moved nothing.
@@ -146,7 +172,11 @@ describe("Secrets Manager simulator with the real AWS SDK", () => {
     sim.setFaults({ failAfterCommitNext: 1 }, "CreateSecret");
     const created = await client.send(new CreateSecretCommand({ Name: n, SecretString: "v1" }));
     expect(created.$metadata.attempts).toBe(2);
-    expect(sim.counters.get("CreateSecret")).toMatchObject({ received: 2, succeeded: 1, rejected: { fault_fail_after_commit: 1 } });
+    expect(sim.counters.get("CreateSecret")).toMatchObject({
+      received: 2,
+      succeeded: 1,
+      rejected: { fault_fail_after_commit: 1 },
+    });
     expect(sim.state.secrets.get(n)?.versions).toHaveLength(1);
 
     sim.setFaults({ failAfterCommitNext: 1 }, "PutSecretValue");
@@ -163,7 +193,9 @@ describe("Secrets Manager simulator with the real AWS SDK", () => {
     expect(missing.$metadata.httpStatusCode).toBe(400);
     expect(missing.$fault).toBe("client");
 
-    const both = await awsError(client.send(new CreateSecretCommand({ Name: name(), SecretString: "a", SecretBinary: new Uint8Array([1]) })));
+    const both = await awsError(
+      client.send(new CreateSecretCommand({ Name: name(), SecretString: "a", SecretBinary: new Uint8Array([1]) })),
+    );
     expect(both.name).toBe("InvalidParameterException");
     const badName = await awsError(client.send(new CreateSecretCommand({ Name: "bad name!", SecretString: "a" })));
     expect(badName.name).toBe("InvalidParameterException");
@@ -182,14 +214,22 @@ describe("Secrets Manager simulator with the real AWS SDK", () => {
     await client.send(new CreateSecretCommand({ Name: n, SecretString: "x" }));
     const outOfRange = await awsError(client.send(new DeleteSecretCommand({ SecretId: n, RecoveryWindowInDays: 6 })));
     expect(outOfRange.name).toBe("InvalidParameterException");
-    const both = await awsError(client.send(new DeleteSecretCommand({ SecretId: n, RecoveryWindowInDays: 7, ForceDeleteWithoutRecovery: true })));
+    const both = await awsError(
+      client.send(new DeleteSecretCommand({ SecretId: n, RecoveryWindowInDays: 7, ForceDeleteWithoutRecovery: true })),
+    );
     expect(both.name).toBe("InvalidParameterException");
 
     const deleted = await client.send(new DeleteSecretCommand({ SecretId: n, RecoveryWindowInDays: 7 }));
     expect(deleted.DeletionDate?.getTime()).toBe(Math.round(clock + 7 * 86_400_000));
-    expect((await awsError(client.send(new GetSecretValueCommand({ SecretId: n })))).name).toBe("InvalidRequestException");
-    expect((await awsError(client.send(new PutSecretValueCommand({ SecretId: n, SecretString: "y" })))).name).toBe("InvalidRequestException");
-    expect((await awsError(client.send(new CreateSecretCommand({ Name: n, SecretString: "y" })))).name).toBe("InvalidRequestException");
+    expect((await awsError(client.send(new GetSecretValueCommand({ SecretId: n })))).name).toBe(
+      "InvalidRequestException",
+    );
+    expect((await awsError(client.send(new PutSecretValueCommand({ SecretId: n, SecretString: "y" })))).name).toBe(
+      "InvalidRequestException",
+    );
+    expect((await awsError(client.send(new CreateSecretCommand({ Name: n, SecretString: "y" })))).name).toBe(
+      "InvalidRequestException",
+    );
     const described = await client.send(new DescribeSecretCommand({ SecretId: n }));
     expect(described.DeletedDate).toBeInstanceOf(Date);
     expect((await client.send(new ListSecretsCommand({}))).SecretList).toHaveLength(0);
@@ -200,11 +240,15 @@ describe("Secrets Manager simulator with the real AWS SDK", () => {
 
     await client.send(new DeleteSecretCommand({ SecretId: n }));
     clock += 30 * 86_400_000 + 1;
-    expect((await awsError(client.send(new DescribeSecretCommand({ SecretId: n })))).name).toBe("ResourceNotFoundException");
+    expect((await awsError(client.send(new DescribeSecretCommand({ SecretId: n })))).name).toBe(
+      "ResourceNotFoundException",
+    );
 
     await client.send(new CreateSecretCommand({ Name: n, SecretString: "again" }));
     await client.send(new DeleteSecretCommand({ SecretId: n, ForceDeleteWithoutRecovery: true }));
-    expect((await awsError(client.send(new GetSecretValueCommand({ SecretId: n })))).name).toBe("ResourceNotFoundException");
+    expect((await awsError(client.send(new GetSecretValueCommand({ SecretId: n })))).name).toBe(
+      "ResourceNotFoundException",
+    );
   });
 
   it("pages ListSecrets with MaxResults/NextToken", async () => {
@@ -215,13 +259,17 @@ describe("Secrets Manager simulator with the real AWS SDK", () => {
     const seen: string[] = [];
     let next: string | undefined;
     do {
-      const page = await client.send(new ListSecretsCommand({ MaxResults: 2, NextToken: next, Filters: [{ Key: "name", Values: ["PAGED/"] }] }));
+      const page = await client.send(
+        new ListSecretsCommand({ MaxResults: 2, NextToken: next, Filters: [{ Key: "name", Values: ["PAGED/"] }] }),
+      );
       expect((page.SecretList ?? []).length).toBeLessThanOrEqual(2);
       seen.push(...(page.SecretList ?? []).map((s) => s.Name ?? ""));
       next = page.NextToken;
     } while (next);
     expect(seen).toEqual(["paged/0", "paged/1", "paged/2", "paged/3", "paged/4"]);
-    const negated = await client.send(new ListSecretsCommand({ Filters: [{ Key: "name", Values: ["paged/", "!paged/3"] }] }));
+    const negated = await client.send(
+      new ListSecretsCommand({ Filters: [{ Key: "name", Values: ["paged/", "!paged/3"] }] }),
+    );
     expect(negated.SecretList?.map((s) => s.Name)).not.toContain("paged/3");
     expect(negated.SecretList).toHaveLength(4);
   });
@@ -240,7 +288,11 @@ describe("Secrets Manager simulator faults", () => {
     expect(err.name).toBe("ThrottlingException");
     expect(err.$metadata.httpStatusCode).toBe(400);
     expect(err.$metadata.attempts).toBe(3);
-    expect(sim.counters.get("GetSecretValue")).toMatchObject({ received: 6, succeeded: 1, rejected: { fault_throttle: 5 } });
+    expect(sim.counters.get("GetSecretValue")).toMatchObject({
+      received: 6,
+      succeeded: 1,
+      rejected: { fault_throttle: 5 },
+    });
   });
 
   it("5xx: InternalServiceError is retried, then surfaces", async () => {
@@ -288,13 +340,21 @@ describe("Secrets Manager simulator faults", () => {
   });
 
   it("control API over HTTP", async () => {
-    const set = await fetch(`${sim.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ endpoint: "DescribeSecret", throttleNext: 5 }) });
+    const set = await fetch(`${sim.url}/__sim/faults`, {
+      method: "POST",
+      body: JSON.stringify({ endpoint: "DescribeSecret", throttleNext: 5 }),
+    });
     expect(set.status).toBe(200);
-    const bad = await fetch(`${sim.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ endpoint: "Nope", throttleNext: 1 }) });
+    const bad = await fetch(`${sim.url}/__sim/faults`, {
+      method: "POST",
+      body: JSON.stringify({ endpoint: "Nope", throttleNext: 1 }),
+    });
     expect(bad.status).toBe(400);
     const single = makeClient({ maxAttempts: 1 });
     try {
-      expect((await awsError(single.send(new DescribeSecretCommand({ SecretId: "x" })))).name).toBe("ThrottlingException");
+      expect((await awsError(single.send(new DescribeSecretCommand({ SecretId: "x" })))).name).toBe(
+        "ThrottlingException",
+      );
     } finally {
       single.destroy();
     }
@@ -325,25 +385,50 @@ describe("Secrets Manager simulator protocol checks", () => {
   });
 
   it("refuses missing or foreign auth, wrong content type, unknown operations and wrong types", async () => {
-    const type = async (res: Response): Promise<[number, string]> => [res.status, ((await res.json()) as { __type: string }).__type];
+    const type = async (res: Response): Promise<[number, string]> => [
+      res.status,
+      ((await res.json()) as { __type: string }).__type,
+    ];
     const { authorization: _omit, ...unsigned } = signed();
     expect(await type(await call(unsigned))).toEqual([403, "MissingAuthenticationTokenException"]);
-    expect(await type(await call(signed({ authorization: "Bearer x" })))).toEqual([400, "IncompleteSignatureException"]);
-    expect(
-      await type(await call(signed({ authorization: signed().authorization?.replace(ACCESS_KEY, "AKIDSOMEONEELSE00001") ?? "" }))),
-    ).toEqual([400, "UnrecognizedClientException"]);
-    expect(await type(await call(signed({ authorization: signed().authorization?.replace("us-east-1", "eu-west-1") ?? "" })))).toEqual([
+    expect(await type(await call(signed({ authorization: "Bearer x" })))).toEqual([
       400,
-      "InvalidSignatureException",
+      "IncompleteSignatureException",
     ]);
-    expect(await type(await call(signed({ "content-type": "application/json" })))).toEqual([400, "SerializationException"]);
-    expect(await type(await call(signed({ "x-amz-target": "secretsmanager.RotateEverything" })))).toEqual([400, "UnknownOperationException"]);
+    expect(
+      await type(
+        await call(
+          signed({ authorization: signed().authorization?.replace(ACCESS_KEY, "AKIDSOMEONEELSE00001") ?? "" }),
+        ),
+      ),
+    ).toEqual([400, "UnrecognizedClientException"]);
+    expect(
+      await type(
+        await call(signed({ authorization: signed().authorization?.replace("us-east-1", "eu-west-1") ?? "" })),
+      ),
+    ).toEqual([400, "InvalidSignatureException"]);
+    expect(await type(await call(signed({ "content-type": "application/json" })))).toEqual([
+      400,
+      "SerializationException",
+    ]);
+    expect(await type(await call(signed({ "x-amz-target": "secretsmanager.RotateEverything" })))).toEqual([
+      400,
+      "UnknownOperationException",
+    ]);
     expect(await type(await call(signed(), "not json"))).toEqual([400, "SerializationException"]);
-    expect(await type(await call(signed(), JSON.stringify({ MaxResults: "5" })))).toEqual([400, "SerializationException"]);
+    expect(await type(await call(signed(), JSON.stringify({ MaxResults: "5" })))).toEqual([
+      400,
+      "SerializationException",
+    ]);
     expect(
       await type(await call(signed({ "x-amz-target": "secretsmanager.GetSecretValue" }), JSON.stringify({}))),
     ).toEqual([400, "ValidationException"]);
-    const errBody = (await (await call(signed({ "x-amz-target": "secretsmanager.GetSecretValue" }), JSON.stringify({ SecretId: "nope" }))).json()) as Record<string, unknown>;
-    expect(errBody).toEqual({ __type: "ResourceNotFoundException", Message: "Secrets Manager can't find the specified secret." });
+    const errBody = (await (
+      await call(signed({ "x-amz-target": "secretsmanager.GetSecretValue" }), JSON.stringify({ SecretId: "nope" }))
+    ).json()) as Record<string, unknown>;
+    expect(errBody).toEqual({
+      __type: "ResourceNotFoundException",
+      Message: "Secrets Manager can't find the specified secret.",
+    });
   });
 });

@@ -232,7 +232,8 @@ function parseValue(body: Record<string, unknown>): SecretValue | undefined {
     );
   }
   if (s !== undefined) {
-    if (Buffer.byteLength(s) > MAX_VALUE_BYTES) throw new AwsError("InvalidParameterException", "The secret value is too large.");
+    if (Buffer.byteLength(s) > MAX_VALUE_BYTES)
+      throw new AwsError("InvalidParameterException", "The secret value is too large.");
     return { secretString: s };
   }
   if (b !== undefined) {
@@ -355,12 +356,18 @@ export function createSecretsManagerSimulator(opts: SecretsManagerSimulatorOptio
         const version = existing.versions.find((v) => v.versionId === token);
         if (version && value) {
           if (!sameValue(version, value)) {
-            throw new AwsError("ResourceExistsException", "You can't modify an existing version, you can only create a new version.");
+            throw new AwsError(
+              "ResourceExistsException",
+              "You can't modify an existing version, you can only create a new version.",
+            );
           }
           // The same request again (a retry): nothing changes.
           return { ARN: existing.arn, Name: existing.name, VersionId: version.versionId, ReplicationStatus: [] };
         }
-        throw new AwsError("ResourceExistsException", `The operation failed because the secret ${name} already exists.`);
+        throw new AwsError(
+          "ResourceExistsException",
+          `The operation failed because the secret ${name} already exists.`,
+        );
       }
       const t = now();
       const secret: SecretRecord = {
@@ -391,7 +398,12 @@ export function createSecretsManagerSimulator(opts: SecretsManagerSimulatorOptio
       let stages: string[] = ["AWSCURRENT"];
       if (body.VersionStages !== undefined) {
         const raw = body.VersionStages;
-        if (!Array.isArray(raw) || raw.length < 1 || raw.length > 20 || !raw.every((l) => typeof l === "string" && l.length >= 1 && l.length <= 256)) {
+        if (
+          !Array.isArray(raw) ||
+          raw.length < 1 ||
+          raw.length > 20 ||
+          !raw.every((l) => typeof l === "string" && l.length >= 1 && l.length <= 256)
+        ) {
           throw new AwsError("InvalidParameterException", "VersionStages must list 1 to 20 staging labels.");
         }
         stages = [...new Set(raw as string[])];
@@ -400,9 +412,17 @@ export function createSecretsManagerSimulator(opts: SecretsManagerSimulatorOptio
       const existing = secret.versions.find((v) => v.versionId === token);
       if (existing) {
         if (!sameValue(existing, value)) {
-          throw new AwsError("ResourceExistsException", "You can't modify an existing version, you can only create a new version.");
+          throw new AwsError(
+            "ResourceExistsException",
+            "You can't modify an existing version, you can only create a new version.",
+          );
         }
-        return { ARN: secret.arn, Name: secret.name, VersionId: existing.versionId, VersionStages: [...existing.stages] };
+        return {
+          ARN: secret.arn,
+          Name: secret.name,
+          VersionId: existing.versionId,
+          VersionStages: [...existing.stages],
+        };
       }
       const t = now();
       const version: SecretVersion = { versionId: token, ...value, stages: [], createdDate: t };
@@ -472,8 +492,14 @@ export function createSecretsManagerSimulator(opts: SecretsManagerSimulatorOptio
           "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.",
         );
       }
-      if (window !== undefined && (typeof window !== "number" || !Number.isInteger(window) || window < 7 || window > 30)) {
-        throw new AwsError("InvalidParameterException", "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).");
+      if (
+        window !== undefined &&
+        (typeof window !== "number" || !Number.isInteger(window) || window < 7 || window > 30)
+      ) {
+        throw new AwsError(
+          "InvalidParameterException",
+          "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).",
+        );
       }
       const secret = find(secretId);
       const t = now();
@@ -514,7 +540,8 @@ export function createSecretsManagerSimulator(opts: SecretsManagerSimulatorOptio
       if (next !== undefined) {
         try {
           const parsed = JSON.parse(Buffer.from(next, "base64url").toString("utf8")) as unknown;
-          if (!isRecord(parsed) || parsed.f !== fingerprint || typeof parsed.o !== "number") throw new Error("bad token");
+          if (!isRecord(parsed) || parsed.f !== fingerprint || typeof parsed.o !== "number")
+            throw new Error("bad token");
           offset = parsed.o;
         } catch {
           throw new AwsError("InvalidNextTokenException", "The NextToken value is invalid.");
@@ -539,14 +566,19 @@ export function createSecretsManagerSimulator(opts: SecretsManagerSimulatorOptio
           SecretVersionsToStages: versionMap(s),
           CreatedDate: epoch(s.createdDate),
         })),
-        ...(more ? { NextToken: Buffer.from(JSON.stringify({ o: offset + max, f: fingerprint })).toString("base64url") } : {}),
+        ...(more
+          ? { NextToken: Buffer.from(JSON.stringify({ o: offset + max, f: fingerprint })).toString("base64url") }
+          : {}),
       };
     },
 
     TagResource(body) {
       const secret = findLive(requireString(body, "SecretId"));
       if (body.Tags === undefined) {
-        throw new AwsError("ValidationException", "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+        throw new AwsError(
+          "ValidationException",
+          "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null",
+        );
       }
       const tags = parseTags(body.Tags);
       for (const tag of tags) {
@@ -554,7 +586,8 @@ export function createSecretsManagerSimulator(opts: SecretsManagerSimulatorOptio
         if (existing) existing.Value = tag.Value;
         else secret.tags.push(tag);
       }
-      if (secret.tags.length > 50) throw new AwsError("InvalidParameterException", "You can't add more than 50 tags to a secret.");
+      if (secret.tags.length > 50)
+        throw new AwsError("InvalidParameterException", "You can't add more than 50 tags to a secret.");
       return {};
     },
 
@@ -576,7 +609,10 @@ export function createSecretsManagerSimulator(opts: SecretsManagerSimulatorOptio
       throw new AwsError("MissingAuthenticationTokenException", "Missing Authentication Token", 403);
     }
     if (!header.startsWith("AWS4-HMAC-SHA256 ")) {
-      throw new AwsError("IncompleteSignatureException", "Authorization header requires the AWS4-HMAC-SHA256 algorithm.");
+      throw new AwsError(
+        "IncompleteSignatureException",
+        "Authorization header requires the AWS4-HMAC-SHA256 algorithm.",
+      );
     }
     const m = AUTH_HEADER.exec(header);
     if (!m) {
@@ -588,16 +624,25 @@ export function createSecretsManagerSimulator(opts: SecretsManagerSimulatorOptio
     const [, accessKeyId = "", date = "", scopeRegion = "", service = "", signedHeaders = ""] = m;
     const amzDate = req.headers["x-amz-date"];
     if (typeof amzDate !== "string" || !/^\d{8}T\d{6}Z$/.test(amzDate) || !amzDate.startsWith(date)) {
-      throw new AwsError("IncompleteSignatureException", "X-Amz-Date is missing or does not match the credential scope date.");
+      throw new AwsError(
+        "IncompleteSignatureException",
+        "X-Amz-Date is missing or does not match the credential scope date.",
+      );
     }
     if (!signedHeaders.split(";").includes("host")) {
       throw new AwsError("IncompleteSignatureException", "The host header must be signed.");
     }
     if (service !== "secretsmanager") {
-      throw new AwsError("InvalidSignatureException", `Credential should be scoped to correct service: 'secretsmanager'.`);
+      throw new AwsError(
+        "InvalidSignatureException",
+        `Credential should be scoped to correct service: 'secretsmanager'.`,
+      );
     }
     if (scopeRegion !== region) {
-      throw new AwsError("InvalidSignatureException", `Credential should be scoped to a valid region, not '${scopeRegion}'.`);
+      throw new AwsError(
+        "InvalidSignatureException",
+        `Credential should be scoped to a valid region, not '${scopeRegion}'.`,
+      );
     }
     if (allowedKeys && !allowedKeys.has(accessKeyId)) {
       throw new AwsError("UnrecognizedClientException", "The security token included in the request is invalid.");
@@ -605,10 +650,15 @@ export function createSecretsManagerSimulator(opts: SecretsManagerSimulatorOptio
   };
 
   const sendError = (res: ServerResponse, requestId: string, err: AwsError): void => {
-    sendJson(res, err.status, { __type: err.type, Message: err.message }, {
-      "content-type": JSON_11,
-      "x-amzn-requestid": requestId,
-    });
+    sendJson(
+      res,
+      err.status,
+      { __type: err.type, Message: err.message },
+      {
+        "content-type": JSON_11,
+        "x-amzn-requestid": requestId,
+      },
+    );
   };
 
   const handler: SimHandler = async (req, res) => {
@@ -623,8 +673,12 @@ export function createSecretsManagerSimulator(opts: SecretsManagerSimulatorOptio
 
     const requestId = randomUUID();
     const target = req.headers["x-amz-target"];
-    const op = typeof target === "string" && target.startsWith("secretsmanager.") ? target.slice("secretsmanager.".length) : undefined;
-    const known = op !== undefined && (secretsOperations as readonly string[]).includes(op) ? (op as SecretsOperation) : undefined;
+    const op =
+      typeof target === "string" && target.startsWith("secretsmanager.")
+        ? target.slice("secretsmanager.".length)
+        : undefined;
+    const known =
+      op !== undefined && (secretsOperations as readonly string[]).includes(op) ? (op as SecretsOperation) : undefined;
     const ep: SecretsEndpoint = known ?? "other";
     counters.received(ep);
 
@@ -638,7 +692,13 @@ export function createSecretsManagerSimulator(opts: SecretsManagerSimulatorOptio
       return;
     }
     if (!known) {
-      fail(new AwsError("UnknownOperationException", `Unknown operation ${typeof target === "string" ? target : "(missing X-Amz-Target)"}`), "unknown_operation");
+      fail(
+        new AwsError(
+          "UnknownOperationException",
+          `Unknown operation ${typeof target === "string" ? target : "(missing X-Amz-Target)"}`,
+        ),
+        "unknown_operation",
+      );
       return;
     }
 
@@ -656,9 +716,13 @@ export function createSecretsManagerSimulator(opts: SecretsManagerSimulatorOptio
       if (err instanceof AwsError) return fail(err, "auth");
       throw err;
     }
-    if (faults.take(ep, "throttleNext")) return fail(new AwsError("ThrottlingException", "Rate exceeded"), "fault_throttle");
+    if (faults.take(ep, "throttleNext"))
+      return fail(new AwsError("ThrottlingException", "Rate exceeded"), "fault_throttle");
     if (pre.kind === "fail") {
-      return fail(new AwsError("InternalServiceError", "An error occurred on the server side.", pre.status), "fault_fail");
+      return fail(
+        new AwsError("InternalServiceError", "An error occurred on the server side.", pre.status),
+        "fault_fail",
+      );
     }
     if (faults.take(ep, "denyNext")) {
       return fail(
@@ -694,7 +758,10 @@ export function createSecretsManagerSimulator(opts: SecretsManagerSimulatorOptio
       throw err;
     }
     if (faults.take(ep, "failAfterCommitNext")) {
-      return fail(new AwsError("InternalServiceError", "An error occurred on the server side.", 500), "fault_fail_after_commit");
+      return fail(
+        new AwsError("InternalServiceError", "An error occurred on the server side.", 500),
+        "fault_fail_after_commit",
+      );
     }
     if (faults.take(ep, "malformedNext")) {
       counters.rejected(ep, "fault_malformed");
@@ -714,7 +781,8 @@ export function createSecretsManagerSimulator(opts: SecretsManagerSimulatorOptio
     accountId,
     setFaults: (patch, operation) => faults.set(patch, operation),
     reset,
-    currentValue: (name) => state.secrets.get(name)?.versions.find((v) => v.stages.includes("AWSCURRENT"))?.secretString,
+    currentValue: (name) =>
+      state.secrets.get(name)?.versions.find((v) => v.stages.includes("AWSCURRENT"))?.secretString,
   };
 }
 
@@ -723,13 +791,22 @@ const FILTER_KEYS = new Set(["name", "description", "tag-key", "tag-value", "pri
 
 function parseFilters(raw: unknown): ListFilter[] {
   if (raw === undefined) return [];
-  if (!Array.isArray(raw) || raw.length > 10) throw new AwsError("InvalidParameterException", "Filters must be a list of at most 10 filters.");
+  if (!Array.isArray(raw) || raw.length > 10)
+    throw new AwsError("InvalidParameterException", "Filters must be a list of at most 10 filters.");
   return raw.map((f: unknown) => {
     if (!isRecord(f) || typeof f.Key !== "string" || !FILTER_KEYS.has(f.Key)) {
-      throw new AwsError("InvalidParameterException", "Filter Key must be one of name, description, tag-key, tag-value, primary-region, owning-service, all.");
+      throw new AwsError(
+        "InvalidParameterException",
+        "Filter Key must be one of name, description, tag-key, tag-value, primary-region, owning-service, all.",
+      );
     }
     const values = f.Values;
-    if (!Array.isArray(values) || values.length < 1 || values.length > 10 || !values.every((v) => typeof v === "string" && v.length >= 1 && v.length <= 512)) {
+    if (
+      !Array.isArray(values) ||
+      values.length < 1 ||
+      values.length > 10 ||
+      !values.every((v) => typeof v === "string" && v.length >= 1 && v.length <= 512)
+    ) {
       throw new AwsError("InvalidParameterException", "Filter Values must list 1 to 10 non-empty strings.");
     }
     return { key: f.Key, values: values as string[] };
@@ -764,7 +841,9 @@ function matchesFilter(s: SecretRecord, f: ListFilter): boolean {
   };
   const candidates = fieldValues();
   const hit = (prefix: string): boolean =>
-    candidates.some((c) => (c.caseSensitive ? c.value.startsWith(prefix) : c.value.toLowerCase().startsWith(prefix.toLowerCase())));
+    candidates.some((c) =>
+      c.caseSensitive ? c.value.startsWith(prefix) : c.value.toLowerCase().startsWith(prefix.toLowerCase()),
+    );
   if (negatives.some(hit)) return false;
   return positives.length === 0 || positives.some(hit);
 }

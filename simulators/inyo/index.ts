@@ -115,7 +115,8 @@ export function createInyoSimulator(opts: InyoSimulatorOptions = {}): InyoSimula
     } catch {
       parsed = false;
     }
-    const clientId = isRecord(body) && typeof body.clientId === "string" && body.clientId !== "" ? body.clientId : undefined;
+    const clientId =
+      isRecord(body) && typeof body.clientId === "string" && body.clientId !== "" ? body.clientId : undefined;
     if (clientId !== undefined) counters.tokenRequests.add(clientId);
     if (await faults.intercept(req, res, "token", book, inyoError)) return;
 
@@ -176,7 +177,12 @@ export function createInyoSimulator(opts: InyoSimulatorOptions = {}): InyoSimula
     const bearer = parseBearer(header(req, "authorization"));
     const check = bearer === undefined ? undefined : await signer.check(bearer);
     if (!check?.ok || !clients.get(check.clientId)) {
-      const reason = check === undefined ? "missing_token" : !check.ok && check.reason === "expired" ? "expired_token" : "invalid_token";
+      const reason =
+        check === undefined
+          ? "missing_token"
+          : !check.ok && check.reason === "expired"
+            ? "expired_token"
+            : "invalid_token";
       book.rejected("fxRates", reason);
       sendJson(res, 401, INYO_UNAUTHORIZED);
       return;

@@ -23,7 +23,10 @@ afterEach(async () => {
   await sim.close();
 });
 
-function tokenRequest(body: unknown = { clientId, secretId: clientSecret }, init: { contentType?: string; method?: string } = {}) {
+function tokenRequest(
+  body: unknown = { clientId, secretId: clientSecret },
+  init: { contentType?: string; method?: string } = {},
+) {
   const method = init.method ?? "POST";
   return fetch(sim.tokenUrl, {
     method,
@@ -39,7 +42,9 @@ async function getToken(): Promise<string> {
 }
 
 function fxRates(token?: string) {
-  return fetch(`${sim.apiBaseUrl}/v1/fx-rates`, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+  return fetch(`${sim.apiBaseUrl}/v1/fx-rates`, {
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+  });
 }
 
 describe("Inyo token endpoint", () => {
@@ -179,7 +184,11 @@ describe("Inyo FX-rates API", () => {
     const expired = await fxRates(token);
     expect(expired.status).toBe(401);
     expect(await expired.json()).toEqual(UNAUTHORIZED);
-    expect(sim.counters().endpoints.fxRates?.rejected).toEqual({ missing_token: 1, invalid_token: 2, expired_token: 1 });
+    expect(sim.counters().endpoints.fxRates?.rejected).toEqual({
+      missing_token: 1,
+      invalid_token: 2,
+      expired_token: 1,
+    });
     expect((await fetch(`${sim.apiBaseUrl}/v1/fx-rates`, { method: "DELETE" })).status).toBe(405);
   });
 });

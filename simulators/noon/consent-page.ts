@@ -66,7 +66,9 @@ export type ConsentPageInput = {
 
 export function renderConsentPage(input: ConsentPageInput): string {
   const err = input.projectCodeError;
-  const invalid = err ? ' aria-invalid="true" aria-describedby="project-code-hint project-code-error"' : ' aria-describedby="project-code-hint"';
+  const invalid = err
+    ? ' aria-invalid="true" aria-describedby="project-code-hint project-code-error"'
+    : ' aria-describedby="project-code-hint"';
   return layout(
     "Authorize access",
     `<div class="card">
@@ -104,14 +106,17 @@ export function renderErrorPage(title: string, message: string): string {
 }
 
 /** GET /__sim/keys: the seller keys this simulator issued, each with a Revoke button (development). */
-export function renderKeysPage(keys: readonly { keyId: string; projectCode: string; issuedAt: string; revokedAt?: string }[]): string {
+export function renderKeysPage(
+  keys: readonly { keyId: string; projectCode: string; issuedAt: string; revokedAt?: string }[],
+): string {
   const rows = keys
     .map(
-      (k) => `<tr><td><code>${escapeHtml(k.projectCode)}</code></td><td><code>${escapeHtml(k.keyId)}</code></td><td>${escapeHtml(k.issuedAt)}</td><td>${
-        k.revokedAt
-          ? `Revoked ${escapeHtml(k.revokedAt)}`
-          : `<form method="post" action="/__sim/keys/revoke"><input type="hidden" name="keyId" value="${escapeHtml(k.keyId)}"><button type="submit">Revoke</button></form>`
-      }</td></tr>`,
+      (k) =>
+        `<tr><td><code>${escapeHtml(k.projectCode)}</code></td><td><code>${escapeHtml(k.keyId)}</code></td><td>${escapeHtml(k.issuedAt)}</td><td>${
+          k.revokedAt
+            ? `Revoked ${escapeHtml(k.revokedAt)}`
+            : `<form method="post" action="/__sim/keys/revoke"><input type="hidden" name="keyId" value="${escapeHtml(k.keyId)}"><button type="submit">Revoke</button></form>`
+        }</td></tr>`,
     )
     .join("");
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Noon simulator – issued keys</title>

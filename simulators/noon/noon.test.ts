@@ -49,7 +49,9 @@ async function login(): Promise<string> {
 }
 
 async function approve(state: string, projectCode?: string): Promise<URL> {
-  const page = await fetch(`${sim.authorizeUrl}?client_id=${encodeURIComponent(sim.clientId)}&state=${encodeURIComponent(state)}`);
+  const page = await fetch(
+    `${sim.authorizeUrl}?client_id=${encodeURIComponent(sim.clientId)}&state=${encodeURIComponent(state)}`,
+  );
   expect(page.status).toBe(200);
   const html = await page.text();
   const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
@@ -60,7 +62,11 @@ async function approve(state: string, projectCode?: string): Promise<URL> {
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ request_id: requestId ?? "", project_code: projectCode ?? prefilled ?? "", decision: "approve" }),
+    body: new URLSearchParams({
+      request_id: requestId ?? "",
+      project_code: projectCode ?? prefilled ?? "",
+      decision: "approve",
+    }),
   });
   expect(res.status).toBe(303);
   return new URL(res.headers.get("location") ?? "");
@@ -97,7 +103,13 @@ describe("Noon simulator: consent page", () => {
     expect((await fetch(sim.authorizeUrl, { method: "POST" })).status).toBe(405);
     const counts = sim.counters.get("authorize");
     expect(counts.received).toBe(5);
-    expect(counts.rejected).toMatchObject({ unknown_client: 1, missing_state: 1, missing_client_id: 1, duplicate_param: 1, method: 1 });
+    expect(counts.rejected).toMatchObject({
+      unknown_client: 1,
+      missing_state: 1,
+      missing_client_id: 1,
+      duplicate_param: 1,
+      method: 1,
+    });
   });
 
   it("approve redirects with a fresh code and the state; decline with access_denied", async () => {
@@ -156,11 +168,16 @@ describe("Noon simulator: integrator login", () => {
     expect(cookie).toMatch(/_npsid=[^;]+; _nprtnetid=/);
     const res = await fetch(`${sim.url}/identity/v1/whoami`, { headers: { cookie, "user-agent": UA } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ user_code: sim.integratorKey.user_code, username: sim.integratorKey.channel_identifier });
+    expect(await res.json()).toEqual({
+      user_code: sim.integratorKey.user_code,
+      username: sim.integratorKey.channel_identifier,
+    });
     expect((await fetch(`${sim.url}/identity/v1/whoami`, { headers: { "user-agent": UA } })).status).toBe(401);
     // Both cookies are needed.
     const onlySid = cookie.split("; ")[0] ?? "";
-    expect((await fetch(`${sim.url}/identity/v1/whoami`, { headers: { cookie: onlySid, "user-agent": UA } })).status).toBe(401);
+    expect(
+      (await fetch(`${sim.url}/identity/v1/whoami`, { headers: { cookie: onlySid, "user-agent": UA } })).status,
+    ).toBe(401);
   });
 
   it("refuses extra claims, replayed jti, wrong keys, bad iat and missing User-Agent", async () => {
@@ -203,7 +220,21 @@ describe("Noon simulator: integrator login", () => {
 
     const counts = sim.counters.get("login");
     expect(counts.succeeded).toBe(1);
-    expect(counts.rejected).toMatchObject({ unexpected_claims: 2, iat_too_old: 1, iat_in_future: 1, bad_iat: 1, bad_jti: 1, bad_sub: 1, bad_signature: 1, jti_reused: 1, user_agent: 2, content_type: 1, body_invalid_json: 1, missing_project_code: 1, project_denied: 1 });
+    expect(counts.rejected).toMatchObject({
+      unexpected_claims: 2,
+      iat_too_old: 1,
+      iat_in_future: 1,
+      bad_iat: 1,
+      bad_jti: 1,
+      bad_sub: 1,
+      bad_signature: 1,
+      jti_reused: 1,
+      user_agent: 2,
+      content_type: 1,
+      body_invalid_json: 1,
+      missing_project_code: 1,
+      project_denied: 1,
+    });
   });
 
   it("answers errors as JSON with a message", async () => {
@@ -225,7 +256,12 @@ describe("Noon simulator: seller authorization end to end", () => {
     expect(created.status).toBe(200);
     const token = (await created.json()) as Record<string, unknown>;
     expect(Object.keys(token).sort()).toEqual(["access_token", "expires_in", "project_code", "scopes", "token_type"]);
-    expect(token).toMatchObject({ token_type: "TOKEN_TYPE_BEARER", expires_in: "3600s", scopes: ["access:grant"], project_code: "PRJ54321" });
+    expect(token).toMatchObject({
+      token_type: "TOKEN_TYPE_BEARER",
+      expires_in: "3600s",
+      scopes: ["access:grant"],
+      project_code: "PRJ54321",
+    });
     expect(String(token.access_token)).toMatch(/^eyJhbGciOiJSUzI1NiIs[\w-]*\.[\w-]+\.[\w-]+$/);
 
     // The code is single use.
@@ -244,7 +280,14 @@ describe("Noon simulator: seller authorization end to end", () => {
     expect(ex.project_code).toBe("PRJ54321");
     expect(ex.oauth_request_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const result = ex.result;
-    expect(Object.keys(result).sort()).toEqual(["channel_identifier", "issued_at", "key_id", "private_key", "project_code", "type"]);
+    expect(Object.keys(result).sort()).toEqual([
+      "channel_identifier",
+      "issued_at",
+      "key_id",
+      "private_key",
+      "project_code",
+      "type",
+    ]);
     expect(result.type).toBe("apijwt");
     expect(result.project_code).toBe("PRJ54321");
     expect(result.issued_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -270,7 +313,9 @@ describe("Noon simulator: seller authorization end to end", () => {
     for (let i = 0; i < 2; i++) {
       const code = sim.issueAuthorizationCode({ projectCode: "PRJ11111" });
       const token = (await (await createToken(cookie, code)).json()) as { access_token: string };
-      const ex = (await (await post("/identity/oauth/v1/token/exchange", { access_token: token.access_token }, { cookie })).json()) as {
+      const ex = (await (
+        await post("/identity/oauth/v1/token/exchange", { access_token: token.access_token }, { cookie })
+      ).json()) as {
         result: { private_key: string };
       };
       keys.add(ex.result.private_key);
@@ -283,33 +328,68 @@ describe("Noon simulator: seller authorization end to end", () => {
     const cookie = await login();
     const code = sim.issueAuthorizationCode({ projectCode: "PRJ22222" });
     const token = (await (await createToken(cookie, code)).json()) as { access_token: string };
-    const ex = (await (await post("/identity/oauth/v1/token/exchange", { access_token: token.access_token }, { cookie })).json()) as {
+    const ex = (await (
+      await post("/identity/oauth/v1/token/exchange", { access_token: token.access_token }, { cookie })
+    ).json()) as {
       result: { key_id: string; private_key: string };
     };
-    const sellerJwt = (claims: Record<string, unknown> = {}, key = ex.result.private_key) => loginJwt({ sub: ex.result.key_id, ...claims }, key);
+    const sellerJwt = (claims: Record<string, unknown> = {}, key = ex.result.private_key) =>
+      loginJwt({ sub: ex.result.key_id, ...claims }, key);
     const path = "/identity/public/v1/api/login";
 
     const ok = await post(path, { token: await sellerJwt(), default_project_code: "PRJ22222" });
     expect(ok.status).toBe(200);
     expect(ok.headers.getSetCookie()).toHaveLength(2);
     // Another project, the integrator's key under the seller's key id, an extra claim: refused.
-    expect((await post(path, { token: await sellerJwt(), default_project_code: sim.integratorKey.project_code })).status).toBe(403);
-    expect((await post(path, { token: await sellerJwt({}, sim.integratorKey.private_key), default_project_code: "PRJ22222" })).status).toBe(401);
-    expect((await post(path, { token: await sellerJwt({ exp: Math.floor(clock / 1000) + 60 }), default_project_code: "PRJ22222" })).status).toBe(401);
-    expect((await post(path, { token: await sellerJwt({ sub: "not-a-key" }), default_project_code: "PRJ22222" })).status).toBe(401);
+    expect(
+      (await post(path, { token: await sellerJwt(), default_project_code: sim.integratorKey.project_code })).status,
+    ).toBe(403);
+    expect(
+      (
+        await post(path, {
+          token: await sellerJwt({}, sim.integratorKey.private_key),
+          default_project_code: "PRJ22222",
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await post(path, {
+          token: await sellerJwt({ exp: Math.floor(clock / 1000) + 60 }),
+          default_project_code: "PRJ22222",
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (await post(path, { token: await sellerJwt({ sub: "not-a-key" }), default_project_code: "PRJ22222" })).status,
+    ).toBe(401);
 
-    const revoke = await fetch(`${sim.url}/__sim/keys/revoke`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ keyId: ex.result.key_id }) });
+    const revoke = await fetch(`${sim.url}/__sim/keys/revoke`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ keyId: ex.result.key_id }),
+    });
     expect(await revoke.json()).toEqual({ revoked: [ex.result.key_id] });
     const refused = await post(path, { token: await sellerJwt(), default_project_code: "PRJ22222" });
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ message: "invalid token: the key has been deactivated" });
-    expect(sim.counters.get("login").rejected).toMatchObject({ key_revoked: 1, project_denied: 1, bad_signature: 1, unexpected_claims: 1, bad_sub: 1 });
-    const listed = (await (await fetch(`${sim.url}/__sim/issued-keys`)).json()) as { keys: { keyId: string; revoked: boolean }[] };
+    expect(sim.counters.get("login").rejected).toMatchObject({
+      key_revoked: 1,
+      project_denied: 1,
+      bad_signature: 1,
+      unexpected_claims: 1,
+      bad_sub: 1,
+    });
+    const listed = (await (await fetch(`${sim.url}/__sim/issued-keys`)).json()) as {
+      keys: { keyId: string; revoked: boolean }[];
+    };
     expect(listed.keys).toEqual([expect.objectContaining({ keyId: ex.result.key_id, revoked: true })]);
     const page = await (await fetch(`${sim.url}/__sim/keys`)).text();
     expect(page).toContain(ex.result.key_id);
     expect(page).not.toContain("PRIVATE KEY");
-    expect((await fetch(`${sim.url}/__sim/keys/revoke`, { method: "POST", body: JSON.stringify({ keyId: "nope" }) })).status).toBe(404);
+    expect(
+      (await fetch(`${sim.url}/__sim/keys/revoke`, { method: "POST", body: JSON.stringify({ keyId: "nope" }) })).status,
+    ).toBe(404);
   });
 
   it("token/create refuses without session, bad secret, wrong grant, expired or foreign codes", async () => {
@@ -323,7 +403,12 @@ describe("Noon simulator: seller authorization end to end", () => {
     expect((await createToken(cookie, "unknown-code")).status).toBe(400);
     const noJson = await post(
       "/identity/oauth/v1/token/create",
-      JSON.stringify({ grant_type: "authorization_code", code, client_id: sim.clientId, client_secret: sim.clientSecret }),
+      JSON.stringify({
+        grant_type: "authorization_code",
+        code,
+        client_id: sim.clientId,
+        client_secret: sim.clientSecret,
+      }),
       { cookie, "content-type": "application/x-www-form-urlencoded" },
     );
     expect(noJson.status).toBe(415);
@@ -368,7 +453,10 @@ describe("Noon simulator: faults and control API", () => {
     expect((await createToken(cookie, code)).status).toBe(503);
     expect((await createToken(cookie, code)).status).toBe(503);
     expect((await createToken(cookie, code)).status).toBe(200);
-    const counters = (await (await fetch(`${sim.url}/__sim/counters`)).json()) as Record<string, { received: number; rejected: Record<string, number> }>;
+    const counters = (await (await fetch(`${sim.url}/__sim/counters`)).json()) as Record<
+      string,
+      { received: number; rejected: Record<string, number> }
+    >;
     expect(counters.create?.received).toBe(3);
     expect(counters.create?.rejected.fault_fail).toBe(2);
   });
@@ -376,7 +464,8 @@ describe("Noon simulator: faults and control API", () => {
   it("exchange can answer status.code != 0, malformed and incomplete bodies", async () => {
     const cookie = await login();
     const tokenFor = async () =>
-      ((await (await createToken(cookie, sim.issueAuthorizationCode())).json()) as { access_token: string }).access_token;
+      ((await (await createToken(cookie, sim.issueAuthorizationCode())).json()) as { access_token: string })
+        .access_token;
 
     sim.setFaults({ statusErrorNext: 1 }, "exchange");
     const failed = await post("/identity/oauth/v1/token/exchange", { access_token: await tokenFor() }, { cookie });
@@ -406,7 +495,10 @@ describe("Noon simulator: faults and control API", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
 
     await expect(
-      fetch(`${sim.url}/identity/v1/whoami`, { headers: { cookie, "user-agent": UA }, signal: AbortSignal.timeout(100) }),
+      fetch(`${sim.url}/identity/v1/whoami`, {
+        headers: { cookie, "user-agent": UA },
+        signal: AbortSignal.timeout(100),
+      }),
     ).resolves.toHaveProperty("status", 200);
 
     sim.setFaults({ delayMs: 150 }, "whoami");
@@ -428,13 +520,31 @@ describe("Noon simulator: faults and control API", () => {
     expect(sim.counters.get("create").rejected).toMatchObject({ fault_session_expired: 1, session: 1 });
 
     sim.expireSessions();
-    expect((await fetch(`${sim.url}/identity/v1/whoami`, { headers: { cookie: fresh, "user-agent": UA } })).status).toBe(401);
+    expect(
+      (await fetch(`${sim.url}/identity/v1/whoami`, { headers: { cookie: fresh, "user-agent": UA } })).status,
+    ).toBe(401);
   });
 
   it("validates fault bodies and resets everything", async () => {
-    expect((await fetch(`${sim.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ endpoint: "nope", failNext: 1 }) })).status).toBe(400);
-    expect((await fetch(`${sim.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ failNext: -1 }) })).status).toBe(400);
-    expect((await fetch(`${sim.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ endpoints: { login: { failNext: 1 } } }) })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${sim.url}/__sim/faults`, {
+          method: "POST",
+          body: JSON.stringify({ endpoint: "nope", failNext: 1 }),
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await fetch(`${sim.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ failNext: -1 }) })).status,
+    ).toBe(400);
+    expect(
+      (
+        await fetch(`${sim.url}/__sim/faults`, {
+          method: "POST",
+          body: JSON.stringify({ endpoints: { login: { failNext: 1 } } }),
+        })
+      ).status,
+    ).toBe(200);
     expect((await post("/identity/public/v1/api/login", {})).status).toBe(500);
     expect((await fetch(`${sim.url}/__sim/reset`, { method: "POST" })).status).toBe(200);
     expect(sim.counters.snapshot()).toEqual({});

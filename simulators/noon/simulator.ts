@@ -37,7 +37,15 @@ import { renderConsentPage, renderErrorPage, renderKeysPage } from "./consent-pa
 const generateKeyPairAsync = promisify(generateKeyPair);
 
 export type NoonEndpoint = "authorize" | "decision" | "login" | "whoami" | "create" | "exchange" | "other";
-export const noonEndpoints: readonly NoonEndpoint[] = ["authorize", "decision", "login", "whoami", "create", "exchange", "other"];
+export const noonEndpoints: readonly NoonEndpoint[] = [
+  "authorize",
+  "decision",
+  "login",
+  "whoami",
+  "create",
+  "exchange",
+  "other",
+];
 
 /**
  * Noon-specific fault counters (besides failNext/malformedNext/timeoutNext/delayMs):
@@ -47,7 +55,11 @@ export const noonEndpoints: readonly NoonEndpoint[] = ["authorize", "decision", 
  *   (login: 200 without session cookies).
  */
 export type NoonFaultCounter = "expireSessionNext" | "statusErrorNext" | "incompleteNext";
-export const noonFaultCounters: readonly NoonFaultCounter[] = ["expireSessionNext", "statusErrorNext", "incompleteNext"];
+export const noonFaultCounters: readonly NoonFaultCounter[] = [
+  "expireSessionNext",
+  "statusErrorNext",
+  "incompleteNext",
+];
 
 export type NoonPrivateKeyFormat = "pkcs1" | "pkcs8";
 
@@ -155,7 +167,19 @@ const PROJECT_CODE = /^PRJ\d{5,8}$/;
 const APP_USER_AGENT = /^[A-Za-z][\w.-]*\/\S+/;
 
 // grpc-gateway style error codes (Noon's API speaks protojson: "3600s", "TOKEN_TYPE_BEARER").
-const grpcCodeFor: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 415: 3, 429: 8, 500: 13, 502: 14, 503: 14, 504: 4 };
+const grpcCodeFor: Record<number, number> = {
+  400: 3,
+  401: 16,
+  403: 7,
+  404: 5,
+  405: 12,
+  415: 3,
+  429: 8,
+  500: 13,
+  502: 14,
+  503: 14,
+  504: 4,
+};
 
 function random(bytes = 32): string {
   return randomBytes(bytes).toString("base64url");
@@ -228,10 +252,14 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
   const signingKey = (): Promise<KeyObject> =>
     (tokenSigningKey ??= generateKeyPairAsync("rsa", { modulusLength: 2048 }).then((p) => p.privateKey));
 
-  const keyPool = Array.from({ length: Math.max(0, opts.sellerKeyPool ?? 0) }, () => generateKeyPairSync("rsa", { modulusLength: 2048 }));
+  const keyPool = Array.from({ length: Math.max(0, opts.sellerKeyPool ?? 0) }, () =>
+    generateKeyPairSync("rsa", { modulusLength: 2048 }),
+  );
   let keyPoolNext = 0;
   const sellerKeyPair = async () =>
-    keyPool.length ? (keyPool[keyPoolNext++ % keyPool.length] as (typeof keyPool)[number]) : generateKeyPairAsync("rsa", { modulusLength: 2048 });
+    keyPool.length
+      ? (keyPool[keyPoolNext++ % keyPool.length] as (typeof keyPool)[number])
+      : generateKeyPairAsync("rsa", { modulusLength: 2048 });
 
   const state: NoonSimulatorState = {
     pendingConsents: new Map(),
@@ -281,7 +309,14 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     apiError(res, status, message);
   };
 
-  const rejectPage = (res: ServerResponse, ep: NoonEndpoint, status: number, reason: string, title: string, message: string): void => {
+  const rejectPage = (
+    res: ServerResponse,
+    ep: NoonEndpoint,
+    status: number,
+    reason: string,
+    title: string,
+    message: string,
+  ): void => {
     counters.rejected(ep, reason);
     sendText(res, status, renderErrorPage(title, message), "text/html; charset=utf-8", pageHeaders);
   };
@@ -304,7 +339,12 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
   };
 
   /** Common checks of a JSON API call: method, User-Agent, Content-Type. */
-  const checkApiRequest = (req: IncomingMessage, res: ServerResponse, ep: NoonEndpoint, method: "GET" | "POST"): boolean => {
+  const checkApiRequest = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    ep: NoonEndpoint,
+    method: "GET" | "POST",
+  ): boolean => {
     if (req.method !== method) {
       counters.rejected(ep, "method");
       apiError(res, 405, `method ${req.method ?? ""} not allowed`, { allow: method });
@@ -352,7 +392,13 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
   ): Promise<Record<string, unknown> | null> => {
     const body = await readJson(req, BODY_LIMIT);
     if (!body.ok) {
-      reject(res, ep, body.reason === "too_large" ? 413 : 400, `body_${body.reason}`, `invalid request body: ${body.reason}`);
+      reject(
+        res,
+        ep,
+        body.reason === "too_large" ? 413 : 400,
+        `body_${body.reason}`,
+        `invalid request body: ${body.reason}`,
+      );
       return null;
     }
     if (!isRecord(body.value)) {
@@ -382,15 +428,28 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     const ep: NoonEndpoint = "authorize";
     if (req.method !== "GET" && req.method !== "HEAD") {
       counters.rejected(ep, "method");
-      sendText(res, 405, renderErrorPage("Method not allowed", "Open this page with GET."), "text/html; charset=utf-8", {
-        ...pageHeaders,
-        allow: "GET, HEAD",
-      });
+      sendText(
+        res,
+        405,
+        renderErrorPage("Method not allowed", "Open this page with GET."),
+        "text/html; charset=utf-8",
+        {
+          ...pageHeaders,
+          allow: "GET, HEAD",
+        },
+      );
       return;
     }
     for (const name of ["client_id", "state"]) {
       if (url.searchParams.getAll(name).length > 1) {
-        rejectPage(res, ep, 400, "duplicate_param", "Invalid request", `The parameter "${name}" appears more than once.`);
+        rejectPage(
+          res,
+          ep,
+          400,
+          "duplicate_param",
+          "Invalid request",
+          `The parameter "${name}" appears more than once.`,
+        );
         return;
       }
     }
@@ -401,7 +460,14 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
       return;
     }
     if (reqClient !== clientId) {
-      rejectPage(res, ep, 400, "unknown_client", "Unknown application", "This application is not registered with Noon.");
+      rejectPage(
+        res,
+        ep,
+        400,
+        "unknown_client",
+        "Unknown application",
+        "This application is not registered with Noon.",
+      );
       return;
     }
     if (!reqState) {
@@ -410,9 +476,20 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     }
     const requestId = random(24);
     const projectCode = randomProjectCode();
-    state.pendingConsents.set(requestId, { clientId: reqClient, state: reqState, projectCode, expiresAt: now() + CONSENT_TTL_MS });
+    state.pendingConsents.set(requestId, {
+      clientId: reqClient,
+      state: reqState,
+      projectCode,
+      expiresAt: now() + CONSENT_TTL_MS,
+    });
     counters.succeeded(ep);
-    sendText(res, 200, renderConsentPage({ requestId, clientId: reqClient, projectCode }), "text/html; charset=utf-8", pageHeaders);
+    sendText(
+      res,
+      200,
+      renderConsentPage({ requestId, clientId: reqClient, projectCode }),
+      "text/html; charset=utf-8",
+      pageHeaders,
+    );
   };
 
   // ---- POST /authorize/decision --------------------------------------------------------------
@@ -423,7 +500,14 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
       return;
     }
     if (!hasContentType(req, "application/x-www-form-urlencoded")) {
-      rejectPage(res, ep, 415, "content_type", "Invalid request", "The form must be submitted as application/x-www-form-urlencoded.");
+      rejectPage(
+        res,
+        ep,
+        415,
+        "content_type",
+        "Invalid request",
+        "The form must be submitted as application/x-www-form-urlencoded.",
+      );
       return;
     }
     let raw: Buffer;
@@ -444,7 +528,14 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     const pending = state.pendingConsents.get(requestId);
     if (!pending || pending.expiresAt <= now()) {
       state.pendingConsents.delete(requestId);
-      rejectPage(res, ep, 400, "unknown_request", "Request expired", "This authorization request is unknown or has expired. Start again from the application.");
+      rejectPage(
+        res,
+        ep,
+        400,
+        "unknown_request",
+        "Request expired",
+        "This authorization request is unknown or has expired. Start again from the application.",
+      );
       return;
     }
     const choice = form.get("decision");
@@ -502,7 +593,13 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     }
     if (typeof sub !== "string") return null;
     if (sub === integratorKey.key_id) {
-      return { keyId: sub, publicKey: integratorPair.publicKey, projectCode: integratorKey.project_code, userCode: integratorKey.user_code, revoked: false };
+      return {
+        keyId: sub,
+        publicKey: integratorPair.publicKey,
+        projectCode: integratorKey.project_code,
+        userCode: integratorKey.user_code,
+        revoked: false,
+      };
     }
     const issued = state.issuedKeys.get(sub);
     if (!issued) return null;
@@ -521,7 +618,8 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     issued.revokedAt ??= isoSeconds(now());
     // Deactivation is immediate: the key's open sessions end too.
     const userCode = `usr_${issued.keyId.slice(0, 16)}`;
-    for (const session of state.sessions.values()) if (session.userCode === userCode) state.sessions.delete(session.sid);
+    for (const session of state.sessions.values())
+      if (session.userCode === userCode) state.sessions.delete(session.sid);
     return true;
   };
 
@@ -626,12 +724,17 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     state.sessions.set(session.sid, session);
     const maxAge = Math.floor(sessionTtl / 1000);
     counters.succeeded(ep);
-    sendJson(res, 200, {}, {
-      "set-cookie": [
-        `_npsid=${session.sid}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax`,
-        `_nprtnetid=${session.rtnetid}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax`,
-      ],
-    });
+    sendJson(
+      res,
+      200,
+      {},
+      {
+        "set-cookie": [
+          `_npsid=${session.sid}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax`,
+          `_nprtnetid=${session.rtnetid}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax`,
+        ],
+      },
+    );
   };
 
   // ---- GET /identity/v1/whoami ---------------------------------------------------------------
@@ -684,7 +787,11 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     }
     entry.used = true;
     const issuedAt = now();
-    const accessToken = await new SignJWT({ project_code: entry.projectCode, client_id: bodyClient, scope: "access:grant" })
+    const accessToken = await new SignJWT({
+      project_code: entry.projectCode,
+      client_id: bodyClient,
+      scope: "access:grant",
+    })
       .setProtectedHeader({ alg: "RS256", typ: "JWT" })
       .setSubject(entry.projectCode)
       .setIssuedAt(Math.floor(issuedAt / 1000))
@@ -757,7 +864,8 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     // The key exists on Noon's side even if the answer below is garbled by a fault.
     state.issuedKeys.set(issued.keyId, issued);
     state.oauthRequestIds.push(oauthRequestId);
-    if (malformed(res, ep, { status: { code: 0 }, project_code: entry.projectCode, oauth_request_id: oauthRequestId })) return;
+    if (malformed(res, ep, { status: { code: 0 }, project_code: entry.projectCode, oauth_request_id: oauthRequestId }))
+      return;
     counters.succeeded(ep);
     sendJson(res, 200, {
       status: { code: 0 },
@@ -774,7 +882,10 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     });
   };
 
-  const routes: Record<string, { ep: NoonEndpoint; run: (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void> }> = {
+  const routes: Record<
+    string,
+    { ep: NoonEndpoint; run: (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void> }
+  > = {
     "/authorize": { ep: "authorize", run: authorize },
     "/authorize/": { ep: "authorize", run: authorize },
     "/authorize/decision": { ep: "decision", run: decision },
@@ -795,7 +906,7 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
       const raw = (await readBody(req, BODY_LIMIT)).toString("utf8");
       fields = hasContentType(req, "application/x-www-form-urlencoded")
         ? Object.fromEntries(new URLSearchParams(raw))
-        : ((JSON.parse(raw || "{}") as unknown) as Record<string, unknown>);
+        : (JSON.parse(raw || "{}") as unknown as Record<string, unknown>);
       if (!isRecord(fields)) throw new Error("not an object");
     } catch {
       sendJson(res, 400, { message: 'body: JSON or form with "keyId" or "projectCode"' });
@@ -878,7 +989,6 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     revokeKey,
   };
 }
-
 
 export async function startNoonSimulator(opts: NoonSimulatorOptions): Promise<StartedNoonSimulator> {
   const sim = createNoonSimulator(opts);

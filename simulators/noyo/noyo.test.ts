@@ -163,7 +163,9 @@ describe("Noyo groups API", () => {
     expect(missing.status).toBe(401);
     expect(await missing.json()).toEqual(MISSING);
 
-    const basic = await fetch(`${sim.apiBaseUrl}/api/v1/groups`, { headers: { authorization: basicHeader(clientId, clientSecret) } });
+    const basic = await fetch(`${sim.apiBaseUrl}/api/v1/groups`, {
+      headers: { authorization: basicHeader(clientId, clientSecret) },
+    });
     expect(await basic.json()).toEqual(MISSING);
 
     for (const bad of ["not-a-jwt", token.slice(0, -4), `${token.slice(0, -2)}xx`]) {
@@ -210,7 +212,10 @@ describe("Noyo groups API", () => {
   });
 
   it("refuses other methods", async () => {
-    const res = await fetch(`${sim.apiBaseUrl}/api/v1/groups`, { method: "POST", headers: { authorization: `Bearer ${await getToken()}` } });
+    const res = await fetch(`${sim.apiBaseUrl}/api/v1/groups`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await getToken()}` },
+    });
     expect(res.status).toBe(405);
   });
 });
@@ -320,7 +325,12 @@ describe("Noyo counters and control", () => {
 
     const reset = await fetch(`${sim.url}/__sim/reset`, { method: "POST" });
     expect(reset.status).toBe(200);
-    expect(sim.counters()).toEqual({ endpoints: {}, tokenRequestsByClient: {}, tokensIssuedByClient: {}, apiCallsByClient: {} });
+    expect(sim.counters()).toEqual({
+      endpoints: {},
+      tokenRequestsByClient: {},
+      tokensIssuedByClient: {},
+      apiCallsByClient: {},
+    });
     expect(sim.faults().global.retryAfterSeconds).toBe(1);
   });
 

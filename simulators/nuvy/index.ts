@@ -106,11 +106,7 @@ export function createNuvySimulator(opts: NuvySimulatorOptions = {}): NuvySimula
     }
     if (mediaType(req) !== "application/x-www-form-urlencoded") {
       book.rejected("token", "unsupported_content_type");
-      sendJson(
-        res,
-        400,
-        oauthError("invalid_request", "Content-Type must be application/x-www-form-urlencoded"),
-      );
+      sendJson(res, 400, oauthError("invalid_request", "Content-Type must be application/x-www-form-urlencoded"));
       return;
     }
     const form = parseForm(raw.toString("utf8"));

@@ -38,7 +38,9 @@ async function getToken(): Promise<string> {
 }
 
 function ping(token?: string) {
-  return fetch(`${sim.apiBaseUrl}/v1/ping`, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+  return fetch(`${sim.apiBaseUrl}/v1/ping`, {
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+  });
 }
 
 describe("Nuvy token endpoint", () => {
@@ -71,7 +73,13 @@ describe("Nuvy token endpoint", () => {
   });
 
   it("answers 401 invalid_client for wrong, unknown, missing or credentials sent in the body", async () => {
-    for (const auth of ["", basicHeader(clientId, "nope"), basicHeader("who", clientSecret), "Basic not*base64", "Bearer abc"]) {
+    for (const auth of [
+      "",
+      basicHeader(clientId, "nope"),
+      basicHeader("who", clientSecret),
+      "Basic not*base64",
+      "Bearer abc",
+    ]) {
       const headers: Record<string, string> = { "content-type": FORM };
       if (auth) headers.authorization = auth;
       const res = await fetch(sim.tokenUrl, { method: "POST", headers, body: "grant_type=client_credentials" });
@@ -81,7 +89,11 @@ describe("Nuvy token endpoint", () => {
     const inBody = await fetch(sim.tokenUrl, {
       method: "POST",
       headers: { "content-type": FORM },
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret }).toString(),
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: clientId,
+        client_secret: clientSecret,
+      }).toString(),
     });
     expect(inBody.status).toBe(401);
   });
@@ -155,7 +167,11 @@ describe("Nuvy faults and counters", () => {
       succeeded: 2,
       rejected: { fault_500: 2, fault_503: 1, fault_429: 1, invalid_credentials: 1 },
     });
-    expect(counters.endpoints.ping).toEqual({ received: 5, succeeded: 1, rejected: { fault_401: 3, fault_timeout: 1 } });
+    expect(counters.endpoints.ping).toEqual({
+      received: 5,
+      succeeded: 1,
+      rejected: { fault_401: 3, fault_timeout: 1 },
+    });
 
     sim.reset();
     expect(sim.counters().endpoints).toEqual({});

@@ -170,15 +170,30 @@ export function createOAuth2Simulator(opts: OAuth2SimulatorOptions = {}): OAuth2
     }
     const expectedType = encoding === "json" ? "application/json" : "application/x-www-form-urlencoded";
     if (type !== expectedType) {
-      reject(res, "unsupported_content_type", 400, oauthError("invalid_request", `Content-Type must be ${expectedType}`));
+      reject(
+        res,
+        "unsupported_content_type",
+        400,
+        oauthError("invalid_request", `Content-Type must be ${expectedType}`),
+      );
       return;
     }
     if (!parsed || !params) {
-      reject(res, "invalid_body", 400, oauthError("invalid_request", parsed && "error" in parsed ? parsed.error : "unreadable body"));
+      reject(
+        res,
+        "invalid_body",
+        400,
+        oauthError("invalid_request", parsed && "error" in parsed ? parsed.error : "unreadable body"),
+      );
       return;
     }
     if (duplicates.length > 0) {
-      reject(res, "duplicate_parameter", 400, oauthError("invalid_request", `parameter sent more than once: ${duplicates.join(", ")}`));
+      reject(
+        res,
+        "duplicate_parameter",
+        400,
+        oauthError("invalid_request", `parameter sent more than once: ${duplicates.join(", ")}`),
+      );
       return;
     }
 
@@ -200,7 +215,12 @@ export function createOAuth2Simulator(opts: OAuth2SimulatorOptions = {}): OAuth2
     let clientSecret: string;
     if (basic.kind !== "none") {
       if (postSecret !== undefined) {
-        reject(res, "multiple_auth_methods", 400, oauthError("invalid_request", "use one client authentication method"));
+        reject(
+          res,
+          "multiple_auth_methods",
+          400,
+          oauthError("invalid_request", "use one client authentication method"),
+        );
         return;
       }
       if (basic.kind !== "ok") {
@@ -208,7 +228,12 @@ export function createOAuth2Simulator(opts: OAuth2SimulatorOptions = {}): OAuth2
         return;
       }
       if (postId !== undefined && postId !== basic.clientId) {
-        reject(res, "client_id_mismatch", 400, oauthError("invalid_request", "client_id does not match the Authorization header"));
+        reject(
+          res,
+          "client_id_mismatch",
+          400,
+          oauthError("invalid_request", "client_id does not match the Authorization header"),
+        );
         return;
       }
       method = "client_secret_basic";
@@ -229,7 +254,13 @@ export function createOAuth2Simulator(opts: OAuth2SimulatorOptions = {}): OAuth2
       return;
     }
     if (!(client.authMethods ?? AUTH_METHODS).includes(method)) {
-      reject(res, "auth_method_not_allowed", 401, oauthError("invalid_client", `${method} is not allowed for this client`), challenge);
+      reject(
+        res,
+        "auth_method_not_allowed",
+        401,
+        oauthError("invalid_client", `${method} is not allowed for this client`),
+        challenge,
+      );
       return;
     }
     if (client.grantAllowed === false) {
@@ -246,7 +277,12 @@ export function createOAuth2Simulator(opts: OAuth2SimulatorOptions = {}): OAuth2
     }
     const denied = requested?.filter((s) => !clientScopes.has(s)) ?? [];
     if (denied.length > 0) {
-      reject(res, "scope_not_permitted", 403, oauthError("unauthorized_client", `client may not obtain scope: ${denied.join(" ")}`));
+      reject(
+        res,
+        "scope_not_permitted",
+        403,
+        oauthError("unauthorized_client", `client may not obtain scope: ${denied.join(" ")}`),
+      );
       return;
     }
     const granted = requested ?? [...clientScopes].filter((s) => knownScopes.has(s));
@@ -306,7 +342,12 @@ export function createOAuth2Simulator(opts: OAuth2SimulatorOptions = {}): OAuth2
     const tokenScopes = typeof check.claims.scope === "string" ? check.claims.scope.split(" ") : [];
     if (opts.pingScope !== undefined && !tokenScopes.includes(opts.pingScope)) {
       book.rejected("ping", "insufficient_scope");
-      sendJson(res, 403, oauthError("insufficient_scope"), bearerChallenge("insufficient_scope", `, scope="${opts.pingScope}"`));
+      sendJson(
+        res,
+        403,
+        oauthError("insufficient_scope"),
+        bearerChallenge("insufficient_scope", `, scope="${opts.pingScope}"`),
+      );
       return;
     }
     counters.apiCalls.add(check.clientId);
@@ -329,7 +370,8 @@ export function createOAuth2Simulator(opts: OAuth2SimulatorOptions = {}): OAuth2
       client.authMethods = body.authMethods;
     }
     if (body.scopes !== undefined) {
-      if (!Array.isArray(body.scopes) || !body.scopes.every((s) => typeof s === "string")) return "scopes must be strings";
+      if (!Array.isArray(body.scopes) || !body.scopes.every((s) => typeof s === "string"))
+        return "scopes must be strings";
       client.scopes = body.scopes as string[];
     }
     if (body.grantAllowed !== undefined) {

@@ -246,9 +246,7 @@ export type CcFaultSnapshot<K extends string> = {
 const DEFAULT_RETRY_AFTER_SECONDS = 1;
 
 type CcPreflight =
-  | { kind: "none" }
-  | { kind: "timeout"; hangMs: number }
-  | { kind: "fail"; status: number; retryAfterSeconds: number };
+  { kind: "none" } | { kind: "timeout"; hangMs: number } | { kind: "fail"; status: number; retryAfterSeconds: number };
 
 export class CcFaults<K extends string> {
   readonly board: FaultBoard<K, CcFaultExtra>;
@@ -487,13 +485,19 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export type ListenOptions = { port?: number; host?: string };
 
 /** Serves a created simulator on loopback (random port unless `port`). */
-export async function listen<S extends { handler: SimHandler }>(sim: S, opts: ListenOptions = {}): Promise<S & StartedHttpServer> {
+export async function listen<S extends { handler: SimHandler }>(
+  sim: S,
+  opts: ListenOptions = {},
+): Promise<S & StartedHttpServer> {
   const server = await startHttpServer(sim.handler, { port: opts.port, host: opts.host });
   return Object.assign(sim, server);
 }
 
 /** A clock tests move by hand (`advance`) to expire tokens or slide rate windows without sleeping. */
-export function createManualClock(startMs = Date.parse("2030-01-01T00:00:00Z")): { now: Clock; advance(ms: number): void } {
+export function createManualClock(startMs = Date.parse("2030-01-01T00:00:00Z")): {
+  now: Clock;
+  advance(ms: number): void;
+} {
   let current = startMs;
   return {
     now: () => current,

@@ -1,6 +1,11 @@
 import { decodeJwt } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { OAUTH2_DEFAULT_CLIENT, startOAuth2Simulator, type OAuth2SimulatorOptions, type StartedOAuth2Simulator } from "./index";
+import {
+  OAUTH2_DEFAULT_CLIENT,
+  startOAuth2Simulator,
+  type OAuth2SimulatorOptions,
+  type StartedOAuth2Simulator,
+} from "./index";
 import { basicHeader, createManualClock, parseBasicAuth, parseForm } from "./kit";
 
 const { clientId, clientSecret } = OAUTH2_DEFAULT_CLIENT;
@@ -33,7 +38,11 @@ function tokenRequest(init: Req = {}) {
   const method = init.method ?? "POST";
   const raw = init.body ?? { grant_type: "client_credentials" };
   const body =
-    typeof raw === "string" ? raw : contentType === "application/json" ? JSON.stringify(raw) : new URLSearchParams(raw).toString();
+    typeof raw === "string"
+      ? raw
+      : contentType === "application/json"
+        ? JSON.stringify(raw)
+        : new URLSearchParams(raw).toString();
   return fetch(sim.tokenUrl, { method, headers, body: method === "GET" ? undefined : body });
 }
 
@@ -44,7 +53,9 @@ async function expectError(res: Response, status: number, error: string): Promis
 }
 
 function ping(token?: string) {
-  return fetch(`${sim.apiBaseUrl}/api/ping`, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+  return fetch(`${sim.apiBaseUrl}/api/ping`, {
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+  });
 }
 
 describe("OAuth2 token endpoint (RFC 6749 §4.4)", () => {
@@ -84,7 +95,10 @@ describe("OAuth2 token endpoint (RFC 6749 §4.4)", () => {
     sim.addClient("post-only", "p-secret", { authMethods: ["client_secret_post"] });
     expect((await tokenRequest({ auth: basicHeader("basic-only", "b-secret") })).status).toBe(200);
     await expectError(
-      await tokenRequest({ auth: null, body: { grant_type: "client_credentials", client_id: "basic-only", client_secret: "b-secret" } }),
+      await tokenRequest({
+        auth: null,
+        body: { grant_type: "client_credentials", client_id: "basic-only", client_secret: "b-secret" },
+      }),
       401,
       "invalid_client",
     );
@@ -92,12 +106,22 @@ describe("OAuth2 token endpoint (RFC 6749 §4.4)", () => {
     expect(basicForPostOnly.headers.get("www-authenticate")).toMatch(/^Basic realm=/);
     await expectError(basicForPostOnly, 401, "invalid_client");
     expect(
-      (await tokenRequest({ auth: null, body: { grant_type: "client_credentials", client_id: "post-only", client_secret: "p-secret" } })).status,
+      (
+        await tokenRequest({
+          auth: null,
+          body: { grant_type: "client_credentials", client_id: "post-only", client_secret: "p-secret" },
+        })
+      ).status,
     ).toBe(200);
   });
 
   it("answers 401 invalid_client with WWW-Authenticate for bad Basic credentials", async () => {
-    for (const auth of [basicHeader(clientId, "wrong"), basicHeader("unknown", clientSecret), "Basic %%%", "Bearer abc"]) {
+    for (const auth of [
+      basicHeader(clientId, "wrong"),
+      basicHeader("unknown", clientSecret),
+      "Basic %%%",
+      "Bearer abc",
+    ]) {
       const res = await tokenRequest({ auth });
       expect(res.headers.get("www-authenticate")).toBe('Basic realm="oauth2-simulator"');
       await expectError(res, 401, "invalid_client");
@@ -118,25 +142,43 @@ describe("OAuth2 token endpoint (RFC 6749 §4.4)", () => {
 
   it("refuses two client authentication methods, or a client_id that contradicts the header", async () => {
     await expectError(
-      await tokenRequest({ body: { grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret } }),
+      await tokenRequest({
+        body: { grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret },
+      }),
       400,
       "invalid_request",
     );
-    await expectError(await tokenRequest({ body: { grant_type: "client_credentials", client_id: "someone" } }), 400, "invalid_request");
+    await expectError(
+      await tokenRequest({ body: { grant_type: "client_credentials", client_id: "someone" } }),
+      400,
+      "invalid_request",
+    );
     expect((await tokenRequest({ body: { grant_type: "client_credentials", client_id: clientId } })).status).toBe(200);
   });
 
   it("answers invalid_request / unsupported_grant_type for grant problems and duplicates", async () => {
     await expectError(await tokenRequest({ body: {} }), 400, "invalid_request");
     await expectError(await tokenRequest({ body: { grant_type: "password" } }), 400, "unsupported_grant_type");
-    await expectError(await tokenRequest({ body: "grant_type=client_credentials&grant_type=client_credentials" }), 400, "invalid_request");
-    await expectError(await tokenRequest({ body: "grant_type=client_credentials&scope=read&scope=write" }), 400, "invalid_request");
+    await expectError(
+      await tokenRequest({ body: "grant_type=client_credentials&grant_type=client_credentials" }),
+      400,
+      "invalid_request",
+    );
+    await expectError(
+      await tokenRequest({ body: "grant_type=client_credentials&scope=read&scope=write" }),
+      400,
+      "invalid_request",
+    );
   });
 
   it("checks scopes: unknown → 400 invalid_scope, not permitted → 403", async () => {
     sim.addClient("reader", "r-secret", { scopes: ["read"] });
     const reader = basicHeader("reader", "r-secret");
-    await expectError(await tokenRequest({ body: { grant_type: "client_credentials", scope: "read admin" } }), 400, "invalid_scope");
+    await expectError(
+      await tokenRequest({ body: { grant_type: "client_credentials", scope: "read admin" } }),
+      400,
+      "invalid_scope",
+    );
     await expectError(
       await tokenRequest({ auth: reader, body: { grant_type: "client_credentials", scope: "write" } }),
       403,
@@ -147,7 +189,11 @@ describe("OAuth2 token endpoint (RFC 6749 §4.4)", () => {
 
     sim.addClient("locked", "l-secret", { grantAllowed: false });
     await expectError(await tokenRequest({ auth: basicHeader("locked", "l-secret") }), 403, "unauthorized_client");
-    expect(sim.counters().endpoints.token?.rejected).toMatchObject({ invalid_scope: 1, scope_not_permitted: 1, grant_not_allowed: 1 });
+    expect(sim.counters().endpoints.token?.rejected).toMatchObject({
+      invalid_scope: 1,
+      scope_not_permitted: 1,
+      grant_not_allowed: 1,
+    });
   });
 
   it("requires the configured body encoding: form by default, JSON when switched", async () => {
@@ -157,11 +203,16 @@ describe("OAuth2 token endpoint (RFC 6749 §4.4)", () => {
       "invalid_request",
     );
     sim.setBodyEncoding("json");
-    expect((await tokenRequest({ contentType: "application/json", body: { grant_type: "client_credentials" } })).status).toBe(200);
+    expect(
+      (await tokenRequest({ contentType: "application/json", body: { grant_type: "client_credentials" } })).status,
+    ).toBe(200);
     await expectError(await tokenRequest(), 400, "invalid_request");
     await expectError(await tokenRequest({ contentType: "application/json", body: "{oops" }), 400, "invalid_request");
     await expectError(
-      await tokenRequest({ contentType: "application/json", body: '{"grant_type":"client_credentials","scope":["read"]}' }),
+      await tokenRequest({
+        contentType: "application/json",
+        body: '{"grant_type":"client_credentials","scope":["read"]}',
+      }),
       400,
       "invalid_request",
     );
@@ -183,11 +234,16 @@ describe("OAuth2 token endpoint (RFC 6749 §4.4)", () => {
     expect(await viaHttp.json()).toEqual({ bodyEncoding: "form" });
     expect(sim.bodyEncoding()).toBe("form");
     expect((await tokenRequest()).status).toBe(200);
-    const invalid = await fetch(`${sim.url}/__sim/config`, { method: "POST", body: JSON.stringify({ bodyEncoding: "xml" }) });
+    const invalid = await fetch(`${sim.url}/__sim/config`, {
+      method: "POST",
+      body: JSON.stringify({ bodyEncoding: "xml" }),
+    });
     expect(invalid.status).toBe(400);
 
     await start({ bodyEncoding: "json" });
-    expect((await tokenRequest({ contentType: "application/json", body: { grant_type: "client_credentials" } })).status).toBe(200);
+    expect(
+      (await tokenRequest({ contentType: "application/json", body: { grant_type: "client_credentials" } })).status,
+    ).toBe(200);
   });
 
   it("refuses other methods with 405", async () => {
@@ -220,9 +276,11 @@ describe("OAuth2 protected API", () => {
 
   it("answers 403 insufficient_scope when the ping scope is missing from the token", async () => {
     await start({ pingScope: "write" });
-    const readOnly = ((await (await tokenRequest({ body: { grant_type: "client_credentials", scope: "read" } })).json()) as {
-      access_token: string;
-    }).access_token;
+    const readOnly = (
+      (await (await tokenRequest({ body: { grant_type: "client_credentials", scope: "read" } })).json()) as {
+        access_token: string;
+      }
+    ).access_token;
     const res = await ping(readOnly);
     expect(res.status).toBe(403);
     expect(res.headers.get("www-authenticate")).toContain('error="insufficient_scope", scope="write"');
@@ -258,7 +316,10 @@ describe("OAuth2 faults and counters", () => {
     sim.setFaults({ timeoutNext: 1, hangMs: 50 }, "ping");
     await expect(ping(token)).rejects.toThrow();
 
-    await tokenRequest({ auth: null, body: { grant_type: "client_credentials", client_id: "via-post", client_secret: "x" } });
+    await tokenRequest({
+      auth: null,
+      body: { grant_type: "client_credentials", client_id: "via-post", client_secret: "x" },
+    });
 
     const counters = sim.counters();
     expect(counters.tokenRequestsByClient).toEqual({ [clientId]: 4, "via-post": 1 });
@@ -277,10 +338,18 @@ describe("OAuth2 faults and counters", () => {
     const add = await fetch(`${sim.url}/__sim/clients`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ clientId: "c2", clientSecret: "c2-secret", authMethods: ["client_secret_post"], scopes: ["read"] }),
+      body: JSON.stringify({
+        clientId: "c2",
+        clientSecret: "c2-secret",
+        authMethods: ["client_secret_post"],
+        scopes: ["read"],
+      }),
     });
     expect(add.status).toBe(200);
-    const res = await tokenRequest({ auth: null, body: { grant_type: "client_credentials", client_id: "c2", client_secret: "c2-secret" } });
+    const res = await tokenRequest({
+      auth: null,
+      body: { grant_type: "client_credentials", client_id: "c2", client_secret: "c2-secret" },
+    });
     expect(((await res.json()) as { scope: string }).scope).toBe("read");
     const bad = await fetch(`${sim.url}/__sim/clients`, {
       method: "POST",
@@ -297,8 +366,14 @@ describe("kit parsing", () => {
     expect(parseBasicAuth("Basic")).toEqual({ kind: "malformed" });
     expect(parseBasicAuth(`Basic ${Buffer.from("no-colon").toString("base64")}`)).toEqual({ kind: "malformed" });
     expect(parseBasicAuth(`Basic ${Buffer.from(":secret").toString("base64")}`)).toEqual({ kind: "malformed" });
-    expect(parseBasicAuth(`bAsIc ${Buffer.from("a:b:c").toString("base64")}`)).toEqual({ kind: "ok", clientId: "a", clientSecret: "b:c" });
-    expect(parseBasicAuth(`Basic ${Buffer.from("a%ZZ:b").toString("base64")}`, { formDecode: true })).toEqual({ kind: "malformed" });
+    expect(parseBasicAuth(`bAsIc ${Buffer.from("a:b:c").toString("base64")}`)).toEqual({
+      kind: "ok",
+      clientId: "a",
+      clientSecret: "b:c",
+    });
+    expect(parseBasicAuth(`Basic ${Buffer.from("a%ZZ:b").toString("base64")}`, { formDecode: true })).toEqual({
+      kind: "malformed",
+    });
     expect(parseBasicAuth("Digest abc")).toEqual({ kind: "other_scheme" });
   });
 

@@ -44,7 +44,9 @@ export type StartedWebhookReceiver = StartedHttpServer & {
 
 const defaults = (): ReceiverFaults => ({ failNext: 0, status: 500, gone: false, delayMs: 0 });
 
-export async function startWebhookReceiver(opts: { secrets?: string[]; port?: number } = {}): Promise<StartedWebhookReceiver> {
+export async function startWebhookReceiver(
+  opts: { secrets?: string[]; port?: number } = {},
+): Promise<StartedWebhookReceiver> {
   let secrets = opts.secrets ?? [];
   const requests: ReceivedRequest[] = [];
   const faults = defaults();
@@ -63,7 +65,11 @@ export async function startWebhookReceiver(opts: { secrets?: string[]; port?: nu
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const body = (await readBody(req, 1024 * 1024)).toString("utf8");
     const header = (name: string) => (typeof req.headers[name] === "string" ? (req.headers[name] as string) : "");
-    const headers = { "webhook-id": header("webhook-id"), "webhook-timestamp": header("webhook-timestamp"), "webhook-signature": header("webhook-signature") };
+    const headers = {
+      "webhook-id": header("webhook-id"),
+      "webhook-timestamp": header("webhook-timestamp"),
+      "webhook-signature": header("webhook-signature"),
+    };
     const event = req.method === "POST" ? verify(body, headers) : null;
     const record: ReceivedRequest = {
       webhookId: headers["webhook-id"],

@@ -33,7 +33,11 @@ function exportedActions(file: string): string[] {
   for (const m of source.matchAll(/^export\s+const\s+(\w+)\s*=/gm)) if (m[1]) names.add(m[1]);
   for (const m of source.matchAll(/^export\s*\{([^}]+)\}/gm)) {
     for (const part of (m[1] ?? "").split(",")) {
-      const name = part.trim().split(/\s+as\s+/).at(-1)?.trim();
+      const name = part
+        .trim()
+        .split(/\s+as\s+/)
+        .at(-1)
+        ?.trim();
       if (name && !part.trim().startsWith("type ")) names.add(name);
     }
   }
@@ -42,7 +46,11 @@ function exportedActions(file: string): string[] {
 
 function exportedMethods(file: string): string[] {
   const source = readFileSync(path.join(root, file), "utf8");
-  return HTTP_METHODS.filter((m) => new RegExp(`^export\\s+(?:async\\s+function\\s+${m}\\b|const\\s+(?:\\{[^}]*\\b${m}\\b[^}]*\\}|${m}\\b))`, "m").test(source));
+  return HTTP_METHODS.filter((m) =>
+    new RegExp(`^export\\s+(?:async\\s+function\\s+${m}\\b|const\\s+(?:\\{[^}]*\\b${m}\\b[^}]*\\}|${m}\\b))`, "m").test(
+      source,
+    ),
+  );
 }
 
 describe("authorization matrix covers everything on disk", () => {
@@ -52,7 +60,10 @@ describe("authorization matrix covers everything on disk", () => {
   });
 
   it("every exported server action of every actions.ts", () => {
-    const onDisk = files.filter((f) => /(^|\/)actions\.ts$/.test(f)).flatMap((f) => exportedActions(f).map((n) => `${f}#${n}`)).sort();
+    const onDisk = files
+      .filter((f) => /(^|\/)actions\.ts$/.test(f))
+      .flatMap((f) => exportedActions(f).map((n) => `${f}#${n}`))
+      .sort();
     expect(onDisk.length).toBeGreaterThan(0);
     expect(ACTIONS.map((a) => `${a.file}#${a.name}`).sort()).toEqual(onDisk);
   });
@@ -66,13 +77,20 @@ describe("authorization matrix covers everything on disk", () => {
   });
 
   it("every entry names an outcome for every caller", () => {
-    for (const entry of [...PAGES, ...ACTIONS]) expect(Object.keys(entry.expect).sort()).toEqual([...STAFF_CALLERS].sort());
-    for (const entry of ROUTES) expect(Object.keys(entry.expect).sort()).toEqual([...STAFF_CALLERS, ...KEY_CALLERS].sort());
+    for (const entry of [...PAGES, ...ACTIONS])
+      expect(Object.keys(entry.expect).sort()).toEqual([...STAFF_CALLERS].sort());
+    for (const entry of ROUTES)
+      expect(Object.keys(entry.expect).sort()).toEqual([...STAFF_CALLERS, ...KEY_CALLERS].sort());
   });
 
   it("pages live where their path says", () => {
     for (const page of PAGES) {
-      const fromFile = "/" + page.file.replace(/^app\//, "").replace(/\/?page\.tsx$/, "").replace(/\[[^\]]+\]/g, "*");
+      const fromFile =
+        "/" +
+        page.file
+          .replace(/^app\//, "")
+          .replace(/\/?page\.tsx$/, "")
+          .replace(/\[[^\]]+\]/g, "*");
       expect(page.path.replace(/\{[a-zA-Z]+\}/g, "*")).toBe(fromFile);
     }
   });

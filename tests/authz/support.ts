@@ -17,7 +17,9 @@ function sharedPassword() {
 
 export async function createTestStaff(role: Role, opts: { password?: string } = {}) {
   const email = `${role.toLowerCase()}-${randomBytes(6).toString("hex")}@authz.test`;
-  const { password, hash } = opts.password ? { password: opts.password, hash: await hashPassword(opts.password) } : await sharedPassword();
+  const { password, hash } = opts.password
+    ? { password: opts.password, hash: await hashPassword(opts.password) }
+    : await sharedPassword();
   const row = await db().staffUser.create({ data: { email, role, passwordHash: hash } });
   const principal: StaffPrincipal = { id: row.id, email, name: null, role, ip: "203.0.113.7" };
   return { row, email, password, principal };

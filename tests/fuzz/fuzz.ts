@@ -32,19 +32,52 @@ export function fuzzTargets(): FuzzTarget[] {
   const targets: FuzzTarget[] = [
     { id: "GET /api/health", method: "GET", path: "/api/health", kind: "public", names: [] },
     { id: "POST /api/noon/connect", method: "POST", path: "/api/noon/connect", kind: "public", names: ["link"] },
-    { id: "GET /api/noon/callback", method: "GET", path: "/api/noon/callback", kind: "public", names: ["code", "state", "error", "error_description"] },
+    {
+      id: "GET /api/noon/callback",
+      method: "GET",
+      path: "/api/noon/callback",
+      kind: "public",
+      names: ["code", "state", "error", "error_description"],
+    },
     { id: "GET /onboard/[token]", method: "GET", path: "/onboard/{token}", kind: "public", names: [] },
-    { id: "GET /onboard/result/[reference]", method: "GET", path: "/onboard/result/{reference}", kind: "public", names: [] },
+    {
+      id: "GET /onboard/result/[reference]",
+      method: "GET",
+      path: "/onboard/result/{reference}",
+      kind: "public",
+      names: [],
+    },
     { id: "GET /", method: "GET", path: "/", kind: "public", names: [] },
   ];
-  for (const page of PAGES) targets.push({ id: `GET ${page.path.replace(/\{\w+\}/g, "[id]")}`, method: "GET", path: page.path, kind: "page", names: ["q", "status", "seller", "page", "cursor", "callbackUrl", "token", "created", "from", "to"] });
-  for (const route of ROUTES) targets.push({ id: `${route.method} ${route.path.replace(/\{\w+\}/g, "[id]")}`, method: route.method === "GET" ? "GET" : "POST", path: route.path, kind: "route", names: ["q", "status", "seller", "since", "cursor", "format", "name", "email", "externalId"] });
+  for (const page of PAGES)
+    targets.push({
+      id: `GET ${page.path.replace(/\{\w+\}/g, "[id]")}`,
+      method: "GET",
+      path: page.path,
+      kind: "page",
+      names: ["q", "status", "seller", "page", "cursor", "callbackUrl", "token", "created", "from", "to"],
+    });
+  for (const route of ROUTES)
+    targets.push({
+      id: `${route.method} ${route.path.replace(/\{\w+\}/g, "[id]")}`,
+      method: route.method === "GET" ? "GET" : "POST",
+      path: route.path,
+      kind: "route",
+      names: ["q", "status", "seller", "since", "cursor", "format", "name", "email", "externalId"],
+    });
   for (const action of ACTIONS) {
     // Signing out would end the fuzzing session itself; it takes no input anyway.
     if (action.name === "signOutAction") continue;
     // The folder too: two modules may export actions of the same name.
     const where = action.file.replace(/^app\/admin\//, "").replace(/\/?actions\.ts$/, "");
-    targets.push({ id: `action ${where}#${action.name}`, method: "POST", path: "", kind: "action", names: Object.keys(action.fields ?? {}), action });
+    targets.push({
+      id: `action ${where}#${action.name}`,
+      method: "POST",
+      path: "",
+      kind: "action",
+      names: Object.keys(action.fields ?? {}),
+      action,
+    });
   }
   return targets;
 }
@@ -66,7 +99,7 @@ const hostileConstant = fc.constantFrom(
   "../../../../etc/passwd",
   "..%2F..%2Fetc%2Fpasswd",
   "' OR '1'='1' --",
-  "\"; DROP TABLE sellers; --",
+  '"; DROP TABLE sellers; --',
   "${7*7}{{7*7}}#{7*7}",
   "__proto__",
   "constructor",
@@ -111,13 +144,30 @@ const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 20 }) },
   { weight: 1, arbitrary: fc.integer().map(String) },
   { weight: 1, arbitrary: fc.uuid() },
-  { weight: 1, arbitrary: fc.tuple(marker, fc.integer({ min: 2_000, max: 40_000 })).map(([m, n]) => m + "x".repeat(n)) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(marker, fc.integer({ min: 2_000, max: 40_000 })).map(([m, n]) => m + "x".repeat(n)),
+  },
 );
 
 /** Header values a client can send at all (visible ASCII; fetch refuses control characters). */
 const headerValue = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 }),
-  fc.constantFrom("", "null", "http://evil.example", "text/html", "application/json", "multipart/form-data", "application/x-www-form-urlencoded", "*/*", "Bearer ", "Bearer sok_x", "Basic Og==", "1.2.3.4, 5.6.7.8", "x".repeat(8000)),
+  fc.constantFrom(
+    "",
+    "null",
+    "http://evil.example",
+    "text/html",
+    "application/json",
+    "multipart/form-data",
+    "application/x-www-form-urlencoded",
+    "*/*",
+    "Bearer ",
+    "Bearer sok_x",
+    "Basic Og==",
+    "1.2.3.4, 5.6.7.8",
+    "x".repeat(8000),
+  ),
 );
 
 const name = (known: string[]) => (known.length ? fc.oneof(fc.constantFrom(...known), hostileString) : hostileString);
@@ -126,24 +176,64 @@ type Case = {
   segments: string[];
   query: [string, string][];
   headers: Record<string, string>;
-  body: { kind: "none" } | { kind: "form"; fields: [string, string][] } | { kind: "multipart"; fields: [string, string][] } | { kind: "json"; value: unknown } | { kind: "raw"; text: string };
+  body:
+    | { kind: "none" }
+    | { kind: "form"; fields: [string, string][] }
+    | { kind: "multipart"; fields: [string, string][] }
+    | { kind: "json"; value: unknown }
+    | { kind: "raw"; text: string };
 };
 
 function caseArbitrary(target: FuzzTarget): fc.Arbitrary<Case> {
   const pairs = fc.array(fc.tuple(name(target.names), hostileString), { maxLength: 6 });
   // Repeated names on purpose: the same known name twice or more.
-  const duplicated = target.names.length ? fc.tuple(fc.constantFrom(...target.names), hostileString, hostileString).map(([n, a, b]): [string, string][] => [[n, a], [n, b]]) : fc.constant([] as [string, string][]);
-  const query = fc.tuple(pairs, fc.oneof(fc.constant([] as [string, string][]), duplicated)).map(([a, b]) => [...a, ...b]);
-  const headers = fc.dictionary(fc.constantFrom("accept", "content-type", "cookie", "origin", "referer", "x-forwarded-for", "user-agent", "authorization", "accept-language", "if-none-match", "range", "next-router-state-tree", "rsc"), headerValue, { maxKeys: 4 });
-  const body = target.method === "GET"
-    ? fc.constant({ kind: "none" } as const)
-    : fc.oneof(
-        fc.record({ kind: fc.constant("form" as const), fields: fc.tuple(pairs, duplicated).map(([a, b]) => [...a, ...b]) }),
-        fc.record({ kind: fc.constant("multipart" as const), fields: fc.tuple(pairs, duplicated).map(([a, b]) => [...a, ...b]) }),
-        fc.record({ kind: fc.constant("json" as const), value: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.dictionary(name(target.names), hostileString)) }),
-        fc.record({ kind: fc.constant("raw" as const), text: hostileString }),
-        fc.constant({ kind: "none" } as const),
-      );
+  const duplicated = target.names.length
+    ? fc.tuple(fc.constantFrom(...target.names), hostileString, hostileString).map(([n, a, b]): [string, string][] => [
+        [n, a],
+        [n, b],
+      ])
+    : fc.constant([] as [string, string][]);
+  const query = fc
+    .tuple(pairs, fc.oneof(fc.constant([] as [string, string][]), duplicated))
+    .map(([a, b]) => [...a, ...b]);
+  const headers = fc.dictionary(
+    fc.constantFrom(
+      "accept",
+      "content-type",
+      "cookie",
+      "origin",
+      "referer",
+      "x-forwarded-for",
+      "user-agent",
+      "authorization",
+      "accept-language",
+      "if-none-match",
+      "range",
+      "next-router-state-tree",
+      "rsc",
+    ),
+    headerValue,
+    { maxKeys: 4 },
+  );
+  const body =
+    target.method === "GET"
+      ? fc.constant({ kind: "none" } as const)
+      : fc.oneof(
+          fc.record({
+            kind: fc.constant("form" as const),
+            fields: fc.tuple(pairs, duplicated).map(([a, b]) => [...a, ...b]),
+          }),
+          fc.record({
+            kind: fc.constant("multipart" as const),
+            fields: fc.tuple(pairs, duplicated).map(([a, b]) => [...a, ...b]),
+          }),
+          fc.record({
+            kind: fc.constant("json" as const),
+            value: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.dictionary(name(target.names), hostileString)),
+          }),
+          fc.record({ kind: fc.constant("raw" as const), text: hostileString }),
+          fc.constant({ kind: "none" } as const),
+        );
   return fc.record({ segments: fc.array(hostileString, { minLength: 2, maxLength: 2 }), query, headers, body });
 }
 
@@ -169,7 +259,8 @@ function buildRequest(baseUrl: string, target: FuzzTarget, c: Case, actionIds: A
   let url: string;
   let body: BodyInit | undefined;
   let segmentIndex = 0;
-  const fillPath = (p: string) => p.replace(/\{\w+\}/g, () => segment(c.segments[segmentIndex++ % c.segments.length] ?? "x"));
+  const fillPath = (p: string) =>
+    p.replace(/\{\w+\}/g, () => segment(c.segments[segmentIndex++ % c.segments.length] ?? "x"));
   if (target.kind === "action" && target.action) {
     const action = target.action;
     const ref = actionIds.get(`${action.file}#${action.name}`);
@@ -180,7 +271,12 @@ function buildRequest(baseUrl: string, target: FuzzTarget, c: Case, actionIds: A
     headers.origin = baseUrl;
     // React's reply encoding: "_1_<name>" entries of the FormData, then "0" with the arguments.
     const form = new FormData();
-    const fields = c.body.kind === "form" || c.body.kind === "multipart" ? c.body.fields : c.body.kind === "json" && c.body.value && typeof c.body.value === "object" && !Array.isArray(c.body.value) ? Object.entries(c.body.value as Record<string, unknown>).map(([k, v]) => [k, String(v)] as [string, string]) : [];
+    const fields =
+      c.body.kind === "form" || c.body.kind === "multipart"
+        ? c.body.fields
+        : c.body.kind === "json" && c.body.value && typeof c.body.value === "object" && !Array.isArray(c.body.value)
+          ? Object.entries(c.body.value as Record<string, unknown>).map(([k, v]) => [k, String(v)] as [string, string])
+          : [];
     for (const [k, v] of fields) form.append(`_1_${k}`, v);
     const args = action.args === "form" ? ["$K1"] : action.args === "none" ? [] : [action.initialState ?? null, "$K1"];
     // A raw body sometimes replaces the argument list: wrong types where React expects its encoding.
@@ -218,20 +314,40 @@ function buildRequest(baseUrl: string, target: FuzzTarget, c: Case, actionIds: A
     }
   }
   const summary = `${target.method} ${url.length > 300 ? `${url.slice(0, 300)}… (${url.length} chars)` : url} headers=${JSON.stringify(Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.length > 80 ? `${v.slice(0, 80)}…` : v])))} body=${c.body.kind}`;
-  return { url, init: { method: target.method, headers, body, redirect: "manual", signal: AbortSignal.timeout(30_000) }, summary };
+  return {
+    url,
+    init: { method: target.method, headers, body, redirect: "manual", signal: AbortSignal.timeout(30_000) },
+    summary,
+  };
 }
 
 // Node's limit for a request head, less what fetch adds itself (host, user-agent, accept, content-length…).
 const NODE_MAX_HEAD = 16 * 1024 - 512;
 
 function headSize(built: Built): number {
-  return built.url.length + Object.entries((built.init.headers ?? {}) as Record<string, string>).reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
+  return (
+    built.url.length +
+    Object.entries((built.init.headers ?? {}) as Record<string, string>).reduce(
+      (n, [k, v]) => n + k.length + v.length + 4,
+      0,
+    )
+  );
 }
 
 // ── Writes ──
 
 /** Tables a refused request may still write: what is meant to be recorded (rate limits count refused attempts too), and what jobs write meanwhile. */
-const RECORDED_ON_REFUSAL = new Set(["audit_events", "sign_in_throttles", "noon_callback_rejections", "noon_authorization_events", "noon_verification_windows", "api_key_usage", "rate_limits", "connection_token_requests", "_prisma_migrations"]);
+const RECORDED_ON_REFUSAL = new Set([
+  "audit_events",
+  "sign_in_throttles",
+  "noon_callback_rejections",
+  "noon_authorization_events",
+  "noon_verification_windows",
+  "api_key_usage",
+  "rate_limits",
+  "connection_token_requests",
+  "_prisma_migrations",
+]);
 
 async function tableCounts(client: pg.Client, tables: string[]): Promise<Record<string, number>> {
   if (!tables.length) return {};
@@ -263,7 +379,9 @@ export async function runFuzz(opts: {
 }): Promise<FuzzReport> {
   const client = new pg.Client({ connectionString: opts.databaseUrl });
   await client.connect();
-  const tables = (await client.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).rows
+  const tables = (
+    await client.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)
+  ).rows
     .map((r) => r.tablename)
     .filter((t) => !RECORDED_ON_REFUSAL.has(t));
   const report: FuzzReport = { cases: {}, problems: [] };
@@ -277,7 +395,12 @@ export async function runFuzz(opts: {
           fc.asyncProperty(caseArbitrary(target), async (c) => {
             const built = buildRequest(opts.baseUrl, target, c, opts.actionIds);
             if (!built) {
-              report.problems.push({ target: target.id, caller, problem: "not in the build's action manifest", request: "" });
+              report.problems.push({
+                target: target.id,
+                caller,
+                problem: "not in the build's action manifest",
+                request: "",
+              });
               return true;
             }
             const cookie = opts.cookies[caller];
@@ -302,20 +425,48 @@ export async function runFuzz(opts: {
                 return true;
               }
               const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-              report.problems.push({ target: target.id, caller, problem: `no answer (${error instanceof Error ? error.message : String(error)}: ${cause?.code ?? cause?.message ?? "no cause"})`, request: built.summary });
+              report.problems.push({
+                target: target.id,
+                caller,
+                problem: `no answer (${error instanceof Error ? error.message : String(error)}: ${cause?.code ?? cause?.message ?? "no cause"})`,
+                request: built.summary,
+              });
               return true;
             }
             report.cases[target.id] = (report.cases[target.id] ?? 0) + 1;
-            if (status >= 500) report.problems.push({ target: target.id, caller, problem: `HTTP ${status}: ${text.slice(0, 200)}`, request: built.summary });
+            if (status >= 500)
+              report.problems.push({
+                target: target.id,
+                caller,
+                problem: `HTTP ${status}: ${text.slice(0, 200)}`,
+                request: built.summary,
+              });
             // 431: Node's HTTP parser refuses an oversized head before the app runs, with no body.
-            if (status >= 400 && status !== 405 && status !== 431 && text.trim() === "") report.problems.push({ target: target.id, caller, problem: `HTTP ${status} with an empty body`, request: built.summary });
+            if (status >= 400 && status !== 405 && status !== 431 && text.trim() === "")
+              report.problems.push({
+                target: target.id,
+                caller,
+                problem: `HTTP ${status} with an empty body`,
+                request: built.summary,
+              });
             if (contentType.includes("text/html") && /<fz\d+ /.test(text)) {
-              report.problems.push({ target: target.id, caller, problem: "an input came back unescaped in HTML", request: built.summary });
+              report.problems.push({
+                target: target.id,
+                caller,
+                problem: "an input came back unescaped in HTML",
+                request: built.summary,
+              });
             }
             if (refused(status, location, text)) {
               const after = await tableCounts(client, tables);
               const changed = tables.filter((t) => after[t] !== before[t]);
-              if (changed.length) report.problems.push({ target: target.id, caller, problem: `refused (HTTP ${status}) but wrote to ${changed.join(", ")}`, request: built.summary });
+              if (changed.length)
+                report.problems.push({
+                  target: target.id,
+                  caller,
+                  problem: `refused (HTTP ${status}) but wrote to ${changed.join(", ")}`,
+                  request: built.summary,
+                });
             }
             return true;
           }),
@@ -331,7 +482,9 @@ export async function runFuzz(opts: {
 }
 
 /** Server action ids from the build's manifest, with a page that can carry each one. */
-export function actionIdsFromManifest(manifest: { node: Record<string, { workers: Record<string, unknown>; filename?: string; exportedName?: string }> }): ActionIds {
+export function actionIdsFromManifest(manifest: {
+  node: Record<string, { workers: Record<string, unknown>; filename?: string; exportedName?: string }>;
+}): ActionIds {
   const ids: ActionIds = new Map();
   for (const [id, entry] of Object.entries(manifest.node)) {
     if (!entry.filename || !entry.exportedName) continue;

@@ -12,7 +12,13 @@ let stack: LocalStack | undefined;
 export async function setup(project: TestProject) {
   rmSync(RUN_DIR, { recursive: true, force: true });
   mkdirSync(RUN_DIR, { recursive: true });
-  stack = await startLocalStack({ mode: "test", appUrl: "http://localhost:3999", env: process.env, simulators: false, log: () => undefined });
+  stack = await startLocalStack({
+    mode: "test",
+    appUrl: "http://localhost:3999",
+    env: process.env,
+    simulators: false,
+    log: () => undefined,
+  });
   project.provide("databaseUrl", stack.databaseUrl);
   project.provide("testSecrets", {
     SESSION_SECRET: randomBytes(32).toString("base64url"),

@@ -15,7 +15,10 @@ type Command = { op: "auth"; key: string; scope: ApiKeyScope } | { op: "token"; 
 async function answer(command: Command): Promise<Record<string, unknown>> {
   if (command.op === "auth") {
     try {
-      await authenticateApiKey(new Request("http://localhost:3999/api/v1/x", { headers: { authorization: `Bearer ${command.key}` } }), command.scope);
+      await authenticateApiKey(
+        new Request("http://localhost:3999/api/v1/x", { headers: { authorization: `Bearer ${command.key}` } }),
+        command.scope,
+      );
       return { ok: true };
     } catch (error) {
       return { ok: false, code: error instanceof AppError ? error.code : String(error) };

@@ -10,11 +10,15 @@ export interface SecondInstance {
 
 export async function startSecondInstance(): Promise<SecondInstance> {
   // react-server: the app's modules carry `import "server-only"`, which only resolves under that condition.
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(import.meta.dirname, "instance-child.ts")], {
-    cwd: process.cwd(),
-    env: { ...process.env },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", path.join(import.meta.dirname, "instance-child.ts")],
+    {
+      cwd: process.cwd(),
+      env: { ...process.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const waiting: Array<(line: string) => void> = [];

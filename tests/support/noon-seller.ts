@@ -12,13 +12,27 @@ export async function sellerWithNoonHistory(h: Harness) {
     // A link is used up once the seller has connected: each connection needs a fresh one.
     const link = await createOnboardingLink({ sellerId: seller.id, createdBy: "test" });
     const started = await connectAndApprove(h, link.token, { projectCode });
-    const done = await callback(h, [["code", started.code], ["state", started.state]], started.cookie);
+    const done = await callback(
+      h,
+      [
+        ["code", started.code],
+        ["state", started.state],
+      ],
+      started.cookie,
+    );
     references.push(done.location.split("/").pop() ?? "");
   }
   const link = await createOnboardingLink({ sellerId: seller.id, createdBy: "test" });
   const third = await connectAndApprove(h, link.token);
   h.sim.setFaults({ statusErrorNext: 1 }, "exchange");
-  const failed = await callback(h, [["code", third.code], ["state", third.state]], third.cookie);
+  const failed = await callback(
+    h,
+    [
+      ["code", third.code],
+      ["state", third.state],
+    ],
+    third.cookie,
+  );
   references.push(failed.location.split("/").pop() ?? "");
   const [superseded = "", active = "", failedRef = ""] = references;
   return { seller, externalId, references: { superseded, active, failed: failedRef } };

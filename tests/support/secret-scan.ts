@@ -28,7 +28,10 @@ function needles(secret: string): string[] {
 
 export function scanRunForSecrets(): string[] {
   if (!existsSync(SECRETS_FILE)) return [];
-  const secrets = readFileSync(SECRETS_FILE, "utf8").split("\n").filter(Boolean).map((b) => Buffer.from(b, "base64").toString());
+  const secrets = readFileSync(SECRETS_FILE, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((b) => Buffer.from(b, "base64").toString());
   const files = [path.join(RUN_DIR, "app.log")];
   if (existsSync(OUTPUT_DIR)) files.push(...readdirSync(OUTPUT_DIR).map((f) => path.join(OUTPUT_DIR, f)));
   const findings: string[] = [];

@@ -8,10 +8,19 @@ if (!apiUrl || !nowIso || !perMinute || !rounds) {
   console.error("usage: verify-child.ts <apiUrl> <nowIso> <perMinute> <rounds>");
   process.exit(2);
 }
-const noon = { apiUrl, authorizeUrl: `${apiUrl}/authorize`, clientId: "unused", clientSecret: "unused", integratorKey: null };
+const noon = {
+  apiUrl,
+  authorizeUrl: `${apiUrl}/authorize`,
+  clientId: "unused",
+  clientSecret: "unused",
+  integratorKey: null,
+};
 let claimed = 0;
 for (let i = 0; i < Number(rounds); i++) {
-  const run = await runScheduledVerifications({ now: new Date(nowIso), perMinute: Number(perMinute), concurrency: 2 }, { noon });
+  const run = await runScheduledVerifications(
+    { now: new Date(nowIso), perMinute: Number(perMinute), concurrency: 2 },
+    { noon },
+  );
   claimed += run.claimed;
 }
 await db().$disconnect();

@@ -5,7 +5,10 @@ import { runStaffAction, type ActionState } from "@/lib/auth/action";
 import { createApiKey, createApiKeySchema, revokeApiKey } from "@/lib/api-keys";
 
 /** Creates an API key; the key itself is in the answer only this once. */
-export async function createApiKeyAction(_previous: ActionState<{ key: string; prefix: string }>, formData: FormData): Promise<ActionState<{ key: string; prefix: string }>> {
+export async function createApiKeyAction(
+  _previous: ActionState<{ key: string; prefix: string }>,
+  formData: FormData,
+): Promise<ActionState<{ key: string; prefix: string }>> {
   return runStaffAction("manageApiKeys", async (staff) => {
     const input = createApiKeySchema.parse({
       name: formData.get("name") ?? "",
@@ -15,7 +18,11 @@ export async function createApiKeyAction(_previous: ActionState<{ key: string; p
     });
     const created = await createApiKey(input, staff);
     revalidatePath("/admin/api-keys");
-    return { status: "ok", message: `Key ${created.prefix}… created.`, data: { key: created.key, prefix: created.prefix } };
+    return {
+      status: "ok",
+      message: `Key ${created.prefix}… created.`,
+      data: { key: created.key, prefix: created.prefix },
+    };
   });
 }
 

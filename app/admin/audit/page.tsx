@@ -13,7 +13,11 @@ export const metadata: Metadata = { title: "Audit" };
 
 const FILTERS = ["actor", "action", "target", "from", "to"] as const;
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePagePermission("readAudit");
   const raw = await searchParams;
   const text = (k: string) => (typeof raw[k] === "string" ? raw[k] : undefined);
@@ -24,8 +28,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 
   return (
     <>
-      <PageHeader title="Audit" description="Every sign-in and every change made by staff or an API key, newest first. Times are UTC." />
-      <form method="get" className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6">
+      <PageHeader
+        title="Audit"
+        description="Every sign-in and every change made by staff or an API key, newest first. Times are UTC."
+      />
+      <form
+        method="get"
+        className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6"
+      >
         {[
           { name: "actor", label: "Actor", hint: "e-mail, id or type" },
           { name: "action", label: "Action", hint: "e.g. staff. or link.revoked" },
@@ -35,20 +45,38 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <label htmlFor={`audit-${f.name}`} className="text-sm font-medium">
               {f.label}
             </label>
-            <input id={`audit-${f.name}`} name={f.name} defaultValue={text(f.name) ?? ""} placeholder={f.hint} className="min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm" />
+            <input
+              id={`audit-${f.name}`}
+              name={f.name}
+              defaultValue={text(f.name) ?? ""}
+              placeholder={f.hint}
+              className="min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm"
+            />
           </div>
         ))}
         <div className="flex flex-col gap-1">
           <label htmlFor="audit-from" className="text-sm font-medium">
             From (UTC)
           </label>
-          <input id="audit-from" name="from" type="datetime-local" defaultValue={text("from") ?? ""} className="min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm" />
+          <input
+            id="audit-from"
+            name="from"
+            type="datetime-local"
+            defaultValue={text("from") ?? ""}
+            className="min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm"
+          />
         </div>
         <div className="flex flex-col gap-1">
           <label htmlFor="audit-to" className="text-sm font-medium">
             To (UTC)
           </label>
-          <input id="audit-to" name="to" type="datetime-local" defaultValue={text("to") ?? ""} className="min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm" />
+          <input
+            id="audit-to"
+            name="to"
+            type="datetime-local"
+            defaultValue={text("to") ?? ""}
+            className="min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm"
+          />
         </div>
         <div className="flex items-end gap-2">
           <button type="submit" className={buttonClass("primary")}>
@@ -59,7 +87,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Link>
         </div>
       </form>
-      {!parsed.success && <Alert tone="error">A filter value is not valid (dates look like 2026-01-31T09:00); showing everything.</Alert>}
+      {!parsed.success && (
+        <Alert tone="error">A filter value is not valid (dates look like 2026-01-31T09:00); showing everything.</Alert>
+      )}
       <Table caption="Audit events" head={["When (UTC)", "Actor", "Action", "Target", "From", "Outcome"]}>
         {rows.length === 0 && <EmptyRow colSpan={6}>No events match.</EmptyRow>}
         {rows.map((e) => (
@@ -80,14 +110,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <Td className="break-all">{e.targetType ? `${e.targetType}:${e.targetId ?? ""}` : "—"}</Td>
             <Td>{e.ip ?? "—"}</Td>
             <Td>
-              <Badge tone={e.outcome === "success" ? "success" : e.outcome === "denied" ? "warning" : "danger"}>{e.outcome}</Badge>
+              <Badge tone={e.outcome === "success" ? "success" : e.outcome === "denied" ? "warning" : "danger"}>
+                {e.outcome}
+              </Badge>
             </Td>
           </tr>
         ))}
       </Table>
       {nextCursor && (
         <p className="mt-4">
-          <Link href={`/admin/audit?${new URLSearchParams({ ...kept, cursor: nextCursor })}`} className={buttonClass("secondary")}>
+          <Link
+            href={`/admin/audit?${new URLSearchParams({ ...kept, cursor: nextCursor })}`}
+            className={buttonClass("secondary")}
+          >
             Older events
           </Link>
         </p>

@@ -31,7 +31,9 @@ export async function createConnectionAction(_previous: ActionState, form: FormD
     const created = await createConnection(
       {
         provider: z.enum(["NOYO", "INYO", "NUVY", "OAUTH2"]).parse(text(form, "provider")),
-        environment: z.enum(["SANDBOX", "PRODUCTION", "SIMULATOR"], { error: "Choose an environment." }).parse(text(form, "environment")),
+        environment: z
+          .enum(["SANDBOX", "PRODUCTION", "SIMULATOR"], { error: "Choose an environment." })
+          .parse(text(form, "environment")),
         name: text(form, "name") ?? "",
         clientId: text(form, "clientId") ?? "",
         clientSecret: text(form, "clientSecret") ?? "",
@@ -75,7 +77,10 @@ export async function updateConnectionAction(_previous: ActionState, form: FormD
   });
 }
 
-export async function testConnectionAction(_previous: ActionState<TestOutcome>, form: FormData): Promise<ActionState<TestOutcome>> {
+export async function testConnectionAction(
+  _previous: ActionState<TestOutcome>,
+  form: FormData,
+): Promise<ActionState<TestOutcome>> {
   return runStaffAction("manageConnections", async (staff) => {
     const id = idSchema.parse(text(form, "connectionId"));
     const outcome = await testConnection(id, actor(staff));
@@ -92,7 +97,11 @@ export async function rotateSecretAction(_previous: ActionState, form: FormData)
     const result = await rotateSecret(id, { clientSecret: text(form, "clientSecret") ?? "" }, actor(staff));
     revalidatePath(`/admin/connections/${id}`);
     if (!result.ok) return { status: "error", code: result.error.code, message: result.error.userMessage };
-    return { status: "ok", message: "The new secret works: a token was fetched with it, and it is now the current version. Confirm the rotation once the old secret is revoked at the provider." };
+    return {
+      status: "ok",
+      message:
+        "The new secret works: a token was fetched with it, and it is now the current version. Confirm the rotation once the old secret is revoked at the provider.",
+    };
   });
 }
 
@@ -112,7 +121,10 @@ export async function setDisabledAction(_previous: ActionState, form: FormData):
     await setConnectionDisabled(id, disable, actor(staff));
     revalidatePath(`/admin/connections/${id}`);
     revalidatePath("/admin/connections");
-    return { status: "ok", message: disable ? "Disabled: no tokens are handed out until it is enabled again." : "Enabled." };
+    return {
+      status: "ok",
+      message: disable ? "Disabled: no tokens are handed out until it is enabled again." : "Enabled.",
+    };
   });
 }
 
@@ -120,7 +132,8 @@ export async function deleteConnectionAction(_previous: ActionState, form: FormD
   let deleted = false;
   const state = await runStaffAction<undefined>("manageConnections", async (staff) => {
     const id = idSchema.parse(text(form, "connectionId"));
-    if (text(form, "confirm") !== "delete") return { status: "error", code: "BAD_REQUEST", message: 'Type "delete" to confirm.' };
+    if (text(form, "confirm") !== "delete")
+      return { status: "error", code: "BAD_REQUEST", message: 'Type "delete" to confirm.' };
     await deleteConnection(id, actor(staff));
     deleted = true;
     return { status: "ok", message: "Deleted." };

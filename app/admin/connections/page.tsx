@@ -12,7 +12,11 @@ import { EmptyRow, Table, Td } from "@/components/ui/table";
 
 export const metadata: Metadata = { title: "Connections" };
 
-export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ConnectionsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const staff = await requirePagePermission("read");
   const canManage = allows(staff.role, "manageConnections");
   const [connections, params] = await Promise.all([listConnections(), searchParams]);
@@ -23,7 +27,10 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
         description="Client-credentials connections to Noyo, Inyo, Nuvy and standard OAuth2 APIs, and how they are doing."
         actions={
           canManage ? (
-            <Link href="/admin/connections/new" className="inline-flex min-h-10 items-center justify-center gap-2 rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800">
+            <Link
+              href="/admin/connections/new"
+              className="inline-flex min-h-10 items-center justify-center gap-2 rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800"
+            >
               New connection
             </Link>
           ) : undefined
@@ -39,7 +46,10 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
         {connections.map((c) => (
           <tr key={c.id}>
             <Td>
-              <Link href={`/admin/connections/${c.id}`} className="font-medium text-brand-800 underline underline-offset-2">
+              <Link
+                href={`/admin/connections/${c.id}`}
+                className="font-medium text-brand-800 underline underline-offset-2"
+              >
                 {c.name}
               </Link>
             </Td>
@@ -48,7 +58,9 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
             </Td>
             <Td>
               <HealthBadge health={c.health} />
-              {c.health.consecutiveFailures > 0 && <span className="ml-2 text-xs text-slate-700">{c.health.consecutiveFailures} failure(s)</span>}
+              {c.health.consecutiveFailures > 0 && (
+                <span className="ml-2 text-xs text-slate-700">{c.health.consecutiveFailures} failure(s)</span>
+              )}
             </Td>
             <Td className="whitespace-nowrap">{formatUtc(c.health.lastSuccessAt)}</Td>
             <Td className="whitespace-nowrap">{formatUtc(c.health.tokenExpiresAt)}</Td>

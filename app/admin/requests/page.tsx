@@ -2,7 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { listQueryString, parseListParams, toListOptions } from "@/lib/support/filters";
-import { countAuthorizationsByStatus, getSellerLabel, listAuthorizations, newestMarker, resolveSearch } from "@/lib/support/queries";
+import {
+  countAuthorizationsByStatus,
+  getSellerLabel,
+  listAuthorizations,
+  newestMarker,
+  resolveSearch,
+} from "@/lib/support/queries";
 import { PageHeader } from "@/components/ui/page-header";
 import { supportButtonClass as buttonClass } from "@/components/support/button-class";
 import { RequestFilters } from "@/components/support/request-filters";
@@ -13,7 +19,11 @@ import { SearchSummary } from "@/components/support/search-summary";
 
 export const metadata: Metadata = { title: "Noon authorization requests" };
 
-export default async function RequestsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function RequestsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePagePermission("read");
   const params = parseListParams(await searchParams);
   const options = toListOptions(params);
@@ -51,7 +61,10 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
             {seller.name}
           </Link>{" "}
           ·{" "}
-          <Link href={`/admin/requests${listQueryString(params, { seller: undefined, cursor: undefined })}`} className="text-brand-700 underline">
+          <Link
+            href={`/admin/requests${listQueryString(params, { seller: undefined, cursor: undefined })}`}
+            className="text-brand-700 underline"
+          >
             all sellers
           </Link>
         </p>
@@ -59,10 +72,17 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
       <SearchSummary search={page.search} />
       <StatusCounts counts={counts} params={params} />
       {live && <LiveListBanner pollUrl={`/api/admin/requests/updates?${pollQuery}`} />}
-      <RequestsTable items={page.items} filtered={Boolean(params.q || params.status || params.from || params.to || params.seller)} />
+      <RequestsTable
+        items={page.items}
+        filtered={Boolean(params.q || params.status || params.from || params.to || params.seller)}
+      />
       <nav aria-label="Pages" className="mt-4 flex flex-wrap gap-2">
         {page.prevCursor ? (
-          <Link href={`/admin/requests${listQueryString(params, { cursor: page.prevCursor })}`} className={buttonClass("secondary")} rel="prev">
+          <Link
+            href={`/admin/requests${listQueryString(params, { cursor: page.prevCursor })}`}
+            className={buttonClass("secondary")}
+            rel="prev"
+          >
             ← {newerLabel}
           </Link>
         ) : null}
@@ -72,7 +92,11 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
           </Link>
         ) : null}
         {page.nextCursor ? (
-          <Link href={`/admin/requests${listQueryString(params, { cursor: page.nextCursor })}`} className={buttonClass("secondary")} rel="next">
+          <Link
+            href={`/admin/requests${listQueryString(params, { cursor: page.nextCursor })}`}
+            className={buttonClass("secondary")}
+            rel="next"
+          >
             {olderLabel} →
           </Link>
         ) : null}

@@ -11,25 +11,52 @@ export type IssuedLink = { sellerId: string; linkId: string; url: string; expire
 
 const createSellerSchema = z.object({
   name: z.string().trim().min(1, "Enter the seller's name.").max(200),
-  email: z.union([z.literal(""), z.string().trim().email("Enter a valid e-mail address or leave it empty.").max(254)]).optional(),
+  email: z
+    .union([z.literal(""), z.string().trim().email("Enter a valid e-mail address or leave it empty.").max(254)])
+    .optional(),
   externalId: z.string().trim().max(200).optional(),
 });
 const idSchema = z.string().uuid("Unknown id.");
 
 /** Creates a seller (or finds it by external id) and issues an onboarding link, shown once. */
-export async function createSellerAction(_previous: ActionState<IssuedLink>, formData: FormData): Promise<ActionState<IssuedLink>> {
+export async function createSellerAction(
+  _previous: ActionState<IssuedLink>,
+  formData: FormData,
+): Promise<ActionState<IssuedLink>> {
   return runStaffAction("manageSellers", async (staff) => {
-    const input = createSellerSchema.parse({ name: formData.get("name") ?? "", email: formData.get("email") ?? "", externalId: formData.get("externalId") ?? "" });
-    const seller = await createSeller({ name: input.name, email: input.email || null, externalId: input.externalId || null });
+    const input = createSellerSchema.parse({
+      name: formData.get("name") ?? "",
+      email: formData.get("email") ?? "",
+      externalId: formData.get("externalId") ?? "",
+    });
+    const seller = await createSeller({
+      name: input.name,
+      email: input.email || null,
+      externalId: input.externalId || null,
+    });
     if (seller.created) {
-      await recordAudit({ actor: { type: "staff", id: staff.id, label: staff.email }, action: "seller.created", target: { type: "seller", id: seller.id }, ip: staff.ip, details: { name: seller.name, externalId: seller.externalId } });
+      await recordAudit({
+        actor: { type: "staff", id: staff.id, label: staff.email },
+        action: "seller.created",
+        target: { type: "seller", id: seller.id },
+        ip: staff.ip,
+        details: { name: seller.name, externalId: seller.externalId },
+      });
     }
     const link = await createOnboardingLink({ sellerId: seller.id, createdBy: `staff:${staff.id}` });
-    await recordAudit({ actor: { type: "staff", id: staff.id, label: staff.email }, action: "link.issued", target: { type: "seller", id: seller.id }, ip: staff.ip, details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString() } });
+    await recordAudit({
+      actor: { type: "staff", id: staff.id, label: staff.email },
+      action: "link.issued",
+      target: { type: "seller", id: seller.id },
+      ip: staff.ip,
+      details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString() },
+    });
     revalidatePath("/admin/sellers");
     return {
       status: "ok",
-      message: seller.created ? `Seller ${seller.name} created.` : `Seller ${seller.name} already existed (same external id): a new link was issued.`,
+      message: seller.created
+        ? `Seller ${seller.name} created.`
+        : `Seller ${seller.name} already existed (same external id): a new link was issued.`,
       data: { sellerId: seller.id, linkId: link.linkId, url: link.url, expiresAt: link.expiresAt.toISOString() },
     };
   });
@@ -42,10 +69,20 @@ export async function issueLinkAction(formData: FormData): Promise<ActionState<I
     const seller = await db().seller.findUnique({ where: { id: sellerId }, select: { id: true } });
     if (!seller) throw new AppError("NOT_FOUND", "That seller does not exist.");
     const link = await createOnboardingLink({ sellerId, createdBy: `staff:${staff.id}` });
-    await recordAudit({ actor: { type: "staff", id: staff.id, label: staff.email }, action: "link.issued", target: { type: "seller", id: sellerId }, ip: staff.ip, details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString() } });
+    await recordAudit({
+      actor: { type: "staff", id: staff.id, label: staff.email },
+      action: "link.issued",
+      target: { type: "seller", id: sellerId },
+      ip: staff.ip,
+      details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString() },
+    });
     revalidatePath("/admin/sellers");
     revalidatePath(`/admin/sellers/${sellerId}`);
-    return { status: "ok", message: "New onboarding link issued.", data: { sellerId, linkId: link.linkId, url: link.url, expiresAt: link.expiresAt.toISOString() } };
+    return {
+      status: "ok",
+      message: "New onboarding link issued.",
+      data: { sellerId, linkId: link.linkId, url: link.url, expiresAt: link.expiresAt.toISOString() },
+    };
   });
 }
 
@@ -57,7 +94,13 @@ export async function revokeLinkAction(formData: FormData): Promise<ActionState>
     if (!link) throw new AppError("NOT_FOUND", "That link does not exist.");
     const revoked = await revokeOnboardingLink({ linkId, revokedBy: `staff:${staff.id}` });
     if (revoked) {
-      await recordAudit({ actor: { type: "staff", id: staff.id, label: staff.email }, action: "link.revoked", target: { type: "seller", id: link.sellerId }, ip: staff.ip, details: { linkId } });
+      await recordAudit({
+        actor: { type: "staff", id: staff.id, label: staff.email },
+        action: "link.revoked",
+        target: { type: "seller", id: link.sellerId },
+        ip: staff.ip,
+        details: { linkId },
+      });
     }
     revalidatePath("/admin/sellers");
     revalidatePath(`/admin/sellers/${link.sellerId}`);

@@ -23,17 +23,27 @@ const STATUS: Record<string, { label: string; tone: "neutral" | "success" | "war
   SUPERSEDED: { label: "Superseded", tone: "neutral" },
 };
 
-export default async function SellersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SellersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const staff = await requirePagePermission("read");
   const raw = await searchParams;
-  const parsed = sellerListParamsSchema.safeParse({ q: typeof raw.q === "string" ? raw.q : undefined, cursor: typeof raw.cursor === "string" ? raw.cursor : undefined });
+  const parsed = sellerListParamsSchema.safeParse({
+    q: typeof raw.q === "string" ? raw.q : undefined,
+    cursor: typeof raw.cursor === "string" ? raw.cursor : undefined,
+  });
   const params = parsed.success ? parsed.data : { q: undefined, cursor: undefined };
   const { rows, nextCursor } = await listSellersForDashboard(params);
   const canManage = allows(staff.role, "manageSellers");
 
   return (
     <>
-      <PageHeader title="Sellers" description="Every seller we onboard, their Noon connection status and their onboarding links." />
+      <PageHeader
+        title="Sellers"
+        description="Every seller we onboard, their Noon connection status and their onboarding links."
+      />
       {canManage && (
         <div className="mb-6">
           <CreateSellerForm />
@@ -44,7 +54,14 @@ export default async function SellersPage({ searchParams }: { searchParams: Prom
           <label htmlFor="seller-search" className="text-sm font-medium">
             Search sellers
           </label>
-          <input id="seller-search" name="q" type="search" defaultValue={params.q ?? ""} placeholder="Name, e-mail, external id or seller id" className="min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm" />
+          <input
+            id="seller-search"
+            name="q"
+            type="search"
+            defaultValue={params.q ?? ""}
+            placeholder="Name, e-mail, external id or seller id"
+            className="min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm"
+          />
         </div>
         <button type="submit" className={buttonClass("secondary")}>
           Search
@@ -55,8 +72,15 @@ export default async function SellersPage({ searchParams }: { searchParams: Prom
           </Link>
         )}
       </form>
-      <Table caption="Sellers" head={["Seller", "External id", "Status", "Active links", "Created", ...(canManage ? ["Links"] : [])]}>
-        {rows.length === 0 && <EmptyRow colSpan={canManage ? 6 : 5}>{params.q ? "No seller matches this search." : "No sellers yet."}</EmptyRow>}
+      <Table
+        caption="Sellers"
+        head={["Seller", "External id", "Status", "Active links", "Created", ...(canManage ? ["Links"] : [])]}
+      >
+        {rows.length === 0 && (
+          <EmptyRow colSpan={canManage ? 6 : 5}>
+            {params.q ? "No seller matches this search." : "No sellers yet."}
+          </EmptyRow>
+        )}
         {rows.map((seller) => {
           const status = seller.latestAuthorization ? STATUS[seller.latestAuthorization.status] : undefined;
           return (
@@ -68,7 +92,13 @@ export default async function SellersPage({ searchParams }: { searchParams: Prom
                 {seller.email && <div className="text-xs text-slate-600">{seller.email}</div>}
               </Td>
               <Td>{seller.externalId ?? "—"}</Td>
-              <Td>{status ? <Badge tone={status.tone}>{status.label}</Badge> : <Badge>{seller.activeLinks > 0 ? "Link sent" : "Not started"}</Badge>}</Td>
+              <Td>
+                {status ? (
+                  <Badge tone={status.tone}>{status.label}</Badge>
+                ) : (
+                  <Badge>{seller.activeLinks > 0 ? "Link sent" : "Not started"}</Badge>
+                )}
+              </Td>
               <Td>{seller.activeLinks}</Td>
               <Td className="whitespace-nowrap">{formatUtc(seller.createdAt)}</Td>
               {canManage && (
@@ -82,7 +112,10 @@ export default async function SellersPage({ searchParams }: { searchParams: Prom
       </Table>
       {nextCursor && (
         <p className="mt-4">
-          <Link href={`/admin/sellers?${new URLSearchParams({ ...(params.q ? { q: params.q } : {}), cursor: nextCursor })}`} className={buttonClass("secondary")}>
+          <Link
+            href={`/admin/sellers?${new URLSearchParams({ ...(params.q ? { q: params.q } : {}), cursor: nextCursor })}`}
+            className={buttonClass("secondary")}
+          >
             Older sellers
           </Link>
         </p>

@@ -18,9 +18,13 @@ export async function signInAction(_previous: SignInState, formData: FormData): 
   } catch (error) {
     if (error instanceof CredentialsSignin && error.code === "locked") {
       const seconds = error instanceof LockedOut ? error.retryAfterSeconds : null;
-      return { email, error: `Too many attempts: sign-in is locked for ${seconds ? waitText(seconds) : "a few minutes"}. Each further failure doubles the wait (at most 15 minutes).` };
+      return {
+        email,
+        error: `Too many attempts: sign-in is locked for ${seconds ? waitText(seconds) : "a few minutes"}. Each further failure doubles the wait (at most 15 minutes).`,
+      };
     }
-    if (error instanceof AuthError) return { email, error: "That e-mail and password do not match an active staff account." };
+    if (error instanceof AuthError)
+      return { email, error: "That e-mail and password do not match an active staff account." };
     throw error; // Next's redirect after a successful sign-in
   }
   return { email, error: null };

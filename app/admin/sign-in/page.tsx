@@ -12,12 +12,19 @@ export const metadata: Metadata = { title: "Staff sign-in" };
 
 const ERRORS: Record<string, string> = {
   CredentialsSignin: "That e-mail and password do not match an active staff account.",
-  locked: "Too many attempts: sign-in is locked for a while. Each further failure doubles the wait (at most 15 minutes).",
+  locked:
+    "Too many attempts: sign-in is locked for a while. Each further failure doubles the wait (at most 15 minutes).",
   AccessDenied: "This account may not sign in.",
-  ...Object.fromEntries(Object.entries(SSO_REFUSAL_MESSAGES).map(([reason, message]) => [ssoRefusalCode(reason as SsoRefusal), message])),
+  ...Object.fromEntries(
+    Object.entries(SSO_REFUSAL_MESSAGES).map(([reason, message]) => [ssoRefusalCode(reason as SsoRefusal), message]),
+  ),
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
   if (await currentStaff()) redirect(callbackUrl);

@@ -2,14 +2,29 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { runStaffAction, type ActionState } from "@/lib/auth/action";
-import { changeStaffRole, disableStaff, enableStaff, inviteStaff, inviteSchema, issueSetPasswordLink, roleSchema } from "@/lib/staff";
+import {
+  changeStaffRole,
+  disableStaff,
+  enableStaff,
+  inviteStaff,
+  inviteSchema,
+  issueSetPasswordLink,
+  roleSchema,
+} from "@/lib/staff";
 
 const idSchema = z.string().uuid("Unknown staff member.");
 
 /** Invites a staff member; answers a set-password link shown once. */
-export async function inviteStaffAction(_previous: ActionState<{ link: string; email: string }>, formData: FormData): Promise<ActionState<{ link: string; email: string }>> {
+export async function inviteStaffAction(
+  _previous: ActionState<{ link: string; email: string }>,
+  formData: FormData,
+): Promise<ActionState<{ link: string; email: string }>> {
   return runStaffAction("manageStaff", async (staff) => {
-    const input = inviteSchema.parse({ email: formData.get("email") ?? "", name: formData.get("name") ?? "", role: formData.get("role") });
+    const input = inviteSchema.parse({
+      email: formData.get("email") ?? "",
+      name: formData.get("name") ?? "",
+      role: formData.get("role"),
+    });
     const { setPasswordLink } = await inviteStaff(input, staff);
     revalidatePath("/admin/staff");
     return { status: "ok", message: `${input.email} invited.`, data: { link: setPasswordLink, email: input.email } };
@@ -18,7 +33,9 @@ export async function inviteStaffAction(_previous: ActionState<{ link: string; e
 
 export async function changeRoleAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   return runStaffAction("manageStaff", async (staff) => {
-    const input = z.object({ staffId: idSchema, role: roleSchema }).parse({ staffId: formData.get("staffId"), role: formData.get("role") });
+    const input = z
+      .object({ staffId: idSchema, role: roleSchema })
+      .parse({ staffId: formData.get("staffId"), role: formData.get("role") });
     await changeStaffRole(input, staff);
     revalidatePath("/admin/staff");
     return { status: "ok", message: "Role changed; their sessions have ended." };
@@ -41,9 +58,16 @@ export async function enableStaffAction(_previous: ActionState, formData: FormDa
   });
 }
 
-export async function passwordLinkAction(_previous: ActionState<{ link: string; email: string }>, formData: FormData): Promise<ActionState<{ link: string; email: string }>> {
+export async function passwordLinkAction(
+  _previous: ActionState<{ link: string; email: string }>,
+  formData: FormData,
+): Promise<ActionState<{ link: string; email: string }>> {
   return runStaffAction("manageStaff", async (staff) => {
     const link = await issueSetPasswordLink(idSchema.parse(formData.get("staffId")), staff);
-    return { status: "ok", message: "Set-password link issued.", data: { link, email: String(formData.get("email") ?? "") } };
+    return {
+      status: "ok",
+      message: "Set-password link issued.",
+      data: { link, email: String(formData.get("email") ?? "") },
+    };
   });
 }

@@ -14,7 +14,10 @@ export default async function StaffPage() {
   const staff = await listStaff();
   return (
     <>
-      <PageHeader title="Staff" description="Who can sign in, with which role. A role change or a disable ends that person's sessions at once." />
+      <PageHeader
+        title="Staff"
+        description="Who can sign in, with which role. A role change or a disable ends that person's sessions at once."
+      />
       <div className="mb-6">
         <InviteStaffForm />
       </div>
@@ -26,10 +29,22 @@ export default async function StaffPage() {
               {s.name && <div className="text-xs text-slate-600">{s.name}</div>}
             </Td>
             <Td>
-              {s.disabledAt ? <Badge tone="danger">Disabled</Badge> : s.hasPassword ? <Badge tone="success">Active</Badge> : <Badge tone="warning">Invited</Badge>}
+              {s.disabledAt ? (
+                <Badge tone="danger">Disabled</Badge>
+              ) : s.hasPassword ? (
+                <Badge tone="success">Active</Badge>
+              ) : (
+                <Badge tone="warning">Invited</Badge>
+              )}
             </Td>
             <Td className="whitespace-nowrap">{formatUtc(s.lastSignInAt)}</Td>
-            <Td>{s.id === me.id ? <span>{s.role.toLowerCase()} (you)</span> : <RoleForm staffId={s.id} email={s.email} role={s.role} />}</Td>
+            <Td>
+              {s.id === me.id ? (
+                <span>{s.role.toLowerCase()} (you)</span>
+              ) : (
+                <RoleForm staffId={s.id} email={s.email} role={s.role} />
+              )}
+            </Td>
             <Td>
               {s.id !== me.id && (
                 <div className="flex flex-col gap-2">

@@ -6,7 +6,14 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { runStaffAction, type ActionState } from "@/lib/auth/action";
 import type { StaffPrincipal } from "@/lib/auth/guard";
-import { createEndpoint, deleteEndpoint, rotateEndpointSecret, setEndpointEnabled, updateEndpoint, type Actor } from "@/lib/webhooks/endpoints";
+import {
+  createEndpoint,
+  deleteEndpoint,
+  rotateEndpointSecret,
+  setEndpointEnabled,
+  updateEndpoint,
+  type Actor,
+} from "@/lib/webhooks/endpoints";
 import { redeliver, redeliverSince, sendTestEvent } from "@/lib/webhooks/operations";
 
 const idSchema = z.uuid("Unknown webhook endpoint.");
@@ -28,7 +35,10 @@ const refresh = (id?: string) => {
 export type CreatedEndpoint = { id: string; secret: string };
 
 /** Creates an endpoint; its signing secret is in the answer only this once. */
-export async function createEndpointAction(_previous: ActionState<CreatedEndpoint>, form: FormData): Promise<ActionState<CreatedEndpoint>> {
+export async function createEndpointAction(
+  _previous: ActionState<CreatedEndpoint>,
+  form: FormData,
+): Promise<ActionState<CreatedEndpoint>> {
   return runStaffAction("manageWebhooks", async (staff) => {
     const created = await createEndpoint(endpointFields(form), actor(staff));
     refresh();
@@ -51,16 +61,26 @@ export async function setEndpointEnabledAction(_previous: ActionState, form: For
     const enable = text(form, "enabled") === "1";
     await setEndpointEnabled(id, enable, actor(staff));
     refresh(id);
-    return { status: "ok", message: enable ? "Enabled: new events are delivered again." : "Disabled: no events are delivered to it." };
+    return {
+      status: "ok",
+      message: enable ? "Enabled: new events are delivered again." : "Disabled: no events are delivered to it.",
+    };
   });
 }
 
-export async function rotateSecretAction(_previous: ActionState<{ secret: string; previousValidUntil: string | null }>, form: FormData): Promise<ActionState<{ secret: string; previousValidUntil: string | null }>> {
+export async function rotateSecretAction(
+  _previous: ActionState<{ secret: string; previousValidUntil: string | null }>,
+  form: FormData,
+): Promise<ActionState<{ secret: string; previousValidUntil: string | null }>> {
   return runStaffAction("manageWebhooks", async (staff) => {
     const id = idSchema.parse(text(form, "endpointId"));
     const rotated = await rotateEndpointSecret(id, { overlapHours: text(form, "overlapHours") }, actor(staff));
     refresh(id);
-    return { status: "ok", message: "New signing secret created.", data: { secret: rotated.secret, previousValidUntil: rotated.previousValidUntil?.toISOString() ?? null } };
+    return {
+      status: "ok",
+      message: "New signing secret created.",
+      data: { secret: rotated.secret, previousValidUntil: rotated.previousValidUntil?.toISOString() ?? null },
+    };
   });
 }
 
@@ -103,6 +123,12 @@ export async function redeliverSinceAction(_previous: ActionState, form: FormDat
     const since = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(raw) ? `${raw}Z` : raw;
     const { count } = await redeliverSince(id, { since }, actor(staff));
     refresh(id);
-    return { status: "ok", message: count === 0 ? "No events of this endpoint's types since then." : `${count} event${count === 1 ? "" : "s"} queued for redelivery.` };
+    return {
+      status: "ok",
+      message:
+        count === 0
+          ? "No events of this endpoint's types since then."
+          : `${count} event${count === 1 ? "" : "s"} queued for redelivery.`,
+    };
   });
 }

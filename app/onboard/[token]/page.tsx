@@ -10,7 +10,11 @@ import { resolveOnboardingLink, type LinkRejection } from "@/lib/sellers";
 
 export const dynamic = "force-dynamic";
 // The link token is in this page's URL: never send it anywhere as a Referer, never index it.
-export const metadata: Metadata = { title: "Connect your Noon account", referrer: "no-referrer", robots: { index: false, follow: false } };
+export const metadata: Metadata = {
+  title: "Connect your Noon account",
+  referrer: "no-referrer",
+  robots: { index: false, follow: false },
+};
 
 const PROBLEMS: Record<LinkRejection, { title: string; text: string }> = {
   unknown: {
@@ -38,7 +42,10 @@ export default async function OnboardPage({ params }: { params: Promise<{ token:
     const problem = PROBLEMS[link.reason];
     // The browser that connected (its session names this seller) still sees its connections.
     const session = link.reason === "used" ? await readSellerSessionFromCookies() : null;
-    const ownStatus = link.reason === "used" && session?.sellerId === link.sellerId ? await sellerConnectionStatus(link.sellerId) : null;
+    const ownStatus =
+      link.reason === "used" && session?.sellerId === link.sellerId
+        ? await sellerConnectionStatus(link.sellerId)
+        : null;
     return (
       <SellerPage title={problem.title}>
         <p>{problem.text}</p>
@@ -72,7 +79,9 @@ export default async function OnboardPage({ params }: { params: Promise<{ token:
         <div className="space-y-2">
           <ConnectForm linkToken={token} label={connected ? "Connect another Noon account" : "Connect Noon account"} />
           {connected && (
-            <p className="text-sm text-slate-600">Connecting again creates a new credential; the previous one is kept as replaced.</p>
+            <p className="text-sm text-slate-600">
+              Connecting again creates a new credential; the previous one is kept as replaced.
+            </p>
           )}
         </div>
       ) : (

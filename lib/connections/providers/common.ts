@@ -46,7 +46,14 @@ export async function send(
     return ok({ ...res, json: parseJson(res.text) });
   } catch (error) {
     if (error instanceof OutboundError) {
-      const kind = error.kind === "timeout" ? "timeout" : error.kind === "unsafe-url" ? "unsafe-url" : error.kind === "redirect" ? "redirect" : "network";
+      const kind =
+        error.kind === "timeout"
+          ? "timeout"
+          : error.kind === "unsafe-url"
+            ? "unsafe-url"
+            : error.kind === "redirect"
+              ? "redirect"
+              : "network";
       return err(new ProviderError(kind, `${provider}: ${error.message}`, { httpStatus: error.status, cause: error }));
     }
     throw error;
@@ -58,10 +65,14 @@ export function throttledOrUnavailable(provider: string, answer: RawAnswer, deta
   const wait = retryAfterMs(answer.headers["retry-after"]);
   const after = wait !== undefined ? `; retry after ${Math.ceil(wait / 1000)} s` : "";
   if (answer.status === 429) {
-    return new ProviderError("rate-limited", `${provider} is limiting requests (429${detail ? `, ${detail}` : ""}${after})`, {
-      httpStatus: 429,
-      retryAfterMs: wait,
-    });
+    return new ProviderError(
+      "rate-limited",
+      `${provider} is limiting requests (429${detail ? `, ${detail}` : ""}${after})`,
+      {
+        httpStatus: 429,
+        retryAfterMs: wait,
+      },
+    );
   }
   if (answer.status === 503) {
     return new ProviderError("unavailable", `${provider} is unavailable (503${detail ? `, ${detail}` : ""}${after})`, {
@@ -70,10 +81,14 @@ export function throttledOrUnavailable(provider: string, answer: RawAnswer, deta
     });
   }
   if (answer.status >= 500) {
-    return new ProviderError("unavailable", `${provider} had an internal error (${answer.status}${detail ? `, ${detail}` : ""})`, {
-      httpStatus: answer.status,
-      retryAfterMs: wait,
-    });
+    return new ProviderError(
+      "unavailable",
+      `${provider} had an internal error (${answer.status}${detail ? `, ${detail}` : ""})`,
+      {
+        httpStatus: answer.status,
+        retryAfterMs: wait,
+      },
+    );
   }
   return null;
 }
@@ -87,7 +102,9 @@ export function badAnswer(provider: string, answer: RawAnswer, error?: z.ZodErro
           .slice(0, 3)
           .map((i) => `${i.path.join(".") || "body"}: ${i.message}`)
           .join("; ")})`;
-  return new ProviderError("bad-response", `${provider} answered ${answer.status} with ${what}`, { httpStatus: answer.status });
+  return new ProviderError("bad-response", `${provider} answered ${answer.status} with ${what}`, {
+    httpStatus: answer.status,
+  });
 }
 
 /** The token's own JWT `exp` (ms since epoch), when the token is a JWT that has one. */
@@ -112,7 +129,9 @@ export function buildToken(
   now: number,
   fallbackMs = 5 * 60_000,
 ): ProviderToken {
-  const candidates = statedLifetimesMs.filter((v): v is number => v !== undefined && Number.isFinite(v)).map((ms) => now + ms);
+  const candidates = statedLifetimesMs
+    .filter((v): v is number => v !== undefined && Number.isFinite(v))
+    .map((ms) => now + ms);
   const exp = jwtExpiry(accessToken);
   if (exp !== undefined) candidates.push(exp);
   const expiresAt = candidates.length > 0 ? Math.min(...candidates) : now + fallbackMs;

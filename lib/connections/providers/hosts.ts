@@ -17,9 +17,15 @@ export const ENVIRONMENT_LABELS: Record<ProviderId, Record<EnvironmentId, string
 };
 
 /** Token URL and API base per environment; null for standard OAuth2 (the operator gives them). */
-export const PROVIDER_HOSTS: Record<ProviderId, Record<EnvironmentId, { tokenUrl: string; apiBaseUrl: string }> | null> = {
+export const PROVIDER_HOSTS: Record<
+  ProviderId,
+  Record<EnvironmentId, { tokenUrl: string; apiBaseUrl: string }> | null
+> = {
   NOYO: {
-    SANDBOX: { tokenUrl: "https://accounts.noyo.com/auth/public/token", apiBaseUrl: "https://fulfillment-sandbox.noyo.com" },
+    SANDBOX: {
+      tokenUrl: "https://accounts.noyo.com/auth/public/token",
+      apiBaseUrl: "https://fulfillment-sandbox.noyo.com",
+    },
     PRODUCTION: { tokenUrl: "https://accounts.noyo.com/auth/public/token", apiBaseUrl: "https://fulfillment.noyo.com" },
   },
   INYO: {

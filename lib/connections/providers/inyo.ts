@@ -65,6 +65,8 @@ export const inyoAdapter: ProviderAdapter = {
 
   describeApiError(status, bodyText) {
     const json = parseJson(bodyText);
-    return status === 401 ? `Inyo refused the token (401${detail(json) ? `, ${detail(json)}` : ""})` : describe(status, json);
+    return status === 401
+      ? `Inyo refused the token (401${detail(json) ? `, ${detail(json)}` : ""})`
+      : describe(status, json);
   },
 };

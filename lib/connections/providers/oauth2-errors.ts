@@ -3,7 +3,9 @@ import "server-only";
 import { z } from "zod";
 import { clip, type TokenExchange } from "./common";
 
-const oauthError = z.object({ error: z.string().optional(), error_description: z.string().optional(), message: z.string().optional() }).passthrough();
+const oauthError = z
+  .object({ error: z.string().optional(), error_description: z.string().optional(), message: z.string().optional() })
+  .passthrough();
 
 /** "invalid_client – description" from a §5.2 body (or an API gateway's {message}). */
 export function oauthErrorDetail(json: unknown): string {

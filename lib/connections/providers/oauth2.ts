@@ -14,7 +14,11 @@ function describe(status: number, json: unknown): string {
   if (status === 401) return `The OAuth2 server rejected the credentials (${inner})`;
   if (status === 403) return `The OAuth2 server refused the client (${inner}): check its permissions and scope`;
   if (status === 400) {
-    const hint = d.startsWith("invalid_scope") ? ": check the scope" : d.startsWith("unsupported_grant_type") ? ": the client may not use client_credentials" : "";
+    const hint = d.startsWith("invalid_scope")
+      ? ": check the scope"
+      : d.startsWith("unsupported_grant_type")
+        ? ": the client may not use client_credentials"
+        : "";
     return `The OAuth2 server refused the token request (${inner})${hint}`;
   }
   return `The OAuth2 server answered ${inner}`;

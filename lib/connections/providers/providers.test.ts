@@ -16,7 +16,9 @@ const secret = (name: string) => {
   return value;
 };
 
-function cfg(partial: Partial<TokenRequestConfig> & Pick<TokenRequestConfig, "provider" | "tokenUrl" | "clientId">): TokenRequestConfig {
+function cfg(
+  partial: Partial<TokenRequestConfig> & Pick<TokenRequestConfig, "provider" | "tokenUrl" | "clientId">,
+): TokenRequestConfig {
   return { apiBaseUrl: null, scope: null, credentialsIn: "basic", bodyEncoding: "form", ...partial };
 }
 
@@ -49,7 +51,10 @@ describe("Noyo adapter", () => {
     expect(lifetime).toBeLessThanOrEqual(600_000);
     expect(lifetime).toBeGreaterThan(590_000);
     // The token works on the documented check.
-    const groups = await outboundRequest(`${sim.apiBaseUrl}/api/v1/groups`, { method: "GET", headers: { authorization: `Bearer ${result.data.accessToken}` } });
+    const groups = await outboundRequest(`${sim.apiBaseUrl}/api/v1/groups`, {
+      method: "GET",
+      headers: { authorization: `Bearer ${result.data.accessToken}` },
+    });
     expect(groups.status).toBe(200);
   });
 
@@ -67,7 +72,11 @@ describe("Noyo adapter", () => {
   });
 
   it("caps a longer JWT at 10 minutes", async () => {
-    const long = await startNoyoSimulator({ clients: [{ clientId, clientSecret }], tokenLifetimeSeconds: 3600, expiresIn: "milliseconds" });
+    const long = await startNoyoSimulator({
+      clients: [{ clientId, clientSecret }],
+      tokenLifetimeSeconds: 3600,
+      expiresIn: "milliseconds",
+    });
     try {
       const now = Date.now();
       const result = await noyo.fetchToken({ ...conf(), tokenUrl: long.tokenUrl }, clientSecret, { now: () => now });
@@ -82,7 +91,9 @@ describe("Noyo adapter", () => {
   it("explains rejected credentials with code 16", async () => {
     const e = await failure(noyo.fetchToken(conf(), "wrong-secret-value"));
     expect(e.kind).toBe("credentials");
-    expect(e.message).toBe("Noyo rejected the credentials (401, code 16: JWT validation failed: Missing or invalid credentials)");
+    expect(e.message).toBe(
+      "Noyo rejected the credentials (401, code 16: JWT validation failed: Missing or invalid credentials)",
+    );
   });
 
   it("reports planned downtime (503) with Retry-After", async () => {
@@ -120,11 +131,22 @@ describe("Noyo adapter", () => {
 
   it("describes the documented API errors (missing, malformed, expired JWT)", async () => {
     const missing = await outboundRequest(`${sim.apiBaseUrl}/api/v1/groups`, { method: "GET" });
-    expect(noyo.describeApiError(missing.status, missing.text)).toBe("Noyo refused the token (401, code 16: JWT validation failed: Missing or invalid credentials)");
-    const bad = await outboundRequest(`${sim.apiBaseUrl}/api/v1/groups`, { method: "GET", headers: { authorization: "Bearer abc.def.ghi" } });
+    expect(noyo.describeApiError(missing.status, missing.text)).toBe(
+      "Noyo refused the token (401, code 16: JWT validation failed: Missing or invalid credentials)",
+    );
+    const bad = await outboundRequest(`${sim.apiBaseUrl}/api/v1/groups`, {
+      method: "GET",
+      headers: { authorization: "Bearer abc.def.ghi" },
+    });
     expect(noyo.describeApiError(bad.status, bad.text)).toContain("cannot be validated with any of the public keys");
-    const expired = JSON.stringify({ code: 16, message: "JWT validation failed: TIME_CONSTRAINT_FAILURE", details: [] });
-    expect(noyo.describeApiError(401, expired)).toBe("Noyo refused the token (401, code 16: JWT validation failed: TIME_CONSTRAINT_FAILURE)");
+    const expired = JSON.stringify({
+      code: 16,
+      message: "JWT validation failed: TIME_CONSTRAINT_FAILURE",
+      details: [],
+    });
+    expect(noyo.describeApiError(401, expired)).toBe(
+      "Noyo refused the token (401, code 16: JWT validation failed: TIME_CONSTRAINT_FAILURE)",
+    );
   });
 });
 
@@ -163,7 +185,9 @@ describe("Inyo adapter", () => {
     const e = await failure(inyo.fetchToken(conf(), clientSecret));
     expect(e.kind).toBe("rate-limited");
     expect(e.retryAfterMs).toBeGreaterThan(0);
-    expect(e.message).toContain("Inyo is limiting requests (429, SE_429: Too many requests; 60 token requests a minute allowed");
+    expect(e.message).toContain(
+      "Inyo is limiting requests (429, SE_429: Too many requests; 60 token requests a minute allowed",
+    );
     sim.reset();
   });
 
@@ -219,7 +243,8 @@ describe("standard OAuth2 adapter", () => {
   });
   afterAll(() => sim.close());
   const oauth2 = providerAdapter("OAUTH2");
-  const conf = (p: Partial<TokenRequestConfig> = {}) => cfg({ provider: "OAUTH2", tokenUrl: sim.tokenUrl, clientId, ...p });
+  const conf = (p: Partial<TokenRequestConfig> = {}) =>
+    cfg({ provider: "OAUTH2", tokenUrl: sim.tokenUrl, clientId, ...p });
 
   it("client_secret_basic with a form body (RFC 6749 §2.3.1 encoding)", async () => {
     const result = await oauth2.fetchToken(conf({ scope: "read" }), clientSecret);
@@ -275,7 +300,9 @@ describe("outbound safety", () => {
   it("refuses, at connect time, a name that resolves to loopback when not allowed", async () => {
     const lookup = (allowInsecure: boolean) =>
       new Promise<string>((resolve, reject) =>
-        guardedLookup({ allowInsecure })("localhost", { family: 4 }, (error, address) => (error ? reject(error) : resolve(String(address)))),
+        guardedLookup({ allowInsecure })("localhost", { family: 4 }, (error, address) =>
+          error ? reject(error) : resolve(String(address)),
+        ),
       );
     await expect(lookup(false)).rejects.toMatchObject({ kind: "unsafe-url" });
     await expect(lookup(true)).resolves.toBe("127.0.0.1");
@@ -289,7 +316,9 @@ describe("outbound safety", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const { port } = server.address() as AddressInfo;
     try {
-      await expect(outboundRequest(`http://127.0.0.1:${port}/token`, { method: "POST", body: "x" })).rejects.toMatchObject({ kind: "redirect", status: 302 });
+      await expect(
+        outboundRequest(`http://127.0.0.1:${port}/token`, { method: "POST", body: "x" }),
+      ).rejects.toMatchObject({ kind: "redirect", status: 302 });
     } finally {
       server.close();
     }

@@ -48,7 +48,11 @@ export class ProviderError extends Error {
   readonly httpStatus: number | undefined;
   /** From `Retry-After`, when the provider sent one. */
   readonly retryAfterMs: number | undefined;
-  constructor(kind: ProviderFailureKind, message: string, opts: { httpStatus?: number; retryAfterMs?: number; cause?: unknown } = {}) {
+  constructor(
+    kind: ProviderFailureKind,
+    message: string,
+    opts: { httpStatus?: number; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = "ProviderError";
     this.kind = kind;
@@ -58,7 +62,9 @@ export class ProviderError extends Error {
 
   /** Worth trying again after a pause (backoff), as opposed to a refusal that will not change by itself. */
   get transient(): boolean {
-    return this.kind === "rate-limited" || this.kind === "unavailable" || this.kind === "network" || this.kind === "timeout";
+    return (
+      this.kind === "rate-limited" || this.kind === "unavailable" || this.kind === "network" || this.kind === "timeout"
+    );
   }
 }
 
@@ -78,7 +84,11 @@ export interface ProviderCheck {
 export interface ProviderAdapter {
   readonly id: ProviderId;
   readonly label: string;
-  fetchToken(cfg: TokenRequestConfig, clientSecret: string, opts?: FetchTokenOptions): Promise<Result<ProviderToken, ProviderError>>;
+  fetchToken(
+    cfg: TokenRequestConfig,
+    clientSecret: string,
+    opts?: FetchTokenOptions,
+  ): Promise<Result<ProviderToken, ProviderError>>;
   /** A documented read-only call that proves a token works (Noyo: GET /api/v1/groups). */
   readonly check?: ProviderCheck;
   /** A clear message for a failed API call made with a token (status + the provider's own error fields). */

@@ -12,7 +12,15 @@ async function setup(tokenUrl: string, apiBaseUrl: string, clientId: string) {
   const clientSecret = process.env.BENCH_CLIENT_SECRET ?? "";
   const actor = { id: randomUUID(), email: "bench@localhost", ip: null };
   const { id } = await createConnection(
-    { provider: "NOYO", environment: "SANDBOX", name: `bench-${randomUUID().slice(0, 6)}`, clientId, clientSecret, tokenUrl, apiBaseUrl },
+    {
+      provider: "NOYO",
+      environment: "SANDBOX",
+      name: `bench-${randomUUID().slice(0, 6)}`,
+      clientId,
+      clientSecret,
+      tokenUrl,
+      apiBaseUrl,
+    },
     actor,
   );
   const apiKey = `sok_${randomBytes(32).toString("base64url")}`;
@@ -49,7 +57,9 @@ const out =
     : mode === "latency"
       ? await latency(args[0] ?? "", Number(args[1] ?? "2000"))
       : (() => {
-          throw new Error("usage: bench-driver.ts setup <tokenUrl> <apiBaseUrl> <clientId> | latency <connectionId> <n>");
+          throw new Error(
+            "usage: bench-driver.ts setup <tokenUrl> <apiBaseUrl> <clientId> | latency <connectionId> <n>",
+          );
         })();
 console.log(JSON.stringify(out));
 process.exit(0);

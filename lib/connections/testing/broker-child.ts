@@ -26,7 +26,13 @@ async function round() {
     if (r.ok) tokens[digest(r.data.accessToken)] = (tokens[digest(r.data.accessToken)] ?? 0) + 1;
     else errors.push(r.error.userMessage);
   }
-  return { ok: results.length - errors.length, failed: errors.length, errors: [...new Set(errors)], tokens, ms: Math.round(performance.now() - started) };
+  return {
+    ok: results.length - errors.length,
+    failed: errors.length,
+    errors: [...new Set(errors)],
+    tokens,
+    ms: Math.round(performance.now() - started),
+  };
 }
 
 const lines = createInterface({ input: process.stdin });

@@ -30,11 +30,15 @@ export async function startBrokerChildren(
   const backlog: string[][] = [];
   for (let i = 0; i < count; i++) {
     // react-server: the app's modules carry `import "server-only"`, which only resolves under that condition.
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", CHILD, connectionId, String(concurrency)], {
-      cwd: process.cwd(),
-      env: { ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", CHILD, connectionId, String(concurrency)],
+      {
+        cwd: process.cwd(),
+        env: { ...env },
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
     children.push(child);
     queues.push([]);
     backlog.push([]);

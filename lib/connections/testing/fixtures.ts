@@ -13,7 +13,12 @@ export function testSecret(label = "secret"): string {
   return value;
 }
 
-export async function createTestConnection(input: Omit<CreateConnectionInput, "name" | "environment"> & { name?: string }): Promise<string> {
-  const { id } = await createConnection({ name: `test-${randomUUID().slice(0, 8)}`, environment: "SANDBOX", ...input }, testActor());
+export async function createTestConnection(
+  input: Omit<CreateConnectionInput, "name" | "environment"> & { name?: string },
+): Promise<string> {
+  const { id } = await createConnection(
+    { name: `test-${randomUUID().slice(0, 8)}`, environment: "SANDBOX", ...input },
+    testActor(),
+  );
   return id;
 }

@@ -6,7 +6,10 @@ import { changeOwnPassword } from "@/lib/staff";
 export type ChangePasswordState = { error: string | null; code?: "UNAUTHENTICATED" };
 
 /** The signed-in member changes their own password; every session of theirs ends, so they sign in again. */
-export async function changePasswordAction(_previous: ChangePasswordState, formData: FormData): Promise<ChangePasswordState> {
+export async function changePasswordAction(
+  _previous: ChangePasswordState,
+  formData: FormData,
+): Promise<ChangePasswordState> {
   const staff = await currentStaff();
   if (!staff) return { error: "Your session has ended: sign in again.", code: "UNAUTHENTICATED" };
   const current = String(formData.get("current") ?? "");
@@ -18,7 +21,9 @@ export async function changePasswordAction(_previous: ChangePasswordState, formD
       case "wrong-current":
         return { error: "Your current password is not right." };
       case "throttled":
-        return { error: `Too many attempts: wait ${Math.ceil(result.error.retryAfterSeconds / 60)} minute(s), then try again.` };
+        return {
+          error: `Too many attempts: wait ${Math.ceil(result.error.retryAfterSeconds / 60)} minute(s), then try again.`,
+        };
       case "weak-password":
         return { error: result.error.message };
       case "same-password":

@@ -16,12 +16,14 @@ export default async function ChangePasswordPage() {
       {staff.mustChangePassword ? (
         <div className="mt-4">
           <Alert tone="info">
-            This account&apos;s password came from the server&apos;s configuration. Choose your own before you continue; you will then sign in
-            again with it.
+            This account&apos;s password came from the server&apos;s configuration. Choose your own before you continue;
+            you will then sign in again with it.
           </Alert>
         </div>
       ) : (
-        <p className="mt-2 text-slate-700">You will sign in again with the new password, and your other sessions end.</p>
+        <p className="mt-2 text-slate-700">
+          You will sign in again with the new password, and your other sessions end.
+        </p>
       )}
       <div className="mt-6">
         <ChangePasswordForm minLength={MIN_PASSWORD_LENGTH} />

@@ -63,7 +63,8 @@ export default async function ConnectionPage({
             <div className="grid gap-6 lg:grid-cols-2">
               <Panel id="test" title="Test">
                 <p className="mb-3 text-sm text-slate-700">
-                  Fetches a fresh token (bypassing the cache){connection.provider === "NOYO" ? " and calls GET /api/v1/groups" : ""}.
+                  Fetches a fresh token (bypassing the cache)
+                  {connection.provider === "NOYO" ? " and calls GET /api/v1/groups" : ""}.
                 </p>
                 <TestConnectionForm connectionId={connection.id} />
               </Panel>
@@ -102,7 +103,9 @@ export default async function ConnectionPage({
             <div className="grid gap-6 lg:grid-cols-2">
               <Panel id="availability" title={connection.disabled ? "Disabled" : "Availability"}>
                 <p className="mb-3 text-sm text-slate-700">
-                  {connection.disabled ? "No tokens are handed out while it is disabled." : "Disabling drops the current token and stops handing out new ones."}
+                  {connection.disabled
+                    ? "No tokens are handed out while it is disabled."
+                    : "Disabling drops the current token and stops handing out new ones."}
                 </p>
                 <DisableConnectionForm connectionId={connection.id} disabled={connection.disabled} />
               </Panel>
@@ -114,7 +117,8 @@ export default async function ConnectionPage({
         )}
         <ConnectionHistory events={connection.events} />
         <p className="text-xs text-slate-600">
-          Created {formatUtc(connection.createdAt)}. Connection id <code>{connection.id}</code> (for <code>GET /api/v1/connections/{"{id}"}/token</code>).
+          Created {formatUtc(connection.createdAt)}. Connection id <code>{connection.id}</code> (for{" "}
+          <code>GET /api/v1/connections/{"{id}"}/token</code>).
         </p>
       </div>
     </>

@@ -16,7 +16,10 @@ export default async function NewConnectionPage() {
           ← Connections
         </Link>
       </p>
-      <PageHeader title="New connection" description="The documented hosts of the provider and environment are filled in unless you give others." />
+      <PageHeader
+        title="New connection"
+        description="The documented hosts of the provider and environment are filled in unless you give others."
+      />
       <CreateConnectionForm simulators={config().providerSimulators} />
     </>
   );

@@ -39,12 +39,20 @@ export default async function RequestDetailPage({ params }: { params: Promise<{ 
           ← All requests
         </Link>
       </p>
-      <PageHeader title={`Request ${detail.reference}`} description={`Started ${formatUtc(detail.createdAt)} by ${detail.seller.name}.`} />
+      <PageHeader
+        title={`Request ${detail.reference}`}
+        description={`Started ${formatUtc(detail.createdAt)} by ${detail.seller.name}.`}
+      />
       {detail.inProgress && (
         <div className="mb-4">
           <AutoRefresh
             progressUrl={`/api/admin/requests/${detail.id}/progress`}
-            initial={{ status: detail.status, inProgress: detail.inProgress, updatedAt: detail.updatedAt.toISOString(), events: detail.events.length }}
+            initial={{
+              status: detail.status,
+              inProgress: detail.inProgress,
+              updatedAt: detail.updatedAt.toISOString(),
+              events: detail.events.length,
+            }}
           />
         </div>
       )}
@@ -75,7 +83,9 @@ export default async function RequestDetailPage({ params }: { params: Promise<{ 
                 {detail.seller.name}
               </Link>
               {detail.seller.email && <span className="block text-slate-700">{detail.seller.email}</span>}
-              {detail.seller.externalId && <span className="block text-slate-700">External id: {detail.seller.externalId}</span>}
+              {detail.seller.externalId && (
+                <span className="block text-slate-700">External id: {detail.seller.externalId}</span>
+              )}
             </Row>
             <Row label="Noon project code">
               <span className="font-mono">{detail.projectCode ?? "—"}</span>
@@ -84,12 +94,17 @@ export default async function RequestDetailPage({ params }: { params: Promise<{ 
               {detail.oauthRequestId ? (
                 <span className="flex flex-col gap-2">
                   <span className="flex flex-wrap items-center gap-2">
-                    <code className="break-all rounded bg-slate-100 px-1.5 py-0.5 font-mono" data-testid="oauth-request-id">
+                    <code
+                      className="break-all rounded bg-slate-100 px-1.5 py-0.5 font-mono"
+                      data-testid="oauth-request-id"
+                    >
                       {detail.oauthRequestId}
                     </code>
                     <CopyButton value={detail.oauthRequestId} label="Copy oauth_request_id" />
                   </span>
-                  <span className="text-slate-700">Look it up in the OAuth tab of the Noon Partners Access App to see Noon&apos;s side of this request.</span>
+                  <span className="text-slate-700">
+                    Look it up in the OAuth tab of the Noon Partners Access App to see Noon&apos;s side of this request.
+                  </span>
                 </span>
               ) : (
                 <span className="text-slate-700">None yet: Noon returns it when the access token is exchanged.</span>
@@ -143,7 +158,9 @@ export default async function RequestDetailPage({ params }: { params: Promise<{ 
         {detail.credential ? (
           <>
             <CredentialReference credential={detail.credential} />
-            {detail.credential.status === "ACTIVE" && canVerify && <VerifyCredentialButton credentialId={detail.credential.id} />}
+            {detail.credential.status === "ACTIVE" && canVerify && (
+              <VerifyCredentialButton credentialId={detail.credential.id} />
+            )}
           </>
         ) : (
           <p className="mt-2 text-sm text-slate-700">No credential was issued for this request.</p>

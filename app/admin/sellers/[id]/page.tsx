@@ -43,19 +43,33 @@ export default async function SellerDetailPage({ params }: { params: Promise<{ i
       </p>
       <PageHeader
         title={seller.name}
-        description={[seller.email, seller.externalId ? `external id ${seller.externalId}` : null, `added ${formatUtc(seller.createdAt)}`].filter(Boolean).join(" · ")}
+        description={[
+          seller.email,
+          seller.externalId ? `external id ${seller.externalId}` : null,
+          `added ${formatUtc(seller.createdAt)}`,
+        ]
+          .filter(Boolean)
+          .join(" · ")}
         actions={canManage ? <IssueLinkButton sellerId={seller.id} sellerName={seller.name} /> : undefined}
       />
 
       {needsReconnect && (
-        <section aria-labelledby="needs-reconnect" className="mb-6 rounded-lg border border-red-300 bg-red-50 p-4" data-testid="needs-reconnect">
+        <section
+          aria-labelledby="needs-reconnect"
+          className="mb-6 rounded-lg border border-red-300 bg-red-50 p-4"
+          data-testid="needs-reconnect"
+        >
           <h2 id="needs-reconnect" className="text-lg font-semibold text-red-900">
             Needs reconnect
           </h2>
           <p className="mt-1 text-sm text-red-900">
-            The seller&apos;s Noon key failed verification twice in a row (since {formatUtc(needsReconnect.needsReconnectAt)}):{" "}
-            {needsReconnect.lastVerificationMessage ?? "Noon no longer accepts it"}. The seller must connect their Noon account again
-            {canManage ? ": issue a new onboarding link and send it to them." : "; an operations colleague can issue a new onboarding link."}
+            The seller&apos;s Noon key failed verification twice in a row (since{" "}
+            {formatUtc(needsReconnect.needsReconnectAt)}):{" "}
+            {needsReconnect.lastVerificationMessage ?? "Noon no longer accepts it"}. The seller must connect their Noon
+            account again
+            {canManage
+              ? ": issue a new onboarding link and send it to them."
+              : "; an operations colleague can issue a new onboarding link."}
           </p>
           {canManage && (
             <div className="mt-3">
@@ -69,7 +83,10 @@ export default async function SellerDetailPage({ params }: { params: Promise<{ i
         <h2 id="seller-requests" className="mb-2 text-lg font-semibold">
           Noon authorization requests
         </h2>
-        <Table caption="The seller's Noon authorization requests" head={["Reference", "Status", "Started", "Project code", "Failure stage"]}>
+        <Table
+          caption="The seller's Noon authorization requests"
+          head={["Reference", "Status", "Started", "Project code", "Failure stage"]}
+        >
           {detail.requests.length === 0 && <EmptyRow colSpan={5}>The seller has not clicked Connect yet.</EmptyRow>}
           {detail.requests.map((r) => (
             <tr key={r.id}>
@@ -120,7 +137,10 @@ export default async function SellerDetailPage({ params }: { params: Promise<{ i
         <h2 id="seller-links" className="mb-2 text-lg font-semibold">
           Onboarding links
         </h2>
-        <Table caption="The seller's onboarding links" head={["State", "Issued", "Expires", "Last used", "Issued by", ...(canManage ? [""] : [])]}>
+        <Table
+          caption="The seller's onboarding links"
+          head={["State", "Issued", "Expires", "Last used", "Issued by", ...(canManage ? [""] : [])]}
+        >
           {detail.links.length === 0 && <EmptyRow colSpan={canManage ? 6 : 5}>No link issued yet.</EmptyRow>}
           {detail.links.map((l) => {
             const s = LINK_STATE[l.state];

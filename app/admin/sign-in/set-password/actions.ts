@@ -14,7 +14,10 @@ export async function setPasswordAction(_previous: SetPasswordState, formData: F
   const result = await setPasswordWithToken(token, password, clientIpFrom(await headers()));
   if (!result.ok) {
     return {
-      error: result.error.kind === "weak-password" ? result.error.message : "This link is no longer valid (used, expired or replaced). Ask an admin for a new one.",
+      error:
+        result.error.kind === "weak-password"
+          ? result.error.message
+          : "This link is no longer valid (used, expired or replaced). Ask an admin for a new one.",
     };
   }
   redirect("/admin/sign-in?passwordSet=1");

@@ -4,7 +4,14 @@ import { notFound } from "next/navigation";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { deliveryFilter, getEndpoint, hoursAgoForInput, listDeliveries } from "@/lib/webhooks/queries";
 import { RETRY_SCHEDULE_MS } from "@/lib/webhooks/schedule";
-import { DeleteEndpointForm, EditEndpointForm, EnableEndpointForm, RedeliverSinceForm, RotateSecretForm, TestEventForm } from "@/components/webhooks/forms";
+import {
+  DeleteEndpointForm,
+  EditEndpointForm,
+  EnableEndpointForm,
+  RedeliverSinceForm,
+  RotateSecretForm,
+  TestEventForm,
+} from "@/components/webhooks/forms";
 import { RefreshWhilePending } from "@/components/webhooks/refresh-while-pending";
 import { DeliveryStatusBadge, EndpointStatus } from "@/components/webhooks/status";
 import { formatUtc } from "@/components/admin/format";
@@ -56,7 +63,11 @@ export default async function WebhookEndpointPage({
       <PageHeader title={endpoint.description ?? "Webhook endpoint"} description={endpoint.url} />
       <div className="flex flex-col gap-6">
         <div className="flex flex-wrap items-center gap-3 text-sm text-slate-800">
-          <EndpointStatus disabledAt={endpoint.disabledAt} disabledReason={endpoint.disabledReason} failingSince={endpoint.failingSince} />
+          <EndpointStatus
+            disabledAt={endpoint.disabledAt}
+            disabledReason={endpoint.disabledReason}
+            failingSince={endpoint.failingSince}
+          />
           <span>Last delivered {formatUtc(endpoint.lastSuccessAt)}</span>
           <span>
             {endpoint.pending} queued · {endpoint.failedLast24h} failed in 24 h
@@ -82,12 +93,20 @@ export default async function WebhookEndpointPage({
               );
             })}
           </nav>
-          <Table caption="Deliveries to this endpoint, newest first" head={["Event", "Created", "Status", "Attempts", "Last answer", "Latency", "Next attempt"]}>
-            {rows.length === 0 && <EmptyRow colSpan={7}>No deliveries yet. Send a test event to try the receiver.</EmptyRow>}
+          <Table
+            caption="Deliveries to this endpoint, newest first"
+            head={["Event", "Created", "Status", "Attempts", "Last answer", "Latency", "Next attempt"]}
+          >
+            {rows.length === 0 && (
+              <EmptyRow colSpan={7}>No deliveries yet. Send a test event to try the receiver.</EmptyRow>
+            )}
             {rows.map((d) => (
               <tr key={d.id}>
                 <Td>
-                  <Link href={`${base}/deliveries/${d.id}`} className="font-medium text-brand-800 underline underline-offset-2">
+                  <Link
+                    href={`${base}/deliveries/${d.id}`}
+                    className="font-medium text-brand-800 underline underline-offset-2"
+                  >
                     {d.eventType}
                   </Link>
                   <span className="block text-xs text-slate-700">
@@ -102,7 +121,9 @@ export default async function WebhookEndpointPage({
                 <Td>{d.attempts}</Td>
                 <Td>
                   {d.lastHttpStatus !== null ? `HTTP ${d.lastHttpStatus}` : d.lastError ? "No answer" : "—"}
-                  {d.lastError && <span className="block max-w-xs break-words text-xs text-slate-700">{d.lastError}</span>}
+                  {d.lastError && (
+                    <span className="block max-w-xs break-words text-xs text-slate-700">{d.lastError}</span>
+                  )}
                 </Td>
                 <Td className="whitespace-nowrap">{d.lastLatencyMs !== null ? `${d.lastLatencyMs} ms` : "—"}</Td>
                 <Td className="whitespace-nowrap">{formatUtc(d.nextAttemptAt)}</Td>
@@ -111,19 +132,25 @@ export default async function WebhookEndpointPage({
           </Table>
           {next && (
             <p>
-              <Link href={`${base}?${new URLSearchParams({ ...(filter.status ? { status: filter.status } : {}), before: next }).toString()}`} className="text-sm text-brand-800 underline underline-offset-2">
+              <Link
+                href={`${base}?${new URLSearchParams({ ...(filter.status ? { status: filter.status } : {}), before: next }).toString()}`}
+                className="text-sm text-brand-800 underline underline-offset-2"
+              >
                 Older deliveries →
               </Link>
             </p>
           )}
           <p className="text-xs text-slate-700">
-            Failed attempts are retried {RETRY_SCHEDULE_MS.length - 1} times: after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (±10 %), never sooner than a 429/503 Retry-After. 410 Gone disables the endpoint.
+            Failed attempts are retried {RETRY_SCHEDULE_MS.length - 1} times: after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h
+            and 10 h (±10 %), never sooner than a 429/503 Retry-After. 410 Gone disables the endpoint.
           </p>
         </section>
 
         <div className="grid gap-6 lg:grid-cols-2">
           <Panel id="test" title="Test">
-            <p className="mb-3 text-sm text-slate-700">Sends a signed <code>webhook.test</code> event to this endpoint only (also while it is disabled).</p>
+            <p className="mb-3 text-sm text-slate-700">
+              Sends a signed <code>webhook.test</code> event to this endpoint only (also while it is disabled).
+            </p>
             <TestEventForm endpointId={endpoint.id} />
           </Panel>
           <Panel id="redeliver" title="Redeliver">
@@ -133,7 +160,9 @@ export default async function WebhookEndpointPage({
             <p className="mb-3 text-sm text-slate-800">
               Kept in the secret store; never shown again after it was created.
               {endpoint.secretRotatedAt ? ` Last rotated ${formatUtc(endpoint.secretRotatedAt)}.` : ""}
-              {endpoint.previousSecretUntil && endpoint.previousSecretActive ? ` The previous secret also signs until ${formatUtc(endpoint.previousSecretUntil)}.` : ""}
+              {endpoint.previousSecretUntil && endpoint.previousSecretActive
+                ? ` The previous secret also signs until ${formatUtc(endpoint.previousSecretUntil)}.`
+                : ""}
             </p>
             <RotateSecretForm endpointId={endpoint.id} />
           </Panel>

@@ -6,11 +6,13 @@ import { createTestStaff } from "@/tests/authz/support";
 import { keepOutput, rememberSecret } from "@/tests/support/secret-scan";
 
 const post = (key: string | null, body: unknown, contentType = "application/json") =>
-  POST(new Request("http://localhost:3999/api/v1/onboarding-links", {
-    method: "POST",
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), "content-type": contentType },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  }));
+  POST(
+    new Request("http://localhost:3999/api/v1/onboarding-links", {
+      method: "POST",
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), "content-type": contentType },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    }),
+  );
 
 describe("POST /api/v1/onboarding-links", () => {
   it("creates a seller and a link for a key with the scope; finds the seller again by externalId; audits each use", async () => {

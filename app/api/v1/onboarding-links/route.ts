@@ -21,13 +21,33 @@ export async function POST(request: Request): Promise<Response> {
     }
     const body = onboardingLinkBodySchema.parse(json);
     const actor = { type: "api-key" as const, id: apiKey.id, label: apiKey.prefix };
-    const seller = await createSeller({ name: body.name, email: body.email ?? null, externalId: body.externalId ?? null });
+    const seller = await createSeller({
+      name: body.name,
+      email: body.email ?? null,
+      externalId: body.externalId ?? null,
+    });
     if (seller.created) {
-      await recordAudit({ actor, action: "seller.created", target: { type: "seller", id: seller.id }, ip: apiKey.ip, details: { name: seller.name, externalId: seller.externalId } });
+      await recordAudit({
+        actor,
+        action: "seller.created",
+        target: { type: "seller", id: seller.id },
+        ip: apiKey.ip,
+        details: { name: seller.name, externalId: seller.externalId },
+      });
     }
     const link = await createOnboardingLink({ sellerId: seller.id, createdBy: `api-key:${apiKey.id}` });
-    await recordAudit({ actor, action: "link.issued", target: { type: "seller", id: seller.id }, ip: apiKey.ip, details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString(), via: "api" } });
-    return jsonAnswer(onboardingLinkSchema, { url: link.url, expiresAt: link.expiresAt.toISOString() }, { status: 201 });
+    await recordAudit({
+      actor,
+      action: "link.issued",
+      target: { type: "seller", id: seller.id },
+      ip: apiKey.ip,
+      details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString(), via: "api" },
+    });
+    return jsonAnswer(
+      onboardingLinkSchema,
+      { url: link.url, expiresAt: link.expiresAt.toISOString() },
+      { status: 201 },
+    );
   } catch (error) {
     return handleApiError(error);
   }

@@ -12,7 +12,11 @@ import { answer, APP, bearer, testApiKey } from "@/tests/support/api";
 import { GET } from "./route";
 
 const list = (key: string | null, query: Record<string, string> | string = {}) =>
-  GET(new Request(`${APP}/api/v1/sellers?${typeof query === "string" ? query : new URLSearchParams(query)}`, { headers: bearer(key) }));
+  GET(
+    new Request(`${APP}/api/v1/sellers?${typeof query === "string" ? query : new URLSearchParams(query)}`, {
+      headers: bearer(key),
+    }),
+  );
 
 let key: string;
 let pool: pg.Pool;
@@ -42,7 +46,12 @@ async function insertAuthorization(client: pg.PoolClient | pg.Pool, sellerId: st
 }
 
 /** Follows the feed from `cursor` until it is caught up; every seller seen lands in `seen` (the latest copy wins). */
-async function syncFrom(cursor: string | undefined, seen: Map<string, SellerView>, base: Record<string, string>, limit = 4): Promise<string> {
+async function syncFrom(
+  cursor: string | undefined,
+  seen: Map<string, SellerView>,
+  base: Record<string, string>,
+  limit = 4,
+): Promise<string> {
   let next = cursor;
   for (let i = 0; i < 10_000; i++) {
     const body = await page({ ...base, limit: String(limit), ...(next ? { cursor: next } : {}) });
@@ -59,7 +68,17 @@ describe("GET /api/v1/sellers", () => {
     const seller = await createSeller({ name: "Lookup Trading", email: "ops@lookup.test", externalId });
     const found = await page({ externalId });
     expect(found.data).toHaveLength(1);
-    expect(found.data[0]).toMatchObject({ id: seller.id, externalId, name: "Lookup Trading", email: "ops@lookup.test", connected: false, currentCredential: null, pendingCredential: null, supersededCredentials: [], latestAuthorization: null });
+    expect(found.data[0]).toMatchObject({
+      id: seller.id,
+      externalId,
+      name: "Lookup Trading",
+      email: "ops@lookup.test",
+      connected: false,
+      currentCredential: null,
+      pendingCredential: null,
+      supersededCredentials: [],
+      latestAuthorization: null,
+    });
     expect(found.hasMore).toBe(false);
     const none = await page({ externalId: `nobody-${run}` });
     expect(none).toMatchObject({ data: [], hasMore: false });
@@ -79,24 +98,42 @@ describe("GET /api/v1/sellers", () => {
       ["externalId=", /externalId must not be empty/],
       ["cursor=", /cursor must not be empty/],
       ["limit=5&limit=6", /limit is given more than once/],
-      ["externalID=acme", /Unknown query parameter externalID: this route takes externalId, updatedSince, cursor, limit/],
+      [
+        "externalID=acme",
+        /Unknown query parameter externalID: this route takes externalId, updatedSince, cursor, limit/,
+      ],
     ];
     for (const [query, message] of cases) {
-      const res = await answer<{ error: { code: string; message: string } }>("v1-sellers-list-400.json", await list(key, query));
-      expect({ query, status: res.status, code: res.body.error.code }).toEqual({ query, status: 400, code: "BAD_REQUEST" });
+      const res = await answer<{ error: { code: string; message: string } }>(
+        "v1-sellers-list-400.json",
+        await list(key, query),
+      );
+      expect({ query, status: res.status, code: res.body.error.code }).toEqual({
+        query,
+        status: 400,
+        code: "BAD_REQUEST",
+      });
       expect(res.body.error.message).toMatch(message);
     }
     // A cursor keeps the filters it was made with; other filters alongside it are refused.
     const first = await page({ updatedSince: "2026-01-01T00:00:00Z", limit: "1" });
-    const mixed = await answer<{ error: { message: string } }>("v1-sellers-list-400.json", await list(key, { updatedSince: "2026-02-01T00:00:00Z", cursor: first.nextCursor }));
+    const mixed = await answer<{ error: { message: string } }>(
+      "v1-sellers-list-400.json",
+      await list(key, { updatedSince: "2026-02-01T00:00:00Z", cursor: first.nextCursor }),
+    );
     expect(mixed.status).toBe(400);
     expect(mixed.body.error.message).toMatch(/cursor was given for other filters/);
     expect((await list(key, { updatedSince: "2026-01-01T01:00:00+01:00", cursor: first.nextCursor })).status).toBe(200);
   });
 
   it("answers 409 for a cursor ahead of the database (a restore into another cluster), saying to start again", async () => {
-    const ahead = Buffer.from(JSON.stringify({ v: 1, x: "999999999999", i: "00000000-0000-0000-0000-000000000000", s: null, e: null })).toString("base64url");
-    const res = await answer<{ error: { code: string; message: string } }>("v1-sellers-list-409.json", await list(key, { cursor: ahead }));
+    const ahead = Buffer.from(
+      JSON.stringify({ v: 1, x: "999999999999", i: "00000000-0000-0000-0000-000000000000", s: null, e: null }),
+    ).toString("base64url");
+    const res = await answer<{ error: { code: string; message: string } }>(
+      "v1-sellers-list-409.json",
+      await list(key, { cursor: ahead }),
+    );
     expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(/restored or moved .*Start a new sync/);
   });
@@ -107,8 +144,13 @@ describe("GET /api/v1/sellers", () => {
     const expired = await testApiKey(["sellers:read"], { expiresAt: new Date(Date.now() - 1000) });
     const res = await answer<{ error: { message: string } }>("v1-sellers-list-401.json", await list(expired.key));
     expect(res.status).toBe(401);
-    expect(res.body.error.message).toMatch(/^This API key expired at \d{4}-\d\d-\d\dT.*: ask an admin for a new key\.$/);
-    const other = await answer<{ error: { message: string } }>("v1-sellers-list-403.json", await list((await testApiKey(["onboarding-links", "connection-tokens"])).key));
+    expect(res.body.error.message).toMatch(
+      /^This API key expired at \d{4}-\d\d-\d\dT.*: ask an admin for a new key\.$/,
+    );
+    const other = await answer<{ error: { message: string } }>(
+      "v1-sellers-list-403.json",
+      await list((await testApiKey(["onboarding-links", "connection-tokens"])).key),
+    );
     expect(other.status).toBe(403);
     expect(other.body.error.message).toBe("This API key lacks the sellers:read scope.");
   });
@@ -124,13 +166,31 @@ describe("GET /api/v1/sellers", () => {
     const afterDecline = await getSellerForApi(seller.id);
     expect(afterDecline.updatedAt > afterStart.updatedAt).toBe(true);
     await db().sellerCredential.create({
-      data: { sellerId: seller.id, authorizationId: started.authorizationId, status: "PENDING_STORAGE", projectCode: "PRJ1", keyId: `k-${run}`, secretName: `seller-onboarding/noon/sellers/PRJ1/k-${run}` },
+      data: {
+        sellerId: seller.id,
+        authorizationId: started.authorizationId,
+        status: "PENDING_STORAGE",
+        projectCode: "PRJ1",
+        keyId: `k-${run}`,
+        secretName: `seller-onboarding/noon/sellers/PRJ1/k-${run}`,
+      },
     });
     const afterCredential = await getSellerForApi(seller.id);
     expect(afterCredential.updatedAt > afterDecline.updatedAt).toBe(true);
-    expect(afterCredential.pendingCredential).toMatchObject({ status: "pending_storage", keyId: `k-${run}`, secret: { arn: null, versionId: null } });
+    expect(afterCredential.pendingCredential).toMatchObject({
+      status: "pending_storage",
+      keyId: `k-${run}`,
+      secret: { arn: null, versionId: null },
+    });
     // Bookkeeping the answer does not show (the verification job's columns) leaves the seller where it was.
-    await db().sellerCredential.updateMany({ where: { sellerId: seller.id }, data: { lastVerifiedAt: new Date(), nextVerificationAt: new Date(Date.now() + 3_600_000), verificationFailures: 1 } });
+    await db().sellerCredential.updateMany({
+      where: { sellerId: seller.id },
+      data: {
+        lastVerifiedAt: new Date(),
+        nextVerificationAt: new Date(Date.now() + 3_600_000),
+        verificationFailures: 1,
+      },
+    });
     expect((await getSellerForApi(seller.id)).updatedAt).toBe(afterCredential.updatedAt);
   });
 
@@ -138,7 +198,8 @@ describe("GET /api/v1/sellers", () => {
     const since = new Date(Date.now() - 1000).toISOString();
     const base = { updatedSince: since };
     const mine: { id: string }[] = [];
-    for (let i = 0; i < 20; i++) mine.push(await createSeller({ name: `Feed ${run} ${i}`, externalId: `feed-${run}-${i}` }));
+    for (let i = 0; i < 20; i++)
+      mine.push(await createSeller({ name: `Feed ${run} ${i}`, externalId: `feed-${run}-${i}` }));
     const ids = new Set(mine.map((s) => s.id));
     const seen = new Map<string, SellerView>();
     const at = (i: number) => mine[i]?.id ?? "";
@@ -170,10 +231,18 @@ describe("GET /api/v1/sellers", () => {
     early.release();
     let resumed = caughtUp;
     await expect
-      .poll(async () => {
-        resumed = await syncFrom(resumed, seen, base);
-        return [seen.get(at(3))?.latestAuthorization?.status, seen.get(at(5))?.latestAuthorization?.status, seen.get(at(7))?.name.endsWith("(renamed)"), seen.get(at(7))?.email];
-      }, { timeout: 15_000, interval: 50 })
+      .poll(
+        async () => {
+          resumed = await syncFrom(resumed, seen, base);
+          return [
+            seen.get(at(3))?.latestAuthorization?.status,
+            seen.get(at(5))?.latestAuthorization?.status,
+            seen.get(at(7))?.name.endsWith("(renamed)"),
+            seen.get(at(7))?.email,
+          ];
+        },
+        { timeout: 15_000, interval: 50 },
+      )
       .toEqual(["started", "started", true, "late@feed.test"]);
 
     // Changes racing a reader: a writer changes random sellers (authorizations, credentials, rows) while
@@ -185,12 +254,24 @@ describe("GET /api/v1/sellers", () => {
       while (n < 30 || (writing && n < 200)) {
         const target = at(Math.floor(Math.random() * mine.length));
         if (n % 3 === 0) await startAuthorization({ sellerId: target });
-        else if (n % 3 === 1) await pool.query(`UPDATE sellers SET name = $1 WHERE id = $2`, [`Feed ${run} v${n}`, target]);
+        else if (n % 3 === 1)
+          await pool.query(`UPDATE sellers SET name = $1 WHERE id = $2`, [`Feed ${run} v${n}`, target]);
         else {
-          const latest = await db().noonAuthorization.findFirst({ where: { sellerId: target, credential: null }, orderBy: { createdAt: "desc" }, select: { id: true } });
+          const latest = await db().noonAuthorization.findFirst({
+            where: { sellerId: target, credential: null },
+            orderBy: { createdAt: "desc" },
+            select: { id: true },
+          });
           if (latest) {
             await db().sellerCredential.create({
-              data: { sellerId: target, authorizationId: latest.id, status: "PENDING_STORAGE", projectCode: "PRJ9", keyId: `k${n}-${run}`, secretName: `seller-onboarding/noon/sellers/PRJ9/k${n}-${run}` },
+              data: {
+                sellerId: target,
+                authorizationId: latest.id,
+                status: "PENDING_STORAGE",
+                projectCode: "PRJ9",
+                keyId: `k${n}-${run}`,
+                secretName: `seller-onboarding/noon/sellers/PRJ9/k${n}-${run}`,
+              },
             });
           }
         }
@@ -204,12 +285,16 @@ describe("GET /api/v1/sellers", () => {
 
     // Caught up: what the feed last said of each seller is what the database holds now.
     await expect
-      .poll(async () => {
-        cursor = await syncFrom(cursor, seen, base, 5);
-        const stale = [];
-        for (const id of ids) if (JSON.stringify(seen.get(id)) !== JSON.stringify(await getSellerForApi(id))) stale.push(id);
-        return stale;
-      }, { timeout: 15_000, interval: 50 })
+      .poll(
+        async () => {
+          cursor = await syncFrom(cursor, seen, base, 5);
+          const stale = [];
+          for (const id of ids)
+            if (JSON.stringify(seen.get(id)) !== JSON.stringify(await getSellerForApi(id))) stale.push(id);
+          return stale;
+        },
+        { timeout: 15_000, interval: 50 },
+      )
       .toEqual([]);
   });
 

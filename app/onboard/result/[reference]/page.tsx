@@ -6,7 +6,11 @@ import { readSellerSessionFromCookies } from "@/lib/noon/session";
 import { authorizationResult } from "@/lib/noon/status";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Noon connection", referrer: "no-referrer", robots: { index: false, follow: false } };
+export const metadata: Metadata = {
+  title: "Noon connection",
+  referrer: "no-referrer",
+  robots: { index: false, follow: false },
+};
 
 /** Where Noon's callback sends the seller: connected, declined or failed (with a reference for support). */
 export default async function ResultPage({ params }: { params: Promise<{ reference: string }> }) {
@@ -17,8 +21,8 @@ export default async function ResultPage({ params }: { params: Promise<{ referen
     return (
       <SellerPage title="We cannot show this result">
         <p>
-          This page only works in the browser that started the connection, for a short while. Open the onboarding link you
-          were sent to see your current status.
+          This page only works in the browser that started the connection, for a short while. Open the onboarding link
+          you were sent to see your current status.
         </p>
       </SellerPage>
     );
@@ -48,7 +52,9 @@ export default async function ResultPage({ params }: { params: Promise<{ referen
     case "declined":
       return (
         <SellerPage title="The connection was not approved">
-          <p>You chose not to approve the connection on Noon, so nothing was connected. You can try again at any time.</p>
+          <p>
+            You chose not to approve the connection on Noon, so nothing was connected. You can try again at any time.
+          </p>
           <ConnectForm label="Try again" />
           {referenceLine}
         </SellerPage>
@@ -75,7 +81,8 @@ export default async function ResultPage({ params }: { params: Promise<{ referen
             {result.reason}
           </Alert>
           <p>
-            Nothing was connected. You can try again; if it keeps failing, contact support and quote the reference below.
+            Nothing was connected. You can try again; if it keeps failing, contact support and quote the reference
+            below.
           </p>
           <ConnectForm label="Try again" />
           {referenceLine}

@@ -16,7 +16,13 @@ export async function GET(request: Request): Promise<Response> {
       actor: { type: "staff", id: staff.id, label: staff.email },
       action: "requests.exported",
       ip: staff.ip,
-      details: { status: params.status ?? null, from: params.from ?? null, to: params.to ?? null, seller: params.seller ?? null, q: params.q ?? null },
+      details: {
+        status: params.status ?? null,
+        from: params.from ?? null,
+        to: params.to ?? null,
+        seller: params.seller ?? null,
+        q: params.q ?? null,
+      },
     });
     const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
     return new Response(exportAuthorizationsCsv(options, params.sort), {

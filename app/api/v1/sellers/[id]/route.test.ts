@@ -7,7 +7,10 @@ import { answer, APP, bearer, testApiKey } from "@/tests/support/api";
 import { sellerWithNoonHistory } from "@/tests/support/noon-seller";
 import { GET } from "./route";
 
-const get = (id: string, key: string | null) => GET(new Request(`${APP}/api/v1/sellers/${encodeURIComponent(id)}`, { headers: bearer(key) }), { params: Promise.resolve({ id }) });
+const get = (id: string, key: string | null) =>
+  GET(new Request(`${APP}/api/v1/sellers/${encodeURIComponent(id)}`, { headers: bearer(key) }), {
+    params: Promise.resolve({ id }),
+  });
 
 let h: Harness;
 let key: string;
@@ -26,7 +29,10 @@ describe("GET /api/v1/sellers/{id}", () => {
     const res = await answer<SellerView>("v1-seller.json", await get(seller.id, key));
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
-    const credentials = await db().sellerCredential.findMany({ where: { sellerId: seller.id }, include: { authorization: true } });
+    const credentials = await db().sellerCredential.findMany({
+      where: { sellerId: seller.id },
+      include: { authorization: true },
+    });
     const active = credentials.find((c) => c.status === "ACTIVE");
     const old = credentials.find((c) => c.status === "SUPERSEDED");
     if (!active || !old) throw new Error("the flow left no active and superseded credential");
@@ -54,7 +60,15 @@ describe("GET /api/v1/sellers/{id}", () => {
         secret: { name: active.secretName, arn: active.secretArn, versionId: active.secretVersionId },
       },
       pendingCredential: null,
-      supersededCredentials: [expect.objectContaining({ id: old.id, status: "superseded", projectCode: "PRJ100001", authorizationReference: references.superseded, supersededAt: old.supersededAt?.toISOString() })],
+      supersededCredentials: [
+        expect.objectContaining({
+          id: old.id,
+          status: "superseded",
+          projectCode: "PRJ100001",
+          authorizationReference: references.superseded,
+          supersededAt: old.supersededAt?.toISOString(),
+        }),
+      ],
       latestAuthorization: {
         reference: references.failed,
         status: "failed",
@@ -71,20 +85,32 @@ describe("GET /api/v1/sellers/{id}", () => {
     expect(res.body.updatedAt >= failed.updatedAt.toISOString()).toBe(true);
     // The key itself is nowhere in the answer (the end-of-run scan checks every kept answer too).
     const text = JSON.stringify(res.body);
-    for (const issued of h.sim.state.issuedKeys.values()) expect(text).not.toContain(issued.privateKeyPem.split("\n")[1] ?? "-");
+    for (const issued of h.sim.state.issuedKeys.values())
+      expect(text).not.toContain(issued.privateKeyPem.split("\n")[1] ?? "-");
     // Upper-case ids are the same id.
     expect((await get(seller.id.toUpperCase(), key)).status).toBe(200);
   });
 
   it("answers 400 for something that is not an id, 404 for an unknown one, 401 and 403 for the wrong key", async () => {
-    const bad = await answer<{ error: { code: string; message: string } }>("v1-seller-400.json", await get("acme-1", key));
+    const bad = await answer<{ error: { code: string; message: string } }>(
+      "v1-seller-400.json",
+      await get("acme-1", key),
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/use GET \/api\/v1\/sellers\?externalId=/);
     const unknown = crypto.randomUUID();
-    const missing = await answer<{ error: { code: string; message: string } }>("v1-seller-404.json", await get(unknown, key));
-    expect(missing).toMatchObject({ status: 404, body: { error: { code: "NOT_FOUND", message: `No seller has the id ${unknown}.` } } });
+    const missing = await answer<{ error: { code: string; message: string } }>(
+      "v1-seller-404.json",
+      await get(unknown, key),
+    );
+    expect(missing).toMatchObject({
+      status: 404,
+      body: { error: { code: "NOT_FOUND", message: `No seller has the id ${unknown}.` } },
+    });
     expect((await get(unknown, null)).status).toBe(401);
-    expect((await get(unknown, (await testApiKey(["sellers:read"], { expiresAt: new Date(Date.now() - 1) })).key)).status).toBe(401);
+    expect(
+      (await get(unknown, (await testApiKey(["sellers:read"], { expiresAt: new Date(Date.now() - 1) })).key)).status,
+    ).toBe(401);
     expect((await get(unknown, (await testApiKey(["connection-tokens"])).key)).status).toBe(403);
   });
 });

@@ -22,11 +22,17 @@ export default async function WebhookDeliveryPage({ params }: { params: Promise<
     <>
       <RefreshWhilePending pending={delivery.status === "PENDING"} />
       <p className="mb-2 text-sm">
-        <Link href={`/admin/webhooks/${delivery.endpointId}`} className="break-all text-brand-800 underline underline-offset-2">
+        <Link
+          href={`/admin/webhooks/${delivery.endpointId}`}
+          className="break-all text-brand-800 underline underline-offset-2"
+        >
           ← {delivery.endpointUrl}
         </Link>
       </p>
-      <PageHeader title={delivery.eventType} description={`Sequence #${delivery.sequence} · happened ${formatUtc(delivery.occurredAt)}`} />
+      <PageHeader
+        title={delivery.eventType}
+        description={`Sequence #${delivery.sequence} · happened ${formatUtc(delivery.occurredAt)}`}
+      />
       <div className="flex flex-col gap-6">
         <dl className="grid gap-x-6 gap-y-2 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-[auto_1fr]">
           <dt className="font-medium text-slate-900">Status</dt>
@@ -45,16 +51,28 @@ export default async function WebhookDeliveryPage({ params }: { params: Promise<
           <dd>{formatUtc(delivery.nextAttemptAt)}</dd>
           <dt className="font-medium text-slate-900">Why it was sent</dt>
           <dd>
-            {delivery.reason === "event" ? "The event happened" : delivery.reason === "test" ? "Test event" : "Redelivery"}
+            {delivery.reason === "event"
+              ? "The event happened"
+              : delivery.reason === "test"
+                ? "Test event"
+                : "Redelivery"}
             {delivery.requestedBy ? ` (asked by ${delivery.requestedBy})` : ""}
           </dd>
         </dl>
-        <RedeliverForm endpointId={delivery.endpointId} deliveryId={delivery.id} label={`${delivery.eventType} #${delivery.sequence}`} />
+        <RedeliverForm
+          endpointId={delivery.endpointId}
+          deliveryId={delivery.id}
+          label={`${delivery.eventType} #${delivery.sequence}`}
+        />
         <section aria-labelledby="payload" className="flex flex-col gap-2">
           <h2 id="payload" className="text-lg font-semibold">
             Payload
           </h2>
-          <pre tabIndex={0} aria-label="Payload (JSON)" className="max-h-[32rem] overflow-auto rounded-lg border border-slate-200 bg-slate-50 p-3 text-xs text-slate-900">
+          <pre
+            tabIndex={0}
+            aria-label="Payload (JSON)"
+            className="max-h-[32rem] overflow-auto rounded-lg border border-slate-200 bg-slate-50 p-3 text-xs text-slate-900"
+          >
             {delivery.payload}
           </pre>
         </section>
