@@ -119,12 +119,9 @@ test("operations create, test, rotate and disable a Noyo connection; support rea
   await ops.getByLabel("New client secret").fill(`wrong-${randomBytes(8).toString("hex")}`);
   await ops.getByRole("button", { name: "Rotate secret" }).click();
   await expect(
-    ops
-      .getByRole("alert")
-      .filter({
-        hasText:
-          /The new secret was not accepted, so nothing was changed: Noyo rejected the credentials \(401, code 16/,
-      }),
+    ops.getByRole("alert").filter({
+      hasText: /The new secret was not accepted, so nothing was changed: Noyo rejected the credentials \(401, code 16/,
+    }),
   ).toBeVisible();
   await keep(ops, "rotation-refused");
   const [unchanged] = await query<{ previous_secret_version_id: string | null }>(

@@ -48,12 +48,10 @@ export const CREDENTIAL_STATUSES = ["active", "pending_storage", "superseded"] a
 export const credentialSchema = z
   .object({
     id: z.uuid(),
-    status: z
-      .enum(CREDENTIAL_STATUSES)
-      .meta({
-        description:
-          "active: the key to use; pending_storage: received, waiting for the secret store; superseded: replaced by a newer connection.",
-      }),
+    status: z.enum(CREDENTIAL_STATUSES).meta({
+      description:
+        "active: the key to use; pending_storage: received, waiting for the secret store; superseded: replaced by a newer connection.",
+    }),
     projectCode: z.string().meta({ description: "Noon project code." }),
     keyId: z.string().meta({ description: "Noon key_id of the service-account key." }),
     channelIdentifier: z.string().nullable(),
