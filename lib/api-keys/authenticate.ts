@@ -4,7 +4,14 @@ import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { recordAudit, recordAuditTally } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
-import { addressKey, consumeRateLimit, rateLimitExhausted, waitText, type RateLimitVerdict } from "@/lib/rate-limit";
+import {
+  addressKey,
+  consumeLeasedRateLimit,
+  consumeRateLimit,
+  rateLimitExhaustedRecently,
+  waitText,
+  type RateLimitVerdict,
+} from "@/lib/rate-limit";
 import { apiKeyRefusal } from "@/lib/api-keys/limits";
 import { findApiKeyByHash } from "./cache";
 import { countApiKeyUse } from "./usage";
@@ -46,11 +53,12 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
   if (!presented) throw new AppError("UNAUTHENTICATED", "An API key is required: send Authorization: Bearer <key>.");
   const address = addressKey(ip);
   const keyHash = hashApiKey(presented);
-  // The limits and the lookup at once (one round trip of latency): per key by its hash, so before it is known.
+  // The limits and the lookup at once, per key by its hash (so before it is known); usually all from memory:
+  // reserved blocks of points and a count at most a second old (lib/rate-limit/README.md), the cached key.
   const [guessing, perAddress, perKey, key] = await Promise.all([
-    rateLimitExhausted("api-key-failures-per-address", address),
-    consumeRateLimit("api-per-address", address),
-    consumeRateLimit("api-per-key", `key:${keyHash.slice(0, 32)}`),
+    rateLimitExhaustedRecently("api-key-failures-per-address", address),
+    consumeLeasedRateLimit("api-per-address", address),
+    consumeLeasedRateLimit("api-per-key", `key:${keyHash.slice(0, 32)}`),
     findApiKeyByHash(keyHash),
   ]);
   // An address that has sent too many unknown keys is paused, whichever key it sends: guessing stops.

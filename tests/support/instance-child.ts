@@ -1,7 +1,8 @@
 // A second app instance for the multi-instance tests: its own API-key cache, token broker and change
 // listener, the same database. Prints "ready" once its listener is live; then answers one JSON line per
 // command line on stdin: {"op":"auth","key":…,"scope":…} → {ok, code?}; {"op":"token","connectionId":…}
-// → {ok, code?, digest?}. Keys and tokens are never printed (tokens as a short SHA-256 digest).
+// → {ok, code?, digest?}; {"op":"rate","key":…,"points":…,"seconds":…,"calls":…} → {allowed, refused} (the
+// leased /api/v1 limit, `calls` at once). Keys and tokens are never printed (tokens as a short SHA-256 digest).
 import { createHash } from "node:crypto";
 import { createInterface } from "node:readline";
 import { authenticateApiKey } from "@/lib/api-keys/authenticate";
@@ -9,8 +10,12 @@ import type { ApiKeyScope } from "@/lib/auth/permissions";
 import { tokenBroker } from "@/lib/connections/broker";
 import { changeListener } from "@/lib/db/changes";
 import { AppError } from "@/lib/errors";
+import { consumeLeasedRateLimit } from "@/lib/rate-limit";
 
-type Command = { op: "auth"; key: string; scope: ApiKeyScope } | { op: "token"; connectionId: string };
+type Command =
+  | { op: "auth"; key: string; scope: ApiKeyScope }
+  | { op: "token"; connectionId: string }
+  | { op: "rate"; key: string; points: number; seconds: number; calls: number };
 
 async function answer(command: Command): Promise<Record<string, unknown>> {
   if (command.op === "auth") {
@@ -23,6 +28,14 @@ async function answer(command: Command): Promise<Record<string, unknown>> {
     } catch (error) {
       return { ok: false, code: error instanceof AppError ? error.code : String(error) };
     }
+  }
+  if (command.op === "rate") {
+    const policy = { points: command.points, durationSeconds: command.seconds };
+    const verdicts = await Promise.all(
+      Array.from({ length: command.calls }, () => consumeLeasedRateLimit("api-per-key", command.key, policy)),
+    );
+    const allowed = verdicts.filter((v) => v.allowed).length;
+    return { allowed, refused: verdicts.length - allowed };
   }
   const result = await tokenBroker().getToken(command.connectionId);
   return result.ok
