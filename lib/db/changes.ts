@@ -21,6 +21,12 @@ const DELIVERY_WAIT_MS = 10_000;
 /** A notice the listener sends itself: how often, and how long it may take to come back. */
 const HEARTBEAT_EVERY_MS = 15_000;
 const HEARTBEAT_WAIT_MS = 5_000;
+/** This process among the listeners: named in its heartbeats, notices and acknowledgements. */
+const INSTANCE = randomBytes(6).toString("base64url");
+/** A peer not heard from (heartbeat, notice or acknowledgement) for this long is no longer waited for. */
+const PEER_TTL_MS = 2 * HEARTBEAT_EVERY_MS + HEARTBEAT_WAIT_MS;
+/** How long an announcer waits for every live peer to acknowledge that its caches dropped the record. */
+const ACK_WAIT_MS = 5_000;
 
 type Subscriber = { onChange: (id: string) => void; onReset: () => void };
 
@@ -36,6 +42,9 @@ class ChangeListener {
   private attempt = 0;
   private readonly subscribers = new Map<ChangeTopic, Set<Subscriber>>();
   private readonly waiters = new Map<string, () => void>();
+  /** Other listening instances, by the time they were last heard from. */
+  private readonly peers = new Map<string, number>();
+  private readonly ackWaiters = new Map<string, (from: string) => void>();
 
   /** True while notices are being received: only then may a cache answer from memory. */
   get isLive(): boolean {
@@ -71,6 +80,40 @@ class ChangeListener {
       cancel = () => done(false);
     });
     return { promise, cancel };
+  }
+
+  /**
+   * Collects acknowledgements of the notice `nonce` from every peer heard from lately (each acknowledges
+   * after its caches dropped the record). `wait()` resolves when all did, or ACK_WAIT_MS after it was
+   * called: a silent peer is then forgotten until heard from again. Unwaited (a rollback), it lapses.
+   */
+  expectAcks(nonce: string): { wait: () => Promise<void> } {
+    const now = Date.now();
+    const pending = new Set([...this.peers].filter(([, at]) => now - at < PEER_TTL_MS).map(([peer]) => peer));
+    if (pending.size === 0) return { wait: () => Promise.resolve() };
+    let allIn = () => undefined as void;
+    const done = new Promise<void>((resolve) => (allIn = resolve));
+    this.ackWaiters.set(nonce, (from) => {
+      pending.delete(from);
+      if (pending.size === 0) allIn();
+    });
+    const forget = () => this.ackWaiters.delete(nonce);
+    setTimeout(forget, 60_000).unref();
+    return {
+      wait: async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), ACK_WAIT_MS);
+          timer.unref();
+        });
+        const timedOut = await Promise.race([done.then(() => false), late]);
+        clearTimeout(timer);
+        forget();
+        if (!timedOut) return;
+        for (const peer of pending) this.peers.delete(peer);
+        log().warn({ silentPeers: pending.size }, "change notice not acknowledged by every instance in time");
+      },
+    };
   }
 
   /** Waits (at most 10 s) until this process listens, then until a fresh notice of its own comes back. */
@@ -118,12 +161,15 @@ class ChangeListener {
     timer.unref();
   }
 
-  /** Sends a notice to itself through the pool; false (and the listener dropped) when it does not come back. */
+  /**
+   * Sends a notice to itself through the pool (every listener learns of this instance from it); false (and
+   * the listener dropped) when it does not come back.
+   */
   private async heartbeat(client: pg.Client): Promise<boolean> {
     const nonce = randomBytes(9).toString("base64url");
     const waiting = this.waitFor(nonce, HEARTBEAT_WAIT_MS);
     try {
-      await db().$executeRaw`SELECT pg_notify(${CHANNEL}, ${`heartbeat - ${nonce}`})`;
+      await db().$executeRaw`SELECT pg_notify(${CHANNEL}, ${`heartbeat ${INSTANCE} ${nonce}`})`;
     } catch (error) {
       waiting.cancel();
       this.lost(client, error);
@@ -150,10 +196,42 @@ class ChangeListener {
   }
 
   private deliver(payload: string): void {
-    const [topic, id, nonce] = payload.split(" ");
+    const [topic, id, nonce, from] = payload.split(" ");
     if (!topic || !id) return;
-    if (topic !== "heartbeat") for (const s of this.subscribers.get(topic as ChangeTopic) ?? []) s.onChange(id);
+    if (topic === "heartbeat") {
+      // A peer heard for the first time hears of this one at once too (it may have started listening later).
+      if (id !== INSTANCE && !this.peers.has(id)) void this.notify(`hello ${INSTANCE}`);
+      if (id !== INSTANCE) this.peers.set(id, Date.now());
+      if (nonce) this.waiters.get(nonce)?.();
+      return;
+    }
+    if (topic === "hello") {
+      if (id !== INSTANCE) this.peers.set(id, Date.now());
+      return;
+    }
+    // "ack <nonce> <instance>": that instance dropped what the notice <nonce> named.
+    if (topic === "ack") {
+      if (nonce && nonce !== INSTANCE) {
+        this.peers.set(nonce, Date.now());
+        this.ackWaiters.get(id)?.(nonce);
+      }
+      return;
+    }
+    for (const s of this.subscribers.get(topic as ChangeTopic) ?? []) s.onChange(id);
     if (nonce) this.waiters.get(nonce)?.();
+    // Dropped from this process's caches (above, synchronously): the announcer may go on.
+    if (nonce && from && from !== INSTANCE) {
+      this.peers.set(from, Date.now());
+      void this.notify(`ack ${nonce} ${INSTANCE}`);
+    }
+  }
+
+  private async notify(payload: string): Promise<void> {
+    try {
+      await db().$executeRaw`SELECT pg_notify(${CHANNEL}, ${payload})`;
+    } catch (error) {
+      log().warn({ err: error instanceof Error ? error.message : String(error) }, "change listener could not answer");
+    }
   }
 
   private resetAll(): void {
@@ -183,14 +261,18 @@ export async function announceChange(
   const listener = changeListener();
   const nonce = randomBytes(9).toString("base64url");
   const waiting = listener.isLive ? listener.waitFor(nonce) : null;
+  const acknowledged = listener.expectAcks(nonce);
   try {
-    await sql.$executeRaw`SELECT pg_notify(${CHANNEL}, ${`${topic} ${id} ${nonce}`})`;
+    await sql.$executeRaw`SELECT pg_notify(${CHANNEL}, ${`${topic} ${id} ${nonce} ${INSTANCE}`})`;
   } catch (error) {
     waiting?.cancel();
     throw error;
   }
   return {
     delivered: async () => {
+      // Every other live instance says its caches dropped the record (PostgreSQL delivers to each listener
+      // on its own schedule, so this process hearing its own notice is not enough).
+      await acknowledged.wait();
       if (waiting && (await waiting.promise)) return;
       // This process heard nothing (no live listener then, or the notice did not come back): once it
       // listens again, a later notice coming round shows the change's notice has gone round too.
