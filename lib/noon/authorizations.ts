@@ -64,15 +64,19 @@ type EventWriter = {
 
 export async function recordEvent(
   client: EventWriter,
-  authorizationId: string,
-  type: AuthorizationEventType,
-  fields: {
+  {
+    authorizationId,
+    type,
+    ...fields
+  }: {
+    authorizationId: string;
+    type: AuthorizationEventType;
     stage?: string | null;
     httpStatus?: number | null;
     message?: string | null;
     details?: Prisma.InputJsonValue;
     at?: Date;
-  } = {},
+  },
 ): Promise<void> {
   await client.noonAuthorizationEvent.create({
     data: {
@@ -108,7 +112,9 @@ export async function startAuthorization(input: { sellerId: string; now?: Date }
           data: { reference, sellerId: input.sellerId, stateHash: hashState(state), stateExpiresAt, createdAt: now },
           select: { id: true },
         });
-        await recordEvent(tx, created.id, "started", {
+        await recordEvent(tx, {
+          authorizationId: created.id,
+          type: "started",
           at: now,
           details: { stateExpiresAt: stateExpiresAt.toISOString() },
         });
@@ -244,12 +250,14 @@ export async function completeWithStoredKey(
   for (const p of previous) {
     await tx.sellerCredential.update({ where: { id: p.id }, data: { status: "SUPERSEDED", supersededAt: now } });
     await tx.noonAuthorization.update({ where: { id: p.authorizationId }, data: { status: "SUPERSEDED" } });
-    await recordEvent(tx, p.authorizationId, "superseded", {
+    await recordEvent(tx, {
+      authorizationId: p.authorizationId,
+      type: "superseded",
       at: now,
       message: "A newer connection replaced this credential",
       details: { by: auth.id },
     });
-    await emitCredentialSuperseded(tx, p.id, credentialId);
+    await emitCredentialSuperseded(tx, { credentialId: p.id, replacedByCredentialId: credentialId });
   }
   // COMPLETED with its "key_stored" and "completed" events, in one round trip.
   const message =
@@ -266,10 +274,14 @@ export async function completeWithStoredKey(
     FROM done, (VALUES (1, 'key_stored', ${message}, ${details}::jsonb), (2, 'completed', NULL, NULL)) AS e(ord, type, message, details)
     ORDER BY e.ord`;
   await markSellerLinksUsed(tx, { sellerId: auth.sellerId, startedAt: auth.createdAt, now });
-  await requestFirstVerification(tx, credentialId, now);
+  await requestFirstVerification(tx, { credentialId, now });
   if (input.attempts)
-    await emitAuthorizationEvent(tx, auth.id, "authorization.key_stored", { attempts: input.attempts });
-  await emitAuthorizationEvent(tx, auth.id, "seller.connected");
+    await emitAuthorizationEvent(tx, {
+      authorizationId: auth.id,
+      type: "authorization.key_stored",
+      extra: { attempts: input.attempts },
+    });
+  await emitAuthorizationEvent(tx, { authorizationId: auth.id, type: "seller.connected" });
 }
 
 /** The request a callback's state names, as the callback checks it. */
@@ -325,12 +337,13 @@ export async function claimCallbackState(input: {
  * A step of a request that moves it forward: what Noon returned (project code, oauth_request_id) onto the
  * request and the step's timeline event, in one round trip.
  */
-export async function recordStep(
-  authorizationId: string,
-  data: { projectCode: string; oauthRequestId?: string },
-  type: AuthorizationEventType,
-  event: { stage: string; httpStatus: number; details: Prisma.InputJsonValue },
-): Promise<void> {
+export async function recordStep(input: {
+  authorizationId: string;
+  data: { projectCode: string; oauthRequestId?: string };
+  type: AuthorizationEventType;
+  event: { stage: string; httpStatus: number; details: Prisma.InputJsonValue };
+}): Promise<void> {
+  const { authorizationId, data, type, event } = input;
   await db().$executeRaw`
     WITH updated AS (
       UPDATE noon_authorizations

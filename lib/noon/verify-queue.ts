@@ -20,7 +20,10 @@ const verifyAfterStoreJob = defineJob<{ credentialId: string }>(
  * inside the transaction that makes the key current). The credential is marked due in that transaction,
  * so if the job is lost the schedule still verifies it within a minute; the job only makes it sooner.
  */
-export async function requestFirstVerification(tx: Tx, credentialId: string, now: Date): Promise<void> {
+export async function requestFirstVerification(
+  tx: Tx,
+  { credentialId, now }: { credentialId: string; now: Date },
+): Promise<void> {
   await tx.sellerCredential.update({ where: { id: credentialId }, data: { nextVerificationAt: now } });
   // A few seconds later: the job must not run before this transaction commits.
   verifyAfterStoreJob.send({ credentialId }, { startAfter: 3, singletonKey: credentialId }).catch((error: unknown) => {

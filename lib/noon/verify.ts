@@ -72,12 +72,17 @@ function fromLoginFailure(error: NoonCallFailure): Attempt {
   return { outcome: "unreachable", httpStatus: error.httpStatus, message: error.message };
 }
 
-async function attempt(
-  cred: { secretName: string; secretVersionId: string | null; keyId: string; projectCode: string },
-  noon: NoonSettings,
-  store: SecretStore,
-  timeoutMs: number | undefined,
-): Promise<Attempt> {
+async function attempt({
+  cred,
+  noon,
+  store,
+  timeoutMs,
+}: {
+  cred: { secretName: string; secretVersionId: string | null; keyId: string; projectCode: string };
+  noon: NoonSettings;
+  store: SecretStore;
+  timeoutMs: number | undefined;
+}): Promise<Attempt> {
   let privateKey: string;
   try {
     const got = await store.get(cred.secretName, cred.secretVersionId ? { versionId: cred.secretVersionId } : {});
@@ -148,9 +153,9 @@ export async function verifySellerCredential(
   if (!noon) return { ok: false, error: { code: "not_configured", message: "Noon is not configured on this server." } };
   if (input.countAgainstBudget !== false) await spendBudget(1, now());
 
-  const result = await attempt(cred, noon, deps.store ?? secretStore(), deps.timeoutMs);
+  const result = await attempt({ cred, noon, store: deps.store ?? secretStore(), timeoutMs: deps.timeoutMs });
   const at = now();
-  const report = await db().$transaction((tx) => recordVerification(tx, cred, result, input, at));
+  const report = await db().$transaction((tx) => recordVerification(tx, { cred, result, input, at }));
   log()[result.outcome === "ok" ? "info" : "warn"](
     {
       credentialId: cred.id,
@@ -166,10 +171,17 @@ export async function verifySellerCredential(
 
 async function recordVerification(
   tx: Tx,
-  cred: { id: string; sellerId: string; authorizationId: string },
-  result: Attempt,
-  input: { trigger: VerificationTrigger; actor?: string },
-  at: Date,
+  {
+    cred,
+    result,
+    input,
+    at,
+  }: {
+    cred: { id: string; sellerId: string; authorizationId: string };
+    result: Attempt;
+    input: { trigger: VerificationTrigger; actor?: string };
+    at: Date;
+  },
 ): Promise<VerificationReport> {
   // One recording at a time per credential, so the failure count is exact.
   const [row] = await tx.$queryRaw<
@@ -200,7 +212,9 @@ async function recordVerification(
   });
   const details = { outcome: result.outcome, trigger: input.trigger, ...(input.actor ? { by: input.actor } : {}) };
   if (result.outcome === "ok") {
-    await recordEvent(tx, cred.authorizationId, "key_verified", {
+    await recordEvent(tx, {
+      authorizationId: cred.authorizationId,
+      type: "key_verified",
       at,
       stage: "verify",
       httpStatus: result.httpStatus,
@@ -208,7 +222,9 @@ async function recordVerification(
       details,
     });
   } else {
-    await recordEvent(tx, cred.authorizationId, "key_verification_failed", {
+    await recordEvent(tx, {
+      authorizationId: cred.authorizationId,
+      type: "key_verification_failed",
       at,
       stage: "verify",
       httpStatus: result.httpStatus,
@@ -217,7 +233,9 @@ async function recordVerification(
     });
   }
   if (newlyNeedsReconnect) {
-    await recordEvent(tx, cred.authorizationId, "needs_reconnect", {
+    await recordEvent(tx, {
+      authorizationId: cred.authorizationId,
+      type: "needs_reconnect",
       at,
       stage: "verify",
       message: `The key failed verification ${failures} times in a row: the seller must connect their Noon account again`,
@@ -232,8 +250,9 @@ async function recordVerification(
     failuresInARow: failures,
   };
   if (result.outcome === "ok" && before.last_verification_result !== "OK")
-    await emitCredentialVerification(tx, cred.id, "credential.verified", outcome);
-  if (newlyNeedsReconnect) await emitCredentialVerification(tx, cred.id, "credential.invalid", outcome);
+    await emitCredentialVerification(tx, { credentialId: cred.id, type: "credential.verified", outcome });
+  if (newlyNeedsReconnect)
+    await emitCredentialVerification(tx, { credentialId: cred.id, type: "credential.invalid", outcome });
   return {
     credentialId: cred.id,
     authorizationId: cred.authorizationId,

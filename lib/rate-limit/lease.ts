@@ -42,12 +42,13 @@ export class QuotaLeases {
   ) {}
 
   /** Spends one point of `key` under `policy`, reserving a new block from PostgreSQL when none is left. */
-  async consume(
-    name: RateLimitPolicyName,
-    limiter: RateLimiterPostgres,
-    key: string,
-    policy: RateLimitPolicy,
-  ): Promise<LeaseVerdict> {
+  async consume(input: {
+    name: RateLimitPolicyName;
+    limiter: RateLimiterPostgres;
+    key: string;
+    policy: RateLimitPolicy;
+  }): Promise<LeaseVerdict> {
+    const { name, limiter, key, policy } = input;
     const id = `${name}|${policy.points}|${policy.durationSeconds}|${key}`;
     let lease = this.leases.get(id);
     if (!lease) {

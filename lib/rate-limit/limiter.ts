@@ -101,7 +101,7 @@ export async function consumeLeasedRateLimit(
   key: string,
   policy: RateLimitPolicy = policyOf(name),
 ): Promise<RateLimitVerdict> {
-  const verdict = await limiters().leases.consume(name, limiterFor(name, policy), key, policy);
+  const verdict = await limiters().leases.consume({ name, limiter: limiterFor(name, policy), key, policy });
   if (verdict.allowed) return verdict;
   const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
   return { allowed: false, policy: name, retryAfterSeconds, firstRefusal: verdict.firstRefusal };
