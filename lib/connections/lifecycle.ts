@@ -149,7 +149,7 @@ export async function updateConnection(
     changed.push("clientSecret");
   }
   const tokenRelevant = changed.some((k) => k !== "name" && k !== "apiBaseUrl");
-  await db().$transaction(async (tx) => {
+  const notice = await db().$transaction(async (tx) => {
     await tx.connection.update({
       where: { id },
       data: {
@@ -167,8 +167,9 @@ export async function updateConnection(
         ...(tokenRelevant ? { cooldownUntil: null, consecutiveFailures: 0 } : {}),
       },
     });
-    if (tokenRelevant) await broker.invalidate(id, tx);
+    return tokenRelevant ? broker.invalidate(id, tx) : null;
   });
+  await notice?.delivered();
   await event(id, { type: "updated", ok: true, actor: actor.email, message: `Changed: ${changed.join(", ")}` });
   const urlChanges = {
     ...(next.tokenUrl !== connection.tokenUrl ? { tokenUrl: { from: connection.tokenUrl, to: next.tokenUrl } } : {}),
@@ -197,13 +198,15 @@ export async function setConnectionDisabled(
 ): Promise<void> {
   const connection = await findConnection(id);
   if (Boolean(connection.disabledAt) === disabled) return;
-  await db().$transaction(async (tx) => {
+  // Disabled means no instance hands out its token any more once this returns.
+  const notice = await db().$transaction(async (tx) => {
     await tx.connection.update({
       where: { id },
       data: disabled ? { disabledAt: new Date() } : { disabledAt: null, cooldownUntil: null, consecutiveFailures: 0 },
     });
-    if (disabled) await broker.invalidate(id, tx);
+    return disabled ? broker.invalidate(id, tx) : null;
   });
+  await notice?.delivered();
   await event(id, { type: disabled ? "disabled" : "enabled", ok: true, actor: actor.email });
   await recordAudit({
     actor: auditActor(actor),
@@ -225,8 +228,11 @@ export async function deleteConnection(id: string, actor: Actor, broker: TokenBr
       if (!(error instanceof SecretStoreError && error.kind === "not-found")) throw storeFailure(error);
     }
   }
-  broker.forgetInProcess(id);
-  await db().connection.delete({ where: { id } });
+  const notice = await db().$transaction(async (tx) => {
+    await tx.connection.delete({ where: { id } });
+    return broker.announce(id, tx);
+  });
+  await notice.delivered();
   await recordAudit({
     actor: auditActor(actor),
     action: "connection.deleted",

@@ -8,7 +8,7 @@ import { log } from "@/lib/log";
 import { connectionSecretName, storeSecretDurably } from "@/lib/secrets/index";
 import { SecretStoreError } from "@/lib/secrets/types";
 import { noteConnectionHealth } from "@/lib/webhooks/emit";
-import { tokenBroker, type TokenBroker } from "./broker";
+import { tokenBroker, type ChangeNotice, type TokenBroker } from "./broker";
 import { PROVIDER_LABELS } from "./providers/hosts";
 import { originOf } from "./records";
 import { rotateSecretInput } from "./schemas";
@@ -44,6 +44,7 @@ export async function rotateSecret(
   }
   const name = connection.secretName ?? connectionSecretName(id);
   let versionId: string;
+  let notice: ChangeNotice | undefined;
   try {
     const outcome = await storeSecretDurably({
       input: {
@@ -77,6 +78,8 @@ export async function rotateSecret(
         });
         // The verification token is good: it becomes the current token (the old one belonged to the old secret).
         await broker.storeToken(id, verified.data, tx);
+        // Every instance drops the old secret's token from memory.
+        notice = await broker.announce(id, tx);
       },
     });
     if (outcome.outcome !== "stored")
@@ -87,6 +90,7 @@ export async function rotateSecret(
     await event(id, { type: "rotation_failed", ok: false, message: failure.userMessage, actor: actor.email });
     return err(failure);
   }
+  await notice?.delivered();
   await event(id, {
     type: "rotated",
     ok: true,

@@ -13,6 +13,7 @@ import { registerNoonBackgroundWork } from "@/lib/noon/jobs";
 import { registerPendingSecretRecovery } from "@/lib/secrets/pending";
 import { registerWebhookBackgroundWork } from "@/lib/webhooks/jobs";
 import { installGracefulShutdown } from "./shutdown";
+import { installStopHandling } from "./stop";
 
 let registered = false;
 
@@ -50,6 +51,8 @@ export async function startServer() {
   }
   // Not under `next dev`: Ctrl-C there should stop at once.
   if (config().nodeEnv !== "development") installGracefulShutdown();
+  // Buffered work (API-key usage counts) is written before any exit, Next's included (lib/server/stop.ts).
+  installStopHandling();
   registerBackgroundWork();
   for (const task of START_TASKS) {
     try {
