@@ -163,7 +163,7 @@ test("the token broker makes one token request per lifetime across instances", a
         "--conditions=react-server",
         "--import",
         "tsx",
-        "lib/connections/testing/bench-driver.ts",
+        "tests/support/connections/bench-driver.ts",
         "setup",
         noyo.tokenUrl,
         noyo.apiBaseUrl,

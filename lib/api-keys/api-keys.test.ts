@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/api-keys";
 import { authenticateApiKey as requireApiKey } from "@/lib/api-keys/authenticate";
 import { refuseUnlistedConnection } from "@/lib/api-keys/limits";
-import { createTestConnection, testSecret } from "@/lib/connections/testing/fixtures";
+import { createTestConnection, testSecret } from "@/tests/support/connections/fixtures";
 import { createTestStaff } from "@/tests/authz/support";
 import { rememberSecret } from "@/tests/support/secret-scan";
 
