@@ -1,22 +1,12 @@
 // Integration: authorizations that never got their callback expire (lib/noon/authorizations.ts), against
 // the run's PostgreSQL; the requests are started through the Connect route with the Noon simulator.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { expireStaleAuthorizations } from "./authorizations";
-import { clickConnect, rememberIssued, sellerWithLink, startHarness, type Harness } from "@/tests/support/noon-harness";
+import { clickConnect, sellerWithLink } from "@/tests/support/noon-harness";
+import { noonHarnessPerFile } from "@/tests/support/noon-harness-per-file";
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness({ timeoutMs: 3_000 });
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => {
-  rememberIssued(h.sim);
-  h.sim.faults.reset();
-});
+const h = noonHarnessPerFile({ timeoutMs: 3_000 });
 
 describe("requests with no callback expire", () => {
   it("after 30 minutes, once, with an event", async () => {

@@ -1,7 +1,7 @@
 // Integration: the seller's Connect → Noon → callback journey against the Noon simulator (in process)
 // and the run's PostgreSQL, through the route handlers' own functions with real Request objects.
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { secretStore, SecretStoreError, retryPendingSecret, type SecretStore } from "@/lib/secrets";
 import { createOnboardingLink, isOnboardingLinkActive, listSellerLinks, resolveOnboardingLink } from "@/lib/sellers";
@@ -16,25 +16,12 @@ import {
   clickConnect,
   clickTryAgain,
   connectAndApprove,
-  rememberIssued,
   sellerWithLink,
-  startHarness,
   upstreamCalls,
-  type Harness,
 } from "@/tests/support/noon-harness";
+import { noonHarnessPerFile } from "@/tests/support/noon-harness-per-file";
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness({ timeoutMs: 3_000 });
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => {
-  rememberIssued(h.sim);
-  h.sim.faults.reset();
-});
+const h = noonHarnessPerFile({ timeoutMs: 3_000 });
 
 async function authByReference(reference: string) {
   return db().noonAuthorization.findUniqueOrThrow({

@@ -1,32 +1,13 @@
 // Integration: POST /api/noon/connect (the seller's Connect button) against the Noon simulator (in process)
 // and the run's PostgreSQL, through the route handler's own function with real Request objects.
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { startSellerConnect } from "./connect";
-import {
-  APP,
-  clickConnect,
-  clickTryAgain,
-  rememberIssued,
-  sellerWithLink,
-  startHarness,
-  testAddress,
-  type Harness,
-} from "@/tests/support/noon-harness";
+import { APP, clickConnect, clickTryAgain, sellerWithLink, testAddress } from "@/tests/support/noon-harness";
+import { noonHarnessPerFile } from "@/tests/support/noon-harness-per-file";
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness({ timeoutMs: 3_000 });
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => {
-  rememberIssued(h.sim);
-  h.sim.faults.reset();
-});
+const h = noonHarnessPerFile({ timeoutMs: 3_000 });
 
 describe("POST /api/noon/connect", () => {
   it("refuses a form from another site and creates nothing", async () => {

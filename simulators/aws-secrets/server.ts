@@ -2,6 +2,7 @@
 // and the request pipeline of `POST /` (`X-Amz-Target: secretsmanager.<Op>`) after the `/__sim/*` control API.
 import { randomUUID } from "node:crypto";
 import {
+  boardControl,
   CounterBook,
   handleSimControl,
   hasContentType,
@@ -89,13 +90,7 @@ export function createSecretsManagerSimulator(opts: SecretsManagerSimulatorOptio
 
   const handler: SimHandler = async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const controlled = await handleSimControl(req, res, url.pathname, {
-      counters: () => counters.snapshot(),
-      faults: () => faults.snapshot(),
-      applyFaults: (b) => faults.applyJson(b),
-      reset,
-    });
-    if (controlled) return;
+    if (await handleSimControl(req, res, url.pathname, boardControl(counters, faults, reset))) return;
 
     const requestId = randomUUID();
     const target = req.headers["x-amz-target"];

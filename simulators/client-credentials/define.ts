@@ -78,6 +78,15 @@ export type CcDialect<K extends string, C extends SimClient, R> = {
   extraReset?: () => void;
 };
 
+/** The options every client-credentials simulator takes (each dialect documents its defaults). */
+export type CcSimulatorOptions<C extends SimClient = SimClient> = {
+  /** Registered clients; default the dialect's one default client. */
+  clients?: C[];
+  /** Real lifetime of issued tokens (their JWT `exp`), in seconds. */
+  tokenLifetimeSeconds?: number;
+  clock?: Clock;
+};
+
 /** What every client-credentials simulator offers its tests. */
 export type CcSimulator<K extends string, C extends SimClient = SimClient> = {
   handler: SimHandler;

@@ -8,6 +8,7 @@ export {
   listenCc,
   positiveSeconds,
   type CcDialect,
+  type CcSimulatorOptions,
   type CcSimulator,
   type DialectAnswer,
   type ListenOptions,
@@ -26,12 +27,16 @@ export {
 } from "./faults";
 export {
   basicHeader,
+  defaultSimClient,
   header,
   mediaType,
+  oauthError,
   parseBasicAuth,
   parseBearer,
   parseForm,
+  readBasicTokenRequest,
   type BasicAuth,
+  type BasicTokenRequest,
   type FormBody,
 } from "./parsing";
 export { TokenSigner, createManualClock, systemClock, type Clock, type TokenCheck } from "./tokens";

@@ -76,3 +76,21 @@ export function header(req: IncomingMessage, name: string): string | undefined {
 export function mediaType(req: IncomingMessage): string {
   return (header(req, "content-type")?.split(";")[0] ?? "").trim().toLowerCase();
 }
+
+/** A token request whose client authenticates with a Basic header (Noyo, Nuvy): read before faults apply. */
+export type BasicTokenRequest = { auth: BasicAuth; raw: Buffer; namedClient?: string };
+
+export function readBasicTokenRequest(req: IncomingMessage, raw: Buffer): BasicTokenRequest {
+  const auth = parseBasicAuth(header(req, "authorization"));
+  return { auth, raw, ...(auth.kind === "ok" ? { namedClient: auth.clientId } : {}) };
+}
+
+/** An RFC 6749 §5.2 error body. */
+export function oauthError(error: string, description?: string): unknown {
+  return description === undefined ? { error } : { error, error_description: description };
+}
+
+/** The client a fresh `<name>` simulator knows (dev prints it; not a real credential). */
+export function defaultSimClient(name: string): { clientId: string; clientSecret: string } {
+  return { clientId: `${name}-sim-client`, clientSecret: `${name}-sim-secret-not-for-production` };
+}

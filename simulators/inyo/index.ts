@@ -4,13 +4,14 @@
 // Only the 401 body is documented; the other error bodies reuse its shape with `SE_<status>` codes.
 import { isRecord } from "../http";
 import {
+  defaultSimClient,
   defineCcSimulator,
   listenCc,
   mediaType,
   positiveSeconds,
   systemClock,
   type CcSimulator,
-  type Clock,
+  type CcSimulatorOptions,
   type ListenOptions,
   type SimClient,
   type StartedCcSimulator,
@@ -20,25 +21,21 @@ import { RollingWindowLimiter } from "./rate-limit";
 export const INYO_TOKEN_PATH = "/oauth/token";
 export const INYO_FX_RATES_PATH = "/v1/fx-rates";
 
-/** The client a fresh Inyo simulator knows (dev prints it; not a real credential). */
-export const INYO_DEFAULT_CLIENT: SimClient = {
-  clientId: "inyo-sim-client",
-  clientSecret: "inyo-sim-secret-not-for-production",
-};
+/** The client a fresh Inyo simulator knows, `inyo-sim-client` / `inyo-sim-secret-not-for-production` (not a real credential). */
+export const INYO_DEFAULT_CLIENT: SimClient = defaultSimClient("inyo");
 
 export type InyoEndpoint = "token" | "fxRates";
 const ENDPOINTS: readonly InyoEndpoint[] = ["token", "fxRates"];
 
-export type InyoSimulatorOptions = {
-  /** Registered clients (`clientSecret` is what the client sends as `secretId`); default `[INYO_DEFAULT_CLIENT]`. */
-  clients?: SimClient[];
-  /** Token lifetime and `expiresIn` (seconds); default 3600. */
-  tokenLifetimeSeconds?: number;
+/**
+ * Default client `INYO_DEFAULT_CLIENT` (`clientSecret` is what the client sends as `secretId`); token lifetime
+ * and `expiresIn` 3600 s.
+ */
+export type InyoSimulatorOptions = CcSimulatorOptions & {
   /** Token requests per client per rolling minute before 429; default 60. */
   tokenRateLimitPerMinute?: number;
   /** FX-rate calls per client per rolling minute before 429; default 200. */
   fxRatesRateLimitPerMinute?: number;
-  clock?: Clock;
 };
 
 /** `reset()` also clears the rate-limit windows. */

@@ -4,7 +4,14 @@
 import { generateKeyPair, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { promisify } from "node:util";
-import { CounterBook, handleSimControl, startHttpServer, type FaultPatch, type SimHandler } from "../http";
+import {
+  boardControl,
+  CounterBook,
+  handleSimControl,
+  startHttpServer,
+  type FaultPatch,
+  type SimHandler,
+} from "../http";
 import { apiError, createApiChecks } from "./api";
 import { createConsentRoutes } from "./consent";
 import type { NoonContext } from "./context";
@@ -166,13 +173,7 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
   const handler: SimHandler = async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (await handleKeyControl(ctx, req, res, url)) return;
-    const controlled = await handleSimControl(req, res, url.pathname, {
-      counters: () => counters.snapshot(),
-      faults: () => faults.snapshot(),
-      applyFaults: (b) => faults.applyJson(b),
-      reset,
-    });
-    if (controlled) return;
+    if (await handleSimControl(req, res, url.pathname, boardControl(counters, faults, reset))) return;
     const route = routes[url.pathname];
     if (!route) {
       counters.received("other");

@@ -2,17 +2,15 @@
 // fulfillment(-sandbox).noyo.com on one loopback server, as documented in
 // docs/providers/noyo-authentication.txt. Errors are gRPC-gateway bodies
 // (`{code, message, details}`); the auth ones are the documented code-16 bodies verbatim.
-import type { IncomingMessage } from "node:http";
 import {
+  defaultSimClient,
   defineCcSimulator,
-  header,
   listenCc,
   mediaType,
-  parseBasicAuth,
   positiveSeconds,
-  type BasicAuth,
+  readBasicTokenRequest,
   type CcSimulator,
-  type Clock,
+  type CcSimulatorOptions,
   type ListenOptions,
   type SimClient,
   type StartedCcSimulator,
@@ -21,11 +19,8 @@ import {
 export const NOYO_TOKEN_PATH = "/auth/public/token";
 export const NOYO_GROUPS_PATH = "/api/v1/groups";
 
-/** The client a fresh Noyo simulator knows (dev prints it; not a real credential). */
-export const NOYO_DEFAULT_CLIENT: SimClient = {
-  clientId: "noyo-sim-client",
-  clientSecret: "noyo-sim-secret-not-for-production",
-};
+/** The client a fresh Noyo simulator knows, `noyo-sim-client` / `noyo-sim-secret-not-for-production` (not a real credential). */
+export const NOYO_DEFAULT_CLIENT: SimClient = defaultSimClient("noyo");
 
 /** The documented example value of `expires_in`, returned whatever the token's real lifetime. */
 export const NOYO_DOC_EXPIRES_IN = 864000;
@@ -33,18 +28,14 @@ export const NOYO_DOC_EXPIRES_IN = 864000;
 export type NoyoEndpoint = "token" | "groups";
 const ENDPOINTS: readonly NoyoEndpoint[] = ["token", "groups"];
 
-export type NoyoSimulatorOptions = {
-  /** Registered clients; default `[NOYO_DEFAULT_CLIENT]`. */
-  clients?: SimClient[];
-  /** Real lifetime of issued tokens (their JWT `exp`); default 600 (the documented 10 minutes). */
-  tokenLifetimeSeconds?: number;
+/** Default client `NOYO_DEFAULT_CLIENT`, token lifetime 600 s (the documented 10 minutes). */
+export type NoyoSimulatorOptions = CcSimulatorOptions & {
   /**
    * What `expires_in` says. Noyo's page contradicts itself (10 minutes; example 864000; "milliseconds"),
    * so by default the simulator answers the example's 864000 whatever the lifetime, and clients must
    * take the shortest reading. `"milliseconds"` / `"seconds"` give the real lifetime in that unit.
    */
   expiresIn?: "doc-example" | "milliseconds" | "seconds" | number;
-  clock?: Clock;
 };
 
 export type NoyoSimulator = CcSimulator<NoyoEndpoint>;
@@ -137,10 +128,7 @@ export function createNoyoSimulator(opts: NoyoSimulatorOptions = {}): NoyoSimula
       faultBody,
       tooLargeBody: statusError(413, "request body too large"),
       methodNotAllowedBody: statusError(405, "Method Not Allowed"),
-      read: (req: IncomingMessage, raw: Buffer): { auth: BasicAuth; raw: Buffer; namedClient?: string } => {
-        const auth = parseBasicAuth(header(req, "authorization"));
-        return { auth, raw, ...(auth.kind === "ok" ? { namedClient: auth.clientId } : {}) };
-      },
+      read: readBasicTokenRequest,
       grant(req, { auth, raw }, clients) {
         if (auth.kind !== "ok" || !clients.authenticate(auth.clientId, auth.clientSecret)) {
           return { reason: "invalid_credentials", status: 401, body: authError(NOYO_MESSAGES.missingCredentials) };

@@ -2,18 +2,17 @@
 // documented in docs/providers/nuvy-oauth2.txt, plus one protected call (`GET /v1/ping`).
 // QA (qa.api.nuvy.ai) and production (prd.api.nuvy.ai) are the same server here. The page gives
 // statuses only (400 bad/missing grant_type, 401 bad credentials); bodies follow RFC 6749 §5.2.
-import type { IncomingMessage } from "node:http";
 import {
+  defaultSimClient,
   defineCcSimulator,
-  header,
   listenCc,
   mediaType,
-  parseBasicAuth,
+  oauthError,
   parseForm,
   positiveSeconds,
-  type BasicAuth,
+  readBasicTokenRequest,
   type CcSimulator,
-  type Clock,
+  type CcSimulatorOptions,
   type ListenOptions,
   type SimClient,
   type StartedCcSimulator,
@@ -22,31 +21,19 @@ import {
 export const NUVY_TOKEN_PATH = "/oauth2/token";
 export const NUVY_PING_PATH = "/v1/ping";
 
-/** The client a fresh Nuvy simulator knows (dev prints it; not a real credential). */
-export const NUVY_DEFAULT_CLIENT: SimClient = {
-  clientId: "nuvy-sim-client",
-  clientSecret: "nuvy-sim-secret-not-for-production",
-};
+/** The client a fresh Nuvy simulator knows, `nuvy-sim-client` / `nuvy-sim-secret-not-for-production` (not a real credential). */
+export const NUVY_DEFAULT_CLIENT: SimClient = defaultSimClient("nuvy");
 
 export type NuvyEndpoint = "token" | "ping";
 const ENDPOINTS: readonly NuvyEndpoint[] = ["token", "ping"];
 
-export type NuvySimulatorOptions = {
-  /** Registered clients; default `[NUVY_DEFAULT_CLIENT]`. */
-  clients?: SimClient[];
-  /** Token lifetime and `expires_in` (seconds); default 3600. */
-  tokenLifetimeSeconds?: number;
-  clock?: Clock;
-};
+/** Default client `NUVY_DEFAULT_CLIENT`; token lifetime and `expires_in` 3600 s. */
+export type NuvySimulatorOptions = CcSimulatorOptions;
 
 export type NuvySimulator = CcSimulator<NuvyEndpoint>;
 
 /** `tokenUrl` is `${url}/oauth2/token`: it stands for both the QA and the production token endpoint. */
 export type StartedNuvySimulator = StartedCcSimulator<NuvySimulator>;
-
-function oauthError(error: string, description?: string): unknown {
-  return description === undefined ? { error } : { error, error_description: description };
-}
 
 function tokenFaultBody(status: number): unknown {
   if (status === 503) return oauthError("temporarily_unavailable");
@@ -83,10 +70,7 @@ export function createNuvySimulator(opts: NuvySimulatorOptions = {}): NuvySimula
       tooLargeBody: oauthError("invalid_request", "request body too large"),
       methodNotAllowedBody: oauthError("invalid_request", "method not allowed"),
       successHeaders: { pragma: "no-cache" },
-      read: (req: IncomingMessage, raw: Buffer): { auth: BasicAuth; raw: Buffer; namedClient?: string } => {
-        const auth = parseBasicAuth(header(req, "authorization"));
-        return { auth, raw, ...(auth.kind === "ok" ? { namedClient: auth.clientId } : {}) };
-      },
+      read: readBasicTokenRequest,
       grant(req, { auth, raw }, clients) {
         if (mediaType(req) !== "application/x-www-form-urlencoded") {
           const body = oauthError("invalid_request", "Content-Type must be application/x-www-form-urlencoded");

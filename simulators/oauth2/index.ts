@@ -6,16 +6,18 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { isRecord, readJson, sendJson } from "../http";
 import {
   clientFromJson,
+  defaultSimClient,
   defineCcSimulator,
   header,
   listenCc,
   mediaType,
+  oauthError,
   parseBasicAuth,
   parseForm,
   positiveSeconds,
   type BasicAuth,
   type CcSimulator,
-  type Clock,
+  type CcSimulatorOptions,
   type ListenOptions,
   type Refusal,
   type SimClient,
@@ -37,11 +39,8 @@ export type OAuth2Client = SimClient & {
   grantAllowed?: boolean;
 };
 
-/** The client a fresh OAuth2 simulator knows (dev prints it; not a real credential). */
-export const OAUTH2_DEFAULT_CLIENT: SimClient = {
-  clientId: "oauth2-sim-client",
-  clientSecret: "oauth2-sim-secret-not-for-production",
-};
+/** The client a fresh OAuth2 simulator knows, `oauth2-sim-client` / `oauth2-sim-secret-not-for-production` (not a real credential). */
+export const OAUTH2_DEFAULT_CLIENT: SimClient = defaultSimClient("oauth2");
 
 export const OAUTH2_DEFAULT_SCOPES = ["read", "write"] as const;
 
@@ -49,18 +48,14 @@ export type OAuth2Endpoint = "token" | "ping";
 const ENDPOINTS: readonly OAuth2Endpoint[] = ["token", "ping"];
 const AUTH_METHODS: readonly OAuth2AuthMethod[] = ["client_secret_basic", "client_secret_post"];
 
-export type OAuth2SimulatorOptions = {
-  /** Registered clients; default `[OAUTH2_DEFAULT_CLIENT]` with both auth methods and every scope. */
-  clients?: OAuth2Client[];
+/** Default client `OAUTH2_DEFAULT_CLIENT` (both auth methods, every scope); token lifetime and `expires_in` 3600 s. */
+export type OAuth2SimulatorOptions = CcSimulatorOptions<OAuth2Client> & {
   /** Scopes the server knows; default `["read", "write"]`. Anything else is `invalid_scope`. */
   scopes?: string[];
   /** Scope `GET /api/ping` requires (403 `insufficient_scope` without it); default none. */
   pingScope?: string;
   /** Token request body encoding the server accepts; default "form" (RFC 6749). */
   bodyEncoding?: OAuth2BodyEncoding;
-  /** Token lifetime and `expires_in` (seconds); default 3600. */
-  tokenLifetimeSeconds?: number;
-  clock?: Clock;
 };
 
 /** `reset()` keeps the body encoding too. */
@@ -75,10 +70,6 @@ export type StartedOAuth2Simulator = StartedCcSimulator<OAuth2Simulator>;
 const REALM = "oauth2-simulator";
 const BASIC_CHALLENGE = { "www-authenticate": `Basic realm="${REALM}"` };
 const TOKEN_HEADERS = { "cache-control": "no-store", pragma: "no-cache" };
-
-function oauthError(error: string, description?: string): unknown {
-  return description === undefined ? { error } : { error, error_description: description };
-}
 
 function tokenFaultBody(status: number): unknown {
   if (status === 503) return oauthError("temporarily_unavailable");
