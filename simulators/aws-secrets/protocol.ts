@@ -191,3 +191,13 @@ export function misTypedField(op: SecretsOperation, input: Record<string, unknow
   }
   return undefined;
 }
+
+/** True when `raw` lists `min` to `max` strings of 1 to `maxLength` characters. */
+export function isStringList(raw: unknown, min: number, max: number, maxLength: number): raw is string[] {
+  return (
+    Array.isArray(raw) &&
+    raw.length >= min &&
+    raw.length <= max &&
+    raw.every((v) => typeof v === "string" && v.length >= 1 && v.length <= maxLength)
+  );
+}

@@ -1,6 +1,6 @@
 // The simulator's secrets: records and their versions, the recovery window's purge, lookups by name or
 // ARN, and AWS's staging-label moves (AWSCURRENT → AWSPREVIOUS).
-import { AwsError, MARKED_FOR_DELETION, NOT_FOUND } from "./protocol";
+import { AwsError, MARKED_FOR_DELETION, NOT_FOUND, epoch } from "./protocol";
 
 export type SecretTag = { Key: string; Value: string };
 
@@ -111,4 +111,19 @@ export function versionMap(secret: SecretRecord): Record<string, string[]> {
   return Object.fromEntries(
     secret.versions.filter((v) => v.stages.length > 0).map((v) => [v.versionId, [...v.stages]]),
   );
+}
+
+/** What DescribeSecret and each ListSecrets entry say of a secret, without its versions' map. */
+export function secretDescription(s: SecretRecord): Record<string, unknown> {
+  return {
+    ARN: s.arn,
+    Name: s.name,
+    ...(s.description !== undefined ? { Description: s.description } : {}),
+    ...(s.kmsKeyId !== undefined ? { KmsKeyId: s.kmsKeyId } : {}),
+    LastChangedDate: epoch(s.lastChangedDate),
+    ...(s.lastAccessedDate !== undefined ? { LastAccessedDate: epoch(s.lastAccessedDate) } : {}),
+    ...(s.deletedDate !== undefined ? { DeletedDate: epoch(s.deletedDate) } : {}),
+    ...(s.tags.length > 0 ? { Tags: s.tags.map((t) => ({ ...t })) } : {}),
+    CreatedDate: epoch(s.createdDate),
+  };
 }

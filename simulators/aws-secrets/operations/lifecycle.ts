@@ -1,6 +1,6 @@
 // DescribeSecret, DeleteSecret (recovery window or forced) and RestoreSecret.
 import { AwsError, DAY_MS, MARKED_FOR_DELETION, epoch, requireString } from "../protocol";
-import { versionMap } from "../store";
+import { secretDescription, versionMap } from "../store";
 import type { OperationContext, Operations } from "./context";
 
 export function lifecycleOperations(
@@ -9,18 +9,7 @@ export function lifecycleOperations(
   return {
     DescribeSecret(body) {
       const secret = ctx.store.find(requireString(body, "SecretId"));
-      return {
-        ARN: secret.arn,
-        Name: secret.name,
-        ...(secret.description !== undefined ? { Description: secret.description } : {}),
-        ...(secret.kmsKeyId !== undefined ? { KmsKeyId: secret.kmsKeyId } : {}),
-        LastChangedDate: epoch(secret.lastChangedDate),
-        ...(secret.lastAccessedDate !== undefined ? { LastAccessedDate: epoch(secret.lastAccessedDate) } : {}),
-        ...(secret.deletedDate !== undefined ? { DeletedDate: epoch(secret.deletedDate) } : {}),
-        ...(secret.tags.length > 0 ? { Tags: secret.tags.map((t) => ({ ...t })) } : {}),
-        VersionIdsToStages: versionMap(secret),
-        CreatedDate: epoch(secret.createdDate),
-      };
+      return { ...secretDescription(secret), VersionIdsToStages: versionMap(secret) };
     },
 
     DeleteSecret(body) {

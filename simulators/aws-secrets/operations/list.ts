@@ -1,7 +1,7 @@
 // ListSecrets: filters (name, description, tags, all; "!" negates), sort order and NextToken pages.
 import { isRecord } from "../../http";
-import { AwsError, epoch, optionalString } from "../protocol";
-import { versionMap, type SecretRecord } from "../store";
+import { AwsError, isStringList, optionalString } from "../protocol";
+import { secretDescription, versionMap, type SecretRecord } from "../store";
 import type { OperationContext, Operations } from "./context";
 
 export function listOperations(ctx: OperationContext): Operations<"ListSecrets"> {
@@ -38,18 +38,7 @@ export function listOperations(ctx: OperationContext): Operations<"ListSecrets">
       const page = matching.slice(offset, offset + max);
       const more = offset + max < matching.length;
       return {
-        SecretList: page.map((s) => ({
-          ARN: s.arn,
-          Name: s.name,
-          ...(s.description !== undefined ? { Description: s.description } : {}),
-          ...(s.kmsKeyId !== undefined ? { KmsKeyId: s.kmsKeyId } : {}),
-          LastChangedDate: epoch(s.lastChangedDate),
-          ...(s.lastAccessedDate !== undefined ? { LastAccessedDate: epoch(s.lastAccessedDate) } : {}),
-          ...(s.deletedDate !== undefined ? { DeletedDate: epoch(s.deletedDate) } : {}),
-          ...(s.tags.length > 0 ? { Tags: s.tags.map((t) => ({ ...t })) } : {}),
-          SecretVersionsToStages: versionMap(s),
-          CreatedDate: epoch(s.createdDate),
-        })),
+        SecretList: page.map((s) => ({ ...secretDescription(s), SecretVersionsToStages: versionMap(s) })),
         ...(more
           ? { NextToken: Buffer.from(JSON.stringify({ o: offset + max, f: fingerprint })).toString("base64url") }
           : {}),
@@ -73,15 +62,10 @@ function parseFilters(raw: unknown): ListFilter[] {
       );
     }
     const values = f.Values;
-    if (
-      !Array.isArray(values) ||
-      values.length < 1 ||
-      values.length > 10 ||
-      !values.every((v) => typeof v === "string" && v.length >= 1 && v.length <= 512)
-    ) {
+    if (!isStringList(values, 1, 10, 512)) {
       throw new AwsError("InvalidParameterException", "Filter Values must list 1 to 10 non-empty strings.");
     }
-    return { key: f.Key, values: values as string[] };
+    return { key: f.Key, values };
   });
 }
 

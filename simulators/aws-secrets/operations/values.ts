@@ -5,6 +5,7 @@ import {
   NAME_PATTERN,
   clientToken,
   epoch,
+  isStringList,
   optionalString,
   parseTags,
   parseValue,
@@ -91,15 +92,10 @@ export function valueOperations(
       let stages: string[] = ["AWSCURRENT"];
       if (body.VersionStages !== undefined) {
         const raw = body.VersionStages;
-        if (
-          !Array.isArray(raw) ||
-          raw.length < 1 ||
-          raw.length > 20 ||
-          !raw.every((l) => typeof l === "string" && l.length >= 1 && l.length <= 256)
-        ) {
+        if (!isStringList(raw, 1, 20, 256)) {
           throw new AwsError("InvalidParameterException", "VersionStages must list 1 to 20 staging labels.");
         }
-        stages = [...new Set(raw as string[])];
+        stages = [...new Set(raw)];
       }
       const secret = ctx.store.findLive(secretId);
       const existing = secret.versions.find((v) => v.versionId === token);
