@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { isRecord, readJson, sendJson } from "../http";
 import {
   clientFromJson,
+  type ClientRegistry,
   defaultSimClient,
   defineCcSimulator,
   header,
@@ -157,6 +158,109 @@ function clientFromControl(body: Record<string, unknown>): OAuth2Client | string
   return client;
 }
 
+/** The checks of a token request, in RFC 6749's order: a refusal, or the client and the scope it is granted. */
+function checkTokenRequest(
+  { basic, type, parsed, duplicates }: TokenRequest,
+  clients: ClientRegistry<OAuth2Client>,
+  encoding: OAuth2BodyEncoding,
+  knownScopes: ReadonlySet<string>,
+): Refusal | { client: OAuth2Client; scope: string } {
+  const expectedType = encoding === "json" ? "application/json" : "application/x-www-form-urlencoded";
+  if (type !== expectedType) {
+    const body = oauthError("invalid_request", `Content-Type must be ${expectedType}`);
+    return refusal("unsupported_content_type", 400, body);
+  }
+  const params = parsed && "params" in parsed ? parsed.params : undefined;
+  if (!parsed || !params) {
+    const body = oauthError("invalid_request", parsed && "error" in parsed ? parsed.error : "unreadable body");
+    return refusal("invalid_body", 400, body);
+  }
+  if (duplicates.length > 0) {
+    const body = oauthError("invalid_request", `parameter sent more than once: ${duplicates.join(", ")}`);
+    return refusal("duplicate_parameter", 400, body);
+  }
+  const grantType = params.get("grant_type");
+  if (grantType === undefined || grantType === "") {
+    return refusal("missing_grant_type", 400, oauthError("invalid_request", "grant_type is required"));
+  }
+  if (grantType !== "client_credentials") {
+    return refusal("unsupported_grant_type", 400, oauthError("unsupported_grant_type"));
+  }
+
+  // Client authentication (RFC 6749 §2.3.1): exactly one method per request.
+  const postId = params.get("client_id");
+  const postSecret = params.get("client_secret");
+  let method: OAuth2AuthMethod;
+  let clientId: string;
+  let clientSecret: string;
+  if (basic.kind !== "none") {
+    if (postSecret !== undefined) {
+      return refusal(
+        "multiple_auth_methods",
+        400,
+        oauthError("invalid_request", "use one client authentication method"),
+      );
+    }
+    if (basic.kind !== "ok") {
+      return refusal("invalid_client", 401, oauthError("invalid_client"), BASIC_CHALLENGE);
+    }
+    if (postId !== undefined && postId !== basic.clientId) {
+      return refusal(
+        "client_id_mismatch",
+        400,
+        oauthError("invalid_request", "client_id does not match the Authorization header"),
+      );
+    }
+    method = "client_secret_basic";
+    clientId = basic.clientId;
+    clientSecret = basic.clientSecret;
+  } else if (postId !== undefined && postId !== "" && postSecret !== undefined) {
+    method = "client_secret_post";
+    clientId = postId;
+    clientSecret = postSecret;
+  } else {
+    return refusal("invalid_client", 401, oauthError("invalid_client"), BASIC_CHALLENGE);
+  }
+  const challenge = method === "client_secret_basic" ? BASIC_CHALLENGE : undefined;
+  const client = clients.authenticate(clientId, clientSecret);
+  if (!client) {
+    return refusal("invalid_client", 401, oauthError("invalid_client"), challenge);
+  }
+  if (!(client.authMethods ?? AUTH_METHODS).includes(method)) {
+    return refusal(
+      "auth_method_not_allowed",
+      401,
+      oauthError("invalid_client", `${method} is not allowed for this client`),
+      challenge,
+    );
+  }
+  if (client.grantAllowed === false) {
+    return refusal(
+      "grant_not_allowed",
+      403,
+      oauthError("unauthorized_client", "client may not use client_credentials"),
+    );
+  }
+
+  const clientScopes = new Set(client.scopes ?? knownScopes);
+  const requested = parseScopes(params.get("scope"));
+  const unknown = requested?.filter((s) => !knownScopes.has(s)) ?? [];
+  if (unknown.length > 0) {
+    return refusal("invalid_scope", 400, oauthError("invalid_scope", `unknown scope: ${unknown.join(" ")}`));
+  }
+  const denied = requested?.filter((s) => !clientScopes.has(s)) ?? [];
+  if (denied.length > 0) {
+    return refusal(
+      "scope_not_permitted",
+      403,
+      oauthError("unauthorized_client", `client may not obtain scope: ${denied.join(" ")}`),
+    );
+  }
+  const granted = requested ?? [...clientScopes].filter((s) => knownScopes.has(s));
+  const scope = granted.join(" ");
+  return { client, scope };
+}
+
 function bearerChallenge(error?: string, extra = ""): Record<string, string> {
   return { "www-authenticate": `Bearer realm="${REALM}"${error ? `, error="${error}"` : ""}${extra}` };
 }
@@ -204,101 +308,10 @@ export function createOAuth2Simulator(opts: OAuth2SimulatorOptions = {}): OAuth2
       errorHeaders: TOKEN_HEADERS,
       successHeaders: TOKEN_HEADERS,
       read: readTokenRequest,
-      grant(req, { basic, type, parsed, duplicates }, clients) {
-        const expectedType = encoding === "json" ? "application/json" : "application/x-www-form-urlencoded";
-        if (type !== expectedType) {
-          const body = oauthError("invalid_request", `Content-Type must be ${expectedType}`);
-          return refusal("unsupported_content_type", 400, body);
-        }
-        const params = parsed && "params" in parsed ? parsed.params : undefined;
-        if (!parsed || !params) {
-          const body = oauthError("invalid_request", parsed && "error" in parsed ? parsed.error : "unreadable body");
-          return refusal("invalid_body", 400, body);
-        }
-        if (duplicates.length > 0) {
-          const body = oauthError("invalid_request", `parameter sent more than once: ${duplicates.join(", ")}`);
-          return refusal("duplicate_parameter", 400, body);
-        }
-        const grantType = params.get("grant_type");
-        if (grantType === undefined || grantType === "") {
-          return refusal("missing_grant_type", 400, oauthError("invalid_request", "grant_type is required"));
-        }
-        if (grantType !== "client_credentials") {
-          return refusal("unsupported_grant_type", 400, oauthError("unsupported_grant_type"));
-        }
-
-        // Client authentication (RFC 6749 §2.3.1): exactly one method per request.
-        const postId = params.get("client_id");
-        const postSecret = params.get("client_secret");
-        let method: OAuth2AuthMethod;
-        let clientId: string;
-        let clientSecret: string;
-        if (basic.kind !== "none") {
-          if (postSecret !== undefined) {
-            return refusal(
-              "multiple_auth_methods",
-              400,
-              oauthError("invalid_request", "use one client authentication method"),
-            );
-          }
-          if (basic.kind !== "ok") {
-            return refusal("invalid_client", 401, oauthError("invalid_client"), BASIC_CHALLENGE);
-          }
-          if (postId !== undefined && postId !== basic.clientId) {
-            return refusal(
-              "client_id_mismatch",
-              400,
-              oauthError("invalid_request", "client_id does not match the Authorization header"),
-            );
-          }
-          method = "client_secret_basic";
-          clientId = basic.clientId;
-          clientSecret = basic.clientSecret;
-        } else if (postId !== undefined && postId !== "" && postSecret !== undefined) {
-          method = "client_secret_post";
-          clientId = postId;
-          clientSecret = postSecret;
-        } else {
-          return refusal("invalid_client", 401, oauthError("invalid_client"), BASIC_CHALLENGE);
-        }
-        const challenge = method === "client_secret_basic" ? BASIC_CHALLENGE : undefined;
-        const client = clients.authenticate(clientId, clientSecret);
-        if (!client) {
-          return refusal("invalid_client", 401, oauthError("invalid_client"), challenge);
-        }
-        if (!(client.authMethods ?? AUTH_METHODS).includes(method)) {
-          return refusal(
-            "auth_method_not_allowed",
-            401,
-            oauthError("invalid_client", `${method} is not allowed for this client`),
-            challenge,
-          );
-        }
-        if (client.grantAllowed === false) {
-          return refusal(
-            "grant_not_allowed",
-            403,
-            oauthError("unauthorized_client", "client may not use client_credentials"),
-          );
-        }
-
-        const clientScopes = new Set(client.scopes ?? knownScopes);
-        const requested = parseScopes(params.get("scope"));
-        const unknown = requested?.filter((s) => !knownScopes.has(s)) ?? [];
-        if (unknown.length > 0) {
-          return refusal("invalid_scope", 400, oauthError("invalid_scope", `unknown scope: ${unknown.join(" ")}`));
-        }
-        const denied = requested?.filter((s) => !clientScopes.has(s)) ?? [];
-        if (denied.length > 0) {
-          return refusal(
-            "scope_not_permitted",
-            403,
-            oauthError("unauthorized_client", `client may not obtain scope: ${denied.join(" ")}`),
-          );
-        }
-        const granted = requested ?? [...clientScopes].filter((s) => knownScopes.has(s));
-        const scope = granted.join(" ");
-
+      grant(_req, request, clients) {
+        const checked = checkTokenRequest(request, clients, encoding, knownScopes);
+        if ("reason" in checked) return checked;
+        const { client, scope } = checked;
         return {
           clientId: client.clientId,
           claims: scope ? { scope } : {},

@@ -1,4 +1,4 @@
-// Test support for the Noon flow (imported by *.test.ts only): an in-process Noon simulator, a seller
+// Test support for the Noon flow (tests and bench/webhooks-driver.ts): an in-process Noon simulator, a seller
 // with a link, and the browser steps (Connect, approve/decline on Noon, the callback) as real Requests
 // handed to the route handlers' functions.
 import { startNoonSimulator, type StartedNoonSimulator } from "@/simulators/noon/index";
