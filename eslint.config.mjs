@@ -25,6 +25,30 @@ export default defineConfig([
     },
   },
   {
+    // Pages, actions and route handlers stay thin: every query is a named function in lib/<domain>/.
+    // Route tests may still read the database to check what a request wrote.
+    files: ["app/**", "components/**"],
+    ignores: ["**/*.test.ts", "**/*.test.tsx"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(@/|(\\.\\./)+)lib/db(/(?!generated/).*)?$",
+              message: "app/ and components/ do not query the database: call a named function of lib/<domain>/.",
+            },
+            {
+              regex: "^(@/|(\\.\\./)+)lib/db/generated/",
+              allowTypeImports: true,
+              message: "Only types come from the Prisma client here; queries are named functions of lib/<domain>/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Production code (lib/, app/, components/) never depends on test support or on the simulators.
     // Tests beside the code (*.test.ts) may import both: that is what tests/support/ and simulators/ are for.
     files: ["{lib,app,components}/**/*.{ts,tsx}", "proxy.ts", "instrumentation.ts"],

@@ -8,6 +8,9 @@ const ROLE_LABEL = { ADMIN: "Admin", OPERATIONS: "Operations", SUPPORT: "Support
 
 // The frame of the dashboard. It does not authorize anything itself: every page checks its own
 // permission (lib/auth/guard.ts); anonymous visitors (the sign-in page) see no navigation.
+// Bound to null: every action takes (previous, form), the shape proxy.ts checks (lib/http/action-request.ts).
+const signOut = signOutAction.bind(null, null);
+
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   const staff = await currentStaff();
   return (
@@ -19,7 +22,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
               <Link href="/admin" className="font-semibold text-slate-900">
                 Seller onboarding
               </Link>
-              <form action={signOutAction} className="md:hidden">
+              <form action={signOut} className="md:hidden">
                 <SubmitButton variant="secondary" pendingLabel="Signing out…">
                   Sign out
                 </SubmitButton>
@@ -35,7 +38,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
               <Link href="/admin/account/password" className="text-sm text-brand-800 underline underline-offset-2">
                 Password
               </Link>
-              <form action={signOutAction}>
+              <form action={signOut}>
                 <SubmitButton variant="secondary" pendingLabel="Signing out…">
                   Sign out
                 </SubmitButton>

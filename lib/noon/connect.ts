@@ -23,7 +23,15 @@ export function isOwnSellerForm(request: Request): boolean {
 }
 
 /** The authorization URL: NOON_AUTHORIZE_URL?client_id=…&state=… (the redirect URI is registered with Noon). */
-export function authorizationUrl(authorizeUrl: string, clientId: string, state: string): string {
+export function authorizationUrl({
+  authorizeUrl,
+  clientId,
+  state,
+}: {
+  authorizeUrl: string;
+  clientId: string;
+  state: string;
+}): string {
   const url = new URL(authorizeUrl);
   url.searchParams.set("client_id", clientId);
   url.searchParams.set("state", state);
@@ -101,5 +109,8 @@ export async function startSellerConnect(request: Request, deps: NoonDeps = {}):
     ...who,
     pending: { authorizationId: started.authorizationId, state: started.state },
   });
-  return seeOther(authorizationUrl(noon.authorizeUrl, noon.clientId, started.state), cookie);
+  return seeOther(
+    authorizationUrl({ authorizeUrl: noon.authorizeUrl, clientId: noon.clientId, state: started.state }),
+    cookie,
+  );
 }

@@ -5,7 +5,7 @@ import { ConnectionList } from "@/components/seller/connection-list";
 import { SellerPage } from "@/components/seller/seller-page";
 import { config } from "@/lib/config/env";
 import { readSellerSessionFromCookies } from "@/lib/noon/session";
-import { sellerConnectionStatus } from "@/lib/noon/status";
+import { sellerConnectionStatus, type SellerConnectionStatus } from "@/lib/noon/status";
 import { resolveOnboardingLink, type LinkRejection } from "@/lib/sellers";
 
 export const dynamic = "force-dynamic";
@@ -35,6 +35,17 @@ const PROBLEMS: Record<LinkRejection, { title: string; text: string }> = {
   },
 };
 
+function YourConnections({ status }: { status: SellerConnectionStatus }) {
+  return (
+    <section aria-labelledby="status-heading" className="space-y-3">
+      <h2 id="status-heading" className="text-lg font-semibold text-slate-900">
+        Your connections
+      </h2>
+      <ConnectionList status={status} />
+    </section>
+  );
+}
+
 export default async function OnboardPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const link = await resolveOnboardingLink(token, { touch: true });
@@ -49,19 +60,12 @@ export default async function OnboardPage({ params }: { params: Promise<{ token:
     return (
       <SellerPage title={problem.title}>
         <p>{problem.text}</p>
-        {ownStatus && (
-          <section aria-labelledby="status-heading" className="space-y-3">
-            <h2 id="status-heading" className="text-lg font-semibold text-slate-900">
-              Your connections
-            </h2>
-            <ConnectionList status={ownStatus} />
-          </section>
-        )}
+        {ownStatus && <YourConnections status={ownStatus} />}
       </SellerPage>
     );
   }
   const status = await sellerConnectionStatus(link.seller.id);
-  const connected = status.credentials.some((c) => c.status !== "SUPERSEDED");
+  const { connected } = status;
   const noonConfigured = config().noon !== null;
   return (
     <SellerPage title={`Welcome, ${link.seller.name}`}>
@@ -69,12 +73,7 @@ export default async function OnboardPage({ params }: { params: Promise<{ token:
         Connect your Noon account so we can work with your Noon project. You will be taken to Noon to approve the
         connection and then brought back here. We never see your Noon password.
       </p>
-      <section aria-labelledby="status-heading" className="space-y-3">
-        <h2 id="status-heading" className="text-lg font-semibold text-slate-900">
-          Your connections
-        </h2>
-        <ConnectionList status={status} />
-      </section>
+      <YourConnections status={status} />
       {noonConfigured ? (
         <div className="space-y-2">
           <ConnectForm linkToken={token} label={connected ? "Connect another Noon account" : "Connect Noon account"} />
