@@ -24,4 +24,6 @@ export type NoonContext = {
   pageHeaders: Record<string, string>;
   /** The key that signs token/create's access tokens (made on first use). */
   signingKey(): Promise<KeyObject>;
+  /** A key pair for a new seller key (fresh, or the next of `sellerKeyPool`). */
+  sellerKeyPair(): Promise<{ privateKey: KeyObject; publicKey: KeyObject }>;
 };

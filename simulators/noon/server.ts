@@ -57,6 +57,12 @@ export type NoonSimulatorOptions = {
   loginMaxAgeSeconds?: number;
   /** Session lifetime (default 30 days, as documented). */
   sessionTtlMs?: number;
+  /**
+   * Benchmarks only: make this many seller key pairs at start and hand them out in turn (each answer
+   * still has a fresh key_id), so a run measures the callers, not RSA key generation. Default 0: a new
+   * key pair per exchange.
+   */
+  sellerKeyPool?: number;
 };
 
 export type NoonSimulator = {
@@ -121,6 +127,15 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
   const signingKey = (): Promise<KeyObject> =>
     (tokenSigningKey ??= generateKeyPairAsync("rsa", { modulusLength: 2048 }).then((p) => p.privateKey));
 
+  const keyPool = Array.from({ length: Math.max(0, opts.sellerKeyPool ?? 0) }, () =>
+    generateKeyPairSync("rsa", { modulusLength: 2048 }),
+  );
+  let keyPoolNext = 0;
+  const sellerKeyPair = async () =>
+    keyPool.length
+      ? (keyPool[keyPoolNext++ % keyPool.length] as (typeof keyPool)[number])
+      : generateKeyPairAsync("rsa", { modulusLength: 2048 });
+
   const state = createState();
   const counters = new CounterBook<NoonEndpoint>();
   const faults = createNoonFaults();
@@ -145,6 +160,7 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
       "x-content-type-options": "nosniff",
     },
     signingKey,
+    sellerKeyPair,
   };
 
   const reset = (): void => {

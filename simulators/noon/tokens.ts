@@ -1,8 +1,7 @@
 // Noon's OAuth token endpoints, both behind an integrator session: token/create (the seller's code for a
 // one-use access token) and token/exchange (that token for a new seller key, shown once).
-import { generateKeyPair, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { promisify } from "node:util";
 import { SignJWT } from "jose";
 import { sendJson } from "../http";
 import { requireStrings, safeEqual, type ApiChecks } from "./api";
@@ -10,7 +9,6 @@ import type { NoonContext } from "./context";
 import { answeredMalformed, type NoonEndpoint } from "./faults";
 import { exportPrivate, isoSeconds, type IssuedSellerKey } from "./state";
 
-const generateKeyPairAsync = promisify(generateKeyPair);
 const ACCESS_TOKEN_TTL_MS = 60 * 60 * 1000;
 
 export function createTokenRoutes(ctx: NoonContext, checks: ApiChecks) {
@@ -123,7 +121,7 @@ export function createTokenRoutes(ctx: NoonContext, checks: ApiChecks) {
       });
       return;
     }
-    const pair = await generateKeyPairAsync("rsa", { modulusLength: 2048 });
+    const pair = await ctx.sellerKeyPair();
     const issued: IssuedSellerKey = {
       keyId: randomBytes(16).toString("hex"),
       privateKeyPem: exportPrivate(pair.privateKey, keyFormat),
