@@ -11,7 +11,7 @@ import {
   storeSecretDurably,
   type SecretStore,
 } from "@/lib/secrets";
-import { testSecret } from "./testing/fixtures";
+import { testSecret } from "@/tests/support/connections/fixtures";
 
 beforeAll(async () => {
   registerBackgroundWork(); // the completion hook, as every process registers it at start

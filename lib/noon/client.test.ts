@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rememberSecret } from "@/tests/support/secret-scan";
 import { outboundRequest } from "@/lib/http/outbound";
 import { NoonClient, NOON_MAX_ANSWER_BYTES, NOON_USER_AGENT } from "./client";
-import { rememberIssued, startHarness, type Harness } from "./test-harness";
+import { rememberIssued, startHarness, type Harness } from "@/tests/support/noon-harness";
 
 let h: Harness;
 beforeAll(async () => {

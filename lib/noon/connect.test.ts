@@ -1,0 +1,71 @@
+// Integration: POST /api/noon/connect (the seller's Connect button) against the Noon simulator (in process)
+// and the run's PostgreSQL, through the route handler's own function with real Request objects.
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { startSellerConnect } from "./connect";
+import { APP, clickConnect, clickTryAgain, sellerWithLink, testAddress } from "@/tests/support/noon-harness";
+import { noonHarnessPerFile } from "@/tests/support/noon-harness-per-file";
+
+const h = noonHarnessPerFile({ timeoutMs: 3_000 });
+
+describe("POST /api/noon/connect", () => {
+  it("refuses a form from another site and creates nothing", async () => {
+    const { seller, link } = await sellerWithLink();
+    const r = await clickConnect(h, link.token, { origin: "https://evil.example" });
+    expect(r.response.status).toBe(403);
+    expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(0);
+    const none = await clickConnect(h, link.token, { origin: null });
+    expect(none.response.status).toBe(403);
+    const opaque = await clickConnect(h, link.token, { origin: "null" });
+    expect(opaque.response.status).toBe(403);
+    expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(0);
+  });
+
+  it("accepts Origin: null from a no-referrer page of ours when the browser says same-origin", async () => {
+    const { seller, link } = await sellerWithLink();
+    const response = await startSellerConnect(
+      new Request(`${APP}/api/noon/connect`, {
+        method: "POST",
+        headers: {
+          origin: "null",
+          "sec-fetch-site": "same-origin",
+          "content-type": "application/x-www-form-urlencoded",
+          "x-forwarded-for": testAddress(),
+        },
+        body: new URLSearchParams({ link: link.token }),
+      }),
+      h.deps(),
+    );
+    expect(response.status).toBe(303);
+    expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(1);
+  });
+
+  it("sends an unusable link back to its page, which explains", async () => {
+    const r = await clickConnect(h, randomBytes(32).toString("base64url"));
+    expect(r.response.status).toBe(303);
+    expect(r.location).toMatch(/^\/onboard\//);
+  });
+
+  it("says so when Noon is not configured", async () => {
+    const { link } = await sellerWithLink();
+    const response = await startSellerConnect(
+      new Request(`${APP}/api/noon/connect`, {
+        method: "POST",
+        headers: { origin: APP, "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": testAddress() },
+        body: new URLSearchParams({ link: link.token }),
+      }),
+      { noon: null },
+    );
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain("not configured");
+  });
+
+  it('starts again from the session for a "Try again" without the link', async () => {
+    const { seller, link } = await sellerWithLink();
+    const first = await clickConnect(h, link.token);
+    const again = await clickTryAgain(h, first.cookie);
+    expect(again.status).toBe(303);
+    expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(2);
+  });
+});
