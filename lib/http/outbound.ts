@@ -119,6 +119,21 @@ export function guardedLookup(policy: OutboundPolicy): LookupFunction {
   };
 }
 
+// Kept-alive connections, one pool per scheme and per address rule: every pooled socket was opened through
+// guardedLookup under the same allowInsecure as the call that reuses it, so reuse never skips the check. Idle
+// sockets close after 4 s, before the usual 5 s keep-alive of servers, so a reused one is rarely stale.
+const agents = new Map<string, http.Agent>();
+function keepAliveAgent(secure: boolean, policy: OutboundPolicy): http.Agent {
+  const key = `${secure ? "https" : "http"}:${policy.allowInsecure}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    const options = { keepAlive: true, maxSockets: 64, maxFreeSockets: 8, timeout: 4_000 };
+    agent = secure ? new https.Agent(options) : new http.Agent(options);
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
 /**
  * One outbound HTTP call under the safety rules. Resolves with any status except 3xx (redirects are
  * refused, not followed); rejects with OutboundError when no usable answer came.
@@ -160,8 +175,7 @@ export function outboundRequest(
           ...req.headers,
         },
         lookup: guardedLookup(policy),
-        // A fresh connection per call: no pooled socket reaches an address that was never checked.
-        agent: false,
+        agent: keepAliveAgent(url.protocol === "https:", policy),
       },
       (res) => {
         const status = res.statusCode ?? 0;

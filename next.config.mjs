@@ -1,7 +1,9 @@
-import type { NextConfig } from "next";
-import { securityHeaders } from "./lib/auth/security-headers";
+// @ts-check
+import { API_CONTENT_SECURITY_POLICY, securityHeaders } from "./lib/auth/static-headers.mjs";
 
-const nextConfig: NextConfig = {
+/** @type {import("next").NextConfig} */
+
+const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Server-side packages with native parts, workers or dynamic requires stay outside the bundle.
@@ -23,14 +25,7 @@ const nextConfig: NextConfig = {
       {
         // The internal API answers JSON only and proxy.ts returns early for it: the rest of its headers, fixed.
         source: "/api/v1/:path*",
-        headers: [
-          {
-            key: "Content-Security-Policy",
-            value: "default-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'",
-          },
-          { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
-        ],
+        headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }],
       },
     ];
   },
