@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
-import { onServerStop } from "@/lib/server/stop";
+import { beforeExit } from "@/lib/server/shutdown";
 import { processSingleton } from "@/lib/server/process-singleton";
 
 // Use of API keys, counted in process and written in batches: one statement a second adds every
@@ -29,7 +29,7 @@ class UsageBuffer {
     if (!this.timer) {
       this.timer = setInterval(() => void this.flush(), FLUSH_EVERY_MS);
       this.timer.unref();
-      onServerStop("api-key usage", () => this.flush());
+      beforeExit("api-key usage", () => this.flush());
     }
   }
 

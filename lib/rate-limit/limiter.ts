@@ -13,7 +13,7 @@ import { ipv6Prefix64 } from "@/lib/http/addresses";
 import { LEASE_MS, QuotaLeases } from "./lease";
 import { createPostgresLimiter } from "./store";
 import { processSingleton } from "@/lib/server/process-singleton";
-import { onServerStop } from "@/lib/server/stop";
+import { beforeExit } from "@/lib/server/shutdown";
 
 export type RateLimitVerdict =
   | { allowed: true }
@@ -43,7 +43,7 @@ function limiters(): Limiters {
     pool.on("error", (error) => log().warn({ err: error.message }, "rate-limit pool: idle connection failed"));
     const leases = new QuotaLeases(pool);
     // A clean stop hands unspent reserved points back to their windows.
-    onServerStop("rate-limit leases", () => leases.release());
+    beforeExit("rate-limit leases", () => leases.release());
     return { pool, byPolicy: new Map(), leases, seen: new Map() };
   });
 }

@@ -1,6 +1,7 @@
 import "server-only";
-// Graceful stop of an app process (`next start`), installed at start by lib/server/start.ts: it takes Next's
-// SIGTERM/SIGINT listeners and calls them at the end of its own drain (why and how: lib/server/README.md).
+// How an app process stops (`next start`), installed at start by lib/server/start.ts: the graceful drain takes
+// Next's SIGTERM/SIGINT listeners and calls them at the end of its own drain; exit hooks write buffered work
+// before any exit (why and how: lib/server/README.md).
 import { config } from "@/lib/config/env";
 import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/server/process-singleton";
@@ -8,18 +9,25 @@ import { processSingleton } from "@/lib/server/process-singleton";
 type Signal = "SIGTERM" | "SIGINT";
 type ShutdownState = {
   installed: boolean;
+  exitHooksInstalled: boolean;
   draining: boolean;
   inFlight: number;
   idle: (() => void)[];
   tasks: { name: string; stop: (budgetMs: number) => Promise<void> }[];
+  exitHooks: ExitHook[];
+  exitHooksRunning: Promise<void> | null;
 };
+type ExitHook = { name: string; run: () => Promise<void> };
 
 const state = processSingleton<ShutdownState>("shutdown", () => ({
   installed: false,
+  exitHooksInstalled: false,
   draining: false,
   inFlight: 0,
   idle: [],
   tasks: [],
+  exitHooks: [],
+  exitHooksRunning: null,
 }));
 
 /** True from the stop signal on: /api/health answers 503. */
@@ -48,6 +56,17 @@ function idle(): Promise<void> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Installs the stop of a server process once: the drain (unless `drain` is false: under `next dev` Ctrl-C
+ * stops at once), then the exit hooks.
+ */
+export function installShutdown({ drain }: { drain: boolean }): void {
+  if (drain) installGracefulShutdown();
+  if (state.exitHooksInstalled) return;
+  state.exitHooksInstalled = true;
+  installExitHooks();
+}
 
 /**
  * Drains this process on SIGTERM/SIGINT (see the header). `exit` ends the process when Next's own
@@ -103,4 +122,48 @@ export function installGracefulShutdown(opts: { exit?: (code: number) => void } 
     if (next.length === 0) exit(0);
     for (const listener of next) listener(signal);
   }
+}
+
+// Exit hooks: work that must finish before a server process exits (buffered counts written, leases given
+// back), after the drain, Next's own exit included: `next start` answers SIGTERM/SIGINT by closing its server
+// and then calling process.exit, so the hooks start on the signal and process.exit waits for them (at most
+// EXIT_HOOKS_LIMIT_MS) before exiting.
+
+const EXIT_HOOKS_LIMIT_MS = 5_000;
+
+/** Registers work to run when the server stops (after a signal, and again right before exit). */
+export function beforeExit(name: string, run: () => Promise<void>): void {
+  state.exitHooks.push({ name, run });
+}
+
+/** Runs every stop hook once more (each must be safe to repeat); resolves within EXIT_HOOKS_LIMIT_MS. */
+export function runExitHooks(): Promise<void> {
+  state.exitHooksRunning ??= Promise.race([
+    Promise.all(
+      state.exitHooks.map((h) =>
+        h
+          .run()
+          .catch((error: unknown) =>
+            log().error(
+              { hook: h.name, err: error instanceof Error ? error.message : String(error) },
+              "exit hook failed",
+            ),
+          ),
+      ),
+    ).then(() => undefined),
+    new Promise<void>((r) => setTimeout(r, EXIT_HOOKS_LIMIT_MS).unref()),
+  ]).finally(() => {
+    state.exitHooksRunning = null;
+  });
+  return state.exitHooksRunning;
+}
+
+/** Exit hooks start on the signal and process.exit waits for them (never in tests or CLI scripts). */
+function installExitHooks(): void {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => void runExitHooks());
+  const exit = process.exit.bind(process);
+  // Requests still in flight when the signal came have finished by now (Next closed its server first).
+  process.exit = ((code?: number | string | null) => {
+    void runExitHooks().finally(() => exit(code ?? undefined));
+  }) as typeof process.exit;
 }

@@ -12,8 +12,7 @@ import { log } from "@/lib/log";
 import { registerNoonBackgroundWork } from "@/lib/noon/jobs";
 import { registerPendingSecretRecovery } from "@/lib/secrets/pending";
 import { registerWebhookBackgroundWork } from "@/lib/webhooks/jobs";
-import { installGracefulShutdown } from "./shutdown";
-import { installStopHandling } from "./stop";
+import { installShutdown } from "./shutdown";
 
 let registered = false;
 
@@ -49,10 +48,9 @@ export async function startServer() {
     }
     throw error;
   }
-  // Not under `next dev`: Ctrl-C there should stop at once.
-  if (config().nodeEnv !== "development") installGracefulShutdown();
-  // Buffered work (API-key usage counts) is written before any exit, Next's included (lib/server/stop.ts).
-  installStopHandling();
+  // The drain not under `next dev` (Ctrl-C there should stop at once); buffered work (API-key usage counts,
+  // rate-limit leases) is written before any exit in both.
+  installShutdown({ drain: config().nodeEnv !== "development" });
   registerBackgroundWork();
   for (const task of START_TASKS) {
     try {
