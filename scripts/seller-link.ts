@@ -1,4 +1,4 @@
-// `npm run seller:link -- --name NAME [--email E] [--external-id ID] [--ttl-days N] [--json]`
+// `npm run seller:link -- --name NAME [--email E] [--external-id ID] [--ttl-days N] [--locale en|ar] [--json]`
 // Creates a seller (or finds it by external id) and prints a fresh onboarding link, with the app's own
 // configuration. With no DATABASE_URL it uses the development database: the embedded PostgreSQL of
 // `npm run dev` on port 5433 when it runs, otherwise it starts it from .data/pg for the duration.
@@ -8,11 +8,12 @@ import nextEnv from "@next/env";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./lib/embedded-pg";
 import { applyMigrations } from "./lib/schema-engine";
 import { DEV_PG_PORT } from "./lib/stack";
+import { isLocale, LOCALES } from "@/lib/i18n/locales";
 
 nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
 
 const USAGE =
-  'usage: npm run seller:link -- --name "Seller name" [--email seller@example.com] [--external-id ID] [--ttl-days 7] [--json]';
+  'usage: npm run seller:link -- --name "Seller name" [--email seller@example.com] [--external-id ID] [--ttl-days 7] [--locale en|ar] [--json]';
 
 async function main(): Promise<number> {
   let values;
@@ -23,6 +24,7 @@ async function main(): Promise<number> {
         email: { type: "string" },
         "external-id": { type: "string" },
         "ttl-days": { type: "string" },
+        locale: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -44,6 +46,12 @@ async function main(): Promise<number> {
   const ttlDays = values["ttl-days"] === undefined ? undefined : Number(values["ttl-days"]);
   if (ttlDays !== undefined && !(Number.isFinite(ttlDays) && ttlDays > 0 && ttlDays <= 90)) {
     console.error("--ttl-days must be a number of days between 0 and 90");
+    return 2;
+  }
+
+  const locale = values.locale?.trim() || undefined;
+  if (locale !== undefined && !isLocale(locale)) {
+    console.error(`--locale must be one of ${LOCALES.join(", ")}`);
     return 2;
   }
 
@@ -82,12 +90,13 @@ async function main(): Promise<number> {
         sellerId: seller.id,
         createdBy: "cli",
         ...(ttlDays === undefined ? {} : { ttlDays }),
+        locale: locale ?? null,
       });
       await recordAudit({
         actor,
         action: "link.issued",
         target: { type: "seller", id: seller.id },
-        details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString() },
+        details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString(), ...(locale ? { locale } : {}) },
       });
       if (values.json) {
         console.log(

@@ -573,7 +573,7 @@ describe("a fault at each stage is a recorded failure with its stage, a clear pa
       expect(auth.credential).toBeNull();
       const view = await authorizationResult(auth.reference, auth.sellerId);
       expect(view?.outcome).toBe("failed");
-      expect(view?.reason).toBeTruthy();
+      expect(view?.failure?.code).toBeTruthy();
     });
   }
 

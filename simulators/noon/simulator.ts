@@ -32,7 +32,7 @@ import {
   type FaultPatch,
   type SimHandler,
 } from "../http";
-import { renderConsentPage, renderErrorPage, renderKeysPage } from "./consent-page";
+import { projectCodeError, renderConsentPage, renderErrorPage, renderKeysPage, simLanguage } from "./consent-page";
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -471,7 +471,16 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     sendText(
       res,
       200,
-      renderConsentPage({ requestId, clientId: reqClient, projectCode }),
+      renderConsentPage({
+        requestId,
+        clientId: reqClient,
+        projectCode,
+        lang: simLanguage({
+          uiLocales: url.searchParams.get("ui_locales"),
+          cookieHeader: req.headers.cookie,
+          acceptLanguage: req.headers["accept-language"],
+        }),
+      }),
       "text/html; charset=utf-8",
       pageHeaders,
     );
@@ -503,7 +512,7 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
       return;
     }
     const form = new URLSearchParams(raw.toString("utf8"));
-    for (const name of ["request_id", "project_code", "decision"]) {
+    for (const name of ["request_id", "project_code", "decision", "ui_locales"]) {
       if (form.getAll(name).length > 1) {
         rejectPage(res, ep, 400, "duplicate_param", "Invalid request", `The field "${name}" appears more than once.`);
         return;
@@ -542,6 +551,11 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
     const projectCode = (form.get("project_code") ?? "").trim();
     if (!PROJECT_CODE.test(projectCode)) {
       counters.rejected(ep, "bad_project_code");
+      const lang = simLanguage({
+        uiLocales: form.get("ui_locales"),
+        cookieHeader: req.headers.cookie,
+        acceptLanguage: req.headers["accept-language"],
+      });
       sendText(
         res,
         400,
@@ -549,7 +563,8 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
           requestId,
           clientId: pending.clientId,
           projectCode,
-          projectCodeError: 'Enter a project code: "PRJ" followed by 5 to 8 digits.',
+          projectCodeError: projectCodeError(lang),
+          lang,
         }),
         "text/html; charset=utf-8",
         pageHeaders,

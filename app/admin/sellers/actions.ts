@@ -6,15 +6,19 @@ import { recordAudit } from "@/lib/audit/record";
 import { createOnboardingLink, createSeller, revokeOnboardingLink } from "@/lib/sellers";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { LOCALES } from "@/lib/i18n/locales";
 
 export type IssuedLink = { sellerId: string; linkId: string; url: string; expiresAt: string };
 
+// The seller's language for a link's pages; "" leaves it to the seller's browser.
+const localeSchema = z.union([z.literal(""), z.enum(LOCALES)]).optional();
 const createSellerSchema = z.object({
   name: z.string().trim().min(1, "Enter the seller's name.").max(200),
   email: z
     .union([z.literal(""), z.string().trim().email("Enter a valid e-mail address or leave it empty.").max(254)])
     .optional(),
   externalId: z.string().trim().max(200).optional(),
+  locale: localeSchema,
 });
 const idSchema = z.string().uuid("Unknown id.");
 
@@ -28,6 +32,7 @@ export async function createSellerAction(
       name: formData.get("name") ?? "",
       email: formData.get("email") ?? "",
       externalId: formData.get("externalId") ?? "",
+      locale: formData.get("locale") ?? "",
     });
     const seller = await createSeller({
       name: input.name,
@@ -43,13 +48,21 @@ export async function createSellerAction(
         details: { name: seller.name, externalId: seller.externalId },
       });
     }
-    const link = await createOnboardingLink({ sellerId: seller.id, createdBy: `staff:${staff.id}` });
+    const link = await createOnboardingLink({
+      sellerId: seller.id,
+      createdBy: `staff:${staff.id}`,
+      locale: input.locale || null,
+    });
     await recordAudit({
       actor: { type: "staff", id: staff.id, label: staff.email },
       action: "link.issued",
       target: { type: "seller", id: seller.id },
       ip: staff.ip,
-      details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString() },
+      details: {
+        linkId: link.linkId,
+        expiresAt: link.expiresAt.toISOString(),
+        ...(input.locale ? { locale: input.locale } : {}),
+      },
     });
     revalidatePath("/admin/sellers");
     return {
@@ -66,15 +79,20 @@ export async function createSellerAction(
 export async function issueLinkAction(formData: FormData): Promise<ActionState<IssuedLink>> {
   return runStaffAction("manageSellers", async (staff) => {
     const sellerId = idSchema.parse(formData.get("sellerId"));
+    const locale = localeSchema.parse(formData.get("locale") ?? "");
     const seller = await db().seller.findUnique({ where: { id: sellerId }, select: { id: true } });
     if (!seller) throw new AppError("NOT_FOUND", "That seller does not exist.");
-    const link = await createOnboardingLink({ sellerId, createdBy: `staff:${staff.id}` });
+    const link = await createOnboardingLink({
+      sellerId,
+      createdBy: `staff:${staff.id}`,
+      ...(locale ? { locale } : {}),
+    });
     await recordAudit({
       actor: { type: "staff", id: staff.id, label: staff.email },
       action: "link.issued",
       target: { type: "seller", id: sellerId },
       ip: staff.ip,
-      details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString() },
+      details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString(), ...(locale ? { locale } : {}) },
     });
     revalidatePath("/admin/sellers");
     revalidatePath(`/admin/sellers/${sellerId}`);

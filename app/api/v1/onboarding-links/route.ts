@@ -35,13 +35,22 @@ export async function POST(request: Request): Promise<Response> {
         details: { name: seller.name, externalId: seller.externalId },
       });
     }
-    const link = await createOnboardingLink({ sellerId: seller.id, createdBy: `api-key:${apiKey.id}` });
+    const link = await createOnboardingLink({
+      sellerId: seller.id,
+      createdBy: `api-key:${apiKey.id}`,
+      ...(body.locale ? { locale: body.locale } : {}),
+    });
     await recordAudit({
       actor,
       action: "link.issued",
       target: { type: "seller", id: seller.id },
       ip: apiKey.ip,
-      details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString(), via: "api" },
+      details: {
+        linkId: link.linkId,
+        expiresAt: link.expiresAt.toISOString(),
+        via: "api",
+        ...(body.locale ? { locale: body.locale } : {}),
+      },
     });
     return jsonAnswer(
       onboardingLinkSchema,
