@@ -13,11 +13,20 @@ const formSchema = z.object({
   back: z.string().max(2000).optional(),
 });
 
-/** A path on this site to go back to ("/…", never "//host" or "/\host"); anything else: the home page. */
+/**
+ * A path on this site to go back to ("/…", never "//host" or "/\host"), percent-encoded so it is a valid
+ * Location header; anything else: the home page.
+ */
 export function safeBackPath(back: string | undefined): string {
   if (!back || !back.startsWith("/") || back.startsWith("//") || back.startsWith("/\\")) return "/";
   if (/[\u0000-\u001f\u007f]/.test(back)) return "/";
-  return back;
+  const base = "http://back.invalid";
+  try {
+    const url = new URL(back, base);
+    return url.origin === base ? `${url.pathname}${url.search}` : "/";
+  } catch {
+    return "/";
+  }
 }
 
 /**
