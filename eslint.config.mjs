@@ -21,6 +21,7 @@ export default defineConfig([
   ...nextTs,
   globalIgnores([
     ".next/**",
+    "bench/bare-next/.next/**",
     ".data/**",
     "node_modules/**",
     "lib/db/generated/**",
@@ -115,6 +116,25 @@ export default defineConfig([
               regex: "^(@/|(\\.\\./)+)lib/db/generated/",
               allowTypeImports: true,
               message: "Only types come from the Prisma client here; queries are named functions of lib/<domain>/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Production code (lib/, app/, components/) never depends on test support or on the simulators.
+    // Tests beside the code (*.test.ts) may import both: that is what tests/support/ and simulators/ are for.
+    files: ["{lib,app,components}/**/*.{ts,tsx}", "proxy.ts", "instrumentation.ts"],
+    ignores: ["**/*.test.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(@/|(\\.\\./)+)(simulators|tests)(/|$)",
+              message: "Production code must not import simulators/ or tests/: test support belongs in tests/support/.",
             },
           ],
         },
