@@ -1,9 +1,11 @@
+// @ts-check
 import createNextIntlPlugin from "next-intl/plugin";
+import { API_CONTENT_SECURITY_POLICY, securityHeaders } from "./lib/auth/static-headers.mjs";
 
 // next-intl without locale routing: i18n/request.ts picks each request's language (lib/i18n/README.md).
 const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
 
-/** @type {import('next').NextConfig} */
+/** @type {import("next").NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
@@ -14,31 +16,19 @@ const nextConfig = {
     // forbidden() / unauthorized() from next/navigation: the 403 page for staff without the permission.
     authInterrupts: true,
   },
-  // proxy.ts sets these with the per-request CSP on every page and route; this repeats the static ones
-  // for anything the proxy does not see (static files).
+  // proxy.ts sets the same headers with the per-request CSP on every page and route; this covers what the
+  // proxy does not see (static files).
   async headers() {
     const production = process.env.NODE_ENV === "production";
     return [
       {
         source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-          { key: "X-Frame-Options", value: "DENY" },
-          ...(production ? [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }] : []),
-        ],
+        headers: Object.entries(securityHeaders(production)).map(([key, value]) => ({ key, value })),
       },
       {
         // The internal API answers JSON only and proxy.ts returns early for it: the rest of its headers, fixed.
         source: "/api/v1/:path*",
-        headers: [
-          {
-            key: "Content-Security-Policy",
-            value: "default-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'",
-          },
-          { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
-        ],
+        headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }],
       },
     ];
   },

@@ -14,13 +14,12 @@ import {
 import type { ActionState } from "@/lib/auth/action";
 import type { TestOutcome } from "@/lib/connections/service";
 import { ENVIRONMENT_LABELS, PROVIDER_HOSTS, PROVIDER_LABELS } from "@/lib/connections/providers/hosts";
-import type { EnvironmentId, ProviderId } from "@/lib/connections/providers/types";
+import { PROVIDER_IDS, type EnvironmentId, type ProviderId } from "@/lib/connections/providers/types";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/button";
 import { Field, SelectField } from "@/components/ui/field";
 
 const IDLE = { status: "idle" } as const;
-const PROVIDERS: ProviderId[] = ["NOYO", "INYO", "NUVY", "OAUTH2"];
 
 function Message({ state }: { state: ActionState<unknown> }) {
   if (state.status === "error") return <Alert tone="error">{state.message}</Alert>;
@@ -107,7 +106,7 @@ export function CreateConnectionForm({ simulators = null }: { simulators?: Simul
             const next = e.target.value as ProviderId;
             choose(next, environment === "SIMULATOR" && !simulators?.[next] ? "SANDBOX" : environment);
           }}
-          options={PROVIDERS.map((p) => ({ value: p, label: PROVIDER_LABELS[p] }))}
+          options={PROVIDER_IDS.map((p) => ({ value: p, label: PROVIDER_LABELS[p] }))}
         />
         <SelectField
           label="Environment"

@@ -1,10 +1,9 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
-import { ZodError } from "zod";
 import type { Permission } from "@/lib/auth/permissions";
 import { requireActionPermission, type StaffPrincipal } from "@/lib/auth/guard";
-import { AppError, type AppErrorCode } from "@/lib/errors";
-import { log } from "@/lib/log";
+import type { AppErrorCode } from "@/lib/errors";
+import { errorAnswer } from "@/lib/http/api-error";
 
 /** What every staff server action returns to its form (never a secret other than a shown-once value). */
 export type ActionState<T = undefined> =
@@ -27,14 +26,10 @@ export async function runStaffAction<T>(
     return await body(staff);
   } catch (error) {
     unstable_rethrow(error);
-    if (error instanceof AppError) return { status: "error", code: error.code, message: error.userMessage };
-    if (error instanceof ZodError) {
-      const fieldErrors: Record<string, string> = {};
-      for (const issue of error.issues) fieldErrors[issue.path.join(".")] ??= issue.message;
-      return { status: "error", code: "BAD_REQUEST", message: "Check the highlighted fields.", fieldErrors };
-    }
-    const reference = crypto.randomUUID();
-    log().error({ reference, err: error instanceof Error ? error.message : String(error) }, "server action failed");
-    return { status: "error", code: "INTERNAL", message: `Something went wrong on our side. Reference: ${reference}` };
+    const answer = errorAnswer(error, { invalidInput: "Check the highlighted fields.", logAs: "server action failed" });
+    if (!answer.issues) return { status: "error", code: answer.code, message: answer.message };
+    const fieldErrors: Record<string, string> = {};
+    for (const issue of answer.issues) fieldErrors[issue.path] ??= issue.message;
+    return { status: "error", code: answer.code, message: answer.message, fieldErrors };
   }
 }

@@ -1,4 +1,4 @@
-// The security headers of every response (proxy.ts sets them; next.config.mjs repeats the static ones
+// The security headers of every response (proxy.ts sets them; next.config.mjs sets the static ones
 // for files served without the proxy). No "server-only": the proxy bundle imports it.
 
 function originOf(url: string | undefined | null): string | null {
@@ -37,13 +37,4 @@ export function contentSecurityPolicy(opts: {
   return directives.join("; ");
 }
 
-export function securityHeaders(production: boolean): Record<string, string> {
-  return {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
-    ...(production ? { "Strict-Transport-Security": "max-age=63072000; includeSubDomains" } : {}),
-  };
-}
+export { API_CONTENT_SECURITY_POLICY, securityHeaders } from "./static-headers.mjs";

@@ -12,7 +12,10 @@ import { isLoopbackAddress as isLoopback, isPrivateAddress } from "./addresses";
 
 export type OutboundErrorKind = "unsafe-url" | "timeout" | "network" | "redirect" | "too-large";
 
-/** A call that did not produce an answer we can use. `message` is safe to show (no secrets, no bodies). */
+/**
+ * A call that did not produce an answer we can use. `message` is safe to show (no secrets, no bodies).
+ * `status` is set when the answer had begun (a redirect, too large, or cut off or timed out mid-body).
+ */
 export class OutboundError extends Error {
   readonly status: number | undefined;
   constructor(
@@ -38,7 +41,10 @@ export interface OutboundRequest {
 
 export interface OutboundResponse {
   status: number;
+  /** Repeated headers joined with ", " (Set-Cookie apart: see setCookies). */
   headers: Record<string, string>;
+  /** Every Set-Cookie line, one per cookie (their Expires dates hold commas). */
+  setCookies: string[];
   text: string;
   /** Milliseconds from the start of the call to the end of the answer. */
   latencyMs: number;
@@ -113,6 +119,21 @@ export function guardedLookup(policy: OutboundPolicy): LookupFunction {
   };
 }
 
+// Kept-alive connections, one pool per scheme and per address rule: every pooled socket was opened through
+// guardedLookup under the same allowInsecure as the call that reuses it, so reuse never skips the check. Idle
+// sockets close after 4 s, before the usual 5 s keep-alive of servers, so a reused one is rarely stale.
+const agents = new Map<string, http.Agent>();
+function keepAliveAgent(secure: boolean, policy: OutboundPolicy): http.Agent {
+  const key = `${secure ? "https" : "http"}:${policy.allowInsecure}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    const options = { keepAlive: true, maxSockets: 64, maxFreeSockets: 8, timeout: 4_000 };
+    agent = secure ? new https.Agent(options) : new http.Agent(options);
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
 /**
  * One outbound HTTP call under the safety rules. Resolves with any status except 3xx (redirects are
  * refused, not followed); rejects with OutboundError when no usable answer came.
@@ -136,6 +157,7 @@ export function outboundRequest(
 
   return new Promise<OutboundResponse>((resolve, reject) => {
     let settled = false;
+    let answered: number | undefined;
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
@@ -153,11 +175,11 @@ export function outboundRequest(
           ...req.headers,
         },
         lookup: guardedLookup(policy),
-        // A fresh connection per call: no pooled socket reaches an address that was never checked.
-        agent: false,
+        agent: keepAliveAgent(url.protocol === "https:", policy),
       },
       (res) => {
         const status = res.statusCode ?? 0;
+        answered = status;
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(res.headers)) {
           if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
@@ -194,6 +216,7 @@ export function outboundRequest(
             resolve({
               status,
               headers,
+              setCookies: res.headers["set-cookie"] ?? [],
               text: Buffer.concat(chunks).toString("utf8"),
               latencyMs: Math.round(performance.now() - started),
             }),
@@ -201,7 +224,7 @@ export function outboundRequest(
         );
         res.on("error", (error) =>
           finish(() =>
-            reject(new OutboundError("network", "The connection to the provider broke off.", { cause: error })),
+            reject(new OutboundError("network", "The connection to the provider broke off.", { cause: error, status })),
           ),
         );
       },
@@ -209,11 +232,25 @@ export function outboundRequest(
     const timer = setTimeout(() => {
       request.destroy();
       finish(() =>
-        reject(new OutboundError("timeout", `The provider did not answer within ${Math.round(timeoutMs / 1000)} s.`)),
+        reject(
+          new OutboundError("timeout", `The provider did not answer within ${Math.round(timeoutMs / 1000)} s.`, {
+            status: answered,
+          }),
+        ),
       );
     }, timeoutMs);
     request.on("error", (error) => {
       if (error instanceof OutboundError) return finish(() => reject(error));
+      // Cut off after the answer began: the body never arrived whole.
+      if (answered !== undefined)
+        return finish(() =>
+          reject(
+            new OutboundError("network", "The connection to the provider broke off.", {
+              cause: error,
+              status: answered,
+            }),
+          ),
+        );
       const code = (error as NodeJS.ErrnoException).code;
       const what =
         code === "ENOTFOUND" || code === "EAI_AGAIN"

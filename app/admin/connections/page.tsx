@@ -7,6 +7,7 @@ import { ENVIRONMENT_LABELS, PROVIDER_LABELS } from "@/lib/connections/providers
 import { HealthBadge } from "@/components/connections/health";
 import { formatUtc } from "@/components/admin/format";
 import { Alert } from "@/components/ui/alert";
+import { buttonClass } from "@/components/ui/button-class";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyRow, Table, Td } from "@/components/ui/table";
 
@@ -27,10 +28,7 @@ export default async function ConnectionsPage({
         description="Client-credentials connections to Noyo, Inyo, Nuvy and standard OAuth2 APIs, and how they are doing."
         actions={
           canManage ? (
-            <Link
-              href="/admin/connections/new"
-              className="inline-flex min-h-10 items-center justify-center gap-2 rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800"
-            >
+            <Link href="/admin/connections/new" className={buttonClass("primary")}>
               New connection
             </Link>
           ) : undefined

@@ -1,7 +1,7 @@
 "use server";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { clientIpFrom } from "@/lib/auth/client-ip";
+import { clientIpFrom } from "@/lib/http/client-ip";
 import { setPasswordWithToken } from "@/lib/staff";
 
 export type SetPasswordState = { error: string | null };
