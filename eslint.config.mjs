@@ -3,6 +3,19 @@ import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 import prettier from "eslint-config-prettier/flat";
 
+// Staff-dashboard files still to translate (issue 15; file by file in lib/i18n/README.md): each leaves this
+// list when its texts are in messages/*.json under "admin.*". I18N_LINT_ALL=1 npx eslint app components
+// shows what is left.
+const UNTRANSLATED = process.env.I18N_LINT_ALL
+  ? []
+  : [
+      "app/admin/**",
+      "components/admin/**",
+      "components/connections/**",
+      "components/support/**",
+      "components/webhooks/**",
+    ];
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
@@ -23,6 +36,66 @@ export default defineConfig([
       "@typescript-eslint/no-non-null-assertion": "error",
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // No user-visible text in code: every string a person reads comes from messages/<locale>.json
+    // (lib/i18n/README.md). Punctuation between messages is allowed.
+    files: ["app/**/*.tsx", "components/**/*.tsx"],
+    ignores: UNTRANSLATED,
+    rules: {
+      "react/jsx-no-literals": [
+        "error",
+        {
+          noStrings: true,
+          ignoreProps: true,
+          allowedStrings: [
+            "·",
+            "—",
+            "–",
+            ":",
+            ",",
+            ".",
+            "(",
+            ")",
+            "/",
+            "…",
+            "|",
+            "•",
+            "-",
+            "*",
+            "%",
+            "+",
+            "#",
+            "×",
+            "@",
+          ],
+        },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "JSXAttribute[name.name=/^(aria-label|aria-description|aria-valuetext|aria-roledescription|title|alt|placeholder|label)$/] > Literal[value=/[A-Za-z\\u0600-\\u06FF]/]",
+          message: "A text people read (aria-label, title, alt, placeholder, label) comes from the message catalogue.",
+        },
+        {
+          selector:
+            "JSXAttribute[name.name=/^(aria-label|aria-description|aria-valuetext|aria-roledescription|title|alt|placeholder|label)$/] > JSXExpressionContainer > :matches(Literal[value=/[A-Za-z]/], TemplateLiteral)",
+          message: "A text people read (aria-label, title, alt, placeholder, label) comes from the message catalogue.",
+        },
+        {
+          // react/jsx-no-literals does not look inside `{cond ? "…" : "…"}` or `{cond && "…"}`.
+          selector:
+            "JSXElement > JSXExpressionContainer > :matches(ConditionalExpression, LogicalExpression) > :matches(Literal[value=/[A-Za-z\\u0600-\\u06FF]/], ConditionalExpression > Literal[value=/[A-Za-z\\u0600-\\u06FF]/])",
+          message: "Text shown to people comes from the message catalogue (messages/*.json).",
+        },
+        {
+          selector:
+            "JSXElement > JSXExpressionContainer > :matches(TemplateLiteral, ConditionalExpression > TemplateLiteral, LogicalExpression > TemplateLiteral) > TemplateElement[value.raw=/[A-Za-z]{2}/]",
+          message: "Text shown to people comes from the message catalogue (messages/*.json).",
+        },
+      ],
     },
   },
   {

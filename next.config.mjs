@@ -1,8 +1,11 @@
 // @ts-check
+import createNextIntlPlugin from "next-intl/plugin";
 import { API_CONTENT_SECURITY_POLICY, securityHeaders } from "./lib/auth/static-headers.mjs";
 
-/** @type {import("next").NextConfig} */
+// next-intl without locale routing: i18n/request.ts picks each request's language (lib/i18n/README.md).
+const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
 
+/** @type {import("next").NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
@@ -31,4 +34,4 @@ const nextConfig = {
   },
 };
 
-export default nextConfig;
+export default withNextIntl(nextConfig);

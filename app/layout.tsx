@@ -1,10 +1,17 @@
 import type { Metadata, Viewport } from "next";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale, getTranslations } from "next-intl/server";
+import { directionOf, languageOf } from "@/lib/i18n/locales";
+import { arabicFont } from "./fonts";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: { default: "Seller onboarding", template: "%s · Seller onboarding" },
-  description: "Connect marketplace sellers' Noon accounts and manage provider connections.",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("common");
+  return {
+    title: { default: t("siteName"), template: `%s · ${t("siteName")}` },
+    description: t("metadata.description"),
+  };
+}
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
@@ -12,17 +19,19 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 // (a prerendered page would carry scripts without a nonce, which the policy blocks).
 export const dynamic = "force-dynamic";
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const [locale, t] = await Promise.all([getLocale(), getTranslations("common")]);
+  const language = languageOf(locale);
   return (
-    <html lang="en">
+    <html lang={language} dir={directionOf(language)} className={arabicFont.variable}>
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <a
           href="#main"
-          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+          className="sr-only focus:not-sr-only focus:absolute focus:start-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
         >
-          Skip to content
+          {t("skipToContent")}
         </a>
-        {children}
+        <NextIntlClientProvider>{children}</NextIntlClientProvider>
       </body>
     </html>
   );

@@ -1,4 +1,4 @@
-// `npm run seller:link -- --name NAME [--email E] [--external-id ID] [--ttl-days N] [--json]`
+// `npm run seller:link -- --name NAME [--email E] [--external-id ID] [--ttl-days N] [--locale en|ar] [--json]`
 // Creates a seller (or finds it by external id) and prints a fresh onboarding link, with the app's own
 // configuration. With no DATABASE_URL it uses the development database: the embedded PostgreSQL of
 // `npm run dev` on port 5433 when it runs, otherwise it starts it from .data/pg for the duration.
@@ -8,11 +8,12 @@ import nextEnv from "@next/env";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./lib/embedded-pg";
 import { applyMigrations } from "./lib/schema-engine";
 import { DEV_PG_PORT } from "./lib/stack";
+import { isLocale, LOCALES } from "@/lib/i18n/locales";
 
 nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
 
 const USAGE =
-  'usage: npm run seller:link -- --name "Seller name" [--email seller@example.com] [--external-id ID] [--ttl-days 7] [--json]';
+  'usage: npm run seller:link -- --name "Seller name" [--email seller@example.com] [--external-id ID] [--ttl-days 7] [--locale en|ar] [--json]';
 
 async function main(): Promise<number> {
   let values;
@@ -23,6 +24,7 @@ async function main(): Promise<number> {
         email: { type: "string" },
         "external-id": { type: "string" },
         "ttl-days": { type: "string" },
+        locale: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -47,6 +49,12 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  const locale = values.locale?.trim() || undefined;
+  if (locale !== undefined && !isLocale(locale)) {
+    console.error(`--locale must be one of ${LOCALES.join(", ")}`);
+    return 2;
+  }
+
   let pg: EmbeddedPostgres | undefined;
   if (!process.env.DATABASE_URL?.trim()) {
     // Attaches to the cluster `npm run dev` runs, or starts it (and stops it again at the end).
@@ -67,6 +75,7 @@ async function main(): Promise<number> {
         seller: { name, email: values.email ?? null, externalId: values["external-id"] ?? null },
         by: { type: "cli" },
         ttlDays,
+        ...(locale ? { locale } : {}),
       });
       if (values.json) {
         console.log(

@@ -3,6 +3,8 @@ import { currentStaff } from "@/lib/auth/guard";
 import { signOutAction } from "@/app/admin/sign-in/actions";
 import { AdminNav } from "@/components/admin/nav";
 import { SubmitButton } from "@/components/ui/button";
+import { Ident } from "@/components/i18n/ident";
+import { LanguageSwitch } from "@/components/i18n/language-switch";
 
 const ROLE_LABEL = { ADMIN: "Admin", OPERATIONS: "Operations", SUPPORT: "Support" } as const;
 
@@ -22,19 +24,23 @@ export default async function AdminLayout({ children }: { children: React.ReactN
               <Link href="/admin" className="font-semibold text-slate-900">
                 Seller onboarding
               </Link>
-              <form action={signOut} className="md:hidden">
-                <SubmitButton variant="secondary" pendingLabel="Signing out…">
-                  Sign out
-                </SubmitButton>
-              </form>
+              <div className="flex items-center gap-2 md:hidden">
+                <LanguageSwitch />
+                <form action={signOut}>
+                  <SubmitButton variant="secondary" pendingLabel="Signing out…">
+                    Sign out
+                  </SubmitButton>
+                </form>
+              </div>
             </div>
             {/* Until a required password change is done, nothing else opens: no navigation to offer. */}
             {!staff.mustChangePassword && <AdminNav role={staff.role} />}
             <div className="hidden items-center gap-3 md:flex">
               <p className="text-sm text-slate-700">
                 <span className="sr-only">Signed in as </span>
-                {staff.email} · {ROLE_LABEL[staff.role]}
+                <Ident className="">{staff.email}</Ident> · {ROLE_LABEL[staff.role]}
               </p>
+              <LanguageSwitch />
               <Link href="/admin/account/password" className="text-sm text-brand-800 underline underline-offset-2">
                 Password
               </Link>
@@ -52,7 +58,12 @@ export default async function AdminLayout({ children }: { children: React.ReactN
           {children}
         </main>
       ) : (
-        children
+        <>
+          <div className="mx-auto flex max-w-6xl justify-end px-4 pt-4">
+            <LanguageSwitch />
+          </div>
+          {children}
+        </>
       )}
     </div>
   );

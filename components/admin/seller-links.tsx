@@ -2,7 +2,8 @@
 import { useActionState } from "react";
 import { createSellerAction, issueLinkAction, revokeLinkAction, type IssuedLink } from "@/app/admin/sellers/actions";
 import type { ActionState } from "@/lib/auth/action";
-import { Field } from "@/components/ui/field";
+import { Field, SelectField } from "@/components/ui/field";
+import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
 import { SubmitButton } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { SecretOnce } from "@/components/ui/secret-once";
@@ -47,6 +48,16 @@ export function CreateSellerForm() {
           maxLength={200}
           hint="Your marketplace's id; an existing seller with it gets a new link."
           error={fieldError("externalId")}
+        />
+        <SelectField
+          label="Seller's language"
+          name="locale"
+          defaultValue=""
+          options={[
+            { value: "", label: "The seller's browser decides" },
+            ...LOCALES.map((l) => ({ value: l, label: LOCALE_NAMES[l] })),
+          ]}
+          error={fieldError("locale")}
         />
         <div className="sm:col-span-3">
           <SubmitButton pendingLabel="Creating…">Create seller and link</SubmitButton>

@@ -31,7 +31,7 @@ export function ConnectionHistory({ events }: { events: ConnectionDetail["events
             <Td>{LABELS[e.type] ?? e.type}</Td>
             <Td>
               {e.ok ? <Badge tone="success">OK</Badge> : <Badge tone="danger">Failed</Badge>}
-              {e.httpStatus !== null && <span className="ml-2 text-xs text-slate-700">HTTP {e.httpStatus}</span>}
+              {e.httpStatus !== null && <span className="ms-2 text-xs text-slate-700">HTTP {e.httpStatus}</span>}
             </Td>
             <Td className="whitespace-nowrap">{e.latencyMs !== null ? `${e.latencyMs} ms` : "—"}</Td>
             <Td>

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Spinner, buttonClass } from "@/components/ui/button";
 
@@ -6,7 +7,8 @@ import { Spinner, buttonClass } from "@/components/ui/button";
  * The Connect Noon account button: a plain form POST (works without JavaScript); with JavaScript it
  * shows progress and blocks a double click while the browser leaves for Noon.
  */
-export function ConnectForm({ linkToken, label = "Connect Noon account" }: { linkToken?: string; label?: string }) {
+export function ConnectForm({ linkToken, label }: { linkToken?: string; label?: string }) {
+  const t = useTranslations("seller");
   const [pending, setPending] = useState(false);
   return (
     <form
@@ -25,7 +27,7 @@ export function ConnectForm({ linkToken, label = "Connect Noon account" }: { lin
         className={buttonClass("primary", "w-full sm:w-auto")}
       >
         {pending && <Spinner />}
-        <span>{pending ? "Opening Noon…" : label}</span>
+        <span>{pending ? t("connectButton.pending") : (label ?? t("onboard.connect"))}</span>
       </button>
     </form>
   );

@@ -44,7 +44,7 @@ export function AutoRefresh({ progressUrl, initial }: { progressUrl: string; ini
       {live ? (
         <>
           <span
-            className="mr-2 inline-block h-2 w-2 animate-pulse rounded-full bg-brand-700 motion-reduce:animate-none"
+            className="me-2 inline-block h-2 w-2 animate-pulse rounded-full bg-brand-700 motion-reduce:animate-none"
             aria-hidden="true"
           />
           In progress: this page updates by itself.

@@ -38,10 +38,10 @@ export function Timeline({ events }: { events: TimelineEvent[] }) {
           e.type === "key_verification_failed" ||
           e.type === "needs_reconnect";
         return (
-          <li key={e.id} className="relative border-l-2 border-slate-300 pb-4 pl-4 last:pb-0">
+          <li key={e.id} className="relative border-s-2 border-slate-300 pb-4 ps-4 last:pb-0">
             <span
               aria-hidden="true"
-              className={`absolute -left-[7px] top-1.5 h-3 w-3 rounded-full ${bad ? "bg-red-700" : "bg-brand-700"}`}
+              className={`absolute -start-[7px] top-1.5 h-3 w-3 rounded-full ${bad ? "bg-red-700" : "bg-brand-700"}`}
             />
             <div className="flex flex-col gap-0.5 sm:flex-row sm:flex-wrap sm:items-baseline sm:gap-3">
               <span className={`font-medium ${bad ? "text-red-800" : "text-slate-900"}`}>

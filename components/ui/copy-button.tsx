@@ -1,8 +1,10 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 
 /** Copies `value` to the clipboard and says so, for screen readers too. */
-export function CopyButton({ value, label = "Copy" }: { value: string; label?: string }) {
+export function CopyButton({ value, label }: { value: string; label?: string }) {
+  const t = useTranslations("common.ui");
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   return (
     <span className="inline-flex items-center gap-2">
@@ -18,10 +20,10 @@ export function CopyButton({ value, label = "Copy" }: { value: string; label?: s
           }
         }}
       >
-        {label}
+        {label ?? t("copy")}
       </button>
       <span role="status" aria-live="polite" className="text-sm text-slate-700">
-        {state === "copied" ? "Copied" : state === "failed" ? "Copy failed: select the text and copy it" : ""}
+        {state === "copied" ? t("copied") : state === "failed" ? t("copyFailed") : null}
       </span>
     </span>
   );

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useFormStatus } from "react-dom";
 import { buttonClass, type ButtonVariant } from "@/components/ui/button-class";
 import { Spinner } from "@/components/ui/spinner";
@@ -19,6 +20,7 @@ export function SubmitButton({
   name?: string;
   value?: string;
 }) {
+  const t = useTranslations("common.ui");
   const { pending } = useFormStatus();
   return (
     <button
@@ -30,7 +32,7 @@ export function SubmitButton({
       className={buttonClass(variant, className)}
     >
       {pending && <Spinner />}
-      <span>{pending ? (pendingLabel ?? "Working…") : children}</span>
+      <span>{pending ? (pendingLabel ?? t("working")) : children}</span>
     </button>
   );
 }

@@ -17,7 +17,7 @@ export function Table({
       aria-label={caption}
       className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white"
     >
-      <table className="min-w-full divide-y divide-slate-200 text-left text-sm">
+      <table className="min-w-full divide-y divide-slate-200 text-start text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-100">
           <tr>

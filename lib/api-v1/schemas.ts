@@ -2,6 +2,7 @@
 // lib/api-v1/openapi.ts builds the OpenAPI document. One source of truth: change a shape here.
 import { z } from "zod";
 import "zod-openapi";
+import { LOCALES } from "@/lib/i18n/locales";
 
 const instant = (description: string) => z.iso.datetime().meta({ description, example: "2026-11-30T12:00:00.000Z" });
 const nullableInstant = (description: string) => instant(description).nullable();
@@ -210,6 +211,11 @@ export const onboardingLinkBodySchema = z
       .max(200)
       .optional()
       .meta({ description: "Your id for the seller: a second call with it finds the same seller." }),
+    locale: z.enum(LOCALES).optional().meta({
+      description:
+        "The seller's language: the link's pages open in it (the seller can still switch). Omitted: the language of the seller's latest link, if any, otherwise the browser's.",
+      example: "ar",
+    }),
   })
   .strict()
   .meta({ id: "OnboardingLinkRequest" });

@@ -45,6 +45,7 @@ describe("a seller connects their Noon account", () => {
     const target = new URL(start.location);
     expect(`${target.origin}${target.pathname}`).toBe(h.sim.authorizeUrl);
     expect(target.searchParams.get("client_id")).toBe(h.sim.clientId);
+    expect([...target.searchParams.keys()].sort()).toEqual(["client_id", "state"]);
     expect(start.state).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const setCookie = start.response.headers.getSetCookie().join("\n");
     expect(setCookie).toMatch(/HttpOnly/);
@@ -543,7 +544,7 @@ describe("a fault at each stage is a recorded failure with its stage, a clear pa
       expect(auth.credential).toBeNull();
       const view = await authorizationResult(auth.reference, auth.sellerId);
       expect(view?.outcome).toBe("failed");
-      expect(view?.reason).toBeTruthy();
+      expect(view?.failure?.code).toBeTruthy();
     });
   }
 

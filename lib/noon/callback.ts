@@ -3,7 +3,9 @@ import { clientIpFrom } from "@/lib/http/client-ip";
 import { db } from "@/lib/db/client";
 import { whileDatabaseRecovers } from "@/lib/db/retry";
 import { log } from "@/lib/log";
-import { addressKey, consumeRateLimit, tallyKey, waitText } from "@/lib/rate-limit";
+import { localeOfRequest } from "@/lib/i18n/request-locale";
+import { translator } from "@/lib/i18n/messages";
+import { addressKey, consumeRateLimit, tallyKey } from "@/lib/rate-limit";
 import { sellerKeySecretName, storeSecretDurably } from "@/lib/secrets";
 import { sameToken } from "@/lib/secrets/token-hash";
 import { markSellerLinksUsed } from "@/lib/sellers";
@@ -33,18 +35,6 @@ export type CallbackRejection =
   | "seller_mismatch"
   | "state_expired"
   | "already_used";
-
-const rejectionText: Record<CallbackRejection, string> = {
-  state_missing: "The answer from Noon did not say which connection request it belongs to.",
-  state_repeated: "The answer from Noon was not in the expected form.",
-  code_repeated: "The answer from Noon was not in the expected form.",
-  no_session: "This browser did not start a connection request, or the session has ended.",
-  state_mismatch: "The answer from Noon does not belong to the connection request started in this browser.",
-  state_unknown: "The answer from Noon does not belong to any connection request we know.",
-  seller_mismatch: "The answer from Noon does not belong to the connection request started in this browser.",
-  state_expired: "The connection request took too long and has expired.",
-  already_used: "This connection request has already been completed.",
-};
 
 export function resultPath(reference: string): string {
   return `/onboard/result/${reference}`;
@@ -78,7 +68,8 @@ async function reject(
     update: { count: { increment: 1 }, lastAt: now },
   });
   const limit = await consumeRateLimit("noon-callback-rejections-per-address", addressKey(ip));
-  if (!limit.allowed) return tooManyAttemptsPage(limit.retryAfterSeconds, waitText(limit.retryAfterSeconds));
+  const { language } = localeOfRequest(request);
+  if (!limit.allowed) return tooManyAttemptsPage(limit.retryAfterSeconds, language);
   if (ids.authorizationId)
     await recordEvent(db(), {
       authorizationId: ids.authorizationId,
@@ -90,13 +81,17 @@ async function reject(
     { reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null },
     "noon callback rejected",
   );
-  return htmlPage(400, {
-    title: "We could not complete the connection",
-    paragraphs: [
-      rejectionText[reason],
-      "Nothing was connected. Open the onboarding link you were sent and click Connect Noon account to start again.",
-    ],
-  });
+  // The page is in the seller's language, its text from the catalogue by rejection code.
+  const t = translator(language, "errors");
+  return htmlPage(
+    400,
+    {
+      title: t("server.callbackRejected.title"),
+      paragraphs: [t(`server.callbackRejected.${reason}`), t("server.callbackRejected.text")],
+    },
+    {},
+    language,
+  );
 }
 
 type Claimed = { id: string; reference: string; sellerId: string; startedAt: Date };

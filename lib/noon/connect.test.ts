@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { createOnboardingLink, createSeller } from "@/lib/sellers";
 import { startSellerConnect } from "./connect";
 import { APP, clickConnect, clickTryAgain, sellerWithLink, testAddress } from "@/tests/support/noon-harness";
 import { noonHarnessPerFile } from "@/tests/support/noon-harness-per-file";
@@ -39,6 +40,56 @@ describe("POST /api/noon/connect", () => {
     );
     expect(response.status).toBe(303);
     expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(1);
+  });
+
+  it("carries the link's language into the browser's language cookie, unless the seller chose one", async () => {
+    const seller = await createSeller({ name: `Arabic seller ${randomBytes(3).toString("hex")}` });
+    const link = await createOnboardingLink({ sellerId: seller.id, createdBy: "test", locale: "ar" });
+    const connect = (cookie?: string) =>
+      startSellerConnect(
+        new Request(`${APP}/api/noon/connect`, {
+          method: "POST",
+          headers: {
+            origin: APP,
+            "content-type": "application/x-www-form-urlencoded",
+            "x-forwarded-for": testAddress(),
+            ...(cookie ? { cookie } : {}),
+          },
+          body: new URLSearchParams({ link: link.token }),
+        }),
+        h.deps(),
+      );
+    const first = await connect();
+    expect(first.status).toBe(303);
+    expect(first.headers.getSetCookie().filter((c) => c.startsWith("NEXT_LOCALE="))).toEqual([
+      expect.stringMatching(/^NEXT_LOCALE=ar; Path=\/;/),
+    ]);
+    expect(new URL(first.headers.get("location") ?? "").searchParams.get("ui_locales")).toBe("ar");
+    const chosen = await connect("NEXT_LOCALE=en");
+    expect(chosen.status).toBe(303);
+    expect(chosen.headers.getSetCookie().some((c) => c.startsWith("NEXT_LOCALE="))).toBe(false);
+    expect(new URL(chosen.headers.get("location") ?? "").searchParams.has("ui_locales")).toBe(false);
+  });
+
+  it("explains a refused form in the seller's language", async () => {
+    const { link } = await sellerWithLink();
+    const response = await startSellerConnect(
+      new Request(`${APP}/api/noon/connect`, {
+        method: "POST",
+        headers: {
+          origin: "https://evil.example",
+          cookie: "NEXT_LOCALE=ar",
+          "content-type": "application/x-www-form-urlencoded",
+          "x-forwarded-for": testAddress(),
+        },
+        body: new URLSearchParams({ link: link.token }),
+      }),
+      h.deps(),
+    );
+    expect(response.status).toBe(403);
+    const html = await response.text();
+    expect(html).toContain('<html lang="ar" dir="rtl">');
+    expect(html).toContain("يجب إرسال هذا النموذج من هذا الموقع");
   });
 
   it("sends an unusable link back to its page, which explains", async () => {

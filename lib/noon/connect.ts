@@ -3,7 +3,11 @@ import { z } from "zod";
 import { clientIpFrom } from "@/lib/http/client-ip";
 import { isSameOrigin } from "@/lib/http/same-origin";
 import { log } from "@/lib/log";
-import { addressKey, consumeRateLimit, waitText } from "@/lib/rate-limit";
+import { addressKey, consumeRateLimit } from "@/lib/rate-limit";
+import { localeCookie, localeOfRequest } from "@/lib/i18n/request-locale";
+import { translator } from "@/lib/i18n/messages";
+import { DEFAULT_LOCALE, LOCALE_COOKIE, type Locale } from "@/lib/i18n/locales";
+import { cookieValue } from "@/lib/i18n/negotiate";
 import { isOnboardingLinkActive, resolveOnboardingLink } from "@/lib/sellers";
 import { startAuthorization } from "./authorizations";
 import { resolveDeps, type NoonDeps } from "./deps";
@@ -22,19 +26,27 @@ export function isOwnSellerForm(request: Request): boolean {
   return isSameOrigin(request);
 }
 
-/** The authorization URL: NOON_AUTHORIZE_URL?client_id=…&state=… (the redirect URI is registered with Noon). */
+/**
+ * The authorization URL: NOON_AUTHORIZE_URL?client_id=…&state=… (the redirect URI is registered with Noon),
+ * plus `ui_locales` (OpenID Connect's name for the page language) when the seller's is not English: Noon's
+ * documentation names only client_id and state, and an OAuth server ignores parameters it does not know;
+ * the Noon simulator shows its consent page in that language.
+ */
 export function authorizationUrl({
   authorizeUrl,
   clientId,
   state,
+  language,
 }: {
   authorizeUrl: string;
   clientId: string;
   state: string;
+  language?: Locale;
 }): string {
   const url = new URL(authorizeUrl);
   url.searchParams.set("client_id", clientId);
   url.searchParams.set("state", state);
+  if (language && language !== DEFAULT_LOCALE) url.searchParams.set("ui_locales", language);
   return url.toString();
 }
 
@@ -46,24 +58,19 @@ export function authorizationUrl({
  */
 export async function startSellerConnect(request: Request, deps: NoonDeps = {}): Promise<Response> {
   const { noon, now } = resolveDeps(deps);
+  const { language } = localeOfRequest(request);
+  const t = translator(language, "errors");
+  const problemPage = (
+    status: number,
+    key: "crossOrigin" | "noonNotConfigured" | "badConnectRequest" | "unknownSeller",
+  ) => htmlPage(status, { title: t(`server.${key}.title`), paragraphs: [t(`server.${key}.text`)] }, {}, language);
   if (!isOwnSellerForm(request)) {
     log().warn({ origin: request.headers.get("origin") }, "noon connect: cross-origin form refused");
-    return htmlPage(403, {
-      title: "This form must be sent from this site",
-      paragraphs: ["Open your onboarding link again and click Connect Noon account there."],
-    });
+    return problemPage(403, "crossOrigin");
   }
-  if (!noon) {
-    return htmlPage(503, {
-      title: "Noon connections are not available yet",
-      paragraphs: [
-        "This service is not configured to connect Noon accounts. Please contact the team that sent you the link.",
-      ],
-    });
-  }
+  if (!noon) return problemPage(503, "noonNotConfigured");
   const perAddress = await consumeRateLimit("noon-connect-per-address", addressKey(clientIpFrom(request.headers)));
-  if (!perAddress.allowed)
-    return tooManyAttemptsPage(perAddress.retryAfterSeconds, waitText(perAddress.retryAfterSeconds));
+  if (!perAddress.allowed) return tooManyAttemptsPage(perAddress.retryAfterSeconds, language);
   let form: z.infer<typeof formSchema>;
   try {
     const data = await request.formData();
@@ -71,35 +78,32 @@ export async function startSellerConnect(request: Request, deps: NoonDeps = {}):
     if (link.length > 1) throw new Error("link repeated");
     form = formSchema.parse({ link: typeof link[0] === "string" ? link[0] : undefined });
   } catch {
-    return htmlPage(400, {
-      title: "Something is wrong with this request",
-      paragraphs: ["Open your onboarding link again and click Connect Noon account."],
-    });
+    return problemPage(400, "badConnectRequest");
   }
 
   const session = await readSellerSession(request.headers.get("cookie"));
   let who: Pick<SellerSession, "sellerId" | "linkId"> | null = null;
+  // The language operations gave the link becomes this browser's, unless the seller chose one already,
+  // so Noon's page (when it reads it) and the result page keep it.
+  let languageCookie: string | null = null;
+  let sellerLanguage = language;
   if (form.link) {
     const resolved = await resolveOnboardingLink(form.link, { now: now() });
     if (!resolved.ok) return seeOther(`/onboard/${encodeURIComponent(form.link)}`);
     who = { sellerId: resolved.seller.id, linkId: resolved.linkId };
+    if (resolved.locale && !cookieValue(request.headers.get("cookie"), LOCALE_COOKIE)) {
+      languageCookie = localeCookie(resolved.locale, new URL(request.url).protocol === "https:");
+      sellerLanguage = resolved.locale;
+    }
   } else if (session && (await isOnboardingLinkActive(session.linkId, now()))) {
     // "Try again" from a result page: the browser's session names the seller and its (still valid) link.
     who = { sellerId: session.sellerId, linkId: session.linkId };
   }
-  if (!who) {
-    return htmlPage(400, {
-      title: "We could not tell who you are",
-      paragraphs: [
-        "Your session has ended or your onboarding link is no longer valid. Open the onboarding link you were sent and try again, or ask for a new one.",
-      ],
-    });
-  }
+  if (!who) return problemPage(400, "unknownSeller");
 
   // Each click starts an authorization (a row, a timeline): bounded per seller as well.
   const perSeller = await consumeRateLimit("noon-connect-per-seller", `seller:${who.sellerId}`);
-  if (!perSeller.allowed)
-    return tooManyAttemptsPage(perSeller.retryAfterSeconds, waitText(perSeller.retryAfterSeconds));
+  if (!perSeller.allowed) return tooManyAttemptsPage(perSeller.retryAfterSeconds, language);
   const started = await startAuthorization({ sellerId: who.sellerId, now: now() });
   log().info(
     { authorizationId: started.authorizationId, reference: started.reference, sellerId: who.sellerId },
@@ -110,7 +114,12 @@ export async function startSellerConnect(request: Request, deps: NoonDeps = {}):
     pending: { authorizationId: started.authorizationId, state: started.state },
   });
   return seeOther(
-    authorizationUrl({ authorizeUrl: noon.authorizeUrl, clientId: noon.clientId, state: started.state }),
-    cookie,
+    authorizationUrl({
+      authorizeUrl: noon.authorizeUrl,
+      clientId: noon.clientId,
+      state: started.state,
+      language: sellerLanguage,
+    }),
+    languageCookie ? [cookie, languageCookie] : cookie,
   );
 }

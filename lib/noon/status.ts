@@ -55,17 +55,27 @@ export type AuthorizationResultView = {
   projectCode: string | null;
   /** True while the key waits in the sealed queue for the secret store. */
   keyStoragePending: boolean;
-  /** A short reason for people (failed only). */
-  reason: string | null;
+  /** Why it failed (failed only), as a code the page turns into a sentence (messages/*.json, seller.failure). */
+  failure: { code: FailureCode; httpStatus: number | null } | null;
 };
 
-const failureReason: Record<string, string> = {
-  login: "Our service could not sign in to Noon.",
-  token_create: "Noon did not accept the authorization.",
-  token_exchange: "Noon could not create the credential for your account.",
-  key_storage: "We could not store your credential safely.",
-  internal: "Something went wrong on our side.",
-};
+/** The failure stages a seller is told about; anything else is "unknown". */
+export const FAILURE_CODES = [
+  "session_renewed",
+  "login",
+  "token_create",
+  "token_exchange",
+  "key_storage",
+  "internal",
+  "unknown",
+] as const;
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+function failureCode(stage: string | null): FailureCode {
+  return (FAILURE_CODES as readonly string[]).includes(stage ?? "") && stage !== "session_renewed"
+    ? (stage as FailureCode)
+    : "unknown";
+}
 
 function outcomeOf(status: NoonAuthorizationStatus): AuthorizationOutcome {
   switch (status) {
@@ -107,17 +117,16 @@ export async function authorizationResult(
   });
   if (!row || row.sellerId !== sellerId) return null;
   const outcome = outcomeOf(row.status);
-  let reason: string | null = null;
+  let failure: AuthorizationResultView["failure"] = null;
   if (outcome === "failed") {
     if (
       row.failureHttpStatus === 401 &&
       (row.failureStage === "token_create" || row.failureStage === "token_exchange")
     ) {
       // The client renewed its Noon session at once (lib/noon/client.ts): trying again works.
-      reason = "Our session with Noon had expired at that moment. It has been renewed: please try again.";
+      failure = { code: "session_renewed", httpStatus: null };
     } else {
-      reason = failureReason[row.failureStage ?? ""] ?? "The connection could not be completed.";
-      if (row.failureHttpStatus) reason += ` (Noon answered HTTP ${row.failureHttpStatus}.)`;
+      failure = { code: failureCode(row.failureStage), httpStatus: row.failureHttpStatus ?? null };
     }
   }
   return {
@@ -126,6 +135,6 @@ export async function authorizationResult(
     sellerName: row.seller.name,
     projectCode: row.projectCode,
     keyStoragePending: row.status === "PENDING_KEY_STORAGE",
-    reason,
+    failure,
   };
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { recordAudit, type AuditActor } from "@/lib/audit/record";
 import { db } from "@/lib/db/client";
+import type { Locale } from "@/lib/i18n/locales";
 import { createOnboardingLink } from "./links";
 import { createSeller, getSellerSummary, type NewSeller, type SellerSummary } from "./sellers";
 
@@ -40,13 +41,26 @@ export type IssuedLink = {
   expiresAt: Date;
 };
 
-async function issueAudited(options: {
-  seller: SellerSummary & { created: boolean };
-  by: LinkActor;
-  ttlDays?: number;
-}): Promise<IssuedLink> {
+/**
+ * The seller's language for a link's pages: a language, null (the seller's browser decides), or undefined
+ * (the language of the seller's latest link).
+ */
+type LinkLocale = { locale?: Locale | null };
+
+async function issueAudited(
+  options: {
+    seller: SellerSummary & { created: boolean };
+    by: LinkActor;
+    ttlDays?: number;
+  } & LinkLocale,
+): Promise<IssuedLink> {
   const { seller, by } = options;
-  const link = await createOnboardingLink({ sellerId: seller.id, createdBy: linkAuthor(by), ttlDays: options.ttlDays });
+  const link = await createOnboardingLink({
+    sellerId: seller.id,
+    createdBy: linkAuthor(by),
+    ttlDays: options.ttlDays,
+    ...(options.locale !== undefined ? { locale: options.locale } : {}),
+  });
   await recordAudit({
     actor: auditActor(by),
     action: "link.issued",
@@ -56,6 +70,7 @@ async function issueAudited(options: {
       linkId: link.linkId,
       expiresAt: link.expiresAt.toISOString(),
       ...(by.type === "api-key" ? { via: "api" } : {}),
+      ...(link.locale ? { locale: link.locale } : {}),
     },
   });
   return { seller, linkId: link.linkId, url: link.url, token: link.token, expiresAt: link.expiresAt };
@@ -65,11 +80,13 @@ async function issueAudited(options: {
  * Creates a seller (or finds it by external id), then issues a fresh onboarding link; both audited
  * ("seller.created" only when the seller is new).
  */
-export async function createSellerWithLink(options: {
-  seller: NewSeller;
-  by: LinkActor;
-  ttlDays?: number;
-}): Promise<IssuedLink> {
+export async function createSellerWithLink(
+  options: {
+    seller: NewSeller;
+    by: LinkActor;
+    ttlDays?: number;
+  } & LinkLocale,
+): Promise<IssuedLink> {
   const { by } = options;
   const seller = await createSeller(options.seller);
   if (seller.created) {
@@ -85,11 +102,13 @@ export async function createSellerWithLink(options: {
 }
 
 /** Issues a fresh onboarding link for an existing seller, audited; null when the seller is unknown. */
-export async function issueSellerLink(options: {
-  sellerId: string;
-  by: LinkActor;
-  ttlDays?: number;
-}): Promise<IssuedLink | null> {
+export async function issueSellerLink(
+  options: {
+    sellerId: string;
+    by: LinkActor;
+    ttlDays?: number;
+  } & LinkLocale,
+): Promise<IssuedLink | null> {
   const seller = await getSellerSummary(options.sellerId);
   if (!seller) return null;
   return issueAudited({ ...options, seller: { ...seller, created: false } });

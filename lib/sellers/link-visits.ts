@@ -1,7 +1,8 @@
 import "server-only";
 import { clientIpFrom } from "@/lib/http/client-ip";
 import { tooManyAttemptsPage } from "@/lib/noon/pages";
-import { addressKey, consumeRateLimits, hashedKey, waitText } from "@/lib/rate-limit";
+import { addressKey, consumeRateLimits, hashedKey } from "@/lib/rate-limit";
+import { localeOfHeaders } from "@/lib/i18n/request-locale";
 
 /** The path of an onboarding link (`/onboard/{token}`), not the result pages under it. */
 export const ONBOARDING_LINK_PATH = /^\/onboard\/(?!result$)([^/]+)$/;
@@ -15,5 +16,5 @@ export async function limitOnboardingLinkVisit(headers: Headers, token: string):
     ["onboarding-link-per-address", addressKey(clientIpFrom(headers))],
     ["onboarding-link-per-link", hashedKey("link", token)],
   ]);
-  return verdict.allowed ? null : tooManyAttemptsPage(verdict.retryAfterSeconds, waitText(verdict.retryAfterSeconds));
+  return verdict.allowed ? null : tooManyAttemptsPage(verdict.retryAfterSeconds, localeOfHeaders(headers).language);
 }

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { hashToken } from "@/lib/secrets/token-hash";
 import { config } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
+import { isLocale, type Locale } from "@/lib/i18n/locales";
 import { sellerSummarySelect, type SellerSummary } from "./sellers";
 
 // Onboarding links. The link token is 32 CSPRNG bytes (base64url) handed out once;
@@ -63,22 +64,43 @@ export async function createOnboardingLink(input: {
   sellerId: string;
   createdBy: string;
   ttlDays?: number;
-}): Promise<{ url: string; token: string; expiresAt: Date; linkId: string }> {
+  /**
+   * The seller's language: the link's pages open in it unless the seller picks another. Undefined: the
+   * language of the seller's latest link; null: none (the seller's browser decides).
+   */
+  locale?: Locale | null;
+}): Promise<{ url: string; token: string; expiresAt: Date; linkId: string; locale: Locale | null }> {
   const ttlDays = input.ttlDays ?? DEFAULT_LINK_TTL_DAYS;
   if (!Number.isFinite(ttlDays) || ttlDays <= 0 || ttlDays > MAX_LINK_TTL_DAYS) {
     throw new Error(`createOnboardingLink: ttlDays must be between 0 and ${MAX_LINK_TTL_DAYS}`);
   }
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + ttlDays * 24 * 60 * 60 * 1000);
+  const locale =
+    input.locale !== undefined
+      ? input.locale
+      : ((
+          await db().onboardingLink.findFirst({
+            where: { sellerId: input.sellerId },
+            orderBy: { createdAt: "desc" },
+            select: { locale: true },
+          })
+        )?.locale ?? null);
   const link = await db().onboardingLink.create({
-    data: { sellerId: input.sellerId, tokenHash: hashLinkToken(token), expiresAt, createdBy: input.createdBy },
+    data: {
+      sellerId: input.sellerId,
+      tokenHash: hashLinkToken(token),
+      expiresAt,
+      createdBy: input.createdBy,
+      locale: isLocale(locale) ? locale : null,
+    },
     select: { id: true },
   });
-  return { url: onboardingUrl(token), token, expiresAt, linkId: link.id };
+  return { url: onboardingUrl(token), token, expiresAt, linkId: link.id, locale: isLocale(locale) ? locale : null };
 }
 
 export type ResolvedLink =
-  | { ok: true; seller: SellerSummary; linkId: string; expiresAt: Date }
+  | { ok: true; seller: SellerSummary; linkId: string; expiresAt: Date; locale: Locale | null }
   | { ok: false; reason: Exclude<LinkRejection, "used"> }
   /** The seller is named so their own browser (its session) can still be shown its connections. */
   | { ok: false; reason: "used"; sellerId: string };
@@ -98,6 +120,7 @@ export async function resolveOnboardingLink(
     select: {
       id: true,
       ...linkLifeSelect,
+      locale: true,
       seller: { select: sellerSummarySelect },
     },
   });
@@ -108,7 +131,13 @@ export async function resolveOnboardingLink(
   if (opts.touch) {
     await db().onboardingLink.update({ where: { id: link.id }, data: { lastUsedAt: now }, select: { id: true } });
   }
-  return { ok: true, seller: link.seller, linkId: link.id, expiresAt: link.expiresAt };
+  return {
+    ok: true,
+    seller: link.seller,
+    linkId: link.id,
+    expiresAt: link.expiresAt,
+    locale: isLocale(link.locale) ? link.locale : null,
+  };
 }
 
 /** Whether a link id (kept in a seller's session) still works: not revoked, not used, not expired. */

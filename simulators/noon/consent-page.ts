@@ -36,21 +36,94 @@ const styles = `
   footer { color: #374151; font-size: 0.875rem; margin-top: 1rem; text-align: center; }
 `;
 
-function layout(title: string, body: string): string {
+/**
+ * The simulator's own small catalogue: its consent page can be clicked through in English or Arabic. Its
+ * texts hold no markup characters, so they go into the page as they are.
+ */
+export type SimLanguage = "en" | "ar";
+
+const TEXT = {
+  en: {
+    banner: "Noon simulator — not the real Noon",
+    footer: "This page is served by a local test simulator. No real Noon account is involved.",
+    suffix: "Noon simulator",
+    title: "Authorize access",
+    heading: "Allow this application to access your Noon seller account?",
+    intro: (client: string) =>
+      `The application ${client} asks to create a service account with API access to one of your seller projects.`,
+    point1: "It will receive a new API key for the project you choose.",
+    point2: "You can revoke that key at any time in the Noon Partners Access App.",
+    projectLabel: "Seller project code",
+    projectHint: 'Simulated seller project: "PRJ" followed by 5 to 8 digits.',
+    projectError: 'Enter a project code: "PRJ" followed by 5 to 8 digits.',
+    approve: "Approve",
+    decline: "Decline",
+  },
+  ar: {
+    banner: "محاكي نون — ليس نون الحقيقي",
+    footer: "تعرض هذه الصفحة محاكيًا محليًا للاختبار. لا يُستخدم أي حساب حقيقي على نون.",
+    suffix: "محاكي نون",
+    title: "تفويض الوصول",
+    heading: "هل تسمح لهذا التطبيق بالوصول إلى حسابك كبائع على نون؟",
+    intro: (client: string) =>
+      `يطلب التطبيق ${client} إنشاء حساب خدمة يتيح الوصول عبر الواجهة البرمجية إلى أحد مشاريعك كبائع.`,
+    point1: "سيحصل على مفتاح API جديد للمشروع الذي تختاره.",
+    point2: "يمكنك إلغاء هذا المفتاح في أي وقت من تطبيق Noon Partners Access.",
+    projectLabel: "رمز مشروع البائع",
+    projectHint: "مشروع بائع تجريبي: PRJ متبوعًا بـ 5 إلى 8 أرقام.",
+    projectError: "أدخل رمز مشروع: PRJ متبوعًا بـ 5 إلى 8 أرقام.",
+    approve: "موافقة",
+    decline: "رفض",
+  },
+} satisfies Record<SimLanguage, Record<string, string | ((client: string) => string)>>;
+
+/**
+ * The language of the consent page: `ui_locales` (OpenID Connect's parameter) when given, else the app's
+ * `NEXT_LOCALE` cookie (cookies do not depend on the port, so on one host the app's choice carries over),
+ * else Accept-Language; English otherwise.
+ */
+export function simLanguage(input: {
+  uiLocales?: string | null;
+  cookieHeader?: string | null;
+  acceptLanguage?: string | null;
+}): SimLanguage {
+  const pick = (tags: string[]): SimLanguage | null => {
+    for (const tag of tags) {
+      const base = tag.trim().split(/[-;]/)[0]?.toLowerCase();
+      if (base === "ar" || base === "en") return base;
+    }
+    return null;
+  };
+  const cookie = /(?:^|;\s*)NEXT_LOCALE=([a-z]{2})/.exec(input.cookieHeader ?? "")?.[1] ?? null;
+  return (
+    pick((input.uiLocales ?? "").split(" ")) ??
+    pick(cookie ? [cookie] : []) ??
+    pick((input.acceptLanguage ?? "").split(",").filter((r) => !/;\s*q=0(?:\.0*)?\s*$/.test(r))) ??
+    "en"
+  );
+}
+
+/** The message shown when the project code is not valid, in the page's language. */
+export function projectCodeError(lang: SimLanguage): string {
+  return TEXT[lang].projectError;
+}
+
+function layout(title: string, body: string, lang: SimLanguage = "en"): string {
+  const t = TEXT[lang];
   return `<!doctype html>
-<html lang="en">
+<html lang="${lang}" dir="${lang === "ar" ? "rtl" : "ltr"}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>${escapeHtml(title)} — Noon simulator</title>
+<title>${escapeHtml(title)} — ${escapeHtml(t.suffix)}</title>
 <style>${styles}</style>
 </head>
 <body>
-<div class="banner" role="note">Noon simulator — not the real Noon</div>
+<div class="banner" role="note">${escapeHtml(t.banner)}</div>
 <main>
 ${body}
-<footer>This page is served by a local test simulator. No real Noon account is involved.</footer>
+<footer>${escapeHtml(t.footer)}</footer>
 </main>
 </body>
 </html>`;
@@ -62,36 +135,41 @@ export type ConsentPageInput = {
   projectCode: string;
   /** Shown next to the project code field when the last submission was invalid. */
   projectCodeError?: string;
+  lang?: SimLanguage;
 };
 
 export function renderConsentPage(input: ConsentPageInput): string {
+  const lang = input.lang ?? "en";
+  const t = TEXT[lang];
   const err = input.projectCodeError;
   const invalid = err
     ? ' aria-invalid="true" aria-describedby="project-code-hint project-code-error"'
     : ' aria-describedby="project-code-hint"';
+  const client = `<bdi dir="ltr"><code>${escapeHtml(input.clientId)}</code></bdi>`;
   return layout(
-    "Authorize access",
+    t.title,
     `<div class="card">
-<h1>Allow this application to access your Noon seller account?</h1>
-<p>The application <code>${escapeHtml(input.clientId)}</code> asks to create a service account
-with API access to one of your seller projects.</p>
+<h1>${escapeHtml(t.heading)}</h1>
+<p>${t.intro(client)}</p>
 <ul>
-  <li>It will receive a new API key for the project you choose.</li>
-  <li>You can revoke that key at any time in the Noon Partners Access App.</li>
+  <li>${escapeHtml(t.point1)}</li>
+  <li>${escapeHtml(t.point2)}</li>
 </ul>
 <form method="post" action="/authorize/decision">
   <input type="hidden" name="request_id" value="${escapeHtml(input.requestId)}">
-  <label for="project-code">Seller project code</label>
-  <p class="hint" id="project-code-hint">Simulated seller project: "PRJ" followed by 5 to 8 digits.</p>
-  <input type="text" id="project-code" name="project_code" value="${escapeHtml(input.projectCode)}"
+  <input type="hidden" name="ui_locales" value="${lang}">
+  <label for="project-code">${escapeHtml(t.projectLabel)}</label>
+  <p class="hint" id="project-code-hint">${escapeHtml(t.projectHint)}</p>
+  <input type="text" id="project-code" name="project_code" value="${escapeHtml(input.projectCode)}" dir="ltr"
     required pattern="PRJ[0-9]{5,8}" autocomplete="off" autocapitalize="characters" spellcheck="false" inputmode="text"${invalid}>
   ${err ? `<p class="error" id="project-code-error" role="alert">${escapeHtml(err)}</p>` : ""}
   <div class="actions">
-    <button type="submit" class="approve" name="decision" value="approve">Approve</button>
-    <button type="submit" class="decline" name="decision" value="decline" formnovalidate>Decline</button>
+    <button type="submit" class="approve" name="decision" value="approve">${escapeHtml(t.approve)}</button>
+    <button type="submit" class="decline" name="decision" value="decline" formnovalidate>${escapeHtml(t.decline)}</button>
   </div>
 </form>
 </div>`,
+    lang,
   );
 }
 

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { hasContentType, readBody, sendText } from "../http";
 import { BODY_LIMIT, PROJECT_CODE, type ApiChecks } from "./api";
-import { renderConsentPage, renderErrorPage } from "./consent-page";
+import { projectCodeError, renderConsentPage, renderErrorPage, simLanguage } from "./consent-page";
 import type { NoonContext } from "./context";
 import type { NoonEndpoint } from "./faults";
 import { issueAuthorizationCode, random, randomProjectCode } from "./state";
@@ -77,7 +77,16 @@ export function createConsentRoutes(ctx: NoonContext, checks: ApiChecks) {
     sendText(
       res,
       200,
-      renderConsentPage({ requestId, clientId: reqClient, projectCode }),
+      renderConsentPage({
+        requestId,
+        clientId: reqClient,
+        projectCode,
+        lang: simLanguage({
+          uiLocales: url.searchParams.get("ui_locales"),
+          cookieHeader: req.headers.cookie,
+          acceptLanguage: req.headers["accept-language"],
+        }),
+      }),
       "text/html; charset=utf-8",
       pageHeaders,
     );
@@ -109,7 +118,7 @@ export function createConsentRoutes(ctx: NoonContext, checks: ApiChecks) {
       return;
     }
     const form = new URLSearchParams(raw.toString("utf8"));
-    for (const name of ["request_id", "project_code", "decision"]) {
+    for (const name of ["request_id", "project_code", "decision", "ui_locales"]) {
       if (form.getAll(name).length > 1) {
         rejectPage(res, ep, 400, "duplicate_param", "Invalid request", `The field "${name}" appears more than once.`);
         return;
@@ -148,6 +157,11 @@ export function createConsentRoutes(ctx: NoonContext, checks: ApiChecks) {
     const projectCode = (form.get("project_code") ?? "").trim();
     if (!PROJECT_CODE.test(projectCode)) {
       counters.rejected(ep, "bad_project_code");
+      const lang = simLanguage({
+        uiLocales: form.get("ui_locales"),
+        cookieHeader: req.headers.cookie,
+        acceptLanguage: req.headers["accept-language"],
+      });
       sendText(
         res,
         400,
@@ -155,7 +169,8 @@ export function createConsentRoutes(ctx: NoonContext, checks: ApiChecks) {
           requestId,
           clientId: pending.clientId,
           projectCode,
-          projectCodeError: 'Enter a project code: "PRJ" followed by 5 to 8 digits.',
+          projectCodeError: projectCodeError(lang),
+          lang,
         }),
         "text/html; charset=utf-8",
         pageHeaders,

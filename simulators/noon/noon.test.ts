@@ -87,12 +87,41 @@ describe("Noon simulator: consent page", () => {
     expect(res.headers.get("content-type")).toMatch(/text\/html/);
     const html = await res.text();
     expect(html).toContain("Noon simulator — not the real Noon");
-    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('<html lang="en" dir="ltr">');
     expect(html).toContain('name="viewport"');
     expect(html).toMatch(/<label for="project-code">/);
     expect(html).toMatch(/<button type="submit"[^>]*value="approve">Approve<\/button>/);
     expect(html).toMatch(/<button type="submit"[^>]*value="decline"[^>]*>Decline<\/button>/);
     expect(html).toContain('action="/authorize/decision"');
+  });
+
+  it("speaks Arabic, right to left, when ui_locales, the app's language cookie or Accept-Language asks for it", async () => {
+    const url = `${sim.authorizeUrl}?client_id=${sim.clientId}&state=s-ar`;
+    for (const init of [
+      { url: `${url}&ui_locales=ar`, headers: {} as Record<string, string> },
+      { url, headers: { cookie: "a=1; NEXT_LOCALE=ar" } },
+      { url, headers: { "accept-language": "ar-EG,ar;q=0.9,en;q=0.5" } },
+    ]) {
+      const html = await (await fetch(init.url, { headers: init.headers })).text();
+      expect(html).toContain('<html lang="ar" dir="rtl">');
+      expect(html).toContain("محاكي نون — ليس نون الحقيقي");
+      expect(html).toMatch(/value="approve">موافقة<\/button>/);
+      expect(html).toContain(`<bdi dir="ltr"><code>${sim.clientId}</code></bdi>`);
+    }
+    const english = await (
+      await fetch(`${url}&ui_locales=en`, { headers: { cookie: "NEXT_LOCALE=ar", "accept-language": "ar" } })
+    ).text();
+    expect(english).toContain('<html lang="en" dir="ltr">');
+    // The form remembers the language: a wrong project code is explained in Arabic.
+    const page = await (await fetch(`${url}&ui_locales=ar`)).text();
+    const requestId = /name="request_id" value="([^"]+)"/.exec(page)?.[1] ?? "";
+    const wrong = await fetch(`${sim.url}/authorize/decision`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ request_id: requestId, decision: "approve", project_code: "nope", ui_locales: "ar" }),
+    });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain("أدخل رمز مشروع");
   });
 
   it("refuses unknown client_id, missing state, duplicate parameters and wrong methods", async () => {

@@ -32,6 +32,7 @@ export function fuzzTargets(): FuzzTarget[] {
   const targets: FuzzTarget[] = [
     { id: "GET /api/health", method: "GET", path: "/api/health", kind: "public", names: [] },
     { id: "POST /api/noon/connect", method: "POST", path: "/api/noon/connect", kind: "public", names: ["link"] },
+    { id: "POST /api/locale", method: "POST", path: "/api/locale", kind: "public", names: ["locale", "back"] },
     {
       id: "GET /api/noon/callback",
       method: "GET",

@@ -57,7 +57,7 @@ export default async function ConnectionsPage({
             <Td>
               <HealthBadge health={c.health} />
               {c.health.consecutiveFailures > 0 && (
-                <span className="ml-2 text-xs text-slate-700">{c.health.consecutiveFailures} failure(s)</span>
+                <span className="ms-2 text-xs text-slate-700">{c.health.consecutiveFailures} failure(s)</span>
               )}
             </Td>
             <Td className="whitespace-nowrap">{formatUtc(c.health.lastSuccessAt)}</Td>

@@ -10,15 +10,19 @@ import {
   type LinkActor,
 } from "@/lib/sellers";
 import { AppError } from "@/lib/errors";
+import { LOCALES } from "@/lib/i18n/locales";
 
 export type IssuedLink = { sellerId: string; linkId: string; url: string; expiresAt: string };
 
+// The seller's language for a link's pages; "" leaves it to the seller's browser.
+const localeSchema = z.union([z.literal(""), z.enum(LOCALES)]).optional();
 const createSellerSchema = z.object({
   name: z.string().trim().min(1, "Enter the seller's name.").max(200),
   email: z
     .union([z.literal(""), z.string().trim().email("Enter a valid e-mail address or leave it empty.").max(254)])
     .optional(),
   externalId: z.string().trim().max(200).optional(),
+  locale: localeSchema,
 });
 const idSchema = z.string().uuid("Unknown id.");
 
@@ -47,10 +51,12 @@ export async function createSellerAction(
       name: formData.get("name") ?? "",
       email: formData.get("email") ?? "",
       externalId: formData.get("externalId") ?? "",
+      locale: formData.get("locale") ?? "",
     });
     const issued = await createSellerWithLink({
       seller: { name: input.name, email: input.email || null, externalId: input.externalId || null },
       by: byStaff(staff),
+      locale: input.locale || null,
     });
     revalidatePath("/admin/sellers");
     return {
@@ -67,7 +73,8 @@ export async function createSellerAction(
 export async function issueLinkAction(_previous: unknown, formData: FormData): Promise<ActionState<IssuedLink>> {
   return runStaffAction("manageSellers", async (staff) => {
     const sellerId = idSchema.parse(formData.get("sellerId"));
-    const issued = await issueSellerLink({ sellerId, by: byStaff(staff) });
+    const locale = localeSchema.parse(formData.get("locale") ?? "");
+    const issued = await issueSellerLink({ sellerId, by: byStaff(staff), ...(locale ? { locale } : {}) });
     if (!issued) throw new AppError("NOT_FOUND", "That seller does not exist.");
     revalidatePath("/admin/sellers");
     revalidatePath(`/admin/sellers/${sellerId}`);

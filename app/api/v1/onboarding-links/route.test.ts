@@ -54,5 +54,21 @@ describe("POST /api/v1/onboarding-links", () => {
     expect((await post(good.key, { name: "x", unexpected: true })).status).toBe(400);
     expect((await post(good.key, "{not json")).status).toBe(400);
     expect((await post(good.key, "name=x", "application/x-www-form-urlencoded")).status).toBe(400);
+    const badLocale = await post(good.key, { name: "x", locale: "fr" });
+    expect(badLocale.status).toBe(400);
+    expect(JSON.stringify(await badLocale.json())).toContain("locale");
+  });
+
+  it("keeps the seller's language on the link; a later link without one keeps the seller's", async () => {
+    const admin = await createTestStaff("ADMIN");
+    const { key } = await createApiKey({ name: "links-ar", scopes: ["onboarding-links"] }, admin.principal);
+    rememberSecret(key);
+    const externalId = `ext-ar-${Date.now()}`;
+    expect((await post(key, { name: "متجر الوردة", externalId, locale: "ar" })).status).toBe(201);
+    expect((await post(key, { name: "متجر الوردة", externalId })).status).toBe(201);
+    expect((await post(key, { name: "متجر الوردة", externalId, locale: "en" })).status).toBe(201);
+    const seller = await db().seller.findUniqueOrThrow({ where: { externalId } });
+    const links = await db().onboardingLink.findMany({ where: { sellerId: seller.id }, orderBy: { createdAt: "asc" } });
+    expect(links.map((l) => l.locale)).toEqual(["ar", "ar", "en"]);
   });
 });

@@ -22,6 +22,7 @@ export async function POST(request: Request): Promise<Response> {
     const link = await createSellerWithLink({
       seller: { name: body.name, email: body.email ?? null, externalId: body.externalId ?? null },
       by: { type: "api-key", id: apiKey.id, prefix: apiKey.prefix, ip: apiKey.ip },
+      ...(body.locale ? { locale: body.locale } : {}),
     });
     return jsonAnswer(
       onboardingLinkSchema,

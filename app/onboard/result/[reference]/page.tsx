@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
+import { Ident } from "@/components/i18n/ident";
 import { Alert } from "@/components/ui/alert";
 import { ConnectForm } from "@/components/seller/connect-form";
 import { SellerPage } from "@/components/seller/seller-page";
@@ -6,87 +8,101 @@ import { readSellerSessionFromCookies } from "@/lib/noon/session";
 import { authorizationResult } from "@/lib/noon/status";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = {
-  title: "Noon connection",
-  referrer: "no-referrer",
-  robots: { index: false, follow: false },
-};
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("seller.result");
+  return { title: t("metaTitle"), referrer: "no-referrer", robots: { index: false, follow: false } };
+}
 
 /** Where Noon's callback sends the seller: connected, declined or failed (with a reference for support). */
 export default async function ResultPage({ params }: { params: Promise<{ reference: string }> }) {
   const { reference } = await params;
   const session = await readSellerSessionFromCookies();
-  const result = await authorizationResult(reference, session?.sellerId ?? null);
+  const [result, t, common] = await Promise.all([
+    authorizationResult(reference, session?.sellerId ?? null),
+    getTranslations("seller"),
+    getTranslations("common"),
+  ]);
   if (!result) {
     return (
-      <SellerPage title="We cannot show this result">
-        <p>
-          This page only works in the browser that started the connection, for a short while. Open the onboarding link
-          you were sent to see your current status.
-        </p>
+      <SellerPage title={t("result.unavailable.title")}>
+        <p>{t("result.unavailable.text")}</p>
       </SellerPage>
     );
   }
   const referenceLine = (
     <p className="text-sm text-slate-600">
-      Reference: <code className="rounded bg-slate-200 px-1.5 py-0.5 font-mono text-slate-900">{result.reference}</code>
+      {common.rich("reference", {
+        reference: result.reference,
+        ident: (chunks) => <Ident code>{chunks}</Ident>,
+      })}
     </p>
   );
+  const projectCode = result.projectCode;
   switch (result.outcome) {
     case "connected":
       return (
-        <SellerPage title="Your Noon account is connected">
-          <Alert tone="success" title="Connected">
-            {result.projectCode ? (
-              <>
-                Project <strong>{result.projectCode}</strong> is now connected. You can close this page.
-              </>
-            ) : (
-              "Your Noon project is now connected. You can close this page."
-            )}
+        <SellerPage title={t("result.connected.title")}>
+          <Alert tone="success" title={t("result.connected.alertTitle")}>
+            {projectCode
+              ? t.rich("result.connected.withProject", {
+                  projectCode,
+                  strong: (chunks) => (
+                    <strong>
+                      <Ident className="">{chunks}</Ident>
+                    </strong>
+                  ),
+                })
+              : t("result.connected.withoutProject")}
           </Alert>
-          {result.keyStoragePending && <p>We are finishing saving the credential; nothing more is needed from you.</p>}
+          {result.keyStoragePending && <p>{t("result.connected.storagePending")}</p>}
           {referenceLine}
         </SellerPage>
       );
     case "declined":
       return (
-        <SellerPage title="The connection was not approved">
-          <p>
-            You chose not to approve the connection on Noon, so nothing was connected. You can try again at any time.
-          </p>
-          <ConnectForm label="Try again" />
+        <SellerPage title={t("result.declined.title")}>
+          <p>{t("result.declined.text")}</p>
+          <ConnectForm label={t("result.tryAgain")} />
           {referenceLine}
         </SellerPage>
       );
     case "expired":
       return (
-        <SellerPage title="The connection request expired">
-          <p>The connection took too long and was stopped. Nothing was connected. Please try again.</p>
-          <ConnectForm label="Try again" />
+        <SellerPage title={t("result.expired.title")}>
+          <p>{t("result.expired.text")}</p>
+          <ConnectForm label={t("result.tryAgain")} />
           {referenceLine}
         </SellerPage>
       );
     case "in_progress":
       return (
-        <SellerPage title="Still connecting">
-          <p>We are still finishing the connection with Noon. Reload this page in a moment.</p>
+        <SellerPage title={t("result.inProgress.title")}>
+          <p>{t("result.inProgress.text")}</p>
           {referenceLine}
         </SellerPage>
       );
-    default:
+    default: {
+      const failure = result.failure ?? { code: "unknown" as const, httpStatus: null };
       return (
-        <SellerPage title="The connection could not be completed">
-          <Alert tone="error" title="Something went wrong">
-            {result.reason}
+        <SellerPage title={t("result.failed.title")}>
+          <Alert tone="error" title={t("result.failed.alertTitle")}>
+            {t(`failure.${failure.code}`)}
+            {failure.httpStatus !== null && (
+              <>
+                {" "}
+                {t.rich("failure.httpStatus", {
+                  status: String(failure.httpStatus),
+                  ident: (chunks) => <Ident className="">{chunks}</Ident>,
+                })}
+              </>
+            )}
           </Alert>
-          <p>
-            Nothing was connected. You can try again; if it keeps failing, contact support and quote the reference
-            below.
-          </p>
-          <ConnectForm label="Try again" />
+          <p>{t("result.failed.text")}</p>
+          <ConnectForm label={t("result.tryAgain")} />
           {referenceLine}
         </SellerPage>
       );
+    }
   }
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "onboarding_links" ADD COLUMN     "locale" VARCHAR(16);
