@@ -20,6 +20,13 @@ export function useActionMessage() {
           ident: (chunks: React.ReactNode) => <Ident>{chunks}</Ident>,
           strong: (chunks: React.ReactNode) => <strong>{chunks}</strong>,
           em: (chunks: React.ReactNode) => <em>{chunks}</em>,
+          bdi: (chunks: React.ReactNode) => <bdi>{chunks}</bdi>,
+          // Text recorded in English (a provider's answer) inside a translated message.
+          en: (chunks: React.ReactNode) => (
+            <bdi lang="en" dir="ltr">
+              {chunks}
+            </bdi>
+          ),
         } as never)
       : english;
   /** The message of a field (for `<Field error=…>`), as plain text. */

@@ -26,6 +26,8 @@ export function englishOf(ref: MessageRef): string {
     ident: (chunks: string) => chunks,
     strong: (chunks: string) => chunks,
     em: (chunks: string) => chunks,
+    bdi: (chunks: string) => chunks,
+    en: (chunks: string) => chunks,
   };
   return english.markup(ref.key, { ...ref.values, ...tags } as never);
 }

@@ -1,26 +1,26 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { runStaffAction, type ActionState } from "@/lib/auth/action";
+import { actionOk, ActionFailure, runStaffAction, type ActionState } from "@/lib/auth/action";
 import { recordAudit } from "@/lib/audit/record";
 import { createOnboardingLink, createSeller, revokeOnboardingLink } from "@/lib/sellers";
 import { db } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { LOCALES } from "@/lib/i18n/locales";
+import { messageKey } from "@/lib/i18n/message-ref";
 
 export type IssuedLink = { sellerId: string; linkId: string; url: string; expiresAt: string };
 
 // The seller's language for a link's pages; "" leaves it to the seller's browser.
 const localeSchema = z.union([z.literal(""), z.enum(LOCALES)]).optional();
 const createSellerSchema = z.object({
-  name: z.string().trim().min(1, "Enter the seller's name.").max(200),
+  name: z.string().trim().min(1, messageKey("admin.sellers.create.nameRequired")).max(200),
   email: z
-    .union([z.literal(""), z.string().trim().email("Enter a valid e-mail address or leave it empty.").max(254)])
+    .union([z.literal(""), z.string().trim().email(messageKey("admin.sellers.create.emailInvalid")).max(254)])
     .optional(),
   externalId: z.string().trim().max(200).optional(),
   locale: localeSchema,
 });
-const idSchema = z.string().uuid("Unknown id.");
+const idSchema = z.string().uuid(messageKey("admin.sellers.actions.unknownId"));
 
 /** Creates a seller (or finds it by external id) and issues an onboarding link, shown once. */
 export async function createSellerAction(
@@ -65,13 +65,13 @@ export async function createSellerAction(
       },
     });
     revalidatePath("/admin/sellers");
-    return {
-      status: "ok",
-      message: seller.created
-        ? `Seller ${seller.name} created.`
-        : `Seller ${seller.name} already existed (same external id): a new link was issued.`,
-      data: { sellerId: seller.id, linkId: link.linkId, url: link.url, expiresAt: link.expiresAt.toISOString() },
-    };
+    return actionOk(
+      {
+        key: seller.created ? "admin.sellers.actions.created" : "admin.sellers.actions.existed",
+        values: { name: seller.name },
+      },
+      { sellerId: seller.id, linkId: link.linkId, url: link.url, expiresAt: link.expiresAt.toISOString() },
+    );
   });
 }
 
@@ -81,7 +81,7 @@ export async function issueLinkAction(formData: FormData): Promise<ActionState<I
     const sellerId = idSchema.parse(formData.get("sellerId"));
     const locale = localeSchema.parse(formData.get("locale") ?? "");
     const seller = await db().seller.findUnique({ where: { id: sellerId }, select: { id: true } });
-    if (!seller) throw new AppError("NOT_FOUND", "That seller does not exist.");
+    if (!seller) throw new ActionFailure("NOT_FOUND", { key: "admin.sellers.actions.sellerNotFound" });
     const link = await createOnboardingLink({
       sellerId,
       createdBy: `staff:${staff.id}`,
@@ -96,11 +96,10 @@ export async function issueLinkAction(formData: FormData): Promise<ActionState<I
     });
     revalidatePath("/admin/sellers");
     revalidatePath(`/admin/sellers/${sellerId}`);
-    return {
-      status: "ok",
-      message: "New onboarding link issued.",
-      data: { sellerId, linkId: link.linkId, url: link.url, expiresAt: link.expiresAt.toISOString() },
-    };
+    return actionOk(
+      { key: "admin.sellers.actions.issued" },
+      { sellerId, linkId: link.linkId, url: link.url, expiresAt: link.expiresAt.toISOString() },
+    );
   });
 }
 
@@ -109,7 +108,7 @@ export async function revokeLinkAction(formData: FormData): Promise<ActionState>
   return runStaffAction("manageSellers", async (staff) => {
     const linkId = idSchema.parse(formData.get("linkId"));
     const link = await db().onboardingLink.findUnique({ where: { id: linkId }, select: { sellerId: true } });
-    if (!link) throw new AppError("NOT_FOUND", "That link does not exist.");
+    if (!link) throw new ActionFailure("NOT_FOUND", { key: "admin.sellers.actions.linkNotFound" });
     const revoked = await revokeOnboardingLink({ linkId, revokedBy: `staff:${staff.id}` });
     if (revoked) {
       await recordAudit({
@@ -122,6 +121,6 @@ export async function revokeLinkAction(formData: FormData): Promise<ActionState>
     }
     revalidatePath("/admin/sellers");
     revalidatePath(`/admin/sellers/${link.sellerId}`);
-    return { status: "ok", message: revoked ? "Link revoked." : "The link was already revoked." };
+    return actionOk({ key: revoked ? "admin.sellers.actions.revoked" : "admin.sellers.actions.alreadyRevoked" });
   });
 }
