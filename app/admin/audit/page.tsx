@@ -131,7 +131,9 @@ export default async function AuditPage({
                 </div>
               )}
             </Td>
-            <Td className="break-all">{e.targetType ? <Ident>{[e.targetType, e.targetId ?? ""].join(":")}</Ident> : "—"}</Td>
+            <Td className="break-all">
+              {e.targetType ? <Ident>{[e.targetType, e.targetId ?? ""].join(":")}</Ident> : "—"}
+            </Td>
             <Td>{e.ip ? <Ident>{e.ip}</Ident> : "—"}</Td>
             <Td>
               <Badge tone={e.outcome === "success" ? "success" : e.outcome === "denied" ? "warning" : "danger"}>

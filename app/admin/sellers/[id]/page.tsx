@@ -73,17 +73,18 @@ export default async function SellerDetailPage({ params }: { params: Promise<{ i
             {t("needsReconnect.title")}
           </h2>
           <p className="mt-1 text-sm text-red-900">
-            {t("needsReconnect.text", { since: when(needsReconnect.needsReconnectAt) })}{" "}
-            {canManage ? t("needsReconnect.canIssue") : t("needsReconnect.askOperations")}
+            {t.rich("needsReconnect.text", {
+              since: when(needsReconnect.needsReconnectAt),
+              hasReason: needsReconnect.lastVerificationMessage ? "yes" : "no",
+              reason: needsReconnect.lastVerificationMessage ?? "",
+              canManage: canManage ? "yes" : "no",
+              en: (chunks) => (
+                <bdi lang="en" dir="ltr">
+                  {chunks}
+                </bdi>
+              ),
+            })}
           </p>
-          {needsReconnect.lastVerificationMessage && (
-            <p className="mt-1 text-xs text-red-900">
-              {t("needsReconnect.noonSaid")}{" "}
-              <span lang="en" dir="ltr" className="inline-block">
-                {needsReconnect.lastVerificationMessage}
-              </span>
-            </p>
-          )}
           {canManage && (
             <div className="mt-3">
               <IssueLinkButton sellerId={seller.id} sellerName={seller.name} />
