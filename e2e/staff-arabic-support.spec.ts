@@ -189,7 +189,7 @@ test("a support agent tours the dashboard in Arabic", async ({ page }, testInfo)
   await page.goto("/admin/requests");
   await expect(page.getByRole("heading", { level: 1, name: "طلبات التفويض على نون" })).toBeVisible();
   await page.getByLabel("بحث", { exact: true }).fill(`PRJ${tag}`);
-  await page.getByLabel("الحالة").selectOption({ label: "فشل" });
+  await page.getByLabel("الحالة", { exact: true }).selectOption({ label: "فشل" });
   await page.getByRole("button", { name: "تطبيق عوامل التصفية" }).click();
   await expect(page).toHaveURL(/status=failed/);
   const rows = page.getByTestId("request-row");
