@@ -65,6 +65,8 @@ function refOfIssue(issue: ZodError["issues"][number]): MessageRef {
   if (isMessageKey(issue.message)) return { key: issue.message };
   switch (issue.code) {
     case "too_small":
+      if (issue.origin === "array" || issue.origin === "set")
+        return { key: "admin.serverErrors.field.chooseAtLeast", values: { minimum: Number(issue.minimum) } };
       return Number(issue.minimum) <= 1
         ? { key: "admin.serverErrors.field.required" }
         : { key: "admin.serverErrors.field.tooShort", values: { minimum: Number(issue.minimum) } };

@@ -144,7 +144,9 @@ export default async function RequestDetailPage({ params }: { params: Promise<{ 
                     </code>
                     <CopyButton value={detail.oauthRequestId} label={t("copyOauthRequestId")} />
                   </span>
-                  <span className="text-slate-700">{t("oauthRequestIdHint")}</span>
+                  <span className="text-slate-700">
+                    {t.rich("oauthRequestIdHint", { app: (chunks) => <bdi dir="ltr">{chunks}</bdi> })}
+                  </span>
                 </span>
               ) : (
                 <span className="text-slate-700">{t("oauthRequestIdNone")}</span>
