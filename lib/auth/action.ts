@@ -109,25 +109,32 @@ export async function runStaffAction<T>(
     return await body(staff);
   } catch (error) {
     unstable_rethrow(error);
-    if (error instanceof AppError) {
-      const ref = refOfAppError(error);
-      return { status: "error", code: error.code, message: error.userMessage, i18n: ref };
-    }
-    if (error instanceof ZodError) {
-      const fieldErrors: Record<string, string> = {};
-      const fieldI18n: Record<string, MessageRef> = {};
-      for (const issue of error.issues) {
-        const path = issue.path.join(".");
-        if (fieldI18n[path]) continue;
-        fieldI18n[path] = refOfIssue(issue);
-        fieldErrors[path] = englishOf(fieldI18n[path]);
-      }
-      const ref: MessageRef = { key: "admin.serverErrors.invalidInput" };
-      return { status: "error", code: "BAD_REQUEST", message: englishOf(ref), i18n: ref, fieldErrors, fieldI18n };
-    }
-    const reference = crypto.randomUUID();
-    log().error({ reference, err: error instanceof Error ? error.message : String(error) }, "server action failed");
-    const ref: MessageRef = { key: "admin.serverErrors.internal", values: { reference } };
-    return { status: "error", code: "INTERNAL", message: englishOf(ref), i18n: ref };
+    return errorState(error);
   }
+}
+
+/**
+ * An action's failure as the answer its form shows: an AppError by its key (or its code), invalid input by
+ * field, anything else logged with a reference the answer quotes.
+ */
+export function errorState<T>(error: unknown): ActionState<T> {
+  if (error instanceof AppError) {
+    return { status: "error", code: error.code, message: error.userMessage, i18n: refOfAppError(error) };
+  }
+  if (error instanceof ZodError) {
+    const fieldErrors: Record<string, string> = {};
+    const fieldI18n: Record<string, MessageRef> = {};
+    for (const issue of error.issues) {
+      const path = issue.path.join(".");
+      if (fieldI18n[path]) continue;
+      fieldI18n[path] = refOfIssue(issue);
+      fieldErrors[path] = englishOf(fieldI18n[path]);
+    }
+    const ref: MessageRef = { key: "admin.serverErrors.invalidInput" };
+    return { status: "error", code: "BAD_REQUEST", message: englishOf(ref), i18n: ref, fieldErrors, fieldI18n };
+  }
+  const reference = crypto.randomUUID();
+  log().error({ reference, err: error instanceof Error ? error.message : String(error) }, "server action failed");
+  const ref: MessageRef = { key: "admin.serverErrors.internal", values: { reference } };
+  return { status: "error", code: "INTERNAL", message: englishOf(ref), i18n: ref };
 }
