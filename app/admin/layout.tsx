@@ -10,6 +10,9 @@ const ROLE_LABEL = { ADMIN: "Admin", OPERATIONS: "Operations", SUPPORT: "Support
 
 // The frame of the dashboard. It does not authorize anything itself: every page checks its own
 // permission (lib/auth/guard.ts); anonymous visitors (the sign-in page) see no navigation.
+// Bound to null: every action takes (previous, form), the shape proxy.ts checks (lib/http/action-request.ts).
+const signOut = signOutAction.bind(null, null);
+
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   const staff = await currentStaff();
   return (
@@ -23,7 +26,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
               </Link>
               <div className="flex items-center gap-2 md:hidden">
                 <LanguageSwitch />
-                <form action={signOutAction}>
+                <form action={signOut}>
                   <SubmitButton variant="secondary" pendingLabel="Signing out…">
                     Sign out
                   </SubmitButton>
@@ -41,7 +44,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
               <Link href="/admin/account/password" className="text-sm text-brand-800 underline underline-offset-2">
                 Password
               </Link>
-              <form action={signOutAction}>
+              <form action={signOut}>
                 <SubmitButton variant="secondary" pendingLabel="Signing out…">
                   Sign out
                 </SubmitButton>

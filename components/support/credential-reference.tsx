@@ -1,5 +1,5 @@
 import { useFormatter, useTranslations } from "next-intl";
-import type { CredentialSummary } from "@/lib/support/queries";
+import type { CredentialSummary } from "@/lib/sellers";
 import { Badge } from "@/components/ui/badge";
 import { Ident } from "@/components/i18n/ident";
 

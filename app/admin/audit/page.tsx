@@ -3,6 +3,7 @@ import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { auditFilterSchema, listAuditEvents } from "@/lib/audit/queries";
+import { AUDIT_ACTION_AREAS, AUDIT_ACTIONS } from "@/lib/audit/actions";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, EmptyRow } from "@/components/ui/table";
 import { Badge } from "@/components/ui/badge";
@@ -42,8 +43,10 @@ export default async function AuditPage({
       >
         {[
           { name: "actor", label: t("filters.actor"), hint: t("filters.actorHint") },
-          { name: "action", label: t("filters.action"), hint: t("filters.actionHint") },
+          { name: "action", label: t("filters.action"), hint: t("filters.actionHint"), list: "audit-actions" },
           { name: "target", label: t("filters.target"), hint: t("filters.targetHint") },
+          { name: "from", label: t("filters.from"), type: "datetime-local" },
+          { name: "to", label: t("filters.to"), type: "datetime-local" },
         ].map((f) => (
           <div key={f.name} className="flex flex-col gap-1">
             <label htmlFor={`audit-${f.name}`} className="text-sm font-medium">
@@ -52,36 +55,20 @@ export default async function AuditPage({
             <input
               id={`audit-${f.name}`}
               name={f.name}
+              type={f.type}
               defaultValue={text(f.name) ?? ""}
               placeholder={f.hint}
+              list={f.list}
               className="min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm"
             />
           </div>
         ))}
-        <div className="flex flex-col gap-1">
-          <label htmlFor="audit-from" className="text-sm font-medium">
-            {t("filters.from")}
-          </label>
-          <input
-            id="audit-from"
-            name="from"
-            type="datetime-local"
-            defaultValue={text("from") ?? ""}
-            className="min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm"
-          />
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="audit-to" className="text-sm font-medium">
-            {t("filters.to")}
-          </label>
-          <input
-            id="audit-to"
-            name="to"
-            type="datetime-local"
-            defaultValue={text("to") ?? ""}
-            className="min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm"
-          />
-        </div>
+        {/* The action filter matches a prefix: an area ("staff.") or one action. */}
+        <datalist id="audit-actions">
+          {[...AUDIT_ACTION_AREAS, ...AUDIT_ACTIONS].map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
         <div className="flex items-end gap-2">
           <button type="submit" className={buttonClass("primary")}>
             {t("filters.submit")}

@@ -2,9 +2,13 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { actionOk, ActionFailure, runStaffAction, type ActionState } from "@/lib/auth/action";
-import { recordAudit } from "@/lib/audit/record";
-import { createOnboardingLink, createSeller, revokeOnboardingLink } from "@/lib/sellers";
-import { db } from "@/lib/db/client";
+import {
+  createSellerWithLink,
+  issueSellerLink,
+  revokeOnboardingLink,
+  type IssuedLink as IssuedLinkWithToken,
+  type LinkActor,
+} from "@/lib/sellers";
 import { LOCALES } from "@/lib/i18n/locales";
 import { messageKey } from "@/lib/i18n/message-ref";
 
@@ -22,6 +26,21 @@ const createSellerSchema = z.object({
 });
 const idSchema = z.string().uuid(messageKey("admin.sellers.actions.unknownId"));
 
+/** The one who acts, as the seller flows record them. */
+const byStaff = (staff: { id: string; email: string; ip: string | null }): LinkActor => ({
+  type: "staff",
+  id: staff.id,
+  email: staff.email,
+  ip: staff.ip,
+});
+
+const shownOnce = (link: IssuedLinkWithToken): IssuedLink => ({
+  sellerId: link.seller.id,
+  linkId: link.linkId,
+  url: link.url,
+  expiresAt: link.expiresAt.toISOString(),
+});
+
 /** Creates a seller (or finds it by external id) and issues an onboarding link, shown once. */
 export async function createSellerAction(
   _previous: ActionState<IssuedLink>,
@@ -34,93 +53,45 @@ export async function createSellerAction(
       externalId: formData.get("externalId") ?? "",
       locale: formData.get("locale") ?? "",
     });
-    const seller = await createSeller({
-      name: input.name,
-      email: input.email || null,
-      externalId: input.externalId || null,
-    });
-    if (seller.created) {
-      await recordAudit({
-        actor: { type: "staff", id: staff.id, label: staff.email },
-        action: "seller.created",
-        target: { type: "seller", id: seller.id },
-        ip: staff.ip,
-        details: { name: seller.name, externalId: seller.externalId },
-      });
-    }
-    const link = await createOnboardingLink({
-      sellerId: seller.id,
-      createdBy: `staff:${staff.id}`,
+    const issued = await createSellerWithLink({
+      seller: { name: input.name, email: input.email || null, externalId: input.externalId || null },
+      by: byStaff(staff),
       locale: input.locale || null,
-    });
-    await recordAudit({
-      actor: { type: "staff", id: staff.id, label: staff.email },
-      action: "link.issued",
-      target: { type: "seller", id: seller.id },
-      ip: staff.ip,
-      details: {
-        linkId: link.linkId,
-        expiresAt: link.expiresAt.toISOString(),
-        ...(input.locale ? { locale: input.locale } : {}),
-      },
     });
     revalidatePath("/admin/sellers");
     return actionOk(
       {
-        key: seller.created ? "admin.sellers.actions.created" : "admin.sellers.actions.existed",
-        values: { name: seller.name },
+        key: issued.seller.created ? "admin.sellers.actions.created" : "admin.sellers.actions.existed",
+        values: { name: issued.seller.name },
       },
-      { sellerId: seller.id, linkId: link.linkId, url: link.url, expiresAt: link.expiresAt.toISOString() },
+      shownOnce(issued),
     );
   });
 }
 
 /** Issues a fresh onboarding link for an existing seller (form field `sellerId`); the URL is returned once. */
-export async function issueLinkAction(formData: FormData): Promise<ActionState<IssuedLink>> {
+export async function issueLinkAction(_previous: unknown, formData: FormData): Promise<ActionState<IssuedLink>> {
   return runStaffAction("manageSellers", async (staff) => {
     const sellerId = idSchema.parse(formData.get("sellerId"));
     const locale = localeSchema.parse(formData.get("locale") ?? "");
-    const seller = await db().seller.findUnique({ where: { id: sellerId }, select: { id: true } });
-    if (!seller) throw new ActionFailure("NOT_FOUND", { key: "admin.sellers.actions.sellerNotFound" });
-    const link = await createOnboardingLink({
-      sellerId,
-      createdBy: `staff:${staff.id}`,
-      ...(locale ? { locale } : {}),
-    });
-    await recordAudit({
-      actor: { type: "staff", id: staff.id, label: staff.email },
-      action: "link.issued",
-      target: { type: "seller", id: sellerId },
-      ip: staff.ip,
-      details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString(), ...(locale ? { locale } : {}) },
-    });
+    const issued = await issueSellerLink({ sellerId, by: byStaff(staff), ...(locale ? { locale } : {}) });
+    if (!issued) throw new ActionFailure("NOT_FOUND", { key: "admin.sellers.actions.sellerNotFound" });
     revalidatePath("/admin/sellers");
     revalidatePath(`/admin/sellers/${sellerId}`);
-    return actionOk(
-      { key: "admin.sellers.actions.issued" },
-      { sellerId, linkId: link.linkId, url: link.url, expiresAt: link.expiresAt.toISOString() },
-    );
+    return actionOk({ key: "admin.sellers.actions.issued" }, shownOnce(issued));
   });
 }
 
 /** Revokes an onboarding link (form field `linkId`): a seller holding it is refused from now on. */
-export async function revokeLinkAction(formData: FormData): Promise<ActionState> {
+export async function revokeLinkAction(_previous: unknown, formData: FormData): Promise<ActionState> {
   return runStaffAction("manageSellers", async (staff) => {
     const linkId = idSchema.parse(formData.get("linkId"));
-    const link = await db().onboardingLink.findUnique({ where: { id: linkId }, select: { sellerId: true } });
-    if (!link) throw new ActionFailure("NOT_FOUND", { key: "admin.sellers.actions.linkNotFound" });
-    const revoked = await revokeOnboardingLink({ linkId, revokedBy: `staff:${staff.id}` });
-    if (revoked) {
-      await recordAudit({
-        actor: { type: "staff", id: staff.id, label: staff.email },
-        action: "link.revoked",
-        target: { type: "seller", id: link.sellerId },
-        ip: staff.ip,
-        details: { linkId },
-      });
-    }
+    const outcome = await revokeOnboardingLink({ linkId, by: byStaff(staff) });
+    if (!outcome) throw new ActionFailure("NOT_FOUND", { key: "admin.sellers.actions.linkNotFound" });
     revalidatePath("/admin/sellers");
-    revalidatePath(`/admin/sellers/${link.sellerId}`);
-    return actionOk({ key: revoked ? "admin.sellers.actions.revoked" : "admin.sellers.actions.alreadyRevoked" });
+    revalidatePath(`/admin/sellers/${outcome.sellerId}`);
+    return actionOk({
+      key: outcome.revoked ? "admin.sellers.actions.revoked" : "admin.sellers.actions.alreadyRevoked",
+    });
   });
 }

@@ -20,6 +20,9 @@ const ERRORS: Record<string, string> = {
   ),
 };
 
+// Bound to null: every action takes (previous, form), the shape proxy.ts checks (lib/http/action-request.ts).
+const ssoAction = signInWithSsoAction.bind(null, null);
+
 export default async function SignInPage({
   searchParams,
 }: {
@@ -46,7 +49,7 @@ export default async function SignInPage({
       )}
       <SignInForm callbackUrl={callbackUrl} initialError={initialError} />
       {ssoEnabled() && (
-        <form action={signInWithSsoAction} className="mt-6 border-t border-slate-200 pt-6">
+        <form action={ssoAction} className="mt-6 border-t border-slate-200 pt-6">
           <input type="hidden" name="callbackUrl" value={callbackUrl} />
           <SubmitButton variant="secondary" pendingLabel="Redirecting…" className="w-full">
             Sign in with single sign-on

@@ -11,7 +11,7 @@ export async function setPasswordAction(_previous: SetPasswordState, formData: F
   const token = String(formData.get("token") ?? "");
   const password = String(formData.get("password") ?? "");
   if (password !== String(formData.get("confirm") ?? "")) return { error: "The two passwords differ." };
-  const result = await setPasswordWithToken(token, password, clientIpFrom(await headers()));
+  const result = await setPasswordWithToken({ token, password, ip: clientIpFrom(await headers()) });
   if (!result.ok) {
     return {
       error:
