@@ -75,7 +75,7 @@ async function main(): Promise<number> {
         seller: { name, email: values.email ?? null, externalId: values["external-id"] ?? null },
         by: { type: "cli" },
         ttlDays,
-        locale: locale ?? null,
+        ...(locale ? { locale } : {}),
       });
       if (values.json) {
         console.log(

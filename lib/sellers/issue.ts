@@ -1,8 +1,8 @@
 import "server-only";
 import { recordAudit, type AuditActor } from "@/lib/audit/record";
 import { db } from "@/lib/db/client";
-import { createOnboardingLink } from "./links";
 import type { Locale } from "@/lib/i18n/locales";
+import { createOnboardingLink } from "./links";
 import { createSeller, getSellerSummary, type NewSeller, type SellerSummary } from "./sellers";
 
 // The audited seller flows every caller uses (the dashboard's actions, POST /api/v1/onboarding-links,
@@ -41,7 +41,10 @@ export type IssuedLink = {
   expiresAt: Date;
 };
 
-/** The seller's language for the link's pages (lib/sellers/links.ts: undefined keeps the latest link's). */
+/**
+ * The seller's language for a link's pages: a language, null (the seller's browser decides), or undefined
+ * (the language of the seller's latest link).
+ */
 type LinkLocale = { locale?: Locale | null };
 
 async function issueAudited(
@@ -67,7 +70,7 @@ async function issueAudited(
       linkId: link.linkId,
       expiresAt: link.expiresAt.toISOString(),
       ...(by.type === "api-key" ? { via: "api" } : {}),
-      ...(options.locale ? { locale: options.locale } : {}),
+      ...(link.locale ? { locale: link.locale } : {}),
     },
   });
   return { seller, linkId: link.linkId, url: link.url, token: link.token, expiresAt: link.expiresAt };

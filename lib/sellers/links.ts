@@ -70,7 +70,7 @@ export async function createOnboardingLink(input: {
    * language of the seller's latest link; null: none (the seller's browser decides).
    */
   locale?: Locale | null;
-}): Promise<{ url: string; token: string; expiresAt: Date; linkId: string }> {
+}): Promise<{ url: string; token: string; expiresAt: Date; linkId: string; locale: Locale | null }> {
   const ttlDays = input.ttlDays ?? DEFAULT_LINK_TTL_DAYS;
   if (!Number.isFinite(ttlDays) || ttlDays <= 0 || ttlDays > MAX_LINK_TTL_DAYS) {
     throw new Error(`createOnboardingLink: ttlDays must be between 0 and ${MAX_LINK_TTL_DAYS}`);
@@ -97,7 +97,7 @@ export async function createOnboardingLink(input: {
     },
     select: { id: true },
   });
-  return { url: onboardingUrl(token), token, expiresAt, linkId: link.id };
+  return { url: onboardingUrl(token), token, expiresAt, linkId: link.id, locale: isLocale(locale) ? locale : null };
 }
 
 export type ResolvedLink =

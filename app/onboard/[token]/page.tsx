@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { useTranslations } from "next-intl";
 import { getTranslations } from "next-intl/server";
 import { Alert } from "@/components/ui/alert";
 import { ConnectForm } from "@/components/seller/connect-form";
@@ -17,11 +18,12 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t("metaTitle"), referrer: "no-referrer", robots: { index: false, follow: false } };
 }
 
-function YourConnections({ status, heading }: { status: SellerConnectionStatus; heading: string }) {
+function YourConnections({ status }: { status: SellerConnectionStatus }) {
+  const t = useTranslations("seller.onboard");
   return (
     <section aria-labelledby="status-heading" className="space-y-3">
       <h2 id="status-heading" className="text-lg font-semibold text-slate-900">
-        {heading}
+        {t("connectionsHeading")}
       </h2>
       <ConnectionList status={status} />
     </section>
@@ -41,7 +43,7 @@ export default async function OnboardPage({ params }: { params: Promise<{ token:
     return (
       <SellerPage title={t(`linkProblem.${link.reason}.title`)}>
         <p>{t(`linkProblem.${link.reason}.text`)}</p>
-        {ownStatus && <YourConnections status={ownStatus} heading={t("onboard.connectionsHeading")} />}
+        {ownStatus && <YourConnections status={ownStatus} />}
       </SellerPage>
     );
   }
@@ -54,7 +56,7 @@ export default async function OnboardPage({ params }: { params: Promise<{ token:
       title={t.rich("onboard.welcome", { name: link.seller.name, bdi: (chunks) => <bdi>{chunks}</bdi> })}
     >
       <p>{t("onboard.intro")}</p>
-      <YourConnections status={status} heading={t("onboard.connectionsHeading")} />
+      <YourConnections status={status} />
       {noonConfigured ? (
         <div className="space-y-2">
           <ConnectForm linkToken={token} label={connected ? t("onboard.connectAnother") : t("onboard.connect")} />
