@@ -9,10 +9,22 @@ import prettier from "eslint-config-prettier/flat";
 const UNTRANSLATED = process.env.I18N_LINT_ALL
   ? []
   : [
-      "app/admin/**",
-      "components/admin/**",
+      // Dashboard part A (layout, nav, sign-in, account, staff, API keys, connections, webhooks).
+      "app/admin/layout.tsx",
+      "app/admin/page.tsx",
+      "app/admin/account/**",
+      "app/admin/api-keys/**",
+      "app/admin/connections/**",
+      "app/admin/sign-in/**",
+      "app/admin/staff/**",
+      "app/admin/webhooks/**",
+      "components/admin/api-key-forms.tsx",
+      "components/admin/change-password-form.tsx",
+      "components/admin/nav.tsx",
+      "components/admin/set-password-form.tsx",
+      "components/admin/sign-in-form.tsx",
+      "components/admin/staff-forms.tsx",
       "components/connections/**",
-      "components/support/**",
       "components/webhooks/**",
     ];
 

@@ -1,70 +1,68 @@
 "use client";
 import { useActionState } from "react";
+import { useFormatter, useTranslations } from "next-intl";
 import { createSellerAction, issueLinkAction, revokeLinkAction, type IssuedLink } from "@/app/admin/sellers/actions";
 import type { ActionState } from "@/lib/auth/action";
 import { Field, SelectField } from "@/components/ui/field";
 import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
 import { SubmitButton } from "@/components/ui/button";
-import { Alert } from "@/components/ui/alert";
 import { SecretOnce } from "@/components/ui/secret-once";
+import { ActionMessage, useActionMessage } from "@/components/i18n/action-message";
 
 const IDLE = { status: "idle" } as const;
-const dateTime = (iso: string) => new Date(iso).toISOString().slice(0, 16).replace("T", " ") + " UTC";
 
 /** The just-issued link: shown once, with copy and revoke. */
 function IssuedLinkBox({ link }: { link: IssuedLink }) {
+  const t = useTranslations("admin.sellers.links");
+  const format = useFormatter();
   return (
     <div className="flex flex-col gap-2">
       <SecretOnce
-        label="Onboarding link"
+        label={t("issuedLabel")}
         value={link.url}
-        note={`Send this link to the seller. It works until ${dateTime(link.expiresAt)} and is shown only now.`}
+        note={t("issuedNote", { expires: format.dateTime(new Date(link.expiresAt), "dateTimeZone") })}
       />
-      <RevokeLinkButton linkId={link.linkId} label="Revoke this link" />
+      <RevokeLinkButton linkId={link.linkId} label={t("revokeThis")} />
     </div>
   );
 }
 
-function StateMessage({ state }: { state: ActionState<unknown> }) {
-  if (state.status === "error") return <Alert tone="error">{state.message}</Alert>;
-  if (state.status === "ok") return <Alert tone="success">{state.message}</Alert>;
-  return null;
-}
-
 export function CreateSellerForm() {
   const [state, action] = useActionState<ActionState<IssuedLink>, FormData>(createSellerAction, IDLE);
-  const fieldError = (name: string) => (state.status === "error" ? state.fieldErrors?.[name] : undefined);
+  const t = useTranslations("admin.sellers.create");
+  const { fieldError: errorOf } = useActionMessage();
+  const fieldError = (name: string) => errorOf(state, name);
   return (
     <section aria-labelledby="create-seller" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="create-seller" className="text-lg font-semibold">
-        New seller and onboarding link
+        {t("heading")}
       </h2>
       <form action={action} className="mt-3 grid gap-3 sm:grid-cols-3">
-        <Field label="Name" name="name" required maxLength={200} error={fieldError("name")} />
-        <Field label="E-mail (optional)" name="email" type="email" maxLength={254} error={fieldError("email")} />
+        <Field label={t("name")} name="name" required maxLength={200} error={fieldError("name")} />
+        <Field label={t("email")} name="email" type="email" maxLength={254} error={fieldError("email")} />
         <Field
-          label="External id (optional)"
+          label={t("externalId")}
           name="externalId"
           maxLength={200}
-          hint="Your marketplace's id; an existing seller with it gets a new link."
+          hint={t("externalIdHint")}
           error={fieldError("externalId")}
         />
         <SelectField
-          label="Seller's language"
+          label={t("locale")}
           name="locale"
           defaultValue=""
           options={[
-            { value: "", label: "The seller's browser decides" },
+            { value: "", label: t("localeBrowser") },
             ...LOCALES.map((l) => ({ value: l, label: LOCALE_NAMES[l] })),
           ]}
           error={fieldError("locale")}
         />
         <div className="sm:col-span-3">
-          <SubmitButton pendingLabel="Creating…">Create seller and link</SubmitButton>
+          <SubmitButton pendingLabel={t("pending")}>{t("submit")}</SubmitButton>
         </div>
       </form>
       <div className="mt-3 flex flex-col gap-3" aria-live="polite">
-        <StateMessage state={state} />
+        <ActionMessage state={state} />
         {state.status === "ok" && state.data && <IssuedLinkBox link={state.data} />}
       </div>
     </section>
@@ -77,36 +75,38 @@ export function IssueLinkButton({ sellerId, sellerName }: { sellerId: string; se
     (_previous, formData) => issueLinkAction(null, formData),
     IDLE,
   );
+  const t = useTranslations("admin.sellers.links");
   return (
     <div className="flex flex-col gap-2">
       <form action={action}>
         <input type="hidden" name="sellerId" value={sellerId} />
-        <SubmitButton variant="secondary" pendingLabel="Issuing…">
-          New link<span className="sr-only"> for {sellerName}</span>
+        <SubmitButton variant="secondary" pendingLabel={t("issuing")}>
+          {t.rich("issue", { name: sellerName, sr: (chunks) => <span className="sr-only">{chunks}</span> })}
         </SubmitButton>
       </form>
-      {state.status === "error" && <Alert tone="error">{state.message}</Alert>}
+      {state.status === "error" && <ActionMessage state={state} />}
       {state.status === "ok" && state.data && <IssuedLinkBox link={state.data} />}
     </div>
   );
 }
 
-export function RevokeLinkButton({ linkId, label = "Revoke" }: { linkId: string; label?: string }) {
+export function RevokeLinkButton({ linkId, label }: { linkId: string; label?: string }) {
   const [state, action] = useActionState<ActionState, FormData>(
     (_previous, formData) => revokeLinkAction(null, formData),
     IDLE,
   );
+  const t = useTranslations("admin.sellers.links");
   return (
     <div className="flex flex-col gap-2">
       {state.status !== "ok" && (
         <form action={action}>
           <input type="hidden" name="linkId" value={linkId} />
-          <SubmitButton variant="danger" pendingLabel="Revoking…">
-            {label}
+          <SubmitButton variant="danger" pendingLabel={t("revoking")}>
+            {label ?? t("revoke")}
           </SubmitButton>
         </form>
       )}
-      <StateMessage state={state} />
+      <ActionMessage state={state} />
     </div>
   );
 }

@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { usePoll } from "@/components/ui/use-poll";
+import { useTranslations } from "next-intl";
 
 const INTERVAL_MS = 3_000;
 
@@ -20,6 +21,7 @@ export function AutoRefresh({ progressUrl, initial }: { progressUrl: string; ini
   const router = useRouter();
   const last = useRef(initial);
   const [live, setLive] = useState(initial.inProgress);
+  const t = useTranslations("admin.support.autoRefresh");
 
   usePoll(
     async () => {
@@ -47,10 +49,10 @@ export function AutoRefresh({ progressUrl, initial }: { progressUrl: string; ini
             className="me-2 inline-block h-2 w-2 animate-pulse rounded-full bg-brand-700 motion-reduce:animate-none"
             aria-hidden="true"
           />
-          In progress: this page updates by itself.
+          {t("live")}
         </>
       ) : (
-        "This request has finished; the page no longer updates."
+        t("finished")
       )}
     </p>
   );

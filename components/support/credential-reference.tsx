@@ -1,68 +1,73 @@
+import { useFormatter, useTranslations } from "next-intl";
 import type { CredentialSummary } from "@/lib/sellers";
 import { Badge } from "@/components/ui/badge";
-import { formatUtc } from "@/components/admin/format";
+import { Ident } from "@/components/i18n/ident";
 
-const STATUS = {
-  ACTIVE: { label: "Current", tone: "success" },
-  SUPERSEDED: { label: "Superseded", tone: "neutral" },
-  PENDING_STORAGE: { label: "Waiting for the secret store", tone: "warning" },
-} as const;
-
-const VERIFICATION = {
-  OK: { label: "Works", tone: "success" },
-  REJECTED: { label: "Rejected by Noon", tone: "danger" },
-  UNREACHABLE: { label: "Noon unreachable", tone: "warning" },
-  MISSING: { label: "Missing from the secret store", tone: "danger" },
-} as const;
+const STATUS_TONE = { ACTIVE: "success", SUPERSEDED: "neutral", PENDING_STORAGE: "warning" } as const;
+const VERIFICATION_TONE = { OK: "success", REJECTED: "danger", UNREACHABLE: "warning", MISSING: "danger" } as const;
 
 /** A Noon service-account credential by reference: where its private key lives, never the key. */
 export function CredentialReference({ credential }: { credential: CredentialSummary }) {
-  const s = STATUS[credential.status];
+  const t = useTranslations("admin.support.credential");
+  const format = useFormatter();
+  const when = (date: Date | null) => (date ? format.dateTime(date, "dateTimeZone") : "—");
+  const result = credential.lastVerificationResult;
   return (
     <dl className="mt-2 grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
-      <dt className="text-slate-700">State</dt>
+      <dt className="text-slate-700">{t("state")}</dt>
       <dd>
-        <Badge tone={s.tone}>{s.label}</Badge>
+        <Badge tone={STATUS_TONE[credential.status]}>{t(`status.${credential.status}`)}</Badge>
       </dd>
-      <dt className="text-slate-700">Project code</dt>
-      <dd className="font-mono">{credential.projectCode}</dd>
-      <dt className="text-slate-700">Key id</dt>
-      <dd className="break-all font-mono">{credential.keyId}</dd>
+      <dt className="text-slate-700">{t("projectCode")}</dt>
+      <dd>
+        <Ident>{credential.projectCode}</Ident>
+      </dd>
+      <dt className="text-slate-700">{t("keyId")}</dt>
+      <dd>
+        <Ident className="break-all font-mono">{credential.keyId}</Ident>
+      </dd>
       {credential.channelIdentifier && (
         <>
-          <dt className="text-slate-700">Channel</dt>
-          <dd className="break-all font-mono">{credential.channelIdentifier}</dd>
+          <dt className="text-slate-700">{t("channel")}</dt>
+          <dd>
+            <Ident className="break-all font-mono">{credential.channelIdentifier}</Ident>
+          </dd>
         </>
       )}
-      <dt className="text-slate-700">Secret reference</dt>
-      <dd className="break-all font-mono" data-testid="secret-reference">
-        {credential.secretArn ?? credential.secretName}
+      <dt className="text-slate-700">{t("secretReference")}</dt>
+      <dd data-testid="secret-reference">
+        <Ident className="break-all font-mono">{credential.secretArn ?? credential.secretName}</Ident>
         {credential.secretVersionId && (
-          <span className="block text-xs text-slate-700">version {credential.secretVersionId}</span>
+          <span className="block text-xs text-slate-700">
+            {t.rich("version", {
+              version: credential.secretVersionId,
+              ident: (chunks) => <Ident className="break-all font-mono">{chunks}</Ident>,
+            })}
+          </span>
         )}
       </dd>
-      <dt className="text-slate-700">Stored</dt>
-      <dd>{formatUtc(credential.storedAt)}</dd>
+      <dt className="text-slate-700">{t("stored")}</dt>
+      <dd>{when(credential.storedAt)}</dd>
       {credential.status === "ACTIVE" && (
         <>
-          <dt className="text-slate-700">Verified with Noon</dt>
+          <dt className="text-slate-700">{t("verified")}</dt>
           <dd data-testid="verification">
-            {credential.lastVerificationResult ? (
+            {result ? (
               <>
-                <Badge tone={VERIFICATION[credential.lastVerificationResult].tone}>
-                  {VERIFICATION[credential.lastVerificationResult].label}
-                </Badge>{" "}
-                {formatUtc(credential.lastVerifiedAt)}
-                {credential.lastVerificationResult !== "OK" && credential.lastVerificationMessage && (
-                  <span className="block text-xs text-slate-700">{credential.lastVerificationMessage}</span>
+                <Badge tone={VERIFICATION_TONE[result]}>{t(`verification.${result}`)}</Badge>{" "}
+                {when(credential.lastVerifiedAt)}
+                {result !== "OK" && credential.lastVerificationMessage && (
+                  <span lang="en" dir="ltr" className="block text-start text-xs text-slate-700">
+                    {credential.lastVerificationMessage}
+                  </span>
                 )}
               </>
             ) : (
-              "Not yet"
+              t("notYet")
             )}
             {credential.nextVerificationAt && (
               <span className="block text-xs text-slate-700">
-                Next check {formatUtc(credential.nextVerificationAt)}
+                {t("nextCheck", { date: when(credential.nextVerificationAt) })}
               </span>
             )}
           </dd>
@@ -70,8 +75,8 @@ export function CredentialReference({ credential }: { credential: CredentialSumm
       )}
       {credential.supersededAt && (
         <>
-          <dt className="text-slate-700">Superseded</dt>
-          <dd>{formatUtc(credential.supersededAt)}</dd>
+          <dt className="text-slate-700">{t("superseded")}</dt>
+          <dd>{when(credential.supersededAt)}</dd>
         </>
       )}
     </dl>

@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { usePoll } from "@/components/ui/use-poll";
+import { useTranslations } from "next-intl";
 
 const INTERVAL_MS = 10_000;
 
@@ -13,6 +14,7 @@ export function LiveListBanner({ pollUrl }: { pollUrl: string }) {
   const router = useRouter();
   const [count, setCount] = useState(0);
   const [pending, startTransition] = useTransition();
+  const t = useTranslations("admin.support.live");
   usePoll(
     async () => {
       const res = await fetch(pollUrl, { cache: "no-store", headers: { accept: "application/json" } });
@@ -27,7 +29,7 @@ export function LiveListBanner({ pollUrl }: { pollUrl: string }) {
     <div aria-live="polite" className="min-h-0">
       {count > 0 && (
         <p className="mb-3 flex flex-wrap items-center gap-3 rounded-md border border-brand-100 bg-brand-50 px-3 py-2 text-sm text-slate-900">
-          {count >= 100 ? "100 or more" : count} new request{count === 1 ? "" : "s"} since this page loaded.
+          {count >= 100 ? t("manyNew", { count: 100 }) : t("new", { count })}
           {/* Renders the page again on the server: the list from the top, new counts, a new marker. */}
           <button
             type="button"
@@ -40,7 +42,7 @@ export function LiveListBanner({ pollUrl }: { pollUrl: string }) {
             }
             className="min-h-10 rounded-md px-2 font-medium text-brand-700 underline disabled:text-slate-600"
           >
-            {pending ? "Loading…" : "Show them"}
+            {pending ? t("loading") : t("show")}
           </button>
         </p>
       )}

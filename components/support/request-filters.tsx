@@ -1,7 +1,8 @@
 import Form from "next/form";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { AUTHORIZATION_STATUSES } from "@/lib/support/sql";
-import { STATUS_LABELS, type ListParams } from "@/lib/support/filters";
+import type { ListParams } from "@/lib/support/filters";
 import { buttonClass } from "@/components/ui/button-class";
 
 const input = "min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm text-slate-900";
@@ -12,6 +13,8 @@ const input = "min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 te
  * first page (no cursor).
  */
 export function RequestFilters({ params }: { params: ListParams }) {
+  const t = useTranslations("admin.support.filters");
+  const status = useTranslations("admin.support.status");
   return (
     <Form
       role="search"
@@ -20,7 +23,7 @@ export function RequestFilters({ params }: { params: ListParams }) {
     >
       <div className="flex flex-col gap-1 sm:col-span-2">
         <label htmlFor="requests-q" className="text-sm font-medium">
-          Search
+          {t("search")}
         </label>
         <input
           id="requests-q"
@@ -28,55 +31,55 @@ export function RequestFilters({ params }: { params: ListParams }) {
           type="search"
           defaultValue={params.q ?? ""}
           maxLength={200}
-          placeholder="Reference, oauth_request_id, project code, seller name or e-mail"
+          placeholder={t("searchPlaceholder")}
           aria-describedby="requests-q-hint"
           className={input}
         />
         <p id="requests-q-hint" className="text-xs text-slate-700">
-          A reference looks like NA-7K3Q9XWD; an oauth_request_id is a UUID.
+          {t.rich("searchHint", { ident: (chunks) => <bdi dir="ltr">{chunks}</bdi> })}
         </p>
       </div>
       <div className="flex flex-col gap-1">
         <label htmlFor="requests-status" className="text-sm font-medium">
-          Status
+          {t("status")}
         </label>
         <select id="requests-status" name="status" defaultValue={params.status?.toLowerCase() ?? ""} className={input}>
-          <option value="">All statuses</option>
+          <option value="">{t("allStatuses")}</option>
           {AUTHORIZATION_STATUSES.map((s) => (
             <option key={s} value={s.toLowerCase()}>
-              {STATUS_LABELS[s]}
+              {status(s)}
             </option>
           ))}
         </select>
       </div>
       <div className="flex flex-col gap-1">
         <label htmlFor="requests-from" className="text-sm font-medium">
-          From (UTC)
+          {t("from")}
         </label>
         <input id="requests-from" name="from" type="date" defaultValue={params.from ?? ""} className={input} />
       </div>
       <div className="flex flex-col gap-1">
         <label htmlFor="requests-to" className="text-sm font-medium">
-          To (UTC, inclusive)
+          {t("to")}
         </label>
         <input id="requests-to" name="to" type="date" defaultValue={params.to ?? ""} className={input} />
       </div>
       <div className="flex flex-col gap-1">
         <label htmlFor="requests-sort" className="text-sm font-medium">
-          Order
+          {t("order")}
         </label>
         <select id="requests-sort" name="sort" defaultValue={params.sort} className={input}>
-          <option value="newest">Newest first</option>
-          <option value="oldest">Oldest first</option>
+          <option value="newest">{t("newest")}</option>
+          <option value="oldest">{t("oldest")}</option>
         </select>
       </div>
       {params.seller && <input type="hidden" name="seller" value={params.seller} />}
       <div className="flex flex-wrap items-end gap-2 sm:col-span-2 lg:col-span-6">
         <button type="submit" className={buttonClass("primary")}>
-          Apply filters
+          {t("apply")}
         </button>
         <Link href="/admin/requests" className={buttonClass("secondary")}>
-          Clear
+          {t("clear")}
         </Link>
       </div>
     </Form>

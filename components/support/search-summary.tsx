@@ -1,19 +1,19 @@
+import { useTranslations } from "next-intl";
 import type { AuthorizationPage } from "@/lib/support/core";
-
-const MODES: Record<AuthorizationPage["search"]["mode"], string> = {
-  none: "",
-  reference: "Searching by reference",
-  uuid: "Searching by oauth_request_id (or request id)",
-  projectCode: "Searching by Noon project code",
-  seller: "Searching sellers' names and e-mail addresses for",
-};
+import { Ident } from "@/components/i18n/ident";
 
 /** Says how the search box input was understood, so a miss is not a mystery. */
 export function SearchSummary({ search }: { search: AuthorizationPage["search"] }) {
+  const t = useTranslations("admin.support.searchMode");
   if (search.mode === "none") return null;
+  const value = (chunks: React.ReactNode) => (
+    <strong className="font-semibold">
+      {search.mode === "seller" ? <bdi>{chunks}</bdi> : <Ident className="">{chunks}</Ident>}
+    </strong>
+  );
   return (
     <p className="mb-3 text-sm text-slate-800" data-testid="search-summary">
-      {MODES[search.mode]} <strong className="font-semibold">{search.value}</strong>
+      {t.rich(search.mode, { value: search.value, strong: value })}
     </p>
   );
 }

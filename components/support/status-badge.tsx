@@ -1,8 +1,9 @@
+import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/badge";
-import { STATUS_LABELS } from "@/lib/support/filters";
 import type { AuthorizationStatus } from "@/lib/support/sql";
 import { STATUS_TONE } from "@/components/support/format";
 
 export function StatusBadge({ status }: { status: AuthorizationStatus }) {
-  return <Badge tone={STATUS_TONE[status]}>{STATUS_LABELS[status]}</Badge>;
+  const t = useTranslations("admin.support.status");
+  return <Badge tone={STATUS_TONE[status]}>{t(status)}</Badge>;
 }

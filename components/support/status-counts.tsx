@@ -1,17 +1,21 @@
 import Link from "next/link";
-import { listQueryString, STATUS_LABELS, type ListParams } from "@/lib/support/filters";
+import { useFormatter, useTranslations } from "next-intl";
+import { listQueryString, type ListParams } from "@/lib/support/filters";
 import type { StatusCount } from "@/lib/support/core";
 import { formatCount } from "@/components/support/format";
 
 /** Counts per status for the current filters; each is a link that filters by it (keeping the rest). */
 export function StatusCounts({ counts, params }: { counts: StatusCount[]; params: ListParams }) {
+  const t = useTranslations("admin.support.counts");
+  const status = useTranslations("admin.support.status");
+  const format = useFormatter();
   const anyUncounted = counts.some((c) => c.count === null);
   const anyEstimate = counts.some((c) => c.estimated);
   const anyBound = counts.some((c) => c.count !== null && !c.exact && !c.estimated);
   const base =
     "flex min-h-10 flex-col rounded-md border px-3 py-1.5 text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-700";
   return (
-    <nav aria-label="Requests per status" className="mb-4">
+    <nav aria-label={t("label")} className="mb-4">
       <ul className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-9">
         <li>
           <Link
@@ -19,7 +23,7 @@ export function StatusCounts({ counts, params }: { counts: StatusCount[]; params
             aria-current={params.status ? undefined : "page"}
             className={`${base} ${params.status ? "border-slate-300 bg-white hover:bg-slate-100" : "border-brand-700 bg-brand-50"}`}
           >
-            <span className="text-slate-700">All statuses</span>
+            <span className="text-slate-700">{t("all")}</span>
             <span className="font-semibold text-slate-900">&nbsp;</span>
           </Link>
         </li>
@@ -33,8 +37,8 @@ export function StatusCounts({ counts, params }: { counts: StatusCount[]; params
                 className={`${base} ${current ? "border-brand-700 bg-brand-50" : "border-slate-300 bg-white hover:bg-slate-100"}`}
                 data-testid={`count-${c.status.toLowerCase()}`}
               >
-                <span className="text-slate-700">{STATUS_LABELS[c.status]}</span>
-                <span className="font-semibold tabular-nums text-slate-900">{formatCount(c)}</span>
+                <span className="text-slate-700">{status(c.status)}</span>
+                <span className="font-semibold tabular-nums text-slate-900">{formatCount(c, format)}</span>
               </Link>
             </li>
           );
@@ -42,9 +46,9 @@ export function StatusCounts({ counts, params }: { counts: StatusCount[]; params
       </ul>
       {(anyUncounted || anyEstimate || anyBound) && (
         <p className="mt-2 text-xs text-slate-700">
-          {anyEstimate && "≈: estimated from table statistics. "}
-          {anyBound && "+: counting stops there to keep the page fast. "}
-          {anyUncounted && "—: this search matches too many sellers to count; narrow it to see counts."}
+          {anyEstimate && <span className="me-1">{t("estimated")}</span>}
+          {anyBound && <span className="me-1">{t("bounded")}</span>}
+          {anyUncounted && <span>{t("uncounted")}</span>}
         </p>
       )}
     </nav>

@@ -1,42 +1,35 @@
+import { useFormatter, useTranslations } from "next-intl";
 import type { TimelineEvent } from "@/lib/support/queries";
-import { formatUtc } from "@/components/admin/format";
 import { formatGap } from "@/components/support/format";
+import { StageName } from "@/components/support/stage-name";
+import { Ident } from "@/components/i18n/ident";
 
-const LABELS: Record<string, string> = {
-  started: "Seller clicked Connect",
-  callback_received: "Callback from Noon received",
-  rejected: "Callback rejected",
-  declined: "Seller declined on Noon",
-  token_created: "Access token created",
-  exchanged: "Access token exchanged for a service account",
-  key_stored: "Private key stored in the secret store",
-  key_pending_storage: "Private key waiting for the secret store",
-  completed: "Completed",
-  failed: "Failed",
-  expired: "Expired (no callback in time)",
-  superseded: "Superseded by a newer connection",
-  key_verified: "Key verified with Noon",
-  key_verification_failed: "Key verification failed",
-  needs_reconnect: "Needs reconnect",
-};
+const BAD = new Set(["failed", "rejected", "declined", "expired", "key_verification_failed", "needs_reconnect"]);
 
-function exactTime(date: Date): string {
-  return `${date.toISOString().replace("T", " ").replace("Z", "")} UTC`;
-}
-
-/** Every event with its exact time and the time since the previous one. */
+/**
+ * Every event with its exact time and the time since the previous one. Titles, stages, rejection reasons and
+ * verification outcomes are codes, shown in the reader's language; a diagnostic message (Noon's own words or
+ * ours, recorded in English) is shown as recorded, marked as English.
+ */
 export function Timeline({ events }: { events: TimelineEvent[] }) {
-  if (!events.length) return <p className="mt-2 text-sm text-slate-700">No events recorded.</p>;
+  const t = useTranslations("admin.support.timeline");
+  const format = useFormatter();
+  const gap = useTranslations("admin.support.gap");
+  if (!events.length) return <p className="mt-2 text-sm text-slate-700">{t("none")}</p>;
   return (
     <ol className="mt-3 flex flex-col" data-testid="timeline">
       {events.map((e) => {
-        const bad =
-          e.type === "failed" ||
-          e.type === "rejected" ||
-          e.type === "declined" ||
-          e.type === "expired" ||
-          e.type === "key_verification_failed" ||
-          e.type === "needs_reconnect";
+        const bad = BAD.has(e.type);
+        const typeKey = `event.${e.type}` as Parameters<typeof t>[0];
+        const reasonKey = `rejection.${e.message ?? ""}` as Parameters<typeof t>[0];
+        const outcomeKey = `outcome.${e.details.outcome ?? ""}` as Parameters<typeof t>[0];
+        // A rejected callback records its reason as a code; a verification its outcome.
+        const reason = e.type === "rejected" && e.message && t.has(reasonKey) ? t(reasonKey) : null;
+        const outcome =
+          (e.type === "key_verified" || e.type === "key_verification_failed") && t.has(outcomeKey)
+            ? t(outcomeKey)
+            : null;
+        const details = Object.entries(e.details);
         return (
           <li key={e.id} className="relative border-s-2 border-slate-300 pb-4 ps-4 last:pb-0">
             <span
@@ -45,43 +38,54 @@ export function Timeline({ events }: { events: TimelineEvent[] }) {
             />
             <div className="flex flex-col gap-0.5 sm:flex-row sm:flex-wrap sm:items-baseline sm:gap-3">
               <span className={`font-medium ${bad ? "text-red-800" : "text-slate-900"}`}>
-                {LABELS[e.type] ?? e.type}
+                {t.has(typeKey) ? t(typeKey) : <Ident>{e.type}</Ident>}
               </span>
-              <time dateTime={e.at.toISOString()} title={formatUtc(e.at)} className="font-mono text-xs text-slate-700">
-                {exactTime(e.at)}
+              <time dateTime={e.at.toISOString()} className="text-xs text-slate-700 tabular-nums">
+                {format.dateTime(e.at, "preciseDateTime")}
               </time>
               <span className="text-xs text-slate-700">
-                <span className="sr-only">Time since the previous event: </span>
-                {formatGap(e.sincePreviousMs)}
+                <span className="sr-only">{t("sincePrevious")} </span>
+                <bdi>{formatGap(e.sincePreviousMs, (unit, values) => gap(unit, values), format)}</bdi>
               </span>
             </div>
             {(e.stage || e.httpStatus !== null || e.message) && (
               <dl className="mt-1 grid gap-x-3 text-sm sm:grid-cols-[max-content_1fr]">
                 {e.stage && (
                   <>
-                    <dt className="text-slate-700">Stage</dt>
-                    <dd className="font-mono">{e.stage}</dd>
+                    <dt className="text-slate-700">{t("stage")}</dt>
+                    <dd>
+                      <StageName stage={e.stage} />
+                    </dd>
                   </>
                 )}
                 {e.httpStatus !== null && (
                   <>
-                    <dt className="text-slate-700">HTTP status</dt>
-                    <dd>{e.httpStatus}</dd>
+                    <dt className="text-slate-700">{t("httpStatus")}</dt>
+                    <dd>
+                      <Ident>{e.httpStatus}</Ident>
+                    </dd>
                   </>
                 )}
-                {e.message && (
+                {(reason || outcome) && (
                   <>
-                    <dt className="text-slate-700">Message</dt>
-                    <dd className="break-words">{e.message}</dd>
+                    <dt className="text-slate-700">{t("meaning")}</dt>
+                    <dd>{reason ?? outcome}</dd>
+                  </>
+                )}
+                {e.message && !reason && (
+                  <>
+                    <dt className="text-slate-700">{t("message")}</dt>
+                    <dd lang="en" dir="ltr" className="break-words text-start">
+                      {e.message}
+                    </dd>
                   </>
                 )}
               </dl>
             )}
-            {Object.keys(e.details).length > 0 && (
+            {details.length > 0 && (
               <p className="mt-1 break-words text-xs text-slate-700">
-                {Object.entries(e.details)
-                  .map(([k, v]) => `${k}: ${v}`)
-                  .join(" · ")}
+                <span className="sr-only">{t("details")} </span>
+                <Ident className="font-mono">{details.map(([k, v]) => `${k}: ${v}`).join(" · ")}</Ident>
               </p>
             )}
           </li>

@@ -12,6 +12,8 @@ export type ErrorAnswer = {
   retryAfterSeconds?: number;
   /** Invalid input: which field and what is wrong with it. */
   issues?: { path: string; message: string }[];
+  /** INTERNAL: the reference the log line carries, for the person to quote. */
+  reference?: string;
 };
 
 /**
@@ -46,7 +48,12 @@ export function errorAnswer(
     },
     opts.logAs,
   );
-  return { status: 500, code: "INTERNAL", message: `Something went wrong on our side. Reference: ${reference}` };
+  return {
+    status: 500,
+    code: "INTERNAL",
+    message: `Something went wrong on our side. Reference: ${reference}`,
+    reference,
+  };
 }
 
 /** Maps any error of a route handler to a JSON answer. */

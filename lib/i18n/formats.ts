@@ -17,6 +17,17 @@ export const FORMATS = {
       timeZoneName: "short",
     },
     time: { hour: "2-digit", minute: "2-digit", second: "2-digit" },
+    // A timeline event to the millisecond (the staff dashboard's request timeline).
+    preciseDateTime: {
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      fractionalSecondDigits: 3,
+      timeZoneName: "short",
+    },
   },
   number: {
     integer: { maximumFractionDigits: 0 },

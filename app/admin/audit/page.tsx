@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { auditFilterSchema, listAuditEvents } from "@/lib/audit/queries";
 import { AUDIT_ACTION_AREAS, AUDIT_ACTIONS } from "@/lib/audit/actions";
@@ -8,9 +9,12 @@ import { Table, Td, EmptyRow } from "@/components/ui/table";
 import { Badge } from "@/components/ui/badge";
 import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button-class";
-import { formatUtc } from "@/components/admin/format";
+import { Ident } from "@/components/i18n/ident";
 
-export const metadata: Metadata = { title: "Audit" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin.audit");
+  return { title: t("title") };
+}
 
 const FILTERS = ["actor", "action", "target", "from", "to"] as const;
 
@@ -26,23 +30,23 @@ export default async function AuditPage({
   const filter = parsed.success ? parsed.data : {};
   const { rows, nextCursor } = await listAuditEvents(filter);
   const kept = Object.fromEntries(FILTERS.map((k) => [k, text(k) ?? ""]).filter(([, v]) => v));
+  const [t, format] = await Promise.all([getTranslations("admin.audit"), getFormatter()]);
+  const when = (date: Date) => format.dateTime(date, "dateTimeZone");
+  const known = (key: string) => t.has(key as Parameters<typeof t>[0]);
 
   return (
     <>
-      <PageHeader
-        title="Audit"
-        description="Every sign-in and every change made by staff or an API key, newest first. Times are UTC."
-      />
+      <PageHeader title={t("title")} description={t("description")} />
       <form
         method="get"
         className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6"
       >
         {[
-          { name: "actor", label: "Actor", hint: "e-mail, id or type" },
-          { name: "action", label: "Action", hint: "e.g. staff. or link.revoked", list: "audit-actions" },
-          { name: "target", label: "Target", hint: "id or type:id" },
-          { name: "from", label: "From (UTC)", type: "datetime-local" },
-          { name: "to", label: "To (UTC)", type: "datetime-local" },
+          { name: "actor", label: t("filters.actor"), hint: t("filters.actorHint") },
+          { name: "action", label: t("filters.action"), hint: t("filters.actionHint"), list: "audit-actions" },
+          { name: "target", label: t("filters.target"), hint: t("filters.targetHint") },
+          { name: "from", label: t("filters.from"), type: "datetime-local" },
+          { name: "to", label: t("filters.to"), type: "datetime-local" },
         ].map((f) => (
           <div key={f.name} className="flex flex-col gap-1">
             <label htmlFor={`audit-${f.name}`} className="text-sm font-medium">
@@ -67,38 +71,60 @@ export default async function AuditPage({
         </datalist>
         <div className="flex items-end gap-2">
           <button type="submit" className={buttonClass("primary")}>
-            Filter
+            {t("filters.submit")}
           </button>
           <Link href="/admin/audit" className={buttonClass("secondary")}>
-            Clear
+            {t("filters.clear")}
           </Link>
         </div>
       </form>
       {!parsed.success && (
-        <Alert tone="error">A filter value is not valid (dates look like 2026-01-31T09:00); showing everything.</Alert>
+        <Alert tone="error">{t.rich("filters.invalid", { ident: (chunks) => <Ident>{chunks}</Ident> })}</Alert>
       )}
-      <Table caption="Audit events" head={["When (UTC)", "Actor", "Action", "Target", "From", "Outcome"]}>
-        {rows.length === 0 && <EmptyRow colSpan={6}>No events match.</EmptyRow>}
+      <Table
+        caption={t("table.caption")}
+        head={[
+          t("table.when"),
+          t("table.actor"),
+          t("table.action"),
+          t("table.target"),
+          t("table.from"),
+          t("table.outcome"),
+        ]}
+      >
+        {rows.length === 0 && <EmptyRow colSpan={6}>{t("table.none")}</EmptyRow>}
         {rows.map((e) => (
           <tr key={e.id}>
-            <Td className="whitespace-nowrap">{formatUtc(e.at)}</Td>
+            <Td className="whitespace-nowrap">{when(e.at)}</Td>
             <Td>
-              <div>{e.actorLabel ?? e.actorId ?? "—"}</div>
-              <div className="text-xs text-slate-600">{e.actorType}</div>
+              <div>
+                {e.actorLabel || e.actorId ? <Ident className="break-all">{e.actorLabel ?? e.actorId}</Ident> : "—"}
+              </div>
+              <div className="text-xs text-slate-600">
+                {known(`actorType.${e.actorType}`) ? (
+                  t(`actorType.${e.actorType}` as Parameters<typeof t>[0])
+                ) : (
+                  <Ident>{e.actorType}</Ident>
+                )}
+              </div>
             </Td>
             <Td>
-              <code>{e.action}</code>
+              <code dir="ltr">{e.action}</code>
               {e.count > 1 && (
                 <div className="text-xs text-slate-600">
-                  {e.count} times{e.lastAt ? `, last ${formatUtc(e.lastAt)}` : ""}
+                  {e.lastAt
+                    ? t("table.repeatedLast", { count: e.count, last: when(e.lastAt) })
+                    : t("table.repeated", { count: e.count })}
                 </div>
               )}
             </Td>
-            <Td className="break-all">{e.targetType ? `${e.targetType}:${e.targetId ?? ""}` : "—"}</Td>
-            <Td>{e.ip ?? "—"}</Td>
+            <Td className="break-all">
+              {e.targetType ? <Ident>{[e.targetType, e.targetId ?? ""].join(":")}</Ident> : "—"}
+            </Td>
+            <Td>{e.ip ? <Ident>{e.ip}</Ident> : "—"}</Td>
             <Td>
               <Badge tone={e.outcome === "success" ? "success" : e.outcome === "denied" ? "warning" : "danger"}>
-                {e.outcome}
+                {known(`outcome.${e.outcome}`) ? t(`outcome.${e.outcome}` as Parameters<typeof t>[0]) : e.outcome}
               </Badge>
             </Td>
           </tr>
@@ -110,7 +136,7 @@ export default async function AuditPage({
             href={`/admin/audit?${new URLSearchParams({ ...kept, cursor: nextCursor })}`}
             className={buttonClass("secondary")}
           >
-            Older events
+            {t("older")}
           </Link>
         </p>
       )}

@@ -1,9 +1,9 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { runStaffAction, type ActionState } from "@/lib/auth/action";
+import { actionError, actionOk, ActionFailure, runStaffAction, type ActionState } from "@/lib/auth/action";
 import { recordAudit } from "@/lib/audit/record";
-import { AppError } from "@/lib/errors";
+import { messageKey } from "@/lib/i18n/message-ref";
 import { verifySellerCredential, type VerificationOutcome } from "@/lib/noon/verify";
 
 export type VerificationView = {
@@ -13,7 +13,7 @@ export type VerificationView = {
   verifiedAt: string;
 };
 
-const formSchema = z.object({ credentialId: z.string().uuid("Unknown credential.") });
+const formSchema = z.object({ credentialId: z.string().uuid(messageKey("admin.support.verify.unknownCredential")) });
 
 /** Verifies a seller's stored Noon key with Noon (form field `credentialId`); the key never leaves the server. */
 export async function verifyCredentialAction(
@@ -24,7 +24,11 @@ export async function verifyCredentialAction(
     const { credentialId } = formSchema.parse({ credentialId: formData.get("credentialId") });
     const result = await verifySellerCredential({ credentialId, trigger: "manual", actor: `staff:${staff.id}` });
     if (!result.ok)
-      throw new AppError(result.error.code === "not_found" ? "NOT_FOUND" : "CONFLICT", result.error.message);
+      throw new ActionFailure(
+        result.error.code === "not_found" ? "NOT_FOUND" : "CONFLICT",
+        { key: `admin.support.verify.refused.${result.error.code}` },
+        { internal: result.error.message },
+      );
     const r = result.data;
     await recordAudit({
       actor: { type: "staff", id: staff.id, label: staff.email },
@@ -42,11 +46,13 @@ export async function verifyCredentialAction(
       needsReconnect: r.needsReconnect,
       verifiedAt: r.verifiedAt.toISOString(),
     };
-    if (r.outcome === "ok") return { status: "ok", message: "Key verified with Noon: it works.", data };
-    return {
-      status: "error",
-      code: "UPSTREAM",
-      message: r.needsReconnect ? `${r.message}. The seller needs to connect again.` : r.message,
-    };
+    if (r.outcome === "ok") return actionOk({ key: "admin.support.verify.ok" }, data);
+    // The outcome by code, with Noon's own words as recorded (English).
+    return actionError("UPSTREAM", {
+      key: r.needsReconnect
+        ? `admin.support.verify.failedReconnect.${r.outcome}`
+        : `admin.support.verify.failed.${r.outcome}`,
+      values: { detail: r.message },
+    });
   });
 }

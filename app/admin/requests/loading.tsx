@@ -1,5 +1,7 @@
+import { useTranslations } from "next-intl";
 import { LoadingPanel } from "@/components/support/loading-panel";
 
 export default function Loading() {
-  return <LoadingPanel label="Loading requests…" />;
+  const t = useTranslations("admin.requests");
+  return <LoadingPanel label={t("loading")} />;
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { listQueryString, parseListParams, toListOptions } from "@/lib/support/filters";
 import { countAuthorizationsByStatus, listAuthorizations, newestMarker, resolveSearch } from "@/lib/support/queries";
@@ -12,7 +13,10 @@ import { RequestsTable } from "@/components/support/requests-table";
 import { LiveListBanner } from "@/components/support/live-list-banner";
 import { SearchSummary } from "@/components/support/search-summary";
 
-export const metadata: Metadata = { title: "Noon authorization requests" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin.requests");
+  return { title: t("title") };
+}
 
 export default async function RequestsPage({
   searchParams,
@@ -34,33 +38,37 @@ export default async function RequestsPage({
   // The live banner asks for rows newer than the newest one shown (or than the beginning of time when empty).
   const pollQuery = new URLSearchParams(filtersOnly.slice(1));
   pollQuery.set("since", marker ?? "a.0.00000000-0000-0000-0000-000000000000");
-  const olderLabel = params.sort === "newest" ? "Older" : "Newer";
-  const newerLabel = params.sort === "newest" ? "Newer" : "Older";
+  const t = await getTranslations("admin.requests");
+  const arrow = (chunks: React.ReactNode) => <span aria-hidden="true">{chunks}</span>;
 
   return (
     <>
       <PageHeader
-        title="Noon authorization requests"
-        description="Every time a seller clicked Connect Noon account: find one by its reference, oauth_request_id, project code or the seller."
+        title={t("title")}
+        description={t("description")}
         actions={
           <a href={`/api/admin/requests/export${filtersOnly}`} className={buttonClass("secondary")} download>
-            Export CSV<span className="sr-only"> of the filtered list</span>
+            {t.rich("export", { sr: (chunks) => <span className="sr-only">{chunks}</span> })}
           </a>
         }
       />
       <RequestFilters params={params} />
       {seller && (
         <p className="mb-3 text-sm text-slate-800">
-          Requests of seller{" "}
-          <Link href={`/admin/sellers/${seller.id}`} className="font-medium text-brand-700 underline">
-            {seller.name}
-          </Link>{" "}
+          {t.rich("ofSeller", {
+            name: seller.name,
+            seller: (chunks) => (
+              <Link href={`/admin/sellers/${seller.id}`} className="font-medium text-brand-700 underline">
+                {chunks}
+              </Link>
+            ),
+          })}{" "}
           ·{" "}
           <Link
             href={`/admin/requests${listQueryString(params, { seller: undefined, cursor: undefined })}`}
             className="text-brand-700 underline"
           >
-            all sellers
+            {t("allSellers")}
           </Link>
         </p>
       )}
@@ -71,19 +79,19 @@ export default async function RequestsPage({
         items={page.items}
         filtered={Boolean(params.q || params.status || params.from || params.to || params.seller)}
       />
-      <nav aria-label="Pages" className="mt-4 flex flex-wrap gap-2">
+      <nav aria-label={t("pages")} className="mt-4 flex flex-wrap gap-2">
         {page.prevCursor ? (
           <Link
             href={`/admin/requests${listQueryString(params, { cursor: page.prevCursor })}`}
             className={buttonClass("secondary")}
             rel="prev"
           >
-            ← {newerLabel}
+            {t.rich(params.sort === "newest" ? "newer" : "older", { arrow })}
           </Link>
         ) : null}
         {params.cursor ? (
           <Link href={`/admin/requests${filtersOnly}`} className={buttonClass("secondary")}>
-            First page
+            {t("first")}
           </Link>
         ) : null}
         {page.nextCursor ? (
@@ -92,7 +100,7 @@ export default async function RequestsPage({
             className={buttonClass("secondary")}
             rel="next"
           >
-            {olderLabel} →
+            {t.rich(params.sort === "newest" ? "olderNext" : "newerNext", { arrow })}
           </Link>
         ) : null}
       </nav>

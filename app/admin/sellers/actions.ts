@@ -1,7 +1,7 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { runStaffAction, type ActionState } from "@/lib/auth/action";
+import { actionOk, ActionFailure, runStaffAction, type ActionState } from "@/lib/auth/action";
 import {
   createSellerWithLink,
   issueSellerLink,
@@ -9,22 +9,22 @@ import {
   type IssuedLink as IssuedLinkWithToken,
   type LinkActor,
 } from "@/lib/sellers";
-import { AppError } from "@/lib/errors";
 import { LOCALES } from "@/lib/i18n/locales";
+import { messageKey } from "@/lib/i18n/message-ref";
 
 export type IssuedLink = { sellerId: string; linkId: string; url: string; expiresAt: string };
 
 // The seller's language for a link's pages; "" leaves it to the seller's browser.
 const localeSchema = z.union([z.literal(""), z.enum(LOCALES)]).optional();
 const createSellerSchema = z.object({
-  name: z.string().trim().min(1, "Enter the seller's name.").max(200),
+  name: z.string().trim().min(1, messageKey("admin.sellers.create.nameRequired")).max(200),
   email: z
-    .union([z.literal(""), z.string().trim().email("Enter a valid e-mail address or leave it empty.").max(254)])
+    .union([z.literal(""), z.string().trim().email(messageKey("admin.sellers.create.emailInvalid")).max(254)])
     .optional(),
   externalId: z.string().trim().max(200).optional(),
   locale: localeSchema,
 });
-const idSchema = z.string().uuid("Unknown id.");
+const idSchema = z.string().uuid(messageKey("admin.sellers.actions.unknownId"));
 
 /** The one who acts, as the seller flows record them. */
 const byStaff = (staff: { id: string; email: string; ip: string | null }): LinkActor => ({
@@ -59,13 +59,13 @@ export async function createSellerAction(
       locale: input.locale || null,
     });
     revalidatePath("/admin/sellers");
-    return {
-      status: "ok",
-      message: issued.seller.created
-        ? `Seller ${issued.seller.name} created.`
-        : `Seller ${issued.seller.name} already existed (same external id): a new link was issued.`,
-      data: shownOnce(issued),
-    };
+    return actionOk(
+      {
+        key: issued.seller.created ? "admin.sellers.actions.created" : "admin.sellers.actions.existed",
+        values: { name: issued.seller.name },
+      },
+      shownOnce(issued),
+    );
   });
 }
 
@@ -75,10 +75,10 @@ export async function issueLinkAction(_previous: unknown, formData: FormData): P
     const sellerId = idSchema.parse(formData.get("sellerId"));
     const locale = localeSchema.parse(formData.get("locale") ?? "");
     const issued = await issueSellerLink({ sellerId, by: byStaff(staff), ...(locale ? { locale } : {}) });
-    if (!issued) throw new AppError("NOT_FOUND", "That seller does not exist.");
+    if (!issued) throw new ActionFailure("NOT_FOUND", { key: "admin.sellers.actions.sellerNotFound" });
     revalidatePath("/admin/sellers");
     revalidatePath(`/admin/sellers/${sellerId}`);
-    return { status: "ok", message: "New onboarding link issued.", data: shownOnce(issued) };
+    return actionOk({ key: "admin.sellers.actions.issued" }, shownOnce(issued));
   });
 }
 
@@ -87,9 +87,11 @@ export async function revokeLinkAction(_previous: unknown, formData: FormData): 
   return runStaffAction("manageSellers", async (staff) => {
     const linkId = idSchema.parse(formData.get("linkId"));
     const outcome = await revokeOnboardingLink({ linkId, by: byStaff(staff) });
-    if (!outcome) throw new AppError("NOT_FOUND", "That link does not exist.");
+    if (!outcome) throw new ActionFailure("NOT_FOUND", { key: "admin.sellers.actions.linkNotFound" });
     revalidatePath("/admin/sellers");
     revalidatePath(`/admin/sellers/${outcome.sellerId}`);
-    return { status: "ok", message: outcome.revoked ? "Link revoked." : "The link was already revoked." };
+    return actionOk({
+      key: outcome.revoked ? "admin.sellers.actions.revoked" : "admin.sellers.actions.alreadyRevoked",
+    });
   });
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { allows } from "@/lib/auth/permissions";
 import { listSellersForDashboard, sellerListParamsSchema } from "@/lib/sellers/list";
@@ -8,20 +9,14 @@ import { Table, Td, EmptyRow } from "@/components/ui/table";
 import { Badge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button-class";
 import { CreateSellerForm, IssueLinkButton } from "@/components/admin/seller-links";
-import { formatUtc } from "@/components/admin/format";
+import { Ident } from "@/components/i18n/ident";
+import { STATUS_TONE } from "@/components/support/format";
+import type { AuthorizationStatus } from "@/lib/support/sql";
 
-export const metadata: Metadata = { title: "Sellers" };
-
-const STATUS: Record<string, { label: string; tone: "neutral" | "success" | "warning" | "danger" | "info" }> = {
-  STARTED: { label: "In progress", tone: "info" },
-  PENDING_KEY_STORAGE: { label: "Storing key", tone: "warning" },
-  COMPLETED: { label: "Connected", tone: "success" },
-  DECLINED: { label: "Declined", tone: "danger" },
-  REJECTED: { label: "Rejected", tone: "danger" },
-  FAILED: { label: "Failed", tone: "danger" },
-  EXPIRED: { label: "Expired", tone: "neutral" },
-  SUPERSEDED: { label: "Superseded", tone: "neutral" },
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin.sellers");
+  return { title: t("title") };
+}
 
 export default async function SellersPage({
   searchParams,
@@ -37,13 +32,11 @@ export default async function SellersPage({
   const params = parsed.success ? parsed.data : { q: undefined, cursor: undefined };
   const { rows, nextCursor } = await listSellersForDashboard(params);
   const canManage = allows(staff.role, "manageSellers");
+  const [t, format] = await Promise.all([getTranslations("admin.sellers"), getFormatter()]);
 
   return (
     <>
-      <PageHeader
-        title="Sellers"
-        description="Every seller we onboard, their Noon connection status and their onboarding links."
-      />
+      <PageHeader title={t("title")} description={t("description")} />
       {canManage && (
         <div className="mb-6">
           <CreateSellerForm />
@@ -52,55 +45,64 @@ export default async function SellersPage({
       <form role="search" method="get" className="mb-4 flex flex-col gap-2 sm:flex-row sm:items-end">
         <div className="flex flex-1 flex-col gap-1">
           <label htmlFor="seller-search" className="text-sm font-medium">
-            Search sellers
+            {t("search.label")}
           </label>
           <input
             id="seller-search"
             name="q"
             type="search"
             defaultValue={params.q ?? ""}
-            placeholder="Name, e-mail, external id or seller id"
+            placeholder={t("search.placeholder")}
             className="min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm"
           />
         </div>
         <button type="submit" className={buttonClass("secondary")}>
-          Search
+          {t("search.submit")}
         </button>
         {params.q && (
           <Link href="/admin/sellers" className={buttonClass("secondary")}>
-            Clear
+            {t("search.clear")}
           </Link>
         )}
       </form>
       <Table
-        caption="Sellers"
-        head={["Seller", "External id", "Status", "Active links", "Created", ...(canManage ? ["Links"] : [])]}
+        caption={t("table.caption")}
+        head={[
+          t("table.seller"),
+          t("table.externalId"),
+          t("table.status"),
+          t("table.activeLinks"),
+          t("table.created"),
+          ...(canManage ? [t("table.links")] : []),
+        ]}
       >
         {rows.length === 0 && (
-          <EmptyRow colSpan={canManage ? 6 : 5}>
-            {params.q ? "No seller matches this search." : "No sellers yet."}
-          </EmptyRow>
+          <EmptyRow colSpan={canManage ? 6 : 5}>{params.q ? t("table.noMatch") : t("table.none")}</EmptyRow>
         )}
         {rows.map((seller) => {
-          const status = seller.latestAuthorization ? STATUS[seller.latestAuthorization.status] : undefined;
+          const status = seller.latestAuthorization?.status as AuthorizationStatus | undefined;
           return (
             <tr key={seller.id}>
               <Td>
                 <Link href={`/admin/sellers/${seller.id}`} className="font-medium text-brand-700 underline">
                   {seller.name}
                 </Link>
-                {seller.email && <div className="text-xs text-slate-600">{seller.email}</div>}
-              </Td>
-              <Td>{seller.externalId ?? "—"}</Td>
-              <Td>
-                {status ? (
-                  <Badge tone={status.tone}>{status.label}</Badge>
-                ) : (
-                  <Badge>{seller.activeLinks > 0 ? "Link sent" : "Not started"}</Badge>
+                {seller.email && (
+                  <div className="text-xs text-slate-600">
+                    <Ident className="break-all">{seller.email}</Ident>
+                  </div>
                 )}
               </Td>
-              <Td>{seller.activeLinks}</Td>
-              <Td className="whitespace-nowrap">{formatUtc(seller.createdAt)}</Td>
+              <Td>{seller.externalId ? <Ident>{seller.externalId}</Ident> : "—"}</Td>
+              <Td>
+                {status ? (
+                  <Badge tone={STATUS_TONE[status]}>{t(`sellerStatus.${status}`)}</Badge>
+                ) : (
+                  <Badge>{seller.activeLinks > 0 ? t("sellerStatus.linkSent") : t("sellerStatus.notStarted")}</Badge>
+                )}
+              </Td>
+              <Td>{format.number(seller.activeLinks, "integer")}</Td>
+              <Td className="whitespace-nowrap">{format.dateTime(seller.createdAt, "dateTimeZone")}</Td>
               {canManage && (
                 <Td>
                   <IssueLinkButton sellerId={seller.id} sellerName={seller.name} />
@@ -116,7 +118,7 @@ export default async function SellersPage({
             href={`/admin/sellers?${new URLSearchParams({ ...(params.q ? { q: params.q } : {}), cursor: nextCursor })}`}
             className={buttonClass("secondary")}
           >
-            Older sellers
+            {t("older")}
           </Link>
         </p>
       )}

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getFormatter, getNow, getTranslations } from "next-intl/server";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { getAuthorizationDetail } from "@/lib/support/queries";
 import { PageHeader } from "@/components/ui/page-header";
 import { Alert } from "@/components/ui/alert";
 import { CopyButton } from "@/components/ui/copy-button";
-import { formatUtc } from "@/components/admin/format";
+import { Ident } from "@/components/i18n/ident";
 import { StatusBadge } from "@/components/support/status-badge";
 import { Timeline } from "@/components/support/timeline";
 import { CredentialReference } from "@/components/support/credential-reference";
@@ -14,7 +15,10 @@ import { VerifyCredentialButton } from "@/components/support/verify-credential";
 import { allows } from "@/lib/auth/permissions";
 import { AutoRefresh } from "@/components/support/auto-refresh";
 
-export const metadata: Metadata = { title: "Noon authorization request" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin.requests.detail");
+  return { title: t("metaTitle") };
+}
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -31,17 +35,29 @@ export default async function RequestDetailPage({ params }: { params: Promise<{ 
   const { id } = await params;
   const detail = await getAuthorizationDetail(id);
   if (!detail) notFound();
+  const [t, stages, format, now] = await Promise.all([
+    getTranslations("admin.requests.detail"),
+    getTranslations("admin.support.stage"),
+    getFormatter(),
+    getNow(),
+  ]);
+  const when = (date: Date | null) => (date ? format.dateTime(date, "dateTimeZone") : "—");
+  const ident = (chunks: React.ReactNode) => <Ident>{chunks}</Ident>;
 
   return (
     <>
       <p className="mb-2 text-sm">
         <Link href="/admin/requests" className="text-brand-700 underline">
-          ← All requests
+          {t.rich("back", { arrow: (chunks) => <span aria-hidden="true">{chunks}</span> })}
         </Link>
       </p>
       <PageHeader
-        title={`Request ${detail.reference}`}
-        description={`Started ${formatUtc(detail.createdAt)} by ${detail.seller.name}.`}
+        title={t("title", { reference: detail.reference })}
+        description={t("started", {
+          date: when(detail.createdAt),
+          ago: format.relativeTime(detail.createdAt, now),
+          seller: detail.seller.name,
+        })}
       />
       {detail.inProgress && (
         <div className="mb-4">
@@ -59,9 +75,30 @@ export default async function RequestDetailPage({ params }: { params: Promise<{ 
 
       {detail.failure && (
         <div className="mb-4" data-testid="failure">
-          <Alert tone="error" title={`Failed at stage: ${detail.failure.stage ?? "unknown"}`}>
-            {detail.failure.httpStatus !== null && <p>HTTP status from Noon: {detail.failure.httpStatus}</p>}
-            {detail.failure.message && <p>{detail.failure.message}</p>}
+          <Alert
+            tone="error"
+            title={
+              detail.failure.stage
+                ? t("failedAt", {
+                    code: detail.failure.stage,
+                    stage: stages.has(detail.failure.stage as Parameters<typeof stages>[0])
+                      ? stages(detail.failure.stage as Parameters<typeof stages>[0])
+                      : detail.failure.stage,
+                  })
+                : t("failedUnknown")
+            }
+          >
+            {detail.failure.httpStatus !== null && (
+              <p>{t.rich("httpFromNoon", { status: detail.failure.httpStatus, ident })}</p>
+            )}
+            {detail.failure.message && (
+              <p>
+                {t("recordedMessage")}{" "}
+                <span lang="en" dir="ltr" className="inline-block text-start">
+                  {detail.failure.message}
+                </span>
+              </p>
+            )}
           </Alert>
         </div>
       )}
@@ -69,76 +106,84 @@ export default async function RequestDetailPage({ params }: { params: Promise<{ 
       <div className="grid gap-6 lg:grid-cols-3">
         <section aria-labelledby="summary" className="rounded-lg border border-slate-200 bg-white p-4 lg:col-span-2">
           <h2 id="summary" className="text-lg font-semibold">
-            Summary
+            {t("summary")}
           </h2>
           <dl className="mt-2 divide-y divide-slate-100">
-            <Row label="Status">
+            <Row label={t("status")}>
               <StatusBadge status={detail.status} />
             </Row>
-            <Row label="Reference">
-              <span className="font-mono">{detail.reference}</span>
+            <Row label={t("reference")}>
+              <Ident>{detail.reference}</Ident>
             </Row>
-            <Row label="Seller">
+            <Row label={t("seller")}>
               <Link href={`/admin/sellers/${detail.seller.id}`} className="font-medium text-brand-700 underline">
                 {detail.seller.name}
               </Link>
-              {detail.seller.email && <span className="block text-slate-700">{detail.seller.email}</span>}
+              {detail.seller.email && (
+                <span className="block text-slate-700">
+                  <Ident className="break-all">{detail.seller.email}</Ident>
+                </span>
+              )}
               {detail.seller.externalId && (
-                <span className="block text-slate-700">External id: {detail.seller.externalId}</span>
+                <span className="block text-slate-700">
+                  {t.rich("externalId", { id: detail.seller.externalId, ident })}
+                </span>
               )}
             </Row>
-            <Row label="Noon project code">
-              <span className="font-mono">{detail.projectCode ?? "—"}</span>
-            </Row>
-            <Row label="oauth_request_id">
+            <Row label={t("projectCode")}>{detail.projectCode ? <Ident>{detail.projectCode}</Ident> : "—"}</Row>
+            <Row label={t("oauthRequestId")}>
               {detail.oauthRequestId ? (
                 <span className="flex flex-col gap-2">
                   <span className="flex flex-wrap items-center gap-2">
                     <code
+                      dir="ltr"
                       className="break-all rounded bg-slate-100 px-1.5 py-0.5 font-mono"
                       data-testid="oauth-request-id"
                     >
                       {detail.oauthRequestId}
                     </code>
-                    <CopyButton value={detail.oauthRequestId} label="Copy oauth_request_id" />
+                    <CopyButton value={detail.oauthRequestId} label={t("copyOauthRequestId")} />
                   </span>
                   <span className="text-slate-700">
-                    Look it up in the OAuth tab of the Noon Partners Access App to see Noon&apos;s side of this request.
+                    {t.rich("oauthRequestIdHint", { app: (chunks) => <bdi dir="ltr">{chunks}</bdi> })}
                   </span>
                 </span>
               ) : (
-                <span className="text-slate-700">None yet: Noon returns it when the access token is exchanged.</span>
+                <span className="text-slate-700">{t("oauthRequestIdNone")}</span>
               )}
             </Row>
-            <Row label="Callback received">{formatUtc(detail.callbackAt)}</Row>
-            <Row label="Completed">{formatUtc(detail.completedAt)}</Row>
-            <Row label="State valid until">{formatUtc(detail.stateExpiresAt)}</Row>
-            <Row label="Last change">{formatUtc(detail.updatedAt)}</Row>
+            <Row label={t("callbackAt")}>{when(detail.callbackAt)}</Row>
+            <Row label={t("completedAt")}>{when(detail.completedAt)}</Row>
+            <Row label={t("stateExpiresAt")}>{when(detail.stateExpiresAt)}</Row>
+            <Row label={t("updatedAt")}>
+              {when(detail.updatedAt)}{" "}
+              <span className="text-slate-700">({format.relativeTime(detail.updatedAt, now)})</span>
+            </Row>
           </dl>
         </section>
 
         <section aria-labelledby="others" className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 id="others" className="text-lg font-semibold">
-            The seller&apos;s other requests
+            {t("others")}
           </h2>
           {detail.otherRequests.length === 0 ? (
-            <p className="mt-2 text-sm text-slate-700">None.</p>
+            <p className="mt-2 text-sm text-slate-700">{t("othersNone")}</p>
           ) : (
             <ul className="mt-2 flex flex-col gap-2 text-sm">
               {detail.otherRequests.map((r) => (
                 <li key={r.id} className="flex flex-wrap items-center gap-2">
                   <Link href={`/admin/requests/${r.id}`} className="font-mono text-brand-700 underline">
-                    {r.reference}
+                    <Ident>{r.reference}</Ident>
                   </Link>
                   <StatusBadge status={r.status} />
-                  <span className="text-slate-700">{formatUtc(r.createdAt)}</span>
+                  <span className="text-slate-700">{when(r.createdAt)}</span>
                 </li>
               ))}
             </ul>
           )}
           <p className="mt-3 text-sm">
             <Link href={`/admin/requests?seller=${detail.seller.id}`} className="text-brand-700 underline">
-              All requests of this seller
+              {t("allOfSeller")}
             </Link>
           </p>
         </section>
@@ -146,14 +191,14 @@ export default async function RequestDetailPage({ params }: { params: Promise<{ 
 
       <section aria-labelledby="timeline" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="timeline" className="text-lg font-semibold">
-          Timeline
+          {t("timeline")}
         </h2>
         <Timeline events={detail.events} />
       </section>
 
       <section aria-labelledby="credential" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="credential" className="text-lg font-semibold">
-          Credential
+          {t("credential")}
         </h2>
         {detail.credential ? (
           <>
@@ -163,7 +208,7 @@ export default async function RequestDetailPage({ params }: { params: Promise<{ 
             )}
           </>
         ) : (
-          <p className="mt-2 text-sm text-slate-700">No credential was issued for this request.</p>
+          <p className="mt-2 text-sm text-slate-700">{t("credentialNone")}</p>
         )}
       </section>
     </>

@@ -1,5 +1,7 @@
+import { useTranslations } from "next-intl";
 import { LoadingPanel } from "@/components/support/loading-panel";
 
 export default function Loading() {
-  return <LoadingPanel label="Loading the seller…" />;
+  const t = useTranslations("admin.sellers.detail");
+  return <LoadingPanel label={t("loading")} />;
 }
