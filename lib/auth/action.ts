@@ -6,11 +6,49 @@ import { requireActionPermission, type StaffPrincipal } from "@/lib/auth/guard";
 import { AppError, type AppErrorCode } from "@/lib/errors";
 import { log } from "@/lib/log";
 
+/**
+ * A text for people from the catalogue (messages/en.json): its full key and ICU values. The form shows
+ * `t(key, values)`; `message` stays the English text (tests, and the fallback for English pages).
+ */
+export interface MessageRef {
+  key: string;
+  values?: Record<string, string | number>;
+}
+
 /** What every staff server action returns to its form (never a secret other than a shown-once value). */
 export type ActionState<T = undefined> =
   | { status: "idle" }
-  | { status: "ok"; message: string; data?: T }
-  | { status: "error"; code: AppErrorCode; message: string; fieldErrors?: Record<string, string> };
+  | { status: "ok"; message: string; i18n?: MessageRef; data?: T }
+  | {
+      status: "error";
+      code: AppErrorCode;
+      message: string;
+      i18n?: MessageRef;
+      fieldErrors?: Record<string, string>;
+      /** The field errors by code (zod issue kinds), for languages other than English. */
+      fieldI18n?: Record<string, MessageRef>;
+    };
+
+/** A zod issue as a catalogue message (admin.layout.validation.*): the kind of problem and its limit. */
+function issueRef(issue: ZodError["issues"][number]): MessageRef {
+  const key = "admin.layout.validation.";
+  switch (issue.code) {
+    case "too_small":
+      return issue.minimum === 1 || issue.minimum === 1n
+        ? { key: `${key}required` }
+        : { key: `${key}tooShort`, values: { minimum: Number(issue.minimum) } };
+    case "too_big":
+      return { key: `${key}tooLong`, values: { maximum: Number(issue.maximum) } };
+    case "invalid_format":
+      return { key: issue.format === "email" ? `${key}email` : issue.format === "url" ? `${key}url` : `${key}format` };
+    case "invalid_type":
+      return { key: issue.input === undefined || issue.input === null ? `${key}required` : `${key}invalid` };
+    case "invalid_value":
+      return { key: `${key}choose` };
+    default:
+      return { key: `${key}invalid` };
+  }
+}
 
 export const IDLE: ActionState<never> = { status: "idle" };
 
@@ -30,11 +68,28 @@ export async function runStaffAction<T>(
     if (error instanceof AppError) return { status: "error", code: error.code, message: error.userMessage };
     if (error instanceof ZodError) {
       const fieldErrors: Record<string, string> = {};
-      for (const issue of error.issues) fieldErrors[issue.path.join(".")] ??= issue.message;
-      return { status: "error", code: "BAD_REQUEST", message: "Check the highlighted fields.", fieldErrors };
+      const fieldI18n: Record<string, MessageRef> = {};
+      for (const issue of error.issues) {
+        const path = issue.path.join(".");
+        fieldErrors[path] ??= issue.message;
+        fieldI18n[path] ??= issueRef(issue);
+      }
+      return {
+        status: "error",
+        code: "BAD_REQUEST",
+        message: "Check the highlighted fields.",
+        i18n: { key: "admin.layout.action.invalid" },
+        fieldErrors,
+        fieldI18n,
+      };
     }
     const reference = crypto.randomUUID();
     log().error({ reference, err: error instanceof Error ? error.message : String(error) }, "server action failed");
-    return { status: "error", code: "INTERNAL", message: `Something went wrong on our side. Reference: ${reference}` };
+    return {
+      status: "error",
+      code: "INTERNAL",
+      message: `Something went wrong on our side. Reference: ${reference}`,
+      i18n: { key: "admin.layout.action.internal", values: { reference } },
+    };
   }
 }
