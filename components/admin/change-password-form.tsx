@@ -13,9 +13,7 @@ export function ChangePasswordForm({ minLength }: { minLength: number }) {
   const [state, action] = useActionState<ChangePasswordState, FormData>(changePasswordAction, { error: null });
   return (
     <form action={action} className="flex flex-col gap-4">
-      {state.error && (
-        <Alert tone="error">{text(state.i18n, state.error, "admin.account.errors.weakPassword")}</Alert>
-      )}
+      {state.error && <Alert tone="error">{text(state.i18n, state.error, "admin.account.errors.weakPassword")}</Alert>}
       <Field label={t("currentPassword")} name="current" type="password" autoComplete="current-password" required />
       <Field
         label={t("newPassword")}

@@ -24,9 +24,7 @@ export function SetPasswordForm({ minLength }: { minLength: number }) {
   );
   return (
     <form action={action} className="flex flex-col gap-4">
-      {state.error && (
-        <Alert tone="error">{text(state.i18n, state.error, "admin.account.errors.weakPassword")}</Alert>
-      )}
+      {state.error && <Alert tone="error">{text(state.i18n, state.error, "admin.account.errors.weakPassword")}</Alert>}
       <Field
         label={t("newPassword")}
         name="password"
