@@ -9,11 +9,13 @@ import prettier from "eslint-config-prettier/flat";
 const UNTRANSLATED = process.env.I18N_LINT_ALL
   ? []
   : [
-      "app/admin/**",
-      "components/admin/**",
-      "components/connections/**",
+      "app/admin/page.tsx",
+      "app/admin/audit/**",
+      "app/admin/credentials/**",
+      "app/admin/requests/**",
+      "app/admin/sellers/**",
+      "components/admin/seller-links.tsx",
       "components/support/**",
-      "components/webhooks/**",
     ];
 
 export default defineConfig([

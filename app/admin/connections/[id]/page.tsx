@@ -56,8 +56,7 @@ export default async function ConnectionPage({
     <>
       <p className="mb-2 text-sm">
         <Link href="/admin/connections" className="text-brand-800 underline underline-offset-2">
-          <span className="rtl:hidden">←</span>
-          <span className="ltr:hidden">→</span> {t("title")}
+          {t("back")}
         </Link>
       </p>
       <PageHeader
