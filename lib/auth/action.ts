@@ -34,6 +34,8 @@ function issueRef(issue: ZodError["issues"][number]): MessageRef {
   const key = "admin.layout.validation.";
   switch (issue.code) {
     case "too_small":
+      if (issue.origin === "array" || issue.origin === "set")
+        return { key: `${key}chooseAtLeast`, values: { minimum: Number(issue.minimum) } };
       return issue.minimum === 1 || issue.minimum === 1n
         ? { key: `${key}required` }
         : { key: `${key}tooShort`, values: { minimum: Number(issue.minimum) } };
