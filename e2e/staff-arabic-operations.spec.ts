@@ -100,7 +100,7 @@ test("operations in Arabic: sign in, connections, create and test a connection o
   await page.getByLabel("البريد الإلكتروني").fill(operations.email);
   await page.getByLabel("كلمة المرور").fill("not-the-password");
   await page.getByRole("button", { name: "تسجيل الدخول", exact: true }).click();
-  await expect(page.getByRole("alert")).toContainText("لا يطابقان حساب موظف نشطًا");
+  await expect(page.getByRole("alert").filter({ hasText: "لا يطابقان حساب موظف نشطًا" })).toBeVisible();
   await page.getByLabel("كلمة المرور").fill(operations.password);
   await page.getByRole("button", { name: "تسجيل الدخول", exact: true }).click();
   await expect(page).toHaveURL(/\/admin\/connections$/);
@@ -183,7 +183,7 @@ test("an admin in Arabic: webhooks with a delivered test event, API keys, staff"
   const keyName = `marketplace-backend-${randomUUID().slice(0, 6)}`;
   await page.getByLabel("الاسم").fill(keyName);
   await page.getByRole("button", { name: "إنشاء المفتاح" }).click();
-  await expect(page.getByRole("alert")).toContainText("راجع الحقول المميَّزة.");
+  await expect(page.getByRole("alert").filter({ hasText: "راجع الحقول المميَّزة." })).toBeVisible();
   await expect(page.getByText("اختر خيارًا واحدًا على الأقل.")).toBeVisible();
   await page.getByRole("checkbox", { name: /onboarding-links/ }).check();
   await page.getByRole("button", { name: "إنشاء المفتاح" }).click();

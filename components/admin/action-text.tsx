@@ -29,6 +29,8 @@ export function useActionText() {
     },
     field(state: ActionState<unknown>, name: string): string | undefined {
       if (state.status !== "error" || !state.fieldErrors?.[name]) return undefined;
+      // Field codes name only the kind of problem: English pages keep the schema's own, more specific text.
+      if (english) return state.fieldErrors[name];
       return text(state.fieldI18n?.[name], state.fieldErrors[name], "admin.layout.validation.invalid");
     },
   };
