@@ -9,6 +9,8 @@ import { baseAuthConfig } from "@/lib/auth/session-policy";
 import { contentSecurityPolicy, securityHeaders } from "@/lib/auth/security-headers";
 import { limitOnboardingLinkVisit, ONBOARDING_LINK_PATH } from "@/lib/sellers/link-visits";
 import { actionRequestProblem, actionRequestRefusal } from "@/lib/http/action-request";
+import { localeOfHeaders } from "@/lib/i18n/request-locale";
+import { translator } from "@/lib/i18n/messages";
 
 // A light next-auth instance without providers or database: it only re-issues a valid session cookie
 // with a fresh inactivity expiry (the full checks run in the page through lib/auth/next-auth.ts).
@@ -40,13 +42,11 @@ export async function proxy(request: NextRequest): Promise<Response> {
     linkToken && decodablePath(pathname) ? await limitOnboardingLinkVisit(request.headers, linkToken) : null;
   if (!decodablePath(pathname)) {
     // Next answers 500 when it cannot decode a dynamic segment (found by tests/fuzz/fuzz.ts).
-    response = new Response(
-      "This address is not valid: it contains a malformed %-escape. Check the link and try again.\n",
-      {
-        status: 400,
-        headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
-      },
-    );
+    const { language } = localeOfHeaders(request.headers);
+    response = new Response(`${translator(language, "errors")("server.malformedAddress")}\n`, {
+      status: 400,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
   } else if (actionProblem) {
     response = actionRequestRefusal(actionProblem);
   } else if (limited) {

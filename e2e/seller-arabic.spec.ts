@@ -136,7 +136,9 @@ for (const viewport of VIEWPORTS) {
       expect(fault.ok).toBe(true);
       await page.getByRole("button", { name: "موافقة" }).click();
       await expect(page.getByRole("heading", { level: 1, name: "تعذّر إكمال الربط" })).toBeVisible();
-      await expect(page.getByRole("alert")).toContainText("لم تتمكن نون من إنشاء بيانات الاعتماد لحسابك.");
+      await expect(page.getByRole("alert").filter({ hasText: "حدث خطأ" })).toContainText(
+        "لم تتمكن نون من إنشاء بيانات الاعتماد لحسابك.",
+      );
       const reference = new URL(page.url()).pathname.split("/").pop() ?? "";
       expect(reference).toMatch(/^NA-[0-9A-Z]{8}$/);
       await expect(page.locator("bdi[dir=ltr]", { hasText: reference })).toBeVisible();

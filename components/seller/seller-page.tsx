@@ -2,7 +2,7 @@ import { useTranslations } from "next-intl";
 import { LanguageSwitch } from "@/components/i18n/language-switch";
 
 /** The frame of every seller-facing page: narrow, readable on a 375 px phone, no third-party content. */
-export function SellerPage({ title, children }: { title: string; children: React.ReactNode }) {
+export function SellerPage({ title, children }: { title: React.ReactNode; children: React.ReactNode }) {
   const t = useTranslations("common");
   return (
     <>

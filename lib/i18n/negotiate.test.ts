@@ -1,4 +1,6 @@
+import { createFormatter } from "next-intl";
 import { describe, expect, it } from "vitest";
+import { FORMATS, TIME_ZONE } from "./formats";
 import { directionOf, languageOf } from "./locales";
 import { translator } from "./messages";
 import {
@@ -54,5 +56,33 @@ describe("language negotiation", () => {
       "100 ثانية",
     ]);
     expect(translator("en", "common")("waitMinutes", { minutes: 1 })).toBe("1 minute");
+  });
+
+  it("formats dates, numbers and relative times in each region's way", () => {
+    const at = new Date("2026-11-30T21:05:00Z");
+    const now = new Date("2026-11-30T21:08:00Z");
+    const formatted = Object.fromEntries(
+      ["en-GB", "ar-AE", "ar-SA", "ar-EG"].map((locale) => {
+        const format = createFormatter({ locale, timeZone: TIME_ZONE, formats: FORMATS });
+        return [
+          locale,
+          {
+            date: format.dateTime(at, "dateTimeZone"),
+            number: format.number(1234.5),
+            relative: format.relativeTime(at, now),
+          },
+        ];
+      }),
+    );
+    expect(formatted["en-GB"]).toEqual({
+      date: "30 Nov 2026, 21:05 UTC",
+      number: "1,234.5",
+      relative: "3 minutes ago",
+    });
+    // The UAE writes Latin digits; Saudi Arabia and Egypt write Arabic-Indic ones.
+    expect(formatted["ar-AE"]?.number).toBe("1,234.5");
+    expect(formatted["ar-SA"]?.number).toBe("١٬٢٣٤٫٥");
+    expect(formatted["ar-EG"]?.date).toContain("٢٠٢٦");
+    expect(formatted["ar-EG"]?.relative).toMatch(/^قبل /);
   });
 });

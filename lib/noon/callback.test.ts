@@ -81,6 +81,7 @@ describe("a seller connects their Noon account", () => {
     const target = new URL(start.location);
     expect(`${target.origin}${target.pathname}`).toBe(h.sim.authorizeUrl);
     expect(target.searchParams.get("client_id")).toBe(h.sim.clientId);
+    expect([...target.searchParams.keys()].sort()).toEqual(["client_id", "state"]);
     expect(start.state).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const setCookie = start.response.headers.getSetCookie().join("\n");
     expect(setCookie).toMatch(/HttpOnly/);
@@ -740,9 +741,11 @@ describe("POST /api/noon/connect", () => {
     expect(first.headers.getSetCookie().filter((c) => c.startsWith("NEXT_LOCALE="))).toEqual([
       expect.stringMatching(/^NEXT_LOCALE=ar; Path=\/;/),
     ]);
+    expect(new URL(first.headers.get("location") ?? "").searchParams.get("ui_locales")).toBe("ar");
     const chosen = await connect("NEXT_LOCALE=en");
     expect(chosen.status).toBe(303);
     expect(chosen.headers.getSetCookie().some((c) => c.startsWith("NEXT_LOCALE="))).toBe(false);
+    expect(new URL(chosen.headers.get("location") ?? "").searchParams.has("ui_locales")).toBe(false);
   });
 
   it("explains a refused form in the seller's language", async () => {

@@ -6,7 +6,7 @@ import { log } from "@/lib/log";
 import { addressKey, consumeRateLimit } from "@/lib/rate-limit";
 import { localeCookie, localeOfRequest } from "@/lib/i18n/request-locale";
 import { translator } from "@/lib/i18n/messages";
-import { LOCALE_COOKIE } from "@/lib/i18n/locales";
+import { DEFAULT_LOCALE, LOCALE_COOKIE, type Locale } from "@/lib/i18n/locales";
 import { cookieValue } from "@/lib/i18n/negotiate";
 import { isOnboardingLinkActive, resolveOnboardingLink } from "@/lib/sellers";
 import { startAuthorization } from "./authorizations";
@@ -26,11 +26,17 @@ export function isOwnSellerForm(request: Request): boolean {
   return isSameOrigin(request);
 }
 
-/** The authorization URL: NOON_AUTHORIZE_URL?client_id=…&state=… (the redirect URI is registered with Noon). */
-export function authorizationUrl(authorizeUrl: string, clientId: string, state: string): string {
+/**
+ * The authorization URL: NOON_AUTHORIZE_URL?client_id=…&state=… (the redirect URI is registered with Noon),
+ * plus `ui_locales` (OpenID Connect's name for the page language) when the seller's is not English: Noon's
+ * documentation names only client_id and state, and an OAuth server ignores parameters it does not know;
+ * the Noon simulator shows its consent page in that language.
+ */
+export function authorizationUrl(authorizeUrl: string, clientId: string, state: string, language?: Locale): string {
   const url = new URL(authorizeUrl);
   url.searchParams.set("client_id", clientId);
   url.searchParams.set("state", state);
+  if (language && language !== DEFAULT_LOCALE) url.searchParams.set("ui_locales", language);
   return url.toString();
 }
 
@@ -70,12 +76,15 @@ export async function startSellerConnect(request: Request, deps: NoonDeps = {}):
   // The language operations gave the link becomes this browser's, unless the seller chose one already,
   // so Noon's page (when it reads it) and the result page keep it.
   let languageCookie: string | null = null;
+  let sellerLanguage = language;
   if (form.link) {
     const resolved = await resolveOnboardingLink(form.link, { now: now() });
     if (!resolved.ok) return seeOther(`/onboard/${encodeURIComponent(form.link)}`);
     who = { sellerId: resolved.seller.id, linkId: resolved.linkId };
-    if (resolved.locale && !cookieValue(request.headers.get("cookie"), LOCALE_COOKIE))
+    if (resolved.locale && !cookieValue(request.headers.get("cookie"), LOCALE_COOKIE)) {
       languageCookie = localeCookie(resolved.locale, new URL(request.url).protocol === "https:");
+      sellerLanguage = resolved.locale;
+    }
   } else if (session && (await isOnboardingLinkActive(session.linkId, now()))) {
     // "Try again" from a result page: the browser's session names the seller and its (still valid) link.
     who = { sellerId: session.sellerId, linkId: session.linkId };
@@ -95,7 +104,7 @@ export async function startSellerConnect(request: Request, deps: NoonDeps = {}):
     pending: { authorizationId: started.authorizationId, state: started.state },
   });
   return seeOther(
-    authorizationUrl(noon.authorizeUrl, noon.clientId, started.state),
+    authorizationUrl(noon.authorizeUrl, noon.clientId, started.state, sellerLanguage),
     languageCookie ? [cookie, languageCookie] : cookie,
   );
 }

@@ -45,7 +45,10 @@ export default async function OnboardPage({ params }: { params: Promise<{ token:
   const connected = status.credentials.some((c) => c.status !== "SUPERSEDED");
   const noonConfigured = config().noon !== null;
   return (
-    <SellerPage title={t("onboard.welcome", { name: link.seller.name })}>
+    <SellerPage
+      // The seller's name is isolated: a Latin name inside Arabic text (or the reverse) keeps its order.
+      title={t.rich("onboard.welcome", { name: link.seller.name, bdi: (chunks) => <bdi>{chunks}</bdi> })}
+    >
       <p>{t("onboard.intro")}</p>
       <section aria-labelledby="status-heading" className="space-y-3">
         <h2 id="status-heading" className="text-lg font-semibold text-slate-900">

@@ -88,7 +88,15 @@ export default async function ResultPage({ params }: { params: Promise<{ referen
         <SellerPage title={t("result.failed.title")}>
           <Alert tone="error" title={t("result.failed.alertTitle")}>
             {t(`failure.${failure.code}`)}
-            {failure.httpStatus !== null && <> {t("failure.httpStatus", { status: failure.httpStatus })}</>}
+            {failure.httpStatus !== null && (
+              <>
+                {" "}
+                {t.rich("failure.httpStatus", {
+                  status: String(failure.httpStatus),
+                  ident: (chunks) => <Ident className="">{chunks}</Ident>,
+                })}
+              </>
+            )}
           </Alert>
           <p>{t("result.failed.text")}</p>
           <ConnectForm label={t("result.tryAgain")} />
