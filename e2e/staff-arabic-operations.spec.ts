@@ -189,7 +189,7 @@ test("an admin in Arabic: webhooks with a delivered test event, API keys, staff"
   await page.getByLabel("الاسم").fill(keyName);
   await page.getByRole("checkbox", { name: /onboarding-links/ }).check();
   await page.getByRole("button", { name: "إنشاء المفتاح" }).click();
-  await expect(page.locator("code").filter({ hasText: /^sok_/ })).toBeVisible();
+  await expect(page.locator("code").filter({ hasText: /^sok_[A-Za-z0-9_-]{43}$/ })).toBeVisible();
   await page.reload();
   await expect(page.getByRole("row").filter({ hasText: keyName })).toContainText("أبدًا");
   await checkArabicPage(page, testInfo, "api-keys");
