@@ -67,7 +67,13 @@ export async function runStaffAction<T>(
     return await body(staff);
   } catch (error) {
     unstable_rethrow(error);
-    if (error instanceof AppError) return { status: "error", code: error.code, message: error.userMessage };
+    if (error instanceof AppError)
+      return {
+        status: "error",
+        code: error.code,
+        message: error.userMessage,
+        ...(error.i18n ? { i18n: error.i18n } : {}),
+      };
     if (error instanceof ZodError) {
       const fieldErrors: Record<string, string> = {};
       const fieldI18n: Record<string, MessageRef> = {};
