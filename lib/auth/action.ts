@@ -32,6 +32,10 @@ export type ActionState<T = undefined> =
 /** A zod issue as a catalogue message (admin.layout.validation.*): the kind of problem and its limit. */
 function issueRef(issue: ZodError["issues"][number]): MessageRef {
   const key = "admin.layout.validation.";
+  // A schema's own code (params.i18n, a full catalogue key) names the problem exactly.
+  const params = (issue as { params?: { i18n?: unknown; values?: MessageRef["values"] } }).params;
+  if (typeof params?.i18n === "string")
+    return { key: params.i18n, ...(params.values ? { values: params.values } : {}) };
   switch (issue.code) {
     case "too_small":
       if (issue.origin === "array" || issue.origin === "set")
