@@ -154,10 +154,14 @@ test("an admin in Arabic: webhooks with a delivered test event, API keys, staff"
   await signIn(context, e2eAdmin());
   const page = await context.newPage();
 
-  // Webhooks: a bad URL answered beside the field in Arabic, then an endpoint on the loopback receiver.
+  // Webhooks: a refused URL answered beside the field in Arabic, then an endpoint on the loopback receiver.
   await page.goto("/admin/webhooks");
   await expect(page.getByRole("heading", { level: 1, name: "خطافات الويب (Webhooks)" })).toBeVisible();
   await checkArabicPage(page, testInfo, "webhooks");
+  await page.getByLabel("عنوان URL").fill("http://hooks.example.com/x");
+  await page.getByRole("checkbox", { name: /seller\.connected/ }).check();
+  await page.getByRole("button", { name: "إنشاء نقطة النهاية" }).click();
+  await expect(page.getByText("عنوان URL هذا غير مقبول")).toBeVisible();
   await page.getByLabel("عنوان URL").fill(receiver.endpointUrl);
   await page.getByLabel("الوصف (اختياري)").fill("الخدمة الخلفية للسوق");
   await page.getByRole("checkbox", { name: /seller\.connected/ }).check();
