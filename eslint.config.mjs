@@ -100,6 +100,30 @@ export default defineConfig([
     },
   },
   {
+    // Pages, actions and route handlers stay thin: every query is a named function in lib/<domain>/.
+    // Route tests may still read the database to check what a request wrote.
+    files: ["app/**", "components/**"],
+    ignores: ["**/*.test.ts", "**/*.test.tsx"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(@/|(\\.\\./)+)lib/db(/(?!generated/).*)?$",
+              message: "app/ and components/ do not query the database: call a named function of lib/<domain>/.",
+            },
+            {
+              regex: "^(@/|(\\.\\./)+)lib/db/generated/",
+              allowTypeImports: true,
+              message: "Only types come from the Prisma client here; queries are named functions of lib/<domain>/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Playwright fixtures call their continuation `use`, which is not React's hook.
     files: ["e2e/**"],
     rules: { "react-hooks/rules-of-hooks": "off" },

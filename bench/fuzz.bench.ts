@@ -1,5 +1,5 @@
 // `npm run bench -- fuzz`: the longer fuzz run of tests/fuzz/fuzz.ts (BENCH_FUZZ_RUNS cases per target and
-// caller, default 60) against `next start` on a fresh database with the simulators. Prints the cases per
+// caller, default 60; FUZZ_SEED=n or a list 1,2,3) against `next start` on a fresh database with the simulators. Prints the cases per
 // target, the rate, and every problem found (a 5xx, an unescaped echo, a write by a refused request).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -86,19 +86,28 @@ export async function run(): Promise<void> {
     const manifest = JSON.parse(
       readFileSync(path.join(process.cwd(), ".next/server/server-reference-manifest.json"), "utf8"),
     ) as Parameters<typeof actionIdsFromManifest>[0];
+    // FUZZ_SEED=1,2,3 runs each seed in turn against the same server; unset, one random seed.
+    const seeds = process.env.FUZZ_SEED ? process.env.FUZZ_SEED.split(",").map(Number) : [undefined];
+    const report: Awaited<ReturnType<typeof runFuzz>> = { cases: {}, problems: [] };
     const started = performance.now();
-    const report = await runFuzz({
-      baseUrl: appUrl,
-      databaseUrl: stack.databaseUrl,
-      actionIds: actionIdsFromManifest(manifest),
-      cookies: { admin: cookie },
-      runs,
-      ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
-    });
+    for (const seed of seeds) {
+      const one = await runFuzz({
+        baseUrl: appUrl,
+        databaseUrl: stack.databaseUrl,
+        actionIds: actionIdsFromManifest(manifest),
+        cookies: { admin: cookie },
+        runs,
+        ...(seed !== undefined ? { seed } : {}),
+      });
+      const total = Object.values(one.cases).reduce((a, b) => a + b, 0);
+      console.log(`  seed ${seed ?? "random"}: ${total} cases, ${one.problems.length} problems`);
+      for (const [target, n] of Object.entries(one.cases)) report.cases[target] = (report.cases[target] ?? 0) + n;
+      report.problems.push(...one.problems);
+    }
     const seconds = (performance.now() - started) / 1000;
     const total = Object.values(report.cases).reduce((a, b) => a + b, 0);
     console.log(
-      `Fuzz (next start, ${runs} cases per target and caller; anonymous and admin): ${total} cases over ${Object.keys(report.cases).length} targets in ${seconds.toFixed(0)} s (${(total / seconds).toFixed(1)} cases/s)`,
+      `Fuzz (next start, ${runs} cases per target and caller; anonymous and admin; seeds ${seeds.join(",") || "random"}): ${total} cases over ${Object.keys(report.cases).length} targets in ${seconds.toFixed(0)} s (${(total / seconds).toFixed(1)} cases/s)`,
     );
     for (const [target, n] of Object.entries(report.cases)) console.log(`  ${String(n).padStart(6)}  ${target}`);
     console.log(`  problems: ${report.problems.length}`);

@@ -205,7 +205,10 @@ export async function run(): Promise<void> {
         name: "poll: new requests since marker",
         fn: () =>
           marker
-            ? countNewerAuthorizationsWith(exec, {}, `a.${marker.createdAt.getTime()}.${marker.id}`)
+            ? countNewerAuthorizationsWith(exec, {
+                filters: {},
+                sinceCursor: `a.${marker.createdAt.getTime()}.${marker.id}`,
+              })
             : Promise.resolve(0),
       },
       {
@@ -213,8 +216,8 @@ export async function run(): Promise<void> {
         note: "what /admin/requests?q=… runs",
         fn: async (i) => {
           const search = await resolveSearchWith(exec, pickSeller(i)?.name);
-          await listAuthorizationsWith(exec, { ...base, q: pickSeller(i)?.name }, search);
-          await countAuthorizationsByStatusWith(exec, { q: pickSeller(i)?.name }, search);
+          await listAuthorizationsWith(exec, { ...base, q: pickSeller(i)?.name, resolvedSearch: search });
+          await countAuthorizationsByStatusWith(exec, { q: pickSeller(i)?.name, resolvedSearch: search });
         },
       },
       {

@@ -29,13 +29,13 @@ async function main() {
   const admin = { id: randomUUID(), email: "bench@bench.test", ip: null };
   const secrets: string[] = [];
   for (let i = 0; i < ENDPOINTS; i++) {
-    const { secret } = await createEndpoint(
-      {
+    const { secret } = await createEndpoint({
+      input: {
         url: `${receiver.endpointUrl}/${i}`,
         eventTypes: ["seller.connected", "credential.superseded", "authorization.failed"],
       },
-      admin,
-    );
+      actor: admin,
+    });
     secrets.push(secret);
   }
   receiver.setSecrets(secrets);
@@ -75,7 +75,7 @@ async function main() {
   for (const id of authorizationIds) {
     await db().$transaction(async (tx) => {
       const t0 = performance.now();
-      await emitAuthorizationEvent(tx, id, "seller.connected");
+      await emitAuthorizationEvent(tx, { authorizationId: id, type: "seller.connected" });
       emitMs.push(performance.now() - t0);
     });
   }

@@ -2,13 +2,16 @@
 // on one PostgreSQL, HAProxy in front (a Node proxy when HAProxy is absent). Seller flows spread over
 // instances, a double callback, the token broker across instances, and the kill tests: an instance killed
 // mid-callback while the store is slow, a graceful stop (SIGTERM) mid-callback, the worker killed mid-retry,
-// PostgreSQL restarted during a burst.
+// PostgreSQL restarted during a burst. And what must hold in total, not per instance: a per-link and a
+// per-key rate limit, the staff sign-in lockout, and each webhook delivered once.
 // Every flow ends completed or recorded with its stage; the keys Noon issued are the keys stored, byte for byte.
 // No browser: the seller's requests are sent as the browser would (scripts/lib/seller-flow.ts).
 import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
-import { startCluster, type Cluster } from "../scripts/lib/cluster";
+import { CLUSTER_RATE_LIMITS, startCluster, type Cluster } from "../scripts/lib/cluster";
+import { startWebhookReceiver } from "../simulators/webhook-receiver/index";
 import {
   callback,
   compareIssuedAndStored,
@@ -65,6 +68,72 @@ async function seed(n: number) {
 
 const exchanges = () => noon().counters.get("exchange").succeeded;
 
+const PER_KEY = 100;
+
+/**
+ * Sends `perRound` requests to every instance at once, round after round, until every instance has refused
+ * (429) in a round: so whatever share of a limit each instance holds is used up. Returns every status.
+ */
+async function untilEveryInstanceRefuses(send: (base: string) => Promise<number>, perRound: number) {
+  const statuses: number[] = [];
+  for (let round = 0; round < 40; round++) {
+    const answers = await Promise.all(
+      cluster.instances.flatMap((m) =>
+        Array.from({ length: perRound }, async () => ({ name: m.name, status: await send(m.url) })),
+      ),
+    );
+    statuses.push(...answers.map((a) => a.status));
+    if (new Set(answers.filter((a) => a.status === 429).map((a) => a.name)).size === cluster.instances.length)
+      return statuses;
+  }
+  throw new Error(`the instances never all refused: ${statuses.join(",")}`);
+}
+
+/** One staff sign-in through next-auth's credentials endpoint: "signed-in", or the refusal's code. */
+async function signInAttempt(base: string, email: string, password: string): Promise<string> {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const cookie = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(";", 1)[0])
+    .join("; ");
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: "/admin" }),
+    redirect: "manual",
+  });
+  await res.arrayBuffer();
+  const location = new URL(res.headers.get("location") ?? "/", base);
+  if (!location.searchParams.has("error")) return "signed-in";
+  return location.searchParams.get("code") ?? location.searchParams.get("error") ?? "error";
+}
+
+/** Runs a script of this repository with the app's modules against the cluster's database; its last JSON line. */
+function driver<T>(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script, ...args], {
+      env: {
+        ...process.env,
+        ...cluster.env,
+        NODE_ENV: "test",
+        LOG_FILE: path.join(runDir, "driver.log"),
+        ...extraEnv,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as T)
+        : reject(new Error(`${script} exited ${code}: ${err.slice(-500)}`)),
+    );
+  });
+}
+
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   cluster = await startCluster({
@@ -77,6 +146,8 @@ test.beforeAll(async () => {
       RECOVERY_SWEEP_MS: "500",
       SHUTDOWN_DRAIN_DELAY_MS: "1500",
       SHUTDOWN_TIMEOUT_MS: "20000",
+      // A per-key limit low enough to use up here (the broker test below stays under it with one key).
+      RATE_LIMITS: `${CLUSTER_RATE_LIMITS},api-per-key=${PER_KEY}/60`,
     },
     log: (l) => console.log(l),
   });
@@ -156,38 +227,11 @@ test("a concurrent double callback on two instances makes one exchange", async (
 test("the token broker makes one token request per lifetime across instances", async () => {
   const noyo = cluster.stack.providers?.noyo;
   if (!noyo) throw new Error("no Noyo simulator");
-  const setup = await new Promise<{ connectionId: string; apiKey: string }>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        "--conditions=react-server",
-        "--import",
-        "tsx",
-        "lib/connections/testing/bench-driver.ts",
-        "setup",
-        noyo.tokenUrl,
-        noyo.apiBaseUrl,
-        "noyo-sim-client",
-      ],
-      {
-        env: {
-          ...process.env,
-          ...cluster.env,
-          NODE_ENV: "test",
-          BENCH_CLIENT_SECRET: "noyo-sim-secret-not-for-production",
-          LOG_FILE: path.join(runDir, "driver.log"),
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("exit", (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}"))
-        : reject(new Error(`setup exited ${code}`)),
-    );
-  });
+  const setup = await driver<{ connectionId: string; apiKey: string }>(
+    "lib/connections/testing/bench-driver.ts",
+    ["setup", noyo.tokenUrl, noyo.apiBaseUrl, "noyo-sim-client"],
+    { BENCH_CLIENT_SECRET: "noyo-sim-secret-not-for-production" },
+  );
   const before = noyo.counters().tokenRequestsByClient["noyo-sim-client"] ?? 0;
   const answers = await Promise.all(
     Array.from({ length: 60 }, (_, i) =>
@@ -199,6 +243,96 @@ test("the token broker makes one token request per lifetime across instances", a
   expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
   expect(new Set(answers.map((a) => a.token)).size).toBe(1);
   expect((noyo.counters().tokenRequestsByClient["noyo-sim-client"] ?? 0) - before).toBe(1);
+});
+
+test("a per-link rate limit holds in total across instances, not per instance", async () => {
+  const [seller] = await seed(1);
+  if (!seller) throw new Error("no seller");
+  const limit = 30; // onboarding-link-per-link's default (per 10 minutes)
+  const statuses = await untilEveryInstanceRefuses(async (base) => {
+    const res = await fetch(`${base}/onboard/${seller.linkToken}`, { redirect: "manual" });
+    await res.arrayBuffer();
+    return res.status;
+  }, 4);
+  console.log(
+    `per-link limit ${limit} over 3 instances: ${statuses.filter((s) => s === 200).length} allowed of ${statuses.length}`,
+  );
+  expect(statuses.filter((s) => s === 200)).toHaveLength(limit);
+  expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+});
+
+test("a per-key API rate limit holds in total across instances, not per instance", async () => {
+  const apiKey = `sok_${randomBytes(32).toString("base64url")}`;
+  await sql(
+    `INSERT INTO api_keys (id, name, prefix, key_hash, scopes, created_by) VALUES (gen_random_uuid(), 'cluster limit', $1, $2, ARRAY['sellers:read'], 'e2e')`,
+    [apiKey.slice(0, 14), createHash("sha256").update(apiKey, "utf8").digest("hex")],
+  );
+  const statuses = await untilEveryInstanceRefuses(async (base) => {
+    const res = await fetch(`${base}/api/v1/sellers?limit=1`, { headers: { authorization: `Bearer ${apiKey}` } });
+    await res.arrayBuffer();
+    return res.status;
+  }, 12);
+  console.log(
+    `per-key limit ${PER_KEY} over 3 instances: ${statuses.filter((s) => s === 200).length} allowed of ${statuses.length}`,
+  );
+  expect(statuses.filter((s) => s === 200)).toHaveLength(PER_KEY);
+  expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+});
+
+test("the staff sign-in lockout holds across instances: failures on two lock the account on the third", async () => {
+  const email = cluster.env.ADMIN_EMAIL ?? "";
+  const password = cluster.env.ADMIN_PASSWORD ?? "";
+  try {
+    const [a, b, c] = cluster.instances.map((m) => m.url);
+    if (!a || !b || !c) throw new Error("three instances expected");
+    // Five free attempts for an account (lib/auth/throttle.ts), spread over two instances.
+    const wrong = [];
+    for (const base of [a, b, a, b, a]) wrong.push(await signInAttempt(base, email, "not-the-password-at-all"));
+    expect(wrong).toEqual(wrong.map(() => "credentials"));
+    // The right password on the third instance is refused: the account waits.
+    expect(await signInAttempt(c, email, password)).toBe("locked");
+    expect(await signInAttempt(b, email, password)).toBe("locked");
+  } finally {
+    await sql(`DELETE FROM sign_in_throttles`);
+  }
+  expect(await signInAttempt(cluster.url, email, password)).toBe("signed-in");
+});
+
+test("a webhook endpoint receives each event once while 3 instances and the worker run", async () => {
+  test.setTimeout(90_000);
+  const receiver = await startWebhookReceiver();
+  try {
+    const endpoint = await driver<{ id: string; secret: string }>("e2e/support/webhook-endpoint.ts", [
+      `${receiver.endpointUrl}/cluster`,
+      "seller.connected",
+    ]);
+    receiver.setSecrets([endpoint.secret]);
+    const sellers = await seed(6);
+    const flows = await Promise.all(
+      sellers.map((seller, i) =>
+        sellerFlow({
+          noon: noon(),
+          appUrl: cluster.url,
+          connectBase: cluster.instances[i % 3]?.url ?? "",
+          callbackBase: cluster.instances[(i + 1) % 3]?.url ?? "",
+          seller,
+        }),
+      ),
+    );
+    expect(flows.map((f) => f.status)).toEqual(sellers.map(() => 303));
+    const mine = () =>
+      receiver.delivered().filter((r) => sellers.some((s) => JSON.stringify(r.event?.data ?? {}).includes(s.sellerId)));
+    await until("every seller.connected delivered", async () => (mine().length >= 6 ? true : undefined), 60_000);
+    // Long enough for a duplicate from another process to arrive (deliveries are woken within milliseconds).
+    await sleep(3_000);
+    const got = mine();
+    expect(got.map((r) => r.event?.type)).toEqual(sellers.map(() => "seller.connected"));
+    expect(new Set(got.map((r) => r.webhookId)).size).toBe(6);
+    expect(sellers.every((s) => got.some((r) => JSON.stringify(r.event?.data).includes(s.sellerId)))).toBe(true);
+    expect(receiver.requests.filter((r) => !r.verified)).toEqual([]);
+  } finally {
+    await receiver.close();
+  }
 });
 
 test("an instance SIGKILLed mid-callback while the store is slow: another process stores the sealed key and completes", async () => {

@@ -68,35 +68,14 @@ async function main(): Promise<number> {
   }
   try {
     await applyMigrations(process.env.DATABASE_URL ?? "");
-    const { createSeller, createOnboardingLink } = await import("@/lib/sellers");
+    const { createSellerWithLink } = await import("@/lib/sellers");
     const { db } = await import("@/lib/db/client");
-    const { recordAudit } = await import("@/lib/audit/record");
     try {
-      const seller = await createSeller({
-        name,
-        email: values.email ?? null,
-        externalId: values["external-id"] ?? null,
-      });
-      const actor = { type: "system", label: "npm run seller:link" } as const;
-      if (seller.created) {
-        await recordAudit({
-          actor,
-          action: "seller.created",
-          target: { type: "seller", id: seller.id },
-          details: { name: seller.name, externalId: seller.externalId },
-        });
-      }
-      const link = await createOnboardingLink({
-        sellerId: seller.id,
-        createdBy: "cli",
-        ...(ttlDays === undefined ? {} : { ttlDays }),
-        locale: locale ?? null,
-      });
-      await recordAudit({
-        actor,
-        action: "link.issued",
-        target: { type: "seller", id: seller.id },
-        details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString(), ...(locale ? { locale } : {}) },
+      const { seller, ...link } = await createSellerWithLink({
+        seller: { name, email: values.email ?? null, externalId: values["external-id"] ?? null },
+        by: { type: "cli" },
+        ttlDays,
+        ...(locale ? { locale } : {}),
       });
       if (values.json) {
         console.log(

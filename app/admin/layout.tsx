@@ -9,10 +9,14 @@ import { LanguageSwitch } from "@/components/i18n/language-switch";
 
 // The frame of the dashboard. It does not authorize anything itself: every page checks its own
 // permission (lib/auth/guard.ts); anonymous visitors (the sign-in page) see no navigation.
+// Bound to null: every action takes (previous, form), the shape proxy.ts checks (lib/http/action-request.ts).
+const signOut = signOutAction.bind(null, null);
+
+
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   const [staff, t] = await Promise.all([currentStaff(), getTranslations("admin.layout")]);
-  const signOut = (
-    <form action={signOutAction}>
+  const signOutForm = (
+    <form action={signOut}>
       <SubmitButton variant="secondary" pendingLabel={t("signingOut")}>
         {t("signOut")}
       </SubmitButton>
@@ -29,7 +33,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
               </Link>
               <div className="flex items-center gap-2 md:hidden">
                 <LanguageSwitch />
-                {signOut}
+                {signOutForm}
               </div>
             </div>
             {/* Until a required password change is done, nothing else opens: no navigation to offer. */}
@@ -47,7 +51,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
               <Link href="/admin/account/password" className="text-sm text-brand-800 underline underline-offset-2">
                 {t("password")}
               </Link>
-              {signOut}
+              {signOutForm}
             </div>
           </div>
         </header>

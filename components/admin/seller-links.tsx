@@ -73,7 +73,8 @@ export function CreateSellerForm() {
 
 export function IssueLinkButton({ sellerId, sellerName }: { sellerId: string; sellerName: string }) {
   const [state, action] = useActionState<ActionState<IssuedLink>, FormData>(
-    (_previous, formData) => issueLinkAction(formData),
+    // Not the previous state: it holds the shown-once link, which need not travel back to the server.
+    (_previous, formData) => issueLinkAction(null, formData),
     IDLE,
   );
   return (
@@ -92,7 +93,7 @@ export function IssueLinkButton({ sellerId, sellerName }: { sellerId: string; se
 
 export function RevokeLinkButton({ linkId, label = "Revoke" }: { linkId: string; label?: string }) {
   const [state, action] = useActionState<ActionState, FormData>(
-    (_previous, formData) => revokeLinkAction(formData),
+    (_previous, formData) => revokeLinkAction(null, formData),
     IDLE,
   );
   return (

@@ -1,4 +1,4 @@
-import type { CredentialSummary } from "@/lib/support/queries";
+import type { CredentialSummary } from "@/lib/sellers";
 import { Badge } from "@/components/ui/badge";
 import { formatUtc } from "@/components/admin/format";
 

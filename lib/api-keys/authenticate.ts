@@ -60,16 +60,16 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
     const reason = refusal ?? "unknown";
     // Guessing is what the failure limit stops; an expired key was real (its owner gets a clear 401).
     if (reason !== "expired") await consumeRateLimit("api-key-failures-per-address", address);
-    await recordAuditTally(
-      {
+    await recordAuditTally({
+      entry: {
         actor: { type: "anonymous", label: key ? key.prefix : "unknown api key" },
         action: "api_key.rejected",
         ip,
         outcome: "denied",
         details: { reason, firstScope: scope },
       },
-      ["api_key.rejected", reason, address],
-    );
+      parts: ["api_key.rejected", reason, address],
+    });
     if (refusal === "expired" && key?.expiresAt) {
       throw new AppError(
         "UNAUTHENTICATED",

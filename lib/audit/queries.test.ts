@@ -10,7 +10,7 @@ describe("audit queries", () => {
     for (let i = 0; i < 7; i++) {
       await recordAudit({
         actor: { type: "staff", id: actorId, label: `auditor-${actorId}@x.test` },
-        action: i % 2 ? "test.even" : "test.odd",
+        action: i % 2 ? "link.revoked" : "link.issued",
         target: { type: "seller", id: target },
         details: { i },
       });
@@ -28,9 +28,7 @@ describe("audit queries", () => {
     } while (cursor);
     expect(pages).toEqual([6, 5, 4, 3, 2, 1, 0]);
 
-    expect((await listAuditEvents(auditFilterSchema.parse({ actor: actorId, action: "test.ev" }))).rows).toHaveLength(
-      3,
-    );
+    expect((await listAuditEvents(auditFilterSchema.parse({ actor: actorId, action: "link.r" }))).rows).toHaveLength(3);
     expect((await listAuditEvents(auditFilterSchema.parse({ target: `seller:${target}` }))).rows).toHaveLength(7);
     expect((await listAuditEvents(auditFilterSchema.parse({ target: `api_key:${target}` }))).rows).toHaveLength(0);
     expect((await listAuditEvents(auditFilterSchema.parse({ actor: actorId, from: "2999-01-01" }))).rows).toHaveLength(

@@ -61,7 +61,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         name: "E-mail and password",
         credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
         async authorize(credentials, request) {
-          const result = await authenticateStaff(credentials, clientIpFrom(request.headers));
+          const result = await authenticateStaff({ credentials, ip: clientIpFrom(request.headers) });
           if (!result.ok) {
             if (result.error.reason === "locked") throw new LockedOut(result.error.retryAfterSeconds);
             return null;
@@ -149,7 +149,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         const token = "token" in message ? message.token : null;
         const claims = sessionClaimsSchema.safeParse(token);
         if (claims.success) {
-          await revokeSession(claims.data.sid, claims.data.sub, claims.data.authAt);
+          await revokeSession({ sid: claims.data.sid, staffId: claims.data.sub, authAtSeconds: claims.data.authAt });
           await recordAudit({
             actor: {
               type: "staff",

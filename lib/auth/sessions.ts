@@ -10,7 +10,15 @@ import { SESSION_LIMITS } from "@/lib/auth/session-policy";
 export const newSessionId = () => randomBytes(32).toString("base64url");
 
 /** Ends the session `sid` everywhere. `authAtSeconds`: its sign-in time, which bounds how long to remember it. */
-export async function revokeSession(sid: string, staffId: string, authAtSeconds: number): Promise<void> {
+export async function revokeSession({
+  sid,
+  staffId,
+  authAtSeconds,
+}: {
+  sid: string;
+  staffId: string;
+  authAtSeconds: number;
+}): Promise<void> {
   const expiresAt = new Date((authAtSeconds + SESSION_LIMITS.absoluteSeconds) * 1000);
   await db().revokedSession.createMany({ data: [{ id: sid, staffId, expiresAt }], skipDuplicates: true });
   // Ids past their session's absolute limit can no longer be presented: forget them.

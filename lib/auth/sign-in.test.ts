@@ -15,12 +15,12 @@ describe("staff sign-in", () => {
     const { email, password, row } = await createTestStaff("OPERATIONS");
     rememberSecret(password);
     const ip = randomIp();
-    const good = await authenticateStaff({ email: email.toUpperCase(), password }, ip);
+    const good = await authenticateStaff({ credentials: { email: email.toUpperCase(), password }, ip });
     expect(good).toEqual({
       ok: true,
       data: expect.objectContaining({ id: row.id, role: "OPERATIONS", sessionVersion: 0 }),
     });
-    const bad = await authenticateStaff({ email, password: "wrong-password" }, ip);
+    const bad = await authenticateStaff({ credentials: { email, password: "wrong-password" }, ip });
     expect(bad).toEqual({ ok: false, error: { reason: "invalid" } });
     const events = await audits(email);
     expect(events.map((e) => [e.outcome, e.ip])).toEqual([
@@ -33,7 +33,7 @@ describe("staff sign-in", () => {
 
   it("answers an unknown e-mail like a wrong password, and audits it", async () => {
     const email = `nobody-${Date.now()}@authz.test`;
-    expect(await authenticateStaff({ email, password: "whatever-it-is" }, randomIp())).toEqual({
+    expect(await authenticateStaff({ credentials: { email, password: "whatever-it-is" }, ip: randomIp() })).toEqual({
       ok: false,
       error: { reason: "invalid" },
     });
@@ -45,7 +45,7 @@ describe("staff sign-in", () => {
   it("refuses a disabled account even with the right password", async () => {
     const { email, password, row } = await createTestStaff("SUPPORT");
     await db().staffUser.update({ where: { id: row.id }, data: { disabledAt: new Date() } });
-    expect(await authenticateStaff({ email, password }, randomIp())).toEqual({
+    expect(await authenticateStaff({ credentials: { email, password }, ip: randomIp() })).toEqual({
       ok: false,
       error: { reason: "invalid" },
     });
@@ -62,7 +62,7 @@ describe("staff sign-in", () => {
     };
     const burst = await Promise.all(
       Array.from({ length: 25 }, (_, i) =>
-        authenticateStaff({ email, password: `wrong-guess-${i}` }, ip, { now: () => now, verify }),
+        authenticateStaff({ credentials: { email, password: `wrong-guess-${i}` }, ip, now: () => now, verify }),
       ),
     );
     expect(checks).toBe(THROTTLE.pair.free);
@@ -84,7 +84,9 @@ describe("staff sign-in", () => {
     const at = () => new Date(clock);
     const waits: number[] = [];
     for (let i = 0; i < 36; i++) {
-      const result = await authenticateStaff({ email, password: `guess-${i}` }, attacker, {
+      const result = await authenticateStaff({
+        credentials: { email, password: `guess-${i}` },
+        ip: attacker,
         now: at,
         verify: async () => false,
       });
@@ -97,11 +99,11 @@ describe("staff sign-in", () => {
     expect(waits.slice(0, 4)).toEqual([60, 120, 240, 480]);
     expect(Math.max(...waits)).toBe(THROTTLE.pair.capMs / 1000);
     // The owner from another address waits at most the account-wide cap, then signs in.
-    let owner = await authenticateStaff({ email, password }, randomIp(), { now: at });
+    let owner = await authenticateStaff({ credentials: { email, password }, ip: randomIp(), now: at });
     if (!owner.ok && owner.error.reason === "locked") {
       expect(owner.error.retryAfterSeconds).toBeLessThanOrEqual(THROTTLE.account.capMs / 1000);
       clock += owner.error.retryAfterSeconds * 1000;
-      owner = await authenticateStaff({ email, password }, randomIp(), { now: at });
+      owner = await authenticateStaff({ credentials: { email, password }, ip: randomIp(), now: at });
     }
     expect(owner.ok).toBe(true);
   }, 120_000);
@@ -112,36 +114,44 @@ describe("staff sign-in", () => {
     const at = () => new Date(clock);
     for (let i = 0; i < THROTTLE.account.free; i++) {
       expect(
-        await authenticateStaff({ email, password: `wrong-${i}` }, randomIp(), { now: at, verify: async () => false }),
+        await authenticateStaff({
+          credentials: { email, password: `wrong-${i}` },
+          ip: randomIp(),
+          now: at,
+          verify: async () => false,
+        }),
       ).toEqual({ ok: false, error: { reason: "invalid" } });
     }
     // Even the right password, from yet another address, waits: the account's own key says so.
-    expect(await authenticateStaff({ email, password }, randomIp(), { now: at })).toEqual({
+    expect(await authenticateStaff({ credentials: { email, password }, ip: randomIp(), now: at })).toEqual({
       ok: false,
       error: { reason: "locked", retryAfterSeconds: THROTTLE.account.capMs / 1000 },
     });
     clock += THROTTLE.account.capMs;
-    expect((await authenticateStaff({ email, password }, randomIp(), { now: at })).ok).toBe(true);
+    expect((await authenticateStaff({ credentials: { email, password }, ip: randomIp(), now: at })).ok).toBe(true);
   }, 60_000);
 
   it(`slows an address after ${THROTTLE.address.free} attempts across accounts`, async () => {
     const ip = randomIp();
     const now = new Date();
     for (let i = 0; i < THROTTLE.address.free; i++) {
-      const result = await authenticateStaff(
-        { email: `spray-${i}-${Date.now()}@authz.test`, password: "Spring2026!" },
+      const result = await authenticateStaff({
+        credentials: { email: `spray-${i}-${Date.now()}@authz.test`, password: "Spring2026!" },
         ip,
-        { now: () => now, verify: async () => false },
-      );
+        now: () => now,
+        verify: async () => false,
+      });
       expect(result).toEqual({ ok: false, error: { reason: "invalid" } });
     }
     const { email, password } = await createTestStaff("SUPPORT");
-    expect(await authenticateStaff({ email, password }, ip, { now: () => now })).toEqual({
+    expect(await authenticateStaff({ credentials: { email, password }, ip, now: () => now })).toEqual({
       ok: false,
       error: { reason: "locked", retryAfterSeconds: THROTTLE.baseDelayMs / 1000 },
     });
     // The same account from elsewhere is fine: the wait was the address's.
-    expect((await authenticateStaff({ email, password }, randomIp(), { now: () => now })).ok).toBe(true);
+    expect((await authenticateStaff({ credentials: { email, password }, ip: randomIp(), now: () => now })).ok).toBe(
+      true,
+    );
   }, 120_000);
 
   it("replaces an older scrypt hash at sign-in, and the password keeps working", async () => {
@@ -150,11 +160,11 @@ describe("staff sign-in", () => {
     const key = scryptSync(password.normalize("NFKC"), salt, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
     const old = ["scrypt", 2 ** 15, 8, 1, salt.toString("base64url"), key.toString("base64url")].join("$");
     await db().staffUser.update({ where: { id: row.id }, data: { passwordHash: old } });
-    expect((await authenticateStaff({ email, password }, randomIp())).ok).toBe(true);
+    expect((await authenticateStaff({ credentials: { email, password }, ip: randomIp() })).ok).toBe(true);
     const stored =
       (await db().staffUser.findUniqueOrThrow({ where: { id: row.id }, omit: { passwordHash: false } })).passwordHash ??
       "";
     expect(stored).toMatch(/^scrypt\$131072\$8\$1\$/);
-    expect((await authenticateStaff({ email, password }, randomIp())).ok).toBe(true);
+    expect((await authenticateStaff({ credentials: { email, password }, ip: randomIp() })).ok).toBe(true);
   }, 60_000);
 });

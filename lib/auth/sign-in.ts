@@ -35,11 +35,11 @@ export interface SignInOptions {
  * throttle allows. Unknown addresses cost as much time as wrong passwords; every outcome is audited; a
  * hash made with older scrypt parameters is replaced by a current one.
  */
-export async function authenticateStaff(
-  input: unknown,
-  ip: string | null,
-  opts: SignInOptions = {},
-): Promise<Result<SignedInStaff, SignInFailure>> {
+export async function authenticateStaff({
+  credentials: input,
+  ip,
+  ...opts
+}: SignInOptions & { credentials: unknown; ip: string | null }): Promise<Result<SignedInStaff, SignInFailure>> {
   const parsed = credentialsSchema.safeParse(input);
   if (!parsed.success) return err({ reason: "invalid" });
   const { email, password } = parsed.data;
@@ -59,7 +59,7 @@ export async function authenticateStaff(
       details: { method: "password", reason, ...extra },
     });
 
-  const attempt = await reserveSignInAttempt(email, ip, opts.now?.());
+  const attempt = await reserveSignInAttempt({ email, ip, now: opts.now?.() });
   if (!attempt.allowed) {
     const retryAfterSeconds = Math.max(1, Math.ceil(attempt.retryAfterMs / 1000));
     await audit("denied", "throttled", undefined, { retryAfterSeconds });

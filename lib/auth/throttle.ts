@@ -45,11 +45,15 @@ interface Row {
  * locked, and the attempt is either counted on all of them or refused (counted on none) while any key
  * still waits. Only an allowed attempt may check a password.
  */
-export async function reserveSignInAttempt(
-  email: string,
-  ip: string | null,
-  now: Date = new Date(),
-): Promise<AttemptDecision> {
+export async function reserveSignInAttempt({
+  email,
+  ip,
+  now = new Date(),
+}: {
+  email: string;
+  ip: string | null;
+  now?: Date;
+}): Promise<AttemptDecision> {
   const keys: Array<[string, KeyKind]> = [
     [pairKey(email, ip), "pair"],
     [accountKey(email), "account"],

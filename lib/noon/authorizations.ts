@@ -64,15 +64,19 @@ type EventWriter = {
 
 export async function recordEvent(
   client: EventWriter,
-  authorizationId: string,
-  type: AuthorizationEventType,
-  fields: {
+  {
+    authorizationId,
+    type,
+    ...fields
+  }: {
+    authorizationId: string;
+    type: AuthorizationEventType;
     stage?: string | null;
     httpStatus?: number | null;
     message?: string | null;
     details?: Prisma.InputJsonValue;
     at?: Date;
-  } = {},
+  },
 ): Promise<void> {
   await client.noonAuthorizationEvent.create({
     data: {
@@ -108,7 +112,9 @@ export async function startAuthorization(input: { sellerId: string; now?: Date }
           data: { reference, sellerId: input.sellerId, stateHash: hashState(state), stateExpiresAt, createdAt: now },
           select: { id: true },
         });
-        await recordEvent(tx, created.id, "started", {
+        await recordEvent(tx, {
+          authorizationId: created.id,
+          type: "started",
           at: now,
           details: { stateExpiresAt: stateExpiresAt.toISOString() },
         });
@@ -242,25 +248,33 @@ export async function completeWithStoredKey(
   for (const p of previous) {
     await tx.sellerCredential.update({ where: { id: p.id }, data: { status: "SUPERSEDED", supersededAt: now } });
     await tx.noonAuthorization.update({ where: { id: p.authorizationId }, data: { status: "SUPERSEDED" } });
-    await recordEvent(tx, p.authorizationId, "superseded", {
+    await recordEvent(tx, {
+      authorizationId: p.authorizationId,
+      type: "superseded",
       at: now,
       message: "A newer connection replaced this credential",
       details: { by: auth.id },
     });
-    await emitCredentialSuperseded(tx, p.id, credentialId);
+    await emitCredentialSuperseded(tx, { credentialId: p.id, replacedByCredentialId: credentialId });
   }
   await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "COMPLETED", completedAt: now } });
   await markSellerLinksUsed(tx, { sellerId: auth.sellerId, startedAt: auth.createdAt, now });
-  await recordEvent(tx, auth.id, "key_stored", {
+  await recordEvent(tx, {
+    authorizationId: auth.id,
+    type: "key_stored",
     at: now,
     message:
       (input.attempts ? `Key stored after ${input.attempts} attempt${input.attempts === 1 ? "" : "s"}` : "Key stored") +
       (input.note ? ` (${input.note})` : ""),
     details: { secretName: input.ref.name, secretVersionId: input.ref.versionId },
   });
-  await recordEvent(tx, auth.id, "completed", { at: now });
-  await requestFirstVerification(tx, credentialId, now);
+  await recordEvent(tx, { authorizationId: auth.id, type: "completed", at: now });
+  await requestFirstVerification(tx, { credentialId, now });
   if (input.attempts)
-    await emitAuthorizationEvent(tx, auth.id, "authorization.key_stored", { attempts: input.attempts });
-  await emitAuthorizationEvent(tx, auth.id, "seller.connected");
+    await emitAuthorizationEvent(tx, {
+      authorizationId: auth.id,
+      type: "authorization.key_stored",
+      extra: { attempts: input.attempts },
+    });
+  await emitAuthorizationEvent(tx, { authorizationId: auth.id, type: "seller.connected" });
 }

@@ -80,7 +80,12 @@ async function reject(
   const { language } = localeOfRequest(request);
   if (!limit.allowed) return tooManyAttemptsPage(limit.retryAfterSeconds, language);
   if (ids.authorizationId)
-    await recordEvent(db(), ids.authorizationId, "rejected", { stage: "callback", message: reason });
+    await recordEvent(db(), {
+      authorizationId: ids.authorizationId,
+      type: "rejected",
+      stage: "callback",
+      message: reason,
+    });
   log().warn(
     { reason, sellerId: ids.sellerId ?? null, authorizationId: ids.authorizationId ?? null },
     "noon callback rejected",
@@ -133,7 +138,9 @@ async function recordFailure(auth: Claimed, failure: Failure, now: Date) {
         ...(failure.oauthRequestId ? { oauthRequestId: failure.oauthRequestId } : {}),
       },
     });
-    await recordEvent(tx, auth.id, "failed", {
+    await recordEvent(tx, {
+      authorizationId: auth.id,
+      type: "failed",
       at: now,
       stage: failure.stage,
       httpStatus: failure.httpStatus,
@@ -143,7 +150,7 @@ async function recordFailure(auth: Claimed, failure: Failure, now: Date) {
         ...(failure.oauthRequestId ? { oauthRequestId: failure.oauthRequestId } : {}),
       },
     });
-    await emitAuthorizationEvent(tx, auth.id, "authorization.failed");
+    await emitAuthorizationEvent(tx, { authorizationId: auth.id, type: "authorization.failed" });
   });
   log().warn(
     { authorizationId: auth.id, reference: auth.reference, stage: failure.stage, httpStatus: failure.httpStatus },
@@ -245,7 +252,9 @@ async function finishAuthorization(
 ): Promise<Response> {
   const code = url.searchParams.get("code");
   const error = url.searchParams.get("error");
-  await recordEvent(db(), auth.id, "callback_received", {
+  await recordEvent(db(), {
+    authorizationId: auth.id,
+    type: "callback_received",
     at: now,
     details: { code: code ? "present" : "absent", ...(error ? { error: shortText(error, 100) } : {}) },
   });
@@ -254,14 +263,16 @@ async function finishAuthorization(
     const description = shortText(url.searchParams.get("error_description"));
     await db().$transaction(async (tx) => {
       await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "DECLINED", completedAt: now } });
-      await recordEvent(tx, auth.id, "declined", {
+      await recordEvent(tx, {
+        authorizationId: auth.id,
+        type: "declined",
         at: now,
         stage: "authorize",
         message:
           description ?? (error ? `Noon answered error=${shortText(error, 100)}` : "Noon sent no authorization code"),
         ...(error ? { details: { error: shortText(error, 100) } } : {}),
       });
-      await emitAuthorizationEvent(tx, auth.id, "authorization.declined");
+      await emitAuthorizationEvent(tx, { authorizationId: auth.id, type: "authorization.declined" });
     });
     log().info({ authorizationId: auth.id, reference: auth.reference }, "noon authorization declined");
     return seeOther(resultPath(auth.reference), cookie);
@@ -290,7 +301,9 @@ async function finishAuthorization(
     return seeOther(resultPath(auth.reference), cookie);
   }
   await db().noonAuthorization.update({ where: { id: auth.id }, data: { projectCode: created.data.projectCode } });
-  await recordEvent(db(), auth.id, "token_created", {
+  await recordEvent(db(), {
+    authorizationId: auth.id,
+    type: "token_created",
     stage: "token_create",
     httpStatus: 200,
     details: {
@@ -347,7 +360,9 @@ async function finishAuthorization(
           where: { id: auth.id },
           data: { projectCode: key.projectCode, oauthRequestId: key.oauthRequestId },
         });
-        await recordEvent(tx, auth.id, "exchanged", {
+        await recordEvent(tx, {
+          authorizationId: auth.id,
+          type: "exchanged",
           stage: "token_exchange",
           httpStatus: 200,
           details: {
@@ -367,12 +382,14 @@ async function finishAuthorization(
         await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "PENDING_KEY_STORAGE" } });
         // The seller has connected: the key is sealed and will be stored, so the link has done its job.
         await markSellerLinksUsed(tx, { sellerId: auth.sellerId, startedAt: auth.startedAt, now: resolved.now() });
-        await recordEvent(tx, auth.id, "key_pending_storage", {
+        await recordEvent(tx, {
+          authorizationId: auth.id,
+          type: "key_pending_storage",
           stage: "key_storage",
           message: `The secret store did not take the key (${storeError.kind}: ${storeError.message}); it is sealed and the retry job will store it`,
           details: { pendingSecretId: pendingId, secretName },
         });
-        await emitAuthorizationEvent(tx, auth.id, "authorization.key_storage_delayed");
+        await emitAuthorizationEvent(tx, { authorizationId: auth.id, type: "authorization.key_storage_delayed" });
       },
     },
     resolved.store ? { store: resolved.store } : {},

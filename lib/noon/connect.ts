@@ -32,7 +32,17 @@ export function isOwnSellerForm(request: Request): boolean {
  * documentation names only client_id and state, and an OAuth server ignores parameters it does not know;
  * the Noon simulator shows its consent page in that language.
  */
-export function authorizationUrl(authorizeUrl: string, clientId: string, state: string, language?: Locale): string {
+export function authorizationUrl({
+  authorizeUrl,
+  clientId,
+  state,
+  language,
+}: {
+  authorizeUrl: string;
+  clientId: string;
+  state: string;
+  language?: Locale;
+}): string {
   const url = new URL(authorizeUrl);
   url.searchParams.set("client_id", clientId);
   url.searchParams.set("state", state);
@@ -104,7 +114,12 @@ export async function startSellerConnect(request: Request, deps: NoonDeps = {}):
     pending: { authorizationId: started.authorizationId, state: started.state },
   });
   return seeOther(
-    authorizationUrl(noon.authorizeUrl, noon.clientId, started.state, sellerLanguage),
+    authorizationUrl({
+      authorizeUrl: noon.authorizeUrl,
+      clientId: noon.clientId,
+      state: started.state,
+      language: sellerLanguage,
+    }),
     languageCookie ? [cookie, languageCookie] : cookie,
   );
 }

@@ -124,8 +124,8 @@ describe("a callback abandoned before its key was sealed", () => {
     // What a process killed during token/exchange leaves behind.
     const longAgo = new Date(Date.now() - CALLBACK_ABANDONED_AFTER_MS - 60_000);
     await db().noonAuthorization.update({ where: { id: auth.id }, data: { callbackAt: longAgo } });
-    await recordEvent(db(), auth.id, "callback_received", { at: longAgo });
-    await recordEvent(db(), auth.id, "token_created", { at: longAgo, stage: "token_create" });
+    await recordEvent(db(), { authorizationId: auth.id, type: "callback_received", at: longAgo });
+    await recordEvent(db(), { authorizationId: auth.id, type: "token_created", at: longAgo, stage: "token_create" });
 
     expect(await closeAbandonedCallbacks()).toBeGreaterThanOrEqual(1);
     const closed = await authorization(seller.id);

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import type { NoonAuthorizationStatus } from "@/lib/db/generated/client";
+import { hasConnectedNoonAccount } from "@/lib/sellers/connection";
 import { REFERENCE_PATTERN } from "./authorizations";
 
 // What a seller may see about their own connections: plain data for pages, never secrets or hashes.
@@ -14,6 +15,8 @@ export type SellerCredentialView = {
 
 export type SellerConnectionStatus = {
   credentials: SellerCredentialView[];
+  /** A key was handed over and not replaced (lib/sellers/connection.ts): a new connection adds one. */
+  connected: boolean;
   latest: { reference: string; status: NoonAuthorizationStatus; createdAt: Date } | null;
 };
 
@@ -38,6 +41,7 @@ export async function sellerConnectionStatus(sellerId: string): Promise<SellerCo
       status: c.status,
       connectedAt: c.createdAt,
     })),
+    connected: hasConnectedNoonAccount(credentials),
     latest,
   };
 }

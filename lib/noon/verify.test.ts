@@ -72,6 +72,14 @@ async function webhookTypes(sellerId: string) {
   ).map((e) => e.type);
 }
 
+/** The data of the first-verification job queued when the key was stored. */
+async function firstVerificationJob(credentialId: string) {
+  const [job] = await db().$queryRaw<{ data: { credentialId: string; leaseUntil?: string } }[]>`
+    SELECT data FROM pgboss.job WHERE name = 'noon-verify-after-store' AND data->>'credentialId' = ${credentialId}`;
+  if (!job) throw new Error("no first-verification job queued");
+  return job.data;
+}
+
 async function timeline(authorizationId: string) {
   return db().noonAuthorizationEvent.findMany({ where: { authorizationId, stage: "verify" }, orderBy: { id: "asc" } });
 }
@@ -79,8 +87,9 @@ async function timeline(authorizationId: string) {
 describe("verifying a stored seller key", () => {
   it("ok: logs in with the seller's key and project code, keeps no session, records it", async () => {
     const { credential } = await connectedSeller();
-    // Stored just now: due for its first verification, and the job that does it is queued.
-    expect(credential.nextVerificationAt?.getTime()).toBeLessThanOrEqual(Date.now());
+    // Stored just now: leased to the queued first verification for two minutes (then the schedule's).
+    expect(credential.nextVerificationAt?.getTime()).toBeGreaterThan(Date.now());
+    expect(credential.nextVerificationAt?.getTime()).toBeLessThanOrEqual(Date.now() + 2 * 60_000);
     const loginsBefore = h.sim.counters.get("login").succeeded;
     const res = await verify(credential.id);
     keepOutput("verify-ok", JSON.stringify(res));
@@ -109,16 +118,60 @@ describe("verifying a stored seller key", () => {
 
   it("the first verification after storing is a queued job, and is part of the request's story", async () => {
     const { credential } = await connectedSeller();
-    const [job] = await db().$queryRaw<{ data: { credentialId: string } }[]>`
-      SELECT data FROM pgboss.job WHERE name = 'noon-verify-after-store' AND data->>'credentialId' = ${credential.id}`;
-    expect(job?.data.credentialId).toBe(credential.id);
-    await runVerifyAfterStore({ credentialId: credential.id }, { noon: h.noon });
+    const job = await firstVerificationJob(credential.id);
+    expect(job.credentialId).toBe(credential.id);
+    await runVerifyAfterStore(job, { noon: h.noon });
     const events = await db().noonAuthorizationEvent.findMany({
       where: { authorizationId: credential.authorizationId },
       orderBy: { id: "asc" },
     });
     expect(events.map((e) => e.type).slice(-3)).toEqual(["key_stored", "completed", "key_verified"]);
     expect(events.at(-1)?.details).toMatchObject({ trigger: "after_store" });
+  });
+
+  it("one first verification when the schedule's tick comes at the same time, or after a lost job", async () => {
+    // The tick of the minute the key was stored, then the queued job: the job holds the credential.
+    const a = await connectedSeller();
+    const jobA = await firstVerificationJob(a.credential.id);
+    const loginsBefore = h.sim.counters.get("login").received;
+    const tick = (credentialId: string, now = new Date()) =>
+      runScheduledVerifications({ now, perMinute: 10_000, credentialIds: [credentialId] }, { noon: h.noon });
+    await Promise.all([tick(a.credential.id), runVerifyAfterStore(jobA, { noon: h.noon })]);
+    await tick(a.credential.id);
+    expect((await timeline(a.credential.authorizationId)).map((e) => [e.type, e.details])).toEqual([
+      ["key_verified", { outcome: "ok", trigger: "after_store" }],
+    ]);
+    expect(h.sim.counters.get("login").received - loginsBefore).toBe(1);
+
+    // The job was lost (or ran late): once its lease is over the schedule verifies, and the late job does nothing.
+    const b = await connectedSeller();
+    const jobB = await firstVerificationJob(b.credential.id);
+    await runScheduledVerifications(
+      { now: new Date(Date.now() + 2 * 60_000 + 1_000), perMinute: 10_000 },
+      { noon: h.noon },
+    );
+    await runVerifyAfterStore(jobB, { noon: h.noon });
+    expect((await timeline(b.credential.authorizationId)).map((e) => [e.type, e.details])).toEqual([
+      ["key_verified", { outcome: "ok", trigger: "scheduled" }],
+    ]);
+  });
+
+  it("a scheduled run overtaken by a click records nothing: one click, one verification on the timeline", async () => {
+    const { credential } = await connectedSeller();
+    await runVerifyAfterStore(await firstVerificationJob(credential.id), { noon: h.noon });
+    // A tick claimed the credential (its lease), then support clicked before the tick's run recorded.
+    const lease = new Date(Date.now() + 10 * 60_000);
+    await db().sellerCredential.update({ where: { id: credential.id }, data: { nextVerificationAt: lease } });
+    expect(await verify(credential.id)).toMatchObject({ ok: true, data: { outcome: "ok" } });
+    const scheduled = await verifySellerCredential(
+      { credentialId: credential.id, trigger: "scheduled", countAgainstBudget: false, claim: lease },
+      { noon: h.noon },
+    );
+    expect(scheduled).toMatchObject({ ok: false, error: { code: "not_claimed" } });
+    expect((await timeline(credential.authorizationId)).map((e) => e.details)).toEqual([
+      { outcome: "ok", trigger: "after_store" },
+      { outcome: "ok", trigger: "manual", by: "staff:test" },
+    ]);
   });
 
   it("rejected: a key Noon revoked fails with Noon's status and message; twice in a row needs reconnect", async () => {

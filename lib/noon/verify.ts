@@ -8,6 +8,7 @@ import { secretStore, SecretStoreError, type SecretStore } from "@/lib/secrets";
 import { recordEvent, type Tx } from "./authorizations";
 import { loginOnce, type NoonCallFailure } from "./client";
 import { resolveDeps, type NoonSettings } from "./deps";
+import type { FirstVerificationJob } from "./verify-queue";
 
 // Proving a stored seller key works: the key is read from the secret store, used for one Noon login
 // (the integrator's kind of login, with the seller's project code), and the session is dropped at once.
@@ -29,7 +30,10 @@ export type VerificationReport = {
   verifiedAt: Date;
 };
 
-export type VerifyRefusal = { code: "not_found" | "not_current" | "not_configured"; message: string };
+export type VerifyRefusal = {
+  code: "not_found" | "not_current" | "not_configured" | "not_claimed";
+  message: string;
+};
 export type VerifyResult = { ok: true; data: VerificationReport } | { ok: false; error: VerifyRefusal };
 
 export type VerifyDeps = {
@@ -72,12 +76,17 @@ function fromLoginFailure(error: NoonCallFailure): Attempt {
   return { outcome: "unreachable", httpStatus: error.httpStatus, message: error.message };
 }
 
-async function attempt(
-  cred: { secretName: string; secretVersionId: string | null; keyId: string; projectCode: string },
-  noon: NoonSettings,
-  store: SecretStore,
-  timeoutMs: number | undefined,
-): Promise<Attempt> {
+async function attempt({
+  cred,
+  noon,
+  store,
+  timeoutMs,
+}: {
+  cred: { secretName: string; secretVersionId: string | null; keyId: string; projectCode: string };
+  noon: NoonSettings;
+  store: SecretStore;
+  timeoutMs: number | undefined;
+}): Promise<Attempt> {
   let privateKey: string;
   try {
     const got = await store.get(cred.secretName, cred.secretVersionId ? { versionId: cred.secretVersionId } : {});
@@ -119,7 +128,17 @@ function nextCheck(outcome: VerificationOutcome, now: Date): Date | null {
  * and on its request's timeline. Two rejected/missing outcomes in a row mark it "needs reconnect".
  */
 export async function verifySellerCredential(
-  input: { credentialId: string; trigger: VerificationTrigger; actor?: string; countAgainstBudget?: boolean },
+  input: {
+    credentialId: string;
+    trigger: VerificationTrigger;
+    actor?: string;
+    countAgainstBudget?: boolean;
+    /**
+     * The lease this run holds (the next_verification_at its claim wrote). When the credential no longer
+     * carries it, another verification has just run: nothing is sent to Noon, or nothing is recorded.
+     */
+    claim?: Date;
+  },
   deps: VerifyDeps = {},
 ): Promise<VerifyResult> {
   const { noon } = resolveDeps(deps.noon === undefined ? {} : { noon: deps.noon });
@@ -135,6 +154,7 @@ export async function verifySellerCredential(
       secretVersionId: true,
       keyId: true,
       projectCode: true,
+      nextVerificationAt: true,
     },
   });
   if (!cred) return { ok: false, error: { code: "not_found", message: "No such credential." } };
@@ -146,11 +166,13 @@ export async function verifySellerCredential(
     return { ok: false, error: { code: "not_current", message } };
   }
   if (!noon) return { ok: false, error: { code: "not_configured", message: "Noon is not configured on this server." } };
+  if (input.claim && cred.nextVerificationAt?.getTime() !== input.claim.getTime()) return notClaimed;
   if (input.countAgainstBudget !== false) await spendBudget(1, now());
 
-  const result = await attempt(cred, noon, deps.store ?? secretStore(), deps.timeoutMs);
+  const result = await attempt({ cred, noon, store: deps.store ?? secretStore(), timeoutMs: deps.timeoutMs });
   const at = now();
-  const report = await db().$transaction((tx) => recordVerification(tx, cred, result, input, at));
+  const report = await db().$transaction((tx) => recordVerification(tx, { cred, result, input, at }));
+  if (!report) return notClaimed;
   log()[result.outcome === "ok" ? "info" : "warn"](
     {
       credentialId: cred.id,
@@ -164,18 +186,38 @@ export async function verifySellerCredential(
   return { ok: true, data: report };
 }
 
+const notClaimed: VerifyResult = {
+  ok: false,
+  error: { code: "not_claimed", message: "Another verification of this credential has just run." },
+};
+
+/** Records one outcome; null (nothing recorded) when a claimed run lost its claim to another verification. */
 async function recordVerification(
   tx: Tx,
-  cred: { id: string; sellerId: string; authorizationId: string },
-  result: Attempt,
-  input: { trigger: VerificationTrigger; actor?: string },
-  at: Date,
-): Promise<VerificationReport> {
+  {
+    cred,
+    result,
+    input,
+    at,
+  }: {
+    cred: { id: string; sellerId: string; authorizationId: string };
+    result: Attempt;
+    input: { trigger: VerificationTrigger; actor?: string; claim?: Date };
+    at: Date;
+  },
+): Promise<VerificationReport | null> {
   // One recording at a time per credential, so the failure count is exact.
   const [row] = await tx.$queryRaw<
-    { verification_failures: number; needs_reconnect_at: Date | null; last_verification_result: string | null }[]
+    {
+      verification_failures: number;
+      needs_reconnect_at: Date | null;
+      last_verification_result: string | null;
+      next_verification_at: Date | null;
+    }[]
   >`
-    SELECT verification_failures, needs_reconnect_at, last_verification_result::text FROM seller_credentials WHERE id = ${cred.id}::uuid FOR UPDATE`;
+    SELECT verification_failures, needs_reconnect_at, last_verification_result::text, next_verification_at
+      FROM seller_credentials WHERE id = ${cred.id}::uuid FOR UPDATE`;
+  if (input.claim && row?.next_verification_at?.getTime() !== input.claim.getTime()) return null;
   const before = row ?? { verification_failures: 0, needs_reconnect_at: null, last_verification_result: null };
   const failures =
     result.outcome === "ok"
@@ -200,7 +242,9 @@ async function recordVerification(
   });
   const details = { outcome: result.outcome, trigger: input.trigger, ...(input.actor ? { by: input.actor } : {}) };
   if (result.outcome === "ok") {
-    await recordEvent(tx, cred.authorizationId, "key_verified", {
+    await recordEvent(tx, {
+      authorizationId: cred.authorizationId,
+      type: "key_verified",
       at,
       stage: "verify",
       httpStatus: result.httpStatus,
@@ -208,7 +252,9 @@ async function recordVerification(
       details,
     });
   } else {
-    await recordEvent(tx, cred.authorizationId, "key_verification_failed", {
+    await recordEvent(tx, {
+      authorizationId: cred.authorizationId,
+      type: "key_verification_failed",
       at,
       stage: "verify",
       httpStatus: result.httpStatus,
@@ -217,7 +263,9 @@ async function recordVerification(
     });
   }
   if (newlyNeedsReconnect) {
-    await recordEvent(tx, cred.authorizationId, "needs_reconnect", {
+    await recordEvent(tx, {
+      authorizationId: cred.authorizationId,
+      type: "needs_reconnect",
       at,
       stage: "verify",
       message: `The key failed verification ${failures} times in a row: the seller must connect their Noon account again`,
@@ -232,8 +280,9 @@ async function recordVerification(
     failuresInARow: failures,
   };
   if (result.outcome === "ok" && before.last_verification_result !== "OK")
-    await emitCredentialVerification(tx, cred.id, "credential.verified", outcome);
-  if (newlyNeedsReconnect) await emitCredentialVerification(tx, cred.id, "credential.invalid", outcome);
+    await emitCredentialVerification(tx, { credentialId: cred.id, type: "credential.verified", outcome });
+  if (newlyNeedsReconnect)
+    await emitCredentialVerification(tx, { credentialId: cred.id, type: "credential.invalid", outcome });
   return {
     credentialId: cred.id,
     authorizationId: cred.authorizationId,
@@ -261,26 +310,28 @@ async function spendBudget(count: number, now: Date): Promise<void> {
  * Claims at most what is left of this minute's budget among the due credentials, in one transaction
  * that locks the minute's window row: every process sees the same budget.
  */
-async function claimDue(now: Date, perMinute: number): Promise<string[]> {
+async function claimDue(now: Date, perMinute: number, only?: string[]): Promise<{ ids: string[]; lease: Date }> {
   const windowStart = windowOf(now);
+  const lease = new Date(now.getTime() + CLAIM_LEASE_MS);
   return db().$transaction(async (tx) => {
     await tx.$executeRaw`INSERT INTO noon_verification_windows (window_start, used) VALUES (${windowStart}, 0) ON CONFLICT DO NOTHING`;
     const [win] = await tx.$queryRaw<
       { used: number }[]
     >`SELECT used FROM noon_verification_windows WHERE window_start = ${windowStart} FOR UPDATE`;
     const available = perMinute - (win?.used ?? 0);
-    if (available <= 0) return [];
+    if (available <= 0) return { ids: [], lease };
     const due = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM seller_credentials
        WHERE status = 'ACTIVE' AND next_verification_at <= ${now}
+         AND (${only ?? null}::uuid[] IS NULL OR id = ANY(${only ?? null}::uuid[]))
        ORDER BY next_verification_at
        LIMIT ${available}
        FOR UPDATE SKIP LOCKED`;
-    if (due.length === 0) return [];
+    if (due.length === 0) return { ids: [], lease };
     const ids = due.map((d) => d.id);
-    await tx.$executeRaw`UPDATE seller_credentials SET next_verification_at = ${new Date(now.getTime() + CLAIM_LEASE_MS)} WHERE id = ANY(${ids}::uuid[])`;
+    await tx.$executeRaw`UPDATE seller_credentials SET next_verification_at = ${lease} WHERE id = ANY(${ids}::uuid[])`;
     await tx.$executeRaw`UPDATE noon_verification_windows SET used = used + ${ids.length} WHERE window_start = ${windowStart}`;
-    return ids;
+    return { ids, lease };
   });
 }
 
@@ -300,7 +351,13 @@ export type ScheduledRunSummary = { claimed: number; outcomes: Record<Verificati
 
 /** One tick of the schedule (every minute): verifies the due credentials within the minute's budget. */
 export async function runScheduledVerifications(
-  opts: { now?: Date; perMinute?: number; concurrency?: number } = {},
+  opts: {
+    now?: Date;
+    perMinute?: number;
+    concurrency?: number;
+    /** Only these credentials (a test's own, when other tests share the database). */
+    credentialIds?: string[];
+  } = {},
   deps: VerifyDeps = {},
 ): Promise<ScheduledRunSummary> {
   const settings = config().noonVerification;
@@ -310,13 +367,13 @@ export async function runScheduledVerifications(
   if (!resolveDeps(deps.noon === undefined ? {} : { noon: deps.noon }).noon) return { claimed: 0, outcomes };
   const now = opts.now ?? new Date();
   await planUnscheduled(now, settings.intervalMs);
-  const ids = await claimDue(now, opts.perMinute ?? settings.perMinute);
+  const { ids, lease } = await claimDue(now, opts.perMinute ?? settings.perMinute, opts.credentialIds);
   const queue = [...ids];
   const workers = Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, async () => {
     for (let id = queue.shift(); id; id = queue.shift()) {
       try {
         const res = await verifySellerCredential(
-          { credentialId: id, trigger: "scheduled", countAgainstBudget: false },
+          { credentialId: id, trigger: "scheduled", countAgainstBudget: false, claim: lease },
           deps,
         );
         if (res.ok) outcomes[res.data.outcome]++;
@@ -337,10 +394,28 @@ export async function runScheduledVerifications(
   return { claimed: ids.length, outcomes };
 }
 
-/** The first verification, right after a key reached the store (the job queued by completeWithStoredKey). */
-export async function runVerifyAfterStore(data: { credentialId: string }, deps: VerifyDeps = {}): Promise<void> {
-  const res = await verifySellerCredential({ credentialId: data.credentialId, trigger: "after_store" }, deps);
-  // Not committed yet or already replaced: the schedule picks it up (next_verification_at is due).
+/**
+ * The first verification, right after a key reached the store (the job queued by completeWithStoredKey).
+ * It takes over the lease the storing transaction wrote, in one statement: if the schedule has taken the
+ * credential meanwhile (the job ran late), or it was verified already, the job does nothing.
+ */
+export async function runVerifyAfterStore(data: FirstVerificationJob, deps: VerifyDeps = {}): Promise<void> {
+  const now = (deps.now ?? (() => new Date()))();
+  const claim = new Date(now.getTime() + CLAIM_LEASE_MS);
+  // A job queued before leases existed carries none: it takes a credential never verified yet.
+  const taken = data.leaseUntil
+    ? await db().$executeRaw`
+        UPDATE seller_credentials SET next_verification_at = ${claim}
+         WHERE id = ${data.credentialId}::uuid AND status = 'ACTIVE' AND next_verification_at = ${new Date(data.leaseUntil)}`
+    : await db().$executeRaw`
+        UPDATE seller_credentials SET next_verification_at = ${claim}
+         WHERE id = ${data.credentialId}::uuid AND status = 'ACTIVE' AND last_verified_at IS NULL`;
+  if (taken === 0) {
+    // Not committed yet, already replaced, or verified by the schedule: nothing to add to the story.
+    log().info({ credentialId: data.credentialId }, "first credential verification not needed");
+    return;
+  }
+  const res = await verifySellerCredential({ credentialId: data.credentialId, trigger: "after_store", claim }, deps);
   if (!res.ok && res.error.code !== "not_current" && res.error.code !== "not_found")
     log().warn({ credentialId: data.credentialId, reason: res.error.code }, "first credential verification skipped");
 }

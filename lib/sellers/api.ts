@@ -6,6 +6,7 @@ import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
 import type { SellerListQuery, SellerPage, SellerView } from "@/lib/api-v1/schemas";
+import { sellerConnectionState } from "./connection";
 import { authorizationSelect, authorizationSummaryView, credentialSelect, credentialView } from "@/lib/api-v1/views";
 
 const sellerSelect = {
@@ -33,7 +34,7 @@ async function loadSellers(ids: string[]): Promise<Map<string, SellerView>> {
         email: s.email,
         createdAt: s.createdAt.toISOString(),
         updatedAt: s.updatedAt.toISOString(),
-        connected: current !== null,
+        connected: sellerConnectionState(s.credentials) === "connected",
         currentCredential: current ? credentialView(current) : null,
         pendingCredential: pending ? credentialView(pending) : null,
         supersededCredentials: s.credentials.filter((c) => c.status === "SUPERSEDED").map(credentialView),

@@ -1,5 +1,5 @@
 // Integration: sellers and onboarding links against the run's PostgreSQL.
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { keepOutput } from "@/tests/support/secret-scan";
@@ -68,15 +68,27 @@ describe("onboarding links", () => {
     });
 
     const revoked = await createOnboardingLink({ sellerId: seller.id, createdBy: "test" });
-    expect(await revokeOnboardingLink({ linkId: revoked.linkId, revokedBy: "staff:someone" })).toBe(true);
-    expect(await revokeOnboardingLink({ linkId: revoked.linkId, revokedBy: "staff:other" })).toBe(false);
+    const someone = { type: "staff", id: randomUUID(), email: "someone@x.test", ip: null } as const;
+    const other = { type: "staff", id: randomUUID(), email: "other@x.test", ip: null } as const;
+    expect(await revokeOnboardingLink({ linkId: revoked.linkId, by: someone })).toEqual({
+      sellerId: seller.id,
+      revoked: true,
+    });
+    expect(await revokeOnboardingLink({ linkId: revoked.linkId, by: other })).toEqual({
+      sellerId: seller.id,
+      revoked: false,
+    });
+    expect(await revokeOnboardingLink({ linkId: randomUUID(), by: other })).toBeNull();
     expect(await resolveOnboardingLink(revoked.token)).toEqual({ ok: false, reason: "revoked" });
     expect(await isOnboardingLinkActive(revoked.linkId)).toBe(false);
     expect(await isOnboardingLinkActive(short.linkId)).toBe(true);
 
     const links = await listSellerLinks(seller.id);
     expect(links.map((l) => l.state).sort()).toEqual(["active", "revoked"]);
-    expect(links.find((l) => l.id === revoked.linkId)).toMatchObject({ revokedBy: "staff:someone", createdBy: "test" });
+    expect(links.find((l) => l.id === revoked.linkId)).toMatchObject({
+      revokedBy: `staff:${someone.id}`,
+      createdBy: "test",
+    });
     expect(JSON.stringify(links)).not.toMatch(/tokenHash/);
   });
 

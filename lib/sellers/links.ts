@@ -3,15 +3,17 @@ import { createHash, randomBytes } from "node:crypto";
 import { config } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 import { isLocale, type Locale } from "@/lib/i18n/locales";
+import { sellerSummarySelect, type SellerSummary } from "./sellers";
 
-// Sellers and their onboarding links. The link token is 32 CSPRNG bytes (base64url) handed out once;
+// Onboarding links. The link token is 32 CSPRNG bytes (base64url) handed out once;
 // only its SHA-256 is stored, so a database leak does not reveal working links. A link works until it
 // expires, is revoked, or its seller connects (a reconnection needs a new link).
 
 export const DEFAULT_LINK_TTL_DAYS = 7;
 const MAX_LINK_TTL_DAYS = 90;
 
-export type SellerSummary = { id: string; name: string; email: string | null; externalId: string | null };
+/** Derived at the time of the call; "used": the seller connected, so the link no longer works. */
+export type OnboardingLinkState = "active" | "expired" | "revoked" | "used";
 
 export type OnboardingLinkSummary = {
   id: string;
@@ -22,20 +24,27 @@ export type OnboardingLinkSummary = {
   revokedBy: string | null;
   lastUsedAt: Date | null;
   usedAt: Date | null;
-  /** Derived at the time of the call; "used": the seller connected, so the link no longer works. */
-  state: "active" | "expired" | "revoked" | "used";
+  state: OnboardingLinkState;
 };
 
-export type LinkRejection = "unknown" | "expired" | "revoked" | "used";
+/** Why a link token does not work. */
+export type LinkRejection = "unknown" | Exclude<OnboardingLinkState, "active">;
 
+/** The columns a link's state is derived from. */
+const linkLifeSelect = { expiresAt: true, revokedAt: true, usedAt: true } as const;
 type LinkLife = { expiresAt: Date; revokedAt: Date | null; usedAt: Date | null };
 
-/** Why a link no longer works (revoked first: a staff decision), or null while it works. */
-function linkProblem(link: LinkLife, now: Date): Exclude<LinkRejection, "unknown"> | null {
+/** A link's state: "active", or why it no longer works (revoked first: a staff decision). */
+export function onboardingLinkState(link: LinkLife, now = new Date()): OnboardingLinkState {
   if (link.revokedAt) return "revoked";
   if (link.usedAt) return "used";
   if (link.expiresAt <= now) return "expired";
-  return null;
+  return "active";
+}
+
+/** The same "active" as a Prisma filter on links, for counting in the database. */
+export function activeLinkWhere(now = new Date()) {
+  return { revokedAt: null, usedAt: null, expiresAt: { gt: now } } as const;
 }
 
 /** SHA-256 (hex) of a link token: what the database stores and is searched by. */
@@ -46,39 +55,6 @@ export function hashLinkToken(token: string): string {
 /** The public URL of an onboarding link token. */
 export function onboardingUrl(token: string): string {
   return `${config().appUrl}/onboard/${token}`;
-}
-
-/**
- * Creates a seller, or finds the existing one when `externalId` is given and already known
- * (the caller's own id for the seller, so repeated calls from other systems are idempotent).
- * An existing seller keeps its name and e-mail.
- */
-export async function createSeller(input: {
-  name: string;
-  email?: string | null;
-  externalId?: string | null;
-}): Promise<SellerSummary & { created: boolean }> {
-  const name = input.name.trim();
-  if (!name) throw new Error("createSeller: name is required");
-  const email = input.email?.trim() || null;
-  const externalId = input.externalId?.trim() || null;
-  const select = { id: true, name: true, email: true, externalId: true } as const;
-  if (externalId) {
-    const existing = await db().seller.findUnique({ where: { externalId }, select });
-    if (existing) return { ...existing, created: false };
-    try {
-      const seller = await db().seller.create({ data: { name, email, externalId }, select });
-      return { ...seller, created: true };
-    } catch (error) {
-      // Two concurrent calls with one externalId: the loser finds the winner's seller.
-      if ((error as { code?: unknown }).code !== "P2002") throw error;
-      const winner = await db().seller.findUnique({ where: { externalId }, select });
-      if (!winner) throw error;
-      return { ...winner, created: false };
-    }
-  }
-  const seller = await db().seller.create({ data: { name, email }, select });
-  return { ...seller, created: true };
 }
 
 /**
@@ -94,7 +70,7 @@ export async function createOnboardingLink(input: {
    * language of the seller's latest link; null: none (the seller's browser decides).
    */
   locale?: Locale | null;
-}): Promise<{ url: string; token: string; expiresAt: Date; linkId: string }> {
+}): Promise<{ url: string; token: string; expiresAt: Date; linkId: string; locale: Locale | null }> {
   const ttlDays = input.ttlDays ?? DEFAULT_LINK_TTL_DAYS;
   if (!Number.isFinite(ttlDays) || ttlDays <= 0 || ttlDays > MAX_LINK_TTL_DAYS) {
     throw new Error(`createOnboardingLink: ttlDays must be between 0 and ${MAX_LINK_TTL_DAYS}`);
@@ -121,7 +97,7 @@ export async function createOnboardingLink(input: {
     },
     select: { id: true },
   });
-  return { url: onboardingUrl(token), token, expiresAt, linkId: link.id };
+  return { url: onboardingUrl(token), token, expiresAt, linkId: link.id, locale: isLocale(locale) ? locale : null };
 }
 
 export type ResolvedLink =
@@ -144,17 +120,15 @@ export async function resolveOnboardingLink(
     where: { tokenHash: hashLinkToken(token) },
     select: {
       id: true,
-      expiresAt: true,
-      revokedAt: true,
-      usedAt: true,
+      ...linkLifeSelect,
       locale: true,
-      seller: { select: { id: true, name: true, email: true, externalId: true } },
+      seller: { select: sellerSummarySelect },
     },
   });
   if (!link) return { ok: false, reason: "unknown" };
-  const problem = linkProblem(link, now);
-  if (problem === "used") return { ok: false, reason: problem, sellerId: link.seller.id };
-  if (problem) return { ok: false, reason: problem };
+  const state = onboardingLinkState(link, now);
+  if (state === "used") return { ok: false, reason: state, sellerId: link.seller.id };
+  if (state !== "active") return { ok: false, reason: state };
   if (opts.touch) {
     await db().onboardingLink.update({ where: { id: link.id }, data: { lastUsedAt: now }, select: { id: true } });
   }
@@ -169,11 +143,8 @@ export async function resolveOnboardingLink(
 
 /** Whether a link id (kept in a seller's session) still works: not revoked, not used, not expired. */
 export async function isOnboardingLinkActive(linkId: string, now = new Date()): Promise<boolean> {
-  const link = await db().onboardingLink.findUnique({
-    where: { id: linkId },
-    select: { expiresAt: true, revokedAt: true, usedAt: true },
-  });
-  return !!link && linkProblem(link, now) === null;
+  const link = await db().onboardingLink.findUnique({ where: { id: linkId }, select: linkLifeSelect });
+  return !!link && onboardingLinkState(link, now) === "active";
 }
 
 type LinkWriter = {
@@ -200,38 +171,22 @@ export async function markSellerLinksUsed(
   return count;
 }
 
-/**
- * Revokes a link at once (a seller holding it sees "revoked"). Returns false when the link is
- * unknown or was already revoked (the first revocation's author is kept).
- */
-export async function revokeOnboardingLink(input: { linkId: string; revokedBy: string }): Promise<boolean> {
-  const { count } = await db().onboardingLink.updateMany({
-    where: { id: input.linkId, revokedAt: null },
-    data: { revokedAt: new Date(), revokedBy: input.revokedBy },
-  });
-  return count === 1;
-}
+/** What a seller's link list shows (never the token or its hash). */
+const linkSummarySelect = {
+  id: true,
+  createdAt: true,
+  createdBy: true,
+  revokedBy: true,
+  lastUsedAt: true,
+  ...linkLifeSelect,
+} as const;
 
-/** A seller's links, newest first (never the token or its hash). */
+/** A seller's links, newest first, with their state at `now`. */
 export async function listSellerLinks(sellerId: string, now = new Date()): Promise<OnboardingLinkSummary[]> {
   const links = await db().onboardingLink.findMany({
     where: { sellerId },
     orderBy: { createdAt: "desc" },
-    select: {
-      id: true,
-      createdAt: true,
-      expiresAt: true,
-      revokedAt: true,
-      createdBy: true,
-      revokedBy: true,
-      lastUsedAt: true,
-      usedAt: true,
-    },
+    select: linkSummarySelect,
   });
   return links.map((l) => ({ ...l, state: onboardingLinkState(l, now) }));
-}
-
-/** A link's state for the dashboard: "active", or why it no longer works. */
-export function onboardingLinkState(link: LinkLife, now = new Date()): OnboardingLinkSummary["state"] {
-  return linkProblem(link, now) ?? "active";
 }

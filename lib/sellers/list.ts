@@ -3,16 +3,14 @@ import { z } from "zod";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/client";
 import { searchTextSchema } from "@/lib/http/search-text";
+import { activeLinkWhere } from "./links";
+import type { SellerSummary } from "./sellers";
 
 // The dashboard's sellers list: search by name, e-mail or external id; newest first; keyset pages.
 
 export const sellerListParamsSchema = z.object({ q: searchTextSchema, cursor: searchTextSchema });
 
-export interface SellerListItem {
-  id: string;
-  name: string;
-  email: string | null;
-  externalId: string | null;
+export interface SellerListItem extends SellerSummary {
   createdAt: Date;
   activeLinks: number;
   latestAuthorization: { status: string; createdAt: Date } | null;
@@ -27,11 +25,14 @@ function parseCursor(cursor: string): { createdAt: Date; id: string } | null {
   return { createdAt, id };
 }
 
-export async function listSellersForDashboard(
-  params: z.output<typeof sellerListParamsSchema>,
+export async function listSellersForDashboard({
   limit = 25,
   now = new Date(),
-): Promise<{ rows: SellerListItem[]; nextCursor: string | null }> {
+  ...params
+}: z.output<typeof sellerListParamsSchema> & { limit?: number; now?: Date }): Promise<{
+  rows: SellerListItem[];
+  nextCursor: string | null;
+}> {
   const and: Prisma.SellerWhereInput[] = [];
   if (params.q) {
     and.push({
@@ -57,7 +58,7 @@ export async function listSellersForDashboard(
       externalId: true,
       createdAt: true,
       authorizations: { orderBy: { createdAt: "desc" }, take: 1, select: { status: true, createdAt: true } },
-      _count: { select: { links: { where: { revokedAt: null, usedAt: null, expiresAt: { gt: now } } } } },
+      _count: { select: { links: { where: activeLinkWhere(now) } } },
     },
   });
   const page = rows.slice(0, limit);

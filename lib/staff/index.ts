@@ -101,11 +101,15 @@ export async function issueSetPasswordLink(staffId: string, by: StaffPrincipal):
 export type SetPasswordFailure = { kind: "invalid-link" } | { kind: "weak-password"; message: string };
 
 /** Sets a password through a set-password link; the link then stops working and older sessions end. */
-export async function setPasswordWithToken(
-  token: string,
-  password: string,
-  ip: string | null,
-): Promise<Result<{ email: string }, SetPasswordFailure>> {
+export async function setPasswordWithToken({
+  token,
+  password,
+  ip,
+}: {
+  token: string;
+  password: string;
+  ip: string | null;
+}): Promise<Result<{ email: string }, SetPasswordFailure>> {
   const claims = await verifySetPasswordToken(token);
   if (!claims) return err({ kind: "invalid-link" });
   const member = await db().staffUser.findUnique({
@@ -149,7 +153,7 @@ export async function changeOwnPassword(
 ): Promise<Result<{ email: string }, ChangePasswordFailure>> {
   const staff = await db().staffUser.findUnique({ where: { id: by.id }, omit: { passwordHash: false } });
   if (!staff?.passwordHash || staff.disabledAt) return err({ kind: "no-password" });
-  const attempt = await reserveSignInAttempt(staff.email, by.ip);
+  const attempt = await reserveSignInAttempt({ email: staff.email, ip: by.ip });
   if (!attempt.allowed)
     return err({ kind: "throttled", retryAfterSeconds: Math.max(1, Math.ceil(attempt.retryAfterMs / 1000)) });
   if (!(await verifyPassword(input.current, staff.passwordHash))) {

@@ -25,36 +25,46 @@ describe("staff management", () => {
     );
     rememberSecret(tokenOf(setPasswordLink));
     expect(setPasswordLink).toMatch(/^http:\/\/localhost:3999\/admin\/sign-in\/set-password#token=/);
-    expect(await authenticateStaff({ email, password: "anything-at-all" }, randomIp())).toEqual({
+    expect(await authenticateStaff({ credentials: { email, password: "anything-at-all" }, ip: randomIp() })).toEqual({
       ok: false,
       error: { reason: "invalid" },
     });
 
     const password = "granite walrus orbit plum";
     rememberSecret(password);
-    expect(await setPasswordWithToken(tokenOf(setPasswordLink), "short", null)).toEqual({
+    expect(await setPasswordWithToken({ token: tokenOf(setPasswordLink), password: "short", ip: null })).toEqual({
       ok: false,
       error: { kind: "weak-password", message: expect.stringMatching(/at least 12/) },
     });
     // The password .env.example documents, and guessable ones, are refused too.
-    expect(await setPasswordWithToken(tokenOf(setPasswordLink), "change-me-on-first-sign-in", null)).toMatchObject({
+    expect(
+      await setPasswordWithToken({ token: tokenOf(setPasswordLink), password: "change-me-on-first-sign-in", ip: null }),
+    ).toMatchObject({
       ok: false,
       error: { kind: "weak-password" },
     });
-    expect(await setPasswordWithToken(tokenOf(setPasswordLink), "Password1234!", null)).toMatchObject({
+    expect(
+      await setPasswordWithToken({ token: tokenOf(setPasswordLink), password: "Password1234!", ip: null }),
+    ).toMatchObject({
       ok: false,
       error: { kind: "weak-password" },
     });
-    expect(await setPasswordWithToken(tokenOf(setPasswordLink), password, "203.0.113.9")).toEqual({
+    expect(await setPasswordWithToken({ token: tokenOf(setPasswordLink), password, ip: "203.0.113.9" })).toEqual({
       ok: true,
       data: { email },
     });
     // The link works once.
-    expect(await setPasswordWithToken(tokenOf(setPasswordLink), "another quite long passphrase", null)).toEqual({
+    expect(
+      await setPasswordWithToken({
+        token: tokenOf(setPasswordLink),
+        password: "another quite long passphrase",
+        ip: null,
+      }),
+    ).toEqual({
       ok: false,
       error: { kind: "invalid-link" },
     });
-    expect((await authenticateStaff({ email, password }, randomIp())).ok).toBe(true);
+    expect((await authenticateStaff({ credentials: { email, password }, ip: randomIp() })).ok).toBe(true);
 
     const events = await db().auditEvent.findMany({ where: { targetId: staffId }, orderBy: { id: "asc" } });
     expect(events.map((e) => e.action)).toEqual(
@@ -68,7 +78,7 @@ describe("staff management", () => {
   });
 
   it("refuses a forged or tampered set-password token", async () => {
-    expect(await setPasswordWithToken("not-a-token", "a-long-enough-password", null)).toEqual({
+    expect(await setPasswordWithToken({ token: "not-a-token", password: "a-long-enough-password", ip: null })).toEqual({
       ok: false,
       error: { kind: "invalid-link" },
     });
@@ -81,7 +91,7 @@ describe("staff management", () => {
     const forged = [h, Buffer.from(JSON.stringify({ ...payload, sub: admin.row.id })).toString("base64url"), s].join(
       ".",
     );
-    expect(await setPasswordWithToken(forged, "a-long-enough-password", null)).toEqual({
+    expect(await setPasswordWithToken({ token: forged, password: "a-long-enough-password", ip: null })).toEqual({
       ok: false,
       error: { kind: "invalid-link" },
     });
@@ -97,9 +107,13 @@ describe("staff management", () => {
     row = await db().staffUser.findUniqueOrThrow({ where: { id: member.row.id } });
     expect(row.disabledAt).not.toBeNull();
     expect(row.sessionVersion).toBe(2);
-    expect((await authenticateStaff({ email: member.email, password: member.password }, randomIp())).ok).toBe(false);
+    expect(
+      (await authenticateStaff({ credentials: { email: member.email, password: member.password }, ip: randomIp() })).ok,
+    ).toBe(false);
     await enableStaff(member.row.id, admin.principal);
-    expect((await authenticateStaff({ email: member.email, password: member.password }, randomIp())).ok).toBe(true);
+    expect(
+      (await authenticateStaff({ credentials: { email: member.email, password: member.password }, ip: randomIp() })).ok,
+    ).toBe(true);
     const actions = (
       await db().auditEvent.findMany({
         where: { targetId: member.row.id, actorId: admin.row.id },
@@ -145,7 +159,11 @@ describe("staff management", () => {
     });
     const row = await db().staffUser.findUniqueOrThrow({ where: { id: member.row.id } });
     expect(row).toMatchObject({ passwordChangeRequired: false, sessionVersion: member.row.sessionVersion + 1 });
-    expect((await authenticateStaff({ email: member.email, password: next }, randomIp())).ok).toBe(true);
-    expect((await authenticateStaff({ email: member.email, password: member.password }, randomIp())).ok).toBe(false);
+    expect((await authenticateStaff({ credentials: { email: member.email, password: next }, ip: randomIp() })).ok).toBe(
+      true,
+    );
+    expect(
+      (await authenticateStaff({ credentials: { email: member.email, password: member.password }, ip: randomIp() })).ok,
+    ).toBe(false);
   }, 60_000);
 });

@@ -96,13 +96,14 @@ export async function resolveSearchWith(run: Exec, q: string | undefined): Promi
  */
 export async function listAuthorizationsWith(
   run: Exec,
-  options: ListOptions,
-  resolved?: SearchPlan,
+  { resolvedSearch: resolved, ...options }: ListOptions & { resolvedSearch?: SearchPlan },
 ): Promise<AuthorizationPage> {
   const limit = Math.min(Math.max(1, Math.trunc(options.limit) || 50), MAX_LIMIT);
   const search = resolved ?? (await resolveSearchWith(run, options.q));
   const cursor = decodeCursor(options.cursor);
-  const rows = await run<ListRow>(listQuery(options, search, options.sort, cursor, limit + 1));
+  const rows = await run<ListRow>(
+    listQuery({ filters: options, search, sort: options.sort, cursor, fetch: limit + 1 }),
+  );
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
   const backwards = cursor?.direction === "before";
@@ -136,8 +137,7 @@ export interface StatusCount {
  */
 export async function countAuthorizationsByStatusWith(
   run: Exec,
-  filters: Omit<ListFilters, "status">,
-  resolved?: SearchPlan,
+  { resolvedSearch: resolved, ...filters }: Omit<ListFilters, "status"> & { resolvedSearch?: SearchPlan },
 ): Promise<StatusCount[]> {
   const search = resolved ?? (await resolveSearchWith(run, filters.q));
   const strategy = countStrategy(filters, search);
@@ -146,7 +146,7 @@ export async function countAuthorizationsByStatusWith(
 
   if (strategy === "grouped") {
     const rows = await run<{ status: AuthorizationStatus; n: number }>(
-      groupedStatusCountsQuery(filters, search, COUNT_CAP),
+      groupedStatusCountsQuery({ filters, search, cap: COUNT_CAP }),
     );
     const counts = new Map(rows.map((r) => [r.status, Number(r.n)]));
     const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
@@ -162,7 +162,7 @@ export async function countAuthorizationsByStatusWith(
   // Unfiltered, large statuses are shown as estimates anyway: exact counting stops early there.
   const unfiltered = !hasFilters(filters, search);
   const cap = unfiltered ? EXACT_UNFILTERED_UP_TO : COUNT_CAP;
-  const rows = await run<{ status: AuthorizationStatus; n: number }>(statusCountsQuery(filters, search, cap));
+  const rows = await run<{ status: AuthorizationStatus; n: number }>(statusCountsQuery({ filters, search, cap }));
   const bounded = new Map(rows.map((r) => [r.status, Number(r.n)]));
   const capped = [...bounded.values()].some((n) => n >= cap);
   let estimates = new Map<string, number>();
@@ -183,14 +183,12 @@ export async function countAuthorizationsByStatusWith(
 /** How many requests matching the filters arrived after the given list cursor (capped): the list's live banner. */
 export async function countNewerAuthorizationsWith(
   run: Exec,
-  filters: ListFilters,
-  sinceCursor: string,
-  cap = 100,
+  { filters, sinceCursor, cap = 100 }: { filters: ListFilters; sinceCursor: string; cap?: number },
 ): Promise<number> {
   const since = decodeCursor(sinceCursor);
   if (!since) return 0;
   const search = await resolveSearchWith(run, filters.q);
-  const [row] = await run<{ n: number }>(newerCountQuery(filters, search, since, cap));
+  const [row] = await run<{ n: number }>(newerCountQuery({ filters, search, since, cap }));
   return Number(row?.n ?? 0);
 }
 
@@ -208,15 +206,15 @@ export const EXPORT_BATCH = 1000;
  */
 export async function* exportRowsWith(
   run: Exec,
-  filters: ListFilters,
-  sort: SortOrder,
-  maxRows: number,
+  { filters, sort, maxRows }: { filters: ListFilters; sort: SortOrder; maxRows: number },
 ): AsyncGenerator<ListRow[]> {
   const search = await resolveSearchWith(run, filters.q);
   let cursor: Cursor | undefined;
   let sent = 0;
   while (sent < maxRows) {
-    const rows = await run<ListRow>(listQuery(filters, search, sort, cursor, Math.min(EXPORT_BATCH, maxRows - sent)));
+    const rows = await run<ListRow>(
+      listQuery({ filters, search, sort, cursor, fetch: Math.min(EXPORT_BATCH, maxRows - sent) }),
+    );
     if (!rows.length) return;
     yield rows;
     sent += rows.length;

@@ -1,6 +1,6 @@
 import "server-only";
-// What support reads: the requests list (keyset pages, filters, search, counts), one request's whole
-// story, and one seller's requests, credentials and links. Never a secret value: credentials are shown
+// What support reads: the requests list (keyset pages, filters, search, counts) and one request's whole
+// story (a seller's own page reads lib/sellers/detail.ts). Never a secret value: credentials are shown
 // by their secret-store reference (name, ARN, version), hashes are omitted by the client.
 import { db } from "@/lib/db/client";
 import {
@@ -13,7 +13,12 @@ import {
   type SqlQuery,
 } from "@/lib/support/sql";
 import { csvHeader, csvRow } from "@/lib/support/csv";
-import { onboardingLinkState, type OnboardingLinkSummary } from "@/lib/sellers";
+import {
+  credentialSummarySelect,
+  sellerSummarySelect,
+  type CredentialSummary,
+  type SellerSummary,
+} from "@/lib/sellers";
 import {
   countAuthorizationsByStatusWith,
   exportRowsWith,
@@ -45,21 +50,24 @@ export function resolveSearch(q: string | undefined): Promise<SearchPlan> {
  * One page of authorization requests, newest (or oldest) first, after/before the cursor.
  * Stable under new arrivals: a page is defined by the (created_at, id) it continues from, not by an offset.
  */
-export function listAuthorizations(options: ListOptions, resolved?: SearchPlan): Promise<AuthorizationPage> {
-  return listAuthorizationsWith(exec, options, resolved);
+export function listAuthorizations(options: ListOptions & { resolvedSearch?: SearchPlan }): Promise<AuthorizationPage> {
+  return listAuthorizationsWith(exec, options);
 }
 
 /** Requests per status for the current filters (the status filter aside); never a whole-table count. */
 export function countAuthorizationsByStatus(
-  filters: Omit<ListFilters, "status">,
-  resolved?: SearchPlan,
+  filters: Omit<ListFilters, "status"> & { resolvedSearch?: SearchPlan },
 ): Promise<StatusCount[]> {
-  return countAuthorizationsByStatusWith(exec, filters, resolved);
+  return countAuthorizationsByStatusWith(exec, filters);
 }
 
 /** How many requests matching the filters arrived after the given list cursor (capped): the live banner. */
-export function countNewerAuthorizations(filters: ListFilters, sinceCursor: string, cap = 100): Promise<number> {
-  return countNewerAuthorizationsWith(exec, filters, sinceCursor, cap);
+export function countNewerAuthorizations(options: {
+  filters: ListFilters;
+  sinceCursor: string;
+  cap?: number;
+}): Promise<number> {
+  return countNewerAuthorizationsWith(exec, options);
 }
 
 /** The most rows one export returns (a million: the whole table at the scale we measure). */
@@ -71,7 +79,7 @@ export const EXPORT_MAX_ROWS = 1_000_000;
  */
 export function exportAuthorizationsCsv(filters: ListFilters, sort: SortOrder): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const batches = exportRowsWith(exec, filters, sort, EXPORT_MAX_ROWS);
+  const batches = exportRowsWith(exec, { filters, sort, maxRows: EXPORT_MAX_ROWS });
   let headerSent = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -108,29 +116,6 @@ export interface TimelineEvent {
   details: Record<string, string>;
 }
 
-export interface CredentialSummary {
-  id: string;
-  authorizationId: string;
-  status: "PENDING_STORAGE" | "ACTIVE" | "SUPERSEDED";
-  projectCode: string;
-  keyId: string;
-  channelIdentifier: string | null;
-  issuedAt: Date | null;
-  /** Where the private key lives in the secret store (a reference, never the value). */
-  secretName: string;
-  secretArn: string | null;
-  secretVersionId: string | null;
-  storedAt: Date | null;
-  supersededAt: Date | null;
-  createdAt: Date;
-  lastVerifiedAt: Date | null;
-  lastVerificationResult: "OK" | "REJECTED" | "UNREACHABLE" | "MISSING" | null;
-  lastVerificationStatus: number | null;
-  lastVerificationMessage: string | null;
-  needsReconnectAt: Date | null;
-  nextVerificationAt: Date | null;
-}
-
 export interface AuthorizationDetail {
   id: string;
   reference: string;
@@ -144,7 +129,7 @@ export interface AuthorizationDetail {
   projectCode: string | null;
   oauthRequestId: string | null;
   failure: { stage: string | null; httpStatus: number | null; message: string | null } | null;
-  seller: { id: string; name: string; email: string | null; externalId: string | null };
+  seller: SellerSummary;
   events: TimelineEvent[];
   credential: CredentialSummary | null;
   otherRequests: { id: string; reference: string; status: AuthorizationStatus; createdAt: Date }[];
@@ -162,37 +147,15 @@ function safeDetails(details: unknown): Record<string, string> {
   return out;
 }
 
-const credentialSelect = {
-  id: true,
-  authorizationId: true,
-  status: true,
-  projectCode: true,
-  keyId: true,
-  channelIdentifier: true,
-  issuedAt: true,
-  secretName: true,
-  secretArn: true,
-  secretVersionId: true,
-  storedAt: true,
-  supersededAt: true,
-  createdAt: true,
-  lastVerifiedAt: true,
-  lastVerificationResult: true,
-  lastVerificationStatus: true,
-  lastVerificationMessage: true,
-  needsReconnectAt: true,
-  nextVerificationAt: true,
-} as const;
-
 /** One request with its seller, timeline, failure and credential reference; null when there is none. */
 export async function getAuthorizationDetail(id: string): Promise<AuthorizationDetail | null> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
   const a = await db().noonAuthorization.findUnique({
     where: { id },
     include: {
-      seller: { select: { id: true, name: true, email: true, externalId: true } },
+      seller: { select: sellerSummarySelect },
       events: { orderBy: { id: "asc" } },
-      credential: { select: credentialSelect },
+      credential: { select: credentialSummarySelect },
     },
   });
   if (!a) return null;
@@ -259,74 +222,4 @@ export async function getAuthorizationProgress(id: string): Promise<Authorizatio
     updatedAt: a.updatedAt.toISOString(),
     events: a._count.events,
   };
-}
-
-// ───────────────────────── one seller ─────────────────────────
-
-export type SellerLinkSummary = OnboardingLinkSummary;
-
-export interface SellerDetail {
-  seller: { id: string; name: string; email: string | null; externalId: string | null; createdAt: Date };
-  requests: {
-    id: string;
-    reference: string;
-    status: AuthorizationStatus;
-    createdAt: Date;
-    projectCode: string | null;
-    failureStage: string | null;
-  }[];
-  /** True when the seller has more requests than shown (the list page filtered by seller shows them all). */
-  moreRequests: boolean;
-  credentials: CredentialSummary[];
-  links: SellerLinkSummary[];
-}
-
-const SELLER_REQUESTS_SHOWN = 50;
-
-export async function getSellerDetail(sellerId: string): Promise<SellerDetail | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(sellerId)) return null;
-  const seller = await db().seller.findUnique({
-    where: { id: sellerId },
-    select: { id: true, name: true, email: true, externalId: true, createdAt: true },
-  });
-  if (!seller) return null;
-  const [requests, credentials, links] = await Promise.all([
-    db().noonAuthorization.findMany({
-      where: { sellerId },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: SELLER_REQUESTS_SHOWN + 1,
-      select: { id: true, reference: true, status: true, createdAt: true, projectCode: true, failureStage: true },
-    }),
-    db().sellerCredential.findMany({ where: { sellerId }, orderBy: { createdAt: "desc" }, select: credentialSelect }),
-    db().onboardingLink.findMany({
-      where: { sellerId },
-      orderBy: { createdAt: "desc" },
-      select: {
-        id: true,
-        createdAt: true,
-        expiresAt: true,
-        revokedAt: true,
-        createdBy: true,
-        revokedBy: true,
-        lastUsedAt: true,
-        usedAt: true,
-      },
-    }),
-  ]);
-  const now = new Date();
-  return {
-    seller,
-    requests: requests.slice(0, SELLER_REQUESTS_SHOWN),
-    moreRequests: requests.length > SELLER_REQUESTS_SHOWN,
-    credentials,
-    links: links.map((l) => ({ ...l, state: onboardingLinkState(l, now) })),
-  };
-}
-
-/** The seller's name for the "requests of seller …" filter label; null when unknown. */
-export async function getSellerLabel(
-  sellerId: string,
-): Promise<{ id: string; name: string; email: string | null } | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(sellerId)) return null;
-  return db().seller.findUnique({ where: { id: sellerId }, select: { id: true, name: true, email: true } });
 }

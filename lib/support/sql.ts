@@ -235,13 +235,19 @@ export interface ListRow {
  * One page (limit + 1 rows, to know whether there is more) in the scan direction. For a "before"
  * cursor the rows come back in reverse display order; `listAuthorizations` flips them.
  */
-export function listQuery(
-  filters: ListFilters,
-  search: SearchPlan,
-  sort: SortOrder,
-  cursor: Cursor | undefined,
-  fetch: number,
-): SqlQuery {
+export function listQuery({
+  filters,
+  search,
+  sort,
+  cursor,
+  fetch,
+}: {
+  filters: ListFilters;
+  search: SearchPlan;
+  sort: SortOrder;
+  cursor: Cursor | undefined;
+  fetch: number;
+}): SqlQuery {
   const p = new Params();
   const conds = whereConditions(p, filters, search, { status: true, sellerIdsOutside: true });
   // Scan direction: display order, or its reverse when paging back.
@@ -287,13 +293,16 @@ function narrowSellerIds(search: SearchPlan): string[] | undefined {
   return search.mode === "seller" && search.sellerIds && search.sellerIds.length > 0 ? search.sellerIds : undefined;
 }
 
+/** What a counting query is built from: the filters, the resolved search, and the most it counts. */
+type CountQueryOptions = { filters: ListFilters; search: SearchPlan; cap: number };
+
 /** How many rows (up to `cap`) are newer than the given row: the list's "N new requests" banner. */
-export function newerCountQuery(
-  filters: ListFilters,
-  search: SearchPlan,
-  since: { createdAt: Date; id: string },
-  cap: number,
-): SqlQuery {
+export function newerCountQuery({
+  filters,
+  search,
+  since,
+  cap,
+}: CountQueryOptions & { since: { createdAt: Date; id: string } }): SqlQuery {
   const p = new Params();
   const conds = whereConditions(p, filters, search, { status: true });
   conds.push(`(a.created_at, a.id) > (${p.add(since.createdAt)}::timestamptz, ${p.add(since.id)}::uuid)`);
@@ -310,7 +319,7 @@ export function newerCountQuery(
  * are the tabs above the list). Each is a LIMITed scan of (status, created_at, id), so the cost is bounded
  * by the cap, never by the table.
  */
-export function statusCountsQuery(filters: ListFilters, search: SearchPlan, cap: number): SqlQuery {
+export function statusCountsQuery({ filters, search, cap }: CountQueryOptions): SqlQuery {
   const p = new Params();
   const conds = whereConditions(p, filters, search, { status: false });
   const capParam = p.add(cap);
@@ -327,7 +336,7 @@ FROM unnest(enum_range(NULL::noon_authorization_status)) AS st(status)`;
  * Counts for a narrow set (one seller, or the few sellers a search matched): one pass over at most
  * `cap` rows through the seller_id index, grouped by status. `capped` rows = the counts are lower bounds.
  */
-export function groupedStatusCountsQuery(filters: ListFilters, search: SearchPlan, cap: number): SqlQuery {
+export function groupedStatusCountsQuery({ filters, search, cap }: CountQueryOptions): SqlQuery {
   const p = new Params();
   const conds = whereConditions(p, filters, search, { status: false, sellerIdsOutside: true });
   const ids = narrowSellerIds(search);

@@ -11,13 +11,13 @@ import {
   exportAuthorizationsCsv,
   getAuthorizationDetail,
   getAuthorizationProgress,
-  getSellerDetail,
   listAuthorizations,
   newestMarker,
   resolveSearch,
 } from "@/lib/support/queries";
 import { decodeCursor, encodeCursor, planSearch, type AuthorizationStatus } from "@/lib/support/sql";
 import { csvField } from "@/lib/support/csv";
+import { getSellerDetail } from "@/lib/sellers";
 import { listQueryString, parseListParams, toListOptions } from "@/lib/support/filters";
 
 const tag = randomBytes(4).toString("hex");
@@ -101,7 +101,7 @@ describe("keyset pagination", () => {
     // The live banner counts them.
     const marker = newestMarker(page1.items[0]);
     expect(marker).not.toBeNull();
-    expect(await countNewerAuthorizations({ sellerId: seller.id }, marker ?? "")).toBe(2);
+    expect(await countNewerAuthorizations({ filters: { sellerId: seller.id }, sinceCursor: marker ?? "" })).toBe(2);
 
     // Oldest first walks the same rows in reverse.
     const oldest = await listAuthorizations({ sort: "oldest", limit: 4, sellerId: seller.id });

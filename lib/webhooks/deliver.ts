@@ -77,7 +77,17 @@ async function signingSecrets(store: SecretStore, endpoint: EndpointRow, now: Da
 }
 
 /** The three Standard Webhooks headers; several signatures are separated by spaces. */
-export function signDelivery(secrets: string[], msgId: string, at: Date, body: string): Record<string, string> {
+export function signDelivery({
+  secrets,
+  msgId,
+  at,
+  body,
+}: {
+  secrets: string[];
+  msgId: string;
+  at: Date;
+  body: string;
+}): Record<string, string> {
   return {
     "webhook-id": msgId,
     "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
@@ -210,7 +220,7 @@ export async function attemptDelivery(deliveryId: string, options: DeliveryOptio
   let answer: Answer;
   try {
     const secrets = await signingSecrets(opts.store ?? secretStore(), endpoint, now);
-    answer = await send(endpoint.url, signDelivery(secrets, webhookId(event.id), now, body), body, opts);
+    answer = await send(endpoint.url, signDelivery({ secrets, msgId: webhookId(event.id), at: now, body }), body, opts);
   } catch (error) {
     // The signing secret could not be read: nothing was sent; counted as a failed attempt.
     log().error(
@@ -278,20 +288,28 @@ export async function attemptDelivery(deliveryId: string, options: DeliveryOptio
       return;
     }
     if (gone) {
-      await disableEndpointBySystem(tx, endpoint.id, "gone", {
-        url: endpoint.url,
-        httpStatus: 410,
-        deliveryId: delivery.id,
+      await disableEndpointBySystem(tx, {
+        endpointId: endpoint.id,
+        reason: "gone",
+        details: {
+          url: endpoint.url,
+          httpStatus: 410,
+          deliveryId: delivery.id,
+        },
       });
       return;
     }
     const [streak] = await tx.$queryRaw<{ failing_since: Date }[]>`
       UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, ${now}) WHERE id = ${endpoint.id}::uuid RETURNING failing_since`;
     if (streak && now.getTime() - streak.failing_since.getTime() >= FAILING_DISABLE_AFTER_MS) {
-      await disableEndpointBySystem(tx, endpoint.id, "failing", {
-        url: endpoint.url,
-        failingSince: streak.failing_since.toISOString(),
-        lastError: answer.error?.slice(0, 200) ?? null,
+      await disableEndpointBySystem(tx, {
+        endpointId: endpoint.id,
+        reason: "failing",
+        details: {
+          url: endpoint.url,
+          failingSince: streak.failing_since.toISOString(),
+          lastError: answer.error?.slice(0, 200) ?? null,
+        },
       });
     }
   });

@@ -86,19 +86,7 @@ const credentialSelect = {
   supersededAt: true,
 } as const;
 
-type CredentialRow = {
-  id: string;
-  status: string;
-  projectCode: string;
-  keyId: string;
-  channelIdentifier: string | null;
-  issuedAt: Date | null;
-  secretName: string;
-  secretArn: string | null;
-  secretVersionId: string | null;
-  storedAt: Date | null;
-  supersededAt: Date | null;
-};
+type CredentialRow = Prisma.SellerCredentialGetPayload<{ select: typeof credentialSelect }>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -138,9 +126,11 @@ const TIMELINE_TYPE: Record<Exclude<AuthorizationEventType, "seller.connected" |
  */
 export async function emitAuthorizationEvent(
   tx: Tx,
-  authorizationId: string,
-  type: AuthorizationEventType,
-  extra: Prisma.InputJsonObject = {},
+  {
+    authorizationId,
+    type,
+    extra = {},
+  }: { authorizationId: string; type: AuthorizationEventType; extra?: Prisma.InputJsonObject },
 ): Promise<void> {
   const auth = await tx.noonAuthorization.findUniqueOrThrow({
     where: { id: authorizationId },
@@ -191,8 +181,7 @@ export async function emitAuthorizationEvent(
 /** credential.superseded: the replaced credential's reference and what replaced it. */
 export async function emitCredentialSuperseded(
   tx: Tx,
-  credentialId: string,
-  replacedByCredentialId: string,
+  { credentialId, replacedByCredentialId }: { credentialId: string; replacedByCredentialId: string },
 ): Promise<void> {
   const credential = await tx.sellerCredential.findUniqueOrThrow({
     where: { id: credentialId },
@@ -228,9 +217,15 @@ export async function emitCredentialSuperseded(
  */
 export async function emitCredentialVerification(
   tx: Tx,
-  credentialId: string,
-  type: "credential.verified" | "credential.invalid",
-  outcome: { result: string; httpStatus: number | null; message: string; verifiedAt: Date; failuresInARow: number },
+  {
+    credentialId,
+    type,
+    outcome,
+  }: {
+    credentialId: string;
+    type: "credential.verified" | "credential.invalid";
+    outcome: { result: string; httpStatus: number | null; message: string; verifiedAt: Date; failuresInARow: number };
+  },
 ): Promise<void> {
   const credential = await tx.sellerCredential.findUniqueOrThrow({
     where: { id: credentialId },

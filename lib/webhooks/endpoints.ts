@@ -78,11 +78,15 @@ function storeFailure(error: unknown): AppError {
 }
 
 /** Creates an endpoint; the signing secret is returned this once. */
-export async function createEndpoint(
-  raw: EndpointInput,
-  actor: Actor,
-  store: SecretStore = secretStore(),
-): Promise<{ id: string; secret: string }> {
+export async function createEndpoint({
+  input: raw,
+  actor,
+  store = secretStore(),
+}: {
+  input: EndpointInput;
+  actor: Actor;
+  store?: SecretStore;
+}): Promise<{ id: string; secret: string }> {
   const input = endpointInput.parse(raw);
   const id = randomUUID();
   const secret = newSigningSecret();
@@ -125,7 +129,15 @@ export async function createEndpoint(
   return { id, secret };
 }
 
-export async function updateEndpoint(id: string, raw: EndpointInput, actor: Actor): Promise<void> {
+export async function updateEndpoint({
+  id,
+  input: raw,
+  actor,
+}: {
+  id: string;
+  input: EndpointInput;
+  actor: Actor;
+}): Promise<void> {
   const input = endpointInput.parse(raw);
   const before = await findEndpoint(id);
   await db().$transaction(async (tx) => {
@@ -152,7 +164,15 @@ export async function updateEndpoint(id: string, raw: EndpointInput, actor: Acto
 }
 
 /** Enabling clears the failure streak; deliveries that failed while it was off can be redelivered. */
-export async function setEndpointEnabled(id: string, enabled: boolean, actor: Actor): Promise<void> {
+export async function setEndpointEnabled({
+  id,
+  enabled,
+  actor,
+}: {
+  id: string;
+  enabled: boolean;
+  actor: Actor;
+}): Promise<void> {
   const endpoint = await findEndpoint(id);
   await db().$transaction(async (tx) => {
     await tx.webhookEndpoint.update({
@@ -178,12 +198,17 @@ export async function setEndpointEnabled(id: string, enabled: boolean, actor: Ac
  * A new signing secret (returned this once). For `overlapHours` deliveries are signed with both the new
  * and the previous secret, so the receiver can switch without losing a delivery.
  */
-export async function rotateEndpointSecret(
-  id: string,
-  raw: { overlapHours?: unknown },
-  actor: Actor,
-  store: SecretStore = secretStore(),
-): Promise<{ secret: string; previousValidUntil: Date | null }> {
+export async function rotateEndpointSecret({
+  id,
+  input: raw,
+  actor,
+  store = secretStore(),
+}: {
+  id: string;
+  input: { overlapHours?: unknown };
+  actor: Actor;
+  store?: SecretStore;
+}): Promise<{ secret: string; previousValidUntil: Date | null }> {
   const { overlapHours } = rotateInput.parse(raw);
   const endpoint = await findEndpoint(id);
   const secret = newSigningSecret();
@@ -239,7 +264,15 @@ export async function rotateEndpointSecret(
 }
 
 /** Deletes the endpoint with its deliveries; the secret is scheduled for deletion in the store. */
-export async function deleteEndpoint(id: string, actor: Actor, store: SecretStore = secretStore()): Promise<void> {
+export async function deleteEndpoint({
+  id,
+  actor,
+  store = secretStore(),
+}: {
+  id: string;
+  actor: Actor;
+  store?: SecretStore;
+}): Promise<void> {
   const endpoint = await findEndpoint(id);
   await db().$transaction(async (tx) => {
     await tx.webhookEndpoint.delete({ where: { id: endpoint.id } });
@@ -272,9 +305,11 @@ export async function deleteEndpoint(id: string, actor: Actor, store: SecretStor
 /** The system disables an endpoint (410 from the receiver, or failing for 5 days): recorded and audited. */
 export async function disableEndpointBySystem(
   tx: Tx,
-  endpointId: string,
-  reason: "gone" | "failing",
-  details: Record<string, string | number | null>,
+  {
+    endpointId,
+    reason,
+    details,
+  }: { endpointId: string; reason: "gone" | "failing"; details: Record<string, string | number | null> },
 ): Promise<boolean> {
   const { count } = await tx.webhookEndpoint.updateMany({
     where: { id: endpointId, disabledAt: null },

@@ -74,11 +74,15 @@ export const redeliverSinceInput = z.object({
 });
 
 /** Sends every event of the endpoint's types that happened since `since` again (oldest first). */
-export async function redeliverSince(
-  endpointId: string,
-  raw: { since: unknown },
-  actor: Actor,
-): Promise<{ count: number }> {
+export async function redeliverSince({
+  endpointId,
+  input: raw,
+  actor,
+}: {
+  endpointId: string;
+  input: { since: unknown };
+  actor: Actor;
+}): Promise<{ count: number }> {
   const { since } = redeliverSinceInput.parse(raw);
   if (since.getTime() > Date.now())
     throw new AppError("BAD_REQUEST", "The time is in the future: choose a time in the past (UTC).", {

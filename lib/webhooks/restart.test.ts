@@ -88,10 +88,10 @@ describe("a receiver down through a worker crash", () => {
     const port = receiver.port;
     const { createEndpoint } = await import("./endpoints");
     const admin = { id: randomUUID(), email: "restart@test.example", ip: null };
-    const { id: endpointId, secret } = await createEndpoint(
-      { url: receiver.endpointUrl, eventTypes: ["seller.connected"] },
-      admin,
-    );
+    const { id: endpointId, secret } = await createEndpoint({
+      input: { url: receiver.endpointUrl, eventTypes: ["seller.connected"] },
+      actor: admin,
+    });
     rememberSecret(secret);
     await receiver.close(); // the receiver is down
 

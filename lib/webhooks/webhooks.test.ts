@@ -91,7 +91,10 @@ async function until<T>(
 /** A receiver and an endpoint pointing at it, subscribed to `types`. */
 async function receiverWithEndpoint(types: readonly string[] = EVENT_TYPES) {
   const receiver = await startWebhookReceiver();
-  const created = await endpoints.createEndpoint({ url: receiver.endpointUrl, eventTypes: [...types] }, admin);
+  const created = await endpoints.createEndpoint({
+    input: { url: receiver.endpointUrl, eventTypes: [...types] },
+    actor: admin,
+  });
   rememberSecret(created.secret);
   receiver.setSecrets([created.secret]);
   return { receiver, endpointId: created.id, secret: created.secret };
@@ -464,22 +467,26 @@ describe("endpoint management", () => {
   it("edits, disables, enables and deletes an endpoint, each audited; a disabled endpoint gets no deliveries", async () => {
     const { receiver, endpointId } = await receiverWithEndpoint(["seller.connected"]);
     try {
-      await endpoints.updateEndpoint(
-        endpointId,
-        { url: receiver.endpointUrl, description: "Backend", eventTypes: ["seller.connected", "authorization.failed"] },
-        admin,
-      );
-      await endpoints.setEndpointEnabled(endpointId, false, admin);
+      await endpoints.updateEndpoint({
+        id: endpointId,
+        input: {
+          url: receiver.endpointUrl,
+          description: "Backend",
+          eventTypes: ["seller.connected", "authorization.failed"],
+        },
+        actor: admin,
+      });
+      await endpoints.setEndpointEnabled({ id: endpointId, enabled: false, actor: admin });
       await connectSeller();
       expect(await db().webhookDelivery.count({ where: { endpointId } })).toBe(0);
-      await endpoints.setEndpointEnabled(endpointId, true, admin);
+      await endpoints.setEndpointEnabled({ id: endpointId, enabled: true, actor: admin });
       const row = await db().webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId } });
       expect(row).toMatchObject({
         description: "Backend",
         eventTypes: ["seller.connected", "authorization.failed"],
         disabledAt: null,
       });
-      await endpoints.deleteEndpoint(endpointId, admin);
+      await endpoints.deleteEndpoint({ id: endpointId, actor: admin });
       expect(await db().webhookEndpoint.count({ where: { id: endpointId } })).toBe(0);
       expect((await secrets.secretStore().describe(row.secretName)).deletionScheduledFor).not.toBeNull();
       const actions = await db().auditEvent.findMany({
@@ -496,7 +503,11 @@ describe("endpoint management", () => {
       ]);
       expect(new Set(actions.map((a) => a.actorId))).toEqual(new Set([admin.id]));
       await expect(
-        endpoints.updateEndpoint(endpointId, { url: receiver.endpointUrl, eventTypes: ["seller.connected"] }, admin),
+        endpoints.updateEndpoint({
+          id: endpointId,
+          input: { url: receiver.endpointUrl, eventTypes: ["seller.connected"] },
+          actor: admin,
+        }),
       ).rejects.toMatchObject({ code: "NOT_FOUND" });
     } finally {
       await receiver.close();
@@ -509,7 +520,11 @@ describe("signing secret rotation", () => {
   it("during the overlap every delivery verifies with the old and with the new secret; after it, with the new only", async () => {
     const { receiver, endpointId, secret: oldSecret } = await receiverWithEndpoint(["seller.connected"]);
     try {
-      const rotated = await endpoints.rotateEndpointSecret(endpointId, { overlapHours: 24 }, admin);
+      const rotated = await endpoints.rotateEndpointSecret({
+        id: endpointId,
+        input: { overlapHours: 24 },
+        actor: admin,
+      });
       rememberSecret(rotated.secret);
       expect(rotated.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
       expect(rotated.previousValidUntil).not.toBeNull();
@@ -526,7 +541,7 @@ describe("signing secret rotation", () => {
       expect(new Webhook(rotated.secret).verify(first.body, headers)).toMatchObject({ type: "webhook.test" });
 
       // A rotation without overlap: only the newest secret signs; the old ones no longer verify.
-      const again = await endpoints.rotateEndpointSecret(endpointId, { overlapHours: 0 }, admin);
+      const again = await endpoints.rotateEndpointSecret({ id: endpointId, input: { overlapHours: 0 }, actor: admin });
       rememberSecret(again.secret);
       receiver.setSecrets([oldSecret, rotated.secret]);
       await operations.sendTestEvent(endpointId, admin);
@@ -628,7 +643,11 @@ describe("redelivery and the test event", () => {
       await operations.redeliver(firstDelivery.id, admin);
       await until("the redelivery", () => (receiver.delivered().length >= 3 ? true : undefined));
       expect(receiver.delivered()[2]?.webhookId).toBe(`msg_${firstDelivery.eventId}`);
-      const { count } = await operations.redeliverSince(endpointId, { since: since.toISOString() }, admin);
+      const { count } = await operations.redeliverSince({
+        endpointId,
+        input: { since: since.toISOString() },
+        actor: admin,
+      });
       expect(count).toBe(2);
       await until("both again", () => (receiver.delivered().length >= 5 ? true : undefined));
       // Sent concurrently: the same two webhook-ids, in any order.
@@ -645,9 +664,15 @@ describe("redelivery and the test event", () => {
           .map((r) => r.webhookId)
           .sort(),
       );
-      await expect(operations.redeliverSince(endpointId, { since: "not a date" }, admin)).rejects.toThrow();
       await expect(
-        operations.redeliverSince(endpointId, { since: new Date(Date.now() + 3_600_000).toISOString() }, admin),
+        operations.redeliverSince({ endpointId, input: { since: "not a date" }, actor: admin }),
+      ).rejects.toThrow();
+      await expect(
+        operations.redeliverSince({
+          endpointId,
+          input: { since: new Date(Date.now() + 3_600_000).toISOString() },
+          actor: admin,
+        }),
       ).rejects.toMatchObject({ code: "BAD_REQUEST" });
       keepBodies(receiver);
     } finally {
@@ -658,18 +683,27 @@ describe("redelivery and the test event", () => {
 
   it("refuses unsafe URLs and unknown event types with a message per field", async () => {
     await expect(
-      endpoints.createEndpoint({ url: "http://hooks.example.com/x", eventTypes: ["seller.connected"] }, admin),
+      endpoints.createEndpoint({
+        input: { url: "http://hooks.example.com/x", eventTypes: ["seller.connected"] },
+        actor: admin,
+      }),
     ).rejects.toMatchObject({
       issues: [{ path: ["url"], message: expect.stringContaining("http:// only for loopback") }],
     });
     await expect(
-      endpoints.createEndpoint({ url: "https://169.254.169.254/x", eventTypes: ["seller.connected"] }, admin),
+      endpoints.createEndpoint({
+        input: { url: "https://169.254.169.254/x", eventTypes: ["seller.connected"] },
+        actor: admin,
+      }),
     ).rejects.toMatchObject({ issues: [{ path: ["url"] }] });
     await expect(
-      endpoints.createEndpoint({ url: "https://hooks.example.com/x", eventTypes: [] }, admin),
+      endpoints.createEndpoint({ input: { url: "https://hooks.example.com/x", eventTypes: [] }, actor: admin }),
     ).rejects.toMatchObject({ issues: [{ path: ["eventTypes"] }] });
     await expect(
-      endpoints.createEndpoint({ url: "https://hooks.example.com/x", eventTypes: ["seller.deleted"] }, admin),
+      endpoints.createEndpoint({
+        input: { url: "https://hooks.example.com/x", eventTypes: ["seller.deleted"] },
+        actor: admin,
+      }),
     ).rejects.toMatchObject({ issues: [{ path: ["eventTypes", 0] }] });
   });
 });

@@ -50,6 +50,13 @@ export type Cluster = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Every simulated seller reaches the balancer from the same loopback address: the per-address limits are
+ * raised so they do not refuse them as one client. A test that sets RATE_LIMITS starts from this.
+ */
+export const CLUSTER_RATE_LIMITS =
+  "onboarding-link-per-address=100000/600,noon-connect-per-address=100000/600,noon-callback-rejections-per-address=100000/600,api-per-address=1000000/60";
+
 function haproxyAvailable(): boolean {
   return spawnSync("haproxy", ["-v"], { stdio: "ignore" }).status === 0;
 }
@@ -239,10 +246,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
       JOBS_IN_PROCESS: "0",
       LOG_LEVEL: "info",
-      // Every simulated seller reaches the balancer from the same loopback address; the per-address limits
-      // would refuse them as one client (the limits themselves are tested in e2e/rate-limits.spec.ts).
-      RATE_LIMITS:
-        "onboarding-link-per-address=100000/600,noon-connect-per-address=100000/600,noon-callback-rejections-per-address=100000/600,api-per-address=1000000/60",
+      // The limits themselves are tested in e2e/rate-limits.spec.ts; their total across instances in e2e/cluster.spec.ts.
+      RATE_LIMITS: CLUSTER_RATE_LIMITS,
       ...opts.env,
     };
     const running: Member[] = [];

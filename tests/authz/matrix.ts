@@ -36,9 +36,9 @@ export interface PageEntry {
 export interface ActionEntry {
   file: string;
   name: string;
-  /** How the action is called: (previousState, formData), (formData) or (). */
-  args: "state+form" | "form" | "none";
-  /** The previous state sent with "state+form" (what the form's useActionState starts with). */
+  /** How the action is called: always (previousState, formData) (lib/http/action-request.ts). */
+  args: "state+form";
+  /** The previous state sent (what the form's useActionState starts with; null for a bound form). */
   initialState?: unknown;
   fields?: Record<string, string>;
   expect: Record<StaffCaller, Outcome>;
@@ -119,7 +119,8 @@ export const ACTIONS: ActionEntry[] = [
   {
     file: "app/admin/sign-in/actions.ts",
     name: "signInWithSsoAction",
-    args: "form",
+    args: "state+form",
+    initialState: null,
     fields: { callbackUrl: "/admin" },
     expect: open,
   },
@@ -150,14 +151,16 @@ export const ACTIONS: ActionEntry[] = [
   {
     file: "app/admin/sellers/actions.ts",
     name: "issueLinkAction",
-    args: "form",
+    args: "state+form",
+    initialState: null,
     fields: { sellerId: "{sellerId}" },
     expect: act(manage),
   },
   {
     file: "app/admin/sellers/actions.ts",
     name: "revokeLinkAction",
-    args: "form",
+    args: "state+form",
+    initialState: null,
     fields: { linkId: "{linkId}" },
     expect: act(manage),
   },
@@ -348,7 +351,7 @@ export const ACTIONS: ActionEntry[] = [
     expect: act(adminOnly),
   },
   // Last: it ends the caller's session.
-  { file: "app/admin/sign-in/actions.ts", name: "signOutAction", args: "none", expect: open },
+  { file: "app/admin/sign-in/actions.ts", name: "signOutAction", args: "state+form", initialState: null, expect: open },
 ];
 
 const staffRoute: Record<Caller, Outcome> = {

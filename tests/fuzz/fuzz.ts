@@ -270,20 +270,29 @@ function buildRequest(baseUrl: string, target: FuzzTarget, c: Case, actionIds: A
     headers["next-action"] = ref.id;
     headers.accept = "text/x-component";
     headers.origin = baseUrl;
-    // React's reply encoding: "_1_<name>" entries of the FormData, then "0" with the arguments.
-    const form = new FormData();
-    const fields =
-      c.body.kind === "form" || c.body.kind === "multipart"
-        ? c.body.fields
-        : c.body.kind === "json" && c.body.value && typeof c.body.value === "object" && !Array.isArray(c.body.value)
-          ? Object.entries(c.body.value as Record<string, unknown>).map(([k, v]) => [k, String(v)] as [string, string])
-          : [];
-    for (const [k, v] of fields) form.append(`_1_${k}`, v);
-    const args = action.args === "form" ? ["$K1"] : action.args === "none" ? [] : [action.initialState ?? null, "$K1"];
-    // A raw body sometimes replaces the argument list: wrong types where React expects its encoding.
-    form.append("0", c.body.kind === "raw" ? c.body.text : JSON.stringify(args));
-    delete headers["content-type"];
-    body = form;
+    const dict =
+      c.body.kind === "json" && c.body.value && typeof c.body.value === "object" && !Array.isArray(c.body.value);
+    if (c.body.kind === "json" && !dict) {
+      // Any other JSON value as the whole body, with whatever content type was drawn: a script's raw call.
+      body = JSON.stringify(c.body.value) ?? "";
+      headers["content-type"] ??= "text/plain;charset=UTF-8";
+    } else {
+      // React's reply encoding: "_1_<name>" entries of the FormData, then "0" with the arguments.
+      const form = new FormData();
+      const fields =
+        c.body.kind === "form" || c.body.kind === "multipart"
+          ? c.body.fields
+          : c.body.kind === "json"
+            ? Object.entries(c.body.value as Record<string, unknown>).map(
+                ([k, v]) => [k, String(v)] as [string, string],
+              )
+            : [];
+      for (const [k, v] of fields) form.append(`_1_${k}`, v);
+      // A raw body sometimes replaces the argument list: wrong types where React expects its encoding.
+      form.append("0", c.body.kind === "raw" ? c.body.text : JSON.stringify([action.initialState ?? null, "$K1"]));
+      delete headers["content-type"];
+      body = form;
+    }
   } else {
     const u = new URL(fillPath(target.path) || "/", baseUrl);
     for (const [k, v] of c.query) u.searchParams.append(k, v);

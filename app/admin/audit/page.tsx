@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { auditFilterSchema, listAuditEvents } from "@/lib/audit/queries";
+import { AUDIT_ACTION_AREAS, AUDIT_ACTIONS } from "@/lib/audit/actions";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, EmptyRow } from "@/components/ui/table";
 import { Badge } from "@/components/ui/badge";
@@ -38,8 +39,10 @@ export default async function AuditPage({
       >
         {[
           { name: "actor", label: "Actor", hint: "e-mail, id or type" },
-          { name: "action", label: "Action", hint: "e.g. staff. or link.revoked" },
+          { name: "action", label: "Action", hint: "e.g. staff. or link.revoked", list: "audit-actions" },
           { name: "target", label: "Target", hint: "id or type:id" },
+          { name: "from", label: "From (UTC)", type: "datetime-local" },
+          { name: "to", label: "To (UTC)", type: "datetime-local" },
         ].map((f) => (
           <div key={f.name} className="flex flex-col gap-1">
             <label htmlFor={`audit-${f.name}`} className="text-sm font-medium">
@@ -48,36 +51,20 @@ export default async function AuditPage({
             <input
               id={`audit-${f.name}`}
               name={f.name}
+              type={f.type}
               defaultValue={text(f.name) ?? ""}
               placeholder={f.hint}
+              list={f.list}
               className="min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm"
             />
           </div>
         ))}
-        <div className="flex flex-col gap-1">
-          <label htmlFor="audit-from" className="text-sm font-medium">
-            From (UTC)
-          </label>
-          <input
-            id="audit-from"
-            name="from"
-            type="datetime-local"
-            defaultValue={text("from") ?? ""}
-            className="min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm"
-          />
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="audit-to" className="text-sm font-medium">
-            To (UTC)
-          </label>
-          <input
-            id="audit-to"
-            name="to"
-            type="datetime-local"
-            defaultValue={text("to") ?? ""}
-            className="min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm"
-          />
-        </div>
+        {/* The action filter matches a prefix: an area ("staff.") or one action. */}
+        <datalist id="audit-actions">
+          {[...AUDIT_ACTION_AREAS, ...AUDIT_ACTIONS].map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
         <div className="flex items-end gap-2">
           <button type="submit" className={buttonClass("primary")}>
             Filter

@@ -2,13 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { listQueryString, parseListParams, toListOptions } from "@/lib/support/filters";
-import {
-  countAuthorizationsByStatus,
-  getSellerLabel,
-  listAuthorizations,
-  newestMarker,
-  resolveSearch,
-} from "@/lib/support/queries";
+import { countAuthorizationsByStatus, listAuthorizations, newestMarker, resolveSearch } from "@/lib/support/queries";
+import { getSellerSummary } from "@/lib/sellers";
 import { PageHeader } from "@/components/ui/page-header";
 import { supportButtonClass as buttonClass } from "@/components/support/button-class";
 import { RequestFilters } from "@/components/support/request-filters";
@@ -29,9 +24,9 @@ export default async function RequestsPage({
   const options = toListOptions(params);
   const search = await resolveSearch(options.q);
   const [page, counts, seller] = await Promise.all([
-    listAuthorizations(options, search),
-    countAuthorizationsByStatus(options, search),
-    params.seller ? getSellerLabel(params.seller) : Promise.resolve(null),
+    listAuthorizations({ ...options, resolvedSearch: search }),
+    countAuthorizationsByStatus({ ...options, resolvedSearch: search }),
+    params.seller ? getSellerSummary(params.seller) : Promise.resolve(null),
   ]);
   const filtersOnly = listQueryString(params, { cursor: undefined });
   const marker = newestMarker(page.items[0]);

@@ -2,9 +2,13 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { runStaffAction, type ActionState } from "@/lib/auth/action";
-import { recordAudit } from "@/lib/audit/record";
-import { createOnboardingLink, createSeller, revokeOnboardingLink } from "@/lib/sellers";
-import { db } from "@/lib/db/client";
+import {
+  createSellerWithLink,
+  issueSellerLink,
+  revokeOnboardingLink,
+  type IssuedLink as IssuedLinkWithToken,
+  type LinkActor,
+} from "@/lib/sellers";
 import { AppError } from "@/lib/errors";
 import { LOCALES } from "@/lib/i18n/locales";
 
@@ -22,6 +26,21 @@ const createSellerSchema = z.object({
 });
 const idSchema = z.string().uuid("Unknown id.");
 
+/** The one who acts, as the seller flows record them. */
+const byStaff = (staff: { id: string; email: string; ip: string | null }): LinkActor => ({
+  type: "staff",
+  id: staff.id,
+  email: staff.email,
+  ip: staff.ip,
+});
+
+const shownOnce = (link: IssuedLinkWithToken): IssuedLink => ({
+  sellerId: link.seller.id,
+  linkId: link.linkId,
+  url: link.url,
+  expiresAt: link.expiresAt.toISOString(),
+});
+
 /** Creates a seller (or finds it by external id) and issues an onboarding link, shown once. */
 export async function createSellerAction(
   _previous: ActionState<IssuedLink>,
@@ -34,94 +53,43 @@ export async function createSellerAction(
       externalId: formData.get("externalId") ?? "",
       locale: formData.get("locale") ?? "",
     });
-    const seller = await createSeller({
-      name: input.name,
-      email: input.email || null,
-      externalId: input.externalId || null,
-    });
-    if (seller.created) {
-      await recordAudit({
-        actor: { type: "staff", id: staff.id, label: staff.email },
-        action: "seller.created",
-        target: { type: "seller", id: seller.id },
-        ip: staff.ip,
-        details: { name: seller.name, externalId: seller.externalId },
-      });
-    }
-    const link = await createOnboardingLink({
-      sellerId: seller.id,
-      createdBy: `staff:${staff.id}`,
+    const issued = await createSellerWithLink({
+      seller: { name: input.name, email: input.email || null, externalId: input.externalId || null },
+      by: byStaff(staff),
       locale: input.locale || null,
-    });
-    await recordAudit({
-      actor: { type: "staff", id: staff.id, label: staff.email },
-      action: "link.issued",
-      target: { type: "seller", id: seller.id },
-      ip: staff.ip,
-      details: {
-        linkId: link.linkId,
-        expiresAt: link.expiresAt.toISOString(),
-        ...(input.locale ? { locale: input.locale } : {}),
-      },
     });
     revalidatePath("/admin/sellers");
     return {
       status: "ok",
-      message: seller.created
-        ? `Seller ${seller.name} created.`
-        : `Seller ${seller.name} already existed (same external id): a new link was issued.`,
-      data: { sellerId: seller.id, linkId: link.linkId, url: link.url, expiresAt: link.expiresAt.toISOString() },
+      message: issued.seller.created
+        ? `Seller ${issued.seller.name} created.`
+        : `Seller ${issued.seller.name} already existed (same external id): a new link was issued.`,
+      data: shownOnce(issued),
     };
   });
 }
 
 /** Issues a fresh onboarding link for an existing seller (form field `sellerId`); the URL is returned once. */
-export async function issueLinkAction(formData: FormData): Promise<ActionState<IssuedLink>> {
+export async function issueLinkAction(_previous: unknown, formData: FormData): Promise<ActionState<IssuedLink>> {
   return runStaffAction("manageSellers", async (staff) => {
     const sellerId = idSchema.parse(formData.get("sellerId"));
     const locale = localeSchema.parse(formData.get("locale") ?? "");
-    const seller = await db().seller.findUnique({ where: { id: sellerId }, select: { id: true } });
-    if (!seller) throw new AppError("NOT_FOUND", "That seller does not exist.");
-    const link = await createOnboardingLink({
-      sellerId,
-      createdBy: `staff:${staff.id}`,
-      ...(locale ? { locale } : {}),
-    });
-    await recordAudit({
-      actor: { type: "staff", id: staff.id, label: staff.email },
-      action: "link.issued",
-      target: { type: "seller", id: sellerId },
-      ip: staff.ip,
-      details: { linkId: link.linkId, expiresAt: link.expiresAt.toISOString(), ...(locale ? { locale } : {}) },
-    });
+    const issued = await issueSellerLink({ sellerId, by: byStaff(staff), ...(locale ? { locale } : {}) });
+    if (!issued) throw new AppError("NOT_FOUND", "That seller does not exist.");
     revalidatePath("/admin/sellers");
     revalidatePath(`/admin/sellers/${sellerId}`);
-    return {
-      status: "ok",
-      message: "New onboarding link issued.",
-      data: { sellerId, linkId: link.linkId, url: link.url, expiresAt: link.expiresAt.toISOString() },
-    };
+    return { status: "ok", message: "New onboarding link issued.", data: shownOnce(issued) };
   });
 }
 
 /** Revokes an onboarding link (form field `linkId`): a seller holding it is refused from now on. */
-export async function revokeLinkAction(formData: FormData): Promise<ActionState> {
+export async function revokeLinkAction(_previous: unknown, formData: FormData): Promise<ActionState> {
   return runStaffAction("manageSellers", async (staff) => {
     const linkId = idSchema.parse(formData.get("linkId"));
-    const link = await db().onboardingLink.findUnique({ where: { id: linkId }, select: { sellerId: true } });
-    if (!link) throw new AppError("NOT_FOUND", "That link does not exist.");
-    const revoked = await revokeOnboardingLink({ linkId, revokedBy: `staff:${staff.id}` });
-    if (revoked) {
-      await recordAudit({
-        actor: { type: "staff", id: staff.id, label: staff.email },
-        action: "link.revoked",
-        target: { type: "seller", id: link.sellerId },
-        ip: staff.ip,
-        details: { linkId },
-      });
-    }
+    const outcome = await revokeOnboardingLink({ linkId, by: byStaff(staff) });
+    if (!outcome) throw new AppError("NOT_FOUND", "That link does not exist.");
     revalidatePath("/admin/sellers");
-    revalidatePath(`/admin/sellers/${link.sellerId}`);
-    return { status: "ok", message: revoked ? "Link revoked." : "The link was already revoked." };
+    revalidatePath(`/admin/sellers/${outcome.sellerId}`);
+    return { status: "ok", message: outcome.revoked ? "Link revoked." : "The link was already revoked." };
   });
 }

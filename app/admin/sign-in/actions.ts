@@ -35,12 +35,12 @@ function lockedMessage(seconds: number | null): MessageRef {
 }
 
 /** Starts single sign-on (when OIDC_ISSUER is configured): next-auth redirects to the provider. */
-export async function signInWithSsoAction(formData: FormData): Promise<void> {
+export async function signInWithSsoAction(_previous: null, formData: FormData): Promise<void> {
   if (!ssoEnabled()) return;
   await signIn(SSO_PROVIDER_ID, { redirectTo: safeCallbackUrl(formData.get("callbackUrl")) });
 }
 
 /** Ends the session (the sign-out is audited by next-auth's signOut event). */
-export async function signOutAction(): Promise<void> {
+export async function signOutAction(_previous: null, _formData: FormData): Promise<void> {
   await signOut({ redirectTo: "/admin/sign-in" });
 }

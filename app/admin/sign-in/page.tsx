@@ -22,6 +22,9 @@ const CODES = new Set<string>([
   ...Object.keys(SSO_REFUSAL_MESSAGES).map((reason) => ssoRefusalCode(reason as SsoRefusal)),
 ]);
 
+// Bound to null: every action takes (previous, form), the shape proxy.ts checks (lib/http/action-request.ts).
+const ssoAction = signInWithSsoAction.bind(null, null);
+
 export default async function SignInPage({
   searchParams,
 }: {
@@ -49,7 +52,7 @@ export default async function SignInPage({
       )}
       <SignInForm callbackUrl={callbackUrl} initialError={initialError} />
       {ssoEnabled() && (
-        <form action={signInWithSsoAction} className="mt-6 border-t border-slate-200 pt-6">
+        <form action={ssoAction} className="mt-6 border-t border-slate-200 pt-6">
           <input type="hidden" name="callbackUrl" value={callbackUrl} />
           <SubmitButton variant="secondary" pendingLabel={t("redirecting")} className="w-full">
             {t("sso")}

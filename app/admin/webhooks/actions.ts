@@ -40,7 +40,7 @@ export async function createEndpointAction(
   form: FormData,
 ): Promise<ActionState<CreatedEndpoint>> {
   return runStaffAction("manageWebhooks", async (staff) => {
-    const created = await createEndpoint(endpointFields(form), actor(staff));
+    const created = await createEndpoint({ input: endpointFields(form), actor: actor(staff) });
     refresh();
     return { status: "ok", message: "Endpoint created.", i18n: { key: "admin.webhooks.created" }, data: created };
   });
@@ -49,7 +49,7 @@ export async function createEndpointAction(
 export async function updateEndpointAction(_previous: ActionState, form: FormData): Promise<ActionState> {
   return runStaffAction("manageWebhooks", async (staff) => {
     const id = idSchema.parse(text(form, "endpointId"));
-    await updateEndpoint(id, endpointFields(form), actor(staff));
+    await updateEndpoint({ id, input: endpointFields(form), actor: actor(staff) });
     refresh(id);
     return { status: "ok", message: "Saved.", i18n: { key: "admin.webhooks.saved" } };
   });
@@ -59,7 +59,7 @@ export async function setEndpointEnabledAction(_previous: ActionState, form: For
   return runStaffAction("manageWebhooks", async (staff) => {
     const id = idSchema.parse(text(form, "endpointId"));
     const enable = text(form, "enabled") === "1";
-    await setEndpointEnabled(id, enable, actor(staff));
+    await setEndpointEnabled({ id, enabled: enable, actor: actor(staff) });
     refresh(id);
     return {
       status: "ok",
@@ -75,7 +75,11 @@ export async function rotateSecretAction(
 ): Promise<ActionState<{ secret: string; previousValidUntil: string | null }>> {
   return runStaffAction("manageWebhooks", async (staff) => {
     const id = idSchema.parse(text(form, "endpointId"));
-    const rotated = await rotateEndpointSecret(id, { overlapHours: text(form, "overlapHours") }, actor(staff));
+    const rotated = await rotateEndpointSecret({
+      id,
+      input: { overlapHours: text(form, "overlapHours") },
+      actor: actor(staff),
+    });
     refresh(id);
     return {
       status: "ok",
@@ -90,7 +94,7 @@ export async function deleteEndpointAction(_previous: ActionState, form: FormDat
   const state = await runStaffAction<undefined>("manageWebhooks", async (staff) => {
     const id = idSchema.parse(text(form, "endpointId"));
     z.literal("delete", "Type “delete” to confirm.").parse(text(form, "confirm"));
-    await deleteEndpoint(id, actor(staff));
+    await deleteEndpoint({ id, actor: actor(staff) });
     refresh();
     return { status: "ok", message: "Deleted.", i18n: { key: "admin.webhooks.deleted" } };
   });
@@ -131,7 +135,7 @@ export async function redeliverSinceAction(_previous: ActionState, form: FormDat
     // datetime-local has no zone: the form says it is UTC.
     const raw = text(form, "since") ?? "";
     const since = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(raw) ? `${raw}Z` : raw;
-    const { count } = await redeliverSince(id, { since }, actor(staff));
+    const { count } = await redeliverSince({ endpointId: id, input: { since }, actor: actor(staff) });
     refresh(id);
     return {
       status: "ok",

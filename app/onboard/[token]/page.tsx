@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { useTranslations } from "next-intl";
 import { getTranslations } from "next-intl/server";
 import { Alert } from "@/components/ui/alert";
 import { ConnectForm } from "@/components/seller/connect-form";
@@ -6,7 +7,7 @@ import { ConnectionList } from "@/components/seller/connection-list";
 import { SellerPage } from "@/components/seller/seller-page";
 import { config } from "@/lib/config/env";
 import { readSellerSessionFromCookies } from "@/lib/noon/session";
-import { sellerConnectionStatus } from "@/lib/noon/status";
+import { sellerConnectionStatus, type SellerConnectionStatus } from "@/lib/noon/status";
 import { resolveOnboardingLink } from "@/lib/sellers";
 
 export const dynamic = "force-dynamic";
@@ -15,6 +16,18 @@ export const dynamic = "force-dynamic";
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("seller.onboard");
   return { title: t("metaTitle"), referrer: "no-referrer", robots: { index: false, follow: false } };
+}
+
+function YourConnections({ status }: { status: SellerConnectionStatus }) {
+  const t = useTranslations("seller.onboard");
+  return (
+    <section aria-labelledby="status-heading" className="space-y-3">
+      <h2 id="status-heading" className="text-lg font-semibold text-slate-900">
+        {t("connectionsHeading")}
+      </h2>
+      <ConnectionList status={status} />
+    </section>
+  );
 }
 
 export default async function OnboardPage({ params }: { params: Promise<{ token: string }> }) {
@@ -30,19 +43,12 @@ export default async function OnboardPage({ params }: { params: Promise<{ token:
     return (
       <SellerPage title={t(`linkProblem.${link.reason}.title`)}>
         <p>{t(`linkProblem.${link.reason}.text`)}</p>
-        {ownStatus && (
-          <section aria-labelledby="status-heading" className="space-y-3">
-            <h2 id="status-heading" className="text-lg font-semibold text-slate-900">
-              {t("onboard.connectionsHeading")}
-            </h2>
-            <ConnectionList status={ownStatus} />
-          </section>
-        )}
+        {ownStatus && <YourConnections status={ownStatus} />}
       </SellerPage>
     );
   }
   const status = await sellerConnectionStatus(link.seller.id);
-  const connected = status.credentials.some((c) => c.status !== "SUPERSEDED");
+  const { connected } = status;
   const noonConfigured = config().noon !== null;
   return (
     <SellerPage
@@ -50,12 +56,7 @@ export default async function OnboardPage({ params }: { params: Promise<{ token:
       title={t.rich("onboard.welcome", { name: link.seller.name, bdi: (chunks) => <bdi>{chunks}</bdi> })}
     >
       <p>{t("onboard.intro")}</p>
-      <section aria-labelledby="status-heading" className="space-y-3">
-        <h2 id="status-heading" className="text-lg font-semibold text-slate-900">
-          {t("onboard.connectionsHeading")}
-        </h2>
-        <ConnectionList status={status} />
-      </section>
+      <YourConnections status={status} />
       {noonConfigured ? (
         <div className="space-y-2">
           <ConnectForm linkToken={token} label={connected ? t("onboard.connectAnother") : t("onboard.connect")} />

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { allows } from "@/lib/auth/permissions";
-import { getSellerDetail } from "@/lib/support/queries";
+import { getSellerDetail } from "@/lib/sellers";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, EmptyRow } from "@/components/ui/table";
 import { Badge } from "@/components/ui/badge";

@@ -14,7 +14,7 @@ export async function setPasswordAction(_previous: SetPasswordState, formData: F
   const password = String(formData.get("password") ?? "");
   if (password !== String(formData.get("confirm") ?? ""))
     return { error: "The two passwords differ.", i18n: { key: "admin.account.errors.differ" } };
-  const result = await setPasswordWithToken(token, password, clientIpFrom(await headers()));
+  const result = await setPasswordWithToken({ token, password, ip: clientIpFrom(await headers()) });
   if (!result.ok) {
     return result.error.kind === "weak-password"
       ? { error: result.error.message }

@@ -1,7 +1,6 @@
 // POST /api/v1/onboarding-links – an internal service (API key, scope onboarding-links) creates or finds a seller and gets a fresh onboarding link
 import { requireApiKey } from "@/lib/auth/guard";
-import { recordAudit } from "@/lib/audit/record";
-import { createOnboardingLink, createSeller } from "@/lib/sellers";
+import { createSellerWithLink } from "@/lib/sellers";
 import { handleApiError } from "@/lib/http/api-error";
 import { AppError } from "@/lib/errors";
 import { jsonAnswer } from "@/lib/api-v1/http";
@@ -20,37 +19,10 @@ export async function POST(request: Request): Promise<Response> {
       throw new AppError("BAD_REQUEST", "The request body is not valid JSON.");
     }
     const body = onboardingLinkBodySchema.parse(json);
-    const actor = { type: "api-key" as const, id: apiKey.id, label: apiKey.prefix };
-    const seller = await createSeller({
-      name: body.name,
-      email: body.email ?? null,
-      externalId: body.externalId ?? null,
-    });
-    if (seller.created) {
-      await recordAudit({
-        actor,
-        action: "seller.created",
-        target: { type: "seller", id: seller.id },
-        ip: apiKey.ip,
-        details: { name: seller.name, externalId: seller.externalId },
-      });
-    }
-    const link = await createOnboardingLink({
-      sellerId: seller.id,
-      createdBy: `api-key:${apiKey.id}`,
+    const link = await createSellerWithLink({
+      seller: { name: body.name, email: body.email ?? null, externalId: body.externalId ?? null },
+      by: { type: "api-key", id: apiKey.id, prefix: apiKey.prefix, ip: apiKey.ip },
       ...(body.locale ? { locale: body.locale } : {}),
-    });
-    await recordAudit({
-      actor,
-      action: "link.issued",
-      target: { type: "seller", id: seller.id },
-      ip: apiKey.ip,
-      details: {
-        linkId: link.linkId,
-        expiresAt: link.expiresAt.toISOString(),
-        via: "api",
-        ...(body.locale ? { locale: body.locale } : {}),
-      },
     });
     return jsonAnswer(
       onboardingLinkSchema,

@@ -12,7 +12,7 @@ export async function GET(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const since = url.searchParams.get("since") ?? "";
     const options = toListOptions(parseListParams(url.searchParams));
-    const newCount = since ? await countNewerAuthorizations(options, since, 100) : 0;
+    const newCount = since ? await countNewerAuthorizations({ filters: options, sinceCursor: since, cap: 100 }) : 0;
     return Response.json({ newCount }, { headers: { "cache-control": "no-store" } });
   } catch (error) {
     return handleApiError(error);
