@@ -23,6 +23,7 @@ export default defineConfig([
   ...nextTs,
   globalIgnores([
     ".next/**",
+    "bench/bare-next/.next/**",
     ".data/**",
     "node_modules/**",
     "lib/db/generated/**",

@@ -1,6 +1,7 @@
 // Runs before every request: security headers with a per-request CSP nonce on every response, the
 // rolling inactivity expiry of staff sessions, an early redirect of anonymous visitors of /admin, and the
-// rate limit of onboarding links (a page cannot answer 429 itself).
+// rate limit of onboarding links (a page cannot answer 429 itself). The internal API (/api/v1) only gets
+// the checks that keep malformed requests from a 500; its fixed headers come from next.config.mjs.
 // Authorization itself happens again in every page, action and route handler (lib/auth/guard.ts).
 import NextAuth from "next-auth";
 import { NextResponse, type NextRequest } from "next/server";
@@ -17,6 +18,7 @@ import { translator } from "@/lib/i18n/messages";
 const { auth: rollSession } = NextAuth(() => baseAuthConfig());
 
 export async function proxy(request: NextRequest): Promise<Response> {
+  if (request.nextUrl.pathname.startsWith("/api/v1/")) return internalApi(request, request.nextUrl.pathname);
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const settings = appConfig();
   const csp = contentSecurityPolicy({
@@ -42,11 +44,7 @@ export async function proxy(request: NextRequest): Promise<Response> {
     linkToken && decodablePath(pathname) ? await limitOnboardingLinkVisit(request.headers, linkToken) : null;
   if (!decodablePath(pathname)) {
     // Next answers 500 when it cannot decode a dynamic segment (found by tests/fuzz/fuzz.ts).
-    const { language } = localeOfHeaders(request.headers);
-    response = new Response(`${translator(language, "errors")("server.malformedAddress")}\n`, {
-      status: 400,
-      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
-    });
+    response = undecodable(request.headers);
   } else if (actionProblem) {
     response = actionRequestRefusal(actionProblem);
   } else if (limited) {
@@ -92,6 +90,31 @@ function decodablePath(pathname: string): boolean {
   } catch {
     return false;
   }
+}
+
+const UNDECODABLE = "This address is not valid: it contains a malformed %-escape. Check the link and try again.\n";
+
+function undecodable(pageHeaders?: Headers): Response {
+  // A page's visitor reads it in their language; the internal API (machines) keeps English.
+  const text = pageHeaders
+    ? `${translator(localeOfHeaders(pageHeaders).language, "errors")("server.malformedAddress")}\n`
+    : UNDECODABLE;
+  return new Response(text, {
+    status: 400,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
+}
+
+// The internal API (/api/v1) is machine to machine: it renders no page, needs no nonce or staff session,
+// and its static headers come from next.config.mjs, so it gets only the checks that keep it from a 500.
+async function internalApi(request: NextRequest, pathname: string): Promise<Response> {
+  if (!decodablePath(pathname)) return undecodable();
+  const actionProblem =
+    request.method === "POST" && request.headers.has("next-action") ? await actionRequestProblem(request) : null;
+  const response = actionProblem ? actionRequestRefusal(actionProblem) : NextResponse.next();
+  // As every other API answer: never stored by a cache (tokens, errors included).
+  response.headers.set("Cache-Control", "no-store");
+  return response;
 }
 
 export const config = {

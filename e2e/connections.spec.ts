@@ -171,11 +171,15 @@ test("operations create, test, rotate and disable a Noyo connection; support rea
   ]);
   expect(disabled?.disabled_at).not.toBeNull();
   expect((await ops.request.get(tokenUrl, { headers: { authorization: `Bearer ${apiKey}` } })).status()).toBe(409);
-  const [usage] = await query<{ calls: number }>(
-    "SELECT sum(count)::int AS calls FROM api_key_usage u JOIN api_keys k ON k.id = u.api_key_id WHERE k.prefix = $1",
-    [apiKey.slice(0, 14)],
-  );
-  expect(usage?.calls).toBe(2);
+  // Usage is counted in process and written within a second (lib/api-keys/usage.ts).
+  const calls = async () =>
+    (
+      await query<{ calls: number }>(
+        "SELECT sum(count)::int AS calls FROM api_key_usage u JOIN api_keys k ON k.id = u.api_key_id WHERE k.prefix = $1",
+        [apiKey.slice(0, 14)],
+      )
+    )[0]?.calls;
+  await expect.poll(calls, { timeout: 10_000 }).toBe(2);
 
   // Support: health and history, nothing to change.
   const sup = await signIn(browser, support);

@@ -32,9 +32,18 @@ let logger: Logger | undefined;
 export function log(): Logger {
   if (logger) return logger;
   const cfg = config();
+  // Asynchronous writes (a buffer flushed in the background), so a log line never blocks a request; the
+  // rest is flushed synchronously at exit. Tests write synchronously: their scan reads the file at once.
   const destination = cfg.logFile
-    ? pino.destination({ dest: cfg.logFile, append: true, sync: true, mkdir: true })
+    ? pino.destination({ dest: cfg.logFile, append: true, sync: cfg.nodeEnv === "test", mkdir: true })
     : pino.destination({ dest: 1, sync: false });
+  process.once("exit", () => {
+    try {
+      destination.flushSync();
+    } catch {
+      // Nothing left to write, or the file is gone: nothing more can be done at exit.
+    }
+  });
   logger = pino(
     {
       level: cfg.logLevel,

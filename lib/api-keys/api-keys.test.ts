@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/api-keys";
 import { authenticateApiKey as requireApiKey } from "@/lib/api-keys/authenticate";
+import { flushApiKeyUsage } from "@/lib/api-keys/usage";
+import { announceApiKeyChange } from "@/lib/api-keys/cache";
 import { refuseUnlistedConnection } from "@/lib/api-keys/limits";
 import { createTestConnection, testSecret } from "@/lib/connections/testing/fixtures";
 import { createTestStaff } from "@/tests/authz/support";
@@ -33,6 +35,9 @@ describe("API keys", () => {
       ip: "192.0.2.5",
     });
     await requireApiKey(call(created.key), "onboarding-links");
+    // Counts are buffered in process and written in batches (usage.ts).
+    expect(await db().apiKeyUsage.findMany({ where: { apiKeyId: created.id } })).toEqual([]);
+    await flushApiKeyUsage();
     const usage = await db().apiKeyUsage.findMany({ where: { apiKeyId: created.id } });
     expect(usage).toEqual([expect.objectContaining({ scope: "onboarding-links", count: 2 })]);
     expect((await listApiKeys()).find((k) => k.id === created.id)).toMatchObject({
@@ -110,7 +115,12 @@ describe("API keys", () => {
 
     // Expiry is data on the key, checked on every call.
     const past = new Date(Date.now() - 1000);
-    await db().apiKey.update({ where: { id: created.id }, data: { expiresAt: past } });
+    // Moved into the past by hand; like every write to api_keys it announces itself (cache.ts).
+    const change = await db().$transaction(async (tx) => {
+      await tx.apiKey.update({ where: { id: created.id }, data: { expiresAt: past } });
+      return announceApiKeyChange(tx, created.id);
+    });
+    await change.delivered();
     await expect(requireApiKey(call(created.key), "sellers:read")).rejects.toMatchObject({
       status: 401,
       userMessage: `This API key expired at ${past.toISOString()}: ask an admin for a new key.`,

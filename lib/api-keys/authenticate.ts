@@ -3,10 +3,18 @@ import { createHash } from "node:crypto";
 import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { recordAudit, recordAuditTally } from "@/lib/audit/record";
-import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { addressKey, consumeRateLimit, rateLimitExhausted, waitText, type RateLimitVerdict } from "@/lib/rate-limit";
+import {
+  addressKey,
+  consumeLeasedRateLimit,
+  consumeRateLimit,
+  rateLimitExhaustedRecently,
+  waitText,
+  type RateLimitVerdict,
+} from "@/lib/rate-limit";
 import { apiKeyRefusal } from "@/lib/api-keys/limits";
+import { findApiKeyByHash } from "./cache";
+import { countApiKeyUse } from "./usage";
 
 export interface AuthenticatedApiKey {
   id: string;
@@ -34,7 +42,9 @@ function rateLimited(verdict: Exclude<RateLimitVerdict, { allowed: true }>, what
  * The API key of `Authorization: Bearer …` holding `scope` (guard.ts's requireApiKey). Rate-limited per
  * address, per key, and per address on unknown keys (429 with Retry-After). Unknown, revoked and expired
  * keys are 401, tallied in the audit trail (one row per reason, address and hour, with a count); a missing
- * scope is 403, audited; each accepted call is counted per key, scope and hour.
+ * scope is 403, audited; each accepted call is counted per key, scope and hour (usage.ts, in batches).
+ * The key's record comes from the in-process cache (cache.ts: dropped on every instance when the key
+ * changes); every check below (revoked, expiry, scopes, connections) runs on it per request.
  */
 export async function authenticateApiKey(request: Request, scope: ApiKeyScope): Promise<AuthenticatedApiKey> {
   const ip = clientIpFrom(request.headers);
@@ -43,12 +53,13 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
   if (!presented) throw new AppError("UNAUTHENTICATED", "An API key is required: send Authorization: Bearer <key>.");
   const address = addressKey(ip);
   const keyHash = hashApiKey(presented);
-  // The limits and the lookup at once (one round trip of latency): per key by its hash, so before it is known.
+  // The limits and the lookup at once, per key by its hash (so before it is known); usually all from memory:
+  // reserved blocks of points and a count at most a second old (lib/rate-limit/README.md), the cached key.
   const [guessing, perAddress, perKey, key] = await Promise.all([
-    rateLimitExhausted("api-key-failures-per-address", address),
-    consumeRateLimit("api-per-address", address),
-    consumeRateLimit("api-per-key", `key:${keyHash.slice(0, 32)}`),
-    db().apiKey.findUnique({ where: { keyHash } }),
+    rateLimitExhaustedRecently("api-key-failures-per-address", address),
+    consumeLeasedRateLimit("api-per-address", address),
+    consumeLeasedRateLimit("api-per-key", `key:${keyHash.slice(0, 32)}`),
+    findApiKeyByHash(keyHash),
   ]);
   // An address that has sent too many unknown keys is paused, whichever key it sends: guessing stops.
   if (!guessing.allowed)
@@ -90,15 +101,7 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
     });
     throw new AppError("FORBIDDEN", `This API key lacks the ${scope} scope.`);
   }
-  const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
-  await db().$transaction([
-    db().apiKeyUsage.upsert({
-      where: { apiKeyId_hour_scope: { apiKeyId: key.id, hour, scope } },
-      create: { apiKeyId: key.id, hour, scope, count: 1 },
-      update: { count: { increment: 1 } },
-    }),
-    db().apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } }),
-  ]);
+  countApiKeyUse(key.id, scope, now);
   return {
     id: key.id,
     name: key.name,

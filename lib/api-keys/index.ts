@@ -7,6 +7,8 @@ import type { StaffPrincipal } from "@/lib/auth/guard";
 import { hashApiKey } from "@/lib/api-keys/authenticate";
 import { API_KEY_SCOPES } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
+import { announceApiKeyChange } from "./cache";
+import { flushApiKeyUsage } from "./usage";
 
 // API keys for internal services: "sok_" + 32 random bytes (base64url). Only a SHA-256 of the key is
 // stored; the first 12 characters (the prefix) identify it in lists and in the audit trail.
@@ -128,6 +130,8 @@ export async function createApiKey(
 
 export async function listApiKeys(now = new Date()): Promise<ApiKeySummary[]> {
   const since = new Date(now.getTime() - 24 * 3_600_000);
+  // This process's counts of the last second are written first; other instances' within a second.
+  await flushApiKeyUsage();
   const keys = await db().apiKey.findMany({
     orderBy: [{ revokedAt: { sort: "asc", nulls: "first" } }, { createdAt: "desc" }],
   });
@@ -155,7 +159,12 @@ export async function revokeApiKey(id: string, by: StaffPrincipal): Promise<void
   const key = await db().apiKey.findUnique({ where: { id }, select: { id: true, prefix: true, revokedAt: true } });
   if (!key) throw new AppError("NOT_FOUND", "That API key does not exist.");
   if (key.revokedAt) return;
-  await db().apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+  // The notice leaves with the commit; once it has gone round, no instance accepts the key any more.
+  const change = await db().$transaction(async (tx) => {
+    await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    return announceApiKeyChange(tx, id);
+  });
+  await change.delivered();
   await recordAudit({
     actor: { type: "staff", id: by.id, label: by.email },
     action: "api_key.revoked",

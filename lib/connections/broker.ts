@@ -1,7 +1,7 @@
 import "server-only";
 // TokenBroker: the only way anything in the app gets a provider access token.
 //
-//   memory (per process, re-checked against PostgreSQL every few seconds)
+//   memory (per process; dropped on every instance at once by a change notice, lib/db/changes.ts)
 //   → connection_tokens (sealed with SECRETS_LOCAL_KEY, shared by every instance)
 //   → one leader per connection across all processes (a lease with a fencing number, token-lease.ts; then a
 //     re-read), which asks the provider outside any transaction: under its rate limit (counted in connection_token_requests),
@@ -9,6 +9,7 @@ import "server-only";
 //     and the connection's health updated either way.
 // So any number of instances and concurrent callers cause one token request per token lifetime.
 import { AppError, err, ok, type Result } from "@/lib/errors";
+import { afterArrivedNotices, announceChange, changeListener } from "@/lib/db/changes";
 import { db, type Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { connectionTokenContext, seal, unseal } from "@/lib/secrets/seal";
@@ -47,7 +48,10 @@ export interface TokenBrokerOptions {
   maxAttempts?: number;
   /** Longest a caller waits for backoff and rate-limit slots together (default 30 s). */
   maxWaitMs?: number;
-  /** How long the in-process copy is trusted before PostgreSQL is asked again (default 5 s). */
+  /**
+   * Safety net: how long the in-process copy is trusted without reading PostgreSQL again while change
+   * notices flow (default 30 s). Without a live listener the copy is never trusted.
+   */
   memoryRecheckMs?: number;
   /** How long a leader owns a connection's token request before another process may take over (default maxWaitMs + 30 s). */
   leaseMs?: number;
@@ -87,8 +91,14 @@ function providerFailureToAppError(error: ProviderError): AppError {
   return new AppError("UPSTREAM", error.message, { cause: error });
 }
 
+/** What a change leaves to its caller: await `delivered()` after the transaction commits. */
+export type ChangeNotice = { delivered: () => Promise<void> };
+
 export class TokenBroker {
   private readonly memory = new Map<string, MemoryEntry>();
+  /** Bumped by every change notice: a read that started before one never lands in memory. */
+  private generation = 0;
+  private subscribed = false;
   private readonly flights = new Map<string, Promise<Result<BrokerToken, AppError>>>();
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -111,7 +121,7 @@ export class TokenBroker {
     this.rateLimit = opts.rateLimit ?? tokenRateLimit;
     this.maxAttempts = opts.maxAttempts ?? 4;
     this.maxWaitMs = opts.maxWaitMs ?? 30_000;
-    this.memoryRecheckMs = opts.memoryRecheckMs ?? 5_000;
+    this.memoryRecheckMs = opts.memoryRecheckMs ?? 30_000;
     this.leaseMs = opts.leaseMs ?? this.maxWaitMs + 30_000;
     this.policy = opts.policy;
   }
@@ -122,10 +132,12 @@ export class TokenBroker {
    */
   async getToken(connectionId: string, opts: { rejectedToken?: string } = {}): Promise<Result<BrokerToken, AppError>> {
     const rejected = opts.rejectedToken;
+    await afterArrivedNotices();
     const mem = this.memory.get(connectionId);
     const now = this.now();
     if (
       mem &&
+      this.listening() &&
       mem.token.accessToken !== rejected &&
       now < mem.refreshAt &&
       now - mem.checkedAt < this.memoryRecheckMs
@@ -160,18 +172,32 @@ export class TokenBroker {
     return ok(await call(second.data));
   }
 
-  /** Forgets the token of a connection everywhere (disable, rotate, edit, delete); a request in flight writes none. */
+  /**
+   * Forgets the token of a connection everywhere (disable, edit; a leader in flight writes none): run it in the
+   * change's transaction and await `delivered()` after the commit.
+   */
   async invalidate(
     connectionId: string,
     tx: Pick<Tx, "connectionToken" | "$queryRaw" | "$executeRaw"> = db(),
-  ): Promise<void> {
-    this.memory.delete(connectionId);
+  ): Promise<ChangeNotice> {
+    this.forgetInProcess(connectionId);
     await tx.connectionToken.deleteMany({ where: { connectionId } });
     await bumpTokenFence(tx, connectionId);
+    return this.announce(connectionId, tx);
+  }
+
+  /**
+   * Tells every instance to drop its in-process copy of the connection's token (rotation, delete, and
+   * invalidate above), in the change's transaction; await `delivered()` after the commit.
+   */
+  announce(connectionId: string, tx: Pick<Tx, "$executeRaw"> = db()): Promise<ChangeNotice> {
+    this.forgetInProcess(connectionId);
+    return announceChange(tx, "connection", connectionId);
   }
 
   /** Drops only this process's copy (the stored token stays). */
   forgetInProcess(connectionId: string): void {
+    this.generation++;
     this.memory.delete(connectionId);
   }
 
@@ -199,7 +225,27 @@ export class TokenBroker {
 
   // ───────────────────────── internals ─────────────────────────
 
-  private remember(connectionId: string, token: BrokerToken, obtainedAt: Date): BrokerToken {
+  /** True while change notices reach this process (subscribing on first use): only then is memory trusted. */
+  private listening(): boolean {
+    const listener = changeListener();
+    if (!this.subscribed) {
+      this.subscribed = true;
+      listener.subscribe("connection", {
+        onChange: (id) => this.forgetInProcess(id),
+        onReset: () => this.forgetAllInProcess(),
+      });
+    }
+    return listener.isLive;
+  }
+
+  private forgetAllInProcess(): void {
+    this.generation++;
+    this.memory.clear();
+  }
+
+  /** Keeps the token in memory unless a change notice came since `generation` was read. */
+  private remember(connectionId: string, token: BrokerToken, obtainedAt: Date, generation: number): BrokerToken {
+    if (generation !== this.generation) return token;
     const lifetime = token.expiresAt.getTime() - obtainedAt.getTime();
     this.memory.set(connectionId, {
       token,
@@ -239,9 +285,10 @@ export class TokenBroker {
   }
 
   private async acquire(connectionId: string, rejected: string | undefined): Promise<Result<BrokerToken, AppError>> {
+    const generation = this.listening() ? this.generation : Number.NaN;
     // Fast path: another process (or an earlier flight) already stored a good token.
     const stored = await this.readStored(db(), connectionId, rejected);
-    if (stored) return ok(this.remember(connectionId, stored.token, stored.obtainedAt));
+    if (stored) return ok(this.remember(connectionId, stored.token, stored.obtainedAt, generation));
 
     const pre = await db().connection.findUnique({ where: { id: connectionId } });
     const blocked = this.blockedReason(pre);
@@ -255,19 +302,19 @@ export class TokenBroker {
       if (fence !== null) {
         try {
           const fresh = await this.readStored(db(), connectionId, rejected);
-          if (fresh) return ok(this.remember(connectionId, fresh.token, fresh.obtainedAt));
+          if (fresh) return ok(this.remember(connectionId, fresh.token, fresh.obtainedAt, generation));
           const connection = await db().connection.findUnique({ where: { id: connectionId } });
           const stillBlocked = this.blockedReason(connection);
           if (stillBlocked || !connection)
             return err(stillBlocked ?? new AppError("NOT_FOUND", "This connection does not exist."));
-          return await this.fetchAndStore(connection, rejected, fence);
+          return await this.fetchAndStore(connection, rejected, fence, generation);
         } finally {
           await releaseTokenLease(db(), connectionId, fence).catch(() => undefined);
         }
       }
       await this.sleep(Math.min(250, 20 * 2 ** Math.min(round, 4)) + Math.round(this.random() * 20));
       const theirs = await this.readStored(db(), connectionId, rejected);
-      if (theirs) return ok(this.remember(connectionId, theirs.token, theirs.obtainedAt));
+      if (theirs) return ok(this.remember(connectionId, theirs.token, theirs.obtainedAt, generation));
       const latest = await db().connection.findUnique({ where: { id: connectionId } });
       const reason = this.blockedReason(latest);
       if (reason) return err(reason);
@@ -303,6 +350,7 @@ export class TokenBroker {
     connection: ConnectionRecord,
     rejected: string | undefined,
     fence: bigint,
+    generation: number,
   ): Promise<Result<BrokerToken, AppError>> {
     let secret: string;
     try {
@@ -351,12 +399,12 @@ export class TokenBroker {
           "token lease lost before the write; the newer leader's token is kept",
         );
         const newer = await this.readStored(db(), connection.id, rejected, { acceptUntilExpiry: true });
-        if (newer) return ok(this.remember(connection.id, newer.token, newer.obtainedAt));
+        if (newer) return ok(this.remember(connection.id, newer.token, newer.obtainedAt, generation));
         return ok({ accessToken: token.accessToken, tokenType: token.tokenType, expiresAt: token.expiresAt });
       }
       this.memory.delete(connection.id);
       const result = { accessToken: token.accessToken, tokenType: token.tokenType, expiresAt: token.expiresAt };
-      return ok(this.remember(connection.id, result, token.obtainedAt));
+      return ok(this.remember(connection.id, result, token.obtainedAt, generation));
     }
     const failure = outcome.error;
     await db().$transaction((tx) =>

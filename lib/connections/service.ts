@@ -11,7 +11,7 @@ import { outboundRequest, OutboundError, providerUrlProblem } from "@/lib/http/o
 import { log } from "@/lib/log";
 import { connectionSecretName, secretStore, storeSecretDurably } from "@/lib/secrets/index";
 import { SecretStoreError } from "@/lib/secrets/types";
-import { tokenBroker, type TokenBroker } from "./broker";
+import { tokenBroker, type ChangeNotice, type TokenBroker } from "./broker";
 import { PROVIDER_HOSTS, PROVIDER_LABELS } from "./providers/hosts";
 import { providerAdapter, tokenRateLimit, type ProviderToken } from "./providers/index";
 import { recordTokenRequest, tokenBudgetWaitMs } from "./rate-limit";
@@ -297,7 +297,7 @@ export async function updateConnection(
     changed.push("clientSecret");
   }
   const tokenRelevant = changed.some((k) => k !== "name" && k !== "apiBaseUrl");
-  await db().$transaction(async (tx) => {
+  const notice = await db().$transaction(async (tx) => {
     await tx.connection.update({
       where: { id },
       data: {
@@ -315,8 +315,9 @@ export async function updateConnection(
         ...(tokenRelevant ? { cooldownUntil: null, consecutiveFailures: 0 } : {}),
       },
     });
-    if (tokenRelevant) await broker.invalidate(id, tx);
+    return tokenRelevant ? broker.invalidate(id, tx) : null;
   });
+  await notice?.delivered();
   await event(id, { type: "updated", ok: true, actor: actor.email, message: `Changed: ${changed.join(", ")}` });
   const urlChanges = {
     ...(next.tokenUrl !== connection.tokenUrl ? { tokenUrl: { from: connection.tokenUrl, to: next.tokenUrl } } : {}),
@@ -345,13 +346,15 @@ export async function setConnectionDisabled(
 ): Promise<void> {
   const connection = await findConnection(id);
   if (Boolean(connection.disabledAt) === disabled) return;
-  await db().$transaction(async (tx) => {
+  // Disabled means no instance hands out its token any more once this returns.
+  const notice = await db().$transaction(async (tx) => {
     await tx.connection.update({
       where: { id },
       data: disabled ? { disabledAt: new Date() } : { disabledAt: null, cooldownUntil: null, consecutiveFailures: 0 },
     });
-    if (disabled) await broker.invalidate(id, tx);
+    return disabled ? broker.invalidate(id, tx) : null;
   });
+  await notice?.delivered();
   await event(id, { type: disabled ? "disabled" : "enabled", ok: true, actor: actor.email });
   await recordAudit({
     actor: auditActor(actor),
@@ -373,8 +376,11 @@ export async function deleteConnection(id: string, actor: Actor, broker: TokenBr
       if (!(error instanceof SecretStoreError && error.kind === "not-found")) throw storeFailure(error);
     }
   }
-  broker.forgetInProcess(id);
-  await db().connection.delete({ where: { id } });
+  const notice = await db().$transaction(async (tx) => {
+    await tx.connection.delete({ where: { id } });
+    return broker.announce(id, tx);
+  });
+  await notice.delivered();
   await recordAudit({
     actor: auditActor(actor),
     action: "connection.deleted",
@@ -579,6 +585,7 @@ export async function rotateSecret(
   }
   const name = connection.secretName ?? connectionSecretName(id);
   let versionId: string;
+  let notice: ChangeNotice | undefined;
   try {
     const outcome = await storeSecretDurably({
       input: {
@@ -612,6 +619,8 @@ export async function rotateSecret(
         });
         // The verification token is good: it becomes the current token (the old one belonged to the old secret).
         await broker.storeToken(id, verified.data, tx);
+        // Every instance drops the old secret's token from memory.
+        notice = await broker.announce(id, tx);
       },
     });
     if (outcome.outcome !== "stored")
@@ -622,6 +631,7 @@ export async function rotateSecret(
     await event(id, { type: "rotation_failed", ok: false, message: failure.userMessage, actor: actor.email });
     return err(failure);
   }
+  await notice?.delivered();
   await event(id, {
     type: "rotated",
     ok: true,

@@ -216,12 +216,14 @@ export async function completeWithStoredKey(
   },
 ): Promise<void> {
   const now = input.now ?? new Date();
-  const auth = await tx.noonAuthorization.findUniqueOrThrow({
-    where: { id: input.authorizationId },
-    select: { id: true, sellerId: true, createdAt: true },
-  });
-  // One completion at a time per seller, so two connections finishing together leave one ACTIVE key.
-  await tx.$queryRaw`SELECT id FROM sellers WHERE id = ${auth.sellerId}::uuid FOR UPDATE`;
+  // One completion at a time per seller, so two connections finishing together leave one ACTIVE key
+  // (the request's seller found and locked in one round trip).
+  const locked = await tx.$queryRaw<Array<{ sellerId: string; createdAt: Date }>>`
+    SELECT s.id AS "sellerId", a.created_at AS "createdAt" FROM noon_authorizations a JOIN sellers s ON s.id = a.seller_id
+    WHERE a.id = ${input.authorizationId}::uuid FOR UPDATE OF s`;
+  const row = locked[0];
+  if (!row) throw new Error(`authorization ${input.authorizationId} not found`);
+  const auth = { id: input.authorizationId, sellerId: row.sellerId, createdAt: row.createdAt };
   const stored = {
     secretName: input.ref.name,
     secretArn: input.ref.arn,
@@ -257,18 +259,21 @@ export async function completeWithStoredKey(
     });
     await emitCredentialSuperseded(tx, { credentialId: p.id, replacedByCredentialId: credentialId });
   }
-  await tx.noonAuthorization.update({ where: { id: auth.id }, data: { status: "COMPLETED", completedAt: now } });
+  // COMPLETED with its "key_stored" and "completed" events, in one round trip.
+  const message =
+    (input.attempts ? `Key stored after ${input.attempts} attempt${input.attempts === 1 ? "" : "s"}` : "Key stored") +
+    (input.note ? ` (${input.note})` : "");
+  const details = JSON.stringify({ secretName: input.ref.name, secretVersionId: input.ref.versionId });
+  await tx.$executeRaw`
+    WITH done AS (
+      UPDATE noon_authorizations SET status = 'COMPLETED', completed_at = ${now}, updated_at = ${now}
+      WHERE id = ${auth.id}::uuid RETURNING id
+    )
+    INSERT INTO noon_authorization_events (authorization_id, type, at, message, details)
+    SELECT done.id, e.type, ${now}, e.message, e.details
+    FROM done, (VALUES (1, 'key_stored', ${message}, ${details}::jsonb), (2, 'completed', NULL, NULL)) AS e(ord, type, message, details)
+    ORDER BY e.ord`;
   await markSellerLinksUsed(tx, { sellerId: auth.sellerId, startedAt: auth.createdAt, now });
-  await recordEvent(tx, {
-    authorizationId: auth.id,
-    type: "key_stored",
-    at: now,
-    message:
-      (input.attempts ? `Key stored after ${input.attempts} attempt${input.attempts === 1 ? "" : "s"}` : "Key stored") +
-      (input.note ? ` (${input.note})` : ""),
-    details: { secretName: input.ref.name, secretVersionId: input.ref.versionId },
-  });
-  await recordEvent(tx, { authorizationId: auth.id, type: "completed", at: now });
   await requestFirstVerification(tx, { credentialId, now });
   if (input.attempts)
     await emitAuthorizationEvent(tx, {
@@ -277,4 +282,75 @@ export async function completeWithStoredKey(
       extra: { attempts: input.attempts },
     });
   await emitAuthorizationEvent(tx, { authorizationId: auth.id, type: "seller.connected" });
+}
+
+/** The request a callback's state names, as the callback checks it. */
+export type CallbackRequestRow = {
+  id: string;
+  reference: string;
+  sellerId: string;
+  createdAt: Date;
+  status: string;
+  stateExpiresAt: Date;
+  callbackAt: Date | null;
+};
+
+/**
+ * The callback's first write, in one round trip: finds the request by its state hash and, only when it is
+ * the session's own request (same id and seller), still STARTED, unexpired and without a callback,
+ * consumes it (callback_at) and records "callback_received". A concurrent or replayed callback finds it
+ * consumed (`claimed: false`); the caller tells why from `row`.
+ */
+export async function claimCallbackState(input: {
+  stateHash: string;
+  authorizationId: string;
+  sellerId: string;
+  now: Date;
+  details: Prisma.InputJsonValue;
+}): Promise<{ row: CallbackRequestRow | null; claimed: boolean }> {
+  const { stateHash, authorizationId, sellerId, now } = input;
+  const rows = await db().$queryRaw<Array<CallbackRequestRow & { claimed: number }>>`
+    WITH found AS (
+      SELECT id, reference, seller_id, status::text AS status, state_expires_at, callback_at, created_at
+      FROM noon_authorizations WHERE state_hash = ${stateHash}
+    ), claimed AS (
+      UPDATE noon_authorizations a SET callback_at = ${now}, updated_at = ${now}
+      FROM found f
+      WHERE a.id = f.id AND a.id = ${authorizationId}::uuid AND a.seller_id = ${sellerId}::uuid
+        AND a.status = 'STARTED' AND a.callback_at IS NULL AND a.state_expires_at > ${now}
+      RETURNING a.id
+    ), received AS (
+      INSERT INTO noon_authorization_events (authorization_id, type, at, details)
+      SELECT id, 'callback_received', ${now}, ${JSON.stringify(input.details)}::jsonb FROM claimed
+      RETURNING 1
+    )
+    SELECT f.id, f.reference, f.seller_id AS "sellerId", f.status, f.state_expires_at AS "stateExpiresAt",
+           f.callback_at AS "callbackAt", f.created_at AS "createdAt", (SELECT count(*) FROM received)::int AS claimed
+    FROM found f`;
+  const found = rows[0];
+  if (!found) return { row: null, claimed: false };
+  const { claimed, ...row } = found;
+  return { row, claimed: claimed === 1 };
+}
+
+/**
+ * A step of a request that moves it forward: what Noon returned (project code, oauth_request_id) onto the
+ * request and the step's timeline event, in one round trip.
+ */
+export async function recordStep(input: {
+  authorizationId: string;
+  data: { projectCode: string; oauthRequestId?: string };
+  type: AuthorizationEventType;
+  event: { stage: string; httpStatus: number; details: Prisma.InputJsonValue };
+}): Promise<void> {
+  const { authorizationId, data, type, event } = input;
+  await db().$executeRaw`
+    WITH updated AS (
+      UPDATE noon_authorizations
+      SET project_code = ${data.projectCode}, oauth_request_id = COALESCE(${data.oauthRequestId ?? null}, oauth_request_id), updated_at = now()
+      WHERE id = ${authorizationId}::uuid
+      RETURNING id
+    )
+    INSERT INTO noon_authorization_events (authorization_id, type, stage, http_status, details)
+    SELECT id, ${type}, ${event.stage}, ${event.httpStatus}, ${JSON.stringify(event.details)}::jsonb FROM updated`;
 }

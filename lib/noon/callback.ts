@@ -11,7 +11,7 @@ import { sellerKeySecretName, storeSecretDurably } from "@/lib/secrets";
 import { markSellerLinksUsed } from "@/lib/sellers";
 import { trackInFlight } from "@/lib/server/shutdown";
 import { emitAuthorizationEvent } from "@/lib/webhooks/emit";
-import { completeWithStoredKey, hashState, recordEvent } from "./authorizations";
+import { claimCallbackState, completeWithStoredKey, hashState, recordEvent, recordStep } from "./authorizations";
 import type { NoonCallFailure } from "./client";
 import { resolveDeps, type NoonDeps } from "./deps";
 import { htmlPage, seeOther, tooManyAttemptsPage } from "./pages";
@@ -178,33 +178,23 @@ async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Respon
   if (!session?.pending) return reject(request, "no_session", { sellerId });
   if (!sameState(state, session.pending.state)) return reject(request, "state_mismatch", { sellerId });
 
-  const row = await db().noonAuthorization.findUnique({
-    where: { stateHash: hashState(state) },
-    select: {
-      id: true,
-      reference: true,
-      sellerId: true,
-      status: true,
-      stateExpiresAt: true,
-      callbackAt: true,
-      createdAt: true,
-    },
+  // One round trip: find the request, consume its state and record the callback (authorizations.ts).
+  const now = resolved.now();
+  const code = url.searchParams.get("code");
+  const error = url.searchParams.get("error");
+  const { row, claimed } = await claimCallbackState({
+    stateHash: hashState(state),
+    authorizationId: session.pending.authorizationId,
+    sellerId: session.sellerId,
+    now,
+    details: { code: code ? "present" : "absent", ...(error ? { error: shortText(error, 100) } : {}) },
   });
   if (!row) return reject(request, "state_unknown", { sellerId });
   if (row.sellerId !== session.sellerId || row.id !== session.pending.authorizationId) {
     return reject(request, "seller_mismatch", { sellerId, authorizationId: row.id });
   }
-  const now = resolved.now();
   if (row.stateExpiresAt <= now) return reject(request, "state_expired", { sellerId, authorizationId: row.id });
-  if (row.status !== "STARTED" || row.callbackAt)
-    return reject(request, "already_used", { sellerId, authorizationId: row.id });
-
-  // The one conditional update that consumes the state: only one callback can win it.
-  const claimed = await db().noonAuthorization.updateMany({
-    where: { id: row.id, status: "STARTED", callbackAt: null, stateExpiresAt: { gt: now } },
-    data: { callbackAt: now },
-  });
-  if (claimed.count !== 1) return reject(request, "already_used", { sellerId, authorizationId: row.id });
+  if (!claimed) return reject(request, "already_used", { sellerId, authorizationId: row.id });
   const auth: Claimed = { id: row.id, reference: row.reference, sellerId: row.sellerId, startedAt: row.createdAt };
 
   const cookie = await sessionAfter(session);
@@ -252,13 +242,6 @@ async function finishAuthorization(
 ): Promise<Response> {
   const code = url.searchParams.get("code");
   const error = url.searchParams.get("error");
-  await recordEvent(db(), {
-    authorizationId: auth.id,
-    type: "callback_received",
-    at: now,
-    details: { code: code ? "present" : "absent", ...(error ? { error: shortText(error, 100) } : {}) },
-  });
-
   if (!code || error) {
     const description = shortText(url.searchParams.get("error_description"));
     await db().$transaction(async (tx) => {
@@ -300,15 +283,17 @@ async function finishAuthorization(
     await recordFailure(auth, created.error, resolved.now());
     return seeOther(resultPath(auth.reference), cookie);
   }
-  await db().noonAuthorization.update({ where: { id: auth.id }, data: { projectCode: created.data.projectCode } });
-  await recordEvent(db(), {
+  await recordStep({
     authorizationId: auth.id,
+    data: { projectCode: created.data.projectCode },
     type: "token_created",
-    stage: "token_create",
-    httpStatus: 200,
-    details: {
-      projectCode: created.data.projectCode,
-      ...(created.data.expiresIn ? { expiresIn: created.data.expiresIn } : {}),
+    event: {
+      stage: "token_create",
+      httpStatus: 200,
+      details: {
+        projectCode: created.data.projectCode,
+        ...(created.data.expiresIn ? { expiresIn: created.data.expiresIn } : {}),
+      },
     },
   });
 

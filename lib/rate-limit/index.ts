@@ -3,6 +3,8 @@ import "server-only";
 export {
   consumeRateLimit,
   consumeRateLimits,
+  consumeLeasedRateLimit,
+  rateLimitExhaustedRecently,
   rateLimitExhausted,
   policyOf,
   addressKey,

@@ -3,6 +3,7 @@ import { config } from "@/lib/config/env";
 import { ConfigError } from "@/lib/config/load";
 import { log } from "@/lib/log";
 import { installGracefulShutdown } from "./shutdown";
+import { installStopHandling } from "./stop";
 
 type StartHook = { name: string; run: () => Promise<void> };
 const hooks: StartHook[] = [];
@@ -25,6 +26,8 @@ export async function startServer() {
   }
   // Not under `next dev`: Ctrl-C there should stop at once.
   if (config().nodeEnv !== "development") installGracefulShutdown();
+  // Buffered work (API-key usage counts) is written before any exit, Next's included (lib/server/stop.ts).
+  installStopHandling();
   await import("@/lib/server/hooks");
   for (const hook of hooks) {
     try {

@@ -80,6 +80,12 @@ export type NoonSimulatorOptions = {
   loginMaxAgeSeconds?: number;
   /** Session lifetime (default 30 days, as documented). */
   sessionTtlMs?: number;
+  /**
+   * Benchmarks only: make this many seller key pairs at start and hand them out in turn (each answer
+   * still has a fresh key_id), so a run measures the callers, not RSA key generation. Default 0: a new
+   * key pair per exchange.
+   */
+  sellerKeyPool?: number;
 };
 
 /** The integrator's service-account key file, as downloaded from the Noon Partners Access App. */
@@ -245,6 +251,15 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
   let tokenSigningKey: Promise<KeyObject> | undefined;
   const signingKey = (): Promise<KeyObject> =>
     (tokenSigningKey ??= generateKeyPairAsync("rsa", { modulusLength: 2048 }).then((p) => p.privateKey));
+
+  const keyPool = Array.from({ length: Math.max(0, opts.sellerKeyPool ?? 0) }, () =>
+    generateKeyPairSync("rsa", { modulusLength: 2048 }),
+  );
+  let keyPoolNext = 0;
+  const sellerKeyPair = async () =>
+    keyPool.length
+      ? (keyPool[keyPoolNext++ % keyPool.length] as (typeof keyPool)[number])
+      : generateKeyPairAsync("rsa", { modulusLength: 2048 });
 
   const state: NoonSimulatorState = {
     pendingConsents: new Map(),
@@ -851,7 +866,7 @@ export function createNoonSimulator(opts: NoonSimulatorOptions): NoonSimulator {
       });
       return;
     }
-    const pair = await generateKeyPairAsync("rsa", { modulusLength: 2048 });
+    const pair = await sellerKeyPair();
     const issued: IssuedSellerKey = {
       keyId: randomBytes(16).toString("hex"),
       privateKeyPem: exportPrivate(pair.privateKey, keyFormat),

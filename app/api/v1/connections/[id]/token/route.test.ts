@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashApiKey } from "@/lib/auth/guard";
 import { db } from "@/lib/db/client";
+import { flushApiKeyUsage } from "@/lib/api-keys/usage";
 import { createTestConnection, testSecret } from "@/lib/connections/testing/fixtures";
 import { startNoyoSimulator, type StartedNoyoSimulator } from "@/simulators/noyo/index";
 import { keepOutput, rememberSecret } from "@/tests/support/secret-scan";
@@ -62,6 +63,7 @@ describe("GET /api/v1/connections/{id}/token", () => {
     const second = (await (await call(id, key)).json()) as { accessToken: string };
     expect(second.accessToken).toBe(body.accessToken);
     expect(sim.counters().tokenRequestsByClient[clientId]).toBe(1);
+    await flushApiKeyUsage();
     const usage = await db().apiKeyUsage.findMany({ where: { apiKey: { keyHash: hashApiKey(key) } } });
     expect(usage.reduce((n, u) => n + u.count, 0)).toBe(2);
   });

@@ -1,0 +1,191 @@
+// GET /api/noon/callback against the Noon quickstart's own Express sample (bench/fixtures), both on the same
+// Noon simulator: each seller connects and approves on the simulator's consent page beforehand (not timed);
+// then only the callbacks are timed, one at a time and at 10 and 50 concurrent sellers. The app does what the
+// sample skips (state checked against the seller's session and the database, timeline, the key into the
+// secret store). Prints figures and ratios; never fails on a time. Settings: BENCH_CALLBACKS (callbacks per
+// concurrent phase, default 150), BENCH_ROUNDS, BENCH_CPU_PROF=1, BENCH_SKIP_BUILD=1 (see token.bench.ts).
+import path from "node:path";
+import { buildForBench, prepareBenchApp } from "./support/app-env";
+import { fmt, load, machineLoad, ratio, table, type LoadResult } from "./support/load";
+import { summarizeProfiles } from "./support/profile";
+import { appDriver, ROOT, startExpressSample, startNext, type Running } from "./support/servers";
+
+const PER_PHASE = Number(process.env.BENCH_CALLBACKS ?? 150);
+const SEQUENTIAL = Math.max(20, Math.round(PER_PHASE / 4));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const PREP_CONCURRENCY = 8;
+
+const say = (line: string) => console.log(line);
+
+interface PreparedCallback {
+  path: string;
+  cookie: string;
+}
+
+const cookiePair = (res: Response, name: string) => {
+  const line = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith(`${name}=`) || c.includes(`-${name}=`) || c.startsWith(name));
+  return line?.split(";", 1)[0] ?? "";
+};
+
+/** The seller approves on the simulator's consent page: the code and state Noon sends back. */
+async function approve(authorizeLocation: string, noonUrl: string): Promise<URLSearchParams> {
+  const page = await fetch(authorizeLocation);
+  const html = await page.text();
+  const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
+  const projectCode = /name="project_code" value="([^"]+)"/.exec(html)?.[1];
+  if (!requestId || !projectCode) throw new Error(`the consent page answered ${page.status} without its form`);
+  const decision = await fetch(`${noonUrl}/authorize/decision`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ request_id: requestId, project_code: projectCode, decision: "approve" }),
+    redirect: "manual",
+  });
+  const back = new URL(decision.headers.get("location") ?? "");
+  return back.searchParams;
+}
+
+async function inParallel<T>(n: number, work: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array<T>(n);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(PREP_CONCURRENCY, n) }, async () => {
+      while (next < n) {
+        const i = next++;
+        out[i] = await work(i);
+      }
+    }),
+  );
+  return out;
+}
+
+/** Sellers of the app: onboarding link → Connect (POST /api/noon/connect) → approve on the simulator. */
+async function prepareApp(
+  app: { url: string; env: NodeJS.ProcessEnv; noonUrl: string },
+  n: number,
+): Promise<PreparedCallback[]> {
+  const { links } = await appDriver<{ links: string[] }>(["sellers", String(n)], app.env);
+  return inParallel(n, async (i) => {
+    const res = await fetch(`${app.url}/api/noon/connect`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: app.url },
+      body: new URLSearchParams({ link: links[i] ?? "" }),
+      redirect: "manual",
+    });
+    const location = res.headers.get("location");
+    if (res.status !== 303 || !location) throw new Error(`connect answered ${res.status}`);
+    const back = await approve(location, app.noonUrl);
+    return { path: `/api/noon/callback?${back.toString()}`, cookie: cookiePair(res, "seller-session") };
+  });
+}
+
+/** Sellers of the Express sample: GET /connect-seller → approve on the simulator. */
+async function prepareExpress(url: string, noonUrl: string, n: number): Promise<PreparedCallback[]> {
+  return inParallel(n, async () => {
+    const res = await fetch(`${url}/connect-seller`, { redirect: "manual" });
+    const location = res.headers.get("location");
+    if (res.status !== 302 || !location) throw new Error(`/connect-seller answered ${res.status}`);
+    const back = await approve(location, noonUrl);
+    return { path: `/oauth/callback?${back.toString()}`, cookie: cookiePair(res, "connect.sid") };
+  });
+}
+
+/** Sends the prepared callbacks, `connections` at a time. */
+function fire(url: string, prepared: PreparedCallback[], connections: number): Promise<LoadResult> {
+  const queue = [...prepared];
+  return load({
+    url,
+    connections,
+    amount: prepared.length,
+    redirectsAreOk: true,
+    requests: [
+      {
+        method: "GET",
+        setupRequest: (req) => {
+          const next = queue.shift();
+          return { ...req, path: next?.path ?? "/missing", headers: { cookie: next?.cookie ?? "" } };
+        },
+      },
+    ],
+  });
+}
+
+const fig = (r: LoadResult) =>
+  `${fmt(r.rps, 1)}/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms${r.non2xx || r.errors ? ` (failed ${r.non2xx}, errors ${r.errors})` : ""}`;
+
+export async function run(): Promise<void> {
+  await buildForBench(say);
+  const app = await prepareBenchApp();
+  const profileDir =
+    process.env.BENCH_CPU_PROF === "1"
+      ? path.join(ROOT, "bench/results", `profile-callback-${new Date().toISOString().replace(/[:.]/g, "-")}`)
+      : undefined;
+  const servers: Running[] = [];
+  try {
+    const appServer = await startNext({
+      dir: ROOT,
+      // Every seller connects from this one address: the seller routes' limits (lib/rate-limit) are raised far
+      // above the run, so the figures are the callback's own cost; each check still runs.
+      env: {
+        ...app.env,
+        RATE_LIMITS: [
+          "onboarding-link-per-address",
+          "onboarding-link-per-link",
+          "noon-connect-per-address",
+          "noon-connect-per-seller",
+          "noon-callback-rejections-per-address",
+        ]
+          .map((name) => `${name}=1000000000/600`)
+          .join(","),
+      },
+      port: app.port,
+      probePath: "/api/health",
+      cpuProfileDir: profileDir,
+    });
+    servers.push(appServer);
+    const sample = await startExpressSample(app.sims.noon);
+    servers.push(sample);
+    const appCtx = { url: appServer.url, env: app.env, noonUrl: app.sims.noon.url };
+    const phases: { label: string; n: number; connections: number }[] = [
+      { label: "one at a time", n: SEQUENTIAL, connections: 1 },
+      { label: "10 concurrent sellers", n: PER_PHASE, connections: 10 },
+      { label: "50 concurrent sellers", n: PER_PHASE, connections: 50 },
+    ];
+    // Warm-up: the first callback of each logs in to Noon and loads its code paths.
+    await fire(appServer.url, await prepareApp(appCtx, 5), 1);
+    await fire(sample.url, await prepareExpress(sample.url, app.sims.noon.url, 5), 1);
+
+    for (let round = 0; round < ROUNDS; round++) {
+      say(
+        `\nRound ${round + 1} of ${ROUNDS} (${machineLoad()}); preparing ${phases.reduce((n, p) => n + p.n, 0)} sellers for each ...`,
+      );
+      const rows: string[][] = [];
+      for (const phase of phases) {
+        const appCallbacks = await prepareApp(appCtx, phase.n);
+        const sampleCallbacks = await prepareExpress(sample.url, app.sims.noon.url, phase.n);
+        const before = await appDriver<Record<string, number>>(["outcomes"], app.env);
+        const ours = await fire(appServer.url, appCallbacks, phase.connections);
+        const after = await appDriver<Record<string, number>>(["outcomes"], app.env);
+        const theirs = await fire(sample.url, sampleCallbacks, phase.connections);
+        const completed = (after.COMPLETED ?? 0) - (before.COMPLETED ?? 0);
+        rows.push([
+          `Noon callback, ${phase.label}`,
+          `${fig(ours)}; ${completed}/${phase.n} completed`,
+          fig(theirs),
+          phase.connections === 1
+            ? `p50 ${ratio(ours.p50, theirs.p50)} the sample's`
+            : `${ratio(ours.rps, theirs.rps)} the sample's rate`,
+        ]);
+        say(`  ${phase.label} measured (${machineLoad()})`);
+      }
+      say("");
+      say(table(["what", "app (next start)", "quickstart Express sample", "ratio"], rows));
+    }
+    say(`\nMachine: ${machineLoad()}.`);
+  } finally {
+    for (const s of servers.reverse()) await s.stop();
+    await app.stop();
+  }
+  if (profileDir) for (const line of summarizeProfiles(profileDir)) say(line);
+}

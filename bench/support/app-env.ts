@@ -1,0 +1,76 @@
+// What a benchmark's app needs: a fresh PostgreSQL database (embedded unless DATABASE_URL is set), the
+// simulators in their own process, and the production environment of `next start` pointing at both.
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import { startLocalStack } from "../../scripts/lib/stack";
+import { freePort } from "../../scripts/lib/embedded-pg";
+import { buildNext, ROOT, startSimulators, type SimulatorInfo } from "./servers";
+
+export interface BenchApp {
+  port: number;
+  url: string;
+  /** Environment of `next start` (production) and of the app driver. */
+  env: NodeJS.ProcessEnv;
+  sims: SimulatorInfo;
+  stop(): Promise<void>;
+}
+
+/** Builds the app unless `BENCH_SKIP_BUILD=1` (then the existing .next/ is used) and the bare Next.js app when missing. */
+export async function buildForBench(say: (line: string) => void): Promise<void> {
+  const skip = process.env.BENCH_SKIP_BUILD === "1";
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production" };
+  say(
+    skip
+      ? "Using the existing production build in .next/ (BENCH_SKIP_BUILD=1)."
+      : "Building the app (next build; BENCH_SKIP_BUILD=1 reuses .next/) ...",
+  );
+  await buildNext(ROOT, env, !skip);
+  const bare = await buildNext(path.join(ROOT, "bench/bare-next"), env, false);
+  if (bare === "built") say("Built the bare Next.js app (bench/bare-next).");
+}
+
+export async function prepareBenchApp(): Promise<BenchApp> {
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
+  const stack = await startLocalStack({
+    mode: "test",
+    appUrl: url,
+    env: process.env,
+    simulators: false,
+    log: () => undefined,
+  });
+  let sims: Awaited<ReturnType<typeof startSimulators>> | undefined;
+  try {
+    sims = await startSimulators(`${url}/api/noon/callback`);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...stack.env,
+      NODE_ENV: "production",
+      APP_URL: url,
+      AUTH_URL: url,
+      AUTH_TRUST_HOST: "true",
+      SESSION_SECRET: randomBytes(32).toString("base64url"),
+      AUTH_SECRET: randomBytes(32).toString("base64url"),
+      SECRETS_LOCAL_KEY: randomBytes(32).toString("base64"),
+      SECRETS_BACKEND: "local",
+      ALLOW_INSECURE_PROVIDER_URLS: "1",
+      ADMIN_EMAIL: "bench-admin@localhost.test",
+      ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
+      NOON_CLIENT_ID: sims.noon.clientId,
+      NOON_CLIENT_SECRET: sims.noon.clientSecret,
+      NOON_AUTHORIZE_URL: sims.noon.authorizeUrl,
+      NOON_API_URL: sims.noon.url,
+      NOON_INTEGRATOR_KEY: JSON.stringify(sims.noon.integratorKey),
+      BENCH_CLIENT_SECRET: sims.noyo.clientSecret,
+      LOG_FILE: process.env.BENCH_LOG_FILE ?? path.join(os.tmpdir(), `bench-app-${process.pid}.log`),
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
+    const s = sims;
+    return { port, url, env, sims: s, stop: async () => (await s.stop(), await stack.stop()) };
+  } catch (error) {
+    await sims?.stop();
+    await stack.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,28 @@
+// The provider simulators of a benchmark in their own process, so the load generator and the simulators do
+// not share one event loop. Prints one JSON line with what the app needs, then runs until stdin closes.
+import { randomBytes } from "node:crypto";
+import { startNoonSimulator } from "../../simulators/noon/index";
+import { startNoyoSimulator } from "../../simulators/noyo/index";
+
+const redirectUri = process.argv[2] ?? "http://localhost:3000/api/noon/callback";
+const noyoClient = {
+  clientId: `bench-${randomBytes(4).toString("hex")}`,
+  clientSecret: randomBytes(24).toString("base64url"),
+};
+const noon = await startNoonSimulator({ redirectUri, sellerKeyPool: Number(process.env.BENCH_NOON_KEY_POOL ?? 8) });
+const noyo = await startNoyoSimulator({ clients: [noyoClient], tokenLifetimeSeconds: 3600 });
+console.log(
+  JSON.stringify({
+    noon: {
+      url: noon.url,
+      authorizeUrl: noon.authorizeUrl,
+      clientId: noon.clientId,
+      clientSecret: noon.clientSecret,
+      integratorKey: noon.integratorKey,
+    },
+    noyo: { url: noyo.url, tokenUrl: noyo.tokenUrl, ...noyoClient },
+  }),
+);
+const stop = () => void Promise.all([noon.close(), noyo.close()]).finally(() => process.exit(0));
+process.stdin.on("end", stop).resume();
+process.on("SIGTERM", stop);
