@@ -12,7 +12,6 @@ import { LanguageSwitch } from "@/components/i18n/language-switch";
 // Bound to null: every action takes (previous, form), the shape proxy.ts checks (lib/http/action-request.ts).
 const signOut = signOutAction.bind(null, null);
 
-
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   const [staff, t] = await Promise.all([currentStaff(), getTranslations("admin.layout")]);
   const signOutForm = (
