@@ -125,6 +125,25 @@ export default defineConfig([
     },
   },
   {
+    // Production code (lib/, app/, components/) never depends on test support or on the simulators.
+    // Tests beside the code (*.test.ts) may import both: that is what tests/support/ and simulators/ are for.
+    files: ["{lib,app,components}/**/*.{ts,tsx}", "proxy.ts", "instrumentation.ts"],
+    ignores: ["**/*.test.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(@/|(\\.\\./)+)(simulators|tests)(/|$)",
+              message: "Production code must not import simulators/ or tests/: test support belongs in tests/support/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Playwright fixtures call their continuation `use`, which is not React's hook.
     files: ["e2e/**"],
     rules: { "react-hooks/rules-of-hooks": "off" },

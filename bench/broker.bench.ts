@@ -13,7 +13,7 @@ import path from "node:path";
 import { startLocalStack } from "../scripts/lib/stack";
 import { freePort } from "../scripts/lib/embedded-pg";
 import { startNoyoSimulator } from "../simulators/noyo/index";
-import { startBrokerChildren, type ChildRound } from "../lib/connections/testing/children";
+import { startBrokerChildren, type ChildRound } from "../tests/support/connections/children";
 
 const PROCESSES = 3;
 const CALLERS = 200;
@@ -33,7 +33,7 @@ type Autocannon = (opts: {
   errors: number;
 }>;
 
-const driver = path.join(process.cwd(), "lib/connections/testing/bench-driver.ts");
+const driver = path.join(process.cwd(), "tests/support/connections/bench-driver.ts");
 const nodeArgs = ["--conditions=react-server", "--import", "tsx", driver];
 
 // Asynchronous on purpose: the simulator runs in this process and must keep answering meanwhile.

@@ -64,7 +64,7 @@ function setupConnection(cluster: Cluster, dir: string): Promise<{ connectionId:
         "--conditions=react-server",
         "--import",
         "tsx",
-        "lib/connections/testing/bench-driver.ts",
+        "tests/support/connections/bench-driver.ts",
         "setup",
         noyo.tokenUrl,
         noyo.apiBaseUrl,

@@ -23,7 +23,7 @@ async function main() {
   const { createEndpoint } = await import("@/lib/webhooks/endpoints");
   const { emitAuthorizationEvent, emitEvent } = await import("@/lib/webhooks/emit");
   const { startWebhookReceiver } = await import("@/simulators/webhook-receiver/index");
-  const harness = await import("@/lib/noon/test-harness");
+  const harness = await import("@/tests/support/noon-harness");
 
   const receiver = await startWebhookReceiver();
   const admin = { id: randomUUID(), email: "bench@bench.test", ip: null };

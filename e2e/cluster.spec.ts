@@ -228,7 +228,7 @@ test("the token broker makes one token request per lifetime across instances", a
   const noyo = cluster.stack.providers?.noyo;
   if (!noyo) throw new Error("no Noyo simulator");
   const setup = await driver<{ connectionId: string; apiKey: string }>(
-    "lib/connections/testing/bench-driver.ts",
+    "tests/support/connections/bench-driver.ts",
     ["setup", noyo.tokenUrl, noyo.apiBaseUrl, "noyo-sim-client"],
     { BENCH_CLIENT_SECRET: "noyo-sim-secret-not-for-production" },
   );

@@ -402,6 +402,20 @@ export type SimControl = {
   reset(): void;
 };
 
+/** The control of a simulator whose counters and faults are a CounterBook and a FaultBoard. */
+export function boardControl<K extends string, X extends string>(
+  counters: CounterBook<K>,
+  faults: FaultBoard<K, X>,
+  reset: () => void,
+): SimControl {
+  return {
+    counters: () => counters.snapshot(),
+    faults: () => faults.snapshot(),
+    applyFaults: (body) => faults.applyJson(body),
+    reset,
+  };
+}
+
 /**
  * Serves `/__sim/counters` (GET), `/__sim/faults` (GET current, POST patch) and `/__sim/reset`
  * (POST). Returns false when the path is not under `/__sim/`.

@@ -5,7 +5,7 @@ import { createApiKey, revokeApiKey } from "@/lib/api-keys";
 import { authenticateApiKey } from "@/lib/api-keys/authenticate";
 import { tokenBroker } from "@/lib/connections/broker";
 import { rotateSecret, setConnectionDisabled, deleteConnection } from "@/lib/connections/service";
-import { createTestConnection, testActor, testSecret } from "@/lib/connections/testing/fixtures";
+import { createTestConnection, testActor, testSecret } from "@/tests/support/connections/fixtures";
 import { startNoyoSimulator, type StartedNoyoSimulator } from "@/simulators/noyo/index";
 import { createTestStaff } from "@/tests/authz/support";
 import { startSecondInstance, type SecondInstance } from "@/tests/support/instance";

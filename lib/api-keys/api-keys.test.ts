@@ -5,7 +5,7 @@ import { authenticateApiKey as requireApiKey } from "@/lib/api-keys/authenticate
 import { flushApiKeyUsage } from "@/lib/api-keys/usage";
 import { announceApiKeyChange } from "@/lib/api-keys/cache";
 import { refuseUnlistedConnection } from "@/lib/api-keys/limits";
-import { createTestConnection, testSecret } from "@/lib/connections/testing/fixtures";
+import { createTestConnection, testSecret } from "@/tests/support/connections/fixtures";
 import { createTestStaff } from "@/tests/authz/support";
 import { rememberSecret } from "@/tests/support/secret-scan";
 

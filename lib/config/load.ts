@@ -263,7 +263,7 @@ export interface AppConfig {
 }
 
 /**
- * Reads and validates every variable of CONTRACT.md. In production a missing or weak value throws a
+ * Reads and validates every variable of .env.example. In production a missing or weak value throws a
  * ConfigError naming the variable; in development the secrets are generated once into .data/.
  */
 export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig {

@@ -7,8 +7,8 @@ import { startNoyoSimulator, type StartedNoyoSimulator } from "@/simulators/noyo
 import { rememberSecret } from "@/tests/support/secret-scan";
 import { TokenBroker, backoffMs, cooldownMs, refreshLeadMs } from "./broker";
 import { providerAdapter } from "./providers/index";
-import { startBrokerChildren } from "./testing/children";
-import { createTestConnection, testSecret } from "./testing/fixtures";
+import { startBrokerChildren } from "@/tests/support/connections/children";
+import { createTestConnection, testSecret } from "@/tests/support/connections/fixtures";
 
 const until = async (condition: () => boolean, timeoutMs = 10_000) => {
   const end = Date.now() + timeoutMs;

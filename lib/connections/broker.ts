@@ -1,13 +1,8 @@
 import "server-only";
-// TokenBroker: the only way anything in the app gets a provider access token.
-//
-//   memory (per process; dropped on every instance at once by a change notice, lib/db/changes.ts)
-//   → connection_tokens (sealed with SECRETS_LOCAL_KEY, shared by every instance)
-//   → one leader per connection across all processes (a lease with a fencing number, token-lease.ts; then a
-//     re-read), which asks the provider outside any transaction: under its rate limit (counted in connection_token_requests),
-//     with exponential backoff + jitter on 429/503 honouring Retry-After, a cooldown after a failure,
-//     and the connection's health updated either way.
-// So any number of instances and concurrent callers cause one token request per token lifetime.
+// TokenBroker: the only way anything in the app gets a provider access token: memory (dropped on every
+// instance at once by a change notice, lib/db/changes.ts), then the sealed shared row, then one leader per
+// connection across all processes (lib/connections/README.md, "How the broker gets a token"). Any number of
+// instances and concurrent callers cause one token request per token lifetime.
 import { AppError, err, ok, type Result } from "@/lib/errors";
 import { afterArrivedNotices, announceChange, changeListener } from "@/lib/db/changes";
 import { db, type Db } from "@/lib/db/client";

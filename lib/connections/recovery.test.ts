@@ -10,7 +10,7 @@ import {
   storeSecretDurably,
   type SecretStore,
 } from "@/lib/secrets";
-import { testSecret } from "./testing/fixtures";
+import { testSecret } from "@/tests/support/connections/fixtures";
 
 beforeAll(async () => {
   await import("./recovery"); // the completion hook, as every process's registry loads it

@@ -16,7 +16,7 @@ import {
   testConnection,
   updateConnection,
 } from "./service";
-import { createTestConnection, testActor, testSecret } from "./testing/fixtures";
+import { createTestConnection, testActor, testSecret } from "@/tests/support/connections/fixtures";
 
 describe("connection management", () => {
   let sim: StartedNoyoSimulator;

@@ -11,7 +11,7 @@ import { createLocalSecretStore, createSecretStore, storeSecretDurably } from "@
 import { localKeyFrom } from "@/lib/secrets/seal";
 import { createDatabase, dropDatabase } from "@/scripts/lib/embedded-pg";
 import { applyMigrations } from "@/scripts/lib/schema-engine";
-import { clientFor, startAwsForTests } from "@/lib/secrets/testing/aws-sim";
+import { clientFor, startAwsForTests } from "@/tests/support/aws-sim";
 import type { StartedSecretsManagerSimulator } from "@/simulators/aws-secrets/index";
 
 let sim: StartedSecretsManagerSimulator;

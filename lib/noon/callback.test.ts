@@ -1,18 +1,12 @@
 // Integration: the seller's Connect → Noon → callback journey against the Noon simulator (in process)
 // and the run's PostgreSQL, through the route handlers' own functions with real Request objects.
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { secretStore, SecretStoreError, retryPendingSecret, type SecretStore } from "@/lib/secrets";
-import {
-  createOnboardingLink,
-  createSeller,
-  isOnboardingLinkActive,
-  listSellerLinks,
-  resolveOnboardingLink,
-} from "@/lib/sellers";
+import { createOnboardingLink, isOnboardingLinkActive, listSellerLinks, resolveOnboardingLink } from "@/lib/sellers";
 import { rememberSecret } from "@/tests/support/secret-scan";
-import { expireStaleAuthorizations, STATE_TTL_MS } from "./authorizations";
+import { STATE_TTL_MS } from "./authorizations";
 import { sellerSessionCookie } from "./session";
 import { handleNoonCallback } from "./callback";
 import { authorizationResult } from "./status";
@@ -20,27 +14,14 @@ import {
   APP,
   callback,
   clickConnect,
+  clickTryAgain,
   connectAndApprove,
-  rememberIssued,
   sellerWithLink,
-  startHarness,
-  testAddress,
   upstreamCalls,
-  type Harness,
-} from "./test-harness";
+} from "@/tests/support/noon-harness";
+import { noonHarnessPerFile } from "@/tests/support/noon-harness-per-file";
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness({ timeoutMs: 3_000 });
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => {
-  rememberIssued(h.sim);
-  h.sim.faults.reset();
-});
+const h = noonHarnessPerFile({ timeoutMs: 3_000 });
 
 async function authByReference(reference: string) {
   return db().noonAuthorization.findUniqueOrThrow({
@@ -50,24 +31,6 @@ async function authByReference(reference: string) {
 }
 
 const referenceOf = (location: string) => location.split("/").pop() ?? "";
-
-/** "Try again" from a result page: the form carries no link, the browser's session names the seller. */
-async function clickConnectWithoutLink(cookie: string) {
-  const { startSellerConnect } = await import("./connect");
-  return startSellerConnect(
-    new Request(`${APP}/api/noon/connect`, {
-      method: "POST",
-      headers: {
-        origin: APP,
-        "content-type": "application/x-www-form-urlencoded",
-        cookie,
-        "x-forwarded-for": testAddress(),
-      },
-      body: "",
-    }),
-    h.deps(),
-  );
-}
 
 async function rejectionsFor(sellerId: string | null, reason: string) {
   return db().noonCallbackRejection.count({ where: { reason, ...(sellerId ? { sellerId } : {}) } });
@@ -204,7 +167,7 @@ describe("a seller connects their Noon account", () => {
     expect(reuse.response.status).toBe(303);
     expect(reuse.location).toBe(`/onboard/${link.token}`);
     // "Connect again" from this browser's session (its link is used up) is refused as well.
-    const fromSession = await clickConnectWithoutLink(approved.cookie);
+    const fromSession = await clickTryAgain(h, approved.cookie);
     expect(fromSession.status).toBe(400);
     expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(before);
 
@@ -682,149 +645,5 @@ describe("a secret store outage loses nothing", () => {
     expect(stored?.message).toBe("Key stored after 2 attempts");
     const issued = h.sim.state.issuedKeys.get(auth.credential?.keyId ?? "");
     expect((await secretStore().get(auth.credential?.secretName ?? "")).value).toBe(issued?.privateKeyPem);
-  });
-});
-
-describe("POST /api/noon/connect", () => {
-  it("refuses a form from another site and creates nothing", async () => {
-    const { seller, link } = await sellerWithLink();
-    const r = await clickConnect(h, link.token, { origin: "https://evil.example" });
-    expect(r.response.status).toBe(403);
-    expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(0);
-    const none = await clickConnect(h, link.token, { origin: null });
-    expect(none.response.status).toBe(403);
-    const opaque = await clickConnect(h, link.token, { origin: "null" });
-    expect(opaque.response.status).toBe(403);
-    expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(0);
-  });
-
-  it("accepts Origin: null from a no-referrer page of ours when the browser says same-origin", async () => {
-    const { seller, link } = await sellerWithLink();
-    const { startSellerConnect } = await import("./connect");
-    const response = await startSellerConnect(
-      new Request(`${APP}/api/noon/connect`, {
-        method: "POST",
-        headers: {
-          origin: "null",
-          "sec-fetch-site": "same-origin",
-          "content-type": "application/x-www-form-urlencoded",
-          "x-forwarded-for": testAddress(),
-        },
-        body: new URLSearchParams({ link: link.token }),
-      }),
-      h.deps(),
-    );
-    expect(response.status).toBe(303);
-    expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(1);
-  });
-
-  it("carries the link's language into the browser's language cookie, unless the seller chose one", async () => {
-    const seller = await createSeller({ name: `Arabic seller ${randomBytes(3).toString("hex")}` });
-    const link = await createOnboardingLink({ sellerId: seller.id, createdBy: "test", locale: "ar" });
-    const { startSellerConnect } = await import("./connect");
-    const connect = (cookie?: string) =>
-      startSellerConnect(
-        new Request(`${APP}/api/noon/connect`, {
-          method: "POST",
-          headers: {
-            origin: APP,
-            "content-type": "application/x-www-form-urlencoded",
-            "x-forwarded-for": testAddress(),
-            ...(cookie ? { cookie } : {}),
-          },
-          body: new URLSearchParams({ link: link.token }),
-        }),
-        h.deps(),
-      );
-    const first = await connect();
-    expect(first.status).toBe(303);
-    expect(first.headers.getSetCookie().filter((c) => c.startsWith("NEXT_LOCALE="))).toEqual([
-      expect.stringMatching(/^NEXT_LOCALE=ar; Path=\/;/),
-    ]);
-    expect(new URL(first.headers.get("location") ?? "").searchParams.get("ui_locales")).toBe("ar");
-    const chosen = await connect("NEXT_LOCALE=en");
-    expect(chosen.status).toBe(303);
-    expect(chosen.headers.getSetCookie().some((c) => c.startsWith("NEXT_LOCALE="))).toBe(false);
-    expect(new URL(chosen.headers.get("location") ?? "").searchParams.has("ui_locales")).toBe(false);
-  });
-
-  it("explains a refused form in the seller's language", async () => {
-    const { link } = await sellerWithLink();
-    const { startSellerConnect } = await import("./connect");
-    const response = await startSellerConnect(
-      new Request(`${APP}/api/noon/connect`, {
-        method: "POST",
-        headers: {
-          origin: "https://evil.example",
-          cookie: "NEXT_LOCALE=ar",
-          "content-type": "application/x-www-form-urlencoded",
-          "x-forwarded-for": testAddress(),
-        },
-        body: new URLSearchParams({ link: link.token }),
-      }),
-      h.deps(),
-    );
-    expect(response.status).toBe(403);
-    const html = await response.text();
-    expect(html).toContain('<html lang="ar" dir="rtl">');
-    expect(html).toContain("يجب إرسال هذا النموذج من هذا الموقع");
-  });
-
-  it("sends an unusable link back to its page, which explains", async () => {
-    const r = await clickConnect(h, randomBytes(32).toString("base64url"));
-    expect(r.response.status).toBe(303);
-    expect(r.location).toMatch(/^\/onboard\//);
-  });
-
-  it("says so when Noon is not configured", async () => {
-    const { link } = await sellerWithLink();
-    const { startSellerConnect } = await import("./connect");
-    const response = await startSellerConnect(
-      new Request(`${APP}/api/noon/connect`, {
-        method: "POST",
-        headers: { origin: APP, "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": testAddress() },
-        body: new URLSearchParams({ link: link.token }),
-      }),
-      { noon: null },
-    );
-    expect(response.status).toBe(503);
-    expect(await response.text()).toContain("not configured");
-  });
-
-  it('starts again from the session for a "Try again" without the link', async () => {
-    const { seller, link } = await sellerWithLink();
-    const first = await clickConnect(h, link.token);
-    const { startSellerConnect } = await import("./connect");
-    const again = await startSellerConnect(
-      new Request(`${APP}/api/noon/connect`, {
-        method: "POST",
-        headers: {
-          origin: APP,
-          "content-type": "application/x-www-form-urlencoded",
-          cookie: first.cookie,
-          "x-forwarded-for": testAddress(),
-        },
-        body: "",
-      }),
-      h.deps(),
-    );
-    expect(again.status).toBe(303);
-    expect(await db().noonAuthorization.count({ where: { sellerId: seller.id } })).toBe(2);
-  });
-});
-
-describe("requests with no callback expire", () => {
-  it("after 30 minutes, once, with an event", async () => {
-    const { seller, link } = await sellerWithLink();
-    await clickConnect(h, link.token);
-    const row = await db().noonAuthorization.findFirstOrThrow({ where: { sellerId: seller.id } });
-    expect(await expireStaleAuthorizations(new Date(Date.now() + 29 * 60_000))).toBeGreaterThanOrEqual(0);
-    expect((await db().noonAuthorization.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("STARTED");
-    const later = new Date(Date.now() + 31 * 60_000);
-    expect(await expireStaleAuthorizations(later)).toBeGreaterThanOrEqual(1);
-    expect(await expireStaleAuthorizations(later)).toBe(0);
-    const after = await db().noonAuthorization.findUniqueOrThrow({ where: { id: row.id }, include: { events: true } });
-    expect(after.status).toBe("EXPIRED");
-    expect(after.events.filter((e) => e.type === "expired")).toHaveLength(1);
   });
 });

@@ -6,7 +6,7 @@ import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rememberSecret } from "@/tests/support/secret-scan";
 import { NoonClient, NOON_USER_AGENT } from "./client";
-import { rememberIssued, startHarness, type Harness } from "./test-harness";
+import { rememberIssued, startHarness, type Harness } from "@/tests/support/noon-harness";
 
 let h: Harness;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { SignJWT } from "jose";
 import { z } from "zod";
 import type { NoonIntegratorKey } from "@/lib/config/load";
 
-// Noon's identity API as FACTS.md describes it: an integrator session (RS256 JWT login, session in
+// Noon's identity API as docs/providers/FACTS.md describes it: an integrator session (RS256 JWT login, session in
 // cookies), then token/create and token/exchange. Neither call is ever sent twice: the code and the
 // access token are single-use, and a 401 does not prove Noon ignored them. After a 401 the client logs in
 // again (so the next request works) and fails this one; the only resend is after a failure to connect.

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { createSecretStore, retryPendingSecret, type SecretStore } from "@/lib/secrets";
-import { startAwsForTests } from "@/lib/secrets/testing/aws-sim";
+import { startAwsForTests } from "@/tests/support/aws-sim";
 import type { StartedSecretsManagerSimulator } from "@/simulators/aws-secrets/index";
 import { CALLBACK_ABANDONED_AFTER_MS, closeAbandonedCallbacks, recordEvent } from "./authorizations";
 import {
@@ -14,7 +14,7 @@ import {
   sellerWithLink,
   startHarness,
   type Harness,
-} from "./test-harness";
+} from "@/tests/support/noon-harness";
 
 let h: Harness;
 let aws: StartedSecretsManagerSimulator;

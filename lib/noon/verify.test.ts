@@ -17,7 +17,7 @@ import {
   sellerWithLink,
   startHarness,
   type Harness,
-} from "./test-harness";
+} from "@/tests/support/noon-harness";
 import { runScheduledVerifications, runVerifyAfterStore, verifySellerCredential } from "./verify";
 
 const run = promisify(execFile);

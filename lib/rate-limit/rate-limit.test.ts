@@ -28,7 +28,7 @@ import {
   startHarness,
   testAddress,
   type Harness,
-} from "@/lib/noon/test-harness";
+} from "@/tests/support/noon-harness";
 
 let h: Harness;
 beforeAll(async () => {

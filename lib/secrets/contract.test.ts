@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rememberSecret, keepOutput } from "@/tests/support/secret-scan";
 import { createSecretStore, SecretStoreError, type SecretStore } from "@/lib/secrets";
-import { startAwsForTests, freshPrivateKeyPem } from "./testing/aws-sim";
+import { startAwsForTests, freshPrivateKeyPem } from "@/tests/support/aws-sim";
 import type { StartedSecretsManagerSimulator } from "@/simulators/aws-secrets/index";
 
 let sim: StartedSecretsManagerSimulator;

@@ -17,7 +17,7 @@ import {
   type PendingStoredInfo,
 } from "@/lib/secrets";
 import { runRetryPendingSecretJob } from "@/lib/secrets/pending";
-import { clientFor, startAwsForTests, freshPrivateKeyPem } from "./testing/aws-sim";
+import { clientFor, startAwsForTests, freshPrivateKeyPem } from "@/tests/support/aws-sim";
 import type { StartedSecretsManagerSimulator } from "@/simulators/aws-secrets/index";
 
 let sim: StartedSecretsManagerSimulator;

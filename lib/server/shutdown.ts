@@ -1,17 +1,6 @@
 import "server-only";
-// Graceful stop of an app process (`next start`), installed at start by lib/server/start.ts.
-//
-// Next 16's `next start` handles SIGTERM/SIGINT itself (node_modules/next/dist/server/lib/start-server.js):
-// server.close() at once (new connections refused, in-flight requests finish, with no time bound), then
-// process.exit(143). It has no draining phase in which a health check answers 503, and it exits without
-// waiting for job workers running in the process. So at start this module takes Next's listeners off the
-// signals and calls them itself at the end of its own drain:
-//   1. draining: /api/health answers 503 (the load balancer takes the instance out); job workers and
-//      sweeps stop taking work and finish what runs;
-//   2. after SHUTDOWN_DRAIN_DELAY_MS: in-flight callbacks (and jobs) get the rest of SHUTDOWN_TIMEOUT_MS;
-//   3. Next's own cleanup: the server stops accepting connections, finishes open requests, exits 143.
-// Past SHUTDOWN_TIMEOUT_MS the process exits 1 whatever runs: a callback cut there is finished by
-// recovery (its key is sealed) or closed by the abandoned-callback sweep (lib/noon/jobs.ts).
+// Graceful stop of an app process (`next start`), installed at start by lib/server/start.ts: it takes Next's
+// SIGTERM/SIGINT listeners and calls them at the end of its own drain (why and how: lib/server/README.md).
 import { config } from "@/lib/config/env";
 import { log } from "@/lib/log";
 

@@ -1,24 +1,6 @@
 // The support view's SQL, kept free of "server-only" and of the Prisma client so the benchmark
 // (bench/support.bench.ts) measures exactly the statements the pages run, through plain `pg`.
-//
-// Design (measured with `npm run bench -- support` on 1,000,000 requests, figures in the issue):
-// - Keyset pagination on (created_at, id): a page is "the next N rows after this (created_at, id)",
-//   answered from the index (created_at DESC, id DESC) or (status, created_at DESC, id DESC) without
-//   OFFSET, and rows arriving meanwhile (newest first) never shift the following pages.
-// - Search is routed by the shape of what was typed: a reference ("NA-…") → the unique index;
-//   a UUID → oauth_request_id (or the request's own id); a project code → its index (probed first);
-//   anything else → seller name/e-mail through pg_trgm GIN indexes (contains for ≥3 characters,
-//   prefix for shorter input). When at most MAX_SELLER_MATCHES sellers match, their ids are joined
-//   laterally to the (seller_id, created_at, id, status) index and the page is chosen index-only;
-//   a broad search (more sellers, or 1–2 characters) walks the time index and checks each row's
-//   seller, which finds a page quickly precisely because matches are dense.
-// - Counts per status never count the whole table: each status is counted up to COUNT_CAP rows
-//   (an index-only range scan that stops at the cap); unfiltered, a status past 2,000 rows shows the
-//   planner's estimate (reltuples × the status's frequency in pg_stats); filtered views "10,000+".
-//   Narrow sets (a seller, a reference, the few sellers a search matched) are counted in one grouped
-//   pass; a broad name search (over MAX_SELLER_MATCHES sellers) shows no counts rather than scan.
-//   A trigger-maintained counter table was rejected: it adds a hot row written in every Noon
-//   callback transaction and only serves the unfiltered view.
+// How it stays fast on a million requests (keyset pages, routed search, capped counts): lib/support/README.md.
 
 export const AUTHORIZATION_STATUSES = [
   "STARTED",

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/lib/db/client";
-import type * as HarnessModule from "@/lib/noon/test-harness";
+import type * as HarnessModule from "@/tests/support/noon-harness";
 import { createPrivateDatabase, type PrivateDatabase } from "@/tests/support/private-database";
 import { keepOutput, rememberSecret, RUN_DIR } from "@/tests/support/secret-scan";
 import { startWebhookReceiver, type StartedWebhookReceiver } from "@/simulators/webhook-receiver/index";
@@ -24,7 +24,7 @@ beforeAll(async () => {
   database = await createPrivateDatabase("webhooks_restart");
   process.env.DATABASE_URL = database.url;
   ({ db } = await import("@/lib/db/client"));
-  harness = await import("@/lib/noon/test-harness");
+  harness = await import("@/tests/support/noon-harness");
   h = await harness.startHarness();
 }, 120_000);
 

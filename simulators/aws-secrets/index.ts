@@ -1,16 +1,10 @@
 export {
   createSecretsManagerSimulator,
   startSecretsManagerSimulator,
-  secretsOperations,
-  secretsFaultCounters,
-  type SecretRecord,
-  type SecretTag,
-  type SecretVersion,
-  type SecretsEndpoint,
-  type SecretsFaultCounter,
   type SecretsManagerSimulator,
   type SecretsManagerSimulatorOptions,
-  type SecretsManagerSimulatorState,
-  type SecretsOperation,
   type StartedSecretsManagerSimulator,
-} from "./simulator";
+} from "./server";
+export { secretsOperations, type SecretsEndpoint, type SecretsOperation } from "./protocol";
+export { secretsFaultCounters, type SecretsFaultCounter } from "./faults";
+export type { SecretRecord, SecretTag, SecretVersion, SecretsManagerSimulatorState } from "./store";

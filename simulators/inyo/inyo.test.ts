@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createManualClock } from "../oauth2/kit";
+import { createManualClock } from "../client-credentials/index";
 import { INYO_DEFAULT_CLIENT, startInyoSimulator, type InyoSimulatorOptions, type StartedInyoSimulator } from "./index";
 import { RollingWindowLimiter } from "./rate-limit";
 

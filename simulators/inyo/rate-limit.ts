@@ -1,5 +1,5 @@
 // A rolling-window rate limit per key (Inyo limits each client per minute, per endpoint family).
-import type { Clock } from "../oauth2/kit";
+import type { Clock } from "../client-credentials/tokens";
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 

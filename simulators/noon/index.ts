@@ -1,15 +1,9 @@
 export {
   createNoonSimulator,
   startNoonSimulator,
-  noonEndpoints,
-  noonFaultCounters,
-  type NoonEndpoint,
-  type NoonFaultCounter,
-  type NoonKeyFile,
-  type NoonPrivateKeyFormat,
   type NoonSimulator,
   type NoonSimulatorOptions,
-  type NoonSimulatorState,
-  type IssuedSellerKey,
   type StartedNoonSimulator,
-} from "./simulator";
+} from "./server";
+export { noonEndpoints, noonFaultCounters, type NoonEndpoint, type NoonFaultCounter } from "./faults";
+export type { IssuedSellerKey, NoonKeyFile, NoonPrivateKeyFormat, NoonSimulatorState } from "./state";

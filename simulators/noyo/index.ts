@@ -2,39 +2,25 @@
 // fulfillment(-sandbox).noyo.com on one loopback server, as documented in
 // docs/providers/noyo-authentication.txt. Errors are gRPC-gateway bodies
 // (`{code, message, details}`); the auth ones are the documented code-16 bodies verbatim.
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { readBody, sendJson } from "../http";
 import {
-  BODY_LIMIT_BYTES,
-  CcCounterSet,
-  CcFaults,
-  ClientRegistry,
-  TokenSigner,
-  assembleCcSimulator,
-  clientFromJson,
-  header,
+  defaultSimClient,
+  defineCcSimulator,
   listenCc,
   mediaType,
-  parseBasicAuth,
-  parseBearer,
   positiveSeconds,
-  sendMalformedJson,
-  systemClock,
+  readBasicTokenRequest,
   type CcSimulator,
-  type Clock,
+  type CcSimulatorOptions,
   type ListenOptions,
   type SimClient,
   type StartedCcSimulator,
-} from "../oauth2/kit";
+} from "../client-credentials/index";
 
 export const NOYO_TOKEN_PATH = "/auth/public/token";
 export const NOYO_GROUPS_PATH = "/api/v1/groups";
 
-/** The client a fresh Noyo simulator knows (dev prints it; not a real credential). */
-export const NOYO_DEFAULT_CLIENT: SimClient = {
-  clientId: "noyo-sim-client",
-  clientSecret: "noyo-sim-secret-not-for-production",
-};
+/** The client a fresh Noyo simulator knows, `noyo-sim-client` / `noyo-sim-secret-not-for-production` (not a real credential). */
+export const NOYO_DEFAULT_CLIENT: SimClient = defaultSimClient("noyo");
 
 /** The documented example value of `expires_in`, returned whatever the token's real lifetime. */
 export const NOYO_DOC_EXPIRES_IN = 864000;
@@ -42,18 +28,14 @@ export const NOYO_DOC_EXPIRES_IN = 864000;
 export type NoyoEndpoint = "token" | "groups";
 const ENDPOINTS: readonly NoyoEndpoint[] = ["token", "groups"];
 
-export type NoyoSimulatorOptions = {
-  /** Registered clients; default `[NOYO_DEFAULT_CLIENT]`. */
-  clients?: SimClient[];
-  /** Real lifetime of issued tokens (their JWT `exp`); default 600 (the documented 10 minutes). */
-  tokenLifetimeSeconds?: number;
+/** Default client `NOYO_DEFAULT_CLIENT`, token lifetime 600 s (the documented 10 minutes). */
+export type NoyoSimulatorOptions = CcSimulatorOptions & {
   /**
    * What `expires_in` says. Noyo's page contradicts itself (10 minutes; example 864000; "milliseconds"),
    * so by default the simulator answers the example's 864000 whatever the lifetime, and clients must
    * take the shortest reading. `"milliseconds"` / `"seconds"` give the real lifetime in that unit.
    */
   expiresIn?: "doc-example" | "milliseconds" | "seconds" | number;
-  clock?: Clock;
 };
 
 export type NoyoSimulator = CcSimulator<NoyoEndpoint>;
@@ -122,7 +104,6 @@ const SANDBOX_GROUPS = {
 };
 
 export function createNoyoSimulator(opts: NoyoSimulatorOptions = {}): NoyoSimulator {
-  const clock = opts.clock ?? systemClock;
   const lifetime = positiveSeconds(opts.tokenLifetimeSeconds, 600, "tokenLifetimeSeconds");
   const expiresInMode = opts.expiresIn ?? "doc-example";
   const expiresIn =
@@ -133,119 +114,67 @@ export function createNoyoSimulator(opts: NoyoSimulatorOptions = {}): NoyoSimula
         : expiresInMode === "seconds"
           ? lifetime
           : NOYO_DOC_EXPIRES_IN;
-  const clients = new ClientRegistry<SimClient>(opts.clients ?? [NOYO_DEFAULT_CLIENT]);
-  const signer = new TokenSigner("noyo", clock);
-  const counters = new CcCounterSet<NoyoEndpoint>();
-  const faults = new CcFaults<NoyoEndpoint>(ENDPOINTS);
-  const book = counters.book;
 
-  async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    book.received("token");
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, BODY_LIMIT_BYTES);
-    } catch {
-      book.rejected("token", "body_too_large");
-      sendJson(res, 413, statusError(413, "request body too large"));
-      return;
-    }
-    const auth = parseBasicAuth(header(req, "authorization"));
-    if (auth.kind === "ok") counters.tokenRequests.add(auth.clientId);
-    if (await faults.intercept(req, res, "token", book, faultBody)) return;
-
-    if (req.method !== "POST") {
-      book.rejected("token", "method_not_allowed");
-      sendJson(res, 405, statusError(405, "Method Not Allowed"), { allow: "POST" });
-      return;
-    }
-    if (auth.kind !== "ok" || !clients.authenticate(auth.clientId, auth.clientSecret)) {
-      book.rejected("token", "invalid_credentials");
-      sendJson(res, 401, authError(NOYO_MESSAGES.missingCredentials));
-      return;
-    }
-    if (mediaType(req) !== "application/json") {
-      book.rejected("token", "unsupported_content_type");
-      sendJson(res, 400, statusError(400, "Content-Type must be application/json"));
-      return;
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString("utf8"));
-    } catch {
-      book.rejected("token", "invalid_json");
-      sendJson(res, 400, statusError(400, "invalid JSON body"));
-      return;
-    }
-    const grantType =
-      typeof body === "object" && body !== null && !Array.isArray(body)
-        ? (body as Record<string, unknown>).grant_type
-        : undefined;
-    if (grantType !== "client_credentials") {
-      book.rejected("token", "unsupported_grant_type");
-      sendJson(res, 400, statusError(400, 'grant_type must be "client_credentials"'));
-      return;
-    }
-
-    const issued = await signer.issue(auth.clientId, lifetime);
-    const answer = { access_token: issued.token, expires_in: expiresIn, token_type: "Bearer" };
-    counters.tokensIssued.add(auth.clientId);
-    book.succeeded("token");
-    if (faults.takeMalformed("token")) sendMalformedJson(res, answer);
-    else sendJson(res, 200, answer);
-  }
-
-  async function groups(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    book.received("groups");
-    await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
-    if (await faults.intercept(req, res, "groups", book, faultBody)) return;
-    if (req.method !== "GET") {
-      book.rejected("groups", "method_not_allowed");
-      sendJson(res, 405, statusError(405, "Method Not Allowed"), { allow: "GET" });
-      return;
-    }
-    const forced = faults.takeApiFault("groups");
-    if (forced === "unauthorized") {
-      book.rejected("groups", "fault_401");
-      sendJson(res, 401, authError(NOYO_MESSAGES.missingCredentials));
-      return;
-    }
-    if (forced === "forbidden") {
-      book.rejected("groups", "fault_403");
-      sendJson(res, 403, statusError(403, "Permission denied"));
-      return;
-    }
-    const bearer = parseBearer(header(req, "authorization"));
-    if (bearer === undefined) {
-      book.rejected("groups", "missing_token");
-      sendJson(res, 401, authError(NOYO_MESSAGES.missingCredentials));
-      return;
-    }
-    const check = await signer.check(bearer);
-    if (!check.ok) {
-      book.rejected("groups", check.reason === "expired" ? "expired_token" : "invalid_token");
-      sendJson(res, 401, authError(check.reason === "expired" ? NOYO_MESSAGES.expired : NOYO_MESSAGES.badSignature));
-      return;
-    }
-    if (!clients.get(check.clientId)) {
-      book.rejected("groups", "revoked_client");
-      sendJson(res, 401, authError(NOYO_MESSAGES.missingCredentials));
-      return;
-    }
-    counters.apiCalls.add(check.clientId);
-    book.succeeded("groups");
-    if (faults.takeMalformed("groups")) sendMalformedJson(res, SANDBOX_GROUPS);
-    else sendJson(res, 200, SANDBOX_GROUPS);
-  }
-
-  return assembleCcSimulator({
-    clients,
-    counters,
-    faults,
-    defaultClient: opts.clients?.[0] ?? NOYO_DEFAULT_CLIENT,
-    tokenPath: NOYO_TOKEN_PATH,
-    routes: { [NOYO_TOKEN_PATH]: token, [NOYO_GROUPS_PATH]: groups },
+  return defineCcSimulator({
+    name: "noyo",
+    endpoints: ENDPOINTS,
+    defaultClient: NOYO_DEFAULT_CLIENT,
+    clients: opts.clients,
+    tokenLifetimeSeconds: lifetime,
+    clock: opts.clock,
     notFoundBody: statusError(404, "Not Found"),
-    clientFromControl: clientFromJson,
+    token: {
+      path: NOYO_TOKEN_PATH,
+      faultBody,
+      tooLargeBody: statusError(413, "request body too large"),
+      methodNotAllowedBody: statusError(405, "Method Not Allowed"),
+      read: readBasicTokenRequest,
+      grant(req, { auth, raw }, clients) {
+        if (auth.kind !== "ok" || !clients.authenticate(auth.clientId, auth.clientSecret)) {
+          return { reason: "invalid_credentials", status: 401, body: authError(NOYO_MESSAGES.missingCredentials) };
+        }
+        if (mediaType(req) !== "application/json") {
+          const body = statusError(400, "Content-Type must be application/json");
+          return { reason: "unsupported_content_type", status: 400, body };
+        }
+        let body: unknown;
+        try {
+          body = JSON.parse(raw.toString("utf8"));
+        } catch {
+          return { reason: "invalid_json", status: 400, body: statusError(400, "invalid JSON body") };
+        }
+        const grantType =
+          typeof body === "object" && body !== null && !Array.isArray(body)
+            ? (body as Record<string, unknown>).grant_type
+            : undefined;
+        if (grantType !== "client_credentials") {
+          const answer = statusError(400, 'grant_type must be "client_credentials"');
+          return { reason: "unsupported_grant_type", status: 400, body: answer };
+        }
+        return {
+          clientId: auth.clientId,
+          answer: (accessToken) => ({ access_token: accessToken, expires_in: expiresIn, token_type: "Bearer" }),
+        };
+      },
+    },
+    api: {
+      endpoint: "groups",
+      path: NOYO_GROUPS_PATH,
+      faultBody,
+      methodNotAllowedBody: statusError(405, "Method Not Allowed"),
+      unauthorized: (why) => ({
+        body: authError(
+          why === "expired"
+            ? NOYO_MESSAGES.expired
+            : why === "invalid"
+              ? NOYO_MESSAGES.badSignature
+              : NOYO_MESSAGES.missingCredentials,
+        ),
+      }),
+      forbidden: () => ({ body: statusError(403, "Permission denied") }),
+      revokedReason: "revoked_client",
+      answer: () => SANDBOX_GROUPS,
+    },
   });
 }
 

@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { basicHeader, createManualClock } from "../oauth2/kit";
+import { basicHeader, createManualClock } from "../client-credentials/index";
 import {
   NOYO_DEFAULT_CLIENT,
   NOYO_DOC_EXPIRES_IN,

@@ -1,6 +1,6 @@
 import { decodeJwt } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { basicHeader, createManualClock } from "../oauth2/kit";
+import { basicHeader, createManualClock } from "../client-credentials/index";
 import { NUVY_DEFAULT_CLIENT, startNuvySimulator, type StartedNuvySimulator } from "./index";
 
 const { clientId, clientSecret } = NUVY_DEFAULT_CLIENT;

@@ -6,7 +6,7 @@ import {
   type OAuth2SimulatorOptions,
   type StartedOAuth2Simulator,
 } from "./index";
-import { basicHeader, createManualClock, parseBasicAuth, parseForm } from "./kit";
+import { basicHeader, createManualClock, parseBasicAuth, parseForm } from "../client-credentials/index";
 
 const { clientId, clientSecret } = OAUTH2_DEFAULT_CLIENT;
 const FORM = "application/x-www-form-urlencoded";
@@ -360,7 +360,7 @@ describe("OAuth2 faults and counters", () => {
   });
 });
 
-describe("kit parsing", () => {
+describe("client-credentials request parsing", () => {
   it("parses Basic headers strictly", () => {
     expect(parseBasicAuth(undefined)).toEqual({ kind: "none" });
     expect(parseBasicAuth("Basic")).toEqual({ kind: "malformed" });

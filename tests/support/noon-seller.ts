@@ -2,7 +2,7 @@
 // superseded, one active), then a third attempt that failed at token/exchange.
 import { randomBytes } from "node:crypto";
 import { createOnboardingLink, createSeller } from "@/lib/sellers";
-import { callback, connectAndApprove, type Harness } from "@/lib/noon/test-harness";
+import { callback, connectAndApprove, type Harness } from "@/tests/support/noon-harness";
 
 export async function sellerWithNoonHistory(h: Harness) {
   const externalId = `ext-${randomBytes(4).toString("hex")}`;

@@ -1,5 +1,5 @@
 import "server-only";
-// The provider registry and the documented hosts per environment (FACTS.md), filled in on creation.
+// The provider registry and the documented hosts per environment (docs/providers/FACTS.md), filled in on creation.
 import { inyoAdapter, INYO_TOKEN_RATE_LIMIT } from "./inyo";
 import { noyoAdapter } from "./noyo";
 import { nuvyAdapter } from "./nuvy";

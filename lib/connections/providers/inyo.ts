@@ -1,5 +1,5 @@
 import "server-only";
-// Inyo (inyo-authentication.txt): POST /oauth/token with JSON {clientId, secretId}; camelCase answer
+// Inyo (docs/providers/inyo-authentication.txt): POST /oauth/token with JSON {clientId, secretId}; camelCase answer
 // {accessToken, tokenType, expiresIn (s)}; 401 {status, message, responseCode: "SE_001"};
 // the token endpoint allows 60 requests a minute (429 past it: back off with jitter).
 import { z } from "zod";

@@ -1,5 +1,5 @@
 import "server-only";
-// Noyo (noyo-authentication.txt): Basic header, JSON {"grant_type":"client_credentials"}, answer
+// Noyo (docs/providers/noyo-authentication.txt): Basic header, JSON {"grant_type":"client_credentials"}, answer
 // {access_token, expires_in, token_type}. The page contradicts itself on the lifetime (10 minutes; example
 // 864000; "milliseconds"), so the token lives for the shortest of: its JWT `exp`, 10 minutes, expires_in as ms.
 // Errors are gRPC-gateway bodies {code, message, details}; auth failures are 401 code 16.

@@ -1,5 +1,5 @@
 import "server-only";
-// Nuvy (nuvy-oauth2.txt): Basic auth, form body grant_type=client_credentials, QA and production hosts;
+// Nuvy (docs/providers/nuvy-oauth2.txt): Basic auth, form body grant_type=client_credentials, QA and production hosts;
 // answer {access_token, token_type, expires_in (s)}; 400 = missing/wrong grant_type, 401 = wrong credentials.
 import { basicAuthorization, parseJson, requestToken } from "./common";
 import { oauthErrorDetail, oauthTokenReading } from "./oauth2-errors";

@@ -1,7 +1,7 @@
 import "server-only";
-// Standard client credentials (RFC 6749 §4.4, generic-client-credentials.txt): the operator chooses the
-// token URL, where the credentials go (Basic header per §2.3.1, or client_id/client_secret in the body)
-// and the body encoding (form, as the RFC says, or JSON for servers that want it).
+// Standard client credentials (RFC 6749 §4.4, docs/providers/generic-client-credentials.txt): the operator
+// chooses the token URL, where the credentials go (Basic header per §2.3.1, or client_id/client_secret in the
+// body) and the body encoding (form, as the RFC says, or JSON for servers that want it).
 import { basicAuthorization, parseJson, requestToken } from "./common";
 import { oauthErrorDetail, oauthTokenReading } from "./oauth2-errors";
 import type { ProviderAdapter } from "./types";

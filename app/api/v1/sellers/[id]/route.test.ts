@@ -1,7 +1,7 @@
 // GET /api/v1/sellers/{id}: a seller connected through the real Noon flow (simulator), by reference only.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { rememberIssued, startHarness, type Harness } from "@/lib/noon/test-harness";
+import { rememberIssued, startHarness, type Harness } from "@/tests/support/noon-harness";
 import type { SellerView } from "@/lib/api-v1/schemas";
 import { answer, APP, bearer, testApiKey } from "@/tests/support/api";
 import { sellerWithNoonHistory } from "@/tests/support/noon-seller";

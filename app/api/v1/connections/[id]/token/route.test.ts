@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashApiKey } from "@/lib/auth/guard";
 import { db } from "@/lib/db/client";
 import { flushApiKeyUsage } from "@/lib/api-keys/usage";
-import { createTestConnection, testSecret } from "@/lib/connections/testing/fixtures";
+import { createTestConnection, testSecret } from "@/tests/support/connections/fixtures";
 import { startNoyoSimulator, type StartedNoyoSimulator } from "@/simulators/noyo/index";
 import { keepOutput, rememberSecret } from "@/tests/support/secret-scan";
 import { GET } from "./route";

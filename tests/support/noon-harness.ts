@@ -1,13 +1,13 @@
-// Test support for the Noon flow (imported by *.test.ts only): an in-process Noon simulator, a seller
+// Test support for the Noon flow (tests and bench/webhooks-driver.ts): an in-process Noon simulator, a seller
 // with a link, and the browser steps (Connect, approve/decline on Noon, the callback) as real Requests
 // handed to the route handlers' functions.
 import { startNoonSimulator, type StartedNoonSimulator } from "@/simulators/noon/index";
 import { keepOutput, rememberSecret } from "@/tests/support/secret-scan";
 import { createOnboardingLink, createSeller } from "@/lib/sellers";
-import { handleNoonCallback } from "./callback";
-import { NoonClient } from "./client";
-import { startSellerConnect } from "./connect";
-import type { NoonDeps, NoonSettings } from "./deps";
+import { handleNoonCallback } from "@/lib/noon/callback";
+import { NoonClient } from "@/lib/noon/client";
+import { startSellerConnect } from "@/lib/noon/connect";
+import type { NoonDeps, NoonSettings } from "@/lib/noon/deps";
 
 export const APP = "http://localhost:3999";
 
@@ -105,6 +105,23 @@ export async function clickConnect(
   const state = location ? new URL(location, APP).searchParams.get("state") : null;
   const hasCookie = response.headers.getSetCookie().some((c) => c.includes("seller-session="));
   return { response, location, state, cookie: hasCookie ? sessionCookieFrom(response) : "" };
+}
+
+/** "Try again" from a result page: the form carries no link, the browser's session names the seller. */
+export async function clickTryAgain(h: Harness, cookie: string): Promise<Response> {
+  return startSellerConnect(
+    new Request(`${APP}/api/noon/connect`, {
+      method: "POST",
+      headers: {
+        origin: APP,
+        "content-type": "application/x-www-form-urlencoded",
+        cookie,
+        "x-forwarded-for": testAddress(),
+      },
+      body: "",
+    }),
+    h.deps(),
+  );
 }
 
 /** Noon's redirect back to us, as the browser would send it. */
