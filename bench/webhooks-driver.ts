@@ -40,6 +40,7 @@ async function main() {
   }
   receiver.setSecrets(secrets);
   const h = await harness.startHarness();
+  (await import("@/lib/server/start")).registerBackgroundWork();
   await startJobWorkers();
   const waitDelivered = async (total: number) => {
     for (;;) {

@@ -1,5 +1,5 @@
 // `npm run worker` – a separate job worker process (run the app with JOBS_IN_PROCESS=0 and one or more of
-// these). Runs every job and schedule of lib/jobs/registry.ts and the recovery sweeps; SIGTERM/SIGINT stop
+// these). Runs every job, schedule and recovery sweep of lib/server/start.ts's start-up list; SIGTERM/SIGINT stop
 // it gracefully: no new jobs, running ones get SHUTDOWN_TIMEOUT_MS to finish.
 import nextEnv from "@next/env";
 
@@ -10,7 +10,10 @@ async function main() {
   const { log } = await import("@/lib/log");
   const { startJobWorkers, stopJobWorkers, definedJobs } = await import("@/lib/jobs");
   const { startSweeper, stopSweeper, definedSweeps } = await import("@/lib/jobs/sweeper");
+  const { registerBackgroundWork } = await import("@/lib/server/start");
   if (!config().databaseUrl) throw new Error("DATABASE_URL is not set: the job queue lives in the app's database");
+
+  registerBackgroundWork();
 
   await startJobWorkers();
   startSweeper();

@@ -15,7 +15,7 @@ import {
 import type { ActionState } from "@/lib/auth/action";
 import type { TestOutcome } from "@/lib/connections/service";
 import { PROVIDER_HOSTS } from "@/lib/connections/providers/hosts";
-import type { EnvironmentId, ProviderId } from "@/lib/connections/providers/types";
+import { PROVIDER_IDS, type EnvironmentId, type ProviderId } from "@/lib/connections/providers/types";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/button";
 import { Field, SelectField } from "@/components/ui/field";
@@ -29,7 +29,6 @@ const STEP_KEYS: Partial<Record<string, "readSecret" | "token">> = {
   "Read the client secret": "readSecret",
   "Token request": "token",
 };
-const PROVIDERS: ProviderId[] = ["NOYO", "INYO", "NUVY", "OAUTH2"];
 
 const ident = (chunks: React.ReactNode) => <Ident>{chunks}</Ident>;
 const hidden = (chunks: React.ReactNode) => <span className="sr-only">{chunks}</span>;
@@ -117,7 +116,7 @@ export function CreateConnectionForm({ simulators = null }: { simulators?: Simul
             const next = e.target.value as ProviderId;
             choose(next, environment === "SIMULATOR" && !simulators?.[next] ? "SANDBOX" : environment);
           }}
-          options={PROVIDERS.map((p) => ({ value: p, label: t(`providers.${p}`) }))}
+          options={PROVIDER_IDS.map((p) => ({ value: p, label: t(`providers.${p}`) }))}
         />
         <SelectField
           label={t("form.environment")}

@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
+import { usePoll } from "@/components/ui/use-poll";
 
 const INTERVAL_MS = 3_000;
 
@@ -20,36 +21,23 @@ export function AutoRefresh({ progressUrl, initial }: { progressUrl: string; ini
   const last = useRef(initial);
   const [live, setLive] = useState(initial.inProgress);
 
-  useEffect(() => {
-    if (!live) return;
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const tick = async () => {
-      try {
-        const res = await fetch(progressUrl, { cache: "no-store", headers: { accept: "application/json" } });
-        if (res.ok) {
-          const now = (await res.json()) as Progress;
-          const before = last.current;
-          if (now.status !== before.status || now.events !== before.events || now.updatedAt !== before.updatedAt) {
-            last.current = now;
-            router.refresh();
-          }
-          if (!now.inProgress) {
-            setLive(false);
-            return;
-          }
-        }
-      } catch {
-        // A network hiccup: keep polling.
+  usePoll(
+    async () => {
+      const res = await fetch(progressUrl, { cache: "no-store", headers: { accept: "application/json" } });
+      if (!res.ok) return;
+      const now = (await res.json()) as Progress;
+      const before = last.current;
+      if (now.status !== before.status || now.events !== before.events || now.updatedAt !== before.updatedAt) {
+        last.current = now;
+        router.refresh();
       }
-      if (!stopped) timer = setTimeout(tick, INTERVAL_MS);
-    };
-    timer = setTimeout(tick, INTERVAL_MS);
-    return () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    };
-  }, [live, progressUrl, router]);
+      if (!now.inProgress) {
+        setLive(false);
+        return "stop";
+      }
+    },
+    { intervalMs: INTERVAL_MS, enabled: live },
+  );
 
   return (
     <p role="status" className="text-sm text-slate-700">

@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useEffect, useState, useTransition } from "react";
+import { useState, useTransition } from "react";
+import { usePoll } from "@/components/ui/use-poll";
 
 const INTERVAL_MS = 10_000;
 
@@ -12,28 +13,15 @@ export function LiveListBanner({ pollUrl }: { pollUrl: string }) {
   const router = useRouter();
   const [count, setCount] = useState(0);
   const [pending, startTransition] = useTransition();
-  useEffect(() => {
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const tick = async () => {
-      try {
-        const res = await fetch(pollUrl, { cache: "no-store", headers: { accept: "application/json" } });
-        if (res.ok) {
-          const body = (await res.json()) as { newCount?: unknown };
-          if (!stopped && typeof body.newCount === "number") setCount(body.newCount);
-        }
-      } catch {
-        // Offline for a moment: try again at the next tick.
-      }
-      if (!stopped && document.visibilityState !== "hidden") timer = setTimeout(tick, INTERVAL_MS);
-      else if (!stopped) timer = setTimeout(tick, INTERVAL_MS * 3);
-    };
-    timer = setTimeout(tick, INTERVAL_MS);
-    return () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    };
-  }, [pollUrl]);
+  usePoll(
+    async () => {
+      const res = await fetch(pollUrl, { cache: "no-store", headers: { accept: "application/json" } });
+      if (!res.ok) return;
+      const body = (await res.json()) as { newCount?: unknown };
+      if (typeof body.newCount === "number") setCount(body.newCount);
+    },
+    { intervalMs: INTERVAL_MS, hiddenIntervalMs: INTERVAL_MS * 3 },
+  );
 
   return (
     <div aria-live="polite" className="min-h-0">

@@ -2,7 +2,7 @@ import Form from "next/form";
 import Link from "next/link";
 import { AUTHORIZATION_STATUSES } from "@/lib/support/sql";
 import { STATUS_LABELS, type ListParams } from "@/lib/support/filters";
-import { supportButtonClass as buttonClass } from "@/components/support/button-class";
+import { buttonClass } from "@/components/ui/button-class";
 
 const input = "min-h-10 rounded-md border border-slate-400 bg-white px-3 py-2 text-sm text-slate-900";
 

@@ -1,14 +1,10 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useEffect } from "react";
+import { usePoll } from "@/components/ui/use-poll";
 
 /** While deliveries are still pending: re-renders the page (server components) every few seconds. */
 export function RefreshWhilePending({ pending, intervalMs = 3_000 }: { pending: boolean; intervalMs?: number }) {
   const router = useRouter();
-  useEffect(() => {
-    if (!pending) return;
-    const timer = setInterval(() => router.refresh(), intervalMs);
-    return () => clearInterval(timer);
-  }, [pending, intervalMs, router]);
+  usePoll(async () => router.refresh(), { intervalMs, enabled: pending });
   return null;
 }

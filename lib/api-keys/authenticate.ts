@@ -1,7 +1,7 @@
 import "server-only";
-import { createHash } from "node:crypto";
+import { hashToken } from "@/lib/secrets/token-hash";
 import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/auth/permissions";
-import { clientIpFrom } from "@/lib/auth/client-ip";
+import { clientIpFrom } from "@/lib/http/client-ip";
 import { recordAudit, recordAuditTally } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import {
@@ -29,7 +29,7 @@ export interface AuthenticatedApiKey {
 }
 
 /** Keys are 256-bit random values, so a plain SHA-256 looked up by its unique index is enough. */
-export const hashApiKey = (key: string) => createHash("sha256").update(key, "utf8").digest("hex");
+export const hashApiKey = hashToken;
 
 function rateLimited(verdict: Exclude<RateLimitVerdict, { allowed: true }>, what: string): AppError {
   return new AppError("RATE_LIMITED", `${what} Try again in ${waitText(verdict.retryAfterSeconds)}.`, {

@@ -2,6 +2,7 @@ import "server-only";
 import type { ApiKey } from "@/lib/db/generated/client";
 import { afterArrivedNotices, announceChange, changeListener, type SqlRunner } from "@/lib/db/changes";
 import { db } from "@/lib/db/client";
+import { processSingleton } from "@/lib/server/process-singleton";
 
 // API-key records by key hash, kept in process so a call costs no database round trip. Every write to
 // api_keys announces itself (announceApiKeyChange, in its transaction); each instance's listener then
@@ -64,12 +65,9 @@ class ApiKeyCache {
   }
 }
 
-const globalForCache = globalThis as unknown as { __sellerOnboardingApiKeyCache?: ApiKeyCache };
-
 /** The API key with this hash (from this process's cache while change notices flow), or null. */
 export function findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null> {
-  globalForCache.__sellerOnboardingApiKeyCache ??= new ApiKeyCache();
-  return globalForCache.__sellerOnboardingApiKeyCache.find(keyHash);
+  return processSingleton("api-key-cache", () => new ApiKeyCache()).find(keyHash);
 }
 
 /**

@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { onServerStop } from "@/lib/server/stop";
+import { processSingleton } from "@/lib/server/process-singleton";
 
 // Use of API keys, counted in process and written in batches: one statement a second adds every
 // (key, hour, scope) count and moves last_used_at forward, so concurrent calls never queue on one row
@@ -82,8 +83,7 @@ class UsageBuffer {
   }
 }
 
-const globalForUsage = globalThis as unknown as { __sellerOnboardingApiKeyUsage?: UsageBuffer };
-const buffer = () => (globalForUsage.__sellerOnboardingApiKeyUsage ??= new UsageBuffer());
+const buffer = () => processSingleton("api-key-usage", () => new UsageBuffer());
 
 /** Counts one accepted call of `apiKeyId` for `scope` (written within a second). */
 export function countApiKeyUse(apiKeyId: string, scope: string, at = new Date()): void {

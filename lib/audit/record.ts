@@ -1,6 +1,6 @@
 import "server-only";
 import type { Prisma } from "@/lib/db/generated/client";
-import { db } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
 import { tallyKey } from "@/lib/rate-limit/tally";
 import type { AuditAction } from "@/lib/audit/actions";
 
@@ -22,10 +22,10 @@ export interface AuditEntry {
   details?: Prisma.InputJsonValue;
 }
 
-type Tx = Pick<ReturnType<typeof db>, "auditEvent">;
+type AuditWriter = Pick<Tx, "auditEvent">;
 
 /** Appends one audit event (append-only: nothing in the app deletes them; only tallies below count up). */
-export async function recordAudit(entry: AuditEntry, tx: Tx = db()): Promise<void> {
+export async function recordAudit(entry: AuditEntry, tx: AuditWriter = db()): Promise<void> {
   await tx.auditEvent.create({ data: auditRow(entry) });
 }
 

@@ -1,10 +1,10 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
-import { ZodError } from "zod";
 import type { Permission } from "@/lib/auth/permissions";
 import { requireActionPermission, type StaffPrincipal } from "@/lib/auth/guard";
+import { ZodError } from "zod";
 import { AppError, type AppErrorCode } from "@/lib/errors";
-import { log } from "@/lib/log";
+import { errorAnswer } from "@/lib/http/api-error";
 
 /**
  * A text for people from the catalogue (messages/en.json): its full key and ICU values. The form shows
@@ -71,37 +71,34 @@ export async function runStaffAction<T>(
     return await body(staff);
   } catch (error) {
     unstable_rethrow(error);
+    const answer = errorAnswer(error, { invalidInput: "Check the highlighted fields.", logAs: "server action failed" });
     if (error instanceof AppError)
       return {
         status: "error",
-        code: error.code,
-        message: error.userMessage,
+        code: answer.code,
+        message: answer.message,
         ...(error.i18n ? { i18n: error.i18n } : {}),
       };
-    if (error instanceof ZodError) {
+    if (error instanceof ZodError && answer.issues) {
       const fieldErrors: Record<string, string> = {};
       const fieldI18n: Record<string, MessageRef> = {};
-      for (const issue of error.issues) {
-        const path = issue.path.join(".");
-        fieldErrors[path] ??= issue.message;
-        fieldI18n[path] ??= issueRef(issue);
-      }
+      for (const issue of answer.issues) fieldErrors[issue.path] ??= issue.message;
+      for (const issue of error.issues) fieldI18n[issue.path.join(".")] ??= issueRef(issue);
       return {
         status: "error",
-        code: "BAD_REQUEST",
-        message: "Check the highlighted fields.",
+        code: answer.code,
+        message: answer.message,
         i18n: { key: "admin.layout.action.invalid" },
         fieldErrors,
         fieldI18n,
       };
     }
-    const reference = crypto.randomUUID();
-    log().error({ reference, err: error instanceof Error ? error.message : String(error) }, "server action failed");
+    const reference = /Reference: (\S+)$/.exec(answer.message)?.[1];
     return {
       status: "error",
-      code: "INTERNAL",
-      message: `Something went wrong on our side. Reference: ${reference}`,
-      i18n: { key: "admin.layout.action.internal", values: { reference } },
+      code: answer.code,
+      message: answer.message,
+      ...(reference ? { i18n: { key: "admin.layout.action.internal", values: { reference } } } : {}),
     };
   }
 }

@@ -4,7 +4,6 @@ import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
-import { onServerStart } from "@/lib/server/start";
 
 /**
  * Creates the admin of ADMIN_EMAIL/ADMIN_PASSWORD when no staff user exists yet; otherwise does nothing.
@@ -33,8 +32,9 @@ export async function ensureFirstAdmin(): Promise<"created" | "exists" | "not-co
   return "created";
 }
 
-onServerStart("first admin", async () => {
+/** Start-up task (lib/server/start.ts): the first admin, or a warning that nobody can sign in. */
+export async function bootstrapFirstAdmin(): Promise<void> {
   const outcome = await ensureFirstAdmin();
   if (outcome === "not-configured")
     log().warn("no staff user exists and ADMIN_EMAIL/ADMIN_PASSWORD are not set: nobody can sign in");
-});
+}

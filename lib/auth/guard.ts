@@ -4,12 +4,10 @@ import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { z } from "zod";
 import { allows, ROLES, type Permission, type Role, type ApiKeyScope } from "@/lib/auth/permissions";
-import { clientIpFrom } from "@/lib/auth/client-ip";
+import { clientIpFrom } from "@/lib/http/client-ip";
 import { recordAudit } from "@/lib/audit/record";
 import { authenticateApiKey, type AuthenticatedApiKey } from "@/lib/api-keys/authenticate";
 import { AppError } from "@/lib/errors";
-
-export { hashApiKey } from "@/lib/api-keys/authenticate";
 
 export interface StaffPrincipal {
   id: string;
@@ -19,8 +17,6 @@ export interface StaffPrincipal {
   /** The client's address, for the audit trail. */
   ip: string | null;
 }
-
-export type { AuthenticatedApiKey as ApiKeyPrincipal } from "@/lib/api-keys/authenticate";
 
 const sessionUserSchema = z.object({
   id: z.string().uuid(),

@@ -6,7 +6,7 @@ import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { recordAudit } from "@/lib/audit/record";
 import type { Role } from "@/lib/auth/permissions";
-import { clientIpFrom } from "@/lib/auth/client-ip";
+import { clientIpFrom } from "@/lib/http/client-ip";
 import { authenticateStaff } from "@/lib/auth/sign-in";
 import { baseAuthConfig, sessionClaimsSchema, withinAbsoluteLimit } from "@/lib/auth/session-policy";
 import { isSessionRevoked, newSessionId, revokeSession } from "@/lib/auth/sessions";
@@ -92,7 +92,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           { ...profile, iss: ssoIssuer(), sub: account.providerAccountId },
           await requestIp(),
         );
-        return admission.ok ? true : `/admin/sign-in?error=${ssoRefusalCode(admission.reason)}`;
+        return admission.ok ? true : `/admin/sign-in?error=${ssoRefusalCode(admission.error)}`;
       },
       // Runs on every session read: the staff row is checked each time, so disabling someone or changing
       // their role (both bump session_version) ends their sessions at the next request.

@@ -1,4 +1,4 @@
-// The security headers of every response (proxy.ts sets them; next.config.mjs repeats the static ones
+// The security headers of every response (proxy.ts sets them; next.config.ts sets the static ones
 // for files served without the proxy). No "server-only": the proxy bundle imports it.
 
 function originOf(url: string | undefined | null): string | null {

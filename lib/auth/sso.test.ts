@@ -36,7 +36,7 @@ describe("single sign-on", () => {
     expect(row).toMatchObject({ role: "OPERATIONS", passwordHash: null, ssoIssuer: ISSUER, ssoSubject: identity.sub });
     // An admin's later role change sticks: the domain only decides the first role.
     await db().staffUser.update({ where: { id: row.id }, data: { role: "SUPPORT" } });
-    expect(await admitSsoIdentity({ ...identity, email, email_verified: true })).toEqual({ ok: true, staffId: row.id });
+    expect(await admitSsoIdentity({ ...identity, email, email_verified: true })).toEqual({ ok: true, data: row.id });
     expect((await db().staffUser.findUniqueOrThrow({ where: { id: row.id } })).role).toBe("SUPPORT");
 
     expect(
@@ -46,11 +46,11 @@ describe("single sign-on", () => {
         email: `x-${randomBytes(3).toString("hex")}@evil.example`,
         email_verified: true,
       }),
-    ).toEqual({ ok: false, reason: "domain_not_mapped" });
+    ).toEqual({ ok: false, error: "domain_not_mapped" });
     await db().staffUser.update({ where: { id: row.id }, data: { disabledAt: new Date() } });
     expect(await admitSsoIdentity({ ...identity, email, email_verified: true })).toEqual({
       ok: false,
-      reason: "disabled",
+      error: "disabled",
     });
     const outcomes = (
       await db().auditEvent.findMany({ where: { actorLabel: email, action: "staff.sign_in" }, orderBy: { id: "asc" } })
@@ -64,7 +64,7 @@ describe("single sign-on", () => {
     for (const email_verified of [false, undefined, "true", 1]) {
       expect(
         await admitSsoIdentity({ iss: ISSUER, sub: `s-${randomBytes(4).toString("hex")}`, email, email_verified }),
-      ).toEqual({ ok: false, reason: "email_not_verified" });
+      ).toEqual({ ok: false, error: "email_not_verified" });
     }
     // Nothing was bound to the existing admin by those attempts.
     expect(await db().staffUser.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
@@ -79,23 +79,23 @@ describe("single sign-on", () => {
     const sub = `sub-${randomBytes(6).toString("hex")}`;
     expect(await admitSsoIdentity({ iss: ISSUER, sub, email, email_verified: true })).toEqual({
       ok: true,
-      staffId: row.id,
+      data: row.id,
     });
     // The provider changes the e-mail: same subject, same member, whose e-mail follows.
     const renamed = `renamed-${randomBytes(4).toString("hex")}@ops.example`;
     expect(await admitSsoIdentity({ iss: ISSUER, sub, email: renamed, email_verified: true })).toEqual({
       ok: true,
-      staffId: row.id,
+      data: row.id,
     });
     expect((await db().staffUser.findUniqueOrThrow({ where: { id: row.id } })).email).toBe(renamed);
     // Another subject presenting the member's e-mail is not that member.
     expect(await admitSsoIdentity({ iss: ISSUER, sub: `other-${sub}`, email: renamed, email_verified: true })).toEqual({
       ok: false,
-      reason: "bound_to_another_identity",
+      error: "bound_to_another_identity",
     });
     // Nor is the same subject at another issuer.
     expect(
       await admitSsoIdentity({ iss: "https://other-issuer.example", sub, email: renamed, email_verified: true }),
-    ).toEqual({ ok: false, reason: "bound_to_another_identity" });
+    ).toEqual({ ok: false, error: "bound_to_another_identity" });
   });
 });

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { config } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
+import type { Result } from "@/lib/errors";
 import type { Role } from "@/lib/auth/permissions";
 
 // Optional single sign-on through any OpenID Connect provider (OIDC_ISSUER, OIDC_CLIENT_ID,
@@ -70,7 +71,8 @@ export const SSO_REFUSAL_MESSAGES: Record<SsoRefusal, string> = {
 
 export const ssoRefusalCode = (reason: SsoRefusal) => `sso_${reason}`;
 
-type Admission = { ok: true; staffId: string } | { ok: false; reason: SsoRefusal };
+/** The admitted staff member's id, or why the identity was refused. */
+type Admission = Result<string, SsoRefusal>;
 
 /**
  * Admits (or refuses) a single-sign-on identity. Only an e-mail the provider says is verified
@@ -91,7 +93,7 @@ export async function admitSsoIdentity(profile: unknown, ip: string | null = nul
       outcome: reason === "domain_not_mapped" || reason === "bound_to_another_identity" ? "denied" : "failure",
       details: { method: "sso", reason },
     });
-    return { ok: false, reason };
+    return { ok: false, error: reason };
   };
   if (!oidc) return refuse("not_configured", "unknown");
   if (!parsed.success) return refuse("invalid_profile", "unknown");
@@ -165,7 +167,7 @@ export async function admitSsoIdentity(profile: unknown, ip: string | null = nul
     ip,
     details: { method: "sso" },
   });
-  return { ok: true, staffId: staff.id };
+  return { ok: true, data: staff.id };
 }
 
 /** The staff member bound to an SSO identity (after admitSsoIdentity let it in). */

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { ConnectionProvider } from "../db/generated/enums";
 import { isLoopbackUrl } from "../http/addresses";
 import { parseRateLimitOverrides, type RateLimitPolicy, type RateLimitPolicyName } from "../rate-limit/policies";
 import { passwordProblem } from "../auth/password-policy";
@@ -196,12 +197,12 @@ function safeJson(text: string): unknown {
 
 const simulatorHostsSchema = z.object({ tokenUrl: z.string().url(), apiBaseUrl: z.string().url() });
 const providerSimulatorsSchema = z
-  .object({
-    NOYO: simulatorHostsSchema,
-    INYO: simulatorHostsSchema,
-    NUVY: simulatorHostsSchema,
-    OAUTH2: simulatorHostsSchema,
-  })
+  .object(
+    Object.fromEntries(Object.values(ConnectionProvider).map((p) => [p, simulatorHostsSchema])) as Record<
+      ConnectionProvider,
+      typeof simulatorHostsSchema
+    >,
+  )
   .partial();
 
 export interface AppConfig {
@@ -250,9 +251,7 @@ export interface AppConfig {
     perMinute: number;
   };
   /** Development only: the bundled provider simulators' URLs, offered as an environment on the connection form. */
-  providerSimulators: Partial<
-    Record<"NOYO" | "INYO" | "NUVY" | "OAUTH2", { tokenUrl: string; apiBaseUrl: string }>
-  > | null;
+  providerSimulators: Partial<Record<ConnectionProvider, { tokenUrl: string; apiBaseUrl: string }>> | null;
   runJobsInProcess: boolean;
   /** SIGTERM: health answers 503 for drainDelayMs, then in-flight work gets up to timeoutMs in all. */
   shutdown: { drainDelayMs: number; timeoutMs: number };
@@ -390,7 +389,7 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
   if (isProduction && !databaseUrl) required("DATABASE_URL");
 
   const rateLimits = parseRateLimitOverrides(env.RATE_LIMITS);
-  if (!rateLimits.ok) throw new ConfigError("RATE_LIMITS", rateLimits.problem);
+  if (!rateLimits.ok) throw new ConfigError("RATE_LIMITS", rateLimits.error);
 
   return {
     nodeEnv,
@@ -414,7 +413,7 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
     oidc,
     allowInsecureProviderUrls,
     providerAllowedPorts: readPorts("PROVIDER_ALLOWED_PORTS", env.PROVIDER_ALLOWED_PORTS),
-    rateLimitOverrides: rateLimits.overrides,
+    rateLimitOverrides: rateLimits.data,
     noonVerification: { intervalMs: Math.round(intervalHours * 60 * 60 * 1000), perMinute },
     providerSimulators,
     runJobsInProcess: env.JOBS_IN_PROCESS !== "0",

@@ -5,7 +5,7 @@ import "server-only";
 // instances and concurrent callers cause one token request per token lifetime.
 import { AppError, err, ok, type Result } from "@/lib/errors";
 import { afterArrivedNotices, announceChange, changeListener } from "@/lib/db/changes";
-import { db, type Db } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { connectionTokenContext, seal, unseal } from "@/lib/secrets/seal";
 import type { OutboundPolicy } from "@/lib/http/outbound";
@@ -21,15 +21,13 @@ import { assertSecretBoundHere, readClientSecret, toRequestConfig, type Connecti
 import { recordTokenRequest, waitForTokenBudget } from "./rate-limit";
 import { acquireTokenLease, bumpTokenFence, releaseTokenLease, writeFencedToken } from "./token-lease";
 import { noteConnectionHealth } from "@/lib/webhooks/emit";
+import { processSingleton } from "@/lib/server/process-singleton";
 
 export interface BrokerToken {
   accessToken: string;
   tokenType: string;
   expiresAt: Date;
 }
-
-/** The client inside `db().$transaction(async (tx) => …)` (same omit configuration as db()). */
-export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$extends" | "$transaction">;
 
 export interface TokenBrokerOptions {
   now?: () => number;
@@ -401,14 +399,14 @@ export class TokenBroker {
       const result = { accessToken: token.accessToken, tokenType: token.tokenType, expiresAt: token.expiresAt };
       return ok(this.remember(connection.id, result, token.obtainedAt, generation));
     }
-    const failure = outcome.error;
+    const { failure, latencyMs } = outcome.error;
     await db().$transaction((tx) =>
       this.recordFailure(
         tx,
         connection.id,
         failure.message,
         failure instanceof AppError ? null : (failure.httpStatus ?? null),
-        outcome.latencyMs,
+        latencyMs,
       ),
     );
     // The refresh failed but the current token has not expired yet: callers keep working meanwhile.
@@ -448,9 +446,7 @@ export class TokenBroker {
   private async requestWithBackoff(
     connection: ConnectionRecord,
     secret: string,
-  ): Promise<
-    { ok: true; data: ProviderToken } | { ok: false; error: ProviderError | AppError; latencyMs: number | null }
-  > {
+  ): Promise<Result<ProviderToken, { failure: ProviderError | AppError; latencyMs: number | null }>> {
     const adapter = this.adapter(connection.provider);
     const limit = this.rateLimit(connection.provider);
     const started = this.now();
@@ -464,7 +460,7 @@ export class TokenBroker {
           sleep: this.sleep,
           providerLabel: adapter.label,
         });
-        if (!slot.ok) return { ok: false, error: lastError ?? slot.error, latencyMs: null };
+        if (!slot.ok) return err({ failure: lastError ?? slot.error, latencyMs: null });
       }
       await recordTokenRequest(connection.id);
       const result = await adapter.fetchToken(toRequestConfig(connection), secret, {
@@ -482,18 +478,14 @@ export class TokenBroker {
       );
       await this.sleep(wait);
     }
-    return {
-      ok: false,
-      error: lastError ?? new AppError("UNAVAILABLE", "No token request could be made."),
+    return err({
+      failure: lastError ?? new AppError("UNAVAILABLE", "No token request could be made."),
       latencyMs: this.now() - started,
-    };
+    });
   }
 }
 
-const globalBroker = globalThis as unknown as { __sellerOnboardingTokenBroker?: TokenBroker };
-
 /** The process's broker (one in-process cache and single-flight table per process). */
 export function tokenBroker(): TokenBroker {
-  globalBroker.__sellerOnboardingTokenBroker ??= new TokenBroker();
-  return globalBroker.__sellerOnboardingTokenBroker;
+  return processSingleton("token-broker", () => new TokenBroker());
 }

@@ -2,6 +2,7 @@
 // stores it and points the connection at it, as the interrupted create would have.
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { registerBackgroundWork } from "@/lib/server/start";
 import { db } from "@/lib/db/client";
 import {
   connectionSecretName,
@@ -13,7 +14,7 @@ import {
 import { testSecret } from "@/tests/support/connections/fixtures";
 
 beforeAll(async () => {
-  await import("./recovery"); // the completion hook, as every process's registry loads it
+  registerBackgroundWork(); // the completion hook, as every process registers it at start
 });
 
 describe("a connection secret sealed by a process that died", () => {

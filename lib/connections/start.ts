@@ -2,12 +2,12 @@ import "server-only";
 // Start-up work of the connections module: keep connection_token_requests small (only the last
 // rate-limit window matters; an hour is kept for troubleshooting).
 import { log } from "@/lib/log";
-import { onServerStart } from "@/lib/server/start";
 import { pruneTokenRequests } from "./rate-limit";
 
 const PRUNE_EVERY_MS = 15 * 60_000;
 
-onServerStart("connections: prune token requests", async () => {
+/** Start-up task (lib/server/start.ts): prunes now, then every 15 minutes. */
+export async function startTokenRequestPruning(): Promise<void> {
   const prune = () =>
     pruneTokenRequests().catch((error: unknown) =>
       log().warn(
@@ -17,4 +17,4 @@ onServerStart("connections: prune token requests", async () => {
     );
   await prune();
   setInterval(() => void prune(), PRUNE_EVERY_MS).unref();
-});
+}

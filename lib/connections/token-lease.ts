@@ -3,7 +3,7 @@ import "server-only";
 // with which fencing number (connections.token_fence). Every grant bumps the fence; a token is written
 // only with the current fence, checked in the statement that writes it (the connection row locked), so a
 // holder that stalled past its lease (a GC pause, a frozen VM) never overwrites a newer token.
-import type { Tx } from "./broker";
+import type { Tx } from "@/lib/db/client";
 
 type Client = Pick<Tx, "$queryRaw" | "$executeRaw">;
 

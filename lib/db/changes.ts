@@ -4,6 +4,7 @@ import pg from "pg";
 import { config } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/server/process-singleton";
 
 // Change notices between app instances over PostgreSQL LISTEN/NOTIFY (see lib/db/README.md): a change that
 // in-process caches must see (API key revoked, connection disabled or rotated) is announced in the same
@@ -239,12 +240,9 @@ class ChangeListener {
   }
 }
 
-const globalForChanges = globalThis as unknown as { __sellerOnboardingChanges?: ChangeListener };
-
 /** The process's change listener (one LISTEN connection per process, opened on first use). */
 export function changeListener(): ChangeListener {
-  globalForChanges.__sellerOnboardingChanges ??= new ChangeListener();
-  return globalForChanges.__sellerOnboardingChanges;
+  return processSingleton("change-listener", () => new ChangeListener());
 }
 
 /**

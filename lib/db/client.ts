@@ -3,6 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/db/generated/client";
 import { config } from "@/lib/config/env";
 import { OMIT_SECRET_COLUMNS } from "@/lib/db/omit";
+import { processSingleton } from "@/lib/server/process-singleton";
 
 export type { Prisma } from "@/lib/db/generated/client";
 
@@ -21,10 +22,10 @@ function createClient() {
 
 export type Db = ReturnType<typeof createClient>;
 
-const globalForDb = globalThis as unknown as { __sellerOnboardingDb?: Db };
+/** The client inside `db().$transaction(async (tx) => …)` (same omit configuration as db()). */
+export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$extends" | "$transaction">;
 
 /** The single Prisma client of this process (kept across hot reloads in development). */
 export function db(): Db {
-  globalForDb.__sellerOnboardingDb ??= createClient();
-  return globalForDb.__sellerOnboardingDb;
+  return processSingleton("db", createClient);
 }

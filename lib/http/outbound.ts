@@ -12,7 +12,10 @@ import { isLoopbackAddress as isLoopback, isPrivateAddress } from "./addresses";
 
 export type OutboundErrorKind = "unsafe-url" | "timeout" | "network" | "redirect" | "too-large";
 
-/** A call that did not produce an answer we can use. `message` is safe to show (no secrets, no bodies). */
+/**
+ * A call that did not produce an answer we can use. `message` is safe to show (no secrets, no bodies).
+ * `status` is set when the answer had begun (a redirect, too large, or cut off or timed out mid-body).
+ */
 export class OutboundError extends Error {
   readonly status: number | undefined;
   constructor(
@@ -38,7 +41,10 @@ export interface OutboundRequest {
 
 export interface OutboundResponse {
   status: number;
+  /** Repeated headers joined with ", " (Set-Cookie apart: see setCookies). */
   headers: Record<string, string>;
+  /** Every Set-Cookie line, one per cookie (their Expires dates hold commas). */
+  setCookies: string[];
   text: string;
   /** Milliseconds from the start of the call to the end of the answer. */
   latencyMs: number;
@@ -136,6 +142,7 @@ export function outboundRequest(
 
   return new Promise<OutboundResponse>((resolve, reject) => {
     let settled = false;
+    let answered: number | undefined;
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
@@ -158,6 +165,7 @@ export function outboundRequest(
       },
       (res) => {
         const status = res.statusCode ?? 0;
+        answered = status;
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(res.headers)) {
           if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
@@ -194,6 +202,7 @@ export function outboundRequest(
             resolve({
               status,
               headers,
+              setCookies: res.headers["set-cookie"] ?? [],
               text: Buffer.concat(chunks).toString("utf8"),
               latencyMs: Math.round(performance.now() - started),
             }),
@@ -201,7 +210,7 @@ export function outboundRequest(
         );
         res.on("error", (error) =>
           finish(() =>
-            reject(new OutboundError("network", "The connection to the provider broke off.", { cause: error })),
+            reject(new OutboundError("network", "The connection to the provider broke off.", { cause: error, status })),
           ),
         );
       },
@@ -209,11 +218,25 @@ export function outboundRequest(
     const timer = setTimeout(() => {
       request.destroy();
       finish(() =>
-        reject(new OutboundError("timeout", `The provider did not answer within ${Math.round(timeoutMs / 1000)} s.`)),
+        reject(
+          new OutboundError("timeout", `The provider did not answer within ${Math.round(timeoutMs / 1000)} s.`, {
+            status: answered,
+          }),
+        ),
       );
     }, timeoutMs);
     request.on("error", (error) => {
       if (error instanceof OutboundError) return finish(() => reject(error));
+      // Cut off after the answer began: the body never arrived whole.
+      if (answered !== undefined)
+        return finish(() =>
+          reject(
+            new OutboundError("network", "The connection to the provider broke off.", {
+              cause: error,
+              status: answered,
+            }),
+          ),
+        );
       const code = (error as NodeJS.ErrnoException).code;
       const what =
         code === "ENOTFOUND" || code === "EAI_AGAIN"

@@ -1,10 +1,11 @@
 import "server-only";
 // Background jobs on PostgreSQL (pg-boss 10, its own schema "pgboss" in the app's database).
-// Modules define their jobs at import time; lib/jobs/registry.ts imports every such module so a worker
-// process (`npm run worker`) or the app process (JOBS_IN_PROCESS, the default) knows them all.
+// Jobs, schedules and worker services are defined through the register functions that the one start-up
+// list (lib/server/start.ts, registerBackgroundWork) calls in every process before workers start.
 import PgBoss from "pg-boss";
 import { config } from "@/lib/config/env";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/server/process-singleton";
 
 export type JobOptions = {
   /** pg-boss queue policy; "short" keeps at most one queued job per singletonKey. Default "standard". */
@@ -58,8 +59,7 @@ const SCHEMA = "pgboss";
 type BossState = { boss: PgBoss; started: Promise<PgBoss>; queues: Map<string, Promise<void>> };
 
 // Kept on globalThis: Next's dev server reloads modules, and one process needs one pool of each kind.
-const globalJobs = globalThis as unknown as { __sellerOnboardingJobs?: { sender?: BossState; worker?: BossState } };
-const state = (globalJobs.__sellerOnboardingJobs ??= {});
+const state = processSingleton<{ sender?: BossState; worker?: BossState }>("jobs", () => ({}));
 
 function newBoss(forWorkers: boolean): BossState {
   const { databaseUrl } = config();
@@ -160,10 +160,13 @@ export function defineSchedule(name: string, cron: string, handler: () => Promis
 
 let starting: Promise<void> | undefined;
 
-/** Starts workers for every defined job and schedule (imports the registry first). Idempotent. */
+/** Starts workers for every defined job and schedule (register them first: registerBackgroundWork). Idempotent. */
 export function startJobWorkers(): Promise<void> {
   starting ??= (async () => {
-    await import("./registry");
+    if (jobs.size === 0)
+      log().warn(
+        "no jobs are defined: registerBackgroundWork() (lib/server/start.ts) must run before the workers start",
+      );
     const s = (state.worker ??= newBoss(true));
     for (const job of jobs.values()) {
       const boss = await ensureQueue(s, job.name, job.options);

@@ -5,22 +5,23 @@ import "server-only";
 // number of processes can sweep together.
 import { config } from "@/lib/config/env";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/server/process-singleton";
 
 type Sweep = { name: string; run: () => Promise<void> };
 const sweeps = new Map<string, Sweep>();
 
-/** Registers a sweep (module top level; the module must be imported by lib/jobs/registry.ts). */
+/** Registers a sweep (from a register function called by lib/server/start.ts's start-up list). */
 export function defineSweep(name: string, run: () => Promise<void>) {
   sweeps.set(name, { name, run });
 }
 
-const globalSweeper = globalThis as unknown as {
-  __sellerOnboardingSweeper?: { timer: NodeJS.Timeout; running: Promise<void> | null };
-};
+const sweeper = processSingleton<{ current?: { timer: NodeJS.Timeout; running: Promise<void> | null } }>(
+  "sweeper",
+  () => ({}),
+);
 
 /** Runs every sweep once, one after the other; a failing sweep is logged and does not stop the others. */
 export async function runSweepsOnce(): Promise<void> {
-  await import("./registry");
   for (const sweep of sweeps.values()) {
     try {
       await sweep.run();
@@ -35,7 +36,7 @@ export async function runSweepsOnce(): Promise<void> {
 
 /** Starts the sweeps in this process: once now, then every RECOVERY_SWEEP_MS. Idempotent. */
 export function startSweeper(): void {
-  if (globalSweeper.__sellerOnboardingSweeper) return;
+  if (sweeper.current) return;
   const state = { timer: undefined as unknown as NodeJS.Timeout, running: null as Promise<void> | null };
   const tick = () => {
     if (state.running) return;
@@ -43,16 +44,16 @@ export function startSweeper(): void {
   };
   state.timer = setInterval(tick, config().recovery.sweepMs);
   state.timer.unref();
-  globalSweeper.__sellerOnboardingSweeper = state;
+  sweeper.current = state;
   tick();
 }
 
 /** Stops the sweeps, letting a running round finish (graceful shutdown). */
 export async function stopSweeper(): Promise<void> {
-  const state = globalSweeper.__sellerOnboardingSweeper;
+  const state = sweeper.current;
   if (!state) return;
   clearInterval(state.timer);
-  globalSweeper.__sellerOnboardingSweeper = undefined;
+  sweeper.current = undefined;
   await state.running;
 }
 

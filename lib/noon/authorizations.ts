@@ -1,16 +1,15 @@
 import "server-only";
-import { createHash, randomBytes, randomInt } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
+import { hashToken } from "@/lib/secrets/token-hash";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/client";
-import type { Tx } from "@/lib/secrets";
+import type { Tx } from "@/lib/db/client";
 import { markSellerLinksUsed } from "@/lib/sellers";
 import { requestFirstVerification } from "./verify-queue";
 import { emitAuthorizationEvent, emitCredentialSuperseded } from "@/lib/webhooks/emit";
 
 // Noon authorization requests and their timeline: what support reads. Every step writes one event;
 // events carry stages, HTTP statuses and provider messages, never a code, token or key.
-
-export type { Tx };
 
 export type AuthorizationEventType =
   | "started"
@@ -51,9 +50,7 @@ export function newAuthorizationReference(): string {
 export const REFERENCE_PATTERN = /^NA-[0-9A-HJKMNP-TV-Z]{8}$/;
 
 /** SHA-256 (hex) of a state value: what the request row stores. */
-export function hashState(state: string): string {
-  return createHash("sha256").update(state, "utf8").digest("hex");
-}
+export const hashState = hashToken;
 
 /** Anything that can write an event: the client, or a transaction. */
 type EventWriter = {

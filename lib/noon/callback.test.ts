@@ -2,6 +2,7 @@
 // and the run's PostgreSQL, through the route handlers' own functions with real Request objects.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { registerBackgroundWork } from "@/lib/server/start";
 import { db } from "@/lib/db/client";
 import { secretStore, SecretStoreError, retryPendingSecret, type SecretStore } from "@/lib/secrets";
 import { createOnboardingLink, isOnboardingLinkActive, listSellerLinks, resolveOnboardingLink } from "@/lib/sellers";
@@ -606,7 +607,7 @@ describe("a fault at each stage is a recorded failure with its stage, a clear pa
 
 describe("a secret store outage loses nothing", () => {
   it("keeps the key sealed, then completes the request when the retry stores it", async () => {
-    await import("./jobs"); // registers the completion hook, as the worker's registry does
+    registerBackgroundWork(); // the completion hook, as every process registers it at start
     const down: SecretStore = {
       backend: "local",
       put: () => Promise.reject(new SecretStoreError("unreachable", "the secret store is unreachable")),

@@ -1,6 +1,5 @@
 import "server-only";
-import { createHash, timingSafeEqual } from "node:crypto";
-import { clientIpFrom } from "@/lib/auth/client-ip";
+import { clientIpFrom } from "@/lib/http/client-ip";
 import { db } from "@/lib/db/client";
 import { whileDatabaseRecovers } from "@/lib/db/retry";
 import { log } from "@/lib/log";
@@ -8,6 +7,7 @@ import { localeOfRequest } from "@/lib/i18n/request-locale";
 import { translator } from "@/lib/i18n/messages";
 import { addressKey, consumeRateLimit, tallyKey } from "@/lib/rate-limit";
 import { sellerKeySecretName, storeSecretDurably } from "@/lib/secrets";
+import { sameToken } from "@/lib/secrets/token-hash";
 import { markSellerLinksUsed } from "@/lib/sellers";
 import { trackInFlight } from "@/lib/server/shutdown";
 import { emitAuthorizationEvent } from "@/lib/webhooks/emit";
@@ -38,15 +38,6 @@ export type CallbackRejection =
 
 export function resultPath(reference: string): string {
   return `/onboard/result/${reference}`;
-}
-
-function sha256(value: string): Buffer {
-  return createHash("sha256").update(value, "utf8").digest();
-}
-
-/** Constant-time equality of two strings (compared as digests, so lengths leak nothing either). */
-function sameState(a: string, b: string): boolean {
-  return timingSafeEqual(sha256(a), sha256(b));
 }
 
 const shortText = (s: string | null, max = 200) => (s ? (s.length > max ? `${s.slice(0, max)}…` : s) : null);
@@ -176,7 +167,7 @@ async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Respon
   if (url.searchParams.getAll("code").length > 1) return reject(request, "code_repeated", { sellerId });
   const state = states[0] ?? "";
   if (!session?.pending) return reject(request, "no_session", { sellerId });
-  if (!sameState(state, session.pending.state)) return reject(request, "state_mismatch", { sellerId });
+  if (!sameToken(state, session.pending.state)) return reject(request, "state_mismatch", { sellerId });
 
   // One round trip: find the request, consume its state and record the callback (authorizations.ts).
   const now = resolved.now();

@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rememberSecret } from "@/tests/support/secret-scan";
-import { NoonClient, NOON_USER_AGENT } from "./client";
+import { outboundRequest } from "@/lib/http/outbound";
+import { NoonClient, NOON_MAX_ANSWER_BYTES, NOON_USER_AGENT } from "./client";
 import { rememberIssued, startHarness, type Harness } from "@/tests/support/noon-harness";
 
 let h: Harness;
@@ -19,14 +20,11 @@ afterAll(async () => {
 describe("NoonClient", () => {
   it("logs in once with an RS256 JWT of exactly sub, iat, jti and reuses the session cookies", async () => {
     const seen: { body: string; ua: string | undefined }[] = [];
-    const recording: typeof fetch = async (input, init) => {
-      seen.push({
-        body: typeof init?.body === "string" ? init.body : "",
-        ua: new Headers(init?.headers).get("user-agent") ?? undefined,
-      });
-      return fetch(input, init);
+    const recording: typeof outboundRequest = async (url, req, policy) => {
+      seen.push({ body: req.body ?? "", ua: req.headers?.["user-agent"] });
+      return outboundRequest(url, req, policy);
     };
-    const client = new NoonClient({ ...h.noon, fetch: recording });
+    const client = new NoonClient({ ...h.noon, send: recording });
     const before = h.sim.counters.get("login").received;
     for (let i = 0; i < 3; i++) {
       const code = h.sim.issueAuthorizationCode();
@@ -112,15 +110,47 @@ describe("NoonClient", () => {
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>((r) => server.close(() => r()));
     const attempts: number[] = [];
-    const counting: typeof fetch = async (input, init) => {
+    const counting: typeof outboundRequest = async (url, req, policy) => {
       attempts.push(Date.now());
-      return fetch(input, init);
+      return outboundRequest(url, req, policy);
     };
-    const client = new NoonClient({ ...h.noon, apiUrl: `http://127.0.0.1:${port}`, fetch: counting });
+    const client = new NoonClient({ ...h.noon, apiUrl: `http://127.0.0.1:${port}`, send: counting });
     const result = await client.createToken("never-sent-code");
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toMatchObject({ stage: "login", kind: "network" });
     expect(attempts).toHaveLength(3);
+  });
+
+  it("refuses an answer larger than Noon ever sends (the outbound size cap)", async () => {
+    // A gateway gone wrong: 200 with an endless body. The outbound size cap stops it.
+    let written = 0;
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const chunk = Buffer.alloc(16 * 1024, " ");
+      const pump = () => {
+        while (written < 10 * NOON_MAX_ANSWER_BYTES) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", pump);
+        }
+        res.end("{}");
+      };
+      res.on("error", () => undefined);
+      pump();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const client = new NoonClient({ ...h.noon, apiUrl: `http://127.0.0.1:${port}` });
+      const result = await client.ensureSession();
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error).toMatchObject({ stage: "login", kind: "malformed", httpStatus: 200 });
+        expect(result.error.message).toMatch(/larger than 64 KiB/);
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it("never retries a call that reached Noon and failed (5xx)", async () => {

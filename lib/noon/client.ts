@@ -3,14 +3,21 @@ import { createPrivateKey, randomUUID, type KeyObject } from "node:crypto";
 import { SignJWT } from "jose";
 import { z } from "zod";
 import type { NoonIntegratorKey } from "@/lib/config/load";
+import { config } from "@/lib/config/env";
+import type { Result } from "@/lib/errors";
+import { OutboundError, outboundRequest, type OutboundPolicy, type OutboundResponse } from "@/lib/http/outbound";
 
 // Noon's identity API as docs/providers/FACTS.md describes it: an integrator session (RS256 JWT login, session in
 // cookies), then token/create and token/exchange. Neither call is ever sent twice: the code and the
 // access token are single-use, and a 401 does not prove Noon ignored them. After a 401 the client logs in
 // again (so the next request works) and fails this one; the only resend is after a failure to connect.
+// Every call goes through the one outbound client (lib/http/outbound.ts) under Noon's policy below.
 
 export const NOON_USER_AGENT = "SellerOnboarding/1.0.0";
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** Noon's largest answer (token/exchange with a PEM key) is a few KiB; anything far larger is refused. */
+export const NOON_MAX_ANSWER_BYTES = 64 * 1024;
+const CONNECT_ATTEMPTS = 3;
 const MESSAGE_LIMIT = 300;
 
 export type NoonStage = "login" | "token_create" | "token_exchange";
@@ -29,7 +36,7 @@ export type NoonCallFailure = {
   oauthRequestId?: string;
 };
 
-export type NoonResult<T> = { ok: true; data: T } | { ok: false; error: NoonCallFailure };
+export type NoonResult<T> = Result<T, NoonCallFailure>;
 
 export type NoonClientSettings = {
   apiUrl: string;
@@ -37,10 +44,25 @@ export type NoonClientSettings = {
   clientSecret: string;
   integratorKey: NoonIntegratorKey | null;
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  /** The outbound call (default: outboundRequest; tests wrap it to watch what is sent). */
+  send?: typeof outboundRequest;
+  /** Default: ALLOW_INSECURE_PROVIDER_URLS as configured, and the port NOON_API_URL names. */
+  policy?: OutboundPolicy;
   /** What the login key is, for the message when it cannot sign (default: the integrator's key). */
   keyProblem?: string;
 };
+
+/**
+ * Noon's destination policy: the SSRF guard of every provider call (no private addresses, no redirects
+ * followed); the port NOON_API_URL names is allowed, since the operator configured it.
+ */
+export function noonPolicy(apiUrl: string): OutboundPolicy {
+  const port = Number(new URL(apiUrl).port);
+  return {
+    allowInsecure: config().allowInsecureProviderUrls,
+    allowedPorts: [...config().providerAllowedPorts, ...(port ? [port] : [])],
+  };
+}
 
 /** A service-account key as Noon issues it (`apijwt`): the integrator's, or a seller's from token/exchange. */
 export type NoonServiceAccountKey = Pick<NoonIntegratorKey, "key_id" | "private_key" | "project_code">;
@@ -50,7 +72,7 @@ export type NoonServiceAccountKey = Pick<NoonIntegratorKey, "key_id" | "private_
  * session at once: success proves Noon accepts the key for that project. Never stores anything.
  */
 export async function loginOnce(
-  settings: { apiUrl: string; timeoutMs?: number; fetch?: typeof fetch },
+  settings: { apiUrl: string; timeoutMs?: number; send?: typeof outboundRequest; policy?: OutboundPolicy },
   key: NoonServiceAccountKey,
 ): Promise<NoonResult<void>> {
   const client = new NoonClient({
@@ -114,15 +136,13 @@ const stageLabel: Record<NoonStage, string> = {
   token_exchange: "creating the seller's credential (token/exchange)",
 };
 
-/** True when fetch failed before the request could have reached the server (nothing was sent). */
-function isConnectFailure(error: unknown): boolean {
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  const code = typeof cause?.code === "string" ? cause.code : "";
-  return ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"].includes(code);
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+/** True when the call failed before the request could have reached the server (nothing was sent). */
+function isConnectFailure(error: OutboundError): boolean {
+  if (error.kind !== "network" || error.status !== undefined) return false;
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return (
+    typeof code === "string" && ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"].includes(code)
+  );
 }
 
 /** Keeps a provider message short and free of any value we sent (codes, tokens, secrets). */
@@ -139,12 +159,14 @@ export class NoonClient {
   private cookies = new Map<string, string>();
   private loggingIn: Promise<NoonResult<void>> | undefined;
   private signingKey: KeyObject | undefined;
-  private readonly fetchImpl: typeof fetch;
+  private readonly sendImpl: typeof outboundRequest;
   private readonly timeoutMs: number;
+  private policy: OutboundPolicy | undefined;
 
   constructor(private readonly settings: NoonClientSettings) {
-    this.fetchImpl = settings.fetch ?? fetch;
+    this.sendImpl = settings.send ?? outboundRequest;
     this.timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.policy = settings.policy;
   }
 
   /** True while this process holds session cookies from a login. */
@@ -347,66 +369,80 @@ export class NoonClient {
     };
     if (withSession) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     for (let attempt = 1; ; attempt++) {
-      let response: Response;
+      let response: OutboundResponse;
       try {
-        response = await this.fetchImpl(url, {
-          method: "POST",
-          headers,
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(this.timeoutMs),
-          redirect: "manual",
-        });
+        this.policy ??= noonPolicy(this.settings.apiUrl);
+        response = await this.sendImpl(
+          url,
+          {
+            method: "POST",
+            headers,
+            body: JSON.stringify(body),
+            timeoutMs: this.timeoutMs,
+            maxBytes: NOON_MAX_ANSWER_BYTES,
+          },
+          this.policy,
+        );
       } catch (error) {
-        if (isConnectFailure(error) && attempt < 3) {
+        if (!(error instanceof OutboundError)) throw error;
+        if (isConnectFailure(error) && attempt < CONNECT_ATTEMPTS) {
           await new Promise((r) => setTimeout(r, 200 * attempt));
           continue;
         }
-        if (isTimeout(error)) {
-          return this.failure(
-            stage,
-            "timeout",
-            null,
-            null,
-            `Noon did not answer within ${Math.round(this.timeoutMs / 1000)} s while ${stageLabel[stage]}`,
-          );
-        }
-        const kind = isConnectFailure(error) ? "could not connect" : "the connection failed";
-        return this.failure(
-          stage,
-          "network",
-          null,
-          null,
-          `Noon could not be reached while ${stageLabel[stage]} (${kind})`,
-        );
-      }
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        if (isTimeout(error)) {
-          return this.failure(
-            stage,
-            "timeout",
-            response.status,
-            null,
-            `Noon did not finish answering within ${Math.round(this.timeoutMs / 1000)} s while ${stageLabel[stage]}`,
-          );
-        }
-        return this.failure(
-          stage,
-          "network",
-          response.status,
-          null,
-          `The connection to Noon broke while ${stageLabel[stage]}`,
-        );
+        return this.outboundFailure(stage, error);
       }
       let json: unknown;
       try {
-        json = text ? (JSON.parse(text) as unknown) : undefined;
+        json = response.text ? (JSON.parse(response.text) as unknown) : undefined;
       } catch {
         json = undefined;
       }
-      return { ok: true, data: { status: response.status, json, setCookies: response.headers.getSetCookie() } };
+      return { ok: true, data: { status: response.status, json, setCookies: response.setCookies } };
+    }
+  }
+
+  /** A call that brought no usable answer, said for people (the outbound client's kinds, Noon's words). */
+  private outboundFailure(stage: NoonStage, error: OutboundError): NoonResult<never> {
+    const status = error.status ?? null;
+    const within = `within ${Math.round(this.timeoutMs / 1000)} s while ${stageLabel[stage]}`;
+    switch (error.kind) {
+      case "redirect":
+        // Not followed: Noon answered something other than 200, like any other refusal.
+        return this.httpFailure(stage, status ?? 0, undefined, []);
+      case "too-large":
+        return this.failure(
+          stage,
+          "malformed",
+          status,
+          null,
+          `Noon's answer to ${stageLabel[stage]} was larger than ${NOON_MAX_ANSWER_BYTES / 1024} KiB and was refused`,
+        );
+      case "timeout":
+        return this.failure(
+          stage,
+          "timeout",
+          status,
+          null,
+          status === null ? `Noon did not answer ${within}` : `Noon did not finish answering ${within}`,
+        );
+      case "unsafe-url":
+        return this.failure(stage, "config", null, null, `NOON_API_URL is refused: ${error.message}`);
+      case "network":
+        if (status !== null)
+          return this.failure(
+            stage,
+            "network",
+            status,
+            null,
+            `The connection to Noon broke while ${stageLabel[stage]}`,
+          );
+        return this.failure(
+          stage,
+          "network",
+          null,
+          null,
+          `Noon could not be reached while ${stageLabel[stage]} (${isConnectFailure(error) ? "could not connect" : "the connection failed"})`,
+        );
     }
   }
 

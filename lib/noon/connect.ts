@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { clientIpFrom } from "@/lib/auth/client-ip";
+import { clientIpFrom } from "@/lib/http/client-ip";
 import { isSameOrigin } from "@/lib/http/same-origin";
 import { log } from "@/lib/log";
 import { addressKey, consumeRateLimit } from "@/lib/rate-limit";

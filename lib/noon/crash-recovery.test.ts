@@ -2,6 +2,7 @@
 // whichever process takes the expired lease stores it (the same ClientRequestToken: one version) and
 // completes the request. A callback that died before the seal is closed as failed with its stage.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { registerBackgroundWork } from "@/lib/server/start";
 import { db } from "@/lib/db/client";
 import { createSecretStore, retryPendingSecret, type SecretStore } from "@/lib/secrets";
 import { startAwsForTests } from "@/tests/support/aws-sim";
@@ -21,7 +22,7 @@ let aws: StartedSecretsManagerSimulator;
 const awsStore = () => createSecretStore({ backend: "aws", maxAttempts: 1 });
 
 beforeAll(async () => {
-  await import("./jobs"); // the completion hook, as every process's registry loads it
+  registerBackgroundWork(); // the completion hook, as every process registers it at start
   [h, aws] = await Promise.all([startHarness(), startAwsForTests()]);
 });
 afterAll(async () => {

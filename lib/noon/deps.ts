@@ -1,6 +1,7 @@
 import "server-only";
 import { config, type AppConfig } from "@/lib/config/env";
 import type { SecretStore } from "@/lib/secrets";
+import { processSingleton } from "@/lib/server/process-singleton";
 import { NoonClient } from "./client";
 
 // What the Noon routes depend on, replaceable in tests (a simulator's settings, a short timeout, a clock).
@@ -18,12 +19,12 @@ export type NoonDeps = {
   observe?: { keySealed?: (ms: number) => void };
 };
 
-const globalForNoon = globalThis as unknown as { __noonClient?: { key: string; client: NoonClient } };
+const shared = processSingleton<{ current?: { key: string; client: NoonClient } }>("noon-client", () => ({}));
 
 /** The process-wide client (one integrator session per process, reused by every request). */
 export function sharedNoonClient(noon: NoonSettings): NoonClient {
   const key = `${noon.apiUrl}|${noon.clientId}|${noon.integratorKey?.key_id ?? ""}`;
-  const cached = globalForNoon.__noonClient;
+  const cached = shared.current;
   if (cached?.key === key) return cached.client;
   const client = new NoonClient({
     apiUrl: noon.apiUrl,
@@ -31,7 +32,7 @@ export function sharedNoonClient(noon: NoonSettings): NoonClient {
     clientSecret: noon.clientSecret,
     integratorKey: noon.integratorKey,
   });
-  globalForNoon.__noonClient = { key, client };
+  shared.current = { key, client };
   return client;
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { defineJob } from "@/lib/jobs";
 import { log } from "@/lib/log";
-import type { Tx } from "./authorizations";
+import type { Tx } from "@/lib/db/client";
 
 // The first verification of a stored key, as a job: the seller's callback never waits for it.
 // The handler loads verify.ts lazily (verify.ts imports authorizations.ts, which queues this job).

@@ -1,11 +1,13 @@
 import "server-only";
 import { config } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
+import type { Result } from "@/lib/errors";
 import type { CredentialVerificationResult } from "@/lib/db/generated/client";
 import { log } from "@/lib/log";
 import { emitCredentialVerification } from "@/lib/webhooks/emit";
 import { secretStore, SecretStoreError, type SecretStore } from "@/lib/secrets";
-import { recordEvent, type Tx } from "./authorizations";
+import type { Tx } from "@/lib/db/client";
+import { recordEvent } from "./authorizations";
 import { loginOnce, type NoonCallFailure } from "./client";
 import { resolveDeps, type NoonSettings } from "./deps";
 import type { FirstVerificationJob } from "./verify-queue";
@@ -34,7 +36,7 @@ export type VerifyRefusal = {
   code: "not_found" | "not_current" | "not_configured" | "not_claimed";
   message: string;
 };
-export type VerifyResult = { ok: true; data: VerificationReport } | { ok: false; error: VerifyRefusal };
+export type VerifyResult = Result<VerificationReport, VerifyRefusal>;
 
 export type VerifyDeps = {
   /** Default: config().noon. */

@@ -12,6 +12,7 @@ import { RATE_LIMIT_POLICIES, type RateLimitPolicy, type RateLimitPolicyName } f
 import { ipv6Prefix64 } from "@/lib/http/addresses";
 import { LEASE_MS, QuotaLeases } from "./lease";
 import { createPostgresLimiter } from "./store";
+import { processSingleton } from "@/lib/server/process-singleton";
 import { onServerStop } from "@/lib/server/stop";
 
 export type RateLimitVerdict =
@@ -31,21 +32,20 @@ type Limiters = {
   leases: QuotaLeases;
   seen: Map<string, Seen>;
 };
-const globalForLimits = globalThis as unknown as { __sellerOnboardingRateLimits?: Limiters };
+export const RATE_LIMITS_SINGLETON = "rate-limits";
 
 function limiters(): Limiters {
-  if (!globalForLimits.__sellerOnboardingRateLimits) {
+  return processSingleton<Limiters>(RATE_LIMITS_SINGLETON, () => {
     const { databaseUrl } = config();
     if (!databaseUrl) throw new Error("DATABASE_URL is not set: rate limits live in the app's database");
     // A small pool of its own: one upsert per check, never held across anything else.
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, idleTimeoutMillis: 30_000 });
     pool.on("error", (error) => log().warn({ err: error.message }, "rate-limit pool: idle connection failed"));
     const leases = new QuotaLeases(pool);
-    globalForLimits.__sellerOnboardingRateLimits = { pool, byPolicy: new Map(), leases, seen: new Map() };
     // A clean stop hands unspent reserved points back to their windows.
     onServerStop("rate-limit leases", () => leases.release());
-  }
-  return globalForLimits.__sellerOnboardingRateLimits;
+    return { pool, byPolicy: new Map(), leases, seen: new Map() };
+  });
 }
 
 /** The policy in force: the default, or this installation's RATE_LIMITS override. */

@@ -1,5 +1,6 @@
 // The named rate-limit policies: how many requests (points) one key may make per window. Pure data, free of
 // "server-only": lib/config validates RATE_LIMITS overrides against these names.
+import type { Result } from "../errors";
 
 export type RateLimitPolicy = { points: number; durationSeconds: number };
 
@@ -36,23 +37,23 @@ export function isRateLimitPolicyName(name: string): name is RateLimitPolicyName
  */
 export function parseRateLimitOverrides(
   value: string | undefined,
-): { ok: true; overrides: Partial<Record<RateLimitPolicyName, RateLimitPolicy>> } | { ok: false; problem: string } {
+): Result<Partial<Record<RateLimitPolicyName, RateLimitPolicy>>, string> {
   const overrides: Partial<Record<RateLimitPolicyName, RateLimitPolicy>> = {};
   for (const item of (value ?? "")
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean)) {
     const match = /^([a-z-]+)=(\d+)\/(\d+)$/.exec(item);
-    if (!match) return { ok: false, problem: `"${item}" is not name=points/seconds (e.g. api-per-key=6000/60)` };
+    if (!match) return { ok: false, error: `"${item}" is not name=points/seconds (e.g. api-per-key=6000/60)` };
     const [, name = "", points = "", seconds = ""] = match;
     if (!isRateLimitPolicyName(name))
       return {
         ok: false,
-        problem: `"${name}" is not a rate-limit policy (one of ${RATE_LIMIT_POLICY_NAMES.join(", ")})`,
+        error: `"${name}" is not a rate-limit policy (one of ${RATE_LIMIT_POLICY_NAMES.join(", ")})`,
       };
     if (Number(points) < 1 || Number(seconds) < 1)
-      return { ok: false, problem: `"${item}": points and seconds must be at least 1` };
+      return { ok: false, error: `"${item}": points and seconds must be at least 1` };
     overrides[name] = { points: Number(points), durationSeconds: Number(seconds) };
   }
-  return { ok: true, overrides };
+  return { ok: true, data: overrides };
 }

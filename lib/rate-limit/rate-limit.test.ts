@@ -18,6 +18,8 @@ import { POST as postOnboardingLink } from "@/app/api/v1/onboarding-links/route"
 import { createApiKey } from "@/lib/api-keys";
 import { db } from "@/lib/db/client";
 import { addressKey } from "@/lib/rate-limit";
+import { RATE_LIMITS_SINGLETON } from "@/lib/rate-limit/limiter";
+import { forgetProcessSingleton } from "@/lib/server/process-singleton";
 import { limitOnboardingLinkVisit } from "@/lib/sellers/link-visits";
 import { createTestStaff } from "@/tests/authz/support";
 import { rememberSecret } from "@/tests/support/secret-scan";
@@ -40,7 +42,7 @@ afterAll(async () => {
 
 /** A new process would have none of this one's limiter objects: only PostgreSQL carries the counts. */
 function forgetInProcessLimiters() {
-  (globalThis as { __sellerOnboardingRateLimits?: unknown }).__sellerOnboardingRateLimits = undefined;
+  forgetProcessSingleton(RATE_LIMITS_SINGLETON);
 }
 
 function expectRetryAfter(response: Response, max: number) {

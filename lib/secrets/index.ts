@@ -5,6 +5,7 @@ import { config } from "@/lib/config/env";
 import { createAwsSecretStore, type AwsSecretStoreOptions } from "./aws";
 import { createLocalSecretStore, type LocalSecretStoreOptions } from "./local";
 import type { SecretStore } from "./types";
+import { processSingleton } from "@/lib/server/process-singleton";
 
 export * from "./types";
 export { sellerKeySecretName, connectionSecretName, webhookSecretName, secretNameSegment, secretNames } from "./names";
@@ -21,7 +22,6 @@ export {
   type DurableStoreResult,
   type PendingStoredInfo,
   type RetryPendingResult,
-  type Tx,
 } from "./pending";
 export { createAwsSecretStore, type AwsSecretStoreOptions } from "./aws";
 export { createLocalSecretStore, type LocalSecretStoreOptions } from "./local";
@@ -39,16 +39,12 @@ export function createSecretStore(opts: SecretStoreFactoryOptions): SecretStore 
   return createLocalSecretStore(local);
 }
 
-const globalStore = globalThis as unknown as { __sellerOnboardingSecretStore?: SecretStore };
-
 /** The configured secret store (SECRETS_BACKEND=aws|local), one per process. */
 export function secretStore(): SecretStore {
-  if (!globalStore.__sellerOnboardingSecretStore) {
+  return processSingleton<SecretStore>("secret-store", () => {
     const { backend, kmsKeyId, namePrefix } = config().secrets;
-    globalStore.__sellerOnboardingSecretStore =
-      backend === "aws"
-        ? createAwsSecretStore({ ...(kmsKeyId ? { kmsKeyId } : {}), probeName: `${namePrefix}health-probe` })
-        : createLocalSecretStore();
-  }
-  return globalStore.__sellerOnboardingSecretStore;
+    return backend === "aws"
+      ? createAwsSecretStore({ ...(kmsKeyId ? { kmsKeyId } : {}), probeName: `${namePrefix}health-probe` })
+      : createLocalSecretStore();
+  });
 }

@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { z } from "zod";
 import { config } from "@/lib/config/env";
-import { db as defaultDb, type Db } from "@/lib/db/client";
+import { db as defaultDb, type Db, type Tx } from "@/lib/db/client";
 import { whileDatabaseRecovers } from "@/lib/db/retry";
 import { defineJob } from "@/lib/jobs";
 import { defineSweep } from "@/lib/jobs/sweeper";
@@ -19,7 +19,6 @@ import { SecretStoreError, type PutSecretInput, type SecretKind, type SecretRef,
  * A client that may be inside a transaction: both `db()` and the `tx` of `db().$transaction(async (tx) => …)`
  * are assignable to it (hash/sealed columns stay omitted in its result types).
  */
-export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$use" | "$extends" | "$transaction">;
 
 export type DurableStoreResult =
   | { outcome: "stored"; ref: SecretRef }
@@ -71,8 +70,8 @@ const completionHooks = new Map<SecretKind, CompletionHook[]>();
 
 /**
  * Registers what to do, in the transaction that erases the sealed copy, once a pending secret of `kind`
- * is stored (e.g. complete the authorization, record "stored after N attempts"). The registering module
- * must be imported by lib/jobs/registry.ts so worker processes know the hook.
+ * is stored (e.g. complete the authorization, record "stored after N attempts"). Called from
+ * lib/server/start.ts's list, so every process knows the hook.
  */
 export function onPendingSecretStored(kind: SecretKind, hook: CompletionHook) {
   completionHooks.set(kind, [...(completionHooks.get(kind) ?? []), hook]);
@@ -544,7 +543,10 @@ export async function requeuePendingSecrets(opts: { dueOnly?: boolean } = {}, de
   return rows.length;
 }
 
-defineSweep("secrets: recover pending secrets", async () => {
-  const { stored, waiting } = await recoverPendingSecrets();
-  if (stored + waiting > 0) log().info({ stored, waiting }, "recovery sweep handled pending secrets");
-});
+/** The recovery sweep of pending secrets (the retry job above is defined when this module loads). */
+export function registerPendingSecretRecovery(): void {
+  defineSweep("secrets: recover pending secrets", async () => {
+    const { stored, waiting } = await recoverPendingSecrets();
+    if (stored + waiting > 0) log().info({ stored, waiting }, "recovery sweep handled pending secrets");
+  });
+}

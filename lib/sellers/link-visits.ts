@@ -1,5 +1,5 @@
 import "server-only";
-import { clientIpFrom } from "@/lib/auth/client-ip";
+import { clientIpFrom } from "@/lib/http/client-ip";
 import { tooManyAttemptsPage } from "@/lib/noon/pages";
 import { addressKey, consumeRateLimits, hashedKey } from "@/lib/rate-limit";
 import { localeOfHeaders } from "@/lib/i18n/request-locale";

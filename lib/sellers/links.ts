@@ -1,5 +1,6 @@
 import "server-only";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { hashToken } from "@/lib/secrets/token-hash";
 import { config } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 import { isLocale, type Locale } from "@/lib/i18n/locales";
@@ -48,9 +49,7 @@ export function activeLinkWhere(now = new Date()) {
 }
 
 /** SHA-256 (hex) of a link token: what the database stores and is searched by. */
-export function hashLinkToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
-}
+export const hashLinkToken = hashToken;
 
 /** The public URL of an onboarding link token. */
 export function onboardingUrl(token: string): string {

@@ -1,12 +1,11 @@
 // Next's server (16.x, base-server.js) sets X-Forwarded-For to the socket's address only when the request
 // has none (`??=`), so a client that sends its own header would hide its address from the app. This
 // appends the socket's address to every incoming request's X-Forwarded-For before Next sees it, as a
-// proxy would: the last entry is always the peer that connected (lib/auth/client-ip.ts reads it).
+// proxy would: the last entry is always the peer that connected (lib/http/client-ip.ts reads it).
 import http from "node:http";
 import https from "node:https";
 import type { Socket } from "node:net";
-
-const INSTALLED = Symbol.for("seller-onboarding.forwarded-for");
+import { processSingleton } from "./process-singleton";
 
 export function appendSocketAddress(request: http.IncomingMessage): void {
   const peer = (request.socket as Socket | undefined)?.remoteAddress;
@@ -18,9 +17,10 @@ export function appendSocketAddress(request: http.IncomingMessage): void {
 
 /** Installs the hook on Node's HTTP(S) servers once per process (instrumentation.ts calls it first). */
 export function installForwardedFor(): void {
-  const registry = globalThis as unknown as Record<symbol, boolean>;
-  if (registry[INSTALLED]) return;
-  registry[INSTALLED] = true;
+  processSingleton("forwarded-for", patchServers);
+}
+
+function patchServers(): true {
   for (const Server of [http.Server, https.Server]) {
     const emit = Server.prototype.emit as (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
     Server.prototype.emit = function patchedEmit(this: unknown, event: string | symbol, ...args: unknown[]): boolean {
@@ -28,4 +28,5 @@ export function installForwardedFor(): void {
       return emit.call(this, event, ...args);
     } as typeof Server.prototype.emit;
   }
+  return true;
 }

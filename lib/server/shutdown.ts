@@ -3,6 +3,7 @@ import "server-only";
 // SIGTERM/SIGINT listeners and calls them at the end of its own drain (why and how: lib/server/README.md).
 import { config } from "@/lib/config/env";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/server/process-singleton";
 
 type Signal = "SIGTERM" | "SIGINT";
 type ShutdownState = {
@@ -13,14 +14,13 @@ type ShutdownState = {
   tasks: { name: string; stop: (budgetMs: number) => Promise<void> }[];
 };
 
-const globalShutdown = globalThis as unknown as { __sellerOnboardingShutdown?: ShutdownState };
-const state = (globalShutdown.__sellerOnboardingShutdown ??= {
+const state = processSingleton<ShutdownState>("shutdown", () => ({
   installed: false,
   draining: false,
   inFlight: 0,
   idle: [],
   tasks: [],
-});
+}));
 
 /** True from the stop signal on: /api/health answers 503. */
 export function isDraining(): boolean {

@@ -1,18 +1,43 @@
 import "server-only";
+// The one start-up list. Every process first registers the background work (jobs, schedules, sweeps,
+// worker services, completion hooks of pending secrets) by calling each module's register function
+// below; a server process then runs its start-up tasks in order. Nothing registers itself on import.
+import { bootstrapFirstAdmin } from "@/lib/auth/bootstrap";
 import { config } from "@/lib/config/env";
 import { ConfigError } from "@/lib/config/load";
+import { registerConnectionSecretRecovery } from "@/lib/connections/recovery";
+import { startTokenRequestPruning } from "@/lib/connections/start";
+import { startBackgroundJobs } from "@/lib/jobs/start";
 import { log } from "@/lib/log";
+import { registerNoonBackgroundWork } from "@/lib/noon/jobs";
+import { registerPendingSecretRecovery } from "@/lib/secrets/pending";
+import { registerWebhookBackgroundWork } from "@/lib/webhooks/jobs";
 import { installGracefulShutdown } from "./shutdown";
 import { installStopHandling } from "./stop";
 
-type StartHook = { name: string; run: () => Promise<void> };
-const hooks: StartHook[] = [];
+let registered = false;
 
-/** Modules that need work at server start (admin bootstrap, job workers) register here. */
-export function onServerStart(name: string, run: () => Promise<void>) {
-  hooks.push({ name, run });
+/**
+ * Defines every job, schedule, sweep, worker service and completion hook in this process, once. The app
+ * (startServer), `npm run worker` and tests that run jobs call it before starting workers or sweeps.
+ */
+export function registerBackgroundWork(): void {
+  if (registered) return;
+  registered = true;
+  registerPendingSecretRecovery();
+  registerNoonBackgroundWork();
+  registerConnectionSecretRecovery();
+  registerWebhookBackgroundWork();
 }
 
+/** What a server process starts, in this order; a failing task is logged and the next one still runs. */
+const START_TASKS: { name: string; run: () => Promise<void> }[] = [
+  { name: "first admin", run: bootstrapFirstAdmin },
+  { name: "jobs", run: startBackgroundJobs },
+  { name: "connections: prune token requests", run: startTokenRequestPruning },
+];
+
+/** Called once by instrumentation.ts in every app process (`next start`, `next dev`). */
 export async function startServer() {
   try {
     config();
@@ -28,14 +53,14 @@ export async function startServer() {
   if (config().nodeEnv !== "development") installGracefulShutdown();
   // Buffered work (API-key usage counts) is written before any exit, Next's included (lib/server/stop.ts).
   installStopHandling();
-  await import("@/lib/server/hooks");
-  for (const hook of hooks) {
+  registerBackgroundWork();
+  for (const task of START_TASKS) {
     try {
-      await hook.run();
+      await task.run();
     } catch (error) {
       log().error(
-        { hook: hook.name, err: error instanceof Error ? error.message : String(error) },
-        "start hook failed",
+        { task: task.name, err: error instanceof Error ? error.message : String(error) },
+        "start-up task failed",
       );
     }
   }

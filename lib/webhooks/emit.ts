@@ -3,7 +3,7 @@ import "server-only";
 // delivery row per subscribed endpoint. NOTIFY (sent by PostgreSQL only if that transaction commits)
 // wakes the dispatcher in the worker processes (lib/webhooks/listener.ts).
 import type { Prisma } from "@/lib/db/generated/client";
-import type { Tx } from "@/lib/secrets";
+import type { Tx } from "@/lib/db/client";
 import type { EventType } from "./catalogue";
 
 export const NOTIFY_CHANNEL = "webhook_deliveries";

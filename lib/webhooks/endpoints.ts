@@ -9,7 +9,8 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { providerUrlProblem } from "@/lib/http/outbound";
 import { log } from "@/lib/log";
-import { secretStore, SecretStoreError, webhookSecretName, type SecretStore, type Tx } from "@/lib/secrets";
+import { secretStore, SecretStoreError, webhookSecretName, type SecretStore } from "@/lib/secrets";
+import type { Tx } from "@/lib/db/client";
 import { EVENT_TYPES } from "./catalogue";
 
 export interface Actor {

@@ -53,7 +53,7 @@ beforeAll(async () => {
   operations = await import("./operations");
   harness = await import("@/tests/support/noon-harness");
   secrets = await import("@/lib/secrets");
-  await import("@/lib/noon/jobs");
+  (await import("@/lib/server/start")).registerBackgroundWork();
   deliver.configureDeliveries({ schedule: FAST });
   const { startNoyoSimulator } = await import("@/simulators/noyo/index");
   rememberSecret(noyoClient.clientSecret);

@@ -5,6 +5,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import type { StartedNoonSimulator } from "../../simulators/noon/index";
 import type { StartedSecretsManagerSimulator } from "../../simulators/aws-secrets/index";
+import { hashToken } from "../../lib/secrets/token-hash";
 
 export type SeededSeller = { sellerId: string; linkToken: string };
 
@@ -23,7 +24,7 @@ export async function seedSellers(databaseUrl: string, n: number): Promise<Seede
       ]);
       await client.query(
         `INSERT INTO onboarding_links (id, seller_id, token_hash, expires_at, created_by) VALUES ($1, $2, $3, now() + interval '1 day', 'cli')`,
-        [randomUUID(), sellerId, createHash("sha256").update(linkToken).digest("hex")],
+        [randomUUID(), sellerId, hashToken(linkToken)],
       );
       out.push({ sellerId, linkToken });
     }

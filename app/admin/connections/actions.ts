@@ -6,6 +6,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { runStaffAction, type ActionState } from "@/lib/auth/action";
 import type { StaffPrincipal } from "@/lib/auth/guard";
+import { PROVIDER_IDS } from "@/lib/connections/providers/types";
 import {
   confirmRotation,
   createConnection,
@@ -30,7 +31,7 @@ export async function createConnectionAction(_previous: ActionState, form: FormD
   const state = await runStaffAction<undefined>("manageConnections", async (staff) => {
     const created = await createConnection(
       {
-        provider: z.enum(["NOYO", "INYO", "NUVY", "OAUTH2"]).parse(text(form, "provider")),
+        provider: z.enum(PROVIDER_IDS).parse(text(form, "provider")),
         environment: z
           .enum(["SANDBOX", "PRODUCTION", "SIMULATOR"], { error: "Choose an environment." })
           .parse(text(form, "environment")),

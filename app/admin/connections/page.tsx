@@ -8,6 +8,7 @@ import { environmentKey } from "@/components/connections/labels";
 import { HealthBadge } from "@/components/connections/health";
 import { When } from "@/components/admin/when";
 import { Alert } from "@/components/ui/alert";
+import { buttonClass } from "@/components/ui/button-class";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyRow, Table, Td } from "@/components/ui/table";
 
@@ -35,10 +36,7 @@ export default async function ConnectionsPage({
         description={t("description")}
         actions={
           canManage ? (
-            <Link
-              href="/admin/connections/new"
-              className="inline-flex min-h-10 items-center justify-center gap-2 rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800"
-            >
+            <Link href="/admin/connections/new" className={buttonClass("primary")}>
               {t("newConnection")}
             </Link>
           ) : undefined

@@ -5,7 +5,7 @@ import { listQueryString, parseListParams, toListOptions } from "@/lib/support/f
 import { countAuthorizationsByStatus, listAuthorizations, newestMarker, resolveSearch } from "@/lib/support/queries";
 import { getSellerSummary } from "@/lib/sellers";
 import { PageHeader } from "@/components/ui/page-header";
-import { supportButtonClass as buttonClass } from "@/components/support/button-class";
+import { buttonClass } from "@/components/ui/button-class";
 import { RequestFilters } from "@/components/support/request-filters";
 import { StatusCounts } from "@/components/support/status-counts";
 import { RequestsTable } from "@/components/support/requests-table";

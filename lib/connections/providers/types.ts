@@ -2,9 +2,12 @@
 // error turned into a message people can act on. Adapters store nothing; the broker owns caching.
 import type { OutboundPolicy } from "@/lib/http/outbound";
 import type { Result } from "@/lib/errors";
+import { ConnectionProvider, type ConnectionEnvironment } from "@/lib/db/generated/enums";
 
-export type ProviderId = "NOYO" | "INYO" | "NUVY" | "OAUTH2";
-export type EnvironmentId = "SANDBOX" | "PRODUCTION";
+/** The providers, as the database's ConnectionProvider enum lists them (prisma/schema.prisma). */
+export type ProviderId = ConnectionProvider;
+export const PROVIDER_IDS = Object.values(ConnectionProvider) as [ProviderId, ...ProviderId[]];
+export type EnvironmentId = ConnectionEnvironment;
 export type CredentialsIn = "basic" | "body";
 export type BodyEncoding = "form" | "json";
 

@@ -1,7 +1,7 @@
 // GET /api/v1/connections/{id}/token: api key and scope, the token through the broker, no-store, usage counted.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashApiKey } from "@/lib/auth/guard";
+import { hashApiKey } from "@/lib/api-keys/authenticate";
 import { db } from "@/lib/db/client";
 import { flushApiKeyUsage } from "@/lib/api-keys/usage";
 import { createTestConnection, testSecret } from "@/tests/support/connections/fixtures";

@@ -1,10 +1,11 @@
+import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
+import { securityHeaders } from "./lib/auth/security-headers";
 
 // next-intl without locale routing: i18n/request.ts picks each request's language (lib/i18n/README.md).
 const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
 
-/** @type {import('next').NextConfig} */
-const nextConfig = {
+const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Server-side packages with native parts, workers or dynamic requires stay outside the bundle.
@@ -14,19 +15,14 @@ const nextConfig = {
     // forbidden() / unauthorized() from next/navigation: the 403 page for staff without the permission.
     authInterrupts: true,
   },
-  // proxy.ts sets these with the per-request CSP on every page and route; this repeats the static ones
-  // for anything the proxy does not see (static files).
+  // proxy.ts sets the same headers with the per-request CSP on every page and route; this covers what the
+  // proxy does not see (static files).
   async headers() {
     const production = process.env.NODE_ENV === "production";
     return [
       {
         source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-          { key: "X-Frame-Options", value: "DENY" },
-          ...(production ? [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }] : []),
-        ],
+        headers: Object.entries(securityHeaders(production)).map(([key, value]) => ({ key, value })),
       },
       {
         // The internal API answers JSON only and proxy.ts returns early for it: the rest of its headers, fixed.

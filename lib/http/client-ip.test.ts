@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientIpFrom, normalizeAddress } from "@/lib/auth/client-ip";
+import { clientIpFrom, normalizeAddress } from "@/lib/http/client-ip";
 import { appendSocketAddress } from "@/lib/server/forwarded-for";
 
 const headers = (xff?: string) => new Headers(xff === undefined ? {} : { "x-forwarded-for": xff });
