@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { test, expect } from "./support/fixtures";
 import { createStaff, dbQuery, e2eAdmin, expectSignedOut, signIn } from "./support/auth";
 import { expectAccessible, expectNav, NAV } from "./support/staff-pages";
+import { FORMATS } from "../lib/i18n/formats";
 
 const tag = () => randomBytes(3).toString("hex");
 
@@ -233,7 +234,11 @@ test("an API key with sellers:read, limited to one connection and with an expiry
   await page.reload();
   const row = page.getByRole("row").filter({ hasText: name });
   await expect(row.getByRole("cell").nth(2)).toHaveText(connection);
-  await expect(row.getByRole("cell").nth(3)).toHaveText(`${day} 23:59 UTC`);
+  // The dashboard's date format (lib/i18n/formats.ts "dateTimeZone", English: en-GB).
+  const endOfDay = new Intl.DateTimeFormat("en-GB", { ...FORMATS.dateTime.dateTimeZone, timeZone: "UTC" }).format(
+    new Date(`${day}T23:59:00Z`),
+  );
+  await expect(row.getByRole("cell").nth(3)).toHaveText(endOfDay);
   await expectAccessible(page);
   const [stored] = await dbQuery<{ expires_at: Date; connection_ids: string[] }>(
     `SELECT expires_at, connection_ids FROM api_keys WHERE name = $1`,

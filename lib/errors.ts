@@ -26,16 +26,24 @@ export class AppError extends Error {
   readonly status: number;
   /** RATE_LIMITED: seconds until a retry can succeed (sent as Retry-After). */
   readonly retryAfterSeconds: number | undefined;
+  /** The userMessage as a catalogue code (messages/en.json), for pages in other languages (lib/auth/action.ts). */
+  readonly i18n: { key: string; values?: Record<string, string | number> } | undefined;
   constructor(
     readonly code: AppErrorCode,
     /** Safe to show to the person who asked: says what happened and what to do. */
     readonly userMessage: string,
-    opts: { internal?: string; cause?: unknown; retryAfterSeconds?: number } = {},
+    opts: {
+      internal?: string;
+      cause?: unknown;
+      retryAfterSeconds?: number;
+      i18n?: { key: string; values?: Record<string, string | number> };
+    } = {},
   ) {
     super(opts.internal ?? userMessage, { cause: opts.cause });
     this.name = "AppError";
     this.status = STATUS[code];
     this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.i18n = opts.i18n;
   }
 }
 

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { currentStaff } from "@/lib/auth/guard";
 import { signOutAction } from "@/app/admin/sign-in/actions";
 import { AdminNav } from "@/components/admin/nav";
@@ -6,15 +7,20 @@ import { SubmitButton } from "@/components/ui/button";
 import { Ident } from "@/components/i18n/ident";
 import { LanguageSwitch } from "@/components/i18n/language-switch";
 
-const ROLE_LABEL = { ADMIN: "Admin", OPERATIONS: "Operations", SUPPORT: "Support" } as const;
-
 // The frame of the dashboard. It does not authorize anything itself: every page checks its own
 // permission (lib/auth/guard.ts); anonymous visitors (the sign-in page) see no navigation.
 // Bound to null: every action takes (previous, form), the shape proxy.ts checks (lib/http/action-request.ts).
 const signOut = signOutAction.bind(null, null);
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
-  const staff = await currentStaff();
+  const [staff, t] = await Promise.all([currentStaff(), getTranslations("admin.layout")]);
+  const signOutForm = (
+    <form action={signOut}>
+      <SubmitButton variant="secondary" pendingLabel={t("signingOut")}>
+        {t("signOut")}
+      </SubmitButton>
+    </form>
+  );
   return (
     <div className="min-h-screen">
       {staff && (
@@ -22,33 +28,29 @@ export default async function AdminLayout({ children }: { children: React.ReactN
           <div className="mx-auto flex max-w-6xl flex-col gap-2 px-4 py-3 md:flex-row md:items-center md:justify-between">
             <div className="flex items-center justify-between gap-4">
               <Link href="/admin" className="font-semibold text-slate-900">
-                Seller onboarding
+                {t("home")}
               </Link>
               <div className="flex items-center gap-2 md:hidden">
                 <LanguageSwitch />
-                <form action={signOut}>
-                  <SubmitButton variant="secondary" pendingLabel="Signing out…">
-                    Sign out
-                  </SubmitButton>
-                </form>
+                {signOutForm}
               </div>
             </div>
             {/* Until a required password change is done, nothing else opens: no navigation to offer. */}
             {!staff.mustChangePassword && <AdminNav role={staff.role} />}
             <div className="hidden items-center gap-3 md:flex">
               <p className="text-sm text-slate-700">
-                <span className="sr-only">Signed in as </span>
-                <Ident className="">{staff.email}</Ident> · {ROLE_LABEL[staff.role]}
+                {t.rich("signedInAs", {
+                  email: staff.email,
+                  role: t(`roles.${staff.role}`),
+                  hidden: (chunks) => <span className="sr-only">{chunks}</span>,
+                  ident: (chunks) => <Ident className="">{chunks}</Ident>,
+                })}
               </p>
               <LanguageSwitch />
               <Link href="/admin/account/password" className="text-sm text-brand-800 underline underline-offset-2">
-                Password
+                {t("password")}
               </Link>
-              <form action={signOut}>
-                <SubmitButton variant="secondary" pendingLabel="Signing out…">
-                  Sign out
-                </SubmitButton>
-              </form>
+              {signOutForm}
             </div>
           </div>
         </header>

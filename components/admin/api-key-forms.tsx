@@ -1,5 +1,8 @@
 "use client";
 import { useActionState } from "react";
+import { useTranslations } from "next-intl";
+import { useActionText } from "@/components/admin/action-text";
+import { Ident } from "@/components/i18n/ident";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/admin/api-keys/actions";
 import type { ActionState } from "@/lib/auth/action";
 import { Field } from "@/components/ui/field";
@@ -8,14 +11,11 @@ import { Alert } from "@/components/ui/alert";
 import { SecretOnce } from "@/components/ui/secret-once";
 
 const IDLE = { status: "idle" } as const;
+// Scope names and the routes they open: identifiers, the same in every language.
 const SCOPES = [
-  { value: "onboarding-links", label: "onboarding-links", hint: "POST /api/v1/onboarding-links" },
-  { value: "connection-tokens", label: "connection-tokens", hint: "GET /api/v1/connections/{id}/token" },
-  {
-    value: "sellers:read",
-    label: "sellers:read",
-    hint: "GET /api/v1/sellers, /api/v1/sellers/{id}, /api/v1/authorizations/{reference}",
-  },
+  { value: "onboarding-links", hint: "POST /api/v1/onboarding-links" },
+  { value: "connection-tokens", hint: "GET /api/v1/connections/{id}/token" },
+  { value: "sellers:read", hint: "GET /api/v1/sellers, /api/v1/sellers/{id}, /api/v1/authorizations/{reference}" },
 ] as const;
 
 export interface ConnectionChoice {
@@ -28,30 +28,32 @@ export function CreateApiKeyForm({ connections, today }: { connections: Connecti
     createApiKeyAction,
     IDLE,
   );
-  const fieldError = (name: string) => (state.status === "error" ? state.fieldErrors?.[name] : undefined);
+  const t = useTranslations("admin.apiKeys");
+  const { field, message } = useActionText();
+  const fieldError = (name: string) => field(state, name);
   const scopeError = fieldError("scopes");
   const connectionsError = fieldError("connectionIds");
   return (
     <section aria-labelledby="create-key" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="create-key" className="text-lg font-semibold">
-        New API key
+        {t("form.title")}
       </h2>
       <form action={action} className="mt-3 flex flex-col gap-3">
         <Field
-          label="Name"
+          label={t("form.name")}
           name="name"
           required
           maxLength={100}
-          hint="Which service uses it, e.g. marketplace-backend."
+          hint={t("form.nameHint")}
           error={fieldError("name")}
         />
         <fieldset className="flex flex-col gap-2" aria-describedby={scopeError ? "scope-error" : undefined}>
-          <legend className="text-sm font-medium">Scopes</legend>
+          <legend className="text-sm font-medium">{t("form.scopes")}</legend>
           {SCOPES.map((s) => (
             <label key={s.value} className="flex min-h-10 items-center gap-2 text-sm">
               <input type="checkbox" name="scopes" value={s.value} className="size-4" />
               <span>
-                <code>{s.label}</code> <span className="text-slate-600">— {s.hint}</span>
+                <Ident className="font-mono">{s.value}</Ident> — <Ident className="text-slate-600">{s.hint}</Ident>
               </span>
             </label>
           ))}
@@ -62,23 +64,21 @@ export function CreateApiKeyForm({ connections, today }: { connections: Connecti
           )}
         </fieldset>
         <Field
-          label="Valid through (optional)"
+          label={t("form.validThrough")}
           name="expiresOn"
           type="date"
           min={today}
           className="max-w-xs"
-          hint="The key stops working at the end of this day (UTC). Leave empty for a key that does not expire."
+          hint={t("form.validThroughHint")}
           error={fieldError("expiresOn")}
         />
         <fieldset
           className="flex flex-col gap-2"
           aria-describedby={`connections-hint${connectionsError ? " connections-error" : ""}`}
         >
-          <legend className="text-sm font-medium">Limit to connections (optional, connection-tokens only)</legend>
+          <legend className="text-sm font-medium">{t.rich("form.limit", { ident: (c) => <Ident>{c}</Ident> })}</legend>
           <p id="connections-hint" className="text-xs text-slate-600">
-            {connections.length
-              ? "None ticked: the key may fetch tokens of every connection."
-              : "No connections yet: the key may fetch tokens of every connection created later."}
+            {connections.length ? t("form.noneTicked") : t("form.noConnections")}
           </p>
           {connections.map((c) => (
             <label key={c.id} className="flex min-h-10 items-center gap-2 text-sm">
@@ -93,16 +93,16 @@ export function CreateApiKeyForm({ connections, today }: { connections: Connecti
           )}
         </fieldset>
         <div>
-          <SubmitButton pendingLabel="Creating…">Create key</SubmitButton>
+          <SubmitButton pendingLabel={t("form.creating")}>{t("form.submit")}</SubmitButton>
         </div>
       </form>
       <div className="mt-3 flex flex-col gap-3">
-        {state.status === "error" && <Alert tone="error">{state.message}</Alert>}
+        {state.status === "error" && <Alert tone="error">{message(state)}</Alert>}
         {state.status === "ok" && state.data && (
           <SecretOnce
-            label={`API key ${state.data.prefix}…`}
+            label={t.rich("form.keyLabel", { prefix: state.data.prefix, ident: (c) => <Ident>{c}</Ident> })}
             value={state.data.key}
-            note="Store it in the calling service's secret store now: only a hash is kept here, it cannot be shown again."
+            note={t("form.keyNote")}
           />
         )}
       </div>
@@ -112,14 +112,16 @@ export function CreateApiKeyForm({ connections, today }: { connections: Connecti
 
 export function RevokeApiKeyForm({ apiKeyId, prefix }: { apiKeyId: string; prefix: string }) {
   const [state, action] = useActionState<ActionState, FormData>(revokeApiKeyAction, IDLE);
-  if (state.status === "ok") return <Alert tone="success">{state.message}</Alert>;
+  const t = useTranslations("admin.apiKeys");
+  const { message } = useActionText();
+  if (state.status === "ok") return <Alert tone="success">{message(state)}</Alert>;
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="apiKeyId" value={apiKeyId} />
-      <SubmitButton variant="danger" pendingLabel="Revoking…">
-        Revoke<span className="sr-only"> key {prefix}</span>
+      <SubmitButton variant="danger" pendingLabel={t("revoking")}>
+        {t.rich("revoke", { prefix, hidden: (c) => <span className="sr-only">{c}</span> })}
       </SubmitButton>
-      {state.status === "error" && <Alert tone="error">{state.message}</Alert>}
+      {state.status === "error" && <Alert tone="error">{message(state)}</Alert>}
     </form>
   );
 }

@@ -1,35 +1,39 @@
 "use client";
 import { useActionState } from "react";
+import { useTranslations } from "next-intl";
+import { useActionText } from "@/components/admin/action-text";
 import { changePasswordAction, type ChangePasswordState } from "@/app/admin/account/password/actions";
 import { Field } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 
 export function ChangePasswordForm({ minLength }: { minLength: number }) {
+  const t = useTranslations("admin.account");
+  const { text } = useActionText();
   const [state, action] = useActionState<ChangePasswordState, FormData>(changePasswordAction, { error: null });
   return (
     <form action={action} className="flex flex-col gap-4">
-      {state.error && <Alert tone="error">{state.error}</Alert>}
-      <Field label="Current password" name="current" type="password" autoComplete="current-password" required />
+      {state.error && <Alert tone="error">{text(state.i18n, state.error, "admin.account.errors.weakPassword")}</Alert>}
+      <Field label={t("currentPassword")} name="current" type="password" autoComplete="current-password" required />
       <Field
-        label="New password"
+        label={t("newPassword")}
         name="password"
         type="password"
         autoComplete="new-password"
         required
         minLength={minLength}
-        hint={`At least ${minLength} characters and hard to guess: a few unrelated words, or a password manager's suggestion.`}
+        hint={t("passwordHint", { minimum: minLength })}
       />
       <Field
-        label="Repeat the new password"
+        label={t("repeatNewPassword")}
         name="confirm"
         type="password"
         autoComplete="new-password"
         required
         minLength={minLength}
       />
-      <SubmitButton pendingLabel="Saving…" className="w-full">
-        Change password
+      <SubmitButton pendingLabel={t("saving")} className="w-full">
+        {t("changePassword.submit")}
       </SubmitButton>
     </form>
   );

@@ -1,4 +1,7 @@
-/** Dates in the dashboard: UTC, minutes, the same everywhere (server and client render alike). */
+/**
+ * Dates in the dashboard: UTC, minutes, the same everywhere (server and client render alike).
+ * @deprecated English only: use `<When>` (components/admin/when.tsx), which follows the page's language.
+ */
 export function formatUtc(date: Date | string | null | undefined): string {
   if (!date) return "—";
   const d = typeof date === "string" ? new Date(date) : date;

@@ -1,5 +1,7 @@
 "use client";
 import { useActionState } from "react";
+import { useTranslations } from "next-intl";
+import { useActionText } from "@/components/admin/action-text";
 import { setPasswordAction, type SetPasswordState } from "@/app/admin/sign-in/set-password/actions";
 import { Field } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/button";
@@ -11,6 +13,8 @@ function tokenFromFragment(): string {
 }
 
 export function SetPasswordForm({ minLength }: { minLength: number }) {
+  const t = useTranslations("admin.account");
+  const { text } = useActionText();
   const [state, action] = useActionState<SetPasswordState, FormData>(
     (previous, formData) => {
       formData.set("token", tokenFromFragment());
@@ -20,26 +24,26 @@ export function SetPasswordForm({ minLength }: { minLength: number }) {
   );
   return (
     <form action={action} className="flex flex-col gap-4">
-      {state.error && <Alert tone="error">{state.error}</Alert>}
+      {state.error && <Alert tone="error">{text(state.i18n, state.error, "admin.account.errors.weakPassword")}</Alert>}
       <Field
-        label="New password"
+        label={t("newPassword")}
         name="password"
         type="password"
         autoComplete="new-password"
         required
         minLength={minLength}
-        hint={`At least ${minLength} characters and hard to guess: a few unrelated words, or a password manager's suggestion.`}
+        hint={t("passwordHint", { minimum: minLength })}
       />
       <Field
-        label="Repeat the password"
+        label={t("repeatPassword")}
         name="confirm"
         type="password"
         autoComplete="new-password"
         required
         minLength={minLength}
       />
-      <SubmitButton pendingLabel="Saving…" className="w-full">
-        Set password
+      <SubmitButton pendingLabel={t("saving")} className="w-full">
+        {t("setPassword.submit")}
       </SubmitButton>
     </form>
   );

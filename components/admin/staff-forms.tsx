@@ -1,5 +1,8 @@
 "use client";
 import { useActionState } from "react";
+import { useTranslations } from "next-intl";
+import { ActionMessage as Message, useActionText } from "@/components/admin/action-text";
+import { Ident } from "@/components/i18n/ident";
 import {
   changeRoleAction,
   disableStaffAction,
@@ -14,16 +17,11 @@ import { Alert } from "@/components/ui/alert";
 import { SecretOnce } from "@/components/ui/secret-once";
 
 const IDLE = { status: "idle" } as const;
-const ROLE_OPTIONS = [
-  { value: "SUPPORT", label: "Support (read only)" },
-  { value: "OPERATIONS", label: "Operations" },
-  { value: "ADMIN", label: "Admin" },
-] as const;
+const ROLES = ["SUPPORT", "OPERATIONS", "ADMIN"] as const;
 
-function Message({ state }: { state: ActionState<unknown> }) {
-  if (state.status === "error") return <Alert tone="error">{state.message}</Alert>;
-  if (state.status === "ok") return <Alert tone="success">{state.message}</Alert>;
-  return null;
+function useRoleOptions() {
+  const t = useTranslations("admin.staff.roleOptions");
+  return ROLES.map((value) => ({ value, label: t(value) }));
 }
 
 export function InviteStaffForm() {
@@ -31,33 +29,43 @@ export function InviteStaffForm() {
     inviteStaffAction,
     IDLE,
   );
-  const fieldError = (name: string) => (state.status === "error" ? state.fieldErrors?.[name] : undefined);
+  const t = useTranslations("admin.staff");
+  const { field } = useActionText();
+  const fieldError = (name: string) => field(state, name);
+  const roleOptions = useRoleOptions();
   return (
     <section aria-labelledby="invite-staff" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="invite-staff" className="text-lg font-semibold">
-        Invite a staff member
+        {t("invite.title")}
       </h2>
       <form action={action} className="mt-3 grid gap-3 sm:grid-cols-3">
-        <Field label="E-mail" name="email" type="email" required maxLength={254} error={fieldError("email")} />
-        <Field label="Name (optional)" name="name" maxLength={120} error={fieldError("name")} />
+        <Field
+          label={t("invite.email")}
+          name="email"
+          type="email"
+          required
+          maxLength={254}
+          error={fieldError("email")}
+        />
+        <Field label={t("invite.name")} name="name" maxLength={120} error={fieldError("name")} />
         <SelectField
-          label="Role"
+          label={t("invite.role")}
           name="role"
-          options={ROLE_OPTIONS}
+          options={roleOptions}
           defaultValue="SUPPORT"
           error={fieldError("role")}
         />
         <div className="sm:col-span-3">
-          <SubmitButton pendingLabel="Inviting…">Invite</SubmitButton>
+          <SubmitButton pendingLabel={t("invite.inviting")}>{t("invite.submit")}</SubmitButton>
         </div>
       </form>
       <div className="mt-3 flex flex-col gap-3">
         <Message state={state} />
         {state.status === "ok" && state.data && (
           <SecretOnce
-            label={`Set-password link for ${state.data.email}`}
+            label={t.rich("linkFor", { email: state.data.email, ident: (c) => <Ident className="">{c}</Ident> })}
             value={state.data.link}
-            note="Send it to them privately. It works once, for 72 hours, and is shown only now."
+            note={t("linkNote")}
           />
         )}
       </div>
@@ -67,12 +75,14 @@ export function InviteStaffForm() {
 
 export function RoleForm({ staffId, email, role }: { staffId: string; email: string; role: string }) {
   const [state, action] = useActionState<ActionState, FormData>(changeRoleAction, IDLE);
+  const t = useTranslations("admin.staff");
+  const roleOptions = useRoleOptions();
   return (
     <form action={action} className="flex flex-col gap-2 sm:flex-row sm:items-end">
       <input type="hidden" name="staffId" value={staffId} />
-      <SelectField label={`Role of ${email}`} name="role" options={ROLE_OPTIONS} defaultValue={role} />
-      <SubmitButton variant="secondary" pendingLabel="Saving…">
-        Change role<span className="sr-only"> of {email}</span>
+      <SelectField label={t("roleOf", { email })} name="role" options={roleOptions} defaultValue={role} />
+      <SubmitButton variant="secondary" pendingLabel={t("saving")}>
+        {t.rich("changeRole", { email, hidden: (c) => <span className="sr-only">{c}</span> })}
       </SubmitButton>
       <Message state={state} />
     </form>
@@ -84,12 +94,13 @@ export function DisableForm({ staffId, email, disabled }: { staffId: string; ema
     disabled ? enableStaffAction : disableStaffAction,
     IDLE,
   );
+  const t = useTranslations("admin.staff");
+  const hidden = (c: React.ReactNode) => <span className="sr-only">{c}</span>;
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="staffId" value={staffId} />
-      <SubmitButton variant={disabled ? "secondary" : "danger"} pendingLabel="Saving…">
-        {disabled ? "Enable" : "Disable"}
-        <span className="sr-only"> {email}</span>
+      <SubmitButton variant={disabled ? "secondary" : "danger"} pendingLabel={t("saving")}>
+        {disabled ? t.rich("enable", { email, hidden }) : t.rich("disable", { email, hidden })}
       </SubmitButton>
       <Message state={state} />
     </form>
@@ -101,16 +112,21 @@ export function PasswordLinkForm({ staffId, email }: { staffId: string; email: s
     passwordLinkAction,
     IDLE,
   );
+  const t = useTranslations("admin.staff");
+  const { message } = useActionText();
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="staffId" value={staffId} />
       <input type="hidden" name="email" value={email} />
-      <SubmitButton variant="secondary" pendingLabel="Issuing…">
-        Password link<span className="sr-only"> for {email}</span>
+      <SubmitButton variant="secondary" pendingLabel={t("issuing")}>
+        {t.rich("passwordLink", { email, hidden: (c) => <span className="sr-only">{c}</span> })}
       </SubmitButton>
-      {state.status === "error" && <Alert tone="error">{state.message}</Alert>}
+      {state.status === "error" && <Alert tone="error">{message(state)}</Alert>}
       {state.status === "ok" && state.data && (
-        <SecretOnce label={`Set-password link for ${email}`} value={state.data.link} />
+        <SecretOnce
+          label={t.rich("linkFor", { email, ident: (c) => <Ident className="">{c}</Ident> })}
+          value={state.data.link}
+        />
       )}
     </form>
   );

@@ -2,6 +2,7 @@
 // Forms of the connections pages. The client secret fields are write-only: type=password, never
 // prefilled, never echoed back by any action.
 import { useActionState, useState } from "react";
+import { useTranslations } from "next-intl";
 import {
   confirmRotationAction,
   createConnectionAction,
@@ -13,22 +14,24 @@ import {
 } from "@/app/admin/connections/actions";
 import type { ActionState } from "@/lib/auth/action";
 import type { TestOutcome } from "@/lib/connections/service";
-import { ENVIRONMENT_LABELS, PROVIDER_HOSTS, PROVIDER_LABELS } from "@/lib/connections/providers/hosts";
+import { PROVIDER_HOSTS } from "@/lib/connections/providers/hosts";
 import { PROVIDER_IDS, type EnvironmentId, type ProviderId } from "@/lib/connections/providers/types";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/button";
 import { Field, SelectField } from "@/components/ui/field";
+import { ActionMessage as Message, useActionText } from "@/components/admin/action-text";
+import { Ident } from "@/components/i18n/ident";
+import { environmentKey } from "@/components/connections/labels";
 
 const IDLE = { status: "idle" } as const;
+/** The steps lib/connections/service.ts names in English, as keys of admin.connections.test.step. */
+const STEP_KEYS: Partial<Record<string, "readSecret" | "token">> = {
+  "Read the client secret": "readSecret",
+  "Token request": "token",
+};
 
-function Message({ state }: { state: ActionState<unknown> }) {
-  if (state.status === "error") return <Alert tone="error">{state.message}</Alert>;
-  if (state.status === "ok") return <Alert tone="success">{state.message}</Alert>;
-  return null;
-}
-
-const fieldError = (state: ActionState<unknown>, name: string) =>
-  state.status === "error" ? state.fieldErrors?.[name] : undefined;
+const ident = (chunks: React.ReactNode) => <Ident>{chunks}</Ident>;
+const hidden = (chunks: React.ReactNode) => <span className="sr-only">{chunks}</span>;
 
 function OAuth2Options({
   credentialsIn = "basic",
@@ -37,24 +40,25 @@ function OAuth2Options({
   credentialsIn?: string;
   bodyEncoding?: string;
 }) {
+  const t = useTranslations("admin.connections.form");
   return (
     <>
       <SelectField
-        label="Where the credentials go"
+        label={t("credentialsIn")}
         name="credentialsIn"
         defaultValue={credentialsIn}
         options={[
-          { value: "basic", label: "Basic authorization header (client_secret_basic)" },
-          { value: "body", label: "Request body (client_secret_post)" },
+          { value: "basic", label: t("credentialsBasic") },
+          { value: "body", label: t("credentialsBody") },
         ]}
       />
       <SelectField
-        label="Body encoding"
+        label={t("bodyEncoding")}
         name="bodyEncoding"
         defaultValue={bodyEncoding}
         options={[
-          { value: "form", label: "Form (application/x-www-form-urlencoded)" },
-          { value: "json", label: "JSON (application/json)" },
+          { value: "form", label: t("bodyForm") },
+          { value: "json", label: t("bodyJson") },
         ]}
       />
     </>
@@ -66,6 +70,9 @@ export type SimulatorHosts = Partial<Record<ProviderId, { tokenUrl: string; apiB
 /** `simulators`: the bundled simulators' URLs in development (offered as an environment), else null. */
 export function CreateConnectionForm({ simulators = null }: { simulators?: SimulatorHosts | null }) {
   const [state, action] = useActionState<ActionState, FormData>(createConnectionAction, IDLE);
+  const t = useTranslations("admin.connections");
+  const { field } = useActionText();
+  const fieldError = (s: ActionState<unknown>, name: string) => field(s, name);
   const [provider, setProvider] = useState<ProviderId>("NOYO");
   const [environment, setEnvironment] = useState<EnvironmentId | "SIMULATOR">(
     simulators?.NOYO ? "SIMULATOR" : "SANDBOX",
@@ -92,24 +99,27 @@ export function CreateConnectionForm({ simulators = null }: { simulators?: Simul
     setEnvironment(nextEnvironment);
   };
   const environments: { value: string; label: string }[] = [
-    ...(simulators?.[provider] ? [{ value: "SIMULATOR", label: "Bundled simulator (development)" }] : []),
-    ...(["SANDBOX", "PRODUCTION"] as const).map((env) => ({ value: env, label: ENVIRONMENT_LABELS[provider][env] })),
+    ...(simulators?.[provider] ? [{ value: "SIMULATOR", label: t("environments.SIMULATOR") }] : []),
+    ...(["SANDBOX", "PRODUCTION"] as const).map((env) => ({
+      value: env,
+      label: t(`environments.${environmentKey(provider, env)}`),
+    })),
   ];
   return (
     <form action={action} className="flex max-w-2xl flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4">
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField
-          label="Provider"
+          label={t("form.provider")}
           name="provider"
           value={provider}
           onChange={(e) => {
             const next = e.target.value as ProviderId;
             choose(next, environment === "SIMULATOR" && !simulators?.[next] ? "SANDBOX" : environment);
           }}
-          options={PROVIDER_IDS.map((p) => ({ value: p, label: PROVIDER_LABELS[p] }))}
+          options={PROVIDER_IDS.map((p) => ({ value: p, label: t(`providers.${p}`) }))}
         />
         <SelectField
-          label="Environment"
+          label={t("form.environment")}
           name="environment"
           value={environment}
           onChange={(e) => choose(provider, e.target.value as EnvironmentId | "SIMULATOR")}
@@ -119,22 +129,21 @@ export function CreateConnectionForm({ simulators = null }: { simulators?: Simul
       </div>
       {simulator && (
         <Alert tone="info">
-          The simulator that <code>npm run dev</code> started on this machine. Its built-in client id is{" "}
-          <code>{provider.toLowerCase()}-sim-client</code>; the README&apos;s “What to try in development” gives its
-          secret.
+          {t.rich("form.simulatorNote", { clientId: `${provider.toLowerCase()}-sim-client`, ident })}
         </Alert>
       )}
       <Field
-        label="Name"
+        label={t("form.name")}
         name="name"
         required
         maxLength={120}
         error={fieldError(state, "name")}
-        hint="How people recognise it, e.g. “Noyo sandbox – benefits sync”."
+        hint={t("form.nameHint")}
       />
       <Field
-        label="Client id"
+        label={t("form.clientId")}
         name="clientId"
+        dir="ltr"
         required
         maxLength={500}
         autoComplete="off"
@@ -142,19 +151,21 @@ export function CreateConnectionForm({ simulators = null }: { simulators?: Simul
         error={fieldError(state, "clientId")}
       />
       <Field
-        label="Client secret"
+        label={t("form.clientSecret")}
         name="clientSecret"
+        dir="ltr"
         type="password"
         required
         maxLength={4000}
         autoComplete="new-password"
         spellCheck={false}
         error={fieldError(state, "clientSecret")}
-        hint="Stored in the secret store only. It is never shown again; rotate it to change it."
+        hint={t("form.clientSecretHint")}
       />
-      <Field label="Scope (optional)" name="scope" maxLength={1000} error={fieldError(state, "scope")} />
+      <Field label={t("form.scope")} name="scope" dir="ltr" maxLength={1000} error={fieldError(state, "scope")} />
       <Field
-        label="Token URL"
+        label={t("form.tokenUrl")}
+        dir="ltr"
         name="tokenUrl"
         type="url"
         value={urls.tokenUrl}
@@ -162,25 +173,22 @@ export function CreateConnectionForm({ simulators = null }: { simulators?: Simul
         required={!documented}
         placeholder={documented?.tokenUrl ?? "https://auth.example.com/oauth/v2/token"}
         error={fieldError(state, "tokenUrl")}
-        hint={
-          documented
-            ? `Leave empty for the documented ${documented.tokenUrl}`
-            : "The OAuth2 server's token endpoint (https)."
-        }
+        hint={documented ? t("form.documented", { url: documented.tokenUrl }) : t("form.tokenUrlHint")}
       />
       <Field
-        label="API base URL"
+        label={t("form.apiBaseUrl")}
+        dir="ltr"
         name="apiBaseUrl"
         type="url"
         value={urls.apiBaseUrl}
         onChange={(e) => setUrls((u) => ({ ...u, apiBaseUrl: e.target.value }))}
         placeholder={documented?.apiBaseUrl ?? "https://api.example.com"}
         error={fieldError(state, "apiBaseUrl")}
-        hint={documented ? `Leave empty for the documented ${documented.apiBaseUrl}` : "Optional."}
+        hint={documented ? t("form.documented", { url: documented.apiBaseUrl }) : t("form.optional")}
       />
       {provider === "OAUTH2" && <OAuth2Options />}
       <div>
-        <SubmitButton pendingLabel="Creating…">Create connection</SubmitButton>
+        <SubmitButton pendingLabel={t("form.creating")}>{t("form.create")}</SubmitButton>
       </div>
       <Message state={state} />
     </form>
@@ -201,15 +209,18 @@ export interface EditableConnection {
 
 export function EditConnectionForm({ connection }: { connection: EditableConnection }) {
   const [state, action] = useActionState<ActionState, FormData>(updateConnectionAction, IDLE);
+  const t = useTranslations("admin.connections.form");
+  const { field } = useActionText();
+  const fieldError = (s: ActionState<unknown>, name: string) => field(s, name);
   return (
     <section aria-labelledby="edit" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="edit" className="text-lg font-semibold">
-        Settings
+        {t("settings")}
       </h2>
       <form action={action} className="mt-3 flex flex-col gap-4">
         <input type="hidden" name="connectionId" value={connection.id} />
         <Field
-          label="Name"
+          label={t("name")}
           name="name"
           required
           maxLength={120}
@@ -217,8 +228,9 @@ export function EditConnectionForm({ connection }: { connection: EditableConnect
           error={fieldError(state, "name")}
         />
         <Field
-          label="Client id"
+          label={t("clientId")}
           name="clientId"
+          dir="ltr"
           required
           maxLength={500}
           defaultValue={connection.clientId}
@@ -226,42 +238,46 @@ export function EditConnectionForm({ connection }: { connection: EditableConnect
           error={fieldError(state, "clientId")}
         />
         <Field
-          label="Scope (optional)"
+          label={t("scope")}
           name="scope"
+          dir="ltr"
           maxLength={1000}
           defaultValue={connection.scope ?? ""}
           error={fieldError(state, "scope")}
         />
         <Field
-          label="Token URL"
+          label={t("tokenUrl")}
           name="tokenUrl"
+          dir="ltr"
           type="url"
           required
           defaultValue={connection.tokenUrl}
           error={fieldError(state, "tokenUrl")}
         />
         <Field
-          label="API base URL"
+          label={t("apiBaseUrl")}
           name="apiBaseUrl"
+          dir="ltr"
           type="url"
           defaultValue={connection.apiBaseUrl ?? ""}
           error={fieldError(state, "apiBaseUrl")}
         />
         <Field
-          label="Client secret (only when a URL moves to another host)"
+          label={t("clientSecretMove")}
           name="clientSecret"
+          dir="ltr"
           type="password"
           autoComplete="new-password"
           maxLength={4000}
           error={fieldError(state, "clientSecret")}
-          hint="The stored secret is only ever sent to the host it was entered for. Moving the token URL or the API base URL to another host needs it entered again."
+          hint={t("clientSecretMoveHint")}
         />
         {connection.provider === "OAUTH2" && (
           <OAuth2Options credentialsIn={connection.credentialsIn} bodyEncoding={connection.bodyEncoding} />
         )}
         <div>
-          <SubmitButton variant="secondary" pendingLabel="Saving…">
-            Save settings
+          <SubmitButton variant="secondary" pendingLabel={t("saving")}>
+            {t("save")}
           </SubmitButton>
         </div>
         <Message state={state} />
@@ -272,19 +288,35 @@ export function EditConnectionForm({ connection }: { connection: EditableConnect
 
 export function TestConnectionForm({ connectionId }: { connectionId: string }) {
   const [state, action] = useActionState<ActionState<TestOutcome>, FormData>(testConnectionAction, IDLE);
+  const t = useTranslations("admin.connections.test");
   return (
     <form action={action} className="flex flex-col gap-3">
       <input type="hidden" name="connectionId" value={connectionId} />
       <div>
-        <SubmitButton pendingLabel="Testing…">Test connection</SubmitButton>
+        <SubmitButton pendingLabel={t("testing")}>{t("submit")}</SubmitButton>
       </div>
       <Message state={state} />
       {state.status === "ok" && state.data && (
-        <ul className="flex flex-col gap-1 text-sm" aria-label="Test steps">
+        <ul className="flex flex-col gap-1 text-sm" aria-label={t("steps")}>
           {state.data.steps.map((s) => (
             <li key={s.label}>
-              <span className="font-medium">{s.label}</span>: {s.ok ? "OK" : "failed"}
-              {s.httpStatus !== null && ` (HTTP ${s.httpStatus})`} · {s.latencyMs} ms — {s.message}
+              <span className="font-medium">
+                {STEP_KEYS[s.label] ? (
+                  t(`step.${STEP_KEYS[s.label] ?? "token"}`)
+                ) : (
+                  <Ident className="">{s.label}</Ident>
+                )}
+              </span>
+              : {s.ok ? t("ok") : t("failed")}
+              {s.httpStatus !== null && <> ({t("http", { status: s.httpStatus })})</>} · {t("ms", { ms: s.latencyMs })}
+              {s.message && (
+                <>
+                  {" — "}
+                  <bdi lang="en" dir="ltr">
+                    {s.message}
+                  </bdi>
+                </>
+              )}
             </li>
           ))}
         </ul>
@@ -295,22 +327,25 @@ export function TestConnectionForm({ connectionId }: { connectionId: string }) {
 
 export function RotateSecretForm({ connectionId }: { connectionId: string }) {
   const [state, action] = useActionState<ActionState, FormData>(rotateSecretAction, IDLE);
+  const t = useTranslations("admin.connections.secret");
+  const { field } = useActionText();
   return (
     <form action={action} className="flex flex-col gap-3">
       <input type="hidden" name="connectionId" value={connectionId} />
       <Field
-        label="New client secret"
+        label={t("newSecret")}
         name="clientSecret"
+        dir="ltr"
         type="password"
         required
         maxLength={4000}
         autoComplete="new-password"
         spellCheck={false}
-        error={fieldError(state, "clientSecret")}
-        hint="A token is fetched with it first; only if that works does it become the current secret."
+        error={field(state, "clientSecret")}
+        hint={t("newSecretHint")}
       />
       <div>
-        <SubmitButton pendingLabel="Verifying the new secret…">Rotate secret</SubmitButton>
+        <SubmitButton pendingLabel={t("verifying")}>{t("rotate")}</SubmitButton>
       </div>
       <Message state={state} />
     </form>
@@ -319,15 +354,14 @@ export function RotateSecretForm({ connectionId }: { connectionId: string }) {
 
 export function ConfirmRotationForm({ connectionId }: { connectionId: string }) {
   const [state, action] = useActionState<ActionState, FormData>(confirmRotationAction, IDLE);
+  const t = useTranslations("admin.connections.secret");
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="connectionId" value={connectionId} />
-      <p className="text-sm text-slate-800">
-        The previous secret version is still kept. Confirm once the old secret has been revoked at the provider.
-      </p>
+      <p className="text-sm text-slate-800">{t("confirmIntro")}</p>
       <div>
-        <SubmitButton variant="secondary" pendingLabel="Confirming…">
-          Confirm rotation
+        <SubmitButton variant="secondary" pendingLabel={t("confirming")}>
+          {t("confirm")}
         </SubmitButton>
       </div>
       <Message state={state} />
@@ -337,13 +371,14 @@ export function ConfirmRotationForm({ connectionId }: { connectionId: string }) 
 
 export function DisableConnectionForm({ connectionId, disabled }: { connectionId: string; disabled: boolean }) {
   const [state, action] = useActionState<ActionState, FormData>(setDisabledAction, IDLE);
+  const t = useTranslations("admin.connections.availability");
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="connectionId" value={connectionId} />
       <input type="hidden" name="disable" value={disabled ? "0" : "1"} />
       <div>
-        <SubmitButton variant={disabled ? "secondary" : "danger"} pendingLabel="Saving…">
-          {disabled ? "Enable connection" : "Disable connection"}
+        <SubmitButton variant={disabled ? "secondary" : "danger"} pendingLabel={t("saving")}>
+          {disabled ? t("enable") : t("disable")}
         </SubmitButton>
       </div>
       <Message state={state} />
@@ -353,20 +388,22 @@ export function DisableConnectionForm({ connectionId, disabled }: { connectionId
 
 export function DeleteConnectionForm({ connectionId, name }: { connectionId: string; name: string }) {
   const [state, action] = useActionState<ActionState, FormData>(deleteConnectionAction, IDLE);
+  const t = useTranslations("admin.connections.delete");
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="connectionId" value={connectionId} />
       <Field
-        label={`Type “delete” to delete ${name}`}
+        label={t("confirmLabel", { name, word: "delete" })}
         name="confirm"
+        dir="ltr"
         required
         autoComplete="off"
         pattern="delete"
-        hint="Its secret is scheduled for deletion (recoverable for 7 days)."
+        hint={t("hint")}
       />
       <div>
-        <SubmitButton variant="danger" pendingLabel="Deleting…">
-          Delete connection
+        <SubmitButton variant="danger" pendingLabel={t("deleting")}>
+          {t.rich("submit", { name, hidden })}
         </SubmitButton>
       </div>
       <Message state={state} />

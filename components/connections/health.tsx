@@ -1,38 +1,47 @@
 // Health of a connection, for everyone who may read the dashboard (support included).
+import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/badge";
-import { formatUtc } from "@/components/admin/format";
+import { When } from "@/components/admin/when";
 import type { ConnectionHealth } from "@/lib/connections/queries";
 
-const STATUS: Record<
-  ConnectionHealth["status"],
-  { label: string; tone: "success" | "danger" | "warning" | "neutral" }
-> = {
-  healthy: { label: "Healthy", tone: "success" },
-  failing: { label: "Failing", tone: "danger" },
-  cooldown: { label: "Cooling down", tone: "warning" },
-  disabled: { label: "Disabled", tone: "neutral" },
-  unknown: { label: "Not used yet", tone: "neutral" },
+const TONE: Record<ConnectionHealth["status"], "success" | "danger" | "warning" | "neutral"> = {
+  healthy: "success",
+  failing: "danger",
+  cooldown: "warning",
+  disabled: "neutral",
+  unknown: "neutral",
 };
 
 export function HealthBadge({ health }: { health: ConnectionHealth }) {
-  const s = STATUS[health.status];
-  return <Badge tone={s.tone}>{s.label}</Badge>;
+  const t = useTranslations("admin.connections.health.status");
+  return <Badge tone={TONE[health.status]}>{t(health.status)}</Badge>;
 }
 
 export function HealthPanel({ health }: { health: ConnectionHealth }) {
+  const t = useTranslations("admin.connections.health");
   const rows: Array<[string, React.ReactNode]> = [
-    ["Status", <HealthBadge key="s" health={health} />],
-    ["Last success", formatUtc(health.lastSuccessAt)],
-    ["Last failure", formatUtc(health.lastFailureAt)],
-    ["Last failure message", health.lastFailureMessage ?? "—"],
-    ["Consecutive failures", String(health.consecutiveFailures)],
-    ["Cooldown until", health.status === "cooldown" ? formatUtc(health.cooldownUntil) : "—"],
-    ["Current token expires", formatUtc(health.tokenExpiresAt)],
+    [t("statusLabel"), <HealthBadge key="s" health={health} />],
+    [t("lastSuccess"), <When key="ls" date={health.lastSuccessAt} />],
+    [t("lastFailure"), <When key="lf" date={health.lastFailureAt} />],
+    [
+      t("lastFailureMessage"),
+      // The provider's or our English diagnostic, kept as recorded.
+      health.lastFailureMessage ? (
+        <bdi key="m" lang="en" dir="ltr">
+          {health.lastFailureMessage}
+        </bdi>
+      ) : (
+        "—"
+      ),
+    ],
+    [t("consecutiveFailures"), t("count", { count: health.consecutiveFailures })],
+    [t("cooldownUntil"), health.status === "cooldown" ? <When key="c" date={health.cooldownUntil} /> : "—"],
+    [t("tokenExpires"), <When key="te" date={health.tokenExpiresAt} />],
   ];
   return (
     <section aria-labelledby="health" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="health" className="text-lg font-semibold">
-        Health
+        {t("title")}
       </h2>
       <dl className="mt-3 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
         {rows.map(([label, value]) => (

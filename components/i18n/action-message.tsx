@@ -1,7 +1,8 @@
 "use client";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import type { ActionState } from "@/lib/auth/action";
-import type { MessageRef } from "@/lib/i18n/message-ref";
+import { isGenericKey, type MessageRef } from "@/lib/i18n/message-ref";
+import { languageOf } from "@/lib/i18n/locales";
 import { Alert } from "@/components/ui/alert";
 import { Ident } from "@/components/i18n/ident";
 
@@ -13,8 +14,9 @@ type AnyState = ActionState<unknown>;
  */
 export function useActionMessage() {
   const t = useTranslations();
+  const isEnglish = languageOf(useLocale()) === "en";
   const text = (ref: MessageRef | undefined, english: string): React.ReactNode =>
-    ref
+    ref && !(isEnglish && isGenericKey(ref.key))
       ? t.rich(ref.key, {
           ...ref.values,
           ident: (chunks: React.ReactNode) => <Ident>{chunks}</Ident>,
@@ -33,7 +35,7 @@ export function useActionMessage() {
   const fieldError = (state: AnyState, name: string): string | undefined => {
     if (state.status !== "error") return undefined;
     const ref = state.fieldI18n?.[name];
-    return ref ? t(ref.key, ref.values as never) : state.fieldErrors?.[name];
+    return ref && !(isEnglish && isGenericKey(ref.key)) ? t(ref.key, ref.values as never) : state.fieldErrors?.[name];
   };
   return { text, fieldError };
 }

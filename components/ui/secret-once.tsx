@@ -2,7 +2,7 @@ import { useTranslations } from "next-intl";
 import { CopyButton } from "@/components/ui/copy-button";
 
 /** A value shown exactly once (a link, a key, a password) with a copy button and a warning. */
-export function SecretOnce({ label, value, note }: { label: string; value: string; note?: string }) {
+export function SecretOnce({ label, value, note }: { label: React.ReactNode; value: string; note?: React.ReactNode }) {
   const t = useTranslations("common.ui");
   return (
     <div className="rounded-md border border-amber-300 bg-amber-50 p-4">

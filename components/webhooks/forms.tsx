@@ -2,6 +2,7 @@
 // Forms of the webhooks pages. A signing secret appears only in the answer of create or rotate, once.
 import Link from "next/link";
 import { useActionState } from "react";
+import { useTranslations } from "next-intl";
 import {
   createEndpointAction,
   deleteEndpointAction,
@@ -14,22 +15,18 @@ import {
   type CreatedEndpoint,
 } from "@/app/admin/webhooks/actions";
 import type { ActionState } from "@/lib/auth/action";
-import { EVENT_DESCRIPTIONS, EVENT_TYPES } from "@/lib/webhooks/catalogue";
+import { EVENT_TYPES } from "@/lib/webhooks/catalogue";
+import { ActionMessage as Message, useActionText } from "@/components/admin/action-text";
+import { When } from "@/components/admin/when";
+import { Ident } from "@/components/i18n/ident";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/button";
 import { Field, SelectField } from "@/components/ui/field";
 import { SecretOnce } from "@/components/ui/secret-once";
 
 const IDLE = { status: "idle" } as const;
-
-function Message({ state }: { state: ActionState<unknown> }) {
-  if (state.status === "error") return <Alert tone="error">{state.message}</Alert>;
-  if (state.status === "ok") return <Alert tone="success">{state.message}</Alert>;
-  return null;
-}
-
-const fieldError = (state: ActionState<unknown>, name: string) =>
-  state.status === "error" ? state.fieldErrors?.[name] : undefined;
+/** An event type as a key of admin.webhooks.eventDescriptions (a dot would nest the key). */
+const eventKey = (type: string) => type.replace(".", "_") as "seller_connected";
 
 function EndpointFields({
   state,
@@ -42,34 +39,41 @@ function EndpointFields({
   description?: string;
   eventTypes?: readonly string[];
 }) {
+  const t = useTranslations("admin.webhooks.form");
+  const tEvents = useTranslations("admin.webhooks.eventDescriptions");
+  const { field } = useActionText();
+  const fieldError = (s: ActionState<unknown>, name: string) => field(s, name);
   const typesError =
     fieldError(state, "eventTypes") ??
-    Object.entries(state.status === "error" ? (state.fieldErrors ?? {}) : {}).find(([k]) =>
-      k.startsWith("eventTypes."),
-    )?.[1];
+    fieldError(
+      state,
+      Object.keys(state.status === "error" ? (state.fieldErrors ?? {}) : {}).find((k) => k.startsWith("eventTypes.")) ??
+        "eventTypes",
+    );
   return (
     <>
       <Field
-        label="URL"
+        label={t("url")}
         name="url"
+        dir="ltr"
         type="url"
         required
         defaultValue={url}
         maxLength={2000}
         inputMode="url"
         autoComplete="off"
-        hint="Where your backend receives events (https://…). Redirects are not followed."
+        hint={t("urlHint")}
         error={fieldError(state, "url")}
       />
       <Field
-        label="Description (optional)"
+        label={t("description")}
         name="description"
         defaultValue={description}
         maxLength={200}
         error={fieldError(state, "description")}
       />
       <fieldset className="flex flex-col gap-1" aria-describedby={typesError ? "event-types-error" : undefined}>
-        <legend className="mb-1 text-sm font-medium text-slate-900">Events to send</legend>
+        <legend className="mb-1 text-sm font-medium text-slate-900">{t("events")}</legend>
         {EVENT_TYPES.map((type) => (
           <label key={type} className="flex min-h-10 items-start gap-2 py-1 text-sm">
             <input
@@ -80,8 +84,8 @@ function EndpointFields({
               className="mt-0.5 size-4 shrink-0"
             />
             <span>
-              <code className="font-medium">{type}</code>{" "}
-              <span className="text-slate-700">— {EVENT_DESCRIPTIONS[type]}</span>
+              <Ident className="font-mono font-medium">{type}</Ident>{" "}
+              <span className="text-slate-700">— {tEvents(eventKey(type))}</span>
             </span>
           </label>
         ))}
@@ -97,32 +101,36 @@ function EndpointFields({
 
 export function CreateEndpointForm() {
   const [state, action] = useActionState<ActionState<CreatedEndpoint>, FormData>(createEndpointAction, IDLE);
+  const t = useTranslations("admin.webhooks");
+  const { message } = useActionText();
   return (
     <section aria-labelledby="new-endpoint" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="new-endpoint" className="text-lg font-semibold">
-        New endpoint
+        {t("form.title")}
       </h2>
       {state.status === "ok" && state.data ? (
         <div className="mt-3 flex flex-col gap-3">
-          <SecretOnce
-            label="Signing secret"
-            value={state.data.secret}
-            note="Give it to the receiving backend now (it verifies each delivery with it): it is kept only in the secret store and cannot be shown again."
-          />
+          <SecretOnce label={t("secret.title")} value={state.data.secret} note={t("form.secretNote")} />
           <p className="text-sm">
-            <Link href={`/admin/webhooks/${state.data.id}`} className="text-brand-800 underline underline-offset-2">
-              Open the endpoint
-            </Link>{" "}
-            to send a test event.
+            {t.rich("form.openEndpoint", {
+              link: (c) => (
+                <Link
+                  href={`/admin/webhooks/${state.data?.id}`}
+                  className="text-brand-800 underline underline-offset-2"
+                >
+                  {c}
+                </Link>
+              ),
+            })}
           </p>
         </div>
       ) : (
         <form action={action} className="mt-3 flex flex-col gap-3">
           <EndpointFields state={state} />
           <div>
-            <SubmitButton pendingLabel="Creating…">Create endpoint</SubmitButton>
+            <SubmitButton pendingLabel={t("form.creating")}>{t("form.create")}</SubmitButton>
           </div>
-          {state.status === "error" && <Alert tone="error">{state.message}</Alert>}
+          {state.status === "error" && <Alert tone="error">{message(state)}</Alert>}
         </form>
       )}
     </section>
@@ -135,6 +143,7 @@ export function EditEndpointForm({
   endpoint: { id: string; url: string; description: string | null; eventTypes: string[] };
 }) {
   const [state, action] = useActionState<ActionState, FormData>(updateEndpointAction, IDLE);
+  const t = useTranslations("admin.webhooks.form");
   return (
     <form action={action} className="flex flex-col gap-3">
       <input type="hidden" name="endpointId" value={endpoint.id} />
@@ -145,7 +154,7 @@ export function EditEndpointForm({
         eventTypes={endpoint.eventTypes}
       />
       <div>
-        <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
+        <SubmitButton pendingLabel={t("saving")}>{t("save")}</SubmitButton>
       </div>
       <Message state={state} />
     </form>
@@ -154,13 +163,17 @@ export function EditEndpointForm({
 
 export function EnableEndpointForm({ endpointId, disabled }: { endpointId: string; disabled: boolean }) {
   const [state, action] = useActionState<ActionState, FormData>(setEndpointEnabledAction, IDLE);
+  const t = useTranslations("admin.webhooks.availability");
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="endpointId" value={endpointId} />
       <input type="hidden" name="enabled" value={disabled ? "1" : "0"} />
       <div>
-        <SubmitButton variant={disabled ? "primary" : "secondary"} pendingLabel={disabled ? "Enabling…" : "Disabling…"}>
-          {disabled ? "Enable endpoint" : "Disable endpoint"}
+        <SubmitButton
+          variant={disabled ? "primary" : "secondary"}
+          pendingLabel={disabled ? t("enabling") : t("disabling")}
+        >
+          {disabled ? t("enable") : t("disable")}
         </SubmitButton>
       </div>
       <Message state={state} />
@@ -170,11 +183,12 @@ export function EnableEndpointForm({ endpointId, disabled }: { endpointId: strin
 
 export function TestEventForm({ endpointId }: { endpointId: string }) {
   const [state, action] = useActionState<ActionState, FormData>(sendTestEventAction, IDLE);
+  const t = useTranslations("admin.webhooks.test");
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="endpointId" value={endpointId} />
       <div>
-        <SubmitButton pendingLabel="Sending…">Send test event</SubmitButton>
+        <SubmitButton pendingLabel={t("sending")}>{t("submit")}</SubmitButton>
       </div>
       <Message state={state} />
     </form>
@@ -186,17 +200,15 @@ export function RotateSecretForm({ endpointId }: { endpointId: string }) {
     rotateSecretAction,
     IDLE,
   );
+  const t = useTranslations("admin.webhooks.secret");
+  const { field } = useActionText();
   if (state.status === "ok" && state.data) {
     const until = state.data.previousValidUntil;
     return (
       <SecretOnce
-        label="New signing secret"
+        label={t("newSecret")}
         value={state.data.secret}
-        note={
-          until
-            ? `Deliveries carry signatures of both secrets until ${until.slice(0, 16).replace("T", " ")} UTC: switch the receiver before then. Shown only this once.`
-            : "The previous secret no longer signs anything. Shown only this once."
-        }
+        note={until ? t.rich("overlapNote", { when: () => <When date={until} /> }) : t("noOverlapNote")}
       />
     );
   }
@@ -204,21 +216,21 @@ export function RotateSecretForm({ endpointId }: { endpointId: string }) {
     <form action={action} className="flex flex-col gap-3">
       <input type="hidden" name="endpointId" value={endpointId} />
       <SelectField
-        label="Keep signing with the current secret for"
+        label={t("overlap")}
         name="overlapHours"
         defaultValue="24"
         options={[
-          { value: "0", label: "No overlap (stop at once)" },
-          { value: "1", label: "1 hour" },
-          { value: "24", label: "24 hours" },
-          { value: "72", label: "3 days" },
-          { value: "168", label: "7 days" },
+          { value: "0", label: t("noOverlap") },
+          { value: "1", label: t("hours", { count: 1 }) },
+          { value: "24", label: t("hours", { count: 24 }) },
+          { value: "72", label: t("days", { count: 3 }) },
+          { value: "168", label: t("days", { count: 7 }) },
         ]}
-        error={fieldError(state, "overlapHours")}
+        error={field(state, "overlapHours")}
       />
       <div>
-        <SubmitButton variant="secondary" pendingLabel="Rotating…">
-          Rotate secret
+        <SubmitButton variant="secondary" pendingLabel={t("rotating")}>
+          {t("rotate")}
         </SubmitButton>
       </div>
       <Message state={state} />
@@ -228,45 +240,51 @@ export function RotateSecretForm({ endpointId }: { endpointId: string }) {
 
 export function DeleteEndpointForm({ endpointId }: { endpointId: string }) {
   const [state, action] = useActionState<ActionState, FormData>(deleteEndpointAction, IDLE);
+  const t = useTranslations("admin.webhooks.delete");
+  const { field, message } = useActionText();
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="endpointId" value={endpointId} />
       <Field
-        label="Type “delete” to delete this endpoint"
+        label={t("confirmLabel", { word: "delete" })}
         name="confirm"
+        dir="ltr"
         required
         autoComplete="off"
         pattern="delete"
-        hint="Its deliveries go with it; its secret is scheduled for deletion (recoverable for 7 days)."
-        error={fieldError(state, "confirm")}
+        hint={t("hint")}
+        error={field(state, "confirm")}
       />
       <div>
-        <SubmitButton variant="danger" pendingLabel="Deleting…">
-          Delete endpoint
+        <SubmitButton variant="danger" pendingLabel={t("deleting")}>
+          {t("submit")}
         </SubmitButton>
       </div>
-      {state.status === "error" && <Alert tone="error">{state.message}</Alert>}
+      {state.status === "error" && <Alert tone="error">{message(state)}</Alert>}
     </form>
   );
 }
 
 export function RedeliverSinceForm({ endpointId, defaultSince }: { endpointId: string; defaultSince: string }) {
   const [state, action] = useActionState<ActionState, FormData>(redeliverSinceAction, IDLE);
+  const t = useTranslations("admin.webhooks.redeliver");
+  const { field } = useActionText();
   return (
     <form action={action} className="flex flex-col gap-3">
       <input type="hidden" name="endpointId" value={endpointId} />
       <Field
-        label="Every event since (UTC)"
+        label={t("since")}
         name="since"
+        dir="ltr"
         type="datetime-local"
         required
         defaultValue={defaultSince}
-        hint="Events of this endpoint's types, oldest first, with their original webhook-id."
-        error={fieldError(state, "since")}
+        hint={t("sinceHint")}
+        error={field(state, "since")}
       />
       <div>
-        <SubmitButton variant="secondary" pendingLabel="Queuing…">
-          Redeliver
+        <SubmitButton variant="secondary" pendingLabel={t("queuing")}>
+          {t("submit")}
         </SubmitButton>
       </div>
       <Message state={state} />
@@ -284,13 +302,14 @@ export function RedeliverForm({
   label: string;
 }) {
   const [state, action] = useActionState<ActionState, FormData>(redeliverAction, IDLE);
+  const t = useTranslations("admin.webhooks.redeliver");
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="endpointId" value={endpointId} />
       <input type="hidden" name="deliveryId" value={deliveryId} />
       <div>
-        <SubmitButton variant="secondary" pendingLabel="Queuing…">
-          Redeliver<span className="sr-only"> {label}</span>
+        <SubmitButton variant="secondary" pendingLabel={t("queuing")}>
+          {t.rich("submitOne", { label, hidden: (c) => <span className="sr-only">{c}</span> })}
         </SubmitButton>
       </div>
       <Message state={state} />

@@ -1,12 +1,10 @@
 // Status badges of the webhooks pages: words, not colour alone.
+import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/badge";
-import { formatUtc } from "@/components/admin/format";
+import { When } from "@/components/admin/when";
 
-const DISABLED_BECAUSE: Record<string, string> = {
-  admin: "Disabled by an admin",
-  gone: "Disabled: the receiver answered 410 Gone",
-  failing: "Disabled: every attempt failed for 5 days",
-};
+const REASONS = ["admin", "gone", "failing"] as const;
+const reasonOf = (reason: string | null) => REASONS.find((r) => r === (reason ?? "admin")) ?? ("other" as const);
 
 export function EndpointStatus({
   disabledAt,
@@ -17,9 +15,11 @@ export function EndpointStatus({
   disabledReason: string | null;
   failingSince: Date | null;
 }) {
-  if (disabledAt) return <Badge tone="danger">{DISABLED_BECAUSE[disabledReason ?? "admin"] ?? "Disabled"}</Badge>;
-  if (failingSince) return <Badge tone="warning">Failing since {formatUtc(failingSince)}</Badge>;
-  return <Badge tone="success">Enabled</Badge>;
+  const t = useTranslations("admin.webhooks.status");
+  if (disabledAt) return <Badge tone="danger">{t(`disabled.${reasonOf(disabledReason)}`)}</Badge>;
+  if (failingSince)
+    return <Badge tone="warning">{t.rich("failingSince", { when: () => <When date={failingSince} /> })}</Badge>;
+  return <Badge tone="success">{t("enabled")}</Badge>;
 }
 
 export function DeliveryStatusBadge({
@@ -29,7 +29,8 @@ export function DeliveryStatusBadge({
   status: "PENDING" | "SUCCEEDED" | "FAILED";
   attempts: number;
 }) {
-  if (status === "SUCCEEDED") return <Badge tone="success">Delivered</Badge>;
-  if (status === "FAILED") return <Badge tone="danger">Failed</Badge>;
-  return <Badge tone={attempts > 0 ? "warning" : "info"}>{attempts > 0 ? "Retrying" : "Queued"}</Badge>;
+  const t = useTranslations("admin.webhooks.status");
+  if (status === "SUCCEEDED") return <Badge tone="success">{t("delivered")}</Badge>;
+  if (status === "FAILED") return <Badge tone="danger">{t("failed")}</Badge>;
+  return <Badge tone={attempts > 0 ? "warning" : "info"}>{attempts > 0 ? t("retrying") : t("queued")}</Badge>;
 }

@@ -52,12 +52,18 @@ export const createApiKeySchema = z
       const latest = new Date();
       latest.setUTCFullYear(latest.getUTCFullYear() + MAX_VALIDITY_YEARS);
       if (data.expiresOn < today)
-        ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "Choose today or a later day." });
+        ctx.addIssue({
+          code: "custom",
+          path: ["expiresOn"],
+          message: "Choose today or a later day.",
+          params: { i18n: "admin.apiKeys.errors.pastDay" },
+        });
       else if (data.expiresOn > latest.toISOString().slice(0, 10))
         ctx.addIssue({
           code: "custom",
           path: ["expiresOn"],
           message: `Choose a day within ${MAX_VALIDITY_YEARS} years.`,
+          params: { i18n: "admin.apiKeys.errors.tooFar", values: { years: MAX_VALIDITY_YEARS } },
         });
     }
     if (data.connectionIds.length && !data.scopes.includes("connection-tokens")) {
@@ -65,6 +71,7 @@ export const createApiKeySchema = z
         code: "custom",
         path: ["connectionIds"],
         message: "Connection limits apply to the connection-tokens scope: tick it, or clear the connections.",
+        params: { i18n: "admin.apiKeys.errors.limitsNeedScope" },
       });
     }
   });

@@ -52,6 +52,7 @@ export function actionError<T = undefined>(code: AppErrorCode, ref: MessageRef):
 /** An AppError without a key of its own is told by its code (admin.serverErrors.code.*). */
 function refOfAppError(error: AppError): MessageRef {
   if (error instanceof ActionFailure) return error.ref;
+  if (error.i18n) return error.i18n as MessageRef;
   if (error.code === "RATE_LIMITED" && error.retryAfterSeconds !== undefined)
     return { key: "admin.serverErrors.rateLimitedFor", values: { seconds: error.retryAfterSeconds } };
   return { key: `admin.serverErrors.code.${error.code}` };
@@ -63,6 +64,10 @@ function refOfAppError(error: AppError): MessageRef {
  */
 function refOfIssue(issue: ZodError["issues"][number]): MessageRef {
   if (isMessageKey(issue.message)) return { key: issue.message };
+  // A schema's own code (zod `params: { i18n, values }`, a full catalogue key) names the problem exactly.
+  const params = (issue as { params?: { i18n?: unknown; values?: MessageRef["values"] } }).params;
+  if (typeof params?.i18n === "string")
+    return { key: params.i18n, ...(params.values ? { values: params.values } : {}) } as MessageRef;
   switch (issue.code) {
     case "too_small":
       if (issue.origin === "array" || issue.origin === "set")
@@ -113,6 +118,12 @@ export async function runStaffAction<T>(
   }
 }
 
+// zod's own English messages ("Invalid email address", "Too big: expected …") are not a schema's text.
+const ZOD_DEFAULT_MESSAGE = /^(Invalid|Too small|Too big|Unrecognized key)/;
+function ownEnglishText(message: string): string | null {
+  return !message || isMessageKey(message) || ZOD_DEFAULT_MESSAGE.test(message) ? null : message;
+}
+
 /**
  * An action's failure as the answer its form shows: an AppError by its key (or its code), invalid input by
  * field, anything else logged with a reference the answer quotes.
@@ -128,7 +139,8 @@ export function errorState<T>(error: unknown): ActionState<T> {
       const path = issue.path.join(".");
       if (fieldI18n[path]) continue;
       fieldI18n[path] = refOfIssue(issue);
-      fieldErrors[path] = englishOf(fieldI18n[path]);
+      // English keeps the schema's own, more specific text when it wrote one (not a key, not zod's default).
+      fieldErrors[path] = ownEnglishText(issue.message) ?? englishOf(fieldI18n[path]);
     }
     const ref: MessageRef = { key: "admin.serverErrors.invalidInput" };
     return { status: "error", code: "BAD_REQUEST", message: englishOf(ref), i18n: ref, fieldErrors, fieldI18n };

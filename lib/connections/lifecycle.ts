@@ -126,6 +126,7 @@ export async function updateConnection(
     throw fieldError(
       "clientSecret",
       `Moving ${moved.join(" and ")} needs the client secret entered again: the stored one is only ever sent where it was entered for (${connection.secretTokenOrigin ?? "unknown"}).`,
+      "secretForNewHost",
     );
   }
   if (changed.length === 0 && !resecret) return;

@@ -48,9 +48,14 @@ export const updateConnectionInput = z.object({
 });
 export type UpdateConnectionInput = z.input<typeof updateConnectionInput>;
 
-/** A field-level refusal, shaped like zod's so forms show it beside the field. */
-export function fieldError(field: string, message: string): z.ZodError {
-  return new z.ZodError([{ code: "custom", path: [field], message, input: undefined }]);
+/**
+ * A field-level refusal, shaped like zod's so forms show it beside the field; `code`: its message in the
+ * catalogue (admin.connections.errors.*) for pages in other languages (lib/auth/action.ts).
+ */
+export function fieldError(field: string, message: string, code: string): z.ZodError {
+  return new z.ZodError([
+    { code: "custom", path: [field], message, input: undefined, params: { i18n: `admin.connections.errors.${code}` } },
+  ]);
 }
 
 /**
@@ -86,24 +91,25 @@ export function resolveHosts(
       throw fieldError(
         "environment",
         "The bundled simulator is offered only in development (npm run dev); choose Sandbox or Production.",
+        "simulatorOnlyInDev",
       );
   } else {
     documented = PROVIDER_HOSTS[provider]?.[environment];
   }
   const finalToken = tokenUrl ?? documented?.tokenUrl;
-  if (!finalToken) throw fieldError("tokenUrl", "Enter the token URL of this OAuth2 server.");
+  if (!finalToken) throw fieldError("tokenUrl", "Enter the token URL of this OAuth2 server.", "tokenUrlRequired");
   const finalApi = apiBaseUrl ?? documented?.apiBaseUrl ?? null;
   const tokenProblem = providerUrlProblem(finalToken);
-  if (tokenProblem) throw fieldError("tokenUrl", `The token URL ${tokenProblem}.`);
+  if (tokenProblem) throw fieldError("tokenUrl", `The token URL ${tokenProblem}.`, "unsafeUrl");
   // The simulators exist only with ALLOW_INSECURE_PROVIDER_URLS, which lifts the documented-host rule.
   const stored = environment === "SIMULATOR" ? "SANDBOX" : environment;
   const tokenHost = documentedHostProblem(provider, stored, "tokenUrl", finalToken);
-  if (tokenHost) throw fieldError("tokenUrl", tokenHost);
+  if (tokenHost) throw fieldError("tokenUrl", tokenHost, "documentedHost");
   if (finalApi) {
     const apiProblem = providerUrlProblem(finalApi);
-    if (apiProblem) throw fieldError("apiBaseUrl", `The API URL ${apiProblem}.`);
+    if (apiProblem) throw fieldError("apiBaseUrl", `The API URL ${apiProblem}.`, "unsafeUrl");
     const apiHost = documentedHostProblem(provider, stored, "apiBaseUrl", finalApi);
-    if (apiHost) throw fieldError("apiBaseUrl", apiHost);
+    if (apiHost) throw fieldError("apiBaseUrl", apiHost, "documentedHost");
   }
   return { tokenUrl: finalToken, apiBaseUrl: finalApi?.replace(/\/+$/, "") ?? null };
 }

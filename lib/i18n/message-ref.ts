@@ -41,3 +41,11 @@ export function isMessageKey(value: string): value is MessageKey {
   }
   return typeof node === "string";
 }
+
+/**
+ * Keys that name only the kind of a failure (an AppError's code, a zod issue's kind): English pages show the
+ * action's own, more specific English text instead.
+ */
+export function isGenericKey(key: string): boolean {
+  return key.startsWith("admin.serverErrors.code.") || key.startsWith("admin.serverErrors.field.");
+}

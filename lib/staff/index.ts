@@ -57,7 +57,10 @@ export async function inviteStaff(
 ): Promise<{ staffId: string; setPasswordLink: string }> {
   const data = inviteSchema.parse(input);
   const existing = await db().staffUser.findUnique({ where: { email: data.email }, select: { id: true } });
-  if (existing) throw new AppError("CONFLICT", "A staff member with this e-mail address already exists.");
+  if (existing)
+    throw new AppError("CONFLICT", "A staff member with this e-mail address already exists.", {
+      i18n: { key: "admin.staff.errors.emailTaken" },
+    });
   const staff = await db().staffUser.create({
     data: { email: data.email, name: data.name, role: data.role },
     select: { id: true, sessionVersion: true },
@@ -82,7 +85,10 @@ export async function issueSetPasswordLink(staffId: string, by: StaffPrincipal):
     select: { id: true, sessionVersion: true, disabledAt: true },
   });
   if (!staff) throw new AppError("NOT_FOUND", "That staff member does not exist.");
-  if (staff.disabledAt) throw new AppError("CONFLICT", "Enable this staff member first.");
+  if (staff.disabledAt)
+    throw new AppError("CONFLICT", "Enable this staff member first.", {
+      i18n: { key: "admin.staff.errors.enableFirst" },
+    });
   await recordAudit({
     actor: actorOf(by),
     action: "staff.password_link_issued",
@@ -183,7 +189,10 @@ export async function changeOwnPassword(
 /** Refuses a change that would leave no active admin. */
 async function assertAnotherActiveAdmin(staffId: string) {
   const others = await db().staffUser.count({ where: { role: "ADMIN", disabledAt: null, id: { not: staffId } } });
-  if (others === 0) throw new AppError("CONFLICT", "This is the last active admin: make someone else an admin first.");
+  if (others === 0)
+    throw new AppError("CONFLICT", "This is the last active admin: make someone else an admin first.", {
+      i18n: { key: "admin.staff.errors.lastAdmin" },
+    });
 }
 
 /** Changes a member's role; their sessions end at once (they sign in again with the new role). */
@@ -207,7 +216,10 @@ export async function changeStaffRole(input: { staffId: string; role: Role }, by
 
 /** Disables a member: they cannot sign in and every session of theirs ends at once. */
 export async function disableStaff(staffId: string, by: StaffPrincipal): Promise<void> {
-  if (staffId === by.id) throw new AppError("CONFLICT", "You cannot disable your own account.");
+  if (staffId === by.id)
+    throw new AppError("CONFLICT", "You cannot disable your own account.", {
+      i18n: { key: "admin.staff.errors.disableSelf" },
+    });
   const staff = await db().staffUser.findUnique({
     where: { id: staffId },
     select: { id: true, role: true, disabledAt: true },

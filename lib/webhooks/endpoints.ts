@@ -33,7 +33,12 @@ const url = z
   .max(2000, "The URL is too long (2,000 characters at most).")
   .superRefine((value, ctx) => {
     const problem = providerUrlProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: `The URL ${problem}.` });
+    if (problem)
+      ctx.addIssue({
+        code: "custom",
+        message: `The URL ${problem}.`,
+        params: { i18n: "admin.webhooks.errors.unsafeUrl" },
+      });
   });
 
 export const endpointInput = z.object({

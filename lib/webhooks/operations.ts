@@ -38,7 +38,10 @@ export async function redeliver(deliveryId: string, actor: Actor): Promise<{ del
   if (!original)
     throw new AppError("NOT_FOUND", "This delivery does not exist (its event may be older than the retention period).");
   const endpoint = await enabledEndpoint(original.endpointId);
-  if (endpoint.disabledAt) throw new AppError("CONFLICT", "The endpoint is disabled: enable it first, then redeliver.");
+  if (endpoint.disabledAt)
+    throw new AppError("CONFLICT", "The endpoint is disabled: enable it first, then redeliver.", {
+      i18n: { key: "admin.webhooks.errors.disabled" },
+    });
   const created = await db().$transaction(async (tx) => {
     const row = await tx.webhookDelivery.create({
       data: {
@@ -82,9 +85,14 @@ export async function redeliverSince({
 }): Promise<{ count: number }> {
   const { since } = redeliverSinceInput.parse(raw);
   if (since.getTime() > Date.now())
-    throw new AppError("BAD_REQUEST", "The time is in the future: choose a time in the past (UTC).");
+    throw new AppError("BAD_REQUEST", "The time is in the future: choose a time in the past (UTC).", {
+      i18n: { key: "admin.webhooks.errors.future" },
+    });
   const endpoint = await enabledEndpoint(endpointId);
-  if (endpoint.disabledAt) throw new AppError("CONFLICT", "The endpoint is disabled: enable it first, then redeliver.");
+  if (endpoint.disabledAt)
+    throw new AppError("CONFLICT", "The endpoint is disabled: enable it first, then redeliver.", {
+      i18n: { key: "admin.webhooks.errors.disabled" },
+    });
   const count = await db().$transaction(async (tx) => {
     const inserted = await tx.$executeRaw`
       INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at, reason, requested_by, created_at)

@@ -21,6 +21,7 @@ export async function createApiKeyAction(
     return {
       status: "ok",
       message: `Key ${created.prefix}… created.`,
+      i18n: { key: "admin.apiKeys.created", values: { prefix: created.prefix } },
       data: { key: created.key, prefix: created.prefix },
     };
   });
@@ -30,6 +31,10 @@ export async function revokeApiKeyAction(_previous: ActionState, formData: FormD
   return runStaffAction("manageApiKeys", async (staff) => {
     await revokeApiKey(z.string().uuid().parse(formData.get("apiKeyId")), staff);
     revalidatePath("/admin/api-keys");
-    return { status: "ok", message: "Key revoked: calls with it are refused from now on." };
+    return {
+      status: "ok",
+      message: "Key revoked: calls with it are refused from now on.",
+      i18n: { key: "admin.apiKeys.revoked" },
+    };
   });
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { listApiKeys } from "@/lib/api-keys";
 import { listConnections } from "@/lib/connections/queries";
@@ -6,57 +7,86 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, EmptyRow } from "@/components/ui/table";
 import { Badge } from "@/components/ui/badge";
 import { CreateApiKeyForm, RevokeApiKeyForm } from "@/components/admin/api-key-forms";
-import { formatUtc } from "@/components/admin/format";
+import { When } from "@/components/admin/when";
+import { Ident } from "@/components/i18n/ident";
+import { environmentKey } from "@/components/connections/labels";
 
-export const metadata: Metadata = { title: "API keys" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin.apiKeys");
+  return { title: t("title") };
+}
 
 export default async function ApiKeysPage() {
   await requirePagePermission("manageApiKeys");
   const now = new Date();
-  const [keys, connections] = await Promise.all([listApiKeys(now), listConnections()]);
+  const [keys, connections, t, tConnections] = await Promise.all([
+    listApiKeys(now),
+    listConnections(),
+    getTranslations("admin.apiKeys"),
+    getTranslations("admin.connections"),
+  ]);
   return (
     <>
-      <PageHeader
-        title="API keys"
-        description="Keys for internal services calling /api/v1. Each key is shown once when created; only its hash is stored."
-      />
+      <PageHeader title={t("title")} description={t.rich("description", { ident: (c) => <Ident>{c}</Ident> })} />
       <div className="mb-6">
         <CreateApiKeyForm
           connections={connections.map((c) => ({
             id: c.id,
-            label: `${c.name} (${c.provider.toLowerCase()}, ${c.environment.toLowerCase()})`,
+            label: t("connectionChoice", {
+              name: c.name,
+              provider: tConnections(`providers.${c.provider}`),
+              environment: tConnections(`environments.${environmentKey(c.provider, c.environment)}`),
+            }),
           }))}
           today={now.toISOString().slice(0, 10)}
         />
       </div>
       <Table
-        caption="API keys"
-        head={["Key", "Scopes", "Connections", "Expires", "Last used", "Calls (24 h)", "Created", "Status"]}
+        caption={t("table.caption")}
+        head={[
+          t("table.key"),
+          t("table.scopes"),
+          t("table.connections"),
+          t("table.expires"),
+          t("table.lastUsed"),
+          t("table.calls"),
+          t("table.created"),
+          t("table.status"),
+        ]}
       >
-        {keys.length === 0 && <EmptyRow colSpan={8}>No API keys yet.</EmptyRow>}
+        {keys.length === 0 && <EmptyRow colSpan={8}>{t("table.empty")}</EmptyRow>}
         {keys.map((k) => (
           <tr key={k.id}>
             <Td>
               <div className="font-medium">{k.name}</div>
-              <code className="text-xs text-slate-700">{k.prefix}…</code>
+              <code dir="ltr" className="text-xs text-slate-700">
+                {k.prefix}…
+              </code>
             </Td>
             <Td>
               <div className="flex flex-wrap gap-1">
                 {k.scopes.map((s) => (
                   <Badge key={s} tone="info">
-                    {s}
+                    <Ident className="">{s}</Ident>
                   </Badge>
                 ))}
               </div>
             </Td>
             <Td>
               {k.connections.length === 0 ? (
-                <span className="text-slate-700">All</span>
+                <span className="text-slate-700">{t("allConnections")}</span>
               ) : (
                 <ul className="flex flex-col gap-0.5">
                   {k.connections.map((c) => (
                     <li key={c.id}>
-                      {c.name ?? <span className="text-slate-700">deleted connection {c.id.slice(0, 8)}…</span>}
+                      {c.name ?? (
+                        <span className="text-slate-700">
+                          {t.rich("deletedConnection", {
+                            id: c.id.slice(0, 8),
+                            ident: (chunks) => <Ident>{chunks}</Ident>,
+                          })}
+                        </span>
+                      )}
                     </li>
                   ))}
                 </ul>
@@ -64,19 +94,23 @@ export default async function ApiKeysPage() {
             </Td>
             <Td className="whitespace-nowrap">
               {!k.expiresAt ? (
-                <span className="text-slate-700">Never</span>
+                <span className="text-slate-700">{t("never")}</span>
               ) : k.expiresAt <= now ? (
-                <Badge tone="danger">Expired {formatUtc(k.expiresAt)}</Badge>
+                <Badge tone="danger">{t.rich("expired", { when: () => <When date={k.expiresAt} /> })}</Badge>
               ) : (
-                formatUtc(k.expiresAt)
+                <When date={k.expiresAt} />
               )}
             </Td>
-            <Td className="whitespace-nowrap">{formatUtc(k.lastUsedAt)}</Td>
-            <Td>{k.usesLast24h}</Td>
-            <Td className="whitespace-nowrap">{formatUtc(k.createdAt)}</Td>
+            <Td className="whitespace-nowrap">
+              <When date={k.lastUsedAt} />
+            </Td>
+            <Td>{t("calls", { count: k.usesLast24h })}</Td>
+            <Td className="whitespace-nowrap">
+              <When date={k.createdAt} />
+            </Td>
             <Td>
               {k.revokedAt ? (
-                <Badge tone="danger">Revoked {formatUtc(k.revokedAt)}</Badge>
+                <Badge tone="danger">{t.rich("revokedAt", { when: () => <When date={k.revokedAt} /> })}</Badge>
               ) : (
                 <RevokeApiKeyForm apiKeyId={k.id} prefix={k.prefix} />
               )}

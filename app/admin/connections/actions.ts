@@ -47,7 +47,7 @@ export async function createConnectionAction(_previous: ActionState, form: FormD
       actor(staff),
     );
     id = created.id;
-    return { status: "ok", message: "Connection created." };
+    return { status: "ok", message: "Connection created.", i18n: { key: "admin.connections.created" } };
   });
   if (state.status === "ok" && id) {
     revalidatePath("/admin/connections");
@@ -74,7 +74,7 @@ export async function updateConnectionAction(_previous: ActionState, form: FormD
       actor(staff),
     );
     revalidatePath(`/admin/connections/${id}`);
-    return { status: "ok", message: "Saved." };
+    return { status: "ok", message: "Saved.", i18n: { key: "admin.connections.saved" } };
   });
 }
 
@@ -82,13 +82,23 @@ export async function testConnectionAction(
   _previous: ActionState<TestOutcome>,
   form: FormData,
 ): Promise<ActionState<TestOutcome>> {
-  return runStaffAction("manageConnections", async (staff) => {
+  return runStaffAction("manageConnections", async (staff): Promise<ActionState<TestOutcome>> => {
     const id = idSchema.parse(text(form, "connectionId"));
     const outcome = await testConnection(id, actor(staff));
     revalidatePath(`/admin/connections/${id}`);
-    return outcome.ok
-      ? { status: "ok", message: outcome.message, data: outcome }
-      : { status: "error", code: "UPSTREAM", message: outcome.message };
+    if (outcome.ok)
+      return {
+        status: "ok",
+        message: outcome.message,
+        i18n: { key: "admin.connections.test.works", values: { ms: outcome.latencyMs } },
+        data: outcome,
+      };
+    return {
+      status: "error",
+      code: "UPSTREAM",
+      message: outcome.message,
+      i18n: { key: "admin.connections.test.failedWith", values: { detail: outcome.message } },
+    };
   });
 }
 
@@ -97,11 +107,18 @@ export async function rotateSecretAction(_previous: ActionState, form: FormData)
     const id = idSchema.parse(text(form, "connectionId"));
     const result = await rotateSecret(id, { clientSecret: text(form, "clientSecret") ?? "" }, actor(staff));
     revalidatePath(`/admin/connections/${id}`);
-    if (!result.ok) return { status: "error", code: result.error.code, message: result.error.userMessage };
+    if (!result.ok)
+      return {
+        status: "error",
+        code: result.error.code,
+        message: result.error.userMessage,
+        i18n: { key: "admin.connections.secret.refused", values: { detail: result.error.userMessage } },
+      };
     return {
       status: "ok",
       message:
         "The new secret works: a token was fetched with it, and it is now the current version. Confirm the rotation once the old secret is revoked at the provider.",
+      i18n: { key: "admin.connections.secret.rotated" },
     };
   });
 }
@@ -111,7 +128,7 @@ export async function confirmRotationAction(_previous: ActionState, form: FormDa
     const id = idSchema.parse(text(form, "connectionId"));
     await confirmRotation(id, actor(staff));
     revalidatePath(`/admin/connections/${id}`);
-    return { status: "ok", message: "Rotation confirmed." };
+    return { status: "ok", message: "Rotation confirmed.", i18n: { key: "admin.connections.secret.confirmed" } };
   });
 }
 
@@ -125,6 +142,9 @@ export async function setDisabledAction(_previous: ActionState, form: FormData):
     return {
       status: "ok",
       message: disable ? "Disabled: no tokens are handed out until it is enabled again." : "Enabled.",
+      i18n: {
+        key: disable ? "admin.connections.availability.disabledDone" : "admin.connections.availability.enabledDone",
+      },
     };
   });
 }
@@ -134,10 +154,15 @@ export async function deleteConnectionAction(_previous: ActionState, form: FormD
   const state = await runStaffAction<undefined>("manageConnections", async (staff) => {
     const id = idSchema.parse(text(form, "connectionId"));
     if (text(form, "confirm") !== "delete")
-      return { status: "error", code: "BAD_REQUEST", message: 'Type "delete" to confirm.' };
+      return {
+        status: "error",
+        code: "BAD_REQUEST",
+        message: 'Type "delete" to confirm.',
+        i18n: { key: "admin.connections.delete.typeDelete", values: { word: "delete" } },
+      };
     await deleteConnection(id, actor(staff));
     deleted = true;
-    return { status: "ok", message: "Deleted." };
+    return { status: "ok", message: "Deleted.", i18n: { key: "admin.connections.deleted" } };
   });
   if (deleted) {
     revalidatePath("/admin/connections");

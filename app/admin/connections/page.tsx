@@ -1,17 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { allows } from "@/lib/auth/permissions";
 import { listConnections } from "@/lib/connections/queries";
-import { ENVIRONMENT_LABELS, PROVIDER_LABELS } from "@/lib/connections/providers/hosts";
+import { environmentKey } from "@/components/connections/labels";
 import { HealthBadge } from "@/components/connections/health";
-import { formatUtc } from "@/components/admin/format";
+import { When } from "@/components/admin/when";
 import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button-class";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyRow, Table, Td } from "@/components/ui/table";
 
-export const metadata: Metadata = { title: "Connections" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin.connections");
+  return { title: t("title") };
+}
 
 export default async function ConnectionsPage({
   searchParams,
@@ -20,27 +24,40 @@ export default async function ConnectionsPage({
 }) {
   const staff = await requirePagePermission("read");
   const canManage = allows(staff.role, "manageConnections");
-  const [connections, params] = await Promise.all([listConnections(), searchParams]);
+  const [connections, params, t] = await Promise.all([
+    listConnections(),
+    searchParams,
+    getTranslations("admin.connections"),
+  ]);
   return (
     <>
       <PageHeader
-        title="Connections"
-        description="Client-credentials connections to Noyo, Inyo, Nuvy and standard OAuth2 APIs, and how they are doing."
+        title={t("title")}
+        description={t("description")}
         actions={
           canManage ? (
             <Link href="/admin/connections/new" className={buttonClass("primary")}>
-              New connection
+              {t("newConnection")}
             </Link>
           ) : undefined
         }
       />
       {params.deleted === "1" && (
         <div className="mb-4">
-          <Alert tone="success">Connection deleted.</Alert>
+          <Alert tone="success">{t("deleted")}</Alert>
         </div>
       )}
-      <Table caption="Connections" head={["Connection", "Provider", "Health", "Last success", "Token expires"]}>
-        {connections.length === 0 && <EmptyRow colSpan={5}>No connections yet.</EmptyRow>}
+      <Table
+        caption={t("table.caption")}
+        head={[
+          t("table.connection"),
+          t("table.provider"),
+          t("table.health"),
+          t("table.lastSuccess"),
+          t("table.tokenExpires"),
+        ]}
+      >
+        {connections.length === 0 && <EmptyRow colSpan={5}>{t("table.empty")}</EmptyRow>}
         {connections.map((c) => (
           <tr key={c.id}>
             <Td>
@@ -52,16 +69,22 @@ export default async function ConnectionsPage({
               </Link>
             </Td>
             <Td>
-              {PROVIDER_LABELS[c.provider]} · {ENVIRONMENT_LABELS[c.provider][c.environment]}
+              {t(`providers.${c.provider}`)} · {t(`environments.${environmentKey(c.provider, c.environment)}`)}
             </Td>
             <Td>
               <HealthBadge health={c.health} />
               {c.health.consecutiveFailures > 0 && (
-                <span className="ms-2 text-xs text-slate-700">{c.health.consecutiveFailures} failure(s)</span>
+                <span className="ms-2 text-xs text-slate-700">
+                  {t("failures", { count: c.health.consecutiveFailures })}
+                </span>
               )}
             </Td>
-            <Td className="whitespace-nowrap">{formatUtc(c.health.lastSuccessAt)}</Td>
-            <Td className="whitespace-nowrap">{formatUtc(c.health.tokenExpiresAt)}</Td>
+            <Td className="whitespace-nowrap">
+              <When date={c.health.lastSuccessAt} />
+            </Td>
+            <Td className="whitespace-nowrap">
+              <When date={c.health.tokenExpiresAt} />
+            </Td>
           </tr>
         ))}
       </Table>

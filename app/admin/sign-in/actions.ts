@@ -3,8 +3,10 @@ import { AuthError, CredentialsSignin } from "next-auth";
 import { LockedOut, signIn, signOut } from "@/lib/auth/next-auth";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { SSO_PROVIDER_ID, ssoEnabled } from "@/lib/auth/sso";
+import type { MessageRef } from "@/lib/auth/action";
 
-export type SignInState = { error: string | null; email: string };
+/** `error`: a message of admin.signIn.errors (the form shows it in the page's language). */
+export type SignInState = { error: MessageRef | null; email: string };
 
 /** Signs a staff member in with e-mail and password; on success next-auth redirects to the callback URL. */
 export async function signInAction(_previous: SignInState, formData: FormData): Promise<SignInState> {
@@ -18,22 +20,18 @@ export async function signInAction(_previous: SignInState, formData: FormData): 
   } catch (error) {
     if (error instanceof CredentialsSignin && error.code === "locked") {
       const seconds = error instanceof LockedOut ? error.retryAfterSeconds : null;
-      return {
-        email,
-        error: `Too many attempts: sign-in is locked for ${seconds ? waitText(seconds) : "a few minutes"}. Each further failure doubles the wait (at most 15 minutes).`,
-      };
+      return { email, error: lockedMessage(seconds) };
     }
-    if (error instanceof AuthError)
-      return { email, error: "That e-mail and password do not match an active staff account." };
+    if (error instanceof AuthError) return { email, error: { key: "admin.signIn.errors.CredentialsSignin" } };
     throw error; // Next's redirect after a successful sign-in
   }
   return { email, error: null };
 }
 
-function waitText(seconds: number): string {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+function lockedMessage(seconds: number | null): MessageRef {
+  if (!seconds) return { key: "admin.signIn.errors.locked" };
+  if (seconds < 60) return { key: "admin.signIn.errors.lockedSeconds", values: { seconds } };
+  return { key: "admin.signIn.errors.lockedMinutes", values: { minutes: Math.ceil(seconds / 60) } };
 }
 
 /** Starts single sign-on (when OIDC_ISSUER is configured): next-auth redirects to the provider. */

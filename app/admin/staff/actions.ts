@@ -27,7 +27,12 @@ export async function inviteStaffAction(
     });
     const { setPasswordLink } = await inviteStaff(input, staff);
     revalidatePath("/admin/staff");
-    return { status: "ok", message: `${input.email} invited.`, data: { link: setPasswordLink, email: input.email } };
+    return {
+      status: "ok",
+      message: `${input.email} invited.`,
+      i18n: { key: "admin.staff.invited", values: { email: input.email } },
+      data: { link: setPasswordLink, email: input.email },
+    };
   });
 }
 
@@ -38,7 +43,11 @@ export async function changeRoleAction(_previous: ActionState, formData: FormDat
       .parse({ staffId: formData.get("staffId"), role: formData.get("role") });
     await changeStaffRole(input, staff);
     revalidatePath("/admin/staff");
-    return { status: "ok", message: "Role changed; their sessions have ended." };
+    return {
+      status: "ok",
+      message: "Role changed; their sessions have ended.",
+      i18n: { key: "admin.staff.roleChanged" },
+    };
   });
 }
 
@@ -46,7 +55,7 @@ export async function disableStaffAction(_previous: ActionState, formData: FormD
   return runStaffAction("manageStaff", async (staff) => {
     await disableStaff(idSchema.parse(formData.get("staffId")), staff);
     revalidatePath("/admin/staff");
-    return { status: "ok", message: "Disabled; their sessions have ended." };
+    return { status: "ok", message: "Disabled; their sessions have ended.", i18n: { key: "admin.staff.disabledDone" } };
   });
 }
 
@@ -54,7 +63,7 @@ export async function enableStaffAction(_previous: ActionState, formData: FormDa
   return runStaffAction("manageStaff", async (staff) => {
     await enableStaff(idSchema.parse(formData.get("staffId")), staff);
     revalidatePath("/admin/staff");
-    return { status: "ok", message: "Enabled." };
+    return { status: "ok", message: "Enabled.", i18n: { key: "admin.staff.enabledDone" } };
   });
 }
 
@@ -67,6 +76,7 @@ export async function passwordLinkAction(
     return {
       status: "ok",
       message: "Set-password link issued.",
+      i18n: { key: "admin.staff.linkIssued" },
       data: { link, email: String(formData.get("email") ?? "") },
     };
   });

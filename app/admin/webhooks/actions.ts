@@ -42,7 +42,7 @@ export async function createEndpointAction(
   return runStaffAction("manageWebhooks", async (staff) => {
     const created = await createEndpoint({ input: endpointFields(form), actor: actor(staff) });
     refresh();
-    return { status: "ok", message: "Endpoint created.", data: created };
+    return { status: "ok", message: "Endpoint created.", i18n: { key: "admin.webhooks.created" }, data: created };
   });
 }
 
@@ -51,7 +51,7 @@ export async function updateEndpointAction(_previous: ActionState, form: FormDat
     const id = idSchema.parse(text(form, "endpointId"));
     await updateEndpoint({ id, input: endpointFields(form), actor: actor(staff) });
     refresh(id);
-    return { status: "ok", message: "Saved." };
+    return { status: "ok", message: "Saved.", i18n: { key: "admin.webhooks.saved" } };
   });
 }
 
@@ -64,6 +64,7 @@ export async function setEndpointEnabledAction(_previous: ActionState, form: For
     return {
       status: "ok",
       message: enable ? "Enabled: new events are delivered again." : "Disabled: no events are delivered to it.",
+      i18n: { key: enable ? "admin.webhooks.availability.enabledDone" : "admin.webhooks.availability.disabledDone" },
     };
   });
 }
@@ -83,6 +84,7 @@ export async function rotateSecretAction(
     return {
       status: "ok",
       message: "New signing secret created.",
+      i18n: { key: "admin.webhooks.secret.rotated" },
       data: { secret: rotated.secret, previousValidUntil: rotated.previousValidUntil?.toISOString() ?? null },
     };
   });
@@ -94,7 +96,7 @@ export async function deleteEndpointAction(_previous: ActionState, form: FormDat
     z.literal("delete", "Type “delete” to confirm.").parse(text(form, "confirm"));
     await deleteEndpoint({ id, actor: actor(staff) });
     refresh();
-    return { status: "ok", message: "Deleted." };
+    return { status: "ok", message: "Deleted.", i18n: { key: "admin.webhooks.deleted" } };
   });
   if (state.status === "ok") redirect("/admin/webhooks?deleted=1");
   return state;
@@ -105,7 +107,11 @@ export async function sendTestEventAction(_previous: ActionState, form: FormData
     const id = idSchema.parse(text(form, "endpointId"));
     await sendTestEvent(id, actor(staff));
     refresh(id);
-    return { status: "ok", message: "Test event queued: it appears in the deliveries below within seconds." };
+    return {
+      status: "ok",
+      message: "Test event queued: it appears in the deliveries below within seconds.",
+      i18n: { key: "admin.webhooks.test.queued" },
+    };
   });
 }
 
@@ -115,7 +121,11 @@ export async function redeliverAction(_previous: ActionState, form: FormData): P
     await redeliver(deliveryId, actor(staff));
     const endpointId = idSchema.safeParse(text(form, "endpointId"));
     refresh(endpointId.success ? endpointId.data : undefined);
-    return { status: "ok", message: "Redelivery queued (same webhook-id)." };
+    return {
+      status: "ok",
+      message: "Redelivery queued (same webhook-id).",
+      i18n: { key: "admin.webhooks.redeliver.queued" },
+    };
   });
 }
 
@@ -133,6 +143,7 @@ export async function redeliverSinceAction(_previous: ActionState, form: FormDat
         count === 0
           ? "No events of this endpoint's types since then."
           : `${count} event${count === 1 ? "" : "s"} queued for redelivery.`,
+      i18n: { key: "admin.webhooks.redeliver.queuedSince", values: { count } },
     };
   });
 }

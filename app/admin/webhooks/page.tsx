@@ -1,16 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { EVENT_TYPES } from "@/lib/webhooks/catalogue";
 import { listEndpoints } from "@/lib/webhooks/queries";
 import { CreateEndpointForm } from "@/components/webhooks/forms";
 import { EndpointStatus } from "@/components/webhooks/status";
-import { formatUtc } from "@/components/admin/format";
+import { When } from "@/components/admin/when";
+import { Ident } from "@/components/i18n/ident";
 import { Alert } from "@/components/ui/alert";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyRow, Table, Td } from "@/components/ui/table";
 
-export const metadata: Metadata = { title: "Webhooks" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin.webhooks");
+  return { title: t("title") };
+}
 
 export default async function WebhooksPage({
   searchParams,
@@ -18,20 +23,24 @@ export default async function WebhooksPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requirePagePermission("manageWebhooks");
-  const [endpoints, query] = await Promise.all([listEndpoints(), searchParams]);
+  const [endpoints, query, t] = await Promise.all([listEndpoints(), searchParams, getTranslations("admin.webhooks")]);
   return (
     <>
-      <PageHeader
-        title="Webhooks"
-        description="Your backend learns of every connection as it happens: signed deliveries (Standard Webhooks), retried for up to a day and a half, each event with a per-seller sequence number."
-      />
+      <PageHeader title={t("title")} description={t("description")} />
       <div className="flex flex-col gap-6">
-        {query.deleted === "1" && <Alert tone="success">Endpoint deleted.</Alert>}
+        {query.deleted === "1" && <Alert tone="success">{t("deletedNotice")}</Alert>}
         <Table
-          caption="Webhook endpoints"
-          head={["Endpoint", "Events", "Status", "Last delivered", "Queued", "Failed (24 h)"]}
+          caption={t("table.caption")}
+          head={[
+            t("table.endpoint"),
+            t("table.events"),
+            t("table.status"),
+            t("table.lastDelivered"),
+            t("table.queued"),
+            t("table.failed"),
+          ]}
         >
-          {endpoints.length === 0 && <EmptyRow colSpan={6}>No endpoints yet: create one below.</EmptyRow>}
+          {endpoints.length === 0 && <EmptyRow colSpan={6}>{t("table.empty")}</EmptyRow>}
           {endpoints.map((e) => (
             <tr key={e.id}>
               <Td>
@@ -39,11 +48,17 @@ export default async function WebhooksPage({
                   href={`/admin/webhooks/${e.id}`}
                   className="break-all font-medium text-brand-800 underline underline-offset-2"
                 >
-                  {e.url}
+                  <Ident className="">{e.url}</Ident>
                 </Link>
                 {e.description && <span className="block text-xs text-slate-700">{e.description}</span>}
               </Td>
-              <Td>{e.eventTypes.length === EVENT_TYPES.length ? "All events" : e.eventTypes.join(", ")}</Td>
+              <Td>
+                {e.eventTypes.length === EVENT_TYPES.length ? (
+                  t("allEvents")
+                ) : (
+                  <Ident className="">{e.eventTypes.join(", ")}</Ident>
+                )}
+              </Td>
               <Td>
                 <EndpointStatus
                   disabledAt={e.disabledAt}
@@ -51,9 +66,11 @@ export default async function WebhooksPage({
                   failingSince={e.failingSince}
                 />
               </Td>
-              <Td className="whitespace-nowrap">{formatUtc(e.lastSuccessAt)}</Td>
-              <Td>{e.pending}</Td>
-              <Td>{e.failedLast24h}</Td>
+              <Td className="whitespace-nowrap">
+                <When date={e.lastSuccessAt} />
+              </Td>
+              <Td>{t("number", { value: e.pending })}</Td>
+              <Td>{t("number", { value: e.failedLast24h })}</Td>
             </tr>
           ))}
         </Table>

@@ -2,8 +2,15 @@
 import { redirect } from "next/navigation";
 import { currentStaff } from "@/lib/auth/guard";
 import { changeOwnPassword } from "@/lib/staff";
+import type { MessageRef } from "@/lib/auth/action";
 
-export type ChangePasswordState = { error: string | null; code?: "UNAUTHENTICATED" };
+/** `error`: the English text (English pages show it; it names what makes a password weak) and its code. */
+export type ChangePasswordState = { error: string | null; i18n?: MessageRef; code?: "UNAUTHENTICATED" };
+
+const fail = (error: string, key: string, values?: MessageRef["values"]): ChangePasswordState => ({
+  error,
+  i18n: { key: `admin.account.errors.${key}` as MessageRef["key"], ...(values ? { values } : {}) },
+});
 
 /** The signed-in member changes their own password; every session of theirs ends, so they sign in again. */
 export async function changePasswordAction(
@@ -11,25 +18,25 @@ export async function changePasswordAction(
   formData: FormData,
 ): Promise<ChangePasswordState> {
   const staff = await currentStaff();
-  if (!staff) return { error: "Your session has ended: sign in again.", code: "UNAUTHENTICATED" };
+  if (!staff) return { ...fail("Your session has ended: sign in again.", "sessionEnded"), code: "UNAUTHENTICATED" };
   const current = String(formData.get("current") ?? "");
   const next = String(formData.get("password") ?? "");
-  if (next !== String(formData.get("confirm") ?? "")) return { error: "The two new passwords differ." };
+  if (next !== String(formData.get("confirm") ?? "")) return fail("The two new passwords differ.", "differ");
   const result = await changeOwnPassword(staff, { current, next });
   if (!result.ok) {
     switch (result.error.kind) {
       case "wrong-current":
-        return { error: "Your current password is not right." };
-      case "throttled":
-        return {
-          error: `Too many attempts: wait ${Math.ceil(result.error.retryAfterSeconds / 60)} minute(s), then try again.`,
-        };
+        return fail("Your current password is not right.", "wrongCurrent");
+      case "throttled": {
+        const minutes = Math.ceil(result.error.retryAfterSeconds / 60);
+        return fail(`Too many attempts: wait ${minutes} minute(s), then try again.`, "throttled", { minutes });
+      }
       case "weak-password":
         return { error: result.error.message };
       case "same-password":
-        return { error: "Choose a password different from the current one." };
+        return fail("Choose a password different from the current one.", "samePassword");
       case "no-password":
-        return { error: "This account signs in through single sign-on and has no password here." };
+        return fail("This account signs in through single sign-on and has no password here.", "noPassword");
     }
   }
   redirect("/admin/sign-in?passwordChanged=1");

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { allows } from "@/lib/auth/permissions";
 import { getConnectionDetail } from "@/lib/connections/queries";
-import { ENVIRONMENT_LABELS, PROVIDER_LABELS } from "@/lib/connections/providers/hosts";
+import { environmentKey } from "@/components/connections/labels";
+import { Ident } from "@/components/i18n/ident";
 import {
   ConfirmRotationForm,
   DeleteConnectionForm,
@@ -15,11 +17,15 @@ import {
 } from "@/components/connections/forms";
 import { HealthPanel } from "@/components/connections/health";
 import { ConnectionHistory } from "@/components/connections/history";
-import { formatUtc } from "@/components/admin/format";
+import { When } from "@/components/admin/when";
 import { Alert } from "@/components/ui/alert";
 import { PageHeader } from "@/components/ui/page-header";
 
-export const metadata: Metadata = { title: "Connection" };
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const [t, { id }] = await Promise.all([getTranslations("admin.connections"), params]);
+  const connection = await getConnectionDetail(id).catch(() => null);
+  return { title: connection ? t("pageTitle", { name: connection.name }) : t("connection") };
+}
 
 function Panel({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
   return (
@@ -42,42 +48,48 @@ export default async function ConnectionPage({
   const staff = await requirePagePermission("read");
   const canManage = allows(staff.role, "manageConnections");
   const [{ id }, query] = await Promise.all([params, searchParams]);
-  const connection = await getConnectionDetail(id);
+  const [connection, t] = await Promise.all([getConnectionDetail(id), getTranslations("admin.connections")]);
   if (!connection) notFound();
+  const provider = t(`providers.${connection.provider}`);
+  const environment = t(`environments.${environmentKey(connection.provider, connection.environment)}`);
   return (
     <>
       <p className="mb-2 text-sm">
         <Link href="/admin/connections" className="text-brand-800 underline underline-offset-2">
-          ← Connections
+          {t("back")}
         </Link>
       </p>
       <PageHeader
         title={connection.name}
-        description={`${PROVIDER_LABELS[connection.provider]} · ${ENVIRONMENT_LABELS[connection.provider][connection.environment]}${connection.disabled ? " · disabled" : ""}`}
+        description={
+          connection.disabled ? t("kindDisabled", { provider, environment }) : t("kind", { provider, environment })
+        }
       />
       <div className="flex flex-col gap-6">
-        {query.created === "1" && <Alert tone="success">Connection created. Test it to check the credentials.</Alert>}
+        {query.created === "1" && <Alert tone="success">{t("createdNotice")}</Alert>}
         <HealthPanel health={connection.health} />
         {canManage && (
           <>
             <div className="grid gap-6 lg:grid-cols-2">
-              <Panel id="test" title="Test">
+              <Panel id="test" title={t("test.title")}>
                 <p className="mb-3 text-sm text-slate-700">
-                  Fetches a fresh token (bypassing the cache)
-                  {connection.provider === "NOYO" ? " and calls GET /api/v1/groups" : ""}.
+                  {connection.provider === "NOYO"
+                    ? t.rich("test.introNoyo", { ident: (c) => <Ident>{c}</Ident> })
+                    : t("test.intro")}
                 </p>
                 <TestConnectionForm connectionId={connection.id} />
               </Panel>
-              <Panel id="secret" title="Client secret">
+              <Panel id="secret" title={t("secret.title")}>
                 <p className="mb-3 text-sm text-slate-800">
-                  {connection.secretSetAt ? (
-                    <>
-                      Set {formatUtc(connection.secretSetAt)}
-                      {connection.secretSetBy ? ` by ${connection.secretSetBy}` : ""}. The value is never shown.
-                    </>
-                  ) : (
-                    "Not set."
-                  )}
+                  {connection.secretSetAt
+                    ? connection.secretSetBy
+                      ? t.rich("secret.setBy", {
+                          by: connection.secretSetBy,
+                          when: () => <When date={connection.secretSetAt} />,
+                          ident: (c) => <Ident className="">{c}</Ident>,
+                        })
+                      : t.rich("secret.set", { when: () => <When date={connection.secretSetAt} /> })
+                    : t("secret.notSet")}
                 </p>
                 <RotateSecretForm connectionId={connection.id} />
                 {connection.rotationAwaitingConfirmation && (
@@ -101,15 +113,16 @@ export default async function ConnectionPage({
               }}
             />
             <div className="grid gap-6 lg:grid-cols-2">
-              <Panel id="availability" title={connection.disabled ? "Disabled" : "Availability"}>
+              <Panel
+                id="availability"
+                title={connection.disabled ? t("availability.disabledTitle") : t("availability.title")}
+              >
                 <p className="mb-3 text-sm text-slate-700">
-                  {connection.disabled
-                    ? "No tokens are handed out while it is disabled."
-                    : "Disabling drops the current token and stops handing out new ones."}
+                  {connection.disabled ? t("availability.disabledIntro") : t("availability.intro")}
                 </p>
                 <DisableConnectionForm connectionId={connection.id} disabled={connection.disabled} />
               </Panel>
-              <Panel id="delete" title="Delete">
+              <Panel id="delete" title={t("delete.title")}>
                 <DeleteConnectionForm connectionId={connection.id} name={connection.name} />
               </Panel>
             </div>
@@ -117,8 +130,12 @@ export default async function ConnectionPage({
         )}
         <ConnectionHistory events={connection.events} />
         <p className="text-xs text-slate-600">
-          Created {formatUtc(connection.createdAt)}. Connection id <code>{connection.id}</code> (for{" "}
-          <code>GET /api/v1/connections/{"{id}"}/token</code>).
+          {t.rich("footer", {
+            id: connection.id,
+            route: "GET /api/v1/connections/{id}/token",
+            when: () => <When date={connection.createdAt} />,
+            ident: (c) => <Ident>{c}</Ident>,
+          })}
         </p>
       </div>
     </>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { deliveryFilter, getEndpoint, hoursAgoForInput, listDeliveries } from "@/lib/webhooks/queries";
 import { RETRY_SCHEDULE_MS } from "@/lib/webhooks/schedule";
@@ -14,11 +15,15 @@ import {
 } from "@/components/webhooks/forms";
 import { RefreshWhilePending } from "@/components/webhooks/refresh-while-pending";
 import { DeliveryStatusBadge, EndpointStatus } from "@/components/webhooks/status";
-import { formatUtc } from "@/components/admin/format";
+import { When } from "@/components/admin/when";
+import { Ident } from "@/components/i18n/ident";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyRow, Table, Td } from "@/components/ui/table";
 
-export const metadata: Metadata = { title: "Webhook endpoint" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin.webhooks");
+  return { title: t("endpoint") };
+}
 
 function Panel({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
   return (
@@ -32,10 +37,10 @@ function Panel({ id, title, children }: { id: string; title: string; children: R
 }
 
 const STATUS_FILTERS = [
-  { value: undefined, label: "All" },
-  { value: "PENDING", label: "Queued or retrying" },
-  { value: "SUCCEEDED", label: "Delivered" },
-  { value: "FAILED", label: "Failed" },
+  { value: undefined, label: "all" },
+  { value: "PENDING", label: "pending" },
+  { value: "SUCCEEDED", label: "succeeded" },
+  { value: "FAILED", label: "failed" },
 ] as const;
 
 export default async function WebhookEndpointPage({
@@ -47,7 +52,7 @@ export default async function WebhookEndpointPage({
 }) {
   await requirePagePermission("manageWebhooks");
   const [{ id }, query] = await Promise.all([params, searchParams]);
-  const endpoint = await getEndpoint(id);
+  const [endpoint, t] = await Promise.all([getEndpoint(id), getTranslations("admin.webhooks")]);
   if (!endpoint) notFound();
   const filter = deliveryFilter.parse({ status: query.status, before: query.before });
   const { rows, next } = await listDeliveries(endpoint.id, filter);
@@ -57,10 +62,13 @@ export default async function WebhookEndpointPage({
       <RefreshWhilePending pending={rows.some((r) => r.status === "PENDING")} />
       <p className="mb-2 text-sm">
         <Link href="/admin/webhooks" className="text-brand-800 underline underline-offset-2">
-          ← Webhooks
+          {t("back")}
         </Link>
       </p>
-      <PageHeader title={endpoint.description ?? "Webhook endpoint"} description={endpoint.url} />
+      <PageHeader
+        title={endpoint.description ?? t("endpoint")}
+        description={<Ident className="break-all">{endpoint.url}</Ident>}
+      />
       <div className="flex flex-col gap-6">
         <div className="flex flex-wrap items-center gap-3 text-sm text-slate-800">
           <EndpointStatus
@@ -68,17 +76,15 @@ export default async function WebhookEndpointPage({
             disabledReason={endpoint.disabledReason}
             failingSince={endpoint.failingSince}
           />
-          <span>Last delivered {formatUtc(endpoint.lastSuccessAt)}</span>
-          <span>
-            {endpoint.pending} queued · {endpoint.failedLast24h} failed in 24 h
-          </span>
+          <span>{t.rich("lastDelivered", { when: () => <When date={endpoint.lastSuccessAt} /> })}</span>
+          <span>{t("counts", { pending: endpoint.pending, failed: endpoint.failedLast24h })}</span>
         </div>
 
         <section aria-labelledby="deliveries" className="flex flex-col gap-3">
           <h2 id="deliveries" className="text-lg font-semibold">
-            Deliveries
+            {t("deliveries.title")}
           </h2>
-          <nav aria-label="Filter deliveries" className="flex flex-wrap gap-2 text-sm">
+          <nav aria-label={t("deliveries.filter")} className="flex flex-wrap gap-2 text-sm">
             {STATUS_FILTERS.map((f) => {
               const current = filter.status === f.value;
               return (
@@ -88,18 +94,24 @@ export default async function WebhookEndpointPage({
                   aria-current={current ? "page" : undefined}
                   className={`inline-flex min-h-10 items-center rounded-md px-3 py-2 ring-1 ring-slate-300 ${current ? "bg-slate-900 text-white" : "bg-white text-slate-900 hover:bg-slate-100"}`}
                 >
-                  {f.label}
+                  {t(`deliveries.filters.${f.label}`)}
                 </Link>
               );
             })}
           </nav>
           <Table
-            caption="Deliveries to this endpoint, newest first"
-            head={["Event", "Created", "Status", "Attempts", "Last answer", "Latency", "Next attempt"]}
+            caption={t("deliveries.caption")}
+            head={[
+              t("deliveries.event"),
+              t("deliveries.created"),
+              t("deliveries.status"),
+              t("deliveries.attempts"),
+              t("deliveries.lastAnswer"),
+              t("deliveries.latency"),
+              t("deliveries.nextAttempt"),
+            ]}
           >
-            {rows.length === 0 && (
-              <EmptyRow colSpan={7}>No deliveries yet. Send a test event to try the receiver.</EmptyRow>
-            )}
+            {rows.length === 0 && <EmptyRow colSpan={7}>{t("deliveries.empty")}</EmptyRow>}
             {rows.map((d) => (
               <tr key={d.id}>
                 <Td>
@@ -107,26 +119,44 @@ export default async function WebhookEndpointPage({
                     href={`${base}/deliveries/${d.id}`}
                     className="font-medium text-brand-800 underline underline-offset-2"
                   >
-                    {d.eventType}
+                    <Ident className="">{d.eventType}</Ident>
                   </Link>
                   <span className="block text-xs text-slate-700">
-                    #{d.sequence}
-                    {d.reason !== "event" ? ` · ${d.reason}` : ""}
+                    {d.reason === "event"
+                      ? t("deliveries.sequence", { sequence: d.sequence })
+                      : t("deliveries.sequenceReason", {
+                          sequence: d.sequence,
+                          reason: t(`reasons.${d.reason === "test" ? "test" : "redelivery"}`),
+                        })}
                   </span>
                 </Td>
-                <Td className="whitespace-nowrap">{formatUtc(d.createdAt)}</Td>
+                <Td className="whitespace-nowrap">
+                  <When date={d.createdAt} />
+                </Td>
                 <Td>
                   <DeliveryStatusBadge status={d.status} attempts={d.attempts} />
                 </Td>
-                <Td>{d.attempts}</Td>
+                <Td>{t("number", { value: d.attempts })}</Td>
                 <Td>
-                  {d.lastHttpStatus !== null ? `HTTP ${d.lastHttpStatus}` : d.lastError ? "No answer" : "—"}
+                  {d.lastHttpStatus !== null ? (
+                    <Ident className="">{t("http", { status: d.lastHttpStatus })}</Ident>
+                  ) : d.lastError ? (
+                    t("noAnswer")
+                  ) : (
+                    "—"
+                  )}
                   {d.lastError && (
-                    <span className="block max-w-xs break-words text-xs text-slate-700">{d.lastError}</span>
+                    <bdi lang="en" dir="ltr" className="block max-w-xs break-words text-xs text-slate-700">
+                      {d.lastError}
+                    </bdi>
                   )}
                 </Td>
-                <Td className="whitespace-nowrap">{d.lastLatencyMs !== null ? `${d.lastLatencyMs} ms` : "—"}</Td>
-                <Td className="whitespace-nowrap">{formatUtc(d.nextAttemptAt)}</Td>
+                <Td className="whitespace-nowrap">
+                  {d.lastLatencyMs !== null ? t("ms", { ms: d.lastLatencyMs }) : "—"}
+                </Td>
+                <Td className="whitespace-nowrap">
+                  <When date={d.nextAttemptAt} />
+                </Td>
               </tr>
             ))}
           </Table>
@@ -136,53 +166,59 @@ export default async function WebhookEndpointPage({
                 href={`${base}?${new URLSearchParams({ ...(filter.status ? { status: filter.status } : {}), before: next }).toString()}`}
                 className="text-sm text-brand-800 underline underline-offset-2"
               >
-                Older deliveries →
+                {t("deliveries.older")}
               </Link>
             </p>
           )}
-          <p className="text-xs text-slate-700">
-            Failed attempts are retried {RETRY_SCHEDULE_MS.length - 1} times: after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h
-            and 10 h (±10 %), never sooner than a 429/503 Retry-After. 410 Gone disables the endpoint.
-          </p>
+          <p className="text-xs text-slate-700">{t("deliveries.retries", { count: RETRY_SCHEDULE_MS.length - 1 })}</p>
         </section>
 
         <div className="grid gap-6 lg:grid-cols-2">
-          <Panel id="test" title="Test">
+          <Panel id="test" title={t("test.title")}>
             <p className="mb-3 text-sm text-slate-700">
-              Sends a signed <code>webhook.test</code> event to this endpoint only (also while it is disabled).
+              {t.rich("test.intro", { type: "webhook.test", ident: (c) => <Ident>{c}</Ident> })}
             </p>
             <TestEventForm endpointId={endpoint.id} />
           </Panel>
-          <Panel id="redeliver" title="Redeliver">
+          <Panel id="redeliver" title={t("redeliver.title")}>
             <RedeliverSinceForm endpointId={endpoint.id} defaultSince={hoursAgoForInput(1)} />
           </Panel>
-          <Panel id="secret" title="Signing secret">
+          <Panel id="secret" title={t("secret.title")}>
             <p className="mb-3 text-sm text-slate-800">
-              Kept in the secret store; never shown again after it was created.
-              {endpoint.secretRotatedAt ? ` Last rotated ${formatUtc(endpoint.secretRotatedAt)}.` : ""}
-              {endpoint.previousSecretUntil && endpoint.previousSecretActive
-                ? ` The previous secret also signs until ${formatUtc(endpoint.previousSecretUntil)}.`
-                : ""}
+              {t("secret.kept")}
+              {endpoint.secretRotatedAt && (
+                <> {t.rich("secret.lastRotated", { when: () => <When date={endpoint.secretRotatedAt} /> })}</>
+              )}
+              {endpoint.previousSecretUntil && endpoint.previousSecretActive && (
+                <> {t.rich("secret.previousUntil", { when: () => <When date={endpoint.previousSecretUntil} /> })}</>
+              )}
             </p>
             <RotateSecretForm endpointId={endpoint.id} />
           </Panel>
-          <Panel id="availability" title={endpoint.disabledAt ? "Disabled" : "Availability"}>
+          <Panel
+            id="availability"
+            title={endpoint.disabledAt ? t("availability.disabledTitle") : t("availability.title")}
+          >
             <p className="mb-3 text-sm text-slate-700">
               {endpoint.disabledAt
-                ? `Disabled ${formatUtc(endpoint.disabledAt)}: no events are delivered. After enabling, redeliver what it missed.`
-                : "Disabling stops deliveries; queued ones are not sent."}
+                ? t.rich("availability.disabledIntro", { when: () => <When date={endpoint.disabledAt} /> })
+                : t("availability.intro")}
             </p>
             <EnableEndpointForm endpointId={endpoint.id} disabled={endpoint.disabledAt !== null} />
           </Panel>
         </div>
-        <Panel id="settings" title="Settings">
+        <Panel id="settings" title={t("settings")}>
           <EditEndpointForm endpoint={endpoint} />
         </Panel>
-        <Panel id="delete" title="Delete">
+        <Panel id="delete" title={t("delete.title")}>
           <DeleteEndpointForm endpointId={endpoint.id} />
         </Panel>
         <p className="text-xs text-slate-600">
-          Created {formatUtc(endpoint.createdAt)} by {endpoint.createdBy}.
+          {t.rich("footer", {
+            by: endpoint.createdBy,
+            when: () => <When date={endpoint.createdAt} />,
+            ident: (c) => <Ident className="">{c}</Ident>,
+          })}
         </p>
       </div>
     </>

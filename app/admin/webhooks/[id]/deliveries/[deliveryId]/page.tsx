@@ -1,22 +1,27 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { requirePagePermission } from "@/lib/auth/guard";
 import { getDelivery } from "@/lib/webhooks/queries";
 import { RedeliverForm } from "@/components/webhooks/forms";
 import { RefreshWhilePending } from "@/components/webhooks/refresh-while-pending";
 import { DeliveryStatusBadge } from "@/components/webhooks/status";
-import { formatUtc } from "@/components/admin/format";
+import { When } from "@/components/admin/when";
+import { Ident } from "@/components/i18n/ident";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyRow, Table, Td } from "@/components/ui/table";
 
-export const metadata: Metadata = { title: "Webhook delivery" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin.webhooks.delivery");
+  return { title: t("title") };
+}
 
 export default async function WebhookDeliveryPage({ params }: { params: Promise<{ id: string; deliveryId: string }> }) {
   await requirePagePermission("manageWebhooks");
   const { id, deliveryId } = await params;
-  const delivery = await getDelivery(id, deliveryId);
+  const [delivery, t] = await Promise.all([getDelivery(id, deliveryId), getTranslations("admin.webhooks")]);
   if (!delivery) notFound();
   return (
     <>
@@ -26,67 +31,100 @@ export default async function WebhookDeliveryPage({ params }: { params: Promise<
           href={`/admin/webhooks/${delivery.endpointId}`}
           className="break-all text-brand-800 underline underline-offset-2"
         >
-          ← {delivery.endpointUrl}
+          {t.rich("delivery.back", { url: delivery.endpointUrl, ident: (c) => <Ident className="">{c}</Ident> })}
         </Link>
       </p>
       <PageHeader
         title={delivery.eventType}
-        description={`Sequence #${delivery.sequence} · happened ${formatUtc(delivery.occurredAt)}`}
+        description={t.rich("delivery.description", {
+          sequence: delivery.sequence,
+          when: () => <When date={delivery.occurredAt} />,
+        })}
       />
       <div className="flex flex-col gap-6">
         <dl className="grid gap-x-6 gap-y-2 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-[auto_1fr]">
-          <dt className="font-medium text-slate-900">Status</dt>
+          <dt className="font-medium text-slate-900">{t("deliveries.status")}</dt>
           <dd>
             <DeliveryStatusBadge status={delivery.status} attempts={delivery.attempts} />
           </dd>
-          <dt className="font-medium text-slate-900">webhook-id</dt>
+          <dt className="font-medium text-slate-900">{t("delivery.webhookId")}</dt>
           <dd>
-            <code className="break-all">{delivery.webhookId}</code>
+            <code dir="ltr" className="break-all">
+              {delivery.webhookId}
+            </code>
           </dd>
-          <dt className="font-medium text-slate-900">Attempts</dt>
-          <dd>{delivery.attempts}</dd>
-          <dt className="font-medium text-slate-900">Delivered</dt>
-          <dd>{formatUtc(delivery.deliveredAt)}</dd>
-          <dt className="font-medium text-slate-900">Next attempt</dt>
-          <dd>{formatUtc(delivery.nextAttemptAt)}</dd>
-          <dt className="font-medium text-slate-900">Why it was sent</dt>
+          <dt className="font-medium text-slate-900">{t("deliveries.attempts")}</dt>
+          <dd>{t("number", { value: delivery.attempts })}</dd>
+          <dt className="font-medium text-slate-900">{t("delivery.delivered")}</dt>
           <dd>
-            {delivery.reason === "event"
-              ? "The event happened"
-              : delivery.reason === "test"
-                ? "Test event"
-                : "Redelivery"}
-            {delivery.requestedBy ? ` (asked by ${delivery.requestedBy})` : ""}
+            <When date={delivery.deliveredAt} />
+          </dd>
+          <dt className="font-medium text-slate-900">{t("deliveries.nextAttempt")}</dt>
+          <dd>
+            <When date={delivery.nextAttemptAt} />
+          </dd>
+          <dt className="font-medium text-slate-900">{t("delivery.why")}</dt>
+          <dd>
+            {t(`reasons.${delivery.reason === "event" ? "event" : delivery.reason === "test" ? "test" : "redelivery"}`)}
+            {delivery.requestedBy && (
+              <>
+                {" "}
+                {t.rich("delivery.askedBy", {
+                  by: delivery.requestedBy,
+                  ident: (c) => <Ident className="">{c}</Ident>,
+                })}
+              </>
+            )}
           </dd>
         </dl>
         <RedeliverForm
           endpointId={delivery.endpointId}
           deliveryId={delivery.id}
-          label={`${delivery.eventType} #${delivery.sequence}`}
+          label={t("delivery.label", { type: delivery.eventType, sequence: delivery.sequence })}
         />
         <section aria-labelledby="payload" className="flex flex-col gap-2">
           <h2 id="payload" className="text-lg font-semibold">
-            Payload
+            {t("delivery.payload")}
           </h2>
           <pre
             tabIndex={0}
-            aria-label="Payload (JSON)"
+            dir="ltr"
+            aria-label={t("delivery.payloadLabel")}
             className="max-h-[32rem] overflow-auto rounded-lg border border-slate-200 bg-slate-50 p-3 text-xs text-slate-900"
           >
             {delivery.payload}
           </pre>
         </section>
-        <Table caption="Attempts of this delivery" head={["When", "Outcome", "Answer", "Latency"]}>
-          {delivery.attemptLog.length === 0 && <EmptyRow colSpan={4}>Not attempted yet.</EmptyRow>}
+        <Table
+          caption={t("delivery.attemptsCaption")}
+          head={[t("delivery.when"), t("delivery.outcome"), t("delivery.answer"), t("deliveries.latency")]}
+        >
+          {delivery.attemptLog.length === 0 && <EmptyRow colSpan={4}>{t("delivery.notAttempted")}</EmptyRow>}
           {delivery.attemptLog.map((a) => (
             <tr key={a.id}>
-              <Td className="whitespace-nowrap">{formatUtc(a.at)}</Td>
-              <Td>{a.ok ? <Badge tone="success">OK</Badge> : <Badge tone="danger">Failed</Badge>}</Td>
-              <Td>
-                {a.httpStatus !== null ? `HTTP ${a.httpStatus}` : "No answer"}
-                {a.error && <span className="block max-w-md break-words text-xs text-slate-700">{a.error}</span>}
+              <Td className="whitespace-nowrap">
+                <When date={a.at} />
               </Td>
-              <Td className="whitespace-nowrap">{a.latencyMs} ms</Td>
+              <Td>
+                {a.ok ? (
+                  <Badge tone="success">{t("delivery.ok")}</Badge>
+                ) : (
+                  <Badge tone="danger">{t("status.failed")}</Badge>
+                )}
+              </Td>
+              <Td>
+                {a.httpStatus !== null ? (
+                  <Ident className="">{t("http", { status: a.httpStatus })}</Ident>
+                ) : (
+                  t("noAnswer")
+                )}
+                {a.error && (
+                  <bdi lang="en" dir="ltr" className="block max-w-md break-words text-xs text-slate-700">
+                    {a.error}
+                  </bdi>
+                )}
+              </Td>
+              <Td className="whitespace-nowrap">{t("ms", { ms: a.latencyMs })}</Td>
             </tr>
           ))}
         </Table>
