@@ -1,16 +1,14 @@
 "use client";
-import { useActionState } from "react";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { useTranslations } from "next-intl";
 import { useActionText } from "@/components/admin/action-text";
 import { Ident } from "@/components/i18n/ident";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/admin/api-keys/actions";
-import type { ActionState } from "@/lib/auth/action";
 import { Field } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { SecretOnce } from "@/components/ui/secret-once";
 
-const IDLE = { status: "idle" } as const;
 // Scope names and the routes they open: identifiers, the same in every language.
 const SCOPES = [
   { value: "onboarding-links", hint: "POST /api/v1/onboarding-links" },
@@ -24,10 +22,7 @@ export interface ConnectionChoice {
 }
 
 export function CreateApiKeyForm({ connections, today }: { connections: ConnectionChoice[]; today: string }) {
-  const [state, action] = useActionState<ActionState<{ key: string; prefix: string }>, FormData>(
-    createApiKeyAction,
-    IDLE,
-  );
+  const [state, action] = useFormAction(createApiKeyAction);
   const t = useTranslations("admin.apiKeys");
   const { field, message } = useActionText();
   const fieldError = (name: string) => field(state, name);
@@ -111,7 +106,7 @@ export function CreateApiKeyForm({ connections, today }: { connections: Connecti
 }
 
 export function RevokeApiKeyForm({ apiKeyId, prefix }: { apiKeyId: string; prefix: string }) {
-  const [state, action] = useActionState<ActionState, FormData>(revokeApiKeyAction, IDLE);
+  const [state, action] = useFormAction(revokeApiKeyAction);
   const t = useTranslations("admin.apiKeys");
   const { message } = useActionText();
   if (state.status === "ok") return <Alert tone="success">{message(state)}</Alert>;

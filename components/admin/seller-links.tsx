@@ -1,15 +1,12 @@
 "use client";
-import { useActionState } from "react";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { useFormatter, useTranslations } from "next-intl";
 import { createSellerAction, issueLinkAction, revokeLinkAction, type IssuedLink } from "@/app/admin/sellers/actions";
-import type { ActionState } from "@/lib/auth/action";
 import { Field, SelectField } from "@/components/ui/field";
 import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
 import { SubmitButton } from "@/components/ui/button";
 import { SecretOnce } from "@/components/ui/secret-once";
 import { ActionMessage, useActionMessage } from "@/components/i18n/action-message";
-
-const IDLE = { status: "idle" } as const;
 
 /** The just-issued link: shown once, with copy and revoke. */
 function IssuedLinkBox({ link }: { link: IssuedLink }) {
@@ -28,7 +25,7 @@ function IssuedLinkBox({ link }: { link: IssuedLink }) {
 }
 
 export function CreateSellerForm() {
-  const [state, action] = useActionState<ActionState<IssuedLink>, FormData>(createSellerAction, IDLE);
+  const [state, action] = useFormAction(createSellerAction);
   const t = useTranslations("admin.sellers.create");
   const { fieldError: errorOf } = useActionMessage();
   const fieldError = (name: string) => errorOf(state, name);
@@ -70,11 +67,7 @@ export function CreateSellerForm() {
 }
 
 export function IssueLinkButton({ sellerId, sellerName }: { sellerId: string; sellerName: string }) {
-  const [state, action] = useActionState<ActionState<IssuedLink>, FormData>(
-    // Not the previous state: it holds the shown-once link, which need not travel back to the server.
-    (_previous, formData) => issueLinkAction(null, formData),
-    IDLE,
-  );
+  const [state, action] = useFormAction(issueLinkAction);
   const t = useTranslations("admin.sellers.links");
   return (
     <div className="flex flex-col gap-2">
@@ -91,10 +84,7 @@ export function IssueLinkButton({ sellerId, sellerName }: { sellerId: string; se
 }
 
 export function RevokeLinkButton({ linkId, label }: { linkId: string; label?: string }) {
-  const [state, action] = useActionState<ActionState, FormData>(
-    (_previous, formData) => revokeLinkAction(null, formData),
-    IDLE,
-  );
+  const [state, action] = useFormAction(revokeLinkAction);
   const t = useTranslations("admin.sellers.links");
   return (
     <div className="flex flex-col gap-2">

@@ -1,5 +1,5 @@
 "use client";
-import { useActionState } from "react";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { useTranslations } from "next-intl";
 import { ActionMessage as Message, useActionText } from "@/components/admin/action-text";
 import { Ident } from "@/components/i18n/ident";
@@ -10,13 +10,11 @@ import {
   inviteStaffAction,
   passwordLinkAction,
 } from "@/app/admin/staff/actions";
-import type { ActionState } from "@/lib/auth/action";
 import { Field, SelectField } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { SecretOnce } from "@/components/ui/secret-once";
 
-const IDLE = { status: "idle" } as const;
 const ROLES = ["SUPPORT", "OPERATIONS", "ADMIN"] as const;
 
 function useRoleOptions() {
@@ -25,10 +23,7 @@ function useRoleOptions() {
 }
 
 export function InviteStaffForm() {
-  const [state, action] = useActionState<ActionState<{ link: string; email: string }>, FormData>(
-    inviteStaffAction,
-    IDLE,
-  );
+  const [state, action] = useFormAction(inviteStaffAction);
   const t = useTranslations("admin.staff");
   const { field } = useActionText();
   const fieldError = (name: string) => field(state, name);
@@ -74,7 +69,7 @@ export function InviteStaffForm() {
 }
 
 export function RoleForm({ staffId, email, role }: { staffId: string; email: string; role: string }) {
-  const [state, action] = useActionState<ActionState, FormData>(changeRoleAction, IDLE);
+  const [state, action] = useFormAction(changeRoleAction);
   const t = useTranslations("admin.staff");
   const roleOptions = useRoleOptions();
   return (
@@ -90,10 +85,7 @@ export function RoleForm({ staffId, email, role }: { staffId: string; email: str
 }
 
 export function DisableForm({ staffId, email, disabled }: { staffId: string; email: string; disabled: boolean }) {
-  const [state, action] = useActionState<ActionState, FormData>(
-    disabled ? enableStaffAction : disableStaffAction,
-    IDLE,
-  );
+  const [state, action] = useFormAction(disabled ? enableStaffAction : disableStaffAction);
   const t = useTranslations("admin.staff");
   const hidden = (c: React.ReactNode) => <span className="sr-only">{c}</span>;
   return (
@@ -108,10 +100,7 @@ export function DisableForm({ staffId, email, disabled }: { staffId: string; ema
 }
 
 export function PasswordLinkForm({ staffId, email }: { staffId: string; email: string }) {
-  const [state, action] = useActionState<ActionState<{ link: string; email: string }>, FormData>(
-    passwordLinkAction,
-    IDLE,
-  );
+  const [state, action] = useFormAction(passwordLinkAction);
   const t = useTranslations("admin.staff");
   const { message } = useActionText();
   return (

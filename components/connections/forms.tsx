@@ -1,7 +1,8 @@
 "use client";
+import { useFormAction } from "@/components/ui/use-form-action";
 // Forms of the connections pages. The client secret fields are write-only: type=password, never
 // prefilled, never echoed back by any action.
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { useTranslations } from "next-intl";
 import {
   confirmRotationAction,
@@ -13,7 +14,6 @@ import {
   updateConnectionAction,
 } from "@/app/admin/connections/actions";
 import type { ActionState } from "@/lib/auth/action";
-import type { TestOutcome } from "@/lib/connections/service";
 import { PROVIDER_HOSTS } from "@/lib/connections/providers/hosts";
 import { PROVIDER_IDS, type EnvironmentId, type ProviderId } from "@/lib/connections/providers/types";
 import { Alert } from "@/components/ui/alert";
@@ -23,7 +23,6 @@ import { ActionMessage as Message, useActionText } from "@/components/admin/acti
 import { Ident } from "@/components/i18n/ident";
 import { environmentKey } from "@/components/connections/labels";
 
-const IDLE = { status: "idle" } as const;
 /** The steps lib/connections/service.ts names in English, as keys of admin.connections.test.step. */
 const STEP_KEYS: Partial<Record<string, "readSecret" | "token">> = {
   "Read the client secret": "readSecret",
@@ -69,7 +68,7 @@ export type SimulatorHosts = Partial<Record<ProviderId, { tokenUrl: string; apiB
 
 /** `simulators`: the bundled simulators' URLs in development (offered as an environment), else null. */
 export function CreateConnectionForm({ simulators = null }: { simulators?: SimulatorHosts | null }) {
-  const [state, action] = useActionState<ActionState, FormData>(createConnectionAction, IDLE);
+  const [state, action] = useFormAction(createConnectionAction);
   const t = useTranslations("admin.connections");
   const { field } = useActionText();
   const fieldError = (s: ActionState<unknown>, name: string) => field(s, name);
@@ -208,7 +207,7 @@ export interface EditableConnection {
 }
 
 export function EditConnectionForm({ connection }: { connection: EditableConnection }) {
-  const [state, action] = useActionState<ActionState, FormData>(updateConnectionAction, IDLE);
+  const [state, action] = useFormAction(updateConnectionAction);
   const t = useTranslations("admin.connections.form");
   const { field } = useActionText();
   const fieldError = (s: ActionState<unknown>, name: string) => field(s, name);
@@ -287,7 +286,7 @@ export function EditConnectionForm({ connection }: { connection: EditableConnect
 }
 
 export function TestConnectionForm({ connectionId }: { connectionId: string }) {
-  const [state, action] = useActionState<ActionState<TestOutcome>, FormData>(testConnectionAction, IDLE);
+  const [state, action] = useFormAction(testConnectionAction);
   const t = useTranslations("admin.connections.test");
   return (
     <form action={action} className="flex flex-col gap-3">
@@ -326,7 +325,7 @@ export function TestConnectionForm({ connectionId }: { connectionId: string }) {
 }
 
 export function RotateSecretForm({ connectionId }: { connectionId: string }) {
-  const [state, action] = useActionState<ActionState, FormData>(rotateSecretAction, IDLE);
+  const [state, action] = useFormAction(rotateSecretAction);
   const t = useTranslations("admin.connections.secret");
   const { field } = useActionText();
   return (
@@ -353,7 +352,7 @@ export function RotateSecretForm({ connectionId }: { connectionId: string }) {
 }
 
 export function ConfirmRotationForm({ connectionId }: { connectionId: string }) {
-  const [state, action] = useActionState<ActionState, FormData>(confirmRotationAction, IDLE);
+  const [state, action] = useFormAction(confirmRotationAction);
   const t = useTranslations("admin.connections.secret");
   return (
     <form action={action} className="flex flex-col gap-2">
@@ -370,7 +369,7 @@ export function ConfirmRotationForm({ connectionId }: { connectionId: string }) 
 }
 
 export function DisableConnectionForm({ connectionId, disabled }: { connectionId: string; disabled: boolean }) {
-  const [state, action] = useActionState<ActionState, FormData>(setDisabledAction, IDLE);
+  const [state, action] = useFormAction(setDisabledAction);
   const t = useTranslations("admin.connections.availability");
   return (
     <form action={action} className="flex flex-col gap-2">
@@ -387,7 +386,7 @@ export function DisableConnectionForm({ connectionId, disabled }: { connectionId
 }
 
 export function DeleteConnectionForm({ connectionId, name }: { connectionId: string; name: string }) {
-  const [state, action] = useActionState<ActionState, FormData>(deleteConnectionAction, IDLE);
+  const [state, action] = useFormAction(deleteConnectionAction);
   const t = useTranslations("admin.connections.delete");
   return (
     <form action={action} className="flex flex-col gap-2">

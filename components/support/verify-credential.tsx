@@ -1,16 +1,13 @@
 "use client";
-import { useActionState } from "react";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { useTranslations } from "next-intl";
-import { verifyCredentialAction, type VerificationView } from "@/app/admin/credentials/actions";
-import type { ActionState } from "@/lib/auth/action";
+import { verifyCredentialAction } from "@/app/admin/credentials/actions";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { ActionMessage } from "@/components/i18n/action-message";
 
-const IDLE = { status: "idle" } as const;
-
 /** "Verify credential": one login to Noon with the seller's stored key, run on the server. */
 export function VerifyCredentialButton({ credentialId }: { credentialId: string }) {
-  const [state, action] = useActionState<ActionState<VerificationView>, FormData>(verifyCredentialAction, IDLE);
+  const [state, action] = useFormAction(verifyCredentialAction);
   const t = useTranslations("admin.support.verify");
   return (
     <div className="mt-3 flex flex-col gap-2">

@@ -1,7 +1,7 @@
 "use client";
+import { useFormAction } from "@/components/ui/use-form-action";
 // Forms of the webhooks pages. A signing secret appears only in the answer of create or rotate, once.
 import Link from "next/link";
-import { useActionState } from "react";
 import { useTranslations } from "next-intl";
 import {
   createEndpointAction,
@@ -12,7 +12,6 @@ import {
   sendTestEventAction,
   setEndpointEnabledAction,
   updateEndpointAction,
-  type CreatedEndpoint,
 } from "@/app/admin/webhooks/actions";
 import type { ActionState } from "@/lib/auth/action";
 import { EVENT_TYPES } from "@/lib/webhooks/catalogue";
@@ -24,7 +23,6 @@ import { SubmitButton } from "@/components/ui/button";
 import { Field, SelectField } from "@/components/ui/field";
 import { SecretOnce } from "@/components/ui/secret-once";
 
-const IDLE = { status: "idle" } as const;
 /** An event type as a key of admin.webhooks.eventDescriptions (a dot would nest the key). */
 const eventKey = (type: string) => type.replace(".", "_") as "seller_connected";
 
@@ -100,7 +98,7 @@ function EndpointFields({
 }
 
 export function CreateEndpointForm() {
-  const [state, action] = useActionState<ActionState<CreatedEndpoint>, FormData>(createEndpointAction, IDLE);
+  const [state, action] = useFormAction(createEndpointAction);
   const t = useTranslations("admin.webhooks");
   const { message } = useActionText();
   return (
@@ -142,7 +140,7 @@ export function EditEndpointForm({
 }: {
   endpoint: { id: string; url: string; description: string | null; eventTypes: string[] };
 }) {
-  const [state, action] = useActionState<ActionState, FormData>(updateEndpointAction, IDLE);
+  const [state, action] = useFormAction(updateEndpointAction);
   const t = useTranslations("admin.webhooks.form");
   return (
     <form action={action} className="flex flex-col gap-3">
@@ -162,7 +160,7 @@ export function EditEndpointForm({
 }
 
 export function EnableEndpointForm({ endpointId, disabled }: { endpointId: string; disabled: boolean }) {
-  const [state, action] = useActionState<ActionState, FormData>(setEndpointEnabledAction, IDLE);
+  const [state, action] = useFormAction(setEndpointEnabledAction);
   const t = useTranslations("admin.webhooks.availability");
   return (
     <form action={action} className="flex flex-col gap-2">
@@ -182,7 +180,7 @@ export function EnableEndpointForm({ endpointId, disabled }: { endpointId: strin
 }
 
 export function TestEventForm({ endpointId }: { endpointId: string }) {
-  const [state, action] = useActionState<ActionState, FormData>(sendTestEventAction, IDLE);
+  const [state, action] = useFormAction(sendTestEventAction);
   const t = useTranslations("admin.webhooks.test");
   return (
     <form action={action} className="flex flex-col gap-2">
@@ -196,10 +194,7 @@ export function TestEventForm({ endpointId }: { endpointId: string }) {
 }
 
 export function RotateSecretForm({ endpointId }: { endpointId: string }) {
-  const [state, action] = useActionState<ActionState<{ secret: string; previousValidUntil: string | null }>, FormData>(
-    rotateSecretAction,
-    IDLE,
-  );
+  const [state, action] = useFormAction(rotateSecretAction);
   const t = useTranslations("admin.webhooks.secret");
   const { field } = useActionText();
   if (state.status === "ok" && state.data) {
@@ -239,7 +234,7 @@ export function RotateSecretForm({ endpointId }: { endpointId: string }) {
 }
 
 export function DeleteEndpointForm({ endpointId }: { endpointId: string }) {
-  const [state, action] = useActionState<ActionState, FormData>(deleteEndpointAction, IDLE);
+  const [state, action] = useFormAction(deleteEndpointAction);
   const t = useTranslations("admin.webhooks.delete");
   const { field, message } = useActionText();
   return (
@@ -266,7 +261,7 @@ export function DeleteEndpointForm({ endpointId }: { endpointId: string }) {
 }
 
 export function RedeliverSinceForm({ endpointId, defaultSince }: { endpointId: string; defaultSince: string }) {
-  const [state, action] = useActionState<ActionState, FormData>(redeliverSinceAction, IDLE);
+  const [state, action] = useFormAction(redeliverSinceAction);
   const t = useTranslations("admin.webhooks.redeliver");
   const { field } = useActionText();
   return (
@@ -301,7 +296,7 @@ export function RedeliverForm({
   deliveryId: string;
   label: string;
 }) {
-  const [state, action] = useActionState<ActionState, FormData>(redeliverAction, IDLE);
+  const [state, action] = useFormAction(redeliverAction);
   const t = useTranslations("admin.webhooks.redeliver");
   return (
     <form action={action} className="flex flex-col gap-2">
