@@ -1,7 +1,7 @@
 "use client";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { useTranslations } from "next-intl";
-import { useActionText } from "@/components/admin/action-text";
+import { useActionMessage } from "@/components/i18n/action-message";
 import { Ident } from "@/components/i18n/ident";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/admin/api-keys/actions";
 import { Field } from "@/components/ui/field";
@@ -24,7 +24,7 @@ export interface ConnectionChoice {
 export function CreateApiKeyForm({ connections, today }: { connections: ConnectionChoice[]; today: string }) {
   const [state, action] = useFormAction(createApiKeyAction);
   const t = useTranslations("admin.apiKeys");
-  const { field, message } = useActionText();
+  const { field, message } = useActionMessage();
   const fieldError = (name: string) => field(state, name);
   const scopeError = fieldError("scopes");
   const connectionsError = fieldError("connectionIds");
@@ -108,7 +108,7 @@ export function CreateApiKeyForm({ connections, today }: { connections: Connecti
 export function RevokeApiKeyForm({ apiKeyId, prefix }: { apiKeyId: string; prefix: string }) {
   const [state, action] = useFormAction(revokeApiKeyAction);
   const t = useTranslations("admin.apiKeys");
-  const { message } = useActionText();
+  const { message } = useActionMessage();
   if (state.status === "ok") return <Alert tone="success">{message(state)}</Alert>;
   return (
     <form action={action} className="flex flex-col gap-2">

@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { useTranslations } from "next-intl";
-import { useActionText } from "@/components/admin/action-text";
+import { useActionMessage } from "@/components/i18n/action-message";
 import { changePasswordAction, type ChangePasswordState } from "@/app/admin/account/password/actions";
 import { Field } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/button";
@@ -9,7 +9,7 @@ import { Alert } from "@/components/ui/alert";
 
 export function ChangePasswordForm({ minLength }: { minLength: number }) {
   const t = useTranslations("admin.account");
-  const { text } = useActionText();
+  const { text } = useActionMessage();
   const [state, action] = useActionState<ChangePasswordState, FormData>(changePasswordAction, { error: null });
   return (
     <form action={action} className="flex flex-col gap-4">

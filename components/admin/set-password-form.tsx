@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { useTranslations } from "next-intl";
-import { useActionText } from "@/components/admin/action-text";
+import { useActionMessage } from "@/components/i18n/action-message";
 import { setPasswordAction, type SetPasswordState } from "@/app/admin/sign-in/set-password/actions";
 import { Field } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/button";
@@ -14,7 +14,7 @@ function tokenFromFragment(): string {
 
 export function SetPasswordForm({ minLength }: { minLength: number }) {
   const t = useTranslations("admin.account");
-  const { text } = useActionText();
+  const { text } = useActionMessage();
   const [state, action] = useActionState<SetPasswordState, FormData>(
     (previous, formData) => {
       formData.set("token", tokenFromFragment());

@@ -2,7 +2,7 @@
 import { useActionState } from "react";
 import { useTranslations } from "next-intl";
 import type { MessageRef } from "@/lib/auth/action";
-import { useActionText } from "@/components/admin/action-text";
+import { useActionMessage } from "@/components/i18n/action-message";
 import { signInAction, type SignInState } from "@/app/admin/sign-in/actions";
 import { Field } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/button";
@@ -10,7 +10,7 @@ import { Alert } from "@/components/ui/alert";
 
 export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError: MessageRef | null }) {
   const t = useTranslations("admin.signIn");
-  const { text } = useActionText();
+  const { text } = useActionMessage();
   const [state, action] = useActionState<SignInState, FormData>(signInAction, { error: initialError, email: "" });
   return (
     <form action={action} className="flex flex-col gap-4" noValidate={false}>

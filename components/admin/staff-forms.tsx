@@ -1,7 +1,7 @@
 "use client";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { useTranslations } from "next-intl";
-import { ActionMessage as Message, useActionText } from "@/components/admin/action-text";
+import { ActionMessage as Message, useActionMessage } from "@/components/i18n/action-message";
 import { Ident } from "@/components/i18n/ident";
 import {
   changeRoleAction,
@@ -25,7 +25,7 @@ function useRoleOptions() {
 export function InviteStaffForm() {
   const [state, action] = useFormAction(inviteStaffAction);
   const t = useTranslations("admin.staff");
-  const { field } = useActionText();
+  const { field } = useActionMessage();
   const fieldError = (name: string) => field(state, name);
   const roleOptions = useRoleOptions();
   return (
@@ -102,7 +102,7 @@ export function DisableForm({ staffId, email, disabled }: { staffId: string; ema
 export function PasswordLinkForm({ staffId, email }: { staffId: string; email: string }) {
   const [state, action] = useFormAction(passwordLinkAction);
   const t = useTranslations("admin.staff");
-  const { message } = useActionText();
+  const { message } = useActionMessage();
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="staffId" value={staffId} />

@@ -19,7 +19,7 @@ import { PROVIDER_IDS, type EnvironmentId, type ProviderId } from "@/lib/connect
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/button";
 import { Field, SelectField } from "@/components/ui/field";
-import { ActionMessage as Message, useActionText } from "@/components/admin/action-text";
+import { ActionMessage as Message, useActionMessage } from "@/components/i18n/action-message";
 import { Ident } from "@/components/i18n/ident";
 import { environmentKey } from "@/components/connections/labels";
 
@@ -70,7 +70,7 @@ export type SimulatorHosts = Partial<Record<ProviderId, { tokenUrl: string; apiB
 export function CreateConnectionForm({ simulators = null }: { simulators?: SimulatorHosts | null }) {
   const [state, action] = useFormAction(createConnectionAction);
   const t = useTranslations("admin.connections");
-  const { field } = useActionText();
+  const { field } = useActionMessage();
   const fieldError = (s: ActionState<unknown>, name: string) => field(s, name);
   const [provider, setProvider] = useState<ProviderId>("NOYO");
   const [environment, setEnvironment] = useState<EnvironmentId | "SIMULATOR">(
@@ -209,7 +209,7 @@ export interface EditableConnection {
 export function EditConnectionForm({ connection }: { connection: EditableConnection }) {
   const [state, action] = useFormAction(updateConnectionAction);
   const t = useTranslations("admin.connections.form");
-  const { field } = useActionText();
+  const { field } = useActionMessage();
   const fieldError = (s: ActionState<unknown>, name: string) => field(s, name);
   return (
     <section aria-labelledby="edit" className="rounded-lg border border-slate-200 bg-white p-4">
@@ -327,7 +327,7 @@ export function TestConnectionForm({ connectionId }: { connectionId: string }) {
 export function RotateSecretForm({ connectionId }: { connectionId: string }) {
   const [state, action] = useFormAction(rotateSecretAction);
   const t = useTranslations("admin.connections.secret");
-  const { field } = useActionText();
+  const { field } = useActionMessage();
   return (
     <form action={action} className="flex flex-col gap-3">
       <input type="hidden" name="connectionId" value={connectionId} />

@@ -15,7 +15,7 @@ import {
 } from "@/app/admin/webhooks/actions";
 import type { ActionState } from "@/lib/auth/action";
 import { EVENT_TYPES } from "@/lib/webhooks/catalogue";
-import { ActionMessage as Message, useActionText } from "@/components/admin/action-text";
+import { ActionMessage as Message, useActionMessage } from "@/components/i18n/action-message";
 import { When } from "@/components/admin/when";
 import { Ident } from "@/components/i18n/ident";
 import { Alert } from "@/components/ui/alert";
@@ -39,7 +39,7 @@ function EndpointFields({
 }) {
   const t = useTranslations("admin.webhooks.form");
   const tEvents = useTranslations("admin.webhooks.eventDescriptions");
-  const { field } = useActionText();
+  const { field } = useActionMessage();
   const fieldError = (s: ActionState<unknown>, name: string) => field(s, name);
   const typesError =
     fieldError(state, "eventTypes") ??
@@ -100,7 +100,7 @@ function EndpointFields({
 export function CreateEndpointForm() {
   const [state, action] = useFormAction(createEndpointAction);
   const t = useTranslations("admin.webhooks");
-  const { message } = useActionText();
+  const { message } = useActionMessage();
   return (
     <section aria-labelledby="new-endpoint" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="new-endpoint" className="text-lg font-semibold">
@@ -196,7 +196,7 @@ export function TestEventForm({ endpointId }: { endpointId: string }) {
 export function RotateSecretForm({ endpointId }: { endpointId: string }) {
   const [state, action] = useFormAction(rotateSecretAction);
   const t = useTranslations("admin.webhooks.secret");
-  const { field } = useActionText();
+  const { field } = useActionMessage();
   if (state.status === "ok" && state.data) {
     const until = state.data.previousValidUntil;
     return (
@@ -236,7 +236,7 @@ export function RotateSecretForm({ endpointId }: { endpointId: string }) {
 export function DeleteEndpointForm({ endpointId }: { endpointId: string }) {
   const [state, action] = useFormAction(deleteEndpointAction);
   const t = useTranslations("admin.webhooks.delete");
-  const { field, message } = useActionText();
+  const { field, message } = useActionMessage();
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="endpointId" value={endpointId} />
@@ -263,7 +263,7 @@ export function DeleteEndpointForm({ endpointId }: { endpointId: string }) {
 export function RedeliverSinceForm({ endpointId, defaultSince }: { endpointId: string; defaultSince: string }) {
   const [state, action] = useFormAction(redeliverSinceAction);
   const t = useTranslations("admin.webhooks.redeliver");
-  const { field } = useActionText();
+  const { field } = useActionMessage();
   return (
     <form action={action} className="flex flex-col gap-3">
       <input type="hidden" name="endpointId" value={endpointId} />
