@@ -49,6 +49,10 @@ describe("leased rate limits", () => {
         if (Number(answer.refused) > 0) return allowed;
       }
     };
+    // Both processes warm (pool, limiter) before the race, so neither drains the window before the other starts.
+    const warm = `lease-warm-${randomBytes(6).toString("hex")}`;
+    await consumeLeasedRateLimit("api-per-key", warm, policy);
+    await other.ask({ op: "rate", key: warm, points: policy.points, seconds: policy.durationSeconds, calls: 1 });
     const [mine, theirs] = await Promise.all([here(), there()]);
     expect(mine).toBeGreaterThan(0);
     expect(theirs).toBeGreaterThan(0);
