@@ -1,4 +1,4 @@
-// next-intl's per-request configuration (found by the plugin in next.config.ts): no locale in the URL;
+// next-intl's per-request configuration (found by the plugin in next.config.mjs): no locale in the URL;
 // the language comes from the cookie, the onboarding link or Accept-Language (lib/i18n/request-locale.ts).
 import { headers } from "next/headers";
 import { getRequestConfig } from "next-intl/server";
