@@ -52,9 +52,10 @@ export function useActionMessage() {
   /** The message of a field (for `<Field error=…>`), as plain text. */
   const field = (state: AnyState, name: string): string | undefined => {
     if (state.status !== "error" || !state.fieldErrors?.[name]) return undefined;
+    // English pages show the field's English text: the schema's own, more specific one where it wrote one.
+    if (isEnglish) return state.fieldErrors[name];
     const ref = state.fieldI18n?.[name];
-    if (usable(ref)) return t(ref.key, ref.values);
-    return isEnglish ? state.fieldErrors[name] : t("admin.layout.validation.invalid");
+    return ref && t.has(ref.key) ? t(ref.key, ref.values) : t("admin.layout.validation.invalid");
   };
   return { text, message, field, fieldError: field };
 }
