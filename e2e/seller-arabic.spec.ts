@@ -3,9 +3,9 @@
 // viewport, a screenshot kept as an artefact. Plus the link's own language and the language switch.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import AxeBuilder from "@axe-core/playwright";
-import type { Page, TestInfo } from "@playwright/test";
-import { expect, keepPage, test } from "./support/fixtures";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
+import { checkArabicPage } from "./support/arabic-page";
 
 const noonSim = process.env.E2E_NOON_SIM_URL ?? "";
 
@@ -28,40 +28,6 @@ function sellerLink(name: string, locale?: string): Promise<{ sellerId: string; 
       resolve(JSON.parse(line) as { sellerId: string; url: string });
     });
   });
-}
-
-/** Elements whose box leaves the viewport sideways (visually hidden ones aside), and the page's own width. */
-async function horizontalOverflow(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const width = window.innerWidth;
-    const problems: string[] = [];
-    if (document.documentElement.scrollWidth > width)
-      problems.push(`document is ${document.documentElement.scrollWidth}px wide in a ${width}px viewport`);
-    for (const el of Array.from(document.body.querySelectorAll("*"))) {
-      const box = el.getBoundingClientRect();
-      if (box.width === 0 || box.height === 0) continue;
-      const style = getComputedStyle(el);
-      if (style.visibility === "hidden" || style.clip !== "auto" || style.clipPath !== "none") continue;
-      if (box.left < -0.5 || box.right > width + 0.5) {
-        const name = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${String(el.className).split(" ")[0]}`;
-        problems.push(`${name} spans ${Math.round(box.left)}..${Math.round(box.right)}px`);
-      }
-    }
-    return problems;
-  });
-}
-
-/** What every Arabic page must be: right to left, accessible, within the viewport; kept as a screenshot. */
-async function checkArabicPage(page: Page, testInfo: TestInfo, name: string) {
-  await expect(page.locator("html")).toHaveAttribute("lang", "ar");
-  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
-  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-  expect(await horizontalOverflow(page)).toEqual([]);
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  await testInfo.attach(name, { path: file, contentType: "image/png" });
-  await keepPage(page, `arabic-${name}`);
 }
 
 /** The bundled Arabic font is what the page uses (loaded from our own server, not the system). */
@@ -88,13 +54,13 @@ for (const viewport of VIEWPORTS) {
       await expect(page.getByRole("heading", { level: 1, name: `مرحبًا، ${name}` })).toBeVisible();
       await expect(page.getByText("لم يُربط أي حساب على نون بعد.")).toBeVisible();
       expect(await arabicFontLoaded(page)).toBe(true);
-      await checkArabicPage(page, testInfo, `${viewport.label}-onboard`);
+      await checkArabicPage(page, testInfo, `${viewport.label}-onboard`, `arabic-${viewport.label}-onboard`);
 
       await page.getByRole("button", { name: "ربط حساب نون" }).click();
       await expect(page.locator("html")).toHaveAttribute("lang", "ar");
       await expect(page.getByRole("heading", { level: 1 })).toContainText("هل تسمح لهذا التطبيق");
       await page.getByLabel("رمز مشروع البائع").fill("PRJ77101");
-      await checkArabicPage(page, testInfo, `${viewport.label}-noon-consent`);
+      await checkArabicPage(page, testInfo, `${viewport.label}-noon-consent`, `arabic-${viewport.label}-noon-consent`);
       await page.getByRole("button", { name: "موافقة" }).click();
 
       await expect(page.getByRole("heading", { level: 1, name: "تم ربط حسابك على نون" })).toBeVisible();
@@ -102,13 +68,13 @@ for (const viewport of VIEWPORTS) {
       await expect(page.locator("bdi[dir=ltr]", { hasText: "PRJ77101" }).first()).toBeVisible();
       const reference = new URL(page.url()).pathname.split("/").pop() ?? "";
       await expect(page.locator("bdi[dir=ltr]", { hasText: reference })).toBeVisible();
-      await checkArabicPage(page, testInfo, `${viewport.label}-connected`);
+      await checkArabicPage(page, testInfo, `${viewport.label}-connected`, `arabic-${viewport.label}-connected`);
 
       // Back on the link: it has been used; this browser still sees its connection, dated in Arabic.
       await page.goto(link.url);
       await expect(page.getByRole("heading", { level: 1, name: "تم استخدام هذا الرابط من قبل" })).toBeVisible();
       await expect(page.getByRole("listitem").filter({ hasText: "PRJ77101" })).toContainText("مرتبط");
-      await checkArabicPage(page, testInfo, `${viewport.label}-link-used`);
+      await checkArabicPage(page, testInfo, `${viewport.label}-link-used`, `arabic-${viewport.label}-link-used`);
     });
 
     test("declines on Noon and can try again", async ({ page }, testInfo) => {
@@ -117,7 +83,7 @@ for (const viewport of VIEWPORTS) {
       await page.getByRole("button", { name: "ربط حساب نون" }).click();
       await page.getByRole("button", { name: "رفض" }).click();
       await expect(page.getByRole("heading", { level: 1, name: "لم تتم الموافقة على الربط" })).toBeVisible();
-      await checkArabicPage(page, testInfo, `${viewport.label}-declined`);
+      await checkArabicPage(page, testInfo, `${viewport.label}-declined`, `arabic-${viewport.label}-declined`);
       await page.getByRole("button", { name: "حاول مرة أخرى" }).click();
       await expect(page.getByRole("button", { name: "موافقة" })).toBeVisible();
     });
@@ -142,7 +108,7 @@ for (const viewport of VIEWPORTS) {
       const reference = new URL(page.url()).pathname.split("/").pop() ?? "";
       expect(reference).toMatch(/^NA-[0-9A-Z]{8}$/);
       await expect(page.locator("bdi[dir=ltr]", { hasText: reference })).toBeVisible();
-      await checkArabicPage(page, testInfo, `${viewport.label}-failed`);
+      await checkArabicPage(page, testInfo, `${viewport.label}-failed`, `arabic-${viewport.label}-failed`);
     });
   });
 }
@@ -177,7 +143,7 @@ test.describe("the seller's language", () => {
     await expect(arabic).toHaveAttribute("lang", "ar");
     await arabic.click();
     await expect(page.locator("html")).toHaveAttribute("lang", "ar");
-    await checkArabicPage(page, testInfo, "switch-back-to-arabic");
+    await checkArabicPage(page, testInfo, "switch-back-to-arabic", "arabic-switch-back-to-arabic");
   });
 
   test("an Arabic browser gets the start and not-found pages in Arabic; English stays the default", async ({
@@ -192,14 +158,14 @@ test.describe("the seller's language", () => {
     const arabic = await context.newPage();
     await arabic.goto("/");
     await expect(arabic.getByRole("heading", { level: 1, name: "تسجيل البائعين" })).toBeVisible();
-    await checkArabicPage(arabic, testInfo, "home-ar-EG");
+    await checkArabicPage(arabic, testInfo, "home-ar-EG", "arabic-home-ar-EG");
     const missing = await arabic.goto("/no-such-page");
     expect(missing?.status()).toBe(404);
     await expect(arabic.getByRole("heading", { level: 1, name: "الصفحة غير موجودة" })).toBeVisible();
-    await checkArabicPage(arabic, testInfo, "not-found");
+    await checkArabicPage(arabic, testInfo, "not-found", "arabic-not-found");
     await arabic.goto(`/onboard/${"x".repeat(43)}`);
     await expect(arabic.getByRole("heading", { level: 1, name: "هذا الرابط لا يعمل" })).toBeVisible();
-    await checkArabicPage(arabic, testInfo, "link-unknown");
+    await checkArabicPage(arabic, testInfo, "link-unknown", "arabic-link-unknown");
     await context.close();
   });
 });

@@ -4,11 +4,11 @@
 // API keys (a validation message from the catalogue, a key created) and staff. Every page:
 // <html lang="ar" dir="rtl">, axe clean, nothing wider than the viewport, a screenshot attached.
 import { randomBytes, randomUUID } from "node:crypto";
-import AxeBuilder from "@axe-core/playwright";
-import type { BrowserContext, Page, TestInfo } from "@playwright/test";
+import type { BrowserContext } from "@playwright/test";
 import { startWebhookReceiver, type StartedWebhookReceiver } from "../simulators/webhook-receiver/index";
 import { createStaff, dbQuery, e2eAdmin, signIn } from "./support/auth";
-import { expect, keepPage, test } from "./support/fixtures";
+import { expect, test } from "./support/fixtures";
+import { checkArabicPage } from "./support/arabic-page";
 
 const noyoSim = process.env.E2E_NOYO_SIM_URL ?? "";
 const PHONE = { width: 375, height: 812 };
@@ -21,49 +21,6 @@ test.afterAll(async () => {
   await receiver?.close();
   await dbQuery(`DELETE FROM webhook_endpoints WHERE url = $1`, [receiver.endpointUrl]);
 });
-
-/**
- * Elements whose box leaves the viewport sideways, and the page's own width. Elements inside a container
- * that scrolls or clips sideways (the tables, the navigation) are that container's business.
- */
-async function horizontalOverflow(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const width = window.innerWidth;
-    const problems: string[] = [];
-    if (document.documentElement.scrollWidth > width)
-      problems.push(`document is ${document.documentElement.scrollWidth}px wide in a ${width}px viewport`);
-    const clipped = (el: Element): boolean => {
-      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-        if (getComputedStyle(p).overflowX !== "visible") return true;
-      }
-      return false;
-    };
-    for (const el of Array.from(document.body.querySelectorAll("*"))) {
-      const box = el.getBoundingClientRect();
-      if (box.width === 0 || box.height === 0) continue;
-      const style = getComputedStyle(el);
-      if (style.visibility === "hidden" || style.clip !== "auto" || style.clipPath !== "none") continue;
-      if ((box.left < -0.5 || box.right > width + 0.5) && !clipped(el)) {
-        const name = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${String(el.className).split(" ")[0]}`;
-        problems.push(`${name} spans ${Math.round(box.left)}..${Math.round(box.right)}px`);
-      }
-    }
-    return problems;
-  });
-}
-
-/** What every Arabic dashboard page must be; `keep`: false for an answer that shows a secret once. */
-async function checkArabicPage(page: Page, testInfo: TestInfo, name: string, keep = true) {
-  await expect(page.locator("html")).toHaveAttribute("lang", "ar");
-  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
-  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-  expect(await horizontalOverflow(page)).toEqual([]);
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  await testInfo.attach(name, { path: file, contentType: "image/png" });
-  if (keep) await keepPage(page, `staff-arabic-${name}`);
-}
 
 async function arabicContext(context: BrowserContext) {
   const url = new URL(test.info().project.use.baseURL ?? "http://localhost");
@@ -96,7 +53,7 @@ test("operations in Arabic: sign in, connections, create and test a connection o
   await expect(page.locator("html")).toHaveAttribute("dir", "ltr");
   await page.getByRole("button", { name: "العربية" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "تسجيل دخول الموظفين" })).toBeVisible();
-  await checkArabicPage(page, testInfo, "sign-in");
+  await checkArabicPage(page, testInfo, "sign-in", "staff-arabic-sign-in");
   await page.getByLabel("البريد الإلكتروني").fill(operations.email);
   await page.getByLabel("كلمة المرور").fill("not-the-password");
   await page.getByRole("button", { name: "تسجيل الدخول", exact: true }).click();
@@ -112,14 +69,14 @@ test("operations in Arabic: sign in, connections, create and test a connection o
     "الطلبات",
     "الاتصالات",
   ]);
-  await checkArabicPage(page, testInfo, "connections");
+  await checkArabicPage(page, testInfo, "connections", "staff-arabic-connections");
 
   // A new Noyo connection on the simulator.
   await page.getByRole("link", { name: "اتصال جديد" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "اتصال جديد" })).toBeVisible();
   await page.getByLabel("المزوّد").selectOption("NOYO");
   await page.getByLabel("البيئة").selectOption("SANDBOX");
-  await checkArabicPage(page, testInfo, "connection-new");
+  await checkArabicPage(page, testInfo, "connection-new", "staff-arabic-connection-new");
   await page.getByLabel("الاسم").fill(name);
   await page.getByLabel("معرّف العميل (Client ID)").fill(clientId);
   await page.getByLabel("سر العميل (Client secret)").fill(secret);
@@ -138,7 +95,7 @@ test("operations in Arabic: sign in, connections, create and test a connection o
   await page.reload();
   await expect(page.getByRole("table", { name: "أحدث أحداث هذا الاتصال" })).toContainText("اختُبر");
   await expect(page.getByText("سليم").first()).toBeVisible();
-  await checkArabicPage(page, testInfo, "connection");
+  await checkArabicPage(page, testInfo, "connection", "staff-arabic-connection");
 
   // Operations may not open staff, API keys or webhooks: the 403 page, in Arabic.
   const forbidden = await page.goto("/admin/staff");
@@ -157,7 +114,7 @@ test("an admin in Arabic: webhooks with a delivered test event, API keys, staff"
   // Webhooks: a refused URL answered beside the field in Arabic, then an endpoint on the loopback receiver.
   await page.goto("/admin/webhooks");
   await expect(page.getByRole("heading", { level: 1, name: "خطافات الويب (Webhooks)" })).toBeVisible();
-  await checkArabicPage(page, testInfo, "webhooks");
+  await checkArabicPage(page, testInfo, "webhooks", "staff-arabic-webhooks");
   await page.getByLabel("عنوان URL").fill("http://hooks.example.com/x");
   await page.getByRole("checkbox", { name: /seller\.connected/ }).check();
   await page.getByRole("button", { name: "إنشاء نقطة النهاية" }).click();
@@ -176,10 +133,10 @@ test("an admin in Arabic: webhooks with a delivered test event, API keys, staff"
   await expect(page.getByRole("status").filter({ hasText: "أُضيف الحدث الاختباري" })).toBeVisible();
   const row = page.getByRole("row").filter({ hasText: "webhook.test" });
   await expect(row.getByText("تم التسليم")).toBeVisible({ timeout: 30_000 });
-  await checkArabicPage(page, testInfo, "webhook-endpoint");
+  await checkArabicPage(page, testInfo, "webhook-endpoint", "staff-arabic-webhook-endpoint");
   await row.getByRole("link", { name: "webhook.test" }).click();
   await expect(page.getByText("حدث اختباري", { exact: true })).toBeVisible();
-  await checkArabicPage(page, testInfo, "webhook-delivery");
+  await checkArabicPage(page, testInfo, "webhook-delivery", "staff-arabic-webhook-delivery");
 
   // API keys: no scope chosen is answered by the catalogue; then a key, shown once.
   await page.goto("/admin/api-keys");
@@ -196,7 +153,7 @@ test("an admin in Arabic: webhooks with a delivered test event, API keys, staff"
   await expect(page.locator("code").filter({ hasText: /^sok_[A-Za-z0-9_-]{43}$/ })).toBeVisible();
   await page.reload();
   await expect(page.getByRole("row").filter({ hasText: keyName })).toContainText("أبدًا");
-  await checkArabicPage(page, testInfo, "api-keys");
+  await checkArabicPage(page, testInfo, "api-keys", "staff-arabic-api-keys");
   await page
     .getByRole("row")
     .filter({ hasText: keyName })
@@ -208,6 +165,6 @@ test("an admin in Arabic: webhooks with a delivered test event, API keys, staff"
   await page.goto("/admin/staff");
   await expect(page.getByRole("heading", { level: 1, name: "الموظفون" })).toBeVisible();
   await expect(page.getByRole("table", { name: "أعضاء فريق العمل" })).toContainText("مسؤول (أنت)");
-  await checkArabicPage(page, testInfo, "staff");
+  await checkArabicPage(page, testInfo, "staff", "staff-arabic-staff");
   await context.close();
 });

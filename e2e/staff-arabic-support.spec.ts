@@ -3,9 +3,8 @@
 // 403 page on audit (support may not read it). Every page: <html lang="ar" dir="rtl">, axe clean, nothing
 // wider than the viewport (a table scrolls inside its own region), a screenshot attached to the report.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import AxeBuilder from "@axe-core/playwright";
-import type { Page, TestInfo } from "@playwright/test";
-import { expect, keepPage, test } from "./support/fixtures";
+import { expect, test } from "./support/fixtures";
+import { checkArabicPage } from "./support/arabic-page";
 import { createStaff, dbQuery, type StaffCredentials } from "./support/auth";
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -83,46 +82,6 @@ test.beforeAll(async () => {
   await insertEvent(rejected.id, "rejected", new Date(r + 900_000), { stage: "callback", message: "state_expired" });
 });
 
-/**
- * Elements whose box leaves the viewport sideways, and the document's own width. Visually hidden elements
- * and what lies inside a sideways-scrolling region (a wide table on a phone) are not overflow.
- */
-async function horizontalOverflow(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const width = window.innerWidth;
-    const problems: string[] = [];
-    if (document.documentElement.scrollWidth > width)
-      problems.push(`document is ${document.documentElement.scrollWidth}px wide in a ${width}px viewport`);
-    const scrolls = (el: Element) => ["auto", "scroll", "hidden"].includes(getComputedStyle(el).overflowX);
-    for (const el of Array.from(document.body.querySelectorAll("*"))) {
-      const box = el.getBoundingClientRect();
-      if (box.width === 0 || box.height === 0) continue;
-      const style = getComputedStyle(el);
-      if (style.visibility === "hidden" || style.clip !== "auto" || style.clipPath !== "none") continue;
-      let inScroller = false;
-      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (scrolls(p)) inScroller = true;
-      if (inScroller) continue;
-      if (box.left < -0.5 || box.right > width + 0.5) {
-        const name = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${String(el.className).split(" ")[0]}`;
-        problems.push(`${name} spans ${Math.round(box.left)}..${Math.round(box.right)}px`);
-      }
-    }
-    return problems;
-  });
-}
-
-async function checkArabicPage(page: Page, testInfo: TestInfo, name: string) {
-  await expect(page.locator("html")).toHaveAttribute("lang", "ar");
-  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
-  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-  expect(await horizontalOverflow(page)).toEqual([]);
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  await testInfo.attach(name, { path: file, contentType: "image/png" });
-  await keepPage(page, `staff-arabic-support-${name}`);
-}
-
 // English first, Saudi Arabic second: the page starts in English; once Arabic is chosen, dates and numbers
 // follow Saudi conventions (Arabic-Indic digits).
 test.use({
@@ -139,7 +98,7 @@ test("a support agent tours the dashboard in Arabic", async ({ page }, testInfo)
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await page.getByRole("button", { name: "العربية" }).first().click();
   await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
-  await checkArabicPage(page, testInfo, "sign-in");
+  await checkArabicPage(page, testInfo, "sign-in", "staff-arabic-support-sign-in");
   await page.locator("input[name=email]").fill(support.email);
   await page.locator("input[name=password]").fill(support.password);
   await page.locator("form:has(input[name=password]) button[type=submit]").click();
@@ -153,7 +112,7 @@ test("a support agent tours the dashboard in Arabic", async ({ page }, testInfo)
   await expect(page).toHaveURL(new RegExp(`q=${tag}`));
   await expect(page.getByRole("link", { name: sellerName })).toBeVisible();
   await expect(page.locator("bdi[dir=ltr]", { hasText: email })).toBeVisible();
-  await checkArabicPage(page, testInfo, "sellers-search");
+  await checkArabicPage(page, testInfo, "sellers-search", "staff-arabic-support-sellers-search");
 
   // The seller: identifiers isolated, the failure stage in Arabic with its code.
   await page.getByRole("link", { name: sellerName }).click();
@@ -163,7 +122,7 @@ test("a support agent tours the dashboard in Arabic", async ({ page }, testInfo)
   const requestRow = page.getByRole("row").filter({ hasText: failed.reference });
   await expect(requestRow).toContainText("استبدال رمز الوصول");
   await expect(requestRow).toContainText("فشل");
-  await checkArabicPage(page, testInfo, "seller");
+  await checkArabicPage(page, testInfo, "seller", "staff-arabic-support-seller");
 
   // The failed request: its summary and timeline in Arabic, Noon's words as recorded (English, isolated).
   await requestRow.getByRole("link", { name: failed.reference }).click();
@@ -177,13 +136,13 @@ test("a support agent tours the dashboard in Arabic", async ({ page }, testInfo)
   // 1.2 s between the token and the failure, with Saudi digits.
   await expect(timeline).toContainText("+١٫٢ ث");
   await expect(page.getByTestId("oauth-request-id")).toHaveText(failed.oauthRequestId);
-  await checkArabicPage(page, testInfo, "request-failed");
+  await checkArabicPage(page, testInfo, "request-failed", "staff-arabic-support-request-failed");
 
   // A rejected callback: its reason is a code, told in Arabic.
   await page.goto(`/admin/requests/${rejected.id}`);
   await expect(page.getByTestId("timeline")).toContainText("رُفض رد نون");
   await expect(page.getByTestId("timeline")).toContainText("انتهت صلاحية المعامل state");
-  await checkArabicPage(page, testInfo, "request-rejected");
+  await checkArabicPage(page, testInfo, "request-rejected", "staff-arabic-support-request-rejected");
 
   // The requests list, filtered by status and search.
   await page.goto("/admin/requests");
@@ -196,11 +155,11 @@ test("a support agent tours the dashboard in Arabic", async ({ page }, testInfo)
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText(failed.reference);
   await expect(page.getByTestId("search-summary")).toContainText("البحث برمز مشروع نون");
-  await checkArabicPage(page, testInfo, "requests-filtered");
+  await checkArabicPage(page, testInfo, "requests-filtered", "staff-arabic-support-requests-filtered");
 
   // Audit is not for support: the 403 page, in Arabic.
   const response = await page.goto("/admin/audit");
   expect(response?.status()).toBe(403);
   await expect(page.getByRole("heading", { level: 1, name: "غير مسموح" })).toBeVisible();
-  await checkArabicPage(page, testInfo, "audit-forbidden");
+  await checkArabicPage(page, testInfo, "audit-forbidden", "staff-arabic-support-audit-forbidden");
 });
