@@ -1,6 +1,11 @@
 // @ts-check
 import createNextIntlPlugin from "next-intl/plugin";
-import { API_CONTENT_SECURITY_POLICY, securityHeaders } from "./lib/auth/static-headers.mjs";
+import {
+  API_CONTENT_SECURITY_POLICY,
+  NOON_CALLBACK_PATH,
+  noonCallbackHeaders,
+  securityHeaders,
+} from "./lib/auth/static-headers.mjs";
 
 // next-intl without locale routing: i18n/request.ts picks each request's language (lib/i18n/README.md).
 const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
@@ -29,6 +34,12 @@ const nextConfig = {
         // The internal API answers JSON only and proxy.ts returns early for it: the rest of its headers, fixed.
         source: "/api/v1/:path*",
         headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }],
+      },
+      {
+        // Noon's redirect back skips proxy.ts: its CSP, Referrer-Policy and Cache-Control are set here. A header
+        // set here wins over the route's own of the same name (and over the rule above for /:path*).
+        source: NOON_CALLBACK_PATH,
+        headers: Object.entries(noonCallbackHeaders()).map(([key, value]) => ({ key, value })),
       },
     ];
   },

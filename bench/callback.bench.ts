@@ -3,12 +3,14 @@
 // then only the callbacks are timed, one at a time and at 10 and 50 concurrent sellers. The app does what the
 // sample skips (state checked against the seller's session and the database, timeline, the key into the
 // secret store). Prints figures and ratios; never fails on a time. Settings: BENCH_CALLBACKS (callbacks per
-// concurrent phase, default 150), BENCH_ROUNDS, BENCH_CPU_PROF=1, BENCH_SKIP_BUILD=1 (see token.bench.ts).
+// concurrent phase, default 150), BENCH_ROUNDS, BENCH_SKIP_BUILD=1 (see token.bench.ts), BENCH_SECRETS=aws
+// (the app stores keys in the Secrets Manager simulator, as in production; default: the local store),
+// BENCH_CPU_PROF=1 (the app's CPU profile during the timed callbacks only, not the preparation).
 import path from "node:path";
-import { buildForBench, prepareBenchApp } from "./support/app-env";
+import { benchSecrets, buildForBench, prepareBenchApp } from "./support/app-env";
 import { fmt, load, machineLoad, ratio, table, type LoadResult } from "./support/load";
 import { summarizeProfiles } from "./support/profile";
-import { appDriver, ROOT, startExpressSample, startNext, type Running } from "./support/servers";
+import { appDriver, profilePhase, ROOT, startExpressSample, startNext, type Running } from "./support/servers";
 
 const PER_PHASE = Number(process.env.BENCH_CALLBACKS ?? 150);
 const SEQUENTIAL = Math.max(20, Math.round(PER_PHASE / 4));
@@ -141,7 +143,7 @@ export async function run(): Promise<void> {
       },
       port: app.port,
       probePath: "/api/health",
-      cpuProfileDir: profileDir,
+      ...(profileDir ? { phaseProfileDir: profileDir } : {}),
     });
     servers.push(appServer);
     const sample = await startExpressSample(app.sims.noon);
@@ -158,14 +160,16 @@ export async function run(): Promise<void> {
 
     for (let round = 0; round < ROUNDS; round++) {
       say(
-        `\nRound ${round + 1} of ${ROUNDS} (${machineLoad()}); preparing ${phases.reduce((n, p) => n + p.n, 0)} sellers for each ...`,
+        `\nRound ${round + 1} of ${ROUNDS} (${machineLoad()}; secret store: ${benchSecrets()}); preparing ${phases.reduce((n, p) => n + p.n, 0)} sellers for each ...`,
       );
       const rows: string[][] = [];
       for (const phase of phases) {
         const appCallbacks = await prepareApp(appCtx, phase.n);
         const sampleCallbacks = await prepareExpress(sample.url, app.sims.noon.url, phase.n);
         const before = await appDriver<Record<string, number>>(["outcomes"], app.env);
+        if (profileDir) await profilePhase(appServer, "started");
         const ours = await fire(appServer.url, appCallbacks, phase.connections);
+        if (profileDir) await profilePhase(appServer, "written");
         const after = await appDriver<Record<string, number>>(["outcomes"], app.env);
         const theirs = await fire(sample.url, sampleCallbacks, phase.connections);
         const completed = (after.COMPLETED ?? 0) - (before.COMPLETED ?? 0);

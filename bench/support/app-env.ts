@@ -1,5 +1,7 @@
 // What a benchmark's app needs: a fresh PostgreSQL database (embedded unless DATABASE_URL is set), the
-// simulators in their own process, and the production environment of `next start` pointing at both.
+// simulators in their own process, and the production environment of `next start` pointing at both. The
+// secret store is the local one (encrypted in PostgreSQL) unless BENCH_SECRETS=aws: then the `aws` backend
+// against the Secrets Manager simulator, as in production.
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
@@ -30,7 +32,15 @@ export async function buildForBench(say: (line: string) => void): Promise<void> 
   if (bare === "built") say("Built the bare Next.js app (bench/bare-next).");
 }
 
+/** Which secret store the benchmarked app uses (BENCH_SECRETS: `local`, the default, or `aws`). */
+export function benchSecrets(): "local" | "aws" {
+  const value = process.env.BENCH_SECRETS ?? "local";
+  if (value !== "local" && value !== "aws") throw new Error(`BENCH_SECRETS must be local or aws, not ${value}`);
+  return value;
+}
+
 export async function prepareBenchApp(): Promise<BenchApp> {
+  const secrets = benchSecrets();
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const stack = await startLocalStack({
@@ -43,6 +53,7 @@ export async function prepareBenchApp(): Promise<BenchApp> {
   let sims: Awaited<ReturnType<typeof startSimulators>> | undefined;
   try {
     sims = await startSimulators(`${url}/api/noon/callback`);
+    if (secrets === "aws" && !sims.aws) throw new Error("the Secrets Manager simulator did not start");
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...stack.env,
@@ -52,8 +63,17 @@ export async function prepareBenchApp(): Promise<BenchApp> {
       AUTH_TRUST_HOST: "true",
       SESSION_SECRET: randomBytes(32).toString("base64url"),
       AUTH_SECRET: randomBytes(32).toString("base64url"),
+      // Also seals keys awaiting storage with the aws backend.
       SECRETS_LOCAL_KEY: randomBytes(32).toString("base64"),
-      SECRETS_BACKEND: "local",
+      ...(sims.aws
+        ? {
+            SECRETS_BACKEND: "aws",
+            AWS_ENDPOINT_URL_SECRETS_MANAGER: sims.aws.url,
+            AWS_REGION: "us-east-1",
+            AWS_ACCESS_KEY_ID: "AKIDSIMULATOR0000001",
+            AWS_SECRET_ACCESS_KEY: "simulator-secret-access-key",
+          }
+        : { SECRETS_BACKEND: "local" }),
       ALLOW_INSECURE_PROVIDER_URLS: "1",
       ADMIN_EMAIL: "bench-admin@localhost.test",
       ADMIN_PASSWORD: randomBytes(18).toString("base64url"),

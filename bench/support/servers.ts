@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { freePort } from "../../scripts/lib/embedded-pg";
 
 export const ROOT = process.cwd();
@@ -64,6 +65,8 @@ export interface SimulatorInfo {
     integratorKey: Record<string, string>;
   };
   noyo: { url: string; tokenUrl: string; clientId: string; clientSecret: string };
+  /** The Secrets Manager simulator, with BENCH_SECRETS=aws. */
+  aws?: { url: string };
 }
 
 export async function startSimulators(redirectUri: string): Promise<SimulatorInfo & { stop(): Promise<void> }> {
@@ -106,7 +109,8 @@ async function waitUntil(
 
 /**
  * `next start` of `dir` (the app, or bench/bare-next) on a free port. With `cpuProfileDir` the server
- * writes a V8 CPU profile there when it stops.
+ * writes a V8 CPU profile there when it stops; with `phaseProfileDir` it profiles only between two calls of
+ * `profilePhase` (bench/support/profile-on-signal.mjs).
  */
 export async function startNext(opts: {
   dir: string;
@@ -114,18 +118,27 @@ export async function startNext(opts: {
   probePath: string;
   port?: number;
   cpuProfileDir?: string;
+  phaseProfileDir?: string;
 }): Promise<Running> {
   const port = opts.port ?? (await freePort());
   const url = `http://localhost:${port}`;
   // --cpu-prof is refused in NODE_OPTIONS, so it goes on the command line.
-  const profile = opts.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
+  const profile = opts.cpuProfileDir
+    ? ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProfileDir}`]
+    : opts.phaseProfileDir
+      ? ["--import", pathToFileURL(path.join(ROOT, "bench/support/profile-on-signal.mjs")).href]
+      : [];
   if (opts.cpuProfileDir) mkdirSync(opts.cpuProfileDir, { recursive: true });
   // Spawned directly: `npx next` leaves an orphaned server when the wrapper is killed.
   const child = spawn(
     process.execPath,
     [...profile, path.join(ROOT, "node_modules/next/dist/bin/next"), "start", opts.dir, "--port", String(port)],
     {
-      env: { ...opts.env, PORT: String(port) },
+      env: {
+        ...opts.env,
+        PORT: String(port),
+        ...(opts.phaseProfileDir ? { BENCH_PROFILE_DIR: opts.phaseProfileDir } : {}),
+      },
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     },
@@ -138,6 +151,30 @@ export async function startNext(opts: {
     async () => (await fetch(`${url}${opts.probePath}`)).status < 500,
   );
   return { url, child, ...t };
+}
+
+/**
+ * Starts ("start") or stops and writes ("written") the CPU profile of a server started with `phaseProfileDir`,
+ * waiting for the server to say it did.
+ */
+export function profilePhase(server: Running, step: "started" | "written"): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const timer = setTimeout(() => done(new Error(`the CPU profile was not ${step} within 60 s`)), 60_000);
+    const onData = (d: Buffer) => {
+      seen += d.toString();
+      if (seen.includes(`bench-profile: ${step}`)) done();
+      else if (seen.includes("bench-profile: failed")) done(new Error(seen.slice(seen.indexOf("bench-profile"))));
+    };
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      server.child.stdout?.off("data", onData);
+      if (error) reject(error);
+      else resolve();
+    };
+    server.child.stdout?.on("data", onData);
+    server.child.kill("SIGUSR2");
+  });
 }
 
 /** `next build` of `dir` unless a build is already there (`force` rebuilds). */

@@ -37,4 +37,10 @@ export function contentSecurityPolicy(opts: {
   return directives.join("; ");
 }
 
-export { API_CONTENT_SECURITY_POLICY, securityHeaders } from "./static-headers.mjs";
+export {
+  API_CONTENT_SECURITY_POLICY,
+  NOON_CALLBACK_PATH,
+  noonCallbackHeaders,
+  SELLER_ROUTE_CONTENT_SECURITY_POLICY,
+  securityHeaders,
+} from "./static-headers.mjs";

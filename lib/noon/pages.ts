@@ -1,6 +1,7 @@
 import "server-only";
 import { directionOf, type Locale } from "@/lib/i18n/locales";
 import { translator } from "@/lib/i18n/messages";
+import { SELLER_ROUTE_CONTENT_SECURITY_POLICY } from "@/lib/auth/security-headers";
 
 // Small self-contained HTML answers of the Noon route handlers (rejected callbacks, refused forms).
 // Nothing is loaded from anywhere: inline styles only, and a CSP that forbids everything else.
@@ -41,8 +42,7 @@ ${reference ? `<p>${reference}</p>` : ""}
     status,
     headers: {
       "content-type": "text/html; charset=utf-8",
-      "content-security-policy":
-        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+      "content-security-policy": SELLER_ROUTE_CONTENT_SECURITY_POLICY,
       ...SELLER_PAGE_HEADERS,
       ...extraHeaders,
     },
