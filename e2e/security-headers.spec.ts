@@ -3,6 +3,7 @@
 // works offline from npm (lib/auth/README.md says why), so this spec is the score.
 import { randomBytes } from "node:crypto";
 import type { APIResponse } from "@playwright/test";
+import { expectCallbackHeaders } from "./support/callback-headers";
 import { test, expect } from "./support/fixtures";
 
 type Family = {
@@ -168,4 +169,63 @@ test("security headers: static assets", async ({ request }) => {
   const icon = await request.get("/icon.svg");
   expect(icon.status()).toBe(200);
   expectBaseline(icon, "icon.svg");
+});
+
+// Noon's callback is served without proxy.ts (its matcher skips exactly /api/noon/callback): every answer still
+// has the full header set (e2e/support/callback-headers.ts), nothing answers 5xx, and a path with a malformed
+// %-escape still reaches proxy.ts and gets its 400. The 303 of a real approval and decline: seller-connect.spec.ts.
+test.describe("the Noon callback, served without proxy.ts", () => {
+  const state = randomBytes(32).toString("base64url");
+  const cases: { what: string; path: string; method?: string; headers?: Record<string, string>; status: number }[] = [
+    { what: "no state", path: "/api/noon/callback", status: 400 },
+    { what: "no session", path: `/api/noon/callback?code=x&state=${state}`, status: 400 },
+    {
+      what: "a forged session cookie",
+      path: `/api/noon/callback?code=x&state=${state}`,
+      headers: { cookie: "seller-session=Fe26.2**forged; __Host-seller-session=eyJhbGciOiJkaXIifQ.x.y.z.w" },
+      status: 400,
+    },
+    { what: "malformed escapes in the query", path: "/api/noon/callback?state=%ZZ&code=%E0%A4%A&error=%", status: 400 },
+    { what: "repeated state", path: `/api/noon/callback?state=${state}&state=${state}`, status: 400 },
+    { what: "Noon's error answer", path: `/api/noon/callback?error=access_denied&state=${state}`, status: 400 },
+    { what: "HEAD", path: `/api/noon/callback?state=${state}`, method: "HEAD", status: 400 },
+    { what: "OPTIONS", path: "/api/noon/callback", method: "OPTIONS", status: 204 },
+    { what: "POST", path: "/api/noon/callback", method: "POST", status: 405 },
+    {
+      what: "a server-action POST",
+      path: "/api/noon/callback",
+      method: "POST",
+      headers: {
+        "next-action": "0".repeat(42),
+        "content-type": "text/plain;charset=UTF-8",
+        origin: "http://localhost",
+      },
+      status: 405,
+    },
+  ];
+
+  test("every answer has its headers and a 4xx (never a 5xx)", async ({ request }) => {
+    for (const c of cases) {
+      const response = await request.fetch(c.path, {
+        method: c.method ?? "GET",
+        headers: c.headers ?? {},
+        maxRedirects: 0,
+        ...(c.method === "POST" ? { data: '[null,"$K1"]' } : {}),
+      });
+      expect(response.status(), `${c.what}: status`).toBe(c.status);
+      await expectCallbackHeaders(response, c.what);
+    }
+  });
+
+  test("a malformed %-escape in the path still reaches proxy.ts: 400 with its message", async ({ request }) => {
+    for (const path of ["/api/noon/callback%ZZ", "/api/noon/callback%", "/api/noon/call%E0%A4back"]) {
+      const response = await request.get(`${path}?state=${state}`, { maxRedirects: 0 });
+      expect(response.status(), `${path}: status`).toBe(400);
+      expect(await response.text(), path).toContain("malformed %-escape");
+      expectBaseline(response, path);
+      expectCsp(response, path);
+      expectHeader(response, "Referrer-Policy", "no-referrer", path);
+      expectHeader(response, "Cache-Control", /no-store/, path);
+    }
+  });
 });

@@ -6,6 +6,7 @@ import { createHash, createPrivateKey, randomUUID } from "node:crypto";
 import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import AxeBuilder from "@axe-core/playwright";
 import pg from "pg";
+import { expectCallbackHeaders } from "./support/callback-headers";
 import { expect, test } from "./support/fixtures";
 
 const databaseUrl = process.env.DATABASE_URL ?? "";
@@ -76,12 +77,17 @@ test("a seller connects their Noon account and the key lands in the secret store
   const resultResponse = page.waitForResponse(
     (r) => r.url().includes("/onboard/result/") && r.request().method() === "GET",
   );
+  const callbackResponse = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/noon/callback");
   await page.getByRole("button", { name: "Approve" }).click();
 
   await expect(page.getByRole("heading", { level: 1, name: "Your Noon account is connected" })).toBeVisible();
   await expect(page.getByText("PRJ77001")).toBeVisible();
   const response = await resultResponse;
   expect(response.headers()["cache-control"]).toContain("no-store");
+  // The callback's own answer (served without proxy.ts): a 303 to the result page with every header.
+  const callback = await callbackResponse;
+  expect(callback.status()).toBe(303);
+  await expectCallbackHeaders(callback, "callback 303 (approved)");
   await expect(page.locator('meta[name="referrer"]')).toHaveAttribute("content", "no-referrer");
   const reference = new URL(page.url()).pathname.split("/").pop() ?? "";
   expect(reference).toMatch(/^NA-[0-9A-Z]{8}$/);
@@ -154,8 +160,12 @@ test("a seller who declines on Noon sees that nothing was connected and can try 
   await page.goto(link.url);
   const createsBefore = (await noonCounters()).create?.received ?? 0;
   await page.getByRole("button", { name: "Connect Noon account" }).click();
+  const callbackResponse = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/noon/callback");
   await page.getByRole("button", { name: "Decline" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "The connection was not approved" })).toBeVisible();
+  const callback = await callbackResponse;
+  expect(callback.status()).toBe(303);
+  await expectCallbackHeaders(callback, "callback 303 (declined)");
   await expect(page.getByRole("button", { name: "Try again" })).toBeVisible();
   await keep("seller-declined");
   const reference = new URL(page.url()).pathname.split("/").pop() ?? "";
