@@ -9,6 +9,7 @@
 import path from "node:path";
 import { benchSecrets, buildForBench, prepareBenchApp } from "./support/app-env";
 import { fmt, load, machineLoad, ratio, table, type LoadResult } from "./support/load";
+import { cpuMeter, postmasterPid } from "./support/cpu";
 import { summarizeProfiles } from "./support/profile";
 import { appDriver, profilePhase, ROOT, startExpressSample, startNext, type Running } from "./support/servers";
 
@@ -113,6 +114,13 @@ function fire(url: string, prepared: PreparedCallback[], connections: number): P
   });
 }
 
+/** "app 14.2 + PostgreSQL 3.1 + … = 19.0" per callback; a process /proc could not read shows as "?". */
+function perCallback(used: Record<string, number | null>, n: number, order: string[]): string {
+  const parts = order.map((k) => [k, used[k]] as const);
+  const total = parts.reduce((sum, [, v]) => sum + (v ?? 0), 0);
+  return `${parts.map(([k, v]) => `${k} ${v === null || v === undefined ? "?" : fmt(v / n, 1)}`).join(" + ")} = ${fmt(total / n, 1)}`;
+}
+
 const fig = (r: LoadResult) =>
   `${fmt(r.rps, 1)}/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms${r.non2xx || r.errors ? ` (failed ${r.non2xx}, errors ${r.errors})` : ""}`;
 
@@ -149,6 +157,10 @@ export async function run(): Promise<void> {
     const sample = await startExpressSample(app.sims.noon);
     servers.push(sample);
     const appCtx = { url: appServer.url, env: app.env, noonUrl: app.sims.noon.url };
+    // CPU time per callback of every process involved, measured over the same timed phases (bench/support/cpu.ts).
+    const pgPid = await postmasterPid(app.env.DATABASE_URL ?? "");
+    const appCpu = cpuMeter({ app: appServer.child.pid, PostgreSQL: pgPid, simulators: app.simulatorsPid });
+    const sampleCpu = cpuMeter({ sample: sample.child.pid, simulators: app.simulatorsPid });
     const phases: { label: string; n: number; connections: number }[] = [
       { label: "one at a time", n: SEQUENTIAL, connections: 1 },
       { label: "10 concurrent sellers", n: PER_PHASE, connections: 10 },
@@ -163,15 +175,25 @@ export async function run(): Promise<void> {
         `\nRound ${round + 1} of ${ROUNDS} (${machineLoad()}; secret store: ${benchSecrets()}); preparing ${phases.reduce((n, p) => n + p.n, 0)} sellers for each ...`,
       );
       const rows: string[][] = [];
+      const cpuRows: string[][] = [];
       for (const phase of phases) {
         const appCallbacks = await prepareApp(appCtx, phase.n);
         const sampleCallbacks = await prepareExpress(sample.url, app.sims.noon.url, phase.n);
         const before = await appDriver<Record<string, number>>(["outcomes"], app.env);
         if (profileDir) await profilePhase(appServer, "started");
+        const appMeter = appCpu();
         const ours = await fire(appServer.url, appCallbacks, phase.connections);
+        const appUsed = appMeter();
         if (profileDir) await profilePhase(appServer, "written");
         const after = await appDriver<Record<string, number>>(["outcomes"], app.env);
+        const sampleMeter = sampleCpu();
         const theirs = await fire(sample.url, sampleCallbacks, phase.connections);
+        const sampleUsed = sampleMeter();
+        cpuRows.push([
+          phase.label,
+          perCallback(appUsed, phase.n, ["app", "PostgreSQL", "simulators", "load generator"]),
+          perCallback(sampleUsed, phase.n, ["sample", "simulators", "load generator"]),
+        ]);
         const completed = (after.COMPLETED ?? 0) - (before.COMPLETED ?? 0);
         rows.push([
           `Noon callback, ${phase.label}`,
@@ -185,6 +207,9 @@ export async function run(): Promise<void> {
       }
       say("");
       say(table(["what", "app (next start)", "quickstart Express sample", "ratio"], rows));
+      say("");
+      say("CPU time per callback (ms; each process's own, from /proc, so a busy machine does not inflate it):");
+      say(table(["phase", "app side", "sample side"], cpuRows));
     }
     say(`\nMachine: ${machineLoad()}.`);
   } finally {

@@ -15,6 +15,8 @@ export interface BenchApp {
   /** Environment of `next start` (production) and of the app driver. */
   env: NodeJS.ProcessEnv;
   sims: SimulatorInfo;
+  /** The simulators' process (for its CPU time). */
+  simulatorsPid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -87,7 +89,7 @@ export async function prepareBenchApp(): Promise<BenchApp> {
       NEXT_TELEMETRY_DISABLED: "1",
     };
     const s = sims;
-    return { port, url, env, sims: s, stop: async () => (await s.stop(), await stack.stop()) };
+    return { port, url, env, sims: s, simulatorsPid: s.pid, stop: async () => (await s.stop(), await stack.stop()) };
   } catch (error) {
     await sims?.stop();
     await stack.stop();

@@ -69,7 +69,9 @@ export interface SimulatorInfo {
   aws?: { url: string };
 }
 
-export async function startSimulators(redirectUri: string): Promise<SimulatorInfo & { stop(): Promise<void> }> {
+export async function startSimulators(
+  redirectUri: string,
+): Promise<SimulatorInfo & { pid: number | undefined; stop(): Promise<void> }> {
   const child = spawn(
     process.execPath,
     ["--import", "tsx", path.join(ROOT, "bench/support/simulators-process.ts"), redirectUri],
@@ -84,7 +86,12 @@ export async function startSimulators(redirectUri: string): Promise<SimulatorInf
       .output()
       .split("\n")
       .find((l) => l.startsWith("{"));
-    if (line) return { ...(JSON.parse(line) as SimulatorInfo), stop: async () => (child.stdin?.end(), t.stop()) };
+    if (line)
+      return {
+        ...(JSON.parse(line) as SimulatorInfo),
+        pid: child.pid,
+        stop: async () => (child.stdin?.end(), t.stop()),
+      };
     if (child.exitCode !== null || Date.now() > deadline)
       throw new Error(`simulators did not start: ${t.output().slice(-1500)}`);
     await sleep(100);

@@ -1,15 +1,12 @@
 import "server-only";
-import { hkdfSync, webcrypto } from "node:crypto";
-import { unsealData } from "iron-session";
-import { EncryptJWT, jwtDecrypt } from "jose";
+import { sealData, unsealData } from "iron-session";
 import { z } from "zod";
 import { config } from "@/lib/config/env";
 import { deriveKey } from "@/lib/secrets/derive";
 
-// The seller's browser session: an encrypted JWT (JWE, `dir` + A256GCM, jose) under a key derived from
-// SESSION_SECRET, HttpOnly, SameSite=Lax (it must come back on the top-level redirect from Noon), Secure and
-// __Host- prefixed in production. It ties the browser to one seller and to the state of the authorization it
-// started. Cookies sealed before by iron-session (`Fe26.2*…`, at most SELLER_SESSION_TTL_SECONDS old) still open.
+// The seller's browser session: sealed with iron-session under a key derived from SESSION_SECRET, HttpOnly, SameSite=Lax
+// (it must come back on the top-level redirect from Noon), Secure and __Host- prefixed in production.
+// It ties the browser to one seller and to the state of the authorization it started.
 
 /** Long enough to read the page, approve on Noon and come back; short enough to go stale quickly. */
 export const SELLER_SESSION_TTL_SECONDS = 60 * 60;
@@ -23,40 +20,12 @@ const sessionSchema = z.object({
 export type SellerSession = z.infer<typeof sessionSchema>;
 
 /**
- * The passwords of cookies sealed by iron-session (before the JWE): 2 is the HKDF-derived key; 1, the raw
- * SESSION_SECRET. Only opened, never sealed with, until the last such cookie has expired.
+ * iron-session seals with the highest id and opens with any: 2 is the HKDF-derived key; 1, the raw
+ * SESSION_SECRET, only opens sessions sealed before it (at most SELLER_SESSION_TTL_SECONDS old).
  */
-function ironPasswords(): Record<string, string> {
+function sessionPasswords(): Record<string, string> {
   const secret = config().sessionSecret;
   return { 2: deriveKey(secret, "sellerSessionCookie").toString("base64url"), 1: secret };
-}
-
-const IRON_PREFIX = "Fe26.2*";
-/** The JWE's key id: names this key in the header, for a later rotation. */
-const KEY_ID = "seller-session-3";
-const DECRYPT_OPTIONS = {
-  keyManagementAlgorithms: ["dir"],
-  contentEncryptionAlgorithms: ["A256GCM"],
-  requiredClaims: ["exp", "iat"],
-  maxTokenAge: `${SELLER_SESSION_TTL_SECONDS}s`,
-};
-
-// One AES key per SESSION_SECRET, imported once: sealing then costs one AES-GCM operation (iron-session ran
-// two PBKDF2 derivations, AES-CBC and an HMAC per seal and per open).
-let jweKey: { secret: string; key: Promise<webcrypto.CryptoKey> } | undefined;
-function sessionKey(): Promise<webcrypto.CryptoKey> {
-  const secret = config().sessionSecret;
-  if (jweKey?.secret !== secret) {
-    // A sub-key of the session-cookie key (lib/secrets/derive.ts), for this one use: A256GCM.
-    const raw = Buffer.from(
-      hkdfSync("sha256", deriveKey(secret, "sellerSessionCookie"), Buffer.alloc(0), "seller-session/jwe/A256GCM", 32),
-    );
-    jweKey = {
-      secret,
-      key: webcrypto.subtle.importKey("raw", raw, { name: "AES-GCM" }, false, ["encrypt", "decrypt"]),
-    };
-  }
-  return jweKey.key;
 }
 
 export function sellerSessionCookieName(): string {
@@ -71,11 +40,7 @@ function cookieAttributes(maxAge: number): string {
 
 /** The Set-Cookie value that stores `session` in the browser. */
 export async function sellerSessionCookie(session: SellerSession): Promise<string> {
-  const sealed = await new EncryptJWT(sessionSchema.parse(session))
-    .setProtectedHeader({ alg: "dir", enc: "A256GCM", kid: KEY_ID })
-    .setIssuedAt()
-    .setExpirationTime(`${SELLER_SESSION_TTL_SECONDS}s`)
-    .encrypt(await sessionKey());
+  const sealed = await sealData(session, { password: sessionPasswords(), ttl: SELLER_SESSION_TTL_SECONDS });
   return `${sellerSessionCookieName()}=${sealed}; ${cookieAttributes(SELLER_SESSION_TTL_SECONDS)}`;
 }
 
@@ -88,10 +53,7 @@ export function clearSellerSessionCookie(): string {
 export async function unsealSellerSession(sealed: string | undefined | null): Promise<SellerSession | null> {
   if (!sealed) return null;
   try {
-    const data = sealed.startsWith(IRON_PREFIX)
-      ? await unsealData<unknown>(sealed, { password: ironPasswords(), ttl: SELLER_SESSION_TTL_SECONDS })
-      : (await jwtDecrypt(sealed, await sessionKey(), DECRYPT_OPTIONS)).payload;
-    // The JWT's own claims (iat, exp) are dropped here.
+    const data = await unsealData<unknown>(sealed, { password: sessionPasswords(), ttl: SELLER_SESSION_TTL_SECONDS });
     const parsed = sessionSchema.safeParse(data);
     return parsed.success ? parsed.data : null;
   } catch {
