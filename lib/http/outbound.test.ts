@@ -1,5 +1,6 @@
 // The SSRF guard: every non-public address form refused (on parsed addresses), and non-default ports
 // refused unless configured.
+import http from "node:http";
 import { describe, expect, it } from "vitest";
 import { isLoopbackAddress, isLoopbackUrl, isPrivateAddress, nonPublicReason } from "./addresses";
 import { outboundRequest, providerUrlProblem } from "./outbound";
@@ -102,5 +103,36 @@ describe("providerUrlProblem", () => {
     await expect(outboundRequest("https://example.com:8443/token", { method: "GET" }, strict)).rejects.toMatchObject({
       kind: "unsafe-url",
     });
+  });
+});
+
+describe("kept-alive connections", () => {
+  it("a burst of concurrent calls leaves its connections for the next burst (no new handshake per call)", async () => {
+    let connections = 0;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => setTimeout(() => res.end("{}"), 2));
+    });
+    server.on("connection", () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/token`;
+    const policy = { allowInsecure: true };
+    // 50 sellers' callbacks at once, each two calls in a row (token/create, then token/exchange).
+    const burst = () =>
+      Promise.all(
+        Array.from({ length: 50 }, async () => {
+          for (let i = 0; i < 2; i++) await outboundRequest(url, { method: "POST", body: "{}" }, policy);
+        }),
+      );
+    try {
+      await burst();
+      const first = connections;
+      expect(first).toBeLessThanOrEqual(50);
+      await burst();
+      expect(connections - first).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
