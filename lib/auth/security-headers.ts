@@ -39,8 +39,6 @@ export function contentSecurityPolicy(opts: {
 
 export {
   API_CONTENT_SECURITY_POLICY,
-  NOON_CALLBACK_PATH,
-  noonCallbackHeaders,
   SELLER_ROUTE_CONTENT_SECURITY_POLICY,
   securityHeaders,
 } from "./static-headers.mjs";
