@@ -6,9 +6,9 @@ import { recordAudit, recordAuditTally } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import {
   addressKey,
-  consumeLeasedRateLimit,
+  consumeLeasedRateLimitNow,
   consumeRateLimit,
-  rateLimitExhaustedRecently,
+  rateLimitExhaustedRecentlyNow,
   waitText,
   type RateLimitVerdict,
 } from "@/lib/rate-limit";
@@ -53,12 +53,13 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
   if (!presented) throw new AppError("UNAUTHENTICATED", "An API key is required: send Authorization: Bearer <key>.");
   const address = addressKey(ip);
   const keyHash = hashApiKey(presented);
-  // The limits and the lookup at once, per key by its hash (so before it is known); usually all from memory:
-  // reserved blocks of points and a count at most a second old (lib/rate-limit/README.md), the cached key.
+  // The limits and the lookup at once, per key by its hash (so before it is known); usually all from memory,
+  // the limits without even a promise: reserved blocks of points and a count at most a second old
+  // (lib/rate-limit/README.md), the cached key.
   const [guessing, perAddress, perKey, key] = await Promise.all([
-    rateLimitExhaustedRecently("api-key-failures-per-address", address),
-    consumeLeasedRateLimit("api-per-address", address),
-    consumeLeasedRateLimit("api-per-key", `key:${keyHash.slice(0, 32)}`),
+    rateLimitExhaustedRecentlyNow("api-key-failures-per-address", address),
+    consumeLeasedRateLimitNow("api-per-address", address),
+    consumeLeasedRateLimitNow("api-per-key", `key:${keyHash.slice(0, 32)}`),
     findApiKeyByHash(keyHash),
   ]);
   // An address that has sent too many unknown keys is paused, whichever key it sends: guessing stops.
