@@ -151,6 +151,9 @@ export class TokenBroker {
       now < mem.refreshAt &&
       now - mem.checkedAt < this.memoryRecheckMs
     ) {
+      // Checked again in the background past half that time, so a busy connection's callers never wait for it.
+      if (now - mem.checkedAt >= this.memoryRecheckMs / 2 && !this.flights.has(connectionId))
+        void this.fly(connectionId, undefined).catch(() => undefined);
       return ok(mem.token);
     }
     for (;;) {
@@ -159,6 +162,11 @@ export class TokenBroker {
       const shared = await flight;
       if (!shared.ok || shared.data.accessToken !== rejected) return shared;
     }
+    return this.fly(connectionId, rejected);
+  }
+
+  /** Starts this process's one flight for the connection's token (concurrent callers share it). */
+  private fly(connectionId: string, rejected: string | undefined): Promise<Result<BrokerToken, AppError>> {
     const flight = this.acquire(connectionId, rejected).finally(() => this.flights.delete(connectionId));
     this.flights.set(connectionId, flight);
     return flight;
