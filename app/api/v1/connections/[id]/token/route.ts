@@ -2,7 +2,7 @@
 import { requireApiKey } from "@/lib/auth/guard";
 import { issueConnectionToken } from "@/lib/connections/api";
 import { handleApiError } from "@/lib/http/api-error";
-import { refuseUnlistedConnection } from "@/lib/api-keys/limits";
+import { keyAllowsConnection, refuseUnlistedConnection } from "@/lib/api-keys/limits";
 import type { connectionTokenSchema } from "@/lib/api-v1/schemas";
 import type { z } from "zod";
 
@@ -16,7 +16,7 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
     // The guard counts every call per key per hour (api_key_usage); the token itself is never recorded.
     const apiKey = await requireApiKey(request, "connection-tokens");
     const { id } = await context.params;
-    await refuseUnlistedConnection(apiKey, id);
+    if (!keyAllowsConnection(apiKey, id)) await refuseUnlistedConnection(apiKey, id);
     // Our own answer: the documented shape by type, not parsed again (lib/api-v1/openapi.test.ts checks it).
     const token: z.output<typeof connectionTokenSchema> = await issueConnectionToken(id);
     return Response.json(token, { headers: NO_STORE });
