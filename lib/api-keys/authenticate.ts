@@ -1,5 +1,5 @@
 import "server-only";
-import { hashToken } from "@/lib/secrets/token-hash";
+import { hash } from "node:crypto";
 import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/http/client-ip";
 import { recordAudit, recordAuditTally } from "@/lib/audit/record";
@@ -28,8 +28,11 @@ export interface AuthenticatedApiKey {
   connectionIds: string[];
 }
 
-/** Keys are 256-bit random values, so a plain SHA-256 looked up by its unique index is enough. */
-export const hashApiKey = hashToken;
+/**
+ * Keys are 256-bit random values, so a plain SHA-256 looked up by its unique index is enough: the digest
+ * hashToken (lib/secrets/token-hash.ts) stores, in one call (every /api/v1 request makes it).
+ */
+export const hashApiKey = (key: string): string => hash("sha256", key, "hex");
 
 function rateLimited(verdict: Exclude<RateLimitVerdict, { allowed: true }>, what: string): AppError {
   return new AppError("RATE_LIMITED", `${what} Try again in ${waitText(verdict.retryAfterSeconds)}.`, {
