@@ -162,12 +162,18 @@ export class TokenBroker {
       const shared = await flight;
       if (!shared.ok || shared.data.accessToken !== rejected) return shared;
     }
-    return this.fly(connectionId, rejected);
+    // Nothing usable in memory while notices flow (first use, past the refresh time): eager, see acquire.
+    const eager = rejected === undefined && this.listening() && (!mem || now >= mem.refreshAt);
+    return this.fly(connectionId, rejected, eager);
   }
 
   /** Starts this process's one flight for the connection's token (concurrent callers share it). */
-  private fly(connectionId: string, rejected: string | undefined): Promise<Result<BrokerToken, AppError>> {
-    const flight = this.acquire(connectionId, rejected).finally(() => this.flights.delete(connectionId));
+  private fly(
+    connectionId: string,
+    rejected: string | undefined,
+    eager = false,
+  ): Promise<Result<BrokerToken, AppError>> {
+    const flight = this.acquire(connectionId, rejected, { eager }).finally(() => this.flights.delete(connectionId));
     this.flights.set(connectionId, flight);
     return flight;
   }
@@ -301,23 +307,49 @@ export class TokenBroker {
     return { token: { accessToken, tokenType: row.tokenType, expiresAt: row.expiresAt }, obtainedAt: row.obtainedAt };
   }
 
-  private async acquire(connectionId: string, rejected: string | undefined): Promise<Result<BrokerToken, AppError>> {
+  private async acquire(
+    connectionId: string,
+    rejected: string | undefined,
+    { eager = false } = {},
+  ): Promise<Result<BrokerToken, AppError>> {
     const generation = this.listening() ? this.generation : Number.NaN;
     // Fast path: another process (or an earlier flight) already stored a good token. The row is read in the
     // same round trip, for the lease below.
-    const [stored, pre] = await Promise.all([
+    const reads = Promise.all([
       this.readStored(db(), connectionId, rejected),
       db().connection.findUnique({ where: { id: connectionId } }),
     ]);
+    // Eager (nothing usable in memory): a new token is most likely needed, so the lease is asked for in the
+    // same round trip (handed back at once if a stored token turns out good; it is only granted while no
+    // other process holds it) and the secret is read as soon as the row shows it is needed.
+    const early = eager ? acquireTokenLease(db(), connectionId, this.leaseMs) : Promise.resolve(null);
+    const earlySecret = eager
+      ? reads
+          .then(([stored, row]) => (!stored && row && !this.blockedReason(row) ? this.secretOf(row) : null))
+          .catch(() => null)
+      : Promise.resolve(null);
+    const handBack = (fence: bigint | null) => {
+      if (fence !== null) void releaseTokenLease(db(), connectionId, fence).catch(() => undefined);
+    };
+    let stored: Awaited<typeof reads>[0];
+    let pre: Awaited<typeof reads>[1];
+    let earlyFence: bigint | null;
+    try {
+      [[stored, pre], earlyFence] = await Promise.all([reads, early]);
+    } catch (error) {
+      void early.then(handBack, () => undefined);
+      throw error;
+    }
+    const blocked = stored ? null : this.blockedReason(pre);
+    if (stored || blocked || !pre) handBack(earlyFence);
     if (stored) return ok(this.remember(connectionId, stored.token, stored.obtainedAt, generation));
-    const blocked = this.blockedReason(pre);
     if (blocked || !pre) return err(blocked ?? new AppError("NOT_FOUND", "This connection does not exist."));
 
     // Single flight across processes: whoever holds the lease asks the provider; the others look for its
     // token until it appears, the leader fails (cooldown), or its lease expires and one of them takes over.
     const deadline = this.now() + this.leaseMs + this.maxWaitMs;
     for (let round = 0; ; round++) {
-      const fence = await acquireTokenLease(db(), connectionId, this.leaseMs);
+      const fence = round === 0 && eager ? earlyFence : await acquireTokenLease(db(), connectionId, this.leaseMs);
       if (fence !== null) {
         try {
           // Read after the grant (a change committed before it is seen; a later one bumps the fence, so this
@@ -326,7 +358,7 @@ export class TokenBroker {
           const [fresh, connection, preSecret] = await Promise.all([
             this.readStored(db(), connectionId, rejected),
             db().connection.findUnique({ where: { id: connectionId } }),
-            this.secretOf(pre),
+            round === 0 && eager ? earlySecret.then((early) => early ?? this.secretOf(pre)) : this.secretOf(pre),
           ]);
           if (fresh) return ok(this.remember(connectionId, fresh.token, fresh.obtainedAt, generation));
           const stillBlocked = this.blockedReason(connection);
