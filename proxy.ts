@@ -2,9 +2,11 @@
 // rolling inactivity expiry of staff sessions, an early redirect of anonymous visitors of /admin, and the
 // rate limit of onboarding links (a page cannot answer 429 itself). The internal API (/api/v1) only gets
 // the checks that keep malformed requests from a 500; its fixed headers come from next.config.mjs.
-// Noon's callback (`/api/noon/callback`, exactly: that path always decodes) skips this file: it renders no
-// page, its headers come from next.config.mjs (lib/auth/static-headers.mjs), and a server-action POST there
-// gets the route's 405 (e2e/security-headers.spec.ts).
+// The token route (`/api/v1/connections/<id>/token`, the busiest) skips this file when its id has no "%":
+// such a path always decodes, and a server-action POST there gets the route's 405 (e2e/security-headers.spec.ts).
+// Noon's callback (`/api/noon/callback`, exactly: that path always decodes) skips it too: it renders no page,
+// its headers come from next.config.mjs (lib/auth/static-headers.mjs), and a server-action POST there gets the
+// route's 405 (e2e/security-headers.spec.ts).
 // Authorization itself happens again in every page, action and route handler (lib/auth/guard.ts).
 import NextAuth from "next-auth";
 import { NextResponse, type NextRequest } from "next/server";
@@ -121,6 +123,10 @@ async function internalApi(request: NextRequest, pathname: string): Promise<Resp
 }
 
 export const config = {
-  // Everything but static files and Noon's callback (see the header comment).
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/noon/callback$).*)" }],
+  // Everything but static files, the token route with a plain id and Noon's callback (see the header comment).
+  matcher: [
+    {
+      source: "/((?!_next/static|_next/image|favicon.ico|api/v1/connections/[^/%]+/token$|api/noon/callback$).*)",
+    },
+  ],
 };

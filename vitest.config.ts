@@ -11,7 +11,7 @@ export default defineConfig({
   },
   test: {
     include: ["**/*.test.ts"],
-    // Any build output: the bench builds bench/bare-next/.next, which copies packages with their own tests.
+    // Any Next build output (the bare app of bench/bare-next too links packages, tests included, into it).
     exclude: ["node_modules/**", "**/.next/**", "e2e/**", ".data/**"],
     globalSetup: ["tests/support/global-setup.ts"],
     setupFiles: ["tests/support/setup-env.ts"],
