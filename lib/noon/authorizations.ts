@@ -440,6 +440,8 @@ export type CallbackRequestRow = {
   status: string;
   stateExpiresAt: Date;
   callbackAt: Date | null;
+  /** The seller had an ACTIVE credential when the callback arrived (a reconnection: one will be superseded). */
+  reconnecting: boolean;
 };
 
 /**
@@ -472,7 +474,8 @@ export async function claimCallbackState(input: {
       RETURNING 1
     )
     SELECT f.id, f.reference, f.seller_id AS "sellerId", f.status, f.state_expires_at AS "stateExpiresAt",
-           f.callback_at AS "callbackAt", f.created_at AS "createdAt", (SELECT count(*) FROM received)::int AS claimed
+           f.callback_at AS "callbackAt", f.created_at AS "createdAt", (SELECT count(*) FROM received)::int AS claimed,
+           EXISTS (SELECT 1 FROM seller_credentials c WHERE c.seller_id = f.seller_id AND c.status = 'ACTIVE') AS reconnecting
     FROM found f`;
   const found = rows[0];
   if (!found) return { row: null, claimed: false };

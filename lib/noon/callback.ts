@@ -104,7 +104,7 @@ async function reject(
   );
 }
 
-type Claimed = { id: string; reference: string; sellerId: string; startedAt: Date };
+type Claimed = { id: string; reference: string; sellerId: string; startedAt: Date; reconnecting: boolean };
 
 /** The seller's session without the finished request (kept: who they are, for the result page). */
 async function sessionAfter(session: SellerSession): Promise<string> {
@@ -196,7 +196,13 @@ async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Respon
   }
   if (row.stateExpiresAt <= now) return reject(request, "state_expired", { sellerId, authorizationId: row.id });
   if (!claimed) return reject(request, "already_used", { sellerId, authorizationId: row.id });
-  const auth: Claimed = { id: row.id, reference: row.reference, sellerId: row.sellerId, startedAt: row.createdAt };
+  const auth: Claimed = {
+    id: row.id,
+    reference: row.reference,
+    sellerId: row.sellerId,
+    startedAt: row.createdAt,
+    reconnecting: row.reconnecting,
+  };
 
   const cookie = await sessionAfter(session);
   const progress: Progress = { stage: "callback" };
@@ -376,8 +382,10 @@ async function finishAuthorization(
             },
           ],
         }),
-      // Stored: the completion in one batch; when it cannot (a credential to supersede), onStored.
-      completeStored: (pendingId, ref) =>
+      // Stored: the completion in one batch; when it cannot (a credential to supersede), onStored. A seller
+      // who had a credential when the callback came goes to onStored at once.
+      completeStored: async (pendingId, ref) =>
+        !auth.reconnecting &&
         completeFirstKeyAtOnce({
           pendingId,
           authorizationId: auth.id,
