@@ -390,12 +390,15 @@ export async function completeFirstKeyAtOnce(input: {
          FROM sellers s WHERE s.id = ${sellerId}::uuid))`,
   });
   const details = JSON.stringify({ secretName: ref.name, secretVersionId: ref.versionId });
-  const [, rows] = await db().$transaction([
-    // One completion at a time per seller (as completeWithStoredKey), so the statement below sees the others.
-    db().$queryRaw`SELECT id FROM sellers WHERE id = ${sellerId}::uuid FOR UPDATE`,
-    db().$queryRaw<{ erased: number }[]>`
-      WITH ready AS (
-        SELECT c.id FROM seller_credentials c
+  const complete = Prisma.sql`
+      WITH seen AS (
+        SELECT xmin::text AS row_version FROM sellers WHERE id = ${sellerId}::uuid
+      ), locked AS (
+        SELECT s.id FROM sellers s
+         WHERE s.id = ${sellerId}::uuid AND s.xmin::text = (SELECT row_version FROM seen)
+           FOR UPDATE
+      ), ready AS (
+        SELECT c.id FROM seller_credentials c, locked
          WHERE c.id = ${credentialId}::uuid AND c.authorization_id = ${authorizationId}::uuid
            AND c.status = 'PENDING_STORAGE'
            AND NOT EXISTS (SELECT 1 FROM seller_credentials o WHERE o.seller_id = ${sellerId}::uuid AND o.status = 'ACTIVE')
@@ -424,9 +427,22 @@ export async function completeFirstKeyAtOnce(input: {
          WHERE l.seller_id = ${sellerId}::uuid AND l.used_at IS NULL AND l.revoked_at IS NULL
            AND l.created_at <= ${input.startedAt}
       ), ${outbox.steps}
-      SELECT (SELECT count(*) FROM erased)::int AS erased, ${outbox.notify} AS notified`,
-  ]);
-  if (rows[0]?.erased !== 1) return false;
+      SELECT (SELECT count(*) FROM locked)::int AS locked, (SELECT count(*) FROM erased)::int AS erased,
+             ${outbox.notify} AS notified`;
+  type Outcome = { locked: number; erased: number };
+  // One completion at a time per seller, deciding on what the others committed (as completeWithStoredKey).
+  // Every write of a seller's credentials or requests moves the seller row (its xmin: the change-feed
+  // triggers of prisma/migrations), so a row unchanged between the statement's snapshot and its lock means
+  // the snapshot saw them all. Otherwise the batch locks the seller's row first and runs it again.
+  let [outcome] = await db().$queryRaw<Outcome[]>(complete);
+  if (outcome?.locked !== 1) {
+    const [, rows] = await db().$transaction([
+      db().$queryRaw`SELECT id FROM sellers WHERE id = ${sellerId}::uuid FOR UPDATE`,
+      db().$queryRaw<Outcome[]>(complete),
+    ]);
+    outcome = rows[0];
+  }
+  if (outcome?.erased !== 1) return false;
   queueFirstVerification({ credentialId, leaseUntil });
   return true;
 }

@@ -146,10 +146,10 @@ describe("what a successful callback costs the database", () => {
       `successful callback: app ${app.statements} statements / ${app.roundTrips} round trips; job queue ${jobs.statements} / ${jobs.roundTrips}`,
     );
     // The state claimed (1); token_created, written while token/exchange is in flight (1); the key sealed with
-    // the credential and the exchange on the timeline (1); the local store's write (1); the completion's batch
-    // (BEGIN, the seller locked, the completion, COMMIT). It was 33 statements, one round trip each.
-    expect(app.statements).toBeLessThanOrEqual(8);
-    expect(app.roundTrips).toBeLessThanOrEqual(8);
+    // the credential and the exchange on the timeline (1); the local store's write (1); the completion (1).
+    // It was 33 statements, one round trip each.
+    expect(app.statements).toBeLessThanOrEqual(5);
+    expect(app.roundTrips).toBeLessThanOrEqual(5);
     // The first verification's job (lib/noon/verify-queue.ts).
     expect(jobs.statements).toBeLessThanOrEqual(1);
   });
