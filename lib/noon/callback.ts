@@ -312,7 +312,13 @@ async function finishAuthorization(
   progress.stage = "token_exchange";
   const step = writeTokenCreated().then(
     () => ({ written: true }),
-    () => ({ written: false }),
+    (error: unknown) => {
+      log().warn(
+        { authorizationId: auth.id, err: error instanceof Error ? error.name : "error" },
+        "recording token_created failed; it is written with the next step",
+      );
+      return { written: false };
+    },
   );
   const exchanged = await client.exchangeToken(created.data.accessToken);
   const { written } = await step;
