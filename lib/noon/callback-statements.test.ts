@@ -4,6 +4,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { stopJobWorkers } from "@/lib/jobs";
 import { deliveryBody, emitAuthorizationEvent } from "@/lib/webhooks/emit";
 import { keepOutput } from "@/tests/support/secret-scan";
 import { startStatementCounter, type StatementCounter } from "@/tests/support/pg-statement-counter";
@@ -24,6 +25,7 @@ beforeAll(async () => {
   process.env.DATABASE_URL = counter.url;
 });
 afterAll(async () => {
+  await stopJobWorkers();
   await db().$disconnect();
   await counter?.close();
   await database?.drop();
