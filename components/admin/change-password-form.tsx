@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { useActionMessage } from "@/components/i18n/action-message";
 import { changePasswordAction, type ChangePasswordState } from "@/app/admin/account/password/actions";
 import { Field } from "@/components/ui/field";
+import { NewPasswordFields } from "./new-password-fields";
 import { SubmitButton } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 
@@ -15,23 +16,7 @@ export function ChangePasswordForm({ minLength }: { minLength: number }) {
     <form action={action} className="flex flex-col gap-4">
       {state.error && <Alert tone="error">{text(state.i18n, state.error, "admin.account.errors.weakPassword")}</Alert>}
       <Field label={t("currentPassword")} name="current" type="password" autoComplete="current-password" required />
-      <Field
-        label={t("newPassword")}
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={minLength}
-        hint={t("passwordHint", { minimum: minLength })}
-      />
-      <Field
-        label={t("repeatNewPassword")}
-        name="confirm"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={minLength}
-      />
+      <NewPasswordFields minLength={minLength} repeatLabel={t("repeatNewPassword")} />
       <SubmitButton pendingLabel={t("saving")} className="w-full">
         {t("changePassword.submit")}
       </SubmitButton>

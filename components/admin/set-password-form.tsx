@@ -3,7 +3,7 @@ import { useActionState } from "react";
 import { useTranslations } from "next-intl";
 import { useActionMessage } from "@/components/i18n/action-message";
 import { setPasswordAction, type SetPasswordState } from "@/app/admin/sign-in/set-password/actions";
-import { Field } from "@/components/ui/field";
+import { NewPasswordFields } from "./new-password-fields";
 import { SubmitButton } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 
@@ -25,23 +25,7 @@ export function SetPasswordForm({ minLength }: { minLength: number }) {
   return (
     <form action={action} className="flex flex-col gap-4">
       {state.error && <Alert tone="error">{text(state.i18n, state.error, "admin.account.errors.weakPassword")}</Alert>}
-      <Field
-        label={t("newPassword")}
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={minLength}
-        hint={t("passwordHint", { minimum: minLength })}
-      />
-      <Field
-        label={t("repeatPassword")}
-        name="confirm"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={minLength}
-      />
+      <NewPasswordFields minLength={minLength} repeatLabel={t("repeatPassword")} />
       <SubmitButton pendingLabel={t("saving")} className="w-full">
         {t("setPassword.submit")}
       </SubmitButton>
