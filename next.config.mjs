@@ -26,9 +26,13 @@ const nextConfig = {
         headers: Object.entries(securityHeaders(production)).map(([key, value]) => ({ key, value })),
       },
       {
-        // The internal API answers JSON only and proxy.ts returns early for it: the rest of its headers, fixed.
+        // The internal API answers JSON only and proxy.ts returns early for it (or, for the token route,
+        // never runs): the rest of its headers, fixed. Never cached, Next's own answers (405, OPTIONS) included.
         source: "/api/v1/:path*",
-        headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }],
+        headers: [
+          { key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY },
+          { key: "Cache-Control", value: "no-store" },
+        ],
       },
     ];
   },

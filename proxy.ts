@@ -2,6 +2,8 @@
 // rolling inactivity expiry of staff sessions, an early redirect of anonymous visitors of /admin, and the
 // rate limit of onboarding links (a page cannot answer 429 itself). The internal API (/api/v1) only gets
 // the checks that keep malformed requests from a 500; its fixed headers come from next.config.mjs.
+// The token route (`/api/v1/connections/<id>/token`, the busiest) skips this file when its id has no "%":
+// such a path always decodes, and a server-action POST there gets the route's 405 (e2e/security-headers.spec.ts).
 // Authorization itself happens again in every page, action and route handler (lib/auth/guard.ts).
 import NextAuth from "next-auth";
 import { NextResponse, type NextRequest } from "next/server";
@@ -118,5 +120,6 @@ async function internalApi(request: NextRequest, pathname: string): Promise<Resp
 }
 
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+  // Everything but static files and the token route with a plain id (see the header comment).
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/v1/connections/[^/%]+/token$).*)" }],
 };

@@ -11,7 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ["**/*.test.ts"],
-    exclude: ["**/node_modules/**", "**/.next/**", "e2e/**", ".data/**"],
+    // Any Next build output (the bare app of bench/bare-next too links packages, tests included, into it).
+    exclude: ["node_modules/**", "**/.next/**", "e2e/**", ".data/**"],
     globalSetup: ["tests/support/global-setup.ts"],
     setupFiles: ["tests/support/setup-env.ts"],
     pool: "forks",

@@ -1,8 +1,9 @@
 // Every security header on every route family of the production server (`next start`): seller pages,
 // the Noon routes, the staff dashboard, /api/v1, /api/health and static assets. No header-scoring tool
 // works offline from npm (lib/auth/README.md says why), so this spec is the score.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { APIResponse } from "@playwright/test";
+import { dbQuery } from "./support/auth";
 import { test, expect } from "./support/fixtures";
 
 type Family = {
@@ -168,4 +169,122 @@ test("security headers: static assets", async ({ request }) => {
   const icon = await request.get("/icon.svg");
   expect(icon.status()).toBe(200);
   expectBaseline(icon, "icon.svg");
+});
+
+// The token route is the one path proxy.ts's matcher skips (when its id has no "%"): its answers must
+// still be what every /api/v1 answer is: the fixed headers and API CSP of next.config.mjs, never cached,
+// never a 5xx; a malformed %-escape still reaches proxy.ts and gets its 400.
+test.describe("the token route, served without proxy.ts", () => {
+  const unknownId = "00000000-0000-4000-8000-000000000000";
+  const tokenPath = (id: string) => `/api/v1/connections/${id}/token`;
+  const apiCsp = "default-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
+
+  /** A key stored as the app stores it (SHA-256 of the key), with the given scopes. */
+  async function apiKey(scopes: string[]): Promise<string> {
+    const key = `sok_${randomBytes(32).toString("base64url")}`;
+    await dbQuery(
+      "INSERT INTO api_keys (id, name, prefix, key_hash, scopes, created_by) VALUES (gen_random_uuid(), $1, $2, $3, $4, 'e2e')",
+      [
+        `e2e headers ${randomUUID().slice(0, 6)}`,
+        key.slice(0, 14),
+        createHash("sha256").update(key).digest("hex"),
+        scopes,
+      ],
+    );
+    return key;
+  }
+
+  function expectApiAnswer(response: APIResponse, what: string) {
+    expect(response.status(), `${what}: status`).toBeLessThan(500);
+    expectBaseline(response, what);
+    expectCsp(response, what);
+    expectHeader(response, "Content-Security-Policy", apiCsp, what);
+    expectHeader(response, "Cross-Origin-Opener-Policy", "same-origin", what);
+    expectHeader(response, "Permissions-Policy", /camera=\(\)/, what);
+    expectHeader(response, "Cache-Control", /no-store/, what);
+  }
+
+  test("every method and caller gets the API headers, no-store and a 4xx (never a 5xx)", async ({ request }) => {
+    const tokens = await apiKey(["connection-tokens"]);
+    const other = await apiKey(["onboarding-links"]);
+    const cases: { what: string; path: string; method: string; headers?: Record<string, string>; status: number }[] = [
+      { what: "GET without a key", path: tokenPath(unknownId), method: "GET", status: 401 },
+      {
+        what: "GET with an unknown key",
+        path: tokenPath(unknownId),
+        method: "GET",
+        headers: { authorization: "Bearer sok_not-a-key" },
+        status: 401,
+      },
+      {
+        what: "GET with a key without the scope",
+        path: tokenPath(unknownId),
+        method: "GET",
+        headers: { authorization: `Bearer ${other}` },
+        status: 403,
+      },
+      {
+        what: "GET of an unknown connection",
+        path: tokenPath(unknownId),
+        method: "GET",
+        headers: { authorization: `Bearer ${tokens}` },
+        status: 404,
+      },
+      {
+        what: "GET with an id that is no uuid",
+        path: tokenPath("not-a-uuid"),
+        method: "GET",
+        headers: { authorization: `Bearer ${tokens}` },
+        status: 404,
+      },
+      { what: "HEAD without a key", path: tokenPath(unknownId), method: "HEAD", status: 401 },
+      { what: "OPTIONS", path: tokenPath(unknownId), method: "OPTIONS", status: 204 },
+      ...["POST", "PUT", "PATCH", "DELETE"].map((method) => ({
+        what: `${method} (not allowed)`,
+        path: tokenPath(unknownId),
+        method,
+        headers: { authorization: `Bearer ${tokens}` },
+        status: 405,
+      })),
+    ];
+    for (const c of cases) {
+      const response = await request.fetch(c.path, { method: c.method, headers: c.headers ?? {}, maxRedirects: 0 });
+      expect(response.status(), `${c.what}: status`).toBe(c.status);
+      expectApiAnswer(response, c.what);
+    }
+  });
+
+  test("a server-action call (POST with Next-Action) is refused with a 4xx, whatever its body", async ({ request }) => {
+    const bodies: { type: string; data: string }[] = [
+      { type: "text/plain;charset=UTF-8", data: '[null,"$K1"]' },
+      { type: "text/plain;charset=UTF-8", data: "not json at all" },
+      { type: "text/plain;charset=UTF-8", data: '["$@1","$Q2"]' },
+      { type: "multipart/form-data; boundary=x", data: "--x\r\nbroken" },
+      { type: "application/x-www-form-urlencoded", data: "a=1" },
+    ];
+    for (const [i, body] of bodies.entries()) {
+      const what = `Next-Action POST #${i + 1} (${body.type.split(";")[0]})`;
+      const response = await request.fetch(tokenPath(unknownId), {
+        method: "POST",
+        headers: { "next-action": "0".repeat(42), "content-type": body.type, origin: "http://localhost" },
+        data: body.data,
+        maxRedirects: 0,
+      });
+      expect(response.status(), `${what}: status`).toBeGreaterThanOrEqual(400);
+      expectApiAnswer(response, what);
+    }
+  });
+
+  test("a malformed %-escape in the id still reaches proxy.ts: 400 with its message", async ({ request }) => {
+    for (const id of ["%E0%A4%A", "abc%ZZ", "%", "00000000-0000-4000-8000-00000000000%"]) {
+      const response = await request.get(tokenPath(id), { headers: { authorization: "Bearer sok_not-a-key" } });
+      expect(response.status(), `${id}: status`).toBe(400);
+      expect(await response.text(), id).toContain("malformed %-escape");
+      expectApiAnswer(response, `malformed ${id}`);
+    }
+    // A well-formed escape goes through proxy.ts too and reaches the route: the usual 401.
+    const escaped = await request.get(tokenPath("%30%30000000-0000-4000-8000-000000000000"));
+    expect(escaped.status()).toBe(401);
+    expectApiAnswer(escaped, "well-formed escape");
+  });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/api-keys";
-import { authenticateApiKey as requireApiKey } from "@/lib/api-keys/authenticate";
+import { authenticateApiKey as requireApiKey, hashApiKey } from "@/lib/api-keys/authenticate";
+import { hashToken } from "@/lib/secrets/token-hash";
 import { flushApiKeyUsage } from "@/lib/api-keys/usage";
 import { announceApiKeyChange } from "@/lib/api-keys/cache";
 import { refuseUnlistedConnection } from "@/lib/api-keys/limits";
@@ -16,6 +17,10 @@ const call = (key?: string) =>
   });
 
 describe("API keys", () => {
+  it("are looked up by the digest every other bearer value is stored as (lib/secrets/token-hash.ts)", () => {
+    for (const key of ["sok_abc", `sok_${"x".repeat(43)}`, "sok_ünïcødé"]) expect(hashApiKey(key)).toBe(hashToken(key));
+  });
+
   it("stores only a hash, checks the scope, counts use and honours revocation", async () => {
     const admin = await createTestStaff("ADMIN");
     const created = await createApiKey({ name: "marketplace", scopes: ["onboarding-links"] }, admin.principal);

@@ -1,14 +1,14 @@
 import "server-only";
-import { hashToken } from "@/lib/secrets/token-hash";
+import { hash } from "node:crypto";
 import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/http/client-ip";
 import { recordAudit, recordAuditTally } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import {
   addressKey,
-  consumeLeasedRateLimit,
+  consumeLeasedRateLimitNow,
   consumeRateLimit,
-  rateLimitExhaustedRecently,
+  rateLimitExhaustedRecentlyNow,
   waitText,
   type RateLimitVerdict,
 } from "@/lib/rate-limit";
@@ -28,8 +28,11 @@ export interface AuthenticatedApiKey {
   connectionIds: string[];
 }
 
-/** Keys are 256-bit random values, so a plain SHA-256 looked up by its unique index is enough. */
-export const hashApiKey = hashToken;
+/**
+ * Keys are 256-bit random values, so a plain SHA-256 looked up by its unique index is enough: the digest
+ * hashToken (lib/secrets/token-hash.ts) stores, in one call (every /api/v1 request makes it).
+ */
+export const hashApiKey = (key: string): string => hash("sha256", key, "hex");
 
 function rateLimited(verdict: Exclude<RateLimitVerdict, { allowed: true }>, what: string): AppError {
   return new AppError("RATE_LIMITED", `${what} Try again in ${waitText(verdict.retryAfterSeconds)}.`, {
@@ -53,12 +56,13 @@ export async function authenticateApiKey(request: Request, scope: ApiKeyScope): 
   if (!presented) throw new AppError("UNAUTHENTICATED", "An API key is required: send Authorization: Bearer <key>.");
   const address = addressKey(ip);
   const keyHash = hashApiKey(presented);
-  // The limits and the lookup at once, per key by its hash (so before it is known); usually all from memory:
-  // reserved blocks of points and a count at most a second old (lib/rate-limit/README.md), the cached key.
+  // The limits and the lookup at once, per key by its hash (so before it is known); usually all from memory,
+  // the limits without even a promise: reserved blocks of points and a count at most a second old
+  // (lib/rate-limit/README.md), the cached key.
   const [guessing, perAddress, perKey, key] = await Promise.all([
-    rateLimitExhaustedRecently("api-key-failures-per-address", address),
-    consumeLeasedRateLimit("api-per-address", address),
-    consumeLeasedRateLimit("api-per-key", `key:${keyHash.slice(0, 32)}`),
+    rateLimitExhaustedRecentlyNow("api-key-failures-per-address", address),
+    consumeLeasedRateLimitNow("api-per-address", address),
+    consumeLeasedRateLimitNow("api-per-key", `key:${keyHash.slice(0, 32)}`),
     findApiKeyByHash(keyHash),
   ]);
   // An address that has sent too many unknown keys is paused, whichever key it sends: guessing stops.

@@ -34,10 +34,18 @@ class ApiKeyCache {
     await afterArrivedNotices();
     if (listener.isLive) {
       const hit = this.byHash.get(keyHash);
-      if (hit && Date.now() - hit.at < ENTRY_TTL_MS) return hit.record;
+      const age = hit ? Date.now() - hit.at : Infinity;
+      if (hit && age < ENTRY_TTL_MS) {
+        // Read again in the background past half its time, so a busy key's callers never wait for the read.
+        if (age >= ENTRY_TTL_MS / 2 && !this.flights.has(keyHash))
+          void this.lookup(keyHash, listener).catch(() => null);
+        return hit.record;
+      }
     }
-    const flight = this.flights.get(keyHash);
-    if (flight) return flight;
+    return this.flights.get(keyHash) ?? this.lookup(keyHash, listener);
+  }
+
+  private lookup(keyHash: string, listener: { isLive: boolean }): Promise<ApiKeyRecord | null> {
     const generation = this.generation;
     const live = listener.isLive;
     const lookup = db()
@@ -46,7 +54,7 @@ class ApiKeyCache {
         if (record && live && generation === this.generation) {
           if (this.byHash.size >= MAX_ENTRIES) this.byHash.clear();
           this.byHash.set(keyHash, { record, at: Date.now() });
-        }
+        } else if (!record) this.byHash.delete(keyHash);
         return record;
       })
       .finally(() => this.flights.delete(keyHash));

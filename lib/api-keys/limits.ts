@@ -14,12 +14,17 @@ export function apiKeyRefusal(
   return null;
 }
 
+/** Whether the key may fetch tokens of this connection (every connection, or one of those it names). */
+export function keyAllowsConnection(key: { connectionIds: string[] }, connectionId: string): boolean {
+  return key.connectionIds.length === 0 || key.connectionIds.includes(connectionId.toLowerCase());
+}
+
 /** A key limited to named connections may fetch tokens of those only: 403 (audited) for any other. */
 export async function refuseUnlistedConnection(
   key: { id: string; prefix: string; ip: string | null; connectionIds: string[] },
   connectionId: string,
 ): Promise<void> {
-  if (key.connectionIds.length === 0 || key.connectionIds.includes(connectionId.toLowerCase())) return;
+  if (keyAllowsConnection(key, connectionId)) return;
   await recordAudit({
     actor: { type: "api-key", id: key.id, label: key.prefix },
     action: "api_key.denied",

@@ -19,11 +19,11 @@ class UsageBuffer {
   private flushing: Promise<void> | null = null;
 
   count(apiKeyId: string, scope: string, at: Date): void {
-    const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
-    const key = `${apiKeyId} ${hour.getTime()} ${scope}`;
+    const hourMs = Math.floor(at.getTime() / 3_600_000) * 3_600_000;
+    const key = `${apiKeyId} ${hourMs} ${scope}`;
     const entry = this.counts.get(key);
     if (entry) entry.count++;
-    else this.counts.set(key, { apiKeyId, hour, scope, count: 1 });
+    else this.counts.set(key, { apiKeyId, hour: new Date(hourMs), scope, count: 1 });
     const last = this.lastUsed.get(apiKeyId);
     if (!last || last < at) this.lastUsed.set(apiKeyId, at);
     if (!this.timer) {

@@ -95,6 +95,6 @@ export async function requireActionPermission(permission: Permission): Promise<S
  * For `/api/v1/*` route handlers: the API key in `Authorization: Bearer …` with `scope`, its use recorded
  * (count per key per scope per hour). Throws AppError UNAUTHENTICATED (401) / FORBIDDEN (403).
  */
-export async function requireApiKey(request: Request, scope: ApiKeyScope): Promise<AuthenticatedApiKey> {
+export function requireApiKey(request: Request, scope: ApiKeyScope): Promise<AuthenticatedApiKey> {
   return authenticateApiKey(request, scope);
 }

@@ -204,6 +204,51 @@ describe("TokenBroker in one process", () => {
     expect(health.cooldownUntil?.getTime()).toBeGreaterThan(Date.now());
   });
 
+  it("a success after failures announces the recovery; a healthy success records itself in the same statement as the token", async () => {
+    const id = await createTestConnection({
+      provider: "NOYO",
+      clientId,
+      clientSecret,
+      tokenUrl: noyo.tokenUrl,
+      apiBaseUrl: noyo.apiBaseUrl,
+    });
+    const recovered = () =>
+      db().webhookEvent.count({ where: { stream: `connection:${id}`, type: "connection.recovered" } });
+    noyo.setFaults({ failNext: 1, status: 400 }, "token");
+    expect((await new TokenBroker().getToken(id)).ok).toBe(false);
+    await db().connection.update({ where: { id }, data: { cooldownUntil: null } });
+    const afterFailure = await new TokenBroker().getToken(id);
+    expect(afterFailure.ok).toBe(true);
+    if (afterFailure.ok) rememberSecret(afterFailure.data.accessToken);
+    const healed = await db().connection.findUniqueOrThrow({ where: { id } });
+    expect({ failures: healed.consecutiveFailures, cooldown: healed.cooldownUntil }).toEqual({
+      failures: 0,
+      cooldown: null,
+    });
+    expect(healed.lastSuccessAt).not.toBeNull();
+    expect(await recovered()).toBe(1);
+
+    // Healthy now: the next token (the stored one gone) is written with its health, and announces nothing.
+    await db().connectionToken.deleteMany({ where: { connectionId: id } });
+    const healthy = await new TokenBroker().getToken(id);
+    expect(healthy.ok).toBe(true);
+    if (healthy.ok) rememberSecret(healthy.data.accessToken);
+    const after = await db().connection.findUniqueOrThrow({ where: { id } });
+    expect(after.lastSuccessAt?.getTime()).toBeGreaterThanOrEqual(healed.lastSuccessAt?.getTime() ?? Infinity);
+    expect(after.updatedAt.getTime()).toBeGreaterThanOrEqual(healed.updatedAt.getTime());
+    expect(await recovered()).toBe(1);
+    const events = await db().connectionEvent.findMany({
+      where: { connectionId: id, type: { startsWith: "token_" } },
+      orderBy: { id: "asc" },
+    });
+    expect(events.map((e) => [e.type, e.ok, e.httpStatus])).toEqual([
+      ["token_failed", false, 400],
+      ["token_fetched", true, 200],
+      ["token_fetched", true, 200],
+    ]);
+    expect(await db().connectionToken.count({ where: { connectionId: id } })).toBe(1);
+  });
+
   it("backs off on 503 honouring Retry-After and the caller gets a token", async () => {
     const id = await createTestConnection({
       provider: "NOYO",

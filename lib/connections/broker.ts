@@ -19,7 +19,13 @@ import {
 } from "./providers/index";
 import { assertSecretBoundHere, readClientSecret, toRequestConfig, type ConnectionRecord } from "./records";
 import { recordTokenRequest, waitForTokenBudget } from "./rate-limit";
-import { acquireTokenLease, bumpTokenFence, releaseTokenLease, writeFencedToken } from "./token-lease";
+import {
+  acquireTokenLease,
+  bumpTokenFence,
+  releaseTokenLease,
+  writeFencedToken,
+  writeHealthyToken,
+} from "./token-lease";
 import { noteConnectionHealth } from "@/lib/webhooks/emit";
 import { processSingleton } from "@/lib/server/process-singleton";
 
@@ -84,6 +90,16 @@ function providerFailureToAppError(error: ProviderError): AppError {
   return new AppError("UPSTREAM", error.message, { cause: error });
 }
 
+/** Whether two reads of a connection point at the same stored secret, bound to the same token URL. */
+function sameSecret(a: ConnectionRecord, b: ConnectionRecord): boolean {
+  return (
+    a.secretName === b.secretName &&
+    a.secretVersionId === b.secretVersionId &&
+    a.secretTokenOrigin === b.secretTokenOrigin &&
+    a.tokenUrl === b.tokenUrl
+  );
+}
+
 /** What a change leaves to its caller: await `delivered()` after the transaction commits. */
 export type ChangeNotice = { delivered: () => Promise<void> };
 
@@ -135,6 +151,9 @@ export class TokenBroker {
       now < mem.refreshAt &&
       now - mem.checkedAt < this.memoryRecheckMs
     ) {
+      // Checked again in the background past half that time, so a busy connection's callers never wait for it.
+      if (now - mem.checkedAt >= this.memoryRecheckMs / 2 && !this.flights.has(connectionId))
+        void this.fly(connectionId, undefined).catch(() => undefined);
       return ok(mem.token);
     }
     for (;;) {
@@ -143,7 +162,18 @@ export class TokenBroker {
       const shared = await flight;
       if (!shared.ok || shared.data.accessToken !== rejected) return shared;
     }
-    const flight = this.acquire(connectionId, rejected).finally(() => this.flights.delete(connectionId));
+    // Nothing usable in memory while notices flow (first use, past the refresh time): eager, see acquire.
+    const eager = rejected === undefined && this.listening() && (!mem || now >= mem.refreshAt);
+    return this.fly(connectionId, rejected, eager);
+  }
+
+  /** Starts this process's one flight for the connection's token (concurrent callers share it). */
+  private fly(
+    connectionId: string,
+    rejected: string | undefined,
+    eager = false,
+  ): Promise<Result<BrokerToken, AppError>> {
+    const flight = this.acquire(connectionId, rejected, { eager }).finally(() => this.flights.delete(connectionId));
     this.flights.set(connectionId, flight);
     return flight;
   }
@@ -277,38 +307,76 @@ export class TokenBroker {
     return { token: { accessToken, tokenType: row.tokenType, expiresAt: row.expiresAt }, obtainedAt: row.obtainedAt };
   }
 
-  private async acquire(connectionId: string, rejected: string | undefined): Promise<Result<BrokerToken, AppError>> {
+  private async acquire(
+    connectionId: string,
+    rejected: string | undefined,
+    { eager = false } = {},
+  ): Promise<Result<BrokerToken, AppError>> {
     const generation = this.listening() ? this.generation : Number.NaN;
-    // Fast path: another process (or an earlier flight) already stored a good token.
-    const stored = await this.readStored(db(), connectionId, rejected);
+    // Fast path: another process (or an earlier flight) already stored a good token. The row is read in the
+    // same round trip, for the lease below.
+    const reads = Promise.all([
+      this.readStored(db(), connectionId, rejected),
+      db().connection.findUnique({ where: { id: connectionId } }),
+    ]);
+    // Eager (nothing usable in memory): a new token is most likely needed, so the lease is asked for in the
+    // same round trip (handed back at once if a stored token turns out good; it is only granted while no
+    // other process holds it) and the secret is read as soon as the row shows it is needed.
+    const early = eager ? acquireTokenLease(db(), connectionId, this.leaseMs) : Promise.resolve(null);
+    const earlySecret = eager
+      ? reads
+          .then(([stored, row]) => (!stored && row && !this.blockedReason(row) ? this.secretOf(row) : null))
+          .catch(() => null)
+      : Promise.resolve(null);
+    const handBack = (fence: bigint | null) => {
+      if (fence !== null) void releaseTokenLease(db(), connectionId, fence).catch(() => undefined);
+    };
+    let stored: Awaited<typeof reads>[0];
+    let pre: Awaited<typeof reads>[1];
+    let earlyFence: bigint | null;
+    try {
+      [[stored, pre], earlyFence] = await Promise.all([reads, early]);
+    } catch (error) {
+      void early.then(handBack, () => undefined);
+      throw error;
+    }
+    const blocked = stored ? null : this.blockedReason(pre);
+    if (stored || blocked || !pre) handBack(earlyFence);
     if (stored) return ok(this.remember(connectionId, stored.token, stored.obtainedAt, generation));
-
-    const pre = await db().connection.findUnique({ where: { id: connectionId } });
-    const blocked = this.blockedReason(pre);
-    if (blocked) return err(blocked);
+    if (blocked || !pre) return err(blocked ?? new AppError("NOT_FOUND", "This connection does not exist."));
 
     // Single flight across processes: whoever holds the lease asks the provider; the others look for its
     // token until it appears, the leader fails (cooldown), or its lease expires and one of them takes over.
     const deadline = this.now() + this.leaseMs + this.maxWaitMs;
     for (let round = 0; ; round++) {
-      const fence = await acquireTokenLease(db(), connectionId, this.leaseMs);
+      const fence = round === 0 && eager ? earlyFence : await acquireTokenLease(db(), connectionId, this.leaseMs);
       if (fence !== null) {
         try {
-          const fresh = await this.readStored(db(), connectionId, rejected);
+          // Read after the grant (a change committed before it is seen; a later one bumps the fence, so this
+          // leader writes nothing), all at once: the stored token, the row, and the secret the row read
+          // before pointed at (read again below if the row now points elsewhere).
+          const [fresh, connection, preSecret] = await Promise.all([
+            this.readStored(db(), connectionId, rejected),
+            db().connection.findUnique({ where: { id: connectionId } }),
+            round === 0 && eager ? earlySecret.then((early) => early ?? this.secretOf(pre)) : this.secretOf(pre),
+          ]);
           if (fresh) return ok(this.remember(connectionId, fresh.token, fresh.obtainedAt, generation));
-          const connection = await db().connection.findUnique({ where: { id: connectionId } });
           const stillBlocked = this.blockedReason(connection);
           if (stillBlocked || !connection)
             return err(stillBlocked ?? new AppError("NOT_FOUND", "This connection does not exist."));
-          return await this.fetchAndStore(connection, rejected, fence, generation);
+          const secret = sameSecret(pre, connection) ? preSecret : await this.secretOf(connection);
+          return await this.fetchAndStore(connection, secret, rejected, fence, generation);
         } finally {
-          await releaseTokenLease(db(), connectionId, fence).catch(() => undefined);
+          // Callers have their answer first; waiters elsewhere see the token (or the failure) without it.
+          void releaseTokenLease(db(), connectionId, fence).catch(() => undefined);
         }
       }
       await this.sleep(Math.min(250, 20 * 2 ** Math.min(round, 4)) + Math.round(this.random() * 20));
-      const theirs = await this.readStored(db(), connectionId, rejected);
+      const [theirs, latest] = await Promise.all([
+        this.readStored(db(), connectionId, rejected),
+        db().connection.findUnique({ where: { id: connectionId } }),
+      ]);
       if (theirs) return ok(this.remember(connectionId, theirs.token, theirs.obtainedAt, generation));
-      const latest = await db().connection.findUnique({ where: { id: connectionId } });
       const reason = this.blockedReason(latest);
       if (reason) return err(reason);
       if (this.now() > deadline)
@@ -318,6 +386,17 @@ export class TokenBroker {
             "No token could be obtained in time: another server is still asking the provider. Try again shortly.",
           ),
         );
+    }
+  }
+
+  /** The client secret of the connection, or why it could not be read (never thrown). */
+  private async secretOf(connection: ConnectionRecord): Promise<Result<string, unknown>> {
+    try {
+      // The secret only ever goes to the token URL origin it was entered for (records.ts).
+      assertSecretBoundHere(connection);
+      return ok(await this.readSecret(connection));
+    } catch (error) {
+      return err(error);
     }
   }
 
@@ -341,50 +420,59 @@ export class TokenBroker {
 
   private async fetchAndStore(
     connection: ConnectionRecord,
+    secretRead: Result<string, unknown>,
     rejected: string | undefined,
     fence: bigint,
     generation: number,
   ): Promise<Result<BrokerToken, AppError>> {
-    let secret: string;
-    try {
-      // The secret only ever goes to the token URL origin it was entered for (records.ts).
-      assertSecretBoundHere(connection);
-      secret = await this.readSecret(connection);
-    } catch (error) {
+    if (!secretRead.ok) {
+      const error = secretRead.error;
       const message =
         error instanceof AppError ? error.userMessage : "The client secret could not be read from the secret store.";
       await db().$transaction((tx) => this.recordFailure(tx, connection.id, message, null, null));
       return err(error instanceof AppError ? error : new AppError("UNAVAILABLE", message, { cause: error }));
     }
-    const outcome = await this.requestWithBackoff(connection, secret);
+    const outcome = await this.requestWithBackoff(connection, secretRead.data);
     if (outcome.ok) {
       const token = outcome.data;
       const sealed = seal(token.accessToken, connectionTokenContext(connection.id, token.obtainedAt));
-      const written = await db().$transaction(async (tx) => {
-        const fenced = await writeFencedToken(tx, connection.id, fence, {
-          sealed: new Uint8Array(sealed.sealed),
-          localKeyId: sealed.keyId,
-          tokenType: token.tokenType,
-          obtainedAt: token.obtainedAt,
-          expiresAt: token.expiresAt,
-        });
-        if (!fenced) return false;
-        await noteConnectionHealth(tx, connection.id, { ok: true });
-        await tx.connection.update({
-          where: { id: connection.id },
-          data: { lastSuccessAt: new Date(this.now()), consecutiveFailures: 0, cooldownUntil: null },
-        });
-        await tx.connectionEvent.create({
-          data: {
-            connectionId: connection.id,
-            type: "token_fetched",
-            ok: true,
-            latencyMs: token.latencyMs,
-            httpStatus: token.httpStatus,
-          },
-        });
-        return true;
-      });
+      const row = {
+        sealed: new Uint8Array(sealed.sealed),
+        localKeyId: sealed.keyId,
+        tokenType: token.tokenType,
+        obtainedAt: token.obtainedAt,
+        expiresAt: token.expiresAt,
+      };
+      const success = {
+        at: new Date(this.now()),
+        latencyMs: token.latencyMs,
+        httpStatus: token.httpStatus,
+      };
+      // One statement when the connection was healthy (the usual case); after failures, the transaction
+      // that also announces the recovery (lib/webhooks/emit.ts).
+      const quick = await writeHealthyToken(db(), connection.id, fence, row, success);
+      const written =
+        quick !== "after-failures"
+          ? quick === "written"
+          : await db().$transaction(async (tx) => {
+              const fenced = await writeFencedToken(tx, connection.id, fence, row);
+              if (!fenced) return false;
+              await noteConnectionHealth(tx, connection.id, { ok: true });
+              await tx.connection.update({
+                where: { id: connection.id },
+                data: { lastSuccessAt: success.at, consecutiveFailures: 0, cooldownUntil: null },
+              });
+              await tx.connectionEvent.create({
+                data: {
+                  connectionId: connection.id,
+                  type: "token_fetched",
+                  ok: true,
+                  latencyMs: success.latencyMs,
+                  httpStatus: success.httpStatus,
+                },
+              });
+              return true;
+            });
       if (!written) {
         // This process stalled past its lease and a newer leader took over: its token stands, not ours.
         log().warn(
@@ -462,11 +550,11 @@ export class TokenBroker {
         });
         if (!slot.ok) return err({ failure: lastError ?? slot.error, latencyMs: null });
       }
-      await recordTokenRequest(connection.id);
-      const result = await adapter.fetchToken(toRequestConfig(connection), secret, {
-        now: this.now,
-        policy: this.policy,
-      });
+      const ask = () => adapter.fetchToken(toRequestConfig(connection), secret, { now: this.now, policy: this.policy });
+      // Under a limit the request is on record before it leaves; otherwise the record is only a count.
+      const result = limit
+        ? (await recordTokenRequest(connection.id), await ask())
+        : (await Promise.all([recordTokenRequest(connection.id), ask()]))[1];
       if (result.ok) return result;
       lastError = result.error;
       if (!result.error.transient || attempt === this.maxAttempts - 1) break;

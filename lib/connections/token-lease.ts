@@ -59,3 +59,43 @@ export async function writeFencedToken(
            obtained_at = EXCLUDED.obtained_at, expires_at = EXCLUDED.expires_at`;
   return written === 1;
 }
+
+/**
+ * writeFencedToken for a healthy connection (no failure since the last success), together with what a
+ * success records (last success, no cooldown, a token_fetched event), in one statement. "after-failures":
+ * nothing written, the connection had failures (their recovery is announced in a transaction instead);
+ * "lease-lost": a newer lease exists, nothing written.
+ */
+export async function writeHealthyToken(
+  client: Client,
+  connectionId: string,
+  fence: bigint,
+  token: SealedTokenRow,
+  success: { at: Date; latencyMs: number; httpStatus: number },
+): Promise<"written" | "after-failures" | "lease-lost"> {
+  const rows = await client.$queryRaw<{ fenced: number; written: number }[]>`
+    WITH target AS (
+      SELECT id, consecutive_failures FROM connections
+       WHERE id = ${connectionId}::uuid AND token_fence = ${fence}
+         FOR UPDATE
+    ), written AS (
+      INSERT INTO connection_tokens (connection_id, sealed, local_key_id, token_type, obtained_at, expires_at)
+      SELECT id, ${token.sealed}, ${token.localKeyId}, ${token.tokenType}, ${token.obtainedAt}, ${token.expiresAt}
+        FROM target WHERE consecutive_failures = 0
+      ON CONFLICT (connection_id) DO UPDATE
+         SET sealed = EXCLUDED.sealed, local_key_id = EXCLUDED.local_key_id, token_type = EXCLUDED.token_type,
+             obtained_at = EXCLUDED.obtained_at, expires_at = EXCLUDED.expires_at
+      RETURNING connection_id
+    ), healthy AS (
+      UPDATE connections c
+         SET last_success_at = ${success.at}, consecutive_failures = 0, cooldown_until = NULL, updated_at = now()
+        FROM written w WHERE c.id = w.connection_id
+    ), logged AS (
+      INSERT INTO connection_events (connection_id, type, ok, latency_ms, http_status)
+      SELECT connection_id, 'token_fetched', true, ${success.latencyMs}, ${success.httpStatus} FROM written
+    )
+    SELECT (SELECT count(*) FROM target)::int AS fenced, (SELECT count(*) FROM written)::int AS written`;
+  const row = rows[0];
+  if (!row || row.fenced === 0) return "lease-lost";
+  return row.written === 1 ? "written" : "after-failures";
+}

@@ -11,22 +11,39 @@ import { RATE_LIMIT_TABLE } from "./store";
 export const LEASE_MS = 1_000;
 /** The largest block, and never more than a twentieth of the limit (small limits are counted one by one). */
 const MAX_BLOCK = 50;
+/** A block of at least this many points is followed by the next one, reserved once half of it is spent. */
+const AHEAD_FROM = 4;
 
 export const maxBlock = (policy: RateLimitPolicy) => Math.max(1, Math.min(MAX_BLOCK, Math.floor(policy.points / 20)));
 
-type Lease = {
-  limiter: RateLimiterPostgres;
-  key: string;
-  /** Reserved in PostgreSQL and not spent yet. */
-  left: number;
-  /** The next reservation's size: doubled when a block is spent within its time, halved when it is not. */
-  size: number;
+/** Points reserved in one round trip. */
+type Block = {
+  points: number;
   /** The block may be spent until then (never past its window's end). */
   until: number;
   /** The PostgreSQL window's end, as this process's clock saw it at the reservation. */
   windowEnd: number;
-  /** The window is used up: refused here without asking PostgreSQL until then. */
+  /** Nothing was left in the window: refused here without asking PostgreSQL until then (0: not refused). */
   refusedUntil: number;
+  /** This reservation crossed the limit (the window's first refusal). */
+  firstRefusal: boolean;
+};
+
+type Lease = {
+  limiter: RateLimiterPostgres;
+  key: string;
+  policy: RateLimitPolicy;
+  name: RateLimitPolicyName;
+  /** The block being spent: reserved in PostgreSQL, `left` of its `granted` points not spent yet. */
+  left: number;
+  granted: number;
+  until: number;
+  windowEnd: number;
+  refusedUntil: number;
+  /** The next block, reserved ahead while this one is spent so that busy callers never wait for it. */
+  next: Block | null;
+  /** The next reservation's size: doubled when a block is spent within its time, halved when it is not. */
+  size: number;
   reserving: Promise<void> | null;
 };
 
@@ -41,6 +58,22 @@ export class QuotaLeases {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Spends one point of `key` under `policy` from memory: the verdict, or null when a block must be
+   * reserved first (then call consume). The hot path's answer without a promise.
+   */
+  tryConsume(input: { name: RateLimitPolicyName; key: string; policy: RateLimitPolicy }): LeaseVerdict | null {
+    const lease = this.leases.get(leaseId(input.name, input.policy, input.key));
+    if (!lease) return null;
+    const now = this.now();
+    if (lease.left > 0 && now < lease.until) return this.spend(lease);
+    const firstRefusal = lease.next?.firstRefusal ?? false;
+    if (lease.next) this.advance(lease);
+    if (lease.left > 0 && now < lease.until) return this.spend(lease);
+    if (now < lease.refusedUntil) return { allowed: false, retryAfterMs: lease.refusedUntil - now, firstRefusal };
+    return null;
+  }
+
   /** Spends one point of `key` under `policy`, reserving a new block from PostgreSQL when none is left. */
   async consume(input: {
     name: RateLimitPolicyName;
@@ -49,97 +82,145 @@ export class QuotaLeases {
     policy: RateLimitPolicy;
   }): Promise<LeaseVerdict> {
     const { name, limiter, key, policy } = input;
-    const id = `${name}|${policy.points}|${policy.durationSeconds}|${key}`;
+    const id = leaseId(name, policy, key);
     let lease = this.leases.get(id);
     if (!lease) {
-      lease = { limiter, key, left: 0, size: 1, until: 0, windowEnd: 0, refusedUntil: 0, reserving: null };
+      lease = {
+        limiter,
+        key,
+        policy,
+        name,
+        left: 0,
+        granted: 0,
+        until: 0,
+        windowEnd: 0,
+        refusedUntil: 0,
+        next: null,
+        size: 1,
+        reserving: null,
+      };
       this.leases.set(id, lease);
       this.sweeper ??= setInterval(() => void this.sweep(), LEASE_MS).unref();
     }
     let firstRefusal = false;
     for (;;) {
       const now = this.now();
-      if (now < lease.refusedUntil) return { allowed: false, retryAfterMs: lease.refusedUntil - now, firstRefusal };
-      if (lease.left > 0 && now < lease.until) {
-        lease.left--;
-        if (lease.left === 0) lease.size = Math.min(maxBlock(policy), lease.size * 2);
-        return { allowed: true };
+      if (lease.left > 0 && now < lease.until) return this.spend(lease);
+      if (lease.next) {
+        firstRefusal ||= lease.next.firstRefusal;
+        this.advance(lease);
+        continue;
       }
+      if (now < lease.refusedUntil) return { allowed: false, retryAfterMs: lease.refusedUntil - now, firstRefusal };
       if (lease.reserving) {
-        await lease.reserving;
+        // A failed reservation ahead is tried again below, by this caller.
+        await lease.reserving.catch(() => undefined);
         continue;
       }
       void this.giveBack(lease);
-      const current = lease;
-      const reserving = this.reserve(name, lease, policy)
-        .then((crossed) => {
-          firstRefusal ||= crossed;
-        })
-        .finally(() => {
-          current.reserving = null;
-        });
-      lease.reserving = reserving;
-      await reserving;
+      await this.reserveNext(lease);
     }
   }
 
   /** Returns every unspent point (a clean stop); safe to repeat. */
   async release(): Promise<void> {
-    await Promise.all([...this.leases.values()].map((lease) => this.giveBack(lease)));
+    await Promise.all([...this.leases.values()].map((lease) => this.giveBack(lease, { withNext: true })));
     this.leases.clear();
   }
 
+  private spend(lease: Lease): LeaseVerdict {
+    lease.left--;
+    if (lease.left === 0) lease.size = Math.min(maxBlock(lease.policy), lease.size * 2);
+    // Busy: the next block is reserved while this one still has half its points, so no caller waits for it.
+    else if (lease.granted >= AHEAD_FROM && lease.left === lease.granted >> 1 && !lease.next && !lease.reserving)
+      void this.reserveNext(lease).catch((error: unknown) =>
+        log().warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          "rate limit: reserving ahead failed",
+        ),
+      );
+    return { allowed: true };
+  }
+
+  /** The reserved next block becomes the one spent; what the current one still holds goes back. */
+  private advance(lease: Lease): void {
+    const next = lease.next;
+    if (!next) return;
+    void this.giveBack(lease);
+    lease.next = null;
+    lease.left = next.points;
+    lease.granted = next.points;
+    lease.until = next.until;
+    lease.windowEnd = next.windowEnd;
+    lease.refusedUntil = next.refusedUntil;
+  }
+
+  /** One reservation at a time per lease; its block waits in `next`. */
+  private reserveNext(lease: Lease): Promise<void> {
+    lease.reserving ??= this.reserve(lease)
+      .then((block) => {
+        lease.next = block;
+      })
+      .finally(() => {
+        lease.reserving = null;
+      });
+    return lease.reserving;
+  }
+
   /** One round trip: the block's points are added to the shared window; what fit under the limit is ours. */
-  private async reserve(name: RateLimitPolicyName, lease: Lease, policy: RateLimitPolicy): Promise<boolean> {
+  private async reserve(lease: Lease): Promise<Block> {
+    const { policy } = lease;
     const want = Math.min(lease.size, maxBlock(policy));
     const started = this.now();
     try {
       const res = await lease.limiter.consume(lease.key, want);
-      this.grant(lease, want, started, res.msBeforeNext);
-      return false;
+      return block(want, started, res.msBeforeNext, false);
     } catch (outcome) {
       if (!(outcome instanceof RateLimiterRes)) throw outcome;
       // The count grew by `want` anyway: the points that were still free below the limit are ours alone.
       const before = outcome.consumedPoints - want;
       const granted = Math.max(0, Math.min(want, policy.points - before));
       lease.size = 1;
-      this.grant(lease, granted, started, outcome.msBeforeNext);
       const crossed = before <= policy.points;
-      if (granted === 0) lease.refusedUntil = lease.windowEnd;
       if (crossed && before + want > policy.points) {
-        log().warn({ policy: name, limit: policy.points, windowSeconds: policy.durationSeconds }, "rate limit reached");
+        log().warn(
+          { policy: lease.name, limit: policy.points, windowSeconds: policy.durationSeconds },
+          "rate limit reached",
+        );
       }
-      return granted === 0 && crossed;
+      const result = block(granted, started, outcome.msBeforeNext, granted === 0 && crossed);
+      if (granted === 0) result.refusedUntil = result.windowEnd;
+      return result;
     }
   }
 
-  private grant(lease: Lease, points: number, started: number, msBeforeNext: number) {
-    lease.left = points;
-    lease.windowEnd = started + Math.max(0, msBeforeNext);
-    // Timed from before the round trip, so the block never outlives its window on this clock.
-    lease.until = Math.min(started + LEASE_MS, lease.windowEnd);
-  }
-
-  /** Hands unspent points of an expired block back to its window (only while that window lasts). */
-  private async giveBack(lease: Lease): Promise<void> {
-    const points = lease.left;
+  /** Hands unspent points of the current block (and the next one) back to their window, while it lasts. */
+  private async giveBack(lease: Lease, { withNext = false } = {}): Promise<void> {
+    const returns: { points: number; windowEnd: number }[] = [];
+    if (lease.left > 0) returns.push({ points: lease.left, windowEnd: lease.windowEnd });
     lease.left = 0;
-    if (points <= 0) return;
+    if (withNext && lease.next) {
+      if (lease.next.points > 0) returns.push({ points: lease.next.points, windowEnd: lease.next.windowEnd });
+      lease.next = null;
+    }
+    if (returns.length === 0) return;
     lease.size = Math.max(1, Math.floor(lease.size / 2));
     const margin = 100;
-    if (this.now() >= lease.windowEnd - margin) return;
-    try {
-      // Not the library's reward(): after the window's end it would open the next window below zero.
-      await this.pool.query(
-        `UPDATE "${RATE_LIMIT_TABLE}" SET points = GREATEST(points - $2, 0) WHERE key = $1 AND expire > $3`,
-        [lease.limiter.getKey(lease.key), points, this.now() + margin],
-      );
-    } catch (error) {
-      // Not given back: the limit only gets stricter until the window ends.
-      log().warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        "rate limit: unspent points not returned",
-      );
+    for (const { points, windowEnd } of returns) {
+      if (this.now() >= windowEnd - margin) continue;
+      try {
+        // Not the library's reward(): after the window's end it would open the next window below zero.
+        await this.pool.query(
+          `UPDATE "${RATE_LIMIT_TABLE}" SET points = GREATEST(points - $2, 0) WHERE key = $1 AND expire > $3`,
+          [lease.limiter.getKey(lease.key), points, this.now() + margin],
+        );
+      } catch (error) {
+        // Not given back: the limit only gets stricter until the window ends.
+        log().warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          "rate limit: unspent points not returned",
+        );
+      }
     }
   }
 
@@ -149,8 +230,12 @@ export class QuotaLeases {
     const returning: Promise<void>[] = [];
     for (const [id, lease] of this.leases) {
       if (lease.reserving) continue;
-      if (lease.left > 0 && now >= lease.until) returning.push(this.giveBack(lease));
-      else if (lease.left === 0 && now >= lease.until && now >= lease.refusedUntil) this.leases.delete(id);
+      // A next block expires after the current one: both go back then.
+      const nextExpired = lease.next !== null && now >= lease.next.until;
+      if ((lease.left > 0 && now >= lease.until) || nextExpired)
+        returning.push(this.giveBack(lease, { withNext: nextExpired }));
+      else if (lease.left === 0 && !lease.next && now >= lease.until && now >= lease.refusedUntil)
+        this.leases.delete(id);
     }
     await Promise.all(returning);
     if (this.leases.size === 0 && this.sweeper) {
@@ -158,4 +243,13 @@ export class QuotaLeases {
       this.sweeper = null;
     }
   }
+}
+
+const leaseId = (name: RateLimitPolicyName, policy: RateLimitPolicy, key: string) =>
+  `${name}|${policy.points}|${policy.durationSeconds}|${key}`;
+
+function block(points: number, started: number, msBeforeNext: number, firstRefusal: boolean): Block {
+  const windowEnd = started + Math.max(0, msBeforeNext);
+  // Timed from before the round trip, so the block never outlives its window on this clock.
+  return { points, until: Math.min(started + LEASE_MS, windowEnd), windowEnd, refusedUntil: 0, firstRefusal };
 }

@@ -10,7 +10,7 @@ import { config } from "@/lib/config/env";
 import { log } from "@/lib/log";
 import { RATE_LIMIT_POLICIES, type RateLimitPolicy, type RateLimitPolicyName } from "./policies";
 import { ipv6Prefix64 } from "@/lib/http/addresses";
-import { LEASE_MS, QuotaLeases } from "./lease";
+import { LEASE_MS, QuotaLeases, type LeaseVerdict } from "./lease";
 import { createPostgresLimiter } from "./store";
 import { processSingleton } from "@/lib/server/process-singleton";
 import { beforeExit } from "@/lib/server/shutdown";
@@ -31,6 +31,8 @@ type Limiters = {
   byPolicy: Map<string, RateLimiterPostgres>;
   leases: QuotaLeases;
   seen: Map<string, Seen>;
+  /** Reads of a window's count under way, one per window. */
+  reading: Map<string, Promise<void>>;
 };
 export const RATE_LIMITS_SINGLETON = "rate-limits";
 
@@ -44,7 +46,7 @@ function limiters(): Limiters {
     const leases = new QuotaLeases(pool);
     // A clean stop hands unspent reserved points back to their windows.
     beforeExit("rate-limit leases", () => leases.release());
-    return { pool, byPolicy: new Map(), leases, seen: new Map() };
+    return { pool, byPolicy: new Map(), leases, seen: new Map(), reading: new Map() };
   });
 }
 
@@ -101,8 +103,26 @@ export async function consumeLeasedRateLimit(
   key: string,
   policy: RateLimitPolicy = policyOf(name),
 ): Promise<RateLimitVerdict> {
-  const verdict = await limiters().leases.consume({ name, limiter: limiterFor(name, policy), key, policy });
-  if (verdict.allowed) return verdict;
+  return leaseVerdict(name, await limiters().leases.consume({ name, limiter: limiterFor(name, policy), key, policy }));
+}
+
+/**
+ * consumeLeasedRateLimit without a round trip or a promise when this process holds points of the window
+ * (or knows it used up): the verdict, else the promise of consumeLeasedRateLimit.
+ */
+export function consumeLeasedRateLimitNow(
+  name: RateLimitPolicyName,
+  key: string,
+  policy: RateLimitPolicy = policyOf(name),
+): RateLimitVerdict | Promise<RateLimitVerdict> {
+  const verdict = limiters().leases.tryConsume({ name, key, policy });
+  return verdict ? leaseVerdict(name, verdict) : consumeLeasedRateLimit(name, key, policy);
+}
+
+const ALLOWED: RateLimitVerdict = Object.freeze({ allowed: true });
+
+function leaseVerdict(name: RateLimitPolicyName, verdict: LeaseVerdict): RateLimitVerdict {
+  if (verdict.allowed) return ALLOWED;
   const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
   return { allowed: false, policy: name, retryAfterSeconds, firstRefusal: verdict.firstRefusal };
 }
@@ -126,17 +146,59 @@ export async function rateLimitExhaustedRecently(
   key: string,
   policy: RateLimitPolicy = policyOf(name),
 ): Promise<RateLimitVerdict> {
+  return rateLimitExhaustedRecentlyNow(name, key, policy);
+}
+
+/**
+ * rateLimitExhaustedRecently without a promise while the count is fresh enough. Busy keys read their count
+ * again once half of LEASE_MS has passed, in the background, so callers do not wait for the read.
+ */
+export function rateLimitExhaustedRecentlyNow(
+  name: RateLimitPolicyName,
+  key: string,
+  policy: RateLimitPolicy = policyOf(name),
+): RateLimitVerdict | Promise<RateLimitVerdict> {
   const { seen } = limiters();
   const id = seenId(name, key, policy);
+  const entry = seen.get(id);
   const now = Date.now();
-  let entry = seen.get(id);
-  if (!entry || now - entry.at >= LEASE_MS) {
-    const res = await limiterFor(name, policy).get(key);
-    if (seen.size > 10_000) seen.clear();
-    entry = { consumed: res?.consumedPoints ?? 0, windowEnd: now + (res?.msBeforeNext ?? 0), at: now };
-    seen.set(id, entry);
+  if (!entry || now - entry.at >= LEASE_MS)
+    return readSeen(name, key, policy, id).then(() => exhaustedVerdict(name, policy, seen.get(id), Date.now()));
+  if (now - entry.at >= LEASE_MS / 2) void readSeen(name, key, policy, id).catch(() => undefined);
+  return exhaustedVerdict(name, policy, entry, now);
+}
+
+/** Reads the window's count (one read per window at a time); a count this process noted since stays. */
+function readSeen(name: RateLimitPolicyName, key: string, policy: RateLimitPolicy, id: string): Promise<void> {
+  const { seen, reading } = limiters();
+  let read = reading.get(id);
+  if (!read) {
+    const started = Date.now();
+    read = limiterFor(name, policy)
+      .get(key)
+      .then((res) => {
+        const newer = seen.get(id);
+        if (newer && newer.at > started) return;
+        if (seen.size > 10_000) seen.clear();
+        seen.set(id, {
+          consumed: res?.consumedPoints ?? 0,
+          windowEnd: started + (res?.msBeforeNext ?? 0),
+          at: started,
+        });
+      })
+      .finally(() => reading.delete(id));
+    reading.set(id, read);
   }
-  if (entry.consumed < policy.points || now >= entry.windowEnd) return { allowed: true };
+  return read;
+}
+
+function exhaustedVerdict(
+  name: RateLimitPolicyName,
+  policy: RateLimitPolicy,
+  entry: Seen | undefined,
+  now: number,
+): RateLimitVerdict {
+  if (!entry || entry.consumed < policy.points || now >= entry.windowEnd) return ALLOWED;
   const retryAfterSeconds = Math.max(1, Math.ceil((entry.windowEnd - now) / 1000));
   return { allowed: false, policy: name, retryAfterSeconds, firstRefusal: false };
 }
