@@ -1,12 +1,18 @@
 import "server-only";
 import { randomBytes, randomInt } from "node:crypto";
 import { hashToken } from "@/lib/secrets/token-hash";
-import type { Prisma } from "@/lib/db/generated/client";
+import { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/client";
 import type { Tx } from "@/lib/db/client";
+import type { SecretRef } from "@/lib/secrets/types";
 import { markSellerLinksUsed } from "@/lib/sellers";
-import { requestFirstVerification } from "./verify-queue";
-import { emitAuthorizationEvent, emitCredentialSuperseded } from "@/lib/webhooks/emit";
+import { FIRST_VERIFICATION_LEASE_MS, queueFirstVerification, requestFirstVerification } from "./verify-queue";
+import {
+  credentialReference,
+  emitAuthorizationEvent,
+  emitCredentialSuperseded,
+  emitEventSteps,
+} from "@/lib/webhooks/emit";
 
 // Noon authorization requests and their timeline: what support reads. Every step writes one event;
 // events carry stages, HTTP statuses and provider messages, never a code, token or key.
@@ -257,9 +263,7 @@ export async function completeWithStoredKey(
     await emitCredentialSuperseded(tx, { credentialId: p.id, replacedByCredentialId: credentialId });
   }
   // COMPLETED with its "key_stored" and "completed" events, in one round trip.
-  const message =
-    (input.attempts ? `Key stored after ${input.attempts} attempt${input.attempts === 1 ? "" : "s"}` : "Key stored") +
-    (input.note ? ` (${input.note})` : "");
+  const message = keyStoredMessage(input.attempts, input.note);
   const details = JSON.stringify({ secretName: input.ref.name, secretVersionId: input.ref.versionId });
   await tx.$executeRaw`
     WITH done AS (
@@ -281,6 +285,168 @@ export async function completeWithStoredKey(
   await emitAuthorizationEvent(tx, { authorizationId: auth.id, type: "seller.connected" });
 }
 
+function keyStoredMessage(attempts?: number, note?: string): string {
+  return (
+    (attempts ? `Key stored after ${attempts} attempt${attempts === 1 ? "" : "s"}` : "Key stored") +
+    (note ? ` (${note})` : "")
+  );
+}
+
+/** A seller key as the callback received it (never the key itself). */
+export type ReceivedCredential = {
+  projectCode: string;
+  keyId: string;
+  channelIdentifier: string | null;
+  issuedAt: Date | null;
+};
+
+type TimelineStep = { type: AuthorizationEventType; stage: string; httpStatus: number; details: Prisma.InputJsonValue };
+
+/**
+ * What the callback records with the sealed key, as data-modifying statements for the seal's own statement
+ * (storeSecretDurably's `sealedRows`): the credential awaiting storage (with the id the completion will use),
+ * Noon's project code and oauth_request_id on the request, and the timeline's steps in their order.
+ */
+export function exchangedRows(input: {
+  authorizationId: string;
+  sellerId: string;
+  credentialId: string;
+  credential: ReceivedCredential;
+  secretName: string;
+  oauthRequestId: string;
+  steps: TimelineStep[];
+}): Prisma.Sql[] {
+  const { authorizationId, credential: c } = input;
+  const events = input.steps.map(
+    (e, i) =>
+      Prisma.sql`(${i}::int, ${e.type}::text, ${e.stage}::text, ${e.httpStatus}::int, ${JSON.stringify(e.details)}::jsonb)`,
+  );
+  return [
+    Prisma.sql`
+      INSERT INTO seller_credentials (id, seller_id, authorization_id, status, project_code, key_id, channel_identifier,
+                                      issued_at, secret_name, created_at)
+      VALUES (${input.credentialId}::uuid, ${input.sellerId}::uuid, ${authorizationId}::uuid, 'PENDING_STORAGE',
+              ${c.projectCode}, ${c.keyId}, ${c.channelIdentifier}, ${c.issuedAt}::timestamptz, ${input.secretName}, now())`,
+    Prisma.sql`
+      UPDATE noon_authorizations SET project_code = ${c.projectCode}, oauth_request_id = ${input.oauthRequestId},
+             updated_at = now()
+       WHERE id = ${authorizationId}::uuid`,
+    Prisma.sql`
+      INSERT INTO noon_authorization_events (authorization_id, type, stage, http_status, details)
+      SELECT ${authorizationId}::uuid, e.type, e.stage, e.http_status, e.details
+        FROM (VALUES ${Prisma.join(events)}) AS e(ord, type, stage, http_status, details)
+       ORDER BY e.ord`,
+  ];
+}
+
+/**
+ * completeWithStoredKey's first-store case in one batch (the seller's row locked, then one statement): the
+ * sealed copy erased, the credential the seal recorded ACTIVE with its store reference and its first
+ * verification lease, the request COMPLETED with "key_stored" and "completed", the seller's earlier links used
+ * up, and seller.connected in the outbox, its body the one emitAuthorizationEvent builds (the seller's part
+ * read by the statement, the rest known here). It does nothing and answers false when the sealed copy is gone,
+ * the credential is not the one the seal recorded, or the seller has an ACTIVE credential to supersede:
+ * completeWithStoredKey's transaction then decides.
+ */
+export async function completeFirstKeyAtOnce(input: {
+  pendingId: string;
+  authorizationId: string;
+  reference: string;
+  sellerId: string;
+  startedAt: Date;
+  credentialId: string;
+  credential: ReceivedCredential;
+  oauthRequestId: string;
+  ref: SecretRef;
+  now: Date;
+}): Promise<boolean> {
+  const { authorizationId, sellerId, credentialId, ref, now } = input;
+  const leaseUntil = new Date(now.getTime() + FIRST_VERIFICATION_LEASE_MS);
+  const data = {
+    authorization: {
+      reference: input.reference,
+      status: "COMPLETED",
+      oauthRequestId: input.oauthRequestId,
+      projectCode: input.credential.projectCode,
+      startedAt: input.startedAt.toISOString(),
+    },
+    credential: credentialReference({
+      id: credentialId,
+      status: "ACTIVE",
+      ...input.credential,
+      secretName: ref.name,
+      secretArn: ref.arn,
+      secretVersionId: ref.versionId,
+      storedAt: now,
+      supersededAt: null,
+    }),
+  };
+  const outbox = emitEventSteps({
+    type: "seller.connected",
+    stream: `seller:${sellerId}`,
+    after: "done",
+    data: Prisma.sql`${JSON.stringify(data)}::jsonb || jsonb_build_object('seller',
+      (SELECT jsonb_build_object('id', s.id::text, 'externalId', s.external_id, 'name', s.name)
+         FROM sellers s WHERE s.id = ${sellerId}::uuid))`,
+  });
+  const details = JSON.stringify({ secretName: ref.name, secretVersionId: ref.versionId });
+  const complete = Prisma.sql`
+      WITH seen AS (
+        SELECT xmin::text AS row_version FROM sellers WHERE id = ${sellerId}::uuid
+      ), locked AS (
+        SELECT s.id FROM sellers s
+         WHERE s.id = ${sellerId}::uuid AND s.xmin::text = (SELECT row_version FROM seen)
+           FOR UPDATE
+      ), ready AS (
+        SELECT c.id FROM seller_credentials c, locked
+         WHERE c.id = ${credentialId}::uuid AND c.authorization_id = ${authorizationId}::uuid
+           AND c.status = 'PENDING_STORAGE'
+           AND NOT EXISTS (SELECT 1 FROM seller_credentials o WHERE o.seller_id = ${sellerId}::uuid AND o.status = 'ACTIVE')
+      ), erased AS (
+        DELETE FROM pending_secrets p USING ready WHERE p.id = ${input.pendingId}::uuid RETURNING p.id
+      ), stored AS (
+        UPDATE seller_credentials c
+           SET status = 'ACTIVE', secret_name = ${ref.name}, secret_arn = ${ref.arn}, secret_version_id = ${ref.versionId},
+               stored_at = ${now}, next_verification_at = ${leaseUntil}
+          FROM erased
+         WHERE c.id = ${credentialId}::uuid
+      ), done AS (
+        UPDATE noon_authorizations a SET status = 'COMPLETED', completed_at = ${now}, updated_at = ${now}
+          FROM erased
+         WHERE a.id = ${authorizationId}::uuid
+        RETURNING a.id
+      ), timeline AS (
+        INSERT INTO noon_authorization_events (authorization_id, type, at, message, details)
+        SELECT done.id, e.type, ${now}, e.message, e.details
+          FROM done, (VALUES (1, 'key_stored', ${keyStoredMessage()}, ${details}::jsonb), (2, 'completed', NULL, NULL))
+               AS e(ord, type, message, details)
+         ORDER BY e.ord
+      ), links AS (
+        UPDATE onboarding_links l SET used_at = ${now}
+          FROM erased
+         WHERE l.seller_id = ${sellerId}::uuid AND l.used_at IS NULL AND l.revoked_at IS NULL
+           AND l.created_at <= ${input.startedAt}
+      ), ${outbox.steps}
+      SELECT (SELECT count(*) FROM locked)::int AS locked, (SELECT count(*) FROM erased)::int AS erased,
+             ${outbox.notify} AS notified`;
+  type Outcome = { locked: number; erased: number };
+  // One completion at a time per seller, deciding on what the others committed (as completeWithStoredKey).
+  // Every write of a seller's credentials or requests moves the seller row (its xmin: the change-feed
+  // triggers of prisma/migrations), so a row unchanged between the statement's snapshot and its lock means
+  // the snapshot saw them all. Otherwise the batch locks the seller's row first and runs it again.
+  let [outcome] = await db().$queryRaw<Outcome[]>(complete);
+  if (outcome?.locked !== 1) {
+    const [, rows] = await db().$transaction([
+      db().$queryRaw`SELECT id FROM sellers WHERE id = ${sellerId}::uuid FOR UPDATE`,
+      db().$queryRaw<Outcome[]>(complete),
+    ]);
+    outcome = rows[0];
+  }
+  if (outcome?.erased !== 1) return false;
+  queueFirstVerification({ credentialId, leaseUntil });
+  return true;
+}
+
 /** The request a callback's state names, as the callback checks it. */
 export type CallbackRequestRow = {
   id: string;
@@ -290,6 +456,8 @@ export type CallbackRequestRow = {
   status: string;
   stateExpiresAt: Date;
   callbackAt: Date | null;
+  /** The seller had an ACTIVE credential when the callback arrived (a reconnection: one will be superseded). */
+  reconnecting: boolean;
 };
 
 /**
@@ -322,7 +490,8 @@ export async function claimCallbackState(input: {
       RETURNING 1
     )
     SELECT f.id, f.reference, f.seller_id AS "sellerId", f.status, f.state_expires_at AS "stateExpiresAt",
-           f.callback_at AS "callbackAt", f.created_at AS "createdAt", (SELECT count(*) FROM received)::int AS claimed
+           f.callback_at AS "callbackAt", f.created_at AS "createdAt", (SELECT count(*) FROM received)::int AS claimed,
+           EXISTS (SELECT 1 FROM seller_credentials c WHERE c.seller_id = f.seller_id AND c.status = 'ACTIVE') AS reconnecting
     FROM found f`;
   const found = rows[0];
   if (!found) return { row: null, claimed: false };

@@ -1,6 +1,7 @@
 // Integration: the seller's Connect → Noon → callback journey against the Noon simulator (in process)
 // and the run's PostgreSQL, through the route handlers' own functions with real Request objects.
 import { randomBytes } from "node:crypto";
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { registerBackgroundWork } from "@/lib/server/start";
 import { db } from "@/lib/db/client";
@@ -137,6 +138,74 @@ describe("a seller connects their Noon account", () => {
     expect(a2.status).toBe("COMPLETED");
     expect(a2.credential?.status).toBe("ACTIVE");
     expect(await db().sellerCredential.count({ where: { sellerId: seller.id, status: "ACTIVE" } })).toBe(1);
+  });
+
+  it("connections of one seller finishing together leave exactly one ACTIVE credential, the others superseded", async () => {
+    for (let round = 0; round < 3; round++) {
+      const { seller, link } = await sellerWithLink();
+      const starts = [];
+      // Several tabs of one browser session: each request's own cookie.
+      for (let i = 0; i < 4; i++) starts.push(await connectAndApprove(h, link.token));
+      // The keys reach the store together, while another session holds the seller's row: every completion
+      // reads its snapshot, then waits for the row; released, they race.
+      const real = secretStore();
+      const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await holder.connect();
+      let arrived = 0;
+      let release!: () => void;
+      const together = new Promise<void>((resolve) => (release = resolve));
+      const store: SecretStore = {
+        ...real,
+        put: async (input) => {
+          if (++arrived === starts.length) {
+            await holder.query("BEGIN");
+            await holder.query("SELECT id FROM sellers WHERE id = $1 FOR UPDATE", [seller.id]);
+            release();
+          }
+          await together;
+          return real.put(input);
+        },
+      };
+      const finished = Promise.all(
+        starts.map((s) =>
+          callback(
+            h,
+            [
+              ["code", s.code],
+              ["state", s.state],
+            ],
+            s.cookie,
+            { store },
+          ),
+        ),
+      );
+      await together;
+      // Read outside the holder's transaction: within one, pg_stat_activity stays as it was first read.
+      const watcher = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await watcher.connect();
+      for (let waiting = 0; waiting < starts.length;) {
+        const { rows } = await watcher.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM sellers s%FOR UPDATE%'`,
+        );
+        waiting = rows[0]?.n ?? 0;
+      }
+      await watcher.end();
+      await holder.query("COMMIT");
+      await holder.end();
+      const results = await finished;
+      expect(results.map((r) => r.response.status)).toEqual([303, 303, 303, 303]);
+      const credentials = await db().sellerCredential.findMany({ where: { sellerId: seller.id } });
+      expect(credentials).toHaveLength(4);
+      expect(credentials.filter((c) => c.status === "ACTIVE")).toHaveLength(1);
+      expect(credentials.filter((c) => c.status === "SUPERSEDED")).toHaveLength(3);
+      const requests = await db().noonAuthorization.findMany({ where: { sellerId: seller.id } });
+      expect(requests.map((r) => r.status).sort()).toEqual(["COMPLETED", "SUPERSEDED", "SUPERSEDED", "SUPERSEDED"]);
+      const connected = await db().webhookEvent.count({
+        where: { stream: `seller:${seller.id}`, type: "seller.connected" },
+      });
+      expect(connected).toBe(4);
+    }
   });
 
   it("uses up the seller's links once the seller has connected; a link issued for a reconnection works", async () => {

@@ -11,7 +11,17 @@ import { sameToken } from "@/lib/secrets/token-hash";
 import { markSellerLinksUsed } from "@/lib/sellers";
 import { trackInFlight } from "@/lib/server/shutdown";
 import { emitAuthorizationEvent } from "@/lib/webhooks/emit";
-import { claimCallbackState, completeWithStoredKey, hashState, recordEvent, recordStep } from "./authorizations";
+import { uuid7 } from "@/lib/db/ids";
+import {
+  claimCallbackState,
+  completeFirstKeyAtOnce,
+  completeWithStoredKey,
+  exchangedRows,
+  hashState,
+  recordEvent,
+  recordStep,
+  type ReceivedCredential,
+} from "./authorizations";
 import type { NoonCallFailure } from "./client";
 import { resolveDeps, type NoonDeps } from "./deps";
 import { htmlPage, seeOther, tooManyAttemptsPage } from "./pages";
@@ -94,7 +104,7 @@ async function reject(
   );
 }
 
-type Claimed = { id: string; reference: string; sellerId: string; startedAt: Date };
+type Claimed = { id: string; reference: string; sellerId: string; startedAt: Date; reconnecting: boolean };
 
 /** The seller's session without the finished request (kept: who they are, for the result page). */
 async function sessionAfter(session: SellerSession): Promise<string> {
@@ -186,7 +196,13 @@ async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Respon
   }
   if (row.stateExpiresAt <= now) return reject(request, "state_expired", { sellerId, authorizationId: row.id });
   if (!claimed) return reject(request, "already_used", { sellerId, authorizationId: row.id });
-  const auth: Claimed = { id: row.id, reference: row.reference, sellerId: row.sellerId, startedAt: row.createdAt };
+  const auth: Claimed = {
+    id: row.id,
+    reference: row.reference,
+    sellerId: row.sellerId,
+    startedAt: row.createdAt,
+    reconnecting: row.reconnecting,
+  };
 
   const cookie = await sessionAfter(session);
   const progress: Progress = { stage: "callback" };
@@ -274,37 +290,56 @@ async function finishAuthorization(
     await recordFailure(auth, created.error, resolved.now());
     return seeOther(resultPath(auth.reference), cookie);
   }
-  await recordStep({
-    authorizationId: auth.id,
-    data: { projectCode: created.data.projectCode },
-    type: "token_created",
-    event: {
-      stage: "token_create",
-      httpStatus: 200,
-      details: {
-        projectCode: created.data.projectCode,
-        ...(created.data.expiresIn ? { expiresIn: created.data.expiresIn } : {}),
-      },
+  const tokenCreated = {
+    type: "token_created" as const,
+    stage: "token_create",
+    httpStatus: 200,
+    details: {
+      projectCode: created.data.projectCode,
+      ...(created.data.expiresIn ? { expiresIn: created.data.expiresIn } : {}),
     },
-  });
+  };
+  const writeTokenCreated = () =>
+    recordStep({
+      authorizationId: auth.id,
+      data: { projectCode: created.data.projectCode },
+      type: tokenCreated.type,
+      event: tokenCreated,
+    });
 
-  // At once: the access token is single-use and short-lived; it is never stored.
+  // At once: the access token is single-use and short-lived; it is never stored. The token_created step is
+  // written while token/exchange is in flight, and awaited before anything else is written (timeline order).
   progress.stage = "token_exchange";
+  const step = writeTokenCreated().then(
+    () => ({ written: true }),
+    (error: unknown) => {
+      log().warn(
+        { authorizationId: auth.id, err: error instanceof Error ? error.name : "error" },
+        "recording token_created failed; it is written with the next step",
+      );
+      return { written: false };
+    },
+  );
   const exchanged = await client.exchangeToken(created.data.accessToken);
+  const { written } = await step;
   if (!exchanged.ok) {
+    // A step the database did not take is written again first (if it fails again, the crash path records it).
+    if (!written) await writeTokenCreated();
     await recordFailure(auth, exchanged.error, resolved.now());
     return seeOther(resultPath(auth.reference), cookie);
   }
   // From here the key exists only in this process's memory until the seal below commits: no other I/O first.
   const key = exchanged.data;
   progress.stage = "key_storage";
-  const credential = {
-    sellerId: auth.sellerId,
+  const received: ReceivedCredential = {
     projectCode: key.projectCode,
     keyId: key.keyId,
     channelIdentifier: key.channelIdentifier,
     issuedAt: key.issuedAt,
   };
+  const credential = { sellerId: auth.sellerId, ...received };
+  // Chosen here, so the completion can name the credential the seal records without reading it back.
+  const credentialId = uuid7();
   const secretName = sellerKeySecretName(key.projectCode, key.keyId);
   let keySealedMs: number | undefined;
   const outcome = await storeSecretDurably(
@@ -327,29 +362,48 @@ async function finishAuthorization(
         keySealedMs = Math.round(ms * 100) / 100;
         resolved.observe?.keySealed?.(ms);
       },
-      // Right after the seal: the credential (awaiting storage) and the exchange on the timeline.
-      onSealed: async (tx, pendingId) => {
-        await tx.sellerCredential.create({
-          data: { ...credential, authorizationId: auth.id, status: "PENDING_STORAGE", secretName },
-        });
-        await tx.noonAuthorization.update({
-          where: { id: auth.id },
-          data: { projectCode: key.projectCode, oauthRequestId: key.oauthRequestId },
-        });
-        await recordEvent(tx, {
+      // With the seal, in its statement: the credential (awaiting storage) and the exchange on the timeline
+      // (after token_created when its own write failed).
+      sealedRows: (pendingId) =>
+        exchangedRows({
           authorizationId: auth.id,
-          type: "exchanged",
-          stage: "token_exchange",
-          httpStatus: 200,
-          details: {
-            oauthRequestId: key.oauthRequestId,
-            keyId: key.keyId,
-            projectCode: key.projectCode,
-            channelIdentifier: key.channelIdentifier,
-            sealedAs: pendingId,
-          },
-        });
-      },
+          sellerId: auth.sellerId,
+          credentialId,
+          credential: received,
+          secretName,
+          oauthRequestId: key.oauthRequestId,
+          steps: [
+            ...(written ? [] : [tokenCreated]),
+            {
+              type: "exchanged",
+              stage: "token_exchange",
+              httpStatus: 200,
+              details: {
+                oauthRequestId: key.oauthRequestId,
+                keyId: key.keyId,
+                projectCode: key.projectCode,
+                channelIdentifier: key.channelIdentifier,
+                sealedAs: pendingId,
+              },
+            },
+          ],
+        }),
+      // Stored: the completion in one batch; when it cannot (a credential to supersede), onStored. A seller
+      // who had a credential when the callback came goes to onStored at once.
+      completeStored: async (pendingId, ref) =>
+        !auth.reconnecting &&
+        completeFirstKeyAtOnce({
+          pendingId,
+          authorizationId: auth.id,
+          reference: auth.reference,
+          sellerId: auth.sellerId,
+          startedAt: auth.startedAt,
+          credentialId,
+          credential: received,
+          oauthRequestId: key.oauthRequestId,
+          ref,
+          now: resolved.now(),
+        }),
       onStored: async (tx, ref) => {
         // The credential is given too for the path where the database took no seal (see storeSecretDurably).
         await completeWithStoredKey(tx, { authorizationId: auth.id, ref, credential, now: resolved.now() });

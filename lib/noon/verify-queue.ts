@@ -36,7 +36,16 @@ export async function requestFirstVerification(
 ): Promise<void> {
   const leaseUntil = new Date(now.getTime() + FIRST_VERIFICATION_LEASE_MS);
   await tx.sellerCredential.update({ where: { id: credentialId }, data: { nextVerificationAt: leaseUntil } });
-  // A few seconds later: the job must not run before this transaction commits.
+  queueFirstVerification({ credentialId, leaseUntil });
+}
+
+/**
+ * Queues the first verification of a credential whose lease (`next_verification_at` = `leaseUntil`) the
+ * caller's transaction wrote; not awaited. Called by requestFirstVerification, or after the commit by a caller
+ * that wrote the lease in its own statement (completeFirstKeyAtOnce).
+ */
+export function queueFirstVerification({ credentialId, leaseUntil }: { credentialId: string; leaseUntil: Date }): void {
+  // A few seconds later: the job must not run before the lease's transaction commits.
   verifyAfterStoreJob
     .send({ credentialId, leaseUntil: leaseUntil.toISOString() }, { startAfter: 3, singletonKey: credentialId })
     .catch((error: unknown) => {

@@ -72,12 +72,18 @@ async function webhookTypes(sellerId: string) {
   ).map((e) => e.type);
 }
 
-/** The data of the first-verification job queued when the key was stored. */
+/**
+ * The data of the first-verification job queued when the key was stored (queued without the callback waiting
+ * for it, after the completion commits: it may land a moment after the callback answered).
+ */
 async function firstVerificationJob(credentialId: string) {
-  const [job] = await db().$queryRaw<{ data: { credentialId: string; leaseUntil?: string } }[]>`
-    SELECT data FROM pgboss.job WHERE name = 'noon-verify-after-store' AND data->>'credentialId' = ${credentialId}`;
-  if (!job) throw new Error("no first-verification job queued");
-  return job.data;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const [job] = await db().$queryRaw<{ data: { credentialId: string; leaseUntil?: string } }[]>`
+      SELECT data FROM pgboss.job WHERE name = 'noon-verify-after-store' AND data->>'credentialId' = ${credentialId}`;
+    if (job) return job.data;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error("no first-verification job queued");
 }
 
 async function timeline(authorizationId: string) {

@@ -378,3 +378,56 @@ describe("v2 sealing: HKDF keys per use, associated data of purpose, name and ve
     await db().connection.delete({ where: { id: connection.id } });
   });
 });
+
+describe("local backend writes", () => {
+  it("concurrent writes of new versions to one secret leave one AWSCURRENT and one AWSPREVIOUS", async () => {
+    const store = createLocalSecretStore();
+    for (let round = 0; round < 5; round++) {
+      const secretName = name("race");
+      const values = Array.from({ length: 10 }, (_, i) => `race-${i}-${randomUUID()}`);
+      values.forEach((v) => rememberSecret(v));
+      // A new secret written by many at once, then many new versions of it at once.
+      const refs = await Promise.all(
+        [...values.slice(0, 5), ...values.slice(0, 5)].map((value, i) =>
+          store.put({
+            name: secretName,
+            value: i < 5 ? value : `${value}-b`,
+            kind: "connection-secret",
+            idempotencyKey: randomUUID(),
+          }),
+        ),
+      );
+      refs.push(
+        ...(await Promise.all(
+          values
+            .slice(5)
+            .map((value) =>
+              store.put({ name: secretName, value, kind: "connection-secret", idempotencyKey: randomUUID() }),
+            ),
+        )),
+      );
+      const versions = await db().localSecretVersion.findMany({ where: { secretName } });
+      expect(versions).toHaveLength(15);
+      expect(versions.filter((v) => v.stages.includes("AWSCURRENT"))).toHaveLength(1);
+      expect(versions.filter((v) => v.stages.includes("AWSPREVIOUS"))).toHaveLength(1);
+      const current = versions.find((v) => v.stages.includes("AWSCURRENT"));
+      expect(refs.map((r) => r.versionId)).toContain(current?.versionId);
+      expect(values).toContain((await store.get(secretName)).value);
+    }
+  });
+
+  it("a write to a secret scheduled for deletion is refused; the same write again is one version", async () => {
+    const store = createLocalSecretStore();
+    const secretName = name("deleted");
+    const input = { name: secretName, value: "v1", kind: "connection-secret" as const, idempotencyKey: randomUUID() };
+    const first = await store.put({ ...input, description: "first", tags: { team: "a" } });
+    expect(await store.put(input)).toEqual(first);
+    await store.put({ ...input, value: "v2", idempotencyKey: randomUUID(), tags: { owner: "b" } });
+    expect((await store.describe(secretName)).tags).toMatchObject({ team: "a", owner: "b" });
+    expect((await db().localSecret.findUniqueOrThrow({ where: { name: secretName } })).description).toBe("first");
+    await store.scheduleDeletion(secretName, { recoveryWindowDays: 7 });
+    await expect(store.put({ ...input, value: "v3", idempotencyKey: randomUUID() })).rejects.toThrow(
+      /scheduled for deletion/,
+    );
+  });
+});

@@ -42,9 +42,59 @@ export function createLocalSecretStore(opts: LocalSecretStoreOptions = {}): Secr
   const client = () => opts.db ?? defaultDb();
   const keyring = () => opts.keyring ?? configKeyring();
 
+  /**
+   * A new version in one statement: the secret (created, or its tags and description merged), the earlier
+   * versions' stages moved on and the new version staged AWSCURRENT. It does nothing (undefined) unless that
+   * is all there is to do: the version exists already (a retry), the secret is scheduled for deletion, or
+   * another write changed the secret after this statement's snapshot (its row's xmin moved while we waited
+   * for its lock, so the stages we would move are stale). `putInTransaction` then decides, row lock first.
+   */
+  async function putInOneStatement(input: PutSecretInput, versionId: string, tags: Record<string, string>) {
+    const { sealed, keyId } = sealWith(keyring(), input.value, localSecretContext(input.name, versionId));
+    const arn = `arn:local:secretsmanager:local:000000000000:secret:${input.name}-${randomBytes(3).toString("hex")}`;
+    const description = input.description ?? null;
+    const rows = await client().$queryRaw<SecretRef[]>`
+      WITH seen AS (
+        SELECT xmin::text AS row_version FROM local_secrets WHERE name = ${input.name}
+      ), secret AS (
+        INSERT INTO local_secrets AS s (name, arn, description, tags, created_at, updated_at)
+        VALUES (${input.name}, ${arn}, ${description}, ${JSON.stringify(tags)}::jsonb, now(), now())
+        ON CONFLICT (name) DO UPDATE
+          SET tags = COALESCE(s.tags, '{}'::jsonb) || EXCLUDED.tags,
+              description = COALESCE(NULLIF(${description}, ''), s.description),
+              updated_at = now()
+        WHERE s.xmin::text = (SELECT row_version FROM seen)
+          AND s.deletion_scheduled_for IS NULL
+          AND NOT EXISTS (SELECT 1 FROM local_secret_versions WHERE version_id = ${versionId})
+        RETURNING s.name, s.arn
+      ), moved AS (
+        UPDATE local_secret_versions v
+           SET stages = array_remove(array_remove(v.stages, ${CURRENT}), ${PREVIOUS})
+                        || CASE WHEN ${CURRENT} = ANY(v.stages) THEN ARRAY[${PREVIOUS}] ELSE ARRAY[]::text[] END
+          FROM secret
+         WHERE v.secret_name = secret.name AND v.stages && ARRAY[${CURRENT}, ${PREVIOUS}]
+      ), added AS (
+        INSERT INTO local_secret_versions (version_id, secret_name, sealed, local_key_id, stages, created_at)
+        SELECT ${versionId}, secret.name, ${new Uint8Array(sealed)}, ${keyId}, ARRAY[${CURRENT}], now() FROM secret
+      )
+      SELECT name, arn, ${versionId} AS "versionId" FROM secret`;
+    return rows[0];
+  }
+
   async function put(input: PutSecretInput): Promise<SecretRef> {
     const versionId = requestToken(input.idempotencyKey);
     const tags = storeTags(input.kind, input.tags);
+    // Whatever the one statement did not do (or failed on) is decided under the row lock.
+    const done = await putInOneStatement(input, versionId, tags).catch(() => undefined);
+    return done ?? putInTransaction(input, versionId, tags);
+  }
+
+  /** The general write: the secret's row locked first, then each case decided on fresh reads. */
+  async function putInTransaction(
+    input: PutSecretInput,
+    versionId: string,
+    tags: Record<string, string>,
+  ): Promise<SecretRef> {
     try {
       return await client().$transaction(async (tx) => {
         await tx.localSecret.createMany({

@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rememberSecret, keepOutput, RUN_DIR } from "@/tests/support/secret-scan";
 import { db, type Db } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 import { stopJobWorkers } from "@/lib/jobs";
 import {
   createSecretStore,
@@ -168,6 +169,46 @@ describe("storeSecretDurably", () => {
     expect((await retryPendingSecret(second.pendingId, { store: awsStore() })).status).toBe("stored");
     expect(sim.currentValue(name)).toBe(v2);
     sim.faults.reset();
+  });
+
+  it("sealedRows commit with the seal; rows that fail leave the secret sealed alone, and it is stored", async () => {
+    for (const failing of [false, true]) {
+      const value = await freshPrivateKeyPem();
+      rememberSecret(value);
+      const name = sellerKeySecretName(`PRJ${randomUUID().slice(0, 8)}`, randomUUID());
+      const stream = `test:sealed-rows:${randomUUID()}`;
+      let sealedAs: string | undefined;
+      let completedAs: string | undefined;
+      const result = await storeSecretDurably(
+        {
+          input: { name, value, kind: "seller-key", idempotencyKey: `rows-${randomUUID()}` },
+          sealedRows: () => [
+            Prisma.sql`INSERT INTO webhook_streams (stream, last_sequence) VALUES (${stream}, 7)`,
+            // An event of a request that does not exist: the foreign key refuses it, and the statement with it.
+            ...(failing
+              ? [
+                  Prisma.sql`INSERT INTO noon_authorization_events (authorization_id, type) VALUES (${randomUUID()}::uuid, 'x')`,
+                ]
+              : []),
+          ],
+          completeStored: async (pendingId) => {
+            sealedAs = (await db().pendingSecret.findUnique({ where: { id: pendingId } }))?.id;
+            completedAs = pendingId;
+            return false; // the general transaction erases it
+          },
+          onStored: async (tx) => {
+            expect(await tx.pendingSecret.count({ where: { secretName: name } })).toBe(0);
+          },
+        },
+        { store: awsStore() },
+      );
+      expect(result.outcome).toBe("stored");
+      expect(sim.currentValue(name)).toBe(value);
+      expect(sealedAs).toBe(completedAs);
+      expect(await db().pendingSecret.count({ where: { secretName: name } })).toBe(0);
+      // Committed with the seal; after a failure, the rows are tried again on their own and fail again.
+      expect(await db().webhookStream.count({ where: { stream } })).toBe(failing ? 0 : 1);
+    }
   });
 
   it("lost: store and database both fail → one alert line, no key in it", async () => {

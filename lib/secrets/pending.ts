@@ -8,6 +8,7 @@ import { hostname } from "node:os";
 import { z } from "zod";
 import { config } from "@/lib/config/env";
 import { db as defaultDb, type Db, type Tx } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 import { whileDatabaseRecovers } from "@/lib/db/retry";
 import { defineJob } from "@/lib/jobs";
 import { defineSweep } from "@/lib/jobs/sweeper";
@@ -113,12 +114,19 @@ function leaseMs(): number {
  */
 export async function sealPendingSecret(
   tx: Pick<Tx, "$queryRaw">,
-  args: { input: PutSecretInput; authorizationId?: string; connectionId?: string; context?: Record<string, unknown> },
+  args: {
+    input: PutSecretInput;
+    authorizationId?: string;
+    connectionId?: string;
+    context?: Record<string, unknown>;
+    /** The caller's own rows, committed by the same statement (see `sealedRows` of storeSecretDurably). */
+    rows?: (pendingId: string) => Prisma.Sql[];
+  },
   deps: Pick<Deps, "keyring"> = {},
+  // The row's id is chosen here: the sealed value is bound to it (and to the name).
+  id: string = randomUUID(),
 ): Promise<string> {
   const { input } = args;
-  // The row's id is chosen here: the sealed value is bound to it (and to the name).
-  const id = randomUUID();
   const { sealed, keyId } = sealWith(
     deps.keyring ?? configKeyring(),
     input.value,
@@ -131,7 +139,7 @@ export async function sealPendingSecret(
     tags: input.tags ?? {},
     ...(args.context ? { context: args.context } : {}),
   };
-  const rows = await tx.$queryRaw<{ id: string }[]>`
+  const seal = Prisma.sql`
     INSERT INTO pending_secrets (id, secret_name, sealed, local_key_id, tags, authorization_id, connection_id,
                                  attempts, next_attempt_at, lease_owner, lease_expires_at)
     VALUES (${id}::uuid, ${input.name}, ${new Uint8Array(sealed)}, ${keyId}, ${JSON.stringify(meta)}::jsonb,
@@ -143,8 +151,20 @@ export async function sealPendingSecret(
       last_error = NULL, next_attempt_at = EXCLUDED.next_attempt_at, lease_owner = EXCLUDED.lease_owner,
       lease_expires_at = EXCLUDED.lease_expires_at, created_at = now()
     RETURNING id`;
+  const steps = args.rows?.(id) ?? [];
+  const rows = await tx.$queryRaw<{ id: string }[]>(
+    steps.length > 0 ? Prisma.sql`WITH sealed AS (${seal}), ${asSteps(steps)} SELECT id FROM sealed` : seal,
+  );
   if (rows[0]?.id !== id) throw new Error("sealing a pending secret returned no row");
   return id;
+}
+
+/** Data-modifying statements as the members of one WITH (PostgreSQL runs each exactly once). */
+function asSteps(statements: Prisma.Sql[]): Prisma.Sql {
+  return Prisma.join(
+    statements.map((statement, i) => Prisma.sql`${Prisma.raw(`step_${i}`)} AS (${statement})`),
+    ", ",
+  );
 }
 
 /**
@@ -168,7 +188,19 @@ export async function storeSecretDurably(
     /** Non-secret facts the completion hooks need after a crash (e.g. the credential's key id). */
     context?: Record<string, unknown>;
     onSealed?: (tx: Tx, pendingId: string) => Promise<void>;
+    /**
+     * Instead of `onSealed`: the caller's rows as data-modifying statements, committed by the seal's own
+     * statement (one round trip). If that statement fails, the secret is sealed alone and the rows follow in
+     * a statement of their own, whose failure is logged like `onSealed`'s.
+     */
+    sealedRows?: (pendingId: string) => Prisma.Sql[];
     onStored?: (tx: Tx, ref: SecretRef) => Promise<void>;
+    /**
+     * The caller's own completion once stored, tried before `onStored`: it erases the sealed copy and records
+     * the outcome itself, atomically (e.g. one batch), and answers false when it did nothing (then the sealed
+     * copy is erased and `onStored` runs in one transaction, as without it).
+     */
+    completeStored?: (pendingId: string, ref: SecretRef) => Promise<boolean>;
     onPending?: (tx: Tx, pendingId: string, error: SecretStoreError) => Promise<void>;
     onStoreFailure?: "keep" | "erase";
     /** Called once the seal committed, with the milliseconds since storeSecretDurably was called. */
@@ -180,17 +212,41 @@ export async function storeSecretDurably(
   const client = deps.db ?? defaultDb();
   const started = performance.now();
   let pendingId: string;
+  let rowsRecorded = false;
+  const sealOnly = {
+    input,
+    authorizationId: args.authorizationId,
+    connectionId: args.connectionId,
+    context: args.context,
+  };
   try {
     // One statement, committed on its own: the shortest time the secret exists only in memory.
-    pendingId = await sealPendingSecret(client, args, deps);
+    if (args.sealedRows) {
+      try {
+        pendingId = await sealPendingSecret(client, { ...sealOnly, rows: args.sealedRows }, deps);
+        rowsRecorded = true;
+      } catch {
+        // The caller's rows may be what failed: the secret goes first, alone.
+        pendingId = await sealPendingSecret(client, sealOnly, deps);
+      }
+    } else {
+      pendingId = await sealPendingSecret(client, sealOnly, deps);
+    }
     args.observeSealed?.(performance.now() - started);
   } catch (sealError) {
     // A secret its sender still holds is simply not taken while the database is down.
     if (args.onStoreFailure === "erase") throw sealError;
     return storeWithoutSeal(args, deps, sealError);
   }
-  if (args.onSealed) {
-    const onSealed = args.onSealed;
+  const sealedRows = args.sealedRows;
+  const onSealed =
+    args.onSealed ??
+    (sealedRows && !rowsRecorded
+      ? async (tx: Tx, id: string) => {
+          await tx.$executeRaw`WITH ${asSteps(sealedRows(id))} SELECT 1`;
+        }
+      : undefined);
+  if (onSealed) {
     try {
       await client.$transaction((tx) => onSealed(tx, pendingId));
     } catch (error) {
@@ -239,15 +295,16 @@ export async function storeSecretDurably(
     return { outcome: "pending", pendingId, error: storeError };
   }
 
-  const onStored = args.onStored;
+  const { onStored, completeStored } = args;
   try {
-    await whileDatabaseRecovers(() =>
-      client.$transaction(async (tx) => {
+    await whileDatabaseRecovers(async () => {
+      if (completeStored && (await completeStored(pendingId, ref))) return;
+      await client.$transaction(async (tx) => {
         // Zero rows: this process's lease ran out and another process finished the same write first.
         const { count } = await tx.pendingSecret.deleteMany({ where: { id: pendingId } });
         if (count === 1 && onStored) await onStored(tx, ref);
-      }),
-    );
+      });
+    });
   } catch (error) {
     // The value is safe in the store under `ref`, and the sealed copy remains: when the lease expires, the
     // recovery sweep writes it again (the same version) and completes.

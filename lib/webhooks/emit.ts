@@ -2,8 +2,9 @@ import "server-only";
 // The outbox: events are written by the transaction of the state change that causes them, with one
 // delivery row per subscribed endpoint. NOTIFY (sent by PostgreSQL only if that transaction commits)
 // wakes the dispatcher in the worker processes (lib/webhooks/listener.ts).
-import type { Prisma } from "@/lib/db/generated/client";
+import { Prisma } from "@/lib/db/generated/client";
 import type { Tx } from "@/lib/db/client";
+import { uuid7 } from "@/lib/db/ids";
 import type { EventType } from "./catalogue";
 
 export const NOTIFY_CHANNEL = "webhook_deliveries";
@@ -70,6 +71,46 @@ export async function emitEvent(
   return { eventId: event.id, sequence, deliveries };
 }
 
+/**
+ * emitEvent for a state change written as one statement: the same rows (the stream's next number, the event,
+ * a delivery per subscribed endpoint, the NOTIFY) as members `outbox_*` of its WITH, written only when the
+ * member named `after` returns a row. `data` is a jsonb expression (it may read the statement's members); the
+ * body is what emitEvent stores. Select `notify` in the main query: PostgreSQL runs a member that sends
+ * nothing only when something reads it.
+ */
+export function emitEventSteps(input: {
+  type: EventType;
+  stream: string;
+  data: Prisma.Sql;
+  after: string;
+  occurredAt?: Date;
+}): { steps: Prisma.Sql; notify: Prisma.Sql } {
+  const occurredAt = input.occurredAt ?? new Date();
+  const after = Prisma.raw(input.after);
+  const steps = Prisma.sql`
+    outbox_stream AS (
+      INSERT INTO webhook_streams (stream, last_sequence) SELECT ${input.stream}, 1 FROM ${after}
+      ON CONFLICT (stream) DO UPDATE SET last_sequence = webhook_streams.last_sequence + 1
+      RETURNING last_sequence
+    ), outbox_event AS (
+      INSERT INTO webhook_events (id, type, stream, sequence, occurred_at, payload, created_at)
+      SELECT ${uuid7()}::uuid, ${input.type}, ${input.stream}, outbox_stream.last_sequence, ${occurredAt},
+             jsonb_build_object('type', ${input.type}::text, 'timestamp', ${occurredAt.toISOString()}::text,
+                                'sequence', outbox_stream.last_sequence, 'data', ${input.data}),
+             now()
+        FROM outbox_stream
+      RETURNING id
+    ), outbox_deliveries AS (
+      INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at, reason, created_at)
+      SELECT gen_random_uuid(), outbox_event.id, e.id, 'PENDING', clock_timestamp(), 'event', clock_timestamp()
+        FROM outbox_event, webhook_endpoints e
+       WHERE e.disabled_at IS NULL AND ${input.type}::text = ANY(e.event_types)
+      RETURNING 1
+    )`;
+  const notify = Prisma.sql`(SELECT pg_notify(${NOTIFY_CHANNEL}, '')::text FROM outbox_deliveries LIMIT 1)`;
+  return { steps, notify };
+}
+
 // ───────────────────────── the domain's events ─────────────────────────
 
 const credentialSelect = {
@@ -91,7 +132,7 @@ type CredentialRow = Prisma.SellerCredentialGetPayload<{ select: typeof credenti
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** Where the key is (never the key): what a backend needs to read it from the secret store. */
-function credentialReference(c: CredentialRow): Prisma.InputJsonObject {
+export function credentialReference(c: CredentialRow): Prisma.InputJsonObject {
   return {
     id: c.id,
     status: c.status,
