@@ -68,15 +68,17 @@ describe("TokenBroker in one process", () => {
     noyo = await startNoyoSimulator({ clients: [{ clientId, clientSecret }] });
   });
   afterAll(() => noyo.close());
-
-  it("keeps the token sealed at rest", async () => {
-    const id = await createTestConnection({
+  const noyoConnection = () =>
+    createTestConnection({
       provider: "NOYO",
       clientId,
       clientSecret,
       tokenUrl: noyo.tokenUrl,
       apiBaseUrl: noyo.apiBaseUrl,
     });
+
+  it("keeps the token sealed at rest", async () => {
+    const id = await noyoConnection();
     const broker = new TokenBroker();
     const token = await broker.getToken(id);
     if (!token.ok) throw token.error;
@@ -90,13 +92,7 @@ describe("TokenBroker in one process", () => {
   });
 
   it("a holder paused past its lease does not overwrite the newer leader's token (fencing)", async () => {
-    const id = await createTestConnection({
-      provider: "NOYO",
-      clientId,
-      clientSecret,
-      tokenUrl: noyo.tokenUrl,
-      apiBaseUrl: noyo.apiBaseUrl,
-    });
+    const id = await noyoConnection();
     noyo.reset();
     // Holder A gets its token from Noyo, then stalls (a GC pause, a frozen VM) before writing it.
     let resume!: () => void;
@@ -137,13 +133,7 @@ describe("TokenBroker in one process", () => {
   });
 
   it("a 401 (and a 403) from the API → one new token, one retry", async () => {
-    const id = await createTestConnection({
-      provider: "NOYO",
-      clientId,
-      clientSecret,
-      tokenUrl: noyo.tokenUrl,
-      apiBaseUrl: noyo.apiBaseUrl,
-    });
+    const id = await noyoConnection();
     const broker = new TokenBroker();
     noyo.reset();
     const call = (token: { accessToken: string }) =>
@@ -205,13 +195,7 @@ describe("TokenBroker in one process", () => {
   });
 
   it("a success after failures announces the recovery; a healthy success records itself in the same statement as the token", async () => {
-    const id = await createTestConnection({
-      provider: "NOYO",
-      clientId,
-      clientSecret,
-      tokenUrl: noyo.tokenUrl,
-      apiBaseUrl: noyo.apiBaseUrl,
-    });
+    const id = await noyoConnection();
     const recovered = () =>
       db().webhookEvent.count({ where: { stream: `connection:${id}`, type: "connection.recovered" } });
     noyo.setFaults({ failNext: 1, status: 400 }, "token");
@@ -250,13 +234,7 @@ describe("TokenBroker in one process", () => {
   });
 
   it("backs off on 503 honouring Retry-After and the caller gets a token", async () => {
-    const id = await createTestConnection({
-      provider: "NOYO",
-      clientId,
-      clientSecret,
-      tokenUrl: noyo.tokenUrl,
-      apiBaseUrl: noyo.apiBaseUrl,
-    });
+    const id = await noyoConnection();
     noyo.reset();
     noyo.setFaults({ failNext: 2, status: 503, retryAfterSeconds: 1 }, "token");
     const waits: number[] = [];

@@ -9,7 +9,7 @@ import { deliveryBody, emitAuthorizationEvent } from "@/lib/webhooks/emit";
 import { keepOutput } from "@/tests/support/secret-scan";
 import { startStatementCounter, type StatementCounter } from "@/tests/support/pg-statement-counter";
 import { createPrivateDatabase, type PrivateDatabase } from "@/tests/support/private-database";
-import { callback, connectAndApprove, sellerWithLink } from "@/tests/support/noon-harness";
+import { callback, COMPLETED_TIMELINE, connectAndApprove, sellerWithLink } from "@/tests/support/noon-harness";
 import { noonHarnessPerFile } from "@/tests/support/noon-harness-per-file";
 
 let counter: StatementCounter;
@@ -103,14 +103,7 @@ describe("what a successful callback costs the database", () => {
       include: { events: { orderBy: { id: "asc" } }, credential: true },
     });
     expect(auth.status).toBe("COMPLETED");
-    expect(auth.events.map((e) => e.type)).toEqual([
-      "started",
-      "callback_received",
-      "token_created",
-      "exchanged",
-      "key_stored",
-      "completed",
-    ]);
+    expect(auth.events.map((e) => e.type)).toEqual(COMPLETED_TIMELINE);
     expect(auth.credential).toMatchObject({ status: "ACTIVE", storedAt: expect.any(Date) });
     expect(auth.credential?.nextVerificationAt?.getTime()).toBe((auth.credential?.storedAt?.getTime() ?? 0) + 120_000);
     // seller.connected: one delivery, and the body emitAuthorizationEvent builds from the rows, byte for byte.

@@ -17,6 +17,7 @@ import {
   callback,
   clickConnect,
   clickTryAgain,
+  COMPLETED_TIMELINE,
   connectAndApprove,
   sellerWithLink,
   upstreamCalls,
@@ -89,14 +90,7 @@ describe("a seller connects their Noon account", () => {
       channelIdentifier: issued.channelIdentifier,
     });
     expect(auth.credential.secretArn).toBeTruthy();
-    expect(auth.events.map((e) => e.type)).toEqual([
-      "started",
-      "callback_received",
-      "token_created",
-      "exchanged",
-      "key_stored",
-      "completed",
-    ]);
+    expect(auth.events.map((e) => e.type)).toEqual(COMPLETED_TIMELINE);
     for (const e of auth.events) expect(JSON.stringify(e.details ?? {})).not.toContain(code);
 
     const stored = await secretStore().get(auth.credential.secretName);

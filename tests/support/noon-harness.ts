@@ -158,3 +158,13 @@ export function upstreamCalls(sim: StartedNoonSimulator): { login: number; creat
     exchange: sim.counters.get("exchange").received,
   };
 }
+
+/** A successful authorization's timeline, in order. */
+export const COMPLETED_TIMELINE = [
+  "started",
+  "callback_received",
+  "token_created",
+  "exchanged",
+  "key_stored",
+  "completed",
+];

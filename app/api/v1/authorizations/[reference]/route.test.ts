@@ -1,7 +1,7 @@
 // GET /api/v1/authorizations/{reference}: one request of the real Noon flow with its whole timeline.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { rememberIssued, startHarness, type Harness } from "@/tests/support/noon-harness";
+import { COMPLETED_TIMELINE, rememberIssued, startHarness, type Harness } from "@/tests/support/noon-harness";
 import type { AuthorizationView } from "@/lib/api-v1/schemas";
 import { answer, APP, bearer, testApiKey } from "@/tests/support/api";
 import { sellerWithNoonHistory } from "@/tests/support/noon-seller";
@@ -46,15 +46,7 @@ describe("GET /api/v1/authorizations/{reference}", () => {
         secret: { name: row.credential?.secretName },
       },
     });
-    expect(res.body.timeline.map((e) => e.type)).toEqual([
-      "started",
-      "callback_received",
-      "token_created",
-      "exchanged",
-      "key_stored",
-      "completed",
-      "superseded",
-    ]);
+    expect(res.body.timeline.map((e) => e.type)).toEqual([...COMPLETED_TIMELINE, "superseded"]);
     expect(res.body.timeline.map((e) => e.at)).toEqual(row.events.map((e) => e.at.toISOString()));
     expect(res.body.timeline.find((e) => e.type === "exchanged")?.details).toMatchObject({
       keyId: row.credential?.keyId,
