@@ -39,54 +39,44 @@ export type EmitInput = {
 
 /**
  * Writes one event with the next sequence number of its stream, and a pending delivery for every
- * enabled endpoint subscribed to its type. Call it inside the state change's transaction.
+ * enabled endpoint subscribed to its type, in one statement (emitEventSteps). Call it inside the state
+ * change's transaction.
  */
 export async function emitEvent(
   tx: Tx,
   input: EmitInput,
 ): Promise<{ eventId: string; sequence: number; deliveries: number }> {
-  const occurredAt = input.occurredAt ?? new Date();
   // The stream's row stays locked until this transaction ends: concurrent emitters of one seller queue
-  // here, and a rolled-back transaction gives its number back (no gaps).
-  const [counter] = await tx.$queryRaw<{ last: bigint }[]>`
-    INSERT INTO webhook_streams (stream, last_sequence) VALUES (${input.stream}, 1)
-    ON CONFLICT (stream) DO UPDATE SET last_sequence = webhook_streams.last_sequence + 1
-    RETURNING last_sequence AS last`;
-  const sequence = Number(counter?.last ?? 1n);
-  const body: EventBody = { type: input.type, timestamp: occurredAt.toISOString(), sequence, data: input.data };
-  const event = await tx.webhookEvent.create({
-    data: { type: input.type, stream: input.stream, sequence, occurredAt, payload: body },
-    select: { id: true },
-  });
-  const deliveries = input.onlyEndpointId
-    ? await tx.$executeRaw`
-        INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at, reason, created_at)
-        SELECT gen_random_uuid(), ${event.id}::uuid, id, 'PENDING', clock_timestamp(), 'test', clock_timestamp()
-          FROM webhook_endpoints WHERE id = ${input.onlyEndpointId}::uuid`
-    : await tx.$executeRaw`
-        INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at, reason, created_at)
-        SELECT gen_random_uuid(), ${event.id}::uuid, id, 'PENDING', clock_timestamp(), 'event', clock_timestamp()
-          FROM webhook_endpoints WHERE disabled_at IS NULL AND ${input.type} = ANY(event_types)`;
-  if (deliveries > 0) await tx.$executeRawUnsafe(`NOTIFY ${NOTIFY_CHANNEL}`);
-  return { eventId: event.id, sequence, deliveries };
+  // there, and a rolled-back transaction gives its number back (no gaps).
+  const outbox = emitEventSteps({ ...input, data: Prisma.sql`${JSON.stringify(input.data)}::jsonb`, after: "emit" });
+  const [row] = await tx.$queryRaw<{ eventId: string; sequence: bigint; deliveries: number; notified: unknown }[]>`
+    WITH emit AS (SELECT 1), ${outbox.steps}
+    SELECT (SELECT id::text FROM outbox_event) AS "eventId", (SELECT last_sequence FROM outbox_stream) AS sequence,
+           (SELECT count(*) FROM outbox_deliveries)::int AS deliveries, ${outbox.notify} AS notified`;
+  if (!row) throw new Error("the outbox statement returned no row");
+  return { eventId: row.eventId, sequence: Number(row.sequence), deliveries: row.deliveries };
 }
 
 /**
- * emitEvent for a state change written as one statement: the same rows (the stream's next number, the event,
- * a delivery per subscribed endpoint, the NOTIFY) as members `outbox_*` of its WITH, written only when the
- * member named `after` returns a row. `data` is a jsonb expression (it may read the statement's members); the
- * body is what emitEvent stores. Select `notify` in the main query: PostgreSQL runs a member that sends
- * nothing only when something reads it.
+ * The outbox's rows as members `outbox_*` of a statement's WITH (the stream's next number, the event, a
+ * delivery per subscribed endpoint, or only to `onlyEndpointId`), written only when the member named `after`
+ * returns a row, so a state change written as one statement carries its event. `data` is a jsonb expression
+ * (it may read the statement's members). Select `notify` in the main query: PostgreSQL runs a member that
+ * sends nothing only when something reads it, and sends the NOTIFY only if the transaction commits.
  */
 export function emitEventSteps(input: {
-  type: EventType;
+  type: EmitInput["type"];
   stream: string;
   data: Prisma.Sql;
   after: string;
   occurredAt?: Date;
+  onlyEndpointId?: string;
 }): { steps: Prisma.Sql; notify: Prisma.Sql } {
   const occurredAt = input.occurredAt ?? new Date();
   const after = Prisma.raw(input.after);
+  const [reason, endpoints] = input.onlyEndpointId
+    ? [Prisma.sql`'test'`, Prisma.sql`e.id = ${input.onlyEndpointId}::uuid`]
+    : [Prisma.sql`'event'`, Prisma.sql`e.disabled_at IS NULL AND ${input.type}::text = ANY(e.event_types)`];
   const steps = Prisma.sql`
     outbox_stream AS (
       INSERT INTO webhook_streams (stream, last_sequence) SELECT ${input.stream}, 1 FROM ${after}
@@ -102,9 +92,9 @@ export function emitEventSteps(input: {
       RETURNING id
     ), outbox_deliveries AS (
       INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at, reason, created_at)
-      SELECT gen_random_uuid(), outbox_event.id, e.id, 'PENDING', clock_timestamp(), 'event', clock_timestamp()
+      SELECT gen_random_uuid(), outbox_event.id, e.id, 'PENDING', clock_timestamp(), ${reason}, clock_timestamp()
         FROM outbox_event, webhook_endpoints e
-       WHERE e.disabled_at IS NULL AND ${input.type}::text = ANY(e.event_types)
+       WHERE ${endpoints}
       RETURNING 1
     )`;
   const notify = Prisma.sql`(SELECT pg_notify(${NOTIFY_CHANNEL}, '')::text FROM outbox_deliveries LIMIT 1)`;
