@@ -11,7 +11,7 @@ import { sameToken } from "@/lib/secrets/token-hash";
 import { markSellerLinksUsed } from "@/lib/sellers";
 import { trackInFlight } from "@/lib/server/shutdown";
 import { emitAuthorizationEvent } from "@/lib/webhooks/emit";
-import { uuid7 } from "@/lib/db/ids";
+import { v7 as uuid7 } from "uuid";
 import {
   claimCallbackState,
   completeFirstKeyAtOnce,

@@ -4,7 +4,7 @@ import "server-only";
 // wakes the dispatcher in the worker processes (lib/webhooks/listener.ts).
 import { Prisma } from "@/lib/db/generated/client";
 import type { Tx } from "@/lib/db/client";
-import { uuid7 } from "@/lib/db/ids";
+import { v7 as uuid7 } from "uuid";
 import type { EventType } from "./catalogue";
 
 export const NOTIFY_CHANNEL = "webhook_deliveries";
