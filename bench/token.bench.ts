@@ -1,6 +1,7 @@
 // GET /api/v1/connections/{id}/token under load, against the framework's own ceiling measured in the same
 // run: a bare Next.js route handler of the same Next version (bench/bare-next) and a bare node:http server.
-// Prints figures and ratios; never fails on a time. Settings: BENCH_DURATION (s per measurement, default 8),
+// Prints figures and ratios, and a timeline of each cold burst (when the provider request went out and the
+// token was written, from PostgreSQL's clock, against the first, median and last answers); never fails on a time. Settings: BENCH_DURATION (s per measurement, default 8),
 // BENCH_ROUNDS (back-to-back repeats, default 1), BENCH_CPU_PROF=1 (the app writes a CPU profile, summarized
 // at the end), BENCH_SKIP_BUILD=1 (reuse .next/).
 import path from "node:path";
@@ -95,6 +96,7 @@ export async function run(): Promise<void> {
     const counted = (r: LoadResult) => ((accepted += r.requests - r.non2xx - r.errors), r);
     const provider = await providerTime(app.sims.noyo.tokenUrl, app.sims.noyo.clientId, app.sims.noyo.clientSecret);
 
+    const timelines: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       say(
         `\nRound ${round + 1} of ${ROUNDS} (${DURATION} s per measurement after ${WARMUP_S} s of warm-up; ${machineLoad()})`,
@@ -116,8 +118,17 @@ export async function run(): Promise<void> {
         say(`  ${c} clients measured (${machineLoad()})`);
       }
       const bareBurst = await load({ url: `${bareNext.url}/api/constant`, connections: BURST, amount: BURST });
+      const burstStart = Date.now();
       const coldBurst = counted(
         await load({ url: `${appServer.url}${tokenPath(coldIds[round])}`, connections: BURST, amount: BURST, headers }),
+      );
+      const flight = await appDriver<{ requestAt: number | null; fetchedAt: number | null; providerMs: number | null }>(
+        ["timeline", coldIds[round] ?? ""],
+        app.env,
+      );
+      const since = (at: number | null) => (at === null ? "–" : `+${fmt(at - burstStart)} ms`);
+      timelines.push(
+        `Round ${round + 1}, cold burst: provider request sent ${since(flight.requestAt)}, token written ${since(flight.fetchedAt)} (provider ${flight.providerMs ?? "–"} ms), first answer ${fmt(coldBurst.min)} ms, p50 ${fmt(coldBurst.p50)} ms, p99 ${fmt(coldBurst.p99)} ms, last ${fmt(coldBurst.max)} ms; bare route's burst: first ${fmt(bareBurst.min)} ms, p50 ${fmt(bareBurst.p50)} ms, p99 ${fmt(bareBurst.p99)} ms.`,
       );
       rows.push([
         `first burst of ${BURST} concurrent requests, cold connection`,
@@ -142,6 +153,8 @@ export async function run(): Promise<void> {
         ),
       );
     }
+    say("");
+    for (const line of timelines) say(line);
     const counters = (await (await fetch(`${app.sims.noyo.url}/__sim/counters`)).json()) as {
       tokenRequestsByClient?: Record<string, number>;
     };

@@ -4,6 +4,7 @@
 //   sellers <n>                                        n sellers, each with an onboarding link token
 //   outcomes                                           authorizations by status
 //   usage                                              accepted API-key calls recorded (api_key_usage)
+//   timeline <connectionId>                            when its provider request was recorded and its token written
 import { randomBytes, randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { createConnection } from "@/lib/connections/service";
@@ -56,19 +57,34 @@ async function usage() {
   return { calls: sum._sum.count ?? 0 };
 }
 
+/** Epoch ms (PostgreSQL's clock, same machine) of a connection's first provider request and first token write. */
+async function timeline(connectionId: string) {
+  const [request, fetched] = await Promise.all([
+    db().connectionTokenRequest.findFirst({ where: { connectionId }, orderBy: { at: "asc" } }),
+    db().connectionEvent.findFirst({ where: { connectionId, type: "token_fetched" }, orderBy: { at: "asc" } }),
+  ]);
+  return {
+    requestAt: request?.at.getTime() ?? null,
+    fetchedAt: fetched?.at.getTime() ?? null,
+    providerMs: fetched?.latencyMs ?? null,
+  };
+}
+
 const out =
   mode === "usage"
     ? await usage()
-    : mode === "connections"
-      ? await connections(args[0] ?? "", args[1] ?? "", args[2] ?? "", Number(args[3] ?? 1))
-      : mode === "sellers"
-        ? await sellers(Number(args[0] ?? 1))
-        : mode === "outcomes"
-          ? await outcomes()
-          : (() => {
-              throw new Error(
-                "usage: app-driver.ts connections <tokenUrl> <apiBaseUrl> <clientId> <n> | sellers <n> | outcomes | usage",
-              );
-            })();
+    : mode === "timeline"
+      ? await timeline(args[0] ?? "")
+      : mode === "connections"
+        ? await connections(args[0] ?? "", args[1] ?? "", args[2] ?? "", Number(args[3] ?? 1))
+        : mode === "sellers"
+          ? await sellers(Number(args[0] ?? 1))
+          : mode === "outcomes"
+            ? await outcomes()
+            : (() => {
+                throw new Error(
+                  "usage: app-driver.ts connections <tokenUrl> <apiBaseUrl> <clientId> <n> | sellers <n> | outcomes | usage | timeline <connectionId>",
+                );
+              })();
 console.log(JSON.stringify(out));
 process.exit(0);

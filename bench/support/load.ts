@@ -7,6 +7,8 @@ export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
+  /** The first answer's latency, ms. */
+  min: number;
   max: number;
   non2xx: number;
   errors: number;
@@ -80,6 +82,7 @@ export async function load(opts: AutocannonOptions & { redirectsAreOk?: boolean 
     rps: r.requests.total / Math.max(seconds, 0.001),
     p50: latencies.length ? quantile(latencies, 0.5) : r.latency.p50,
     p99: latencies.length ? quantile(latencies, 0.99) : r.latency.p99,
+    min: latencies[0] ?? NaN,
     max: latencies.length ? (latencies.at(-1) ?? NaN) : r.latency.max,
     non2xx,
     errors: r.errors,
