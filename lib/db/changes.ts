@@ -279,10 +279,20 @@ export async function announceChange(
   };
 }
 
+/** The check-phase turn every caller of this event-loop turn waits for (one setImmediate per turn, not per call). */
+let nextCheckPhase: Promise<void> | undefined;
+
 /**
  * Lets I/O that has already arrived (a change notice among it) run before a cache answers from memory, so
- * a request that reaches this process after a notice did is never answered from the old copy.
+ * a request that reaches this process after a notice did is never answered from the old copy. It resolves
+ * in the check phase after the poll phase the caller ran in (or a later one): all I/O that poll saw ready
+ * has run by then. Callers of one turn share it.
  */
 export function afterArrivedNotices(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return (nextCheckPhase ??= new Promise((resolve) =>
+    setImmediate(() => {
+      nextCheckPhase = undefined;
+      resolve();
+    }),
+  ));
 }
