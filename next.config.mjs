@@ -22,18 +22,19 @@ const nextConfig = {
     authInterrupts: true,
   },
   // proxy.ts sets the same headers with the per-request CSP on every page and route; this covers what the
-  // proxy does not see (static files).
+  // proxy does not see (static files). Next matches these sources on every request: unnamed groups, since a
+  // `:path*` parameter is split and decoded segment by segment each time.
   async headers() {
     const production = process.env.NODE_ENV === "production";
     return [
       {
-        source: "/:path*",
+        source: "/(.*)",
         headers: Object.entries(securityHeaders(production)).map(([key, value]) => ({ key, value })),
       },
       {
         // The internal API answers JSON only and proxy.ts returns early for it (or, for the token route,
         // never runs): the rest of its headers, fixed. Never cached, Next's own answers (405, OPTIONS) included.
-        source: "/api/v1/:path*",
+        source: "/api/v1(/.*)?",
         headers: [
           { key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY },
           { key: "Cache-Control", value: "no-store" },
@@ -41,7 +42,7 @@ const nextConfig = {
       },
       {
         // Noon's redirect back skips proxy.ts: its CSP, Referrer-Policy and Cache-Control are set here. A header
-        // set here wins over the route's own of the same name (and over the rule above for /:path*).
+        // set here wins over the route's own of the same name (and over the first rule above).
         source: NOON_CALLBACK_PATH,
         headers: Object.entries(noonCallbackHeaders()).map(([key, value]) => ({ key, value })),
       },

@@ -1,6 +1,12 @@
 // One value per process, kept on globalThis: Next's dev server reloads modules, and a bundle may hold two
 // copies of one module, yet the process must keep one database pool, one broker, one shutdown state.
-const slot = (key: string) => Symbol.for(`seller-onboarding:${key}`);
+// The symbols are memoized: the hot paths ask for their singletons on every request.
+const symbols = new Map<string, symbol>();
+const slot = (key: string): symbol => {
+  let id = symbols.get(key);
+  if (id === undefined) symbols.set(key, (id = Symbol.for(`seller-onboarding:${key}`)));
+  return id;
+};
 const registry = () => globalThis as unknown as Record<symbol, unknown>;
 
 /** The process's value for `key`, made by `create` the first time it is asked for. */
