@@ -141,7 +141,9 @@ export class TokenBroker {
    */
   async getToken(connectionId: string, opts: { rejectedToken?: string } = {}): Promise<Result<BrokerToken, AppError>> {
     const rejected = opts.rejectedToken;
-    await afterArrivedNotices();
+    // With nothing of this connection in memory or in flight here, an arrived notice cannot change the answer:
+    // the new flight reads PostgreSQL, which holds every change a notice announces, so it starts at once.
+    if (this.memory.has(connectionId) || this.flights.has(connectionId)) await afterArrivedNotices();
     const mem = this.memory.get(connectionId);
     const now = this.now();
     if (

@@ -171,16 +171,19 @@ export function createLocalSecretStore(opts: LocalSecretStoreOptions = {}): Secr
 
   async function get(name: string, getOpts: { versionId?: string } = {}) {
     try {
-      const secret = await client().localSecret.findUnique({ where: { name } });
+      // Both reads at once (one round trip on the broker's cold path); the secret's own state is checked first.
+      const [secret, version] = await Promise.all([
+        client().localSecret.findUnique({ where: { name } }),
+        client().localSecretVersion.findFirst({
+          where: getOpts.versionId
+            ? { secretName: name, versionId: getOpts.versionId }
+            : { secretName: name, stages: { has: CURRENT } },
+          omit: { sealed: false },
+        }),
+      ]);
       if (!secret) throw notFound(name);
       if (secret.deletionScheduledFor)
         throw new SecretStoreError("not-found", `the secret ${name} is scheduled for deletion`);
-      const version = await client().localSecretVersion.findFirst({
-        where: getOpts.versionId
-          ? { secretName: name, versionId: getOpts.versionId }
-          : { secretName: name, stages: { has: CURRENT } },
-        omit: { sealed: false },
-      });
       if (!version)
         throw new SecretStoreError("not-found", `the secret ${name} has no version ${getOpts.versionId ?? CURRENT}`);
       return {
