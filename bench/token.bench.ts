@@ -135,9 +135,9 @@ export async function run(): Promise<void> {
         ["timeline", coldIds[round] ?? ""],
         app.env,
       );
-      const since = (at: number | null) => (at === null ? "–" : `+${fmt(at - burstStart)} ms`);
+      const since = (at: number | null) => (at === null ? "–" : `+${fmt(at - burstStart)}`);
       timelines.push(
-        `Round ${round + 1}, cold burst: provider request sent ${since(flight.requestAt)}, token written ${since(flight.fetchedAt)} (provider ${flight.providerMs ?? "–"} ms), first answer ${fmt(coldBurst.min)} ms, p50 ${fmt(coldBurst.p50)} ms, p99 ${fmt(coldBurst.p99)} ms, last ${fmt(coldBurst.max)} ms; bare route's burst: first ${fmt(bareBurst.min)} ms, p50 ${fmt(bareBurst.p50)} ms, p99 ${fmt(bareBurst.p99)} ms.`,
+        `Round ${round + 1}, cold burst (ms after it started): provider request sent ${since(flight.requestAt)}, token written ${since(flight.fetchedAt)} (provider ${flight.providerMs ?? "–"} ms), first answer +${fmt(coldBurst.firstAt)}, last +${fmt(coldBurst.lastAt)}; latencies p50 ${fmt(coldBurst.p50)}, p99 ${fmt(coldBurst.p99)}. The bare route's burst: first answer +${fmt(bareBurst.firstAt)}, last +${fmt(bareBurst.lastAt)}; p50 ${fmt(bareBurst.p50)}, p99 ${fmt(bareBurst.p99)}.`,
       );
       rows.push([
         `first burst of ${BURST} concurrent requests, cold connection`,

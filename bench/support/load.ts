@@ -9,6 +9,9 @@ export interface LoadResult {
   p99: number;
   /** The first answer's latency, ms. */
   min: number;
+  /** When the first and the last answer came, ms after the load started. */
+  firstAt: number;
+  lastAt: number;
   max: number;
   non2xx: number;
   errors: number;
@@ -66,10 +69,12 @@ const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 export async function load(opts: AutocannonOptions & { redirectsAreOk?: boolean }): Promise<LoadResult> {
   const started = performance.now();
   let lastAnswer = started;
+  let firstAnswer = NaN;
   const run = autocannon({ timeout: 30, ...opts });
   const latencies: number[] = [];
   run.on("response", (_client, _status, _bytes, ms) => {
     lastAnswer = performance.now();
+    if (Number.isNaN(firstAnswer)) firstAnswer = lastAnswer;
     latencies.push(ms);
   });
   const r = await run;
@@ -83,6 +88,8 @@ export async function load(opts: AutocannonOptions & { redirectsAreOk?: boolean 
     p50: latencies.length ? quantile(latencies, 0.5) : r.latency.p50,
     p99: latencies.length ? quantile(latencies, 0.99) : r.latency.p99,
     min: latencies[0] ?? NaN,
+    firstAt: firstAnswer - started,
+    lastAt: lastAnswer - started,
     max: latencies.length ? (latencies.at(-1) ?? NaN) : r.latency.max,
     non2xx,
     errors: r.errors,
