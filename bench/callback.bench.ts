@@ -11,7 +11,15 @@ import { benchSecrets, buildForBench, prepareBenchApp } from "./support/app-env"
 import { fmt, load, machineLoad, ratio, table, type LoadResult } from "./support/load";
 import { cpuMeter, postmasterPid } from "./support/cpu";
 import { summarizeProfiles } from "./support/profile";
-import { appDriver, profilePhase, ROOT, startExpressSample, startNext, type Running } from "./support/servers";
+import {
+  appDriver,
+  profilePhase,
+  quickstartEnv,
+  ROOT,
+  startExpressSample,
+  startNext,
+  type Running,
+} from "./support/servers";
 
 const PER_PHASE = Number(process.env.BENCH_CALLBACKS ?? 150);
 const SEQUENTIAL = Math.max(20, Math.round(PER_PHASE / 4));
@@ -94,6 +102,17 @@ async function prepareExpress(url: string, noonUrl: string, n: number): Promise<
   });
 }
 
+/** Sellers of the bare Next.js floor (bench/bare-next/lib/quickstart.js): GET /api/connect-seller → approve. */
+async function prepareFloor(url: string, noonUrl: string, n: number): Promise<PreparedCallback[]> {
+  return inParallel(n, async () => {
+    const res = await fetch(`${url}/api/connect-seller`, { redirect: "manual" });
+    const location = res.headers.get("location");
+    if (res.status !== 302 || !location) throw new Error(`/api/connect-seller answered ${res.status}`);
+    const back = await approve(location, noonUrl);
+    return { path: `/api/oauth/callback?${back.toString()}`, cookie: cookiePair(res, "sid") };
+  });
+}
+
 /** Sends the prepared callbacks, `connections` at a time. */
 function fire(url: string, prepared: PreparedCallback[], connections: number): Promise<LoadResult> {
   const queue = [...prepared];
@@ -156,11 +175,20 @@ export async function run(): Promise<void> {
     servers.push(appServer);
     const sample = await startExpressSample(app.sims.noon);
     servers.push(sample);
+    // The floor: the sample's own work as bare Next.js route handlers (bench/bare-next), what the framework
+    // alone costs before anything of ours runs.
+    const floor = await startNext({
+      dir: path.join(ROOT, "bench/bare-next"),
+      env: { ...process.env, NODE_ENV: "production", ...quickstartEnv(app.sims.noon) },
+      probePath: "/api/constant",
+    });
+    servers.push(floor);
     const appCtx = { url: appServer.url, env: app.env, noonUrl: app.sims.noon.url };
     // CPU time per callback of every process involved, measured over the same timed phases (bench/support/cpu.ts).
     const pgPid = await postmasterPid(app.env.DATABASE_URL ?? "");
     const appCpu = cpuMeter({ app: appServer.child.pid, PostgreSQL: pgPid, simulators: app.simulatorsPid });
     const sampleCpu = cpuMeter({ sample: sample.child.pid, simulators: app.simulatorsPid });
+    const floorCpu = cpuMeter({ "bare Next": floor.child.pid, simulators: app.simulatorsPid });
     const phases: { label: string; n: number; connections: number }[] = [
       { label: "one at a time", n: SEQUENTIAL, connections: 1 },
       { label: "10 concurrent sellers", n: PER_PHASE, connections: 10 },
@@ -169,6 +197,7 @@ export async function run(): Promise<void> {
     // Warm-up: the first callback of each logs in to Noon and loads its code paths.
     await fire(appServer.url, await prepareApp(appCtx, 5), 1);
     await fire(sample.url, await prepareExpress(sample.url, app.sims.noon.url, 5), 1);
+    await fire(floor.url, await prepareFloor(floor.url, app.sims.noon.url, 5), 1);
 
     for (let round = 0; round < ROUNDS; round++) {
       say(
@@ -179,6 +208,7 @@ export async function run(): Promise<void> {
       for (const phase of phases) {
         const appCallbacks = await prepareApp(appCtx, phase.n);
         const sampleCallbacks = await prepareExpress(sample.url, app.sims.noon.url, phase.n);
+        const floorCallbacks = await prepareFloor(floor.url, app.sims.noon.url, phase.n);
         const before = await appDriver<Record<string, number>>(["outcomes"], app.env);
         if (profileDir) await profilePhase(appServer, "started");
         const appMeter = appCpu();
@@ -189,27 +219,37 @@ export async function run(): Promise<void> {
         const sampleMeter = sampleCpu();
         const theirs = await fire(sample.url, sampleCallbacks, phase.connections);
         const sampleUsed = sampleMeter();
+        const floorMeter = floorCpu();
+        const bare = await fire(floor.url, floorCallbacks, phase.connections);
+        const floorUsed = floorMeter();
         cpuRows.push([
           phase.label,
           perCallback(appUsed, phase.n, ["app", "PostgreSQL", "simulators", "load generator"]),
           perCallback(sampleUsed, phase.n, ["sample", "simulators", "load generator"]),
+          perCallback(floorUsed, phase.n, ["bare Next", "simulators", "load generator"]),
         ]);
         const completed = (after.COMPLETED ?? 0) - (before.COMPLETED ?? 0);
         rows.push([
           `Noon callback, ${phase.label}`,
           `${fig(ours)}; ${completed}/${phase.n} completed`,
           fig(theirs),
+          fig(bare),
           phase.connections === 1
-            ? `p50 ${ratio(ours.p50, theirs.p50)} the sample's`
-            : `${ratio(ours.rps, theirs.rps)} the sample's rate`,
+            ? `p50 ${ratio(ours.p50, theirs.p50)} the sample's; floor ${ratio(bare.p50, theirs.p50)}; app ${ratio(ours.p50, bare.p50)} the floor`
+            : `${ratio(ours.rps, theirs.rps)} the sample's rate; floor ${ratio(bare.rps, theirs.rps)}; app ${ratio(ours.rps, bare.rps)} the floor`,
         ]);
         say(`  ${phase.label} measured (${machineLoad()})`);
       }
       say("");
-      say(table(["what", "app (next start)", "quickstart Express sample", "ratio"], rows));
+      say(
+        table(
+          ["what", "app (next start)", "quickstart Express sample", "floor: the sample in bare Next.js", "ratio"],
+          rows,
+        ),
+      );
       say("");
       say("CPU time per callback (ms; each process's own, from /proc, so a busy machine does not inflate it):");
-      say(table(["phase", "app side", "sample side"], cpuRows));
+      say(table(["phase", "app side", "sample side", "floor side"], cpuRows));
     }
     say(`\nMachine: ${machineLoad()}.`);
   } finally {

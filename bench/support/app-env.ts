@@ -3,6 +3,7 @@
 // secret store is the local one (encrypted in PostgreSQL) unless BENCH_SECRETS=aws: then the `aws` backend
 // against the Secrets Manager simulator, as in production.
 import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startLocalStack } from "../../scripts/lib/stack";
@@ -30,7 +31,8 @@ export async function buildForBench(say: (line: string) => void): Promise<void> 
       : "Building the app (next build; BENCH_SKIP_BUILD=1 reuses .next/) ...",
   );
   await buildNext(ROOT, env, !skip);
-  const bare = await buildNext(path.join(ROOT, "bench/bare-next"), env, false);
+  const bareDir = path.join(ROOT, "bench/bare-next");
+  const bare = await buildNext(bareDir, env, newestSource(bareDir) > builtAt(bareDir));
   if (bare === "built") say("Built the bare Next.js app (bench/bare-next).");
 }
 
@@ -96,3 +98,19 @@ export async function prepareBenchApp(): Promise<BenchApp> {
     throw error;
   }
 }
+
+/** The newest modification time of the bare app's sources (its build is redone when they change). */
+function newestSource(dir: string): number {
+  const times = (entry: string): number[] => {
+    const full = path.join(dir, entry);
+    if (!existsSync(full)) return [];
+    if (!statSync(full).isDirectory()) return [statSync(full).mtimeMs];
+    return readdirSync(full, { recursive: true, encoding: "utf8" }).map((f) => statSync(path.join(full, f)).mtimeMs);
+  };
+  return Math.max(0, ...["app", "lib", "next.config.mjs", "instrumentation.js"].flatMap(times));
+}
+
+const builtAt = (dir: string) => {
+  const id = path.join(dir, ".next", "BUILD_ID");
+  return existsSync(id) ? statSync(id).mtimeMs : 0;
+};

@@ -206,6 +206,15 @@ export async function startBareNode(): Promise<Running> {
   return { url, child, ...t };
 }
 
+/** The quickstart's settings, for the Express sample and its bare Next.js twin (bench/bare-next/lib/quickstart.js). */
+export const quickstartEnv = (sim: SimulatorInfo["noon"]): Record<string, string> => ({
+  NOON_CLIENT_ID: sim.clientId,
+  NOON_CLIENT_SECRET: sim.clientSecret,
+  NOON_AUTHORIZE_URL: sim.authorizeUrl,
+  NOON_API_URL: sim.url,
+  NOON_INTEGRATOR_KEY: JSON.stringify(sim.integratorKey),
+});
+
 /** The Noon quickstart's Express sample (bench/fixtures/noon-quickstart-express.mjs) against the simulator. */
 export async function startExpressSample(sim: SimulatorInfo["noon"]): Promise<Running> {
   const port = await freePort();
@@ -213,11 +222,7 @@ export async function startExpressSample(sim: SimulatorInfo["noon"]): Promise<Ru
     env: {
       ...process.env,
       PORT: String(port),
-      NOON_CLIENT_ID: sim.clientId,
-      NOON_CLIENT_SECRET: sim.clientSecret,
-      NOON_AUTHORIZE_URL: sim.authorizeUrl,
-      NOON_API_URL: sim.url,
-      NOON_INTEGRATOR_KEY: JSON.stringify(sim.integratorKey),
+      ...quickstartEnv(sim),
     },
     // Its console.log lines go nowhere, as they would to a log collector; errors are kept.
     stdio: ["ignore", "ignore", "pipe"],
