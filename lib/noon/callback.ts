@@ -204,7 +204,9 @@ async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Respon
     reconnecting: row.reconnecting,
   };
 
-  const cookie = await sessionAfter(session);
+  // Sealed while the request goes on (its CPU overlaps the waits for Noon); awaited by every answer below.
+  const cookie = sessionAfter(session);
+  cookie.catch(() => undefined);
   const progress: Progress = { stage: "callback" };
   try {
     return await finishAuthorization(auth, url, cookie, resolved, now, progress);
@@ -218,7 +220,7 @@ async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Respon
     try {
       // Its key is sealed: recovery stores it and completes the request (lib/secrets/pending.ts).
       if (await whileDatabaseRecovers(() => db().pendingSecret.count({ where: { authorizationId: auth.id } }))) {
-        return seeOther(resultPath(auth.reference), cookie);
+        return seeOther(resultPath(auth.reference), await cookie);
       }
       await whileDatabaseRecovers(() =>
         recordFailure(
@@ -235,14 +237,14 @@ async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Respon
     } catch {
       // The database stayed away: the page still answers; the abandoned-callback sweep closes the request later.
     }
-    return seeOther(resultPath(auth.reference), cookie);
+    return seeOther(resultPath(auth.reference), await cookie);
   }
 }
 
 async function finishAuthorization(
   auth: Claimed,
   url: URL,
-  cookie: string,
+  cookie: Promise<string>,
   resolved: ReturnType<typeof resolveDeps>,
   now: Date,
   progress: Progress,
@@ -265,7 +267,7 @@ async function finishAuthorization(
       await emitAuthorizationEvent(tx, { authorizationId: auth.id, type: "authorization.declined" });
     });
     log().info({ authorizationId: auth.id, reference: auth.reference }, "noon authorization declined");
-    return seeOther(resultPath(auth.reference), cookie);
+    return seeOther(resultPath(auth.reference), await cookie);
   }
 
   const { noon } = resolved;
@@ -280,7 +282,7 @@ async function finishAuthorization(
       },
       now,
     );
-    return seeOther(resultPath(auth.reference), cookie);
+    return seeOther(resultPath(auth.reference), await cookie);
   }
   const client = resolved.client();
 
@@ -288,7 +290,7 @@ async function finishAuthorization(
   const created = await client.createToken(code);
   if (!created.ok) {
     await recordFailure(auth, created.error, resolved.now());
-    return seeOther(resultPath(auth.reference), cookie);
+    return seeOther(resultPath(auth.reference), await cookie);
   }
   const tokenCreated = {
     type: "token_created" as const,
@@ -326,7 +328,7 @@ async function finishAuthorization(
     // A step the database did not take is written again first (if it fails again, the crash path records it).
     if (!written) await writeTokenCreated();
     await recordFailure(auth, exchanged.error, resolved.now());
-    return seeOther(resultPath(auth.reference), cookie);
+    return seeOther(resultPath(auth.reference), await cookie);
   }
   // From here the key exists only in this process's memory until the seal below commits: no other I/O first.
   const key = exchanged.data;
@@ -449,5 +451,5 @@ async function finishAuthorization(
       "noon authorization finished",
     );
   }
-  return seeOther(resultPath(auth.reference), cookie);
+  return seeOther(resultPath(auth.reference), await cookie);
 }
