@@ -16,9 +16,12 @@ const DML = /^\s*(?:with|select|insert|update|delete)\b/i;
  */
 const STAR_COLUMNS = /(?:\bselect|\breturning|\bdistinct|,)\s+(?:(?:"[^"]*"|\w+)\.)?\*/i;
 
+/** An IN list of several parameters (Prisma's `in`/`notIn`): one text per length, so not a fixed shape. */
+const PARAMETER_LIST = /\bin\s*\(\s*\$\d+\s*,/i;
+
 /** Whether a statement may be sent under a name: fixed-shape DML whose columns are listed by name. */
 export function mayBeNamed(sql: string): boolean {
-  return DML.test(sql) && !STAR_COLUMNS.test(sql);
+  return DML.test(sql) && !STAR_COLUMNS.test(sql) && !PARAMETER_LIST.test(sql);
 }
 
 /** The name pg takes as "no name": the unnamed statement, parsed and planned on every run. */
