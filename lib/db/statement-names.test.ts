@@ -122,6 +122,28 @@ describe("prepared statements against PostgreSQL", () => {
     }
   });
 
+  it("survives rollbacks: a statement first prepared in a rolled-back or failed transaction runs afterwards", async () => {
+    const conn = new pg.Client({ connectionString: database.url });
+    await conn.connect();
+    const name = statementNamer(10);
+    const run = (text: string, value: number) => conn.query({ name: name({ sql: text }), text, values: [value] });
+    try {
+      await conn.query("BEGIN");
+      await run("SELECT $1::int AS n", 1);
+      await conn.query("ROLLBACK");
+      // PostgreSQL keeps a prepared statement through a rollback (it belongs to the session).
+      expect((await run("SELECT $1::int AS n", 2)).rows).toEqual([{ n: 2 }]);
+      await conn.query("BEGIN");
+      await expect(conn.query("SELECT 1/0")).rejects.toThrow();
+      // Refused in the failed transaction: pg forgets it had sent it, and prepares it again next time.
+      await expect(run("SELECT $1::int AS m", 1)).rejects.toThrow(/aborted/);
+      await conn.query("ROLLBACK");
+      expect((await run("SELECT $1::int AS m", 3)).rows).toEqual([{ m: 3 }]);
+    } finally {
+      await conn.end();
+    }
+  });
+
   it("is what the app's own client does (a read prepares its statement on the connection)", async () => {
     const statements = await db().$transaction(async (tx) => {
       await tx.seller.findFirst({ where: { externalId: "none-such" }, select: { id: true } });
