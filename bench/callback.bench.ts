@@ -6,6 +6,7 @@
 // concurrent phase, default 150), BENCH_ROUNDS, BENCH_SKIP_BUILD=1 (see token.bench.ts), BENCH_SECRETS=aws
 // (the app stores keys in the Secrets Manager simulator, as in production; default: the local store),
 // BENCH_CPU_PROF=1 (the app's CPU profile during the timed callbacks only, not the preparation).
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { benchSecrets, buildForBench, prepareBenchApp } from "./support/app-env";
 import { fmt, load, machineLoad, ratio, table, type LoadResult } from "./support/load";
@@ -140,6 +141,26 @@ function perCallback(used: Record<string, number | null>, n: number, order: stri
   return `${parts.map(([k, v]) => `${k} ${v === null || v === undefined ? "?" : fmt(v / n, 1)}`).join(" + ")} = ${fmt(total / n, 1)}`;
 }
 
+/**
+ * The app's critical path: the p50 of each step (`stepsMs` of the "noon authorization finished" log lines,
+ * lib/noon/callback.ts) of the callbacks that finished between `from` and `to`, and of their sum.
+ */
+function criticalPath(logFile: string | undefined, from: number, to: number): string {
+  if (!logFile || !existsSync(logFile)) return "(no log file)";
+  const steps = new Map<string, number[]>();
+  const totals: number[] = [];
+  for (const line of readFileSync(logFile, "utf8").split("\n")) {
+    if (!line.includes("noon authorization finished")) continue;
+    const entry = JSON.parse(line) as { stepsMs?: Record<string, number>; time?: string | number };
+    const at = entry.time === undefined ? NaN : new Date(entry.time).getTime();
+    if (!entry.stepsMs || !(at >= from && at <= to)) continue;
+    for (const [step, ms] of Object.entries(entry.stepsMs)) steps.set(step, [...(steps.get(step) ?? []), ms]);
+    totals.push(Object.values(entry.stepsMs).reduce((a, b) => a + b, 0));
+  }
+  const p50 = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)] ?? NaN;
+  return `${[...steps].map(([step, v]) => `${step} ${fmt(p50(v), 2)}`).join(" → ")}; the handler ${fmt(p50(totals), 2)} (${totals.length} callbacks)`;
+}
+
 const fig = (r: LoadResult) =>
   `${fmt(r.rps, 1)}/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms${r.non2xx || r.errors ? ` (failed ${r.non2xx}, errors ${r.errors})` : ""}`;
 
@@ -205,6 +226,7 @@ export async function run(): Promise<void> {
       );
       const rows: string[][] = [];
       const cpuRows: string[][] = [];
+      let sequential = { from: 0, to: 0 };
       for (const phase of phases) {
         const appCallbacks = await prepareApp(appCtx, phase.n);
         const sampleCallbacks = await prepareExpress(sample.url, app.sims.noon.url, phase.n);
@@ -212,8 +234,10 @@ export async function run(): Promise<void> {
         const before = await appDriver<Record<string, number>>(["outcomes"], app.env);
         if (profileDir) await profilePhase(appServer, "started");
         const appMeter = appCpu();
+        const from = Date.now();
         const ours = await fire(appServer.url, appCallbacks, phase.connections);
         const appUsed = appMeter();
+        if (phase.connections === 1) sequential = { from, to: Date.now() };
         if (profileDir) await profilePhase(appServer, "written");
         const after = await appDriver<Record<string, number>>(["outcomes"], app.env);
         const sampleMeter = sampleCpu();
@@ -250,6 +274,11 @@ export async function run(): Promise<void> {
       say("");
       say("CPU time per callback (ms; each process's own, from /proc, so a busy machine does not inflate it):");
       say(table(["phase", "app side", "sample side", "floor side"], cpuRows));
+      say("");
+      // Read once the phases are over: the log is written asynchronously.
+      say(
+        `The app's critical path, one at a time (p50 of each step in ms, from its log; lib/noon/README.md): ${criticalPath(app.env.LOG_FILE, sequential.from, sequential.to)}`,
+      );
     }
     say(`\nMachine: ${machineLoad()}.`);
   } finally {

@@ -85,3 +85,15 @@ describe("PROVIDER_ALLOWED_PORTS", () => {
     );
   });
 });
+
+describe("DATABASE_PREPARED_STATEMENTS", () => {
+  it("defaults to 200 named statements per process, takes 0 (off) or another count, and refuses anything else", () => {
+    expect(load(production).preparedStatements).toBe(200);
+    expect(load({ ...production, DATABASE_PREPARED_STATEMENTS: "0" }).preparedStatements).toBe(0);
+    expect(load({ ...production, DATABASE_PREPARED_STATEMENTS: "50" }).preparedStatements).toBe(50);
+    for (const bad of ["off", "-1", "1.5"])
+      expect(configError(() => load({ ...production, DATABASE_PREPARED_STATEMENTS: bad })).variable).toBe(
+        "DATABASE_PREPARED_STATEMENTS",
+      );
+  });
+});

@@ -209,6 +209,8 @@ export interface AppConfig {
   nodeEnv: "development" | "production" | "test";
   isProduction: boolean;
   databaseUrl: string | undefined;
+  /** DATABASE_PREPARED_STATEMENTS: distinct statements sent under a name (prepared once per connection); 0: none. */
+  preparedStatements: number;
   appUrl: string;
   sessionSecret: string;
   authSecret: string;
@@ -395,6 +397,7 @@ export function loadConfig(env: Env, opts: { dataDir?: string } = {}): AppConfig
     nodeEnv,
     isProduction,
     databaseUrl,
+    preparedStatements: numberVar(env, "DATABASE_PREPARED_STATEMENTS", 200, { min: 0, max: 10_000, integer: true }),
     appUrl,
     sessionSecret,
     authSecret,

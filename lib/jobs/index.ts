@@ -4,8 +4,10 @@ import "server-only";
 // list (lib/server/start.ts, registerBackgroundWork) calls in every process before workers start.
 import PgBoss from "pg-boss";
 import { config } from "@/lib/config/env";
+import { statementNamer } from "@/lib/db/statement-names";
 import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/server/process-singleton";
+import { StatementNamingDb } from "./statement-db";
 
 export type JobOptions = {
   /** pg-boss queue policy; "short" keeps at most one queued job per singletonKey. Default "standard". */
@@ -56,7 +58,13 @@ const workerIds = new Map<string, string[]>();
 
 const SCHEMA = "pgboss";
 
-type BossState = { boss: PgBoss; started: Promise<PgBoss>; queues: Map<string, Promise<void>> };
+type BossState = {
+  boss: PgBoss;
+  /** The pool pg-boss runs on when it names its statements (closed here after the boss stops). */
+  db: StatementNamingDb | undefined;
+  started: Promise<PgBoss>;
+  queues: Map<string, Promise<void>>;
+};
 
 // Kept on globalThis: Next's dev server reloads modules, and one process needs one pool of each kind.
 const state = processSingleton<{ sender?: BossState; worker?: BossState }>("jobs", () => ({}));
@@ -64,17 +72,27 @@ const state = processSingleton<{ sender?: BossState; worker?: BossState }>("jobs
 function newBoss(forWorkers: boolean): BossState {
   const { databaseUrl } = config();
   if (!databaseUrl) throw new Error("DATABASE_URL is not set: the job queue lives in the app's database");
-  const boss = new PgBoss({
+  const pool = {
     connectionString: databaseUrl,
-    schema: SCHEMA,
     application_name: forWorkers ? "seller-onboarding-worker" : "seller-onboarding-jobs",
     max: forWorkers ? 4 : 2,
+  };
+  const { preparedStatements } = config();
+  // pg-boss's statements prepared once per connection too, unless DATABASE_PREPARED_STATEMENTS=0 (its own names).
+  const db = preparedStatements > 0 ? new StatementNamingDb(pool, statementNamer(preparedStatements)) : undefined;
+  const boss = new PgBoss({
+    ...pool,
+    ...(db ? { db } : {}),
+    schema: SCHEMA,
     // Only worker instances maintain the queue and fire schedules.
     supervise: forWorkers,
     schedule: forWorkers,
   });
-  boss.on("error", (error) => log().error({ err: error.message }, "job queue error"));
-  return { boss, started: boss.start(), queues: new Map() };
+  const onError = (error: Error) => log().error({ err: error.message }, "job queue error");
+  boss.on("error", onError);
+  db?.on("error", onError);
+  db?.open();
+  return { boss, db, started: boss.start(), queues: new Map() };
 }
 
 async function ensureQueue(s: BossState, name: string, options: JobOptions): Promise<PgBoss> {
@@ -256,9 +274,11 @@ export async function stopJobWorkers(opts: { timeoutMs?: number } = {}): Promise
       try {
         await s.started;
       } catch {
+        await s.db?.close();
         return;
       }
       await s.boss.stop({ graceful: true, wait: true, close: true, timeout: opts.timeoutMs ?? 20_000 });
+      await s.db?.close();
     }),
   );
 }

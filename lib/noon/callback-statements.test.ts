@@ -1,12 +1,14 @@
 // A guard against the callback's database work creeping back: the statements and round trips a successful
 // callback sends, counted on the wire by a proxy in front of PostgreSQL (every pool and client library).
 // Counts, not time (lib/noon/README.md, "What a callback costs the database").
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { stopJobWorkers } from "@/lib/jobs";
 import { deliveryBody, emitAuthorizationEvent } from "@/lib/webhooks/emit";
-import { keepOutput } from "@/tests/support/secret-scan";
+import { keepOutput, RUN_DIR } from "@/tests/support/secret-scan";
 import { startStatementCounter, type StatementCounter } from "@/tests/support/pg-statement-counter";
 import { createPrivateDatabase, type PrivateDatabase } from "@/tests/support/private-database";
 import { callback, COMPLETED_TIMELINE, connectAndApprove, sellerWithLink } from "@/tests/support/noon-harness";
@@ -147,5 +149,22 @@ describe("what a successful callback costs the database", () => {
     expect(app.roundTrips).toBeLessThanOrEqual(5);
     // The first verification's job (lib/noon/verify-queue.ts).
     expect(jobs.statements).toBeLessThanOrEqual(1);
+
+    // Its log line says how long each step took (the bench prints their p50; no time is asserted here).
+    const finished = readFileSync(path.join(RUN_DIR, "app.log"), "utf8")
+      .split("\n")
+      .filter((line) => line.includes("noon authorization finished") && line.includes(auth.id))
+      .map((line) => JSON.parse(line) as { stepsMs?: Record<string, unknown> });
+    expect(finished).toHaveLength(1);
+    expect(Object.keys(finished[0]?.stepsMs ?? {})).toEqual([
+      "session",
+      "claim",
+      "tokenCreate",
+      "tokenExchange",
+      "seal",
+      "store",
+      "complete",
+    ]);
+    for (const ms of Object.values(finished[0]?.stepsMs ?? {})) expect(ms).toBeGreaterThanOrEqual(0);
   });
 });

@@ -165,12 +165,32 @@ export async function handleNoonCallback(request: Request, deps: NoonDeps = {}):
   return trackInFlight(() => runNoonCallback(request, deps));
 }
 
+/** The steps of a successful callback, each the milliseconds since the one before (the handler's start first). */
+type Step = "session" | "claim" | "tokenCreate" | "tokenExchange" | "seal" | "store" | "complete";
+
+/** Times a callback's steps, for its "noon authorization finished" line (`npm run bench -- callback` reads it). */
+function stepClock() {
+  let last = performance.now();
+  const ms: Partial<Record<Step, number>> = {};
+  return {
+    ms,
+    lap(step: Step) {
+      const now = performance.now();
+      ms[step] = Math.round((now - last) * 100) / 100;
+      last = now;
+    },
+  };
+}
+type StepClock = ReturnType<typeof stepClock>;
+
 async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Response> {
+  const clock = stepClock();
   const resolved = resolveDeps(deps);
   const url = new URL(request.url);
   const states = url.searchParams.getAll("state");
   const session = await readSellerSession(request.headers.get("cookie"));
   const sellerId = session?.sellerId ?? null;
+  clock.lap("session");
 
   if (states.length === 0 || states[0] === "") return reject(request, "state_missing", { sellerId });
   if (states.length > 1) return reject(request, "state_repeated", { sellerId });
@@ -196,6 +216,7 @@ async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Respon
   }
   if (row.stateExpiresAt <= now) return reject(request, "state_expired", { sellerId, authorizationId: row.id });
   if (!claimed) return reject(request, "already_used", { sellerId, authorizationId: row.id });
+  clock.lap("claim");
   const auth: Claimed = {
     id: row.id,
     reference: row.reference,
@@ -204,10 +225,12 @@ async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Respon
     reconnecting: row.reconnecting,
   };
 
-  const cookie = await sessionAfter(session);
+  // Sealed while the request goes on (its CPU overlaps the waits for Noon); awaited by every answer below.
+  const cookie = sessionAfter(session);
+  cookie.catch(() => undefined);
   const progress: Progress = { stage: "callback" };
   try {
-    return await finishAuthorization(auth, url, cookie, resolved, now, progress);
+    return await finishAuthorization(auth, url, cookie, resolved, now, progress, clock);
   } catch (error) {
     // A bug or a database outage after the state was consumed: the request is failed with the stage it was
     // in, never left hanging (through a database restart too: the record is retried for a while).
@@ -218,7 +241,7 @@ async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Respon
     try {
       // Its key is sealed: recovery stores it and completes the request (lib/secrets/pending.ts).
       if (await whileDatabaseRecovers(() => db().pendingSecret.count({ where: { authorizationId: auth.id } }))) {
-        return seeOther(resultPath(auth.reference), cookie);
+        return seeOther(resultPath(auth.reference), await cookie);
       }
       await whileDatabaseRecovers(() =>
         recordFailure(
@@ -235,17 +258,18 @@ async function runNoonCallback(request: Request, deps: NoonDeps): Promise<Respon
     } catch {
       // The database stayed away: the page still answers; the abandoned-callback sweep closes the request later.
     }
-    return seeOther(resultPath(auth.reference), cookie);
+    return seeOther(resultPath(auth.reference), await cookie);
   }
 }
 
 async function finishAuthorization(
   auth: Claimed,
   url: URL,
-  cookie: string,
+  cookie: Promise<string>,
   resolved: ReturnType<typeof resolveDeps>,
   now: Date,
   progress: Progress,
+  clock: StepClock,
 ): Promise<Response> {
   const code = url.searchParams.get("code");
   const error = url.searchParams.get("error");
@@ -265,7 +289,7 @@ async function finishAuthorization(
       await emitAuthorizationEvent(tx, { authorizationId: auth.id, type: "authorization.declined" });
     });
     log().info({ authorizationId: auth.id, reference: auth.reference }, "noon authorization declined");
-    return seeOther(resultPath(auth.reference), cookie);
+    return seeOther(resultPath(auth.reference), await cookie);
   }
 
   const { noon } = resolved;
@@ -280,15 +304,16 @@ async function finishAuthorization(
       },
       now,
     );
-    return seeOther(resultPath(auth.reference), cookie);
+    return seeOther(resultPath(auth.reference), await cookie);
   }
   const client = resolved.client();
 
   progress.stage = "token_create";
   const created = await client.createToken(code);
+  clock.lap("tokenCreate");
   if (!created.ok) {
     await recordFailure(auth, created.error, resolved.now());
-    return seeOther(resultPath(auth.reference), cookie);
+    return seeOther(resultPath(auth.reference), await cookie);
   }
   const tokenCreated = {
     type: "token_created" as const,
@@ -322,11 +347,12 @@ async function finishAuthorization(
   );
   const exchanged = await client.exchangeToken(created.data.accessToken);
   const { written } = await step;
+  clock.lap("tokenExchange");
   if (!exchanged.ok) {
     // A step the database did not take is written again first (if it fails again, the crash path records it).
     if (!written) await writeTokenCreated();
     await recordFailure(auth, exchanged.error, resolved.now());
-    return seeOther(resultPath(auth.reference), cookie);
+    return seeOther(resultPath(auth.reference), await cookie);
   }
   // From here the key exists only in this process's memory until the seal below commits: no other I/O first.
   const key = exchanged.data;
@@ -359,6 +385,7 @@ async function finishAuthorization(
         oauthRequestId: key.oauthRequestId,
       },
       observeSealed: (ms) => {
+        clock.lap("seal");
         keySealedMs = Math.round(ms * 100) / 100;
         resolved.observe?.keySealed?.(ms);
       },
@@ -390,20 +417,24 @@ async function finishAuthorization(
         }),
       // Stored: the completion in one batch; when it cannot (a credential to supersede), onStored. A seller
       // who had a credential when the callback came goes to onStored at once.
-      completeStored: async (pendingId, ref) =>
-        !auth.reconnecting &&
-        completeFirstKeyAtOnce({
-          pendingId,
-          authorizationId: auth.id,
-          reference: auth.reference,
-          sellerId: auth.sellerId,
-          startedAt: auth.startedAt,
-          credentialId,
-          credential: received,
-          oauthRequestId: key.oauthRequestId,
-          ref,
-          now: resolved.now(),
-        }),
+      completeStored: async (pendingId, ref) => {
+        clock.lap("store");
+        return (
+          !auth.reconnecting &&
+          (await completeFirstKeyAtOnce({
+            pendingId,
+            authorizationId: auth.id,
+            reference: auth.reference,
+            sellerId: auth.sellerId,
+            startedAt: auth.startedAt,
+            credentialId,
+            credential: received,
+            oauthRequestId: key.oauthRequestId,
+            ref,
+            now: resolved.now(),
+          }))
+        );
+      },
       onStored: async (tx, ref) => {
         // The credential is given too for the path where the database took no seal (see storeSecretDurably).
         await completeWithStoredKey(tx, { authorizationId: auth.id, ref, credential, now: resolved.now() });
@@ -424,6 +455,7 @@ async function finishAuthorization(
     },
     resolved.store ? { store: resolved.store } : {},
   );
+  clock.lap("complete");
   if (outcome.outcome === "lost") {
     await recordFailure(
       auth,
@@ -437,7 +469,8 @@ async function finishAuthorization(
       resolved.now(),
     );
   } else {
-    // keySealedMs: how long the key existed only in this process's memory (Noon's answer → the seal's commit).
+    // keySealedMs: how long the key existed only in this process's memory (Noon's answer → the seal's commit);
+    // stepsMs: how long each step took (the callback's critical path, lib/noon/README.md).
     log().info(
       {
         authorizationId: auth.id,
@@ -445,9 +478,10 @@ async function finishAuthorization(
         outcome: outcome.outcome,
         oauthRequestId: key.oauthRequestId,
         keySealedMs,
+        stepsMs: clock.ms,
       },
       "noon authorization finished",
     );
   }
-  return seeOther(resultPath(auth.reference), cookie);
+  return seeOther(resultPath(auth.reference), await cookie);
 }

@@ -35,8 +35,10 @@ export async function startStatementCounter(databaseUrl: string): Promise<Statem
     let buffer = Buffer.alloc(0);
     let started = false;
     let app = "";
-    // Parse and named prepared statements: a named Parse is sent once, then only Bind/Execute.
-    let lastParsed = "";
+    // Parse and named prepared statements: a named Parse is sent once per connection, then only Bind/Execute
+    // (the Bind names the statement; "" is the unnamed one).
+    const parsed = new Map<string, string>();
+    let bound = "";
     client.on("data", (chunk: Buffer) => {
       upstream.write(chunk);
       buffer = Buffer.concat([buffer, chunk]);
@@ -77,14 +79,20 @@ export async function startStatementCounter(databaseUrl: string): Promise<Statem
         } else if (type === "P") {
           const nameEnd = body.indexOf(0);
           const queryEnd = body.indexOf(0, nameEnd + 1);
-          lastParsed = body
-            .toString("utf8", nameEnd + 1, queryEnd)
-            .replace(/\s+/g, " ")
-            .trim();
+          parsed.set(
+            body.toString("utf8", 0, nameEnd),
+            body
+              .toString("utf8", nameEnd + 1, queryEnd)
+              .replace(/\s+/g, " ")
+              .trim(),
+          );
+        } else if (type === "B") {
+          const portalEnd = body.indexOf(0);
+          bound = parsed.get(body.toString("utf8", portalEnd + 1, body.indexOf(0, portalEnd + 1))) ?? "";
         } else if (type === "E") {
           const c = tally(app);
           c.statements++;
-          c.sql.push(lastParsed);
+          c.sql.push(bound);
         } else if (type === "S") {
           tally(app).roundTrips++;
         }
