@@ -119,7 +119,7 @@ function fire(url: string, prepared: PreparedCallback[], connections: number): P
   const queue = [...prepared];
   return load({
     url,
-    connections,
+    connections: Math.min(connections, prepared.length),
     amount: prepared.length,
     redirectsAreOk: true,
     requests: [

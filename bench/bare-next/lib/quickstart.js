@@ -3,8 +3,7 @@
 // (axios), same in-memory session (a random session id cookie → the state), same integrator login, nothing
 // else. Kept on globalThis: Next bundles each route separately, and both routes share one session store.
 import axios from "axios";
-import { createPrivateKey, randomUUID } from "node:crypto";
-import { SignJWT } from "jose";
+import { integratorLoginCookie } from "../../fixtures/integrator-login.mjs";
 
 const shared = (globalThis.__quickstart ??= { sessions: new Map(), login: undefined });
 
@@ -14,20 +13,6 @@ export const client = axios;
 
 /** The integrator login the sample assumes, once per process: its session cookies go on every call. */
 export function integratorCookie() {
-  shared.login ??= (async () => {
-    const key = JSON.parse(process.env.NOON_INTEGRATOR_KEY ?? "{}");
-    const jwt = await new SignJWT({})
-      .setProtectedHeader({ alg: "RS256", typ: "JWT" })
-      .setSubject(key.key_id)
-      .setIssuedAt()
-      .setJti(randomUUID())
-      .sign(createPrivateKey(key.private_key));
-    const response = await axios.post(
-      `${process.env.NOON_API_URL}/identity/public/v1/api/login`,
-      { token: jwt, default_project_code: key.project_code },
-      { headers: { "Content-Type": "application/json", "User-Agent": "YourApp/1.0" } },
-    );
-    return (response.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).join("; ");
-  })();
+  shared.login ??= integratorLoginCookie();
   return shared.login;
 }
