@@ -36,6 +36,10 @@ describe("statementNamer", () => {
     expect(mayBeNamed('SELECT "s".* FROM sellers s')).toBe(false);
     expect(mayBeNamed("SELECT id, * FROM sellers")).toBe(false);
     expect(mayBeNamed("UPDATE sellers SET name = $1 RETURNING *")).toBe(false);
+    // Without the space SQL allows there.
+    expect(mayBeNamed("SELECT*FROM sellers")).toBe(false);
+    expect(mayBeNamed("SELECT id,s.* FROM sellers s")).toBe(false);
+    expect(mayBeNamed("DELETE FROM sellers RETURNING*")).toBe(false);
     expect(mayBeNamed("ALTER TABLE sellers ADD COLUMN x int")).toBe(false);
     expect(mayBeNamed("SET LOCAL statement_timeout = 1000")).toBe(false);
     // Prisma's `in` with one value is a fixed shape; with several, each length is another text.

@@ -14,7 +14,7 @@ const DML = /^\s*(?:with|select|insert|update|delete)\b/i;
  * a migration adds a column, and PostgreSQL refuses to run a prepared statement whose result type changed.
  * (`count(*)` does not match: its star follows a parenthesis.)
  */
-const STAR_COLUMNS = /(?:\bselect|\breturning|\bdistinct|,)\s+(?:(?:"[^"]*"|\w+)\.)?\*/i;
+const STAR_COLUMNS = /(?:\bselect|\breturning|\bdistinct|,)\s*(?:(?:"[^"]*"|\w+)\.)?\*/i;
 
 /** An IN list of several parameters (Prisma's `in`/`notIn`): one text per length, so not a fixed shape. */
 const PARAMETER_LIST = /\bin\s*\(\s*\$\d+\s*,/i;
