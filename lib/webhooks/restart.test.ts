@@ -36,15 +36,13 @@ afterAll(async () => {
 });
 
 function startWorker() {
-  const child = spawn(
-    path.join(process.cwd(), "node_modules", ".bin", "tsx"),
-    ["--conditions=react-server", "scripts/worker.ts"],
-    {
-      cwd: process.cwd(),
-      env: { ...process.env, DATABASE_URL: database.url, NODE_ENV: "test", LOG_FILE: path.join(RUN_DIR, "app.log") },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  // As `npm run worker` runs it: one node process. Through tsx's CLI, SIGKILL would reach only the CLI and
+  // leave the worker itself running, so the "crash" below would not happen.
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
+    cwd: process.cwd(),
+    env: { ...process.env, DATABASE_URL: database.url, NODE_ENV: "test", LOG_FILE: path.join(RUN_DIR, "app.log") },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
