@@ -1,9 +1,9 @@
 import "server-only";
-import { hash } from "node:crypto";
 import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/http/client-ip";
 import { recordAudit, recordAuditTally } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
+import { hashToken } from "@/lib/secrets/token-hash";
 import {
   addressKey,
   consumeLeasedRateLimitNow,
@@ -28,11 +28,8 @@ export interface AuthenticatedApiKey {
   connectionIds: string[];
 }
 
-/**
- * Keys are 256-bit random values, so a plain SHA-256 looked up by its unique index is enough: the digest
- * hashToken (lib/secrets/token-hash.ts) stores, in one call (every /api/v1 request makes it).
- */
-export const hashApiKey = (key: string): string => hash("sha256", key, "hex");
+/** Keys are 256-bit random values, so a plain SHA-256 looked up by its unique index is enough. */
+export const hashApiKey = hashToken;
 
 function rateLimited(verdict: Exclude<RateLimitVerdict, { allowed: true }>, what: string): AppError {
   return new AppError("RATE_LIMITED", `${what} Try again in ${waitText(verdict.retryAfterSeconds)}.`, {

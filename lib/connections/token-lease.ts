@@ -4,8 +4,14 @@ import "server-only";
 // only with the current fence, checked in the statement that writes it (the connection row locked), so a
 // holder that stalled past its lease (a GC pause, a frozen VM) never overwrites a newer token.
 import type { Tx } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 
 type Client = Pick<Tx, "$queryRaw" | "$executeRaw">;
+
+/** A new token row for a connection replaces the one it had (both writers below). */
+const REPLACE_TOKEN = Prisma.sql`ON CONFLICT (connection_id) DO UPDATE
+   SET sealed = EXCLUDED.sealed, local_key_id = EXCLUDED.local_key_id, token_type = EXCLUDED.token_type,
+       obtained_at = EXCLUDED.obtained_at, expires_at = EXCLUDED.expires_at`;
 
 /** Grants the lease when it is free or expired (PostgreSQL's clock): the new fence, or null when held. */
 export async function acquireTokenLease(client: Client, connectionId: string, leaseMs: number): Promise<bigint | null> {
@@ -54,9 +60,7 @@ export async function writeFencedToken(
       FROM connections c
      WHERE c.id = ${connectionId}::uuid AND c.token_fence = ${fence}
        FOR UPDATE
-    ON CONFLICT (connection_id) DO UPDATE
-       SET sealed = EXCLUDED.sealed, local_key_id = EXCLUDED.local_key_id, token_type = EXCLUDED.token_type,
-           obtained_at = EXCLUDED.obtained_at, expires_at = EXCLUDED.expires_at`;
+    ${REPLACE_TOKEN}`;
   return written === 1;
 }
 
@@ -82,9 +86,7 @@ export async function writeHealthyToken(
       INSERT INTO connection_tokens (connection_id, sealed, local_key_id, token_type, obtained_at, expires_at)
       SELECT id, ${token.sealed}, ${token.localKeyId}, ${token.tokenType}, ${token.obtainedAt}, ${token.expiresAt}
         FROM target WHERE consecutive_failures = 0
-      ON CONFLICT (connection_id) DO UPDATE
-         SET sealed = EXCLUDED.sealed, local_key_id = EXCLUDED.local_key_id, token_type = EXCLUDED.token_type,
-             obtained_at = EXCLUDED.obtained_at, expires_at = EXCLUDED.expires_at
+      ${REPLACE_TOKEN}
       RETURNING connection_id
     ), healthy AS (
       UPDATE connections c

@@ -1,12 +1,12 @@
 // What the database keeps of a bearer value (API key, onboarding-link token, OAuth state): its SHA-256.
 // The values are 256-bit random, so a plain hash looked up by a unique index is enough (no salt, no KDF).
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, hash, timingSafeEqual } from "node:crypto";
 
 const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
 
-/** SHA-256 (hex) of a token: what a row stores and is searched by. */
+/** SHA-256 (hex) of a token: what a row stores and is searched by. One call (every /api/v1 request makes it). */
 export function hashToken(value: string): string {
-  return digest(value).toString("hex");
+  return hash("sha256", value, "hex");
 }
 
 /** Constant-time equality of two tokens (compared as digests, so lengths leak nothing either). */
